@@ -1,0 +1,5 @@
+import sys
+
+from linkwork.cli import main
+
+sys.exit(main())

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from linkwork.accounts import permissions
+from linkwork.accounts.views import NEXT_SESSION_KEY
+
+# Pages a signed-in user may reach before the second factor: signing in and out, and assets.
+EXEMPT_PREFIXES = ("/account/", "/static/", "/healthz")
+
+
+class TwoFactorRequiredMiddleware:
+    """Users whose roles can see personal data must pass two-factor before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and permissions.needs_two_factor(user)
+            and not user.is_verified()  # type: ignore[union-attr]
+        ):
+            if request.method == "GET":
+                request.session[NEXT_SESSION_KEY] = request.get_full_path()
+            return redirect("accounts:two_factor")
+        return self.get_response(request)

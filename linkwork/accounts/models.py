@@ -1,0 +1,216 @@
+"""Organisations, schemes, users and their roles.
+
+A user belongs to organisations through memberships, each with one role. Roles that work a
+caseload (link worker, scheme lead) are held in a scheme; the others are held in an
+organisation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.db.models.manager import RelatedManager
+
+
+class OrganisationKind(models.TextChoices):
+    GP_PRACTICE = "gp_practice", "GP practice"
+    PCN = "pcn", "Primary care network"
+    HOSPITAL = "hospital", "Hospital"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    HOUSING = "housing", "Housing provider"
+    POLICE = "police", "Police"
+    FIRE = "fire", "Fire and rescue"
+    JOBCENTRE = "jobcentre", "Jobcentre"
+    SCHOOL = "school", "School or college"
+    FAITH = "faith", "Faith group"
+    VCSE = "vcse", "Voluntary, community or social enterprise"
+    OTHER = "other", "Other"
+
+
+NHS_KINDS = frozenset({OrganisationKind.GP_PRACTICE, OrganisationKind.PCN, OrganisationKind.HOSPITAL})
+
+
+class Role(models.TextChoices):
+    REFERRER = "referrer", "Referrer"
+    LINK_WORKER = "link_worker", "Link worker"
+    SCHEME_LEAD = "scheme_lead", "Scheme lead"
+    PROVIDER = "provider", "Provider"
+    CURATOR = "curator", "Directory curator"
+    ANALYST = "analyst", "Analyst"
+    ADMIN = "admin", "System admin"
+
+
+# Roles whose work happens inside one social prescribing scheme.
+SCHEME_ROLES = frozenset({Role.LINK_WORKER, Role.SCHEME_LEAD})
+# Roles that can see identifiable personal data must use two-factor authentication.
+# Analysts see pseudonymised data only; curators see the directory only.
+TWO_FACTOR_ROLES = frozenset(
+    {Role.REFERRER, Role.LINK_WORKER, Role.SCHEME_LEAD, Role.PROVIDER, Role.ADMIN}
+)
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=12,
+        blank=True,
+        help_text="Organisation Data Service code, where the organisation has one.",
+    )
+    postcode = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ods_code"], condition=~Q(ods_code=""), name="organisation_ods_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_nhs(self) -> bool:
+        return self.kind in NHS_KINDS
+
+
+class Scheme(models.Model):
+    """A social prescribing service hosted by an organisation, NHS or not."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    host = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="schemes")
+    catchment = models.TextField(
+        blank=True, help_text="The area the scheme serves, in words (for example the PCN's wards)."
+    )
+    catchment_postcode_districts = models.JSONField(
+        default=list, blank=True, help_text="Postcode districts served, such as 'LS6'."
+    )
+    accepted_routes = models.JSONField(
+        default=list, blank=True, help_text="Referral routes accepted; empty means every route."
+    )
+    yearly_caseload_limit = models.PositiveIntegerField(
+        default=250, help_text="Safe maximum of people a link worker supports in a year."
+    )
+    active_caseload_limit = models.PositiveIntegerField(
+        default=60, help_text="Safe maximum of people a link worker supports at once."
+    )
+    triage_working_days = models.PositiveSmallIntegerField(default=2)
+    provider_response_working_days = models.PositiveSmallIntegerField(default=10)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    if TYPE_CHECKING:
+        memberships: RelatedManager[Membership]
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(yearly_caseload_limit__gte=1) & Q(active_caseload_limit__gte=1),
+                name="scheme_caseload_limits_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_nhs_hosted(self) -> bool:
+        return self.host.is_nhs
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("Users must have an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Staff accounts are never deleted, only deactivated."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="May use the Django admin site (platform operators only)."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    if TYPE_CHECKING:
+        memberships: RelatedManager[Membership]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Membership(models.Model):
+    """One role a user holds in an organisation, and for scheme roles, in which scheme."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="memberships", null=True, blank=True
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(scheme__isnull=True),
+                name="membership_unique_without_scheme",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "scheme", "role"],
+                condition=Q(scheme__isnull=False),
+                name="membership_unique_in_scheme",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=sorted(SCHEME_ROLES)) | Q(scheme__isnull=False),
+                name="membership_scheme_role_needs_scheme",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.scheme or self.organisation
+        return f"{self.get_role_display()} at {where}"

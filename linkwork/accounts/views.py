@@ -1,0 +1,166 @@
+"""Login, two-factor authentication and logout.
+
+A user signs in with email and password, then, for every role that can see personal data,
+with a time-based code from an authenticator app (set up on first login).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.conf import settings
+from django.contrib import auth, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from linkwork.accounts import permissions
+from linkwork.accounts.forms import CodeForm, LoginForm
+from linkwork.accounts.models import User
+from linkwork.accounts.qr import qr_svg
+from linkwork.audit import auditor
+
+NEXT_SESSION_KEY = "linkwork_next"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+def _after_login(request: HttpRequest) -> HttpResponseRedirect:
+    if permissions.needs_two_factor(request.user) and not request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("accounts:two_factor")
+    return redirect(request.session.pop(NEXT_SESSION_KEY, None) or reverse("core:home"))
+
+
+@sensitive_post_parameters("password")
+@never_cache
+def login(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return _after_login(request)
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        user = auth.authenticate(request, username=email, password=form.cleaned_data["password"])
+        if user is None:
+            # The audit names the account tried only by id, and only when it exists.
+            tried = User.objects.filter(email=email).first()
+            auditor.record(action="login.failed", request=request, actor=tried)
+            form.add_error(None, "Enter a correct email address and password")
+        else:
+            next_url = _safe_next(request, request.GET.get("next"))
+            auth.login(request, user)
+            if next_url:
+                request.session[NEXT_SESSION_KEY] = next_url
+            auditor.record(action="login.succeeded", request=request)
+            return _after_login(request)
+    return render(
+        request,
+        "accounts/login.jinja",
+        {"page_title": "Log in", "form": form, "form_errors": bool(form.errors)},
+    )
+
+
+def _confirmed_device(user: Any) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def _demo_code(device: TOTPDevice) -> str | None:
+    if not settings.LINKWORK_DEMO:
+        return None
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
+@never_cache
+def two_factor(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    device = _confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:two_factor_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            otp_login(request, device)
+            auditor.record(action="two_factor.verified", request=request)
+            return _after_login(request)
+        auditor.record(action="two_factor.failed", request=request)
+        form.add_error("code", "The security code is wrong or has expired: enter the latest code")
+    return render(
+        request,
+        "accounts/two_factor.jinja",
+        {
+            "page_title": "Enter your security code",
+            "form": form,
+            "form_errors": bool(form.errors),
+            "demo_code": _demo_code(device),
+        },
+    )
+
+
+@never_cache
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if _confirmed_device(request.user) is not None:
+        return redirect("accounts:two_factor")
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            auditor.record(action="two_factor.enrolled", request=request)
+            messages.success(request, "Two-factor authentication is set up")
+            return _after_login(request)
+        form.add_error("code", "The security code is wrong or has expired: enter the latest code")
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/two_factor_setup.jinja",
+        {
+            "page_title": "Set up two-factor authentication",
+            "form": form,
+            "form_errors": bool(form.errors),
+            "qr_svg": qr_svg(device.config_url),
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+            "demo_code": _demo_code(device),
+        },
+    )
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        auditor.record(action="logout", request=request)
+    auth.logout(request)
+    messages.success(request, "You have logged out")
+    return redirect("accounts:login")
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Shown by django-axes after too many failed logins from one address for one account."""
+    auditor.record(action="login.locked_out", request=request)
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "accounts/locked_out.jinja",
+        {"page_title": "Your account is locked", "minutes": minutes},
+        status=429,
+    )

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from linkwork.accounts import permissions
+from linkwork.accounts.permissions import Ability
+from linkwork.audit import auditor
+from linkwork.audit.models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+class AuditSearchForm(forms.Form):
+    action = forms.CharField(label="Action", required=False, max_length=64,
+                             help_text="For example person.viewed or access.denied")
+    actor = forms.CharField(label="User's email address", required=False, max_length=254)
+    object_id = forms.CharField(label="Record ID", required=False, max_length=64)
+    since = forms.DateField(label="From date", required=False, help_text="For example 2026-11-28",
+                            error_messages={"invalid": "Enter the from date as YYYY-MM-DD"})
+    until = forms.DateField(label="To date", required=False, help_text="For example 2026-11-28",
+                            error_messages={"invalid": "Enter the to date as YYYY-MM-DD"})
+
+    def clean(self) -> dict[str, object] | None:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if isinstance(since, dt.date) and isinstance(until, dt.date) and since > until:
+            self.add_error("until", "The to date must be the same as or after the from date")
+        return data
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    if not permissions.may(request.user, Ability.VIEW_AUDIT):
+        auditor.record(action="access.denied", request=request, detail={"page": "audit"})
+        raise PermissionDenied
+    form = AuditSearchForm(request.GET or None)
+    events = AuditEvent.objects.select_related("actor")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action__startswith=data["action"].strip())
+        if data["actor"]:
+            events = events.filter(actor__email__iexact=data["actor"].strip())
+        if data["object_id"]:
+            events = events.filter(object_id=data["object_id"].strip())
+        if data["since"]:
+            events = events.filter(occurred_at__date__gte=data["since"])
+        if data["until"]:
+            events = events.filter(occurred_at__date__lte=data["until"])
+    elif form.is_bound:
+        events = events.none()
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    auditor.record(action="audit.searched", request=request, detail={"page": page.number})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/search.jinja",
+        {
+            "page_title": "Audit log",
+            "form": form,
+            "form_errors": bool(form.errors),
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )

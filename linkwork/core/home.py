@@ -1,0 +1,184 @@
+"""The role-aware home page: one section for each role the user holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from linkwork.accounts import permissions
+from linkwork.accounts.models import Role, Scheme, User
+from linkwork.referrals.lifecycle import OPEN_STATUSES, Status
+from linkwork.referrals.models import Referral, Urgency
+from linkwork.referrals.routes import NHS_ROUTES, Route
+
+# Counts below this are shown as "fewer than 5" so a small group cannot be singled out.
+SMALL_NUMBER = 5
+
+
+@dataclass
+class Section:
+    role: Role
+    heading: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def home_sections(request: HttpRequest) -> list[Section]:
+    user = request.user
+    held = permissions.roles(user)
+    builders = [
+        (Role.LINK_WORKER, _caseload),
+        (Role.SCHEME_LEAD, _triage),
+        (Role.REFERRER, _my_referrals),
+        (Role.PROVIDER, _provider),
+        (Role.CURATOR, _curator),
+        (Role.ANALYST, _analyst),
+        (Role.ADMIN, _admin),
+    ]
+    return [build(request) for role, build in builders if role in held]
+
+
+def _caseload(request: HttpRequest) -> Section:
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .filter(link_worker=request.user, status__in=OPEN_STATUSES)
+        .select_related("person")
+        .order_by("received_at")
+    )
+    return Section(
+        Role.LINK_WORKER,
+        "Your caseload",
+        "core/home/caseload.jinja",
+        {"referrals": list(referrals[:50]), "total": referrals.count()},
+    )
+
+
+def _triage(request: HttpRequest) -> Section:
+    schemes = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
+    waiting = (
+        Referral.objects.visible_to(request.user)
+        .filter(scheme_id__in=schemes, status=Status.RECEIVED)
+        .select_related("person", "scheme")
+        .order_by(
+            # Urgent first, then the longest waiting.
+            "-urgency",
+            "received_at",
+        )
+    )
+    link_workers = (
+        User.objects.filter(
+            memberships__role=Role.LINK_WORKER, memberships__scheme_id__in=schemes
+        )
+        .annotate(
+            open_cases=Count(
+                "assigned_referrals",
+                filter=Q(assigned_referrals__status__in=OPEN_STATUSES),
+                distinct=True,
+            )
+        )
+        .order_by("full_name")
+        .distinct()
+    )
+    return Section(
+        Role.SCHEME_LEAD,
+        "Waiting for triage",
+        "core/home/triage.jinja",
+        {
+            "referrals": list(waiting[:50]),
+            "total": waiting.count(),
+            "urgent": Urgency.URGENT,
+            "link_workers": list(link_workers),
+            "schemes": list(Scheme.objects.filter(pk__in=schemes)),
+        },
+    )
+
+
+def _my_referrals(request: HttpRequest) -> Section:
+    organisations = permissions.organisation_ids(request.user, Role.REFERRER)
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .filter(referring_organisation_id__in=organisations)
+        .select_related("person", "scheme")
+        .order_by("-received_at")
+    )
+    return Section(
+        Role.REFERRER,
+        "Your organisation's referrals",
+        "core/home/my_referrals.jinja",
+        {"referrals": list(referrals[:20]), "total": referrals.count()},
+    )
+
+
+def _provider(request: HttpRequest) -> Section:
+    return Section(
+        Role.PROVIDER,
+        "Your organisation",
+        "core/home/provider.jinja",
+        {"organisations": _organisations(request, Role.PROVIDER)},
+    )
+
+
+def _curator(request: HttpRequest) -> Section:
+    return Section(
+        Role.CURATOR,
+        "Directory curation",
+        "core/home/curator.jinja",
+        {"organisations": _organisations(request, Role.CURATOR)},
+    )
+
+
+def _organisations(request: HttpRequest, role: Role) -> list[Any]:
+    from linkwork.accounts.models import Organisation
+
+    return list(
+        Organisation.objects.filter(pk__in=permissions.organisation_ids(request.user, role))
+    )
+
+
+def _analyst(request: HttpRequest) -> Section:
+    """Referrals by route over the last 12 months: counts only, small numbers suppressed."""
+    since = timezone.now() - dt.timedelta(days=365)
+    rows = (
+        Referral.objects.for_analysis(request.user)
+        .filter(received_at__gte=since)
+        .values("route")
+        .annotate(total=Count("id"))
+        .order_by("-total")
+    )
+    table = [
+        {
+            "route": Route(row["route"]).label,
+            "nhs": Route(row["route"]) in NHS_ROUTES,
+            "total": row["total"] if row["total"] >= SMALL_NUMBER else None,
+        }
+        for row in rows
+    ]
+    return Section(
+        Role.ANALYST,
+        "Referrals by route in the last 12 months",
+        "core/home/analyst.jinja",
+        {"rows": table, "small_number": SMALL_NUMBER},
+    )
+
+
+def _admin(request: HttpRequest) -> Section:
+    from linkwork.audit.models import AuditEvent
+
+    today = timezone.localdate()
+    return Section(
+        Role.ADMIN,
+        "System administration",
+        "core/home/admin.jinja",
+        {
+            "events_today": AuditEvent.objects.filter(occurred_at__date=today).count(),
+            "denied_today": AuditEvent.objects.filter(
+                occurred_at__date=today, action="access.denied"
+            ).count(),
+            "active_users": User.objects.filter(is_active=True).count(),
+        },
+    )

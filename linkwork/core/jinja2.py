@@ -1,0 +1,47 @@
+"""The Jinja2 environment: our templates first, then the NHS.UK frontend components."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+
+from linkwork.core import forms, presenters
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options: Any) -> Environment:
+    loader = options.pop("loader")
+    options["undefined"] = ChainableUndefined
+    options["autoescape"] = True
+    env = Environment(
+        loader=ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja")]),
+        extensions=["jinja2.ext.do"],
+        **options,
+    )
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "get_messages": messages.get_messages,
+            "branding": presenters.Branding.from_settings(settings),
+            "header_for": presenters.header_for,
+            "field": forms.field,
+            "error_summary": forms.error_summary,
+        }
+    )
+    env.filters.update(
+        {
+            "date_uk": presenters.date_uk,
+            "datetime_uk": presenters.datetime_uk,
+            "ago": presenters.ago,
+        }
+    )
+    return env

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from linkwork.core.home import home_sections
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/home.jinja",
+        {"page_title": "Home", "sections": home_sections(request)},
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, 503 when it does not. Names no personal data."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.jinja", {"page_title": "Accessibility statement"})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.jinja", {"page_title": "Privacy"})
+
+
+def _error(request: HttpRequest, status: int) -> HttpResponse:
+    return render(request, f"errors/{status}.jinja", {"page_title": ""}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return _error(request, 400)
+
+
+def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return _error(request, 403)
+
+
+def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return _error(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500)

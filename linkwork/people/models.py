@@ -1,0 +1,138 @@
+"""The person record: identity, demographics, contact preferences and digital access."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from linkwork.people.nhs_number import validate_nhs_number
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    INDETERMINATE = "indeterminate", "Indeterminate"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    """NHS ethnic categories (NHS Data Dictionary, ETHNIC CATEGORY, 2001 census codes)."""
+
+    A = "A", "White: British"
+    B = "B", "White: Irish"
+    C = "C", "White: any other White background"
+    D = "D", "Mixed: White and Black Caribbean"
+    E = "E", "Mixed: White and Black African"
+    F = "F", "Mixed: White and Asian"
+    G = "G", "Mixed: any other mixed background"
+    H = "H", "Asian or Asian British: Indian"
+    J = "J", "Asian or Asian British: Pakistani"
+    K = "K", "Asian or Asian British: Bangladeshi"
+    L = "L", "Asian or Asian British: any other Asian background"
+    M = "M", "Black or Black British: Caribbean"
+    N = "N", "Black or Black British: African"
+    P = "P", "Black or Black British: any other Black background"
+    R = "R", "Other ethnic groups: Chinese"
+    S = "S", "Other ethnic groups: any other ethnic group"
+    Z = "Z", "Not stated"
+    NOT_KNOWN = "99", "Not known"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+
+
+class DigitalAccess(models.TextChoices):
+    NONE = "none", "No digital access"
+    LIMITED = "limited", "Limited"
+    CONFIDENT = "confident", "Confident"
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user: Any) -> PersonQuerySet:
+        """People the user may see: those with a referral the user may see."""
+        from linkwork.referrals.models import Referral
+
+        visible_referrals = Referral.objects.visible_to(user).values("person_id")
+        return self.filter(pk__in=visible_referrals)
+
+
+class Person(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, validators=[validate_nhs_number]
+    )
+    given_name = models.CharField("first name", max_length=100)
+    family_name = models.CharField("last name", max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.NOT_KNOWN)
+    gender_identity = models.CharField(max_length=100, blank=True)
+    ethnicity = models.CharField(
+        max_length=2, choices=Ethnicity.choices, default=Ethnicity.NOT_KNOWN
+    )
+    preferred_language = models.CharField(
+        max_length=8, default="en", help_text="ISO 639-1 code, such as 'en' or 'pl'."
+    )
+    interpreter_needed = models.BooleanField(default=False)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    lsoa_code = models.CharField("LSOA", max_length=9, blank=True)
+    imd_decile = models.PositiveSmallIntegerField("IMD decile", null=True, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_contact_method = models.CharField(
+        max_length=16, choices=ContactMethod.choices, default=ContactMethod.PHONE
+    )
+    digital_access = models.CharField(
+        max_length=16, choices=DigitalAccess.choices, default=DigitalAccess.CONFIDENT
+    )
+    accessibility_needs = models.TextField(blank=True)
+    long_term_conditions = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name_plural = "people"
+        indexes = [
+            models.Index(fields=["nhs_number"], name="person_nhs_number_idx"),
+            models.Index(
+                fields=["family_name", "given_name", "date_of_birth"], name="person_name_dob_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(imd_decile__isnull=True)
+                | (Q(imd_decile__gte=1) & Q(imd_decile__lte=10)),
+                name="person_imd_decile_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(nhs_number="") | Q(nhs_number__regex=r"^[0-9]{10}$"),
+                name="person_nhs_number_ten_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Used in the admin and logs of object identity only; never log a person's name.
+        return f"Person {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"

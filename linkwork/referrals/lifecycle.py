@@ -1,0 +1,57 @@
+"""The referral lifecycle: the one module that knows which status changes are allowed."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Received"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    REDIRECTED = "redirected", "Redirected"
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on_hold", "On hold"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_MET = "goals_met", "Goals met"
+    PERSON_ENDED = "person_ended", "Person chose to end support"
+    UNABLE_TO_CONTACT = "unable_to_contact", "Unable to contact"
+    MOVED = "moved", "Moved out of area"
+    TRANSFERRED = "transferred", "Transferred to another service"
+    ESCALATED = "escalated", "Escalated to clinical care"
+
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.RECEIVED: frozenset({Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED}),
+    Status.ACCEPTED: frozenset({Status.ACTIVE}),
+    Status.ACTIVE: frozenset({Status.ON_HOLD, Status.CLOSED}),
+    Status.ON_HOLD: frozenset({Status.ACTIVE, Status.CLOSED}),
+    Status.DECLINED: frozenset(),
+    Status.REDIRECTED: frozenset(),
+    Status.CLOSED: frozenset(),
+}
+
+# Statuses in which the person is on a link worker's caseload.
+OPEN_STATUSES = frozenset({Status.ACCEPTED, Status.ACTIVE, Status.ON_HOLD})
+
+
+class InvalidTransition(Exception):
+    """A status change the lifecycle does not allow; the message is for people."""
+
+    def __init__(self, current: str, wanted: str) -> None:
+        self.current = Status(current)
+        self.wanted = Status(wanted)
+        allowed = sorted(status.label.lower() for status in TRANSITIONS[self.current])
+        then = f"It can become {', '.join(allowed)}." if allowed else "It cannot change again."
+        super().__init__(
+            f"A referral that is {self.current.label.lower()} cannot become "
+            f"{self.wanted.label.lower()}. {then}"
+        )
+
+
+def check_transition(current: str, wanted: str) -> None:
+    if Status(wanted) not in TRANSITIONS[Status(current)]:
+        raise InvalidTransition(current, wanted)

@@ -1,0 +1,136 @@
+"""Referrals into a scheme and their immutable status history."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from linkwork.accounts import permissions
+from linkwork.accounts.models import Organisation, Role, Scheme
+from linkwork.people.models import Person
+from linkwork.referrals.lifecycle import ClosureReason, Status
+from linkwork.referrals.routes import Route
+
+# No 0/O or 1/I/L, so a reference read over the phone is not misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"LW-{body[:4]}-{body[4:]}"
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    URGENT = "urgent", "Urgent"
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: Any) -> ReferralQuerySet:
+        """Referrals the user may see.
+
+        Link workers and scheme leads see their schemes' referrals; referrers see the
+        referrals their organisation made. Everyone else sees none.
+        """
+        schemes = permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+        referring = permissions.organisation_ids(user, Role.REFERRER)
+        if not schemes and not referring:
+            return self.none()
+        return self.filter(Q(scheme_id__in=schemes) | Q(referring_organisation_id__in=referring))
+
+    def for_analysis(self, user: Any) -> ReferralQuerySet:
+        """Referrals an analyst may count: those of schemes hosted by the analyst's
+        organisations. For aggregates only; never for showing a person's record.
+        """
+        hosts = permissions.organisation_ids(user, Role.ANALYST)
+        return self.filter(scheme__host_id__in=hosts) if hosts else self.none()
+
+
+class Referral(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=12, unique=True, default=new_reference)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="referrals")
+    route = models.CharField(max_length=32, choices=Route.choices)
+    referring_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_role = models.CharField(max_length=200, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    referrer_phone = models.CharField(max_length=20, blank=True)
+    needs = models.JSONField(default=list, blank=True)
+    reason = models.TextField(blank=True)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    closure_reason = models.CharField(max_length=24, choices=ClosureReason.choices, blank=True)
+    link_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_referrals",
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["scheme", "status"], name="referral_scheme_status_idx"),
+            models.Index(fields=["link_worker", "status"], name="referral_worker_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=Status.CLOSED) | Q(closure_reason=""),
+                name="referral_closure_reason_only_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | ~Q(closure_reason=""),
+                name="referral_closed_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class StatusChange(models.Model):
+    """One immutable row per status change: who, when and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="history")
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} -> {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Status history is immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ValueError("Status history is immutable.")
