@@ -23,7 +23,7 @@ class TwoFactorRequiredMiddleware:
             user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
             and permissions.needs_two_factor(user)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not permissions.passed_two_factor(user)
         ):
             if request.method == "GET":
                 request.session[NEXT_SESSION_KEY] = request.get_full_path()

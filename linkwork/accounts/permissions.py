@@ -73,6 +73,12 @@ def needs_two_factor(user: Any) -> bool:
     )
 
 
+def passed_two_factor(user: Any) -> bool:
+    """Whether this session's user has passed two-factor (django-otp marks the user)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
 def may(user: Any, ability: Ability, obj: Any = None) -> bool:
     """May `user` exercise `ability`, on `obj` where the ability concerns one record?"""
     if ability is Ability.VIEW_AUDIT:

@@ -40,7 +40,9 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
 
 
 def _after_login(request: HttpRequest) -> HttpResponseRedirect:
-    if permissions.needs_two_factor(request.user) and not request.user.is_verified():  # type: ignore[union-attr]
+    if permissions.needs_two_factor(request.user) and not permissions.passed_two_factor(
+        request.user
+    ):
         return redirect("accounts:two_factor")
     return redirect(request.session.pop(NEXT_SESSION_KEY, None) or reverse("core:home"))
 
@@ -53,7 +55,7 @@ def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        user = auth.authenticate(request, username=email, password=form.cleaned_data["password"])
+        user = auth.authenticate(request, email=email, password=form.cleaned_data["password"])
         if user is None:
             # The audit names the account tried only by id, and only when it exists.
             tried = User.objects.filter(email=email).first()

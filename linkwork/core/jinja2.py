@@ -29,9 +29,9 @@ def environment(**options: Any) -> Environment:
     env.globals.update(
         {
             "url": url,
+            "STATIC_URL": settings.STATIC_URL,
             "static": static,
             "get_messages": messages.get_messages,
-            "branding": presenters.Branding.from_settings(settings),
             "header_for": presenters.header_for,
             "field": forms.field,
             "error_summary": forms.error_summary,

@@ -36,6 +36,13 @@ class Branding:
         return f"{self.service_name} – {self.organisation_name}"
 
 
+def branding(request: HttpRequest) -> dict[str, Branding]:
+    """Context processor: the deploying organisation's name and whether NHS branding is on."""
+    from django.conf import settings
+
+    return {"branding": Branding.from_settings(settings)}
+
+
 def date_uk(value: dt.date | dt.datetime | None) -> str:
     """'4 March 2026': the NHS.UK style for dates."""
     if value is None:
@@ -128,6 +135,4 @@ def _logout_form(request: HttpRequest) -> str:
 
 def _verified_or_exempt(request: HttpRequest) -> bool:
     user = request.user
-    if not permissions.needs_two_factor(user):
-        return True
-    return bool(getattr(user, "is_verified", lambda: False)())
+    return not permissions.needs_two_factor(user) or permissions.passed_two_factor(user)

@@ -13,7 +13,7 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib.resources import files
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -29,8 +29,11 @@ MAX_AGE: Final = 120
 """Sanity bound against data-entry slips (e.g. 300); a Linkwork choice, not a published rule."""
 
 _BAND_STARTS: Final = np.array([35, 45, 55, 65])
-_PLACES: Final = np.array([10000, 1000, 100, 10, 1])
-_N_STATES: Final = 3125
+_AGE_BAND_INDEX: Final = np.searchsorted(_BAND_STARTS, np.arange(MAX_AGE + 1), side="right")
+_SEX_AGE_GROUP: Final = np.stack([_AGE_BAND_INDEX, _AGE_BAND_INDEX + len(AGE_BANDS)]).astype(
+    np.intp
+)
+"""DSU group for [is_male, age]; ages are range-checked before use."""
 _LUT_SIZE: Final = 55556
 _QUANTUM: Final = Decimal("0.001")
 _DATA: Final = "data"
@@ -203,7 +206,7 @@ def eq5d_index_array(
     sex: str | npt.ArrayLike | None = None,
     age: int | npt.ArrayLike | None = None,
 ) -> npt.NDArray[np.float64]:
-    """Vectorised `eq5d_index` for integer codes (e.g. 12345), returning the same shape (>= 1-D).
+    """Vectorised `eq5d_index` for integer codes (e.g. 12345); keeps the (broadcast) shape, >= 1-D.
 
     For dsu_2023, sex and age may be scalars or arrays broadcastable against `states`.
     The whole call fails on the first invalid entry, naming its position, so no partial
@@ -247,20 +250,34 @@ def _raise_bad_state(codes: npt.NDArray[np.generic], bad: npt.NDArray[np.bool_])
     )
 
 
+def _text_equals(arr: npt.NDArray[Any], text: str) -> npt.NDArray[np.bool_]:
+    """Exact match on fixed-width text, compared as machine words.
+
+    NumPy's string == costs about 6 ns a row, which dominated bulk DSU scoring; comparing the
+    raw code points (NUL-padded, as NumPy stores them) gives the same answer 3x faster.
+    """
+    if arr.dtype.kind != "U" or not arr.dtype.isnative or arr.ndim == 0:
+        return np.asarray(arr == text, dtype=np.bool_)
+    width = arr.dtype.itemsize // 4
+    if len(text) > width:
+        return np.zeros(arr.shape, dtype=np.bool_)
+    word = np.uint64 if width % 2 == 0 else np.uint32
+    columns = np.ascontiguousarray(arr).view(word).reshape(*arr.shape, -1)
+    wanted = np.array([text], dtype=arr.dtype).view(word)
+    out: npt.NDArray[np.bool_] = columns[..., 0] == wanted[0]
+    for k in range(1, wanted.size):
+        out &= columns[..., k] == wanted[k]
+    return out
+
+
 def _groups_array(shape: tuple[int, ...], sex: object, age: object) -> npt.NDArray[np.intp]:
+    """Per-row DSU group (sex x age band), validating every row first."""
     if sex is None:
         check_sex(None)
     if age is None:
         check_age(None)
     sex_arr = np.asarray(sex)
     age_arr = np.asarray(age)
-    is_male = sex_arr == "male"
-    bad_sex = ~(is_male | (sex_arr == "female"))
-    if bad_sex.any():
-        position = np.argwhere(np.atleast_1d(bad_sex))[0]
-        where = ",".join(map(str, position))
-        found = np.atleast_1d(sex_arr)[tuple(position)]
-        raise ScoreError(f'Sex must be "male" or "female", not {found!r}.', f"sex[{where}]")
     try:
         np.broadcast_shapes(shape, sex_arr.shape, age_arr.shape)
     except ValueError:
@@ -268,6 +285,13 @@ def _groups_array(shape: tuple[int, ...], sex: object, age: object) -> npt.NDArr
             f"sex {sex_arr.shape} and age {age_arr.shape} arrays must match states {shape}.",
             "sex",
         ) from None
+    is_male = _text_equals(sex_arr, "male")
+    bad_sex = ~(is_male | _text_equals(sex_arr, "female"))
+    if bad_sex.any():
+        position = np.argwhere(np.atleast_1d(bad_sex))[0]
+        where = ",".join(map(str, position))
+        found = _scalar(np.atleast_1d(sex_arr)[tuple(position)])
+        raise ScoreError(f'Sex must be "male" or "female", not {found!r}.', f"sex[{where}]")
     if age_arr.dtype == np.bool_ or not np.issubdtype(age_arr.dtype, np.integer):
         raise ScoreError("Age must be an integer array of whole years.", "age")
     bad_age = (age_arr < MIN_AGE) | (age_arr > MAX_AGE)
@@ -279,6 +303,5 @@ def _groups_array(shape: tuple[int, ...], sex: object, age: object) -> npt.NDArr
             f"Age {found} is outside {MIN_AGE}-{MAX_AGE}; the dsu_2023 mapping is for adults.",
             f"age[{where}]",
         )
-    bands = np.searchsorted(_BAND_STARTS, age_arr, side="right")
-    groups: npt.NDArray[np.intp] = (is_male * len(AGE_BANDS) + bands).astype(np.intp)
+    groups: npt.NDArray[np.intp] = _SEX_AGE_GROUP[np.asarray(is_male, dtype=np.uint8), age_arr]
     return groups

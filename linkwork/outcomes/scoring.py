@@ -170,7 +170,7 @@ def _band(inst: Instrument, on: str, value: int) -> str:
     for band in inst.bands_on(on):
         if band.min <= value <= band.max:
             return band.label
-    raise AssertionError(f"definition {inst.id} leaves {on}={value} unbanded")
+    raise RuntimeError(f"definition {inst.id} leaves {on}={value} unbanded")
 
 
 def score(instrument: str, responses: Mapping[str, object], **context: object) -> ScoreResult:

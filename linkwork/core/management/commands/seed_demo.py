@@ -1,0 +1,130 @@
+"""Build the synthetic demo area, Brackenfield: organisations, schemes, staff, a community
+directory, people and 18 months of referrals. Deterministic for a given --seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import time
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from typing import Any, TypeVar
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import models, transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from linkwork.accounts.demo import DEMO_PASSWORD, DemoAccounts, seed_accounts
+from linkwork.accounts.models import Organisation, Role, Scheme, User
+from linkwork.people.demo import generate_people
+from linkwork.people.models import Person
+from linkwork.referrals.demo import ReferralContext, generate_referrals
+from linkwork.referrals.models import Referral, StatusChange
+
+M = TypeVar("M", bound=models.Model)
+BATCH = 2000
+DEMO_MARKER = "brackenfield-community-link"
+
+
+def demo_loaded() -> bool:
+    return Scheme.objects.filter(slug=DEMO_MARKER).exists()
+
+
+def demo_places() -> list[tuple[str, str, int]]:
+    """(postcode, LSOA, IMD decile) from the demo postcode table shipped with the directory."""
+    data = resources.files("linkwork.directory") / "data"
+    with (data / "demo_imd.csv").open() as imd_file:
+        deciles = {row["lsoa"]: int(row["imd_decile"]) for row in csv.DictReader(imd_file)}
+    with (data / "demo_postcodes.csv").open() as postcode_file:
+        return [
+            (row["postcode"], row["lsoa"], deciles[row["lsoa"]])
+            for row in csv.DictReader(postcode_file)
+            if row["lsoa"] in deciles
+        ]
+
+
+def demo_logins(accounts: DemoAccounts | None = None) -> list[tuple[str, str, str]]:
+    if accounts is not None:
+        return accounts.logins
+    logins: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for user in User.objects.filter(email__endswith="@demo.linkwork.invalid").order_by("date_joined", "id"):
+        for membership in user.memberships.select_related("scheme", "organisation"):
+            if membership.role not in seen:
+                seen.add(membership.role)
+                where = membership.scheme or membership.organisation
+                logins.append((Role(membership.role).label, user.email, str(where)))
+    return logins
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic Brackenfield demo area (safe to run twice: it loads once)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=2000, help="How many people (default 2000).")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
+        parser.add_argument("--quiet", action="store_true", help="No progress bars.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["people"] < 1:
+            raise CommandError("--people must be at least 1.")
+        if demo_loaded():
+            self.stdout.write("Demo data is already loaded; nothing to do.")
+            return
+        started = time.monotonic()
+        rng = random.Random(options["seed"])
+        quiet = options["quiet"]
+        now = timezone.now()
+        with transaction.atomic():
+            accounts = seed_accounts(rng=rng)
+            directory = self._seed_directory(rng, accounts)
+            people = list(
+                generate_people(
+                    rng=rng, count=options["people"], today=now.date(), places=demo_places()
+                )
+            )
+            self._bulk(Person, people, "people", quiet)
+            context = ReferralContext(
+                schemes=accounts.schemes,
+                link_workers=accounts.link_workers,
+                organisations=list(Organisation.objects.all()),
+                staff=[user for users in accounts.link_workers.values() for user in users],
+            )
+            referrals, changes = generate_referrals(rng=rng, people=people, now=now, context=context)
+            self._bulk(Referral, referrals, "referrals", quiet)
+            self._bulk(StatusChange, changes, "status history", quiet)
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {len(people):,} people, {len(referrals):,} referrals, "
+                f"{len(changes):,} status changes and {directory.get('services', 0):,} "
+                f"directory services in {elapsed:.1f}s."
+            )
+        )
+        self.print_logins(demo_logins(accounts))
+
+    def _seed_directory(self, rng: random.Random, accounts: DemoAccounts) -> dict[str, int]:
+        from linkwork.directory.demo import seed_directory
+
+        return seed_directory(rng=rng, account_organisations=accounts.vcse)
+
+    def _bulk(self, model: type[M], rows: Sequence[M], label: str, quiet: bool) -> None:
+        with tqdm(total=len(rows), desc=f"Loading {label}", unit=" rows", disable=quiet) as bar:
+            for batch in _batches(rows, BATCH):
+                model._default_manager.bulk_create(batch)
+                bar.update(len(batch))
+
+    def print_logins(self, logins: list[tuple[str, str, str]]) -> None:
+        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        for role, email, where in logins:
+            self.stdout.write(f"  {role:<18} {email:<38} {where}")
+        self.stdout.write(
+            "Two-factor: the demo shows each account's current security code on the code page."
+        )
+
+
+def _batches(rows: Sequence[M], size: int) -> Iterable[Sequence[M]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]

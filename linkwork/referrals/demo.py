@@ -1,0 +1,181 @@
+"""Synthetic referrals over the last 18 months, from every route, in every state, with a
+status history that follows the lifecycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, User
+from linkwork.people.models import Person
+from linkwork.referrals.lifecycle import TRANSITIONS, ClosureReason, Status
+from linkwork.referrals.models import REFERENCE_ALPHABET, Referral, StatusChange, Urgency
+from linkwork.referrals.needs import Need
+from linkwork.referrals.routes import Route
+
+ROUTE_WEIGHTS = {
+    Route.GP_PRACTICE: 45, Route.OTHER_PRIMARY_CARE: 4, Route.HOSPITAL: 4,
+    Route.COMMUNITY_OR_MENTAL_HEALTH: 5, Route.NHS_111: 1, Route.LOCAL_AUTHORITY: 8,
+    Route.HOUSING: 5, Route.POLICE: 2, Route.FIRE: 1, Route.JOBCENTRE: 3, Route.SCHOOL: 1,
+    Route.FAITH: 2, Route.VOLUNTARY: 6, Route.EMPLOYER: 0.5, Route.FAMILY_OR_FRIEND: 2.5,
+    Route.SELF: 9, Route.OTHER: 1,
+}
+ROUTE_ORGANISATION_KIND = {
+    Route.GP_PRACTICE: OrganisationKind.GP_PRACTICE,
+    Route.HOSPITAL: OrganisationKind.HOSPITAL,
+    Route.COMMUNITY_OR_MENTAL_HEALTH: OrganisationKind.HOSPITAL,
+    Route.LOCAL_AUTHORITY: OrganisationKind.LOCAL_AUTHORITY,
+    Route.HOUSING: OrganisationKind.HOUSING,
+    Route.POLICE: OrganisationKind.POLICE,
+    Route.FIRE: OrganisationKind.FIRE,
+    Route.JOBCENTRE: OrganisationKind.JOBCENTRE,
+    Route.SCHOOL: OrganisationKind.SCHOOL,
+    Route.FAITH: OrganisationKind.FAITH,
+    Route.VOLUNTARY: OrganisationKind.VCSE,
+}
+NEED_WEIGHTS = {
+    Need.LONELINESS: 20, Need.LOW_MOOD: 15, Need.ANXIETY_STRESS: 12, Need.PHYSICAL_ACTIVITY: 8,
+    Need.WEIGHT: 4, Need.LONG_TERM_CONDITION: 8, Need.MONEY_DEBT: 9, Need.BENEFITS: 7,
+    Need.HOUSING: 6, Need.EMPLOYMENT: 4, Need.EDUCATION_SKILLS: 2, Need.CARER_SUPPORT: 4,
+    Need.BEREAVEMENT: 4, Need.SUBSTANCE_USE: 2, Need.FOOD: 4, Need.DIGITAL_SKILLS: 2,
+    Need.RELATIONSHIPS: 2, Need.PARENTING: 1.5, Need.LEGAL_ADVICE: 1, Need.TRANSPORT: 2,
+    Need.PURPOSE_VOLUNTEERING: 3,
+}
+REASONS = {
+    Need.LONELINESS: "Lives alone since partner died and rarely goes out.",
+    Need.LOW_MOOD: "Low mood for several months; would like something to look forward to.",
+    Need.ANXIETY_STRESS: "Feels anxious leaving the house; wants help building confidence.",
+    Need.PHYSICAL_ACTIVITY: "Wants to get more active after a fall, at a gentle pace.",
+    Need.WEIGHT: "Would like support to lose weight alongside friendly company.",
+    Need.LONG_TERM_CONDITION: "Managing a long-term condition and wants to learn more.",
+    Need.MONEY_DEBT: "Worried about rent arrears and energy bills.",
+    Need.BENEFITS: "Unsure what benefits they are entitled to.",
+    Need.HOUSING: "Damp flat and worried about the tenancy.",
+    Need.EMPLOYMENT: "Out of work for a year and would like to get back into work.",
+    Need.EDUCATION_SKILLS: "Would like to improve English and maths.",
+    Need.CARER_SUPPORT: "Caring full-time for a parent and has no break.",
+    Need.BEREAVEMENT: "Struggling since a recent bereavement.",
+    Need.SUBSTANCE_USE: "Drinking more than they would like; open to support.",
+    Need.FOOD: "Running out of food before the end of the month.",
+    Need.DIGITAL_SKILLS: "Cannot use online services and wants to learn.",
+    Need.RELATIONSHIPS: "Relationship difficulties at home affecting wellbeing.",
+    Need.PARENTING: "Finding parenting hard and would like support.",
+    Need.LEGAL_ADVICE: "Needs advice about a dispute with a landlord.",
+    Need.TRANSPORT: "Cannot get to appointments without transport.",
+    Need.PURPOSE_VOLUNTEERING: "Recently retired and would like to volunteer.",
+}
+DECLINE_REASONS = ["Person declined", "Outside the scheme's area", "Needs clinical care first"]
+REDIRECT_REASONS = ["Redirected to the community mental health team", "Redirected to adult social care"]
+
+
+@dataclass
+class ReferralContext:
+    schemes: Sequence[Scheme]
+    link_workers: dict[int, list[User]]
+    organisations: Sequence[Organisation]
+    staff: Sequence[User]
+
+
+def _final_status(rng: random.Random, age_days: int) -> Status:
+    if age_days < 3:
+        options = {Status.RECEIVED: 70, Status.ACCEPTED: 20, Status.DECLINED: 5, Status.REDIRECTED: 5}
+    elif age_days < 21:
+        options = {Status.RECEIVED: 5, Status.ACCEPTED: 25, Status.ACTIVE: 55, Status.DECLINED: 8, Status.REDIRECTED: 7}
+    elif age_days < 120:
+        options = {Status.ACTIVE: 55, Status.ON_HOLD: 10, Status.CLOSED: 25, Status.DECLINED: 6, Status.REDIRECTED: 4}
+    else:
+        options = {Status.ACTIVE: 8, Status.ON_HOLD: 4, Status.CLOSED: 80, Status.DECLINED: 5, Status.REDIRECTED: 3}
+    return rng.choices(list(options), list(options.values()))[0]
+
+
+def _path_to(final: Status, rng: random.Random) -> list[Status]:
+    """A lifecycle path from received to `final`, sometimes passing through on hold."""
+    if final in (Status.RECEIVED,):
+        return [Status.RECEIVED]
+    if final in (Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED):
+        return [Status.RECEIVED, final]
+    path = [Status.RECEIVED, Status.ACCEPTED, Status.ACTIVE]
+    if final == Status.ON_HOLD or (final == Status.CLOSED and rng.random() < 0.15):
+        path.append(Status.ON_HOLD)
+        if final == Status.CLOSED and rng.random() < 0.5:
+            path.append(Status.ACTIVE)
+    if final == Status.CLOSED:
+        path.append(Status.CLOSED)
+    for before, after in zip(path, path[1:], strict=False):
+        assert after in TRANSITIONS[before], (before, after)
+    return path
+
+
+def generate_referrals(
+    *, rng: random.Random, people: Sequence[Person], now: dt.datetime, context: ReferralContext
+) -> tuple[list[Referral], list[StatusChange]]:
+    routes = list(ROUTE_WEIGHTS)
+    route_weights = list(ROUTE_WEIGHTS.values())
+    needs = list(NEED_WEIGHTS)
+    need_weights = list(NEED_WEIGHTS.values())
+    by_kind: dict[str, list[Organisation]] = {}
+    for organisation in context.organisations:
+        by_kind.setdefault(organisation.kind, []).append(organisation)
+    scheme_a, scheme_b = context.schemes
+    referrals: list[Referral] = []
+    changes: list[StatusChange] = []
+    for person in people:
+        for _ in range(rng.choices([1, 2], [88, 12])[0]):
+            route = rng.choices(routes, route_weights)[0]
+            scheme = scheme_a if route in (Route.GP_PRACTICE,) and rng.random() < 0.85 else scheme_b
+            if route not in (Route.GP_PRACTICE, Route.SELF) and rng.random() < 0.4:
+                scheme = scheme_a
+            received = now - dt.timedelta(minutes=rng.randrange(548 * 24 * 60))
+            age_days = (now - received).days
+            chosen = list(dict.fromkeys(rng.choices(needs, need_weights, k=rng.choices([1, 2, 3], [45, 40, 15])[0])))
+            kind = ROUTE_ORGANISATION_KIND.get(route)
+            organisation = rng.choice(by_kind[kind]) if kind else None
+            final = _final_status(rng, age_days)
+            path = _path_to(final, rng)
+            referral = Referral(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                reference="LW-" + "".join(rng.choices(REFERENCE_ALPHABET, k=4)) + "-" + "".join(rng.choices(REFERENCE_ALPHABET, k=4)),
+                person=person,
+                scheme=scheme,
+                route=route,
+                referring_organisation=organisation,
+                referrer_name="" if route == Route.SELF else rng.choice(["A. Patel", "J. Smith", "K. Owusu", "M. Kowalska", "R. Evans"]),
+                referrer_role="" if route == Route.SELF else rng.choice(["GP", "Practice nurse", "Support worker", "Officer", "Volunteer"]),
+                needs=[str(need) for need in chosen],
+                reason=" ".join(REASONS[need] for need in chosen),
+                urgency=Urgency.URGENT if rng.random() < 0.08 else Urgency.ROUTINE,
+                status=final,
+                closure_reason=rng.choices(list(ClosureReason), [40, 20, 15, 8, 9, 8])[0] if final == Status.CLOSED else "",
+                link_worker=rng.choice(context.link_workers[scheme.pk]) if Status.ACCEPTED in path else None,
+                received_at=received,
+            )
+            referrals.append(referral)
+            span = max((now - received).total_seconds(), 60.0)
+            at = received
+            previous: Status | None = None
+            for step in path:
+                if previous is not None:
+                    at = at + dt.timedelta(seconds=rng.uniform(0, span / (len(path) + 1)))
+                reason = ""
+                if step == Status.DECLINED:
+                    reason = rng.choice(DECLINE_REASONS)
+                elif step == Status.REDIRECTED:
+                    reason = rng.choice(REDIRECT_REASONS)
+                elif step == Status.CLOSED:
+                    reason = ClosureReason(referral.closure_reason).label
+                changes.append(
+                    StatusChange(
+                        referral=referral,
+                        from_status=previous or "",
+                        to_status=step,
+                        changed_by=None if previous is None and route == Route.SELF else rng.choice(context.staff),
+                        changed_at=at,
+                        reason=reason,
+                    )
+                )
+                previous = step
+    return referrals, changes

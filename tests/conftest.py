@@ -1,0 +1,89 @@
+"""Shared fixtures: the named personas of STYLE.md rule 10 and signed-in clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from linkwork.accounts.models import Organisation, OrganisationKind, Role, Scheme, User
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ReferralFactory,
+    SchemeFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class World:
+    """Two schemes, their staff, and a referral in each, as the permission tests need."""
+
+    scheme_a: Scheme
+    scheme_b: Scheme
+    practice: Organisation
+    provider_org: Organisation
+    link_worker_a: User
+    link_worker_b: User
+    scheme_lead_a: User
+    provider: User
+    referrer: User
+    analyst: User
+    admin: User
+    curator: User
+
+
+def _member(role: Role, organisation: Organisation, scheme: Scheme | None = None, **user: object) -> User:
+    person = UserFactory(totp=True, **user)
+    MembershipFactory(user=person, organisation=organisation, scheme=scheme, role=role)
+    return person
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    scheme_a = SchemeFactory(name="Scheme A")
+    scheme_b = SchemeFactory(name="Scheme B")
+    practice = OrganisationFactory(name="Alder Street Surgery", kind=OrganisationKind.GP_PRACTICE)
+    provider_org = OrganisationFactory(name="Millbrook Walking Club", kind=OrganisationKind.VCSE)
+    return World(
+        scheme_a=scheme_a,
+        scheme_b=scheme_b,
+        practice=practice,
+        provider_org=provider_org,
+        link_worker_a=_member(Role.LINK_WORKER, scheme_a.host, scheme_a, full_name="Lina Worker"),
+        link_worker_b=_member(Role.LINK_WORKER, scheme_b.host, scheme_b, full_name="Bea Other"),
+        scheme_lead_a=_member(Role.SCHEME_LEAD, scheme_a.host, scheme_a, full_name="Lee Lead"),
+        provider=_member(Role.PROVIDER, provider_org, full_name="Pat Provider"),
+        referrer=_member(Role.REFERRER, practice, full_name="Dr Rita Referrer"),
+        analyst=_member(Role.ANALYST, scheme_a.host, full_name="Ana Lyst"),
+        admin=_member(Role.ADMIN, scheme_a.host, full_name="Ada Admin", is_staff=True),
+        curator=_member(Role.CURATOR, scheme_a.host, full_name="Cora Curator"),
+    )
+
+
+@pytest.fixture
+def referral_a(world: World):  # type: ignore[no-untyped-def]
+    """A referral into scheme A from the practice, assigned to link worker A."""
+    return ReferralFactory(
+        scheme=world.scheme_a,
+        referring_organisation=world.practice,
+        link_worker=world.link_worker_a,
+        status="active",
+        person=PersonFactory(given_name="Ann", family_name="Example"),
+    )
+
+
+def signed_in(client: Client, user: User) -> Client:
+    """Sign `user` in with two-factor already passed, as after a real login."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

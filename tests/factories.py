@@ -1,0 +1,79 @@
+"""factory_boy factories. All data is synthetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
+from linkwork.people.models import Person
+from linkwork.referrals.models import Referral
+from linkwork.referrals.routes import Route
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganisationKind.VCSE
+
+
+class SchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scheme
+
+    name = factory.Sequence(lambda n: f"Scheme {n}")
+    slug = factory.Sequence(lambda n: f"scheme-{n}")
+    host = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.PCN)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Test User {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        if create:
+            self.save()
+            if extracted:
+                TOTPDevice.objects.create(user=self, name="Test app", confirmed=True)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.REFERRER
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    given_name = factory.Sequence(lambda n: f"Given{n}")
+    family_name = factory.Sequence(lambda n: f"Family{n}")
+    date_of_birth = dt.date(1960, 5, 17)
+    postcode = "BK1 2AB"
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    person = factory.SubFactory(PersonFactory)
+    scheme = factory.SubFactory(SchemeFactory)
+    route = Route.GP_PRACTICE
+    needs = ["loneliness"]
+    reason = "Feels isolated."

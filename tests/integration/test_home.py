@@ -1,0 +1,81 @@
+"""The home page shows each role its own section and navigation."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import World, signed_in
+
+HEADINGS = {
+    "link_worker_a": "Your caseload",
+    "scheme_lead_a": "Waiting for triage",
+    "referrer": "Your organisation&#39;s referrals",
+    "provider": "Your organisation",
+    "curator": "Directory curation",
+    "analyst": "Referrals by route in the last 12 months",
+    "admin": "System administration",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "heading"), HEADINGS.items())
+def test_home_shows_role_section(client, world: World, referral_a, persona, heading):
+    signed_in(client, getattr(world, persona))
+    body = client.get(reverse("core:home")).content.decode()
+    assert heading in body
+    others = [text for name, text in HEADINGS.items() if name != persona and text != heading]
+    assert not [text for text in others if f">{text}</h2>" in body]
+
+
+@pytest.mark.django_db
+def test_home_caseload_lists_assigned_person(client, world: World, referral_a):
+    signed_in(client, world.link_worker_a)
+    body = client.get(reverse("core:home")).content.decode()
+    assert "Ann Example" in body
+    assert referral_a.reference in body
+
+
+@pytest.mark.django_db
+def test_home_query_count_does_not_grow_with_caseload(client, world: World, django_assert_max_num_queries):
+    from tests.factories import ReferralFactory
+
+    signed_in(client, world.link_worker_a)
+    ReferralFactory.create_batch(3, scheme=world.scheme_a, link_worker=world.link_worker_a, status="active")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("core:home"))
+    ReferralFactory.create_batch(20, scheme=world.scheme_a, link_worker=world.link_worker_a, status="active")
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("core:home"))
+    assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_navigation_depends_on_role(client, world: World):
+    signed_in(client, world.admin)
+    body = client.get(reverse("core:home")).content.decode()
+    assert 'href="/audit/"' in body
+    signed_in(client, world.link_worker_a)
+    body = client.get(reverse("core:home")).content.decode()
+    assert 'href="/audit/"' not in body
+    assert 'href="/referrals/"' in body
+
+
+@pytest.mark.django_db
+def test_analyst_counts_hide_small_numbers(client, world: World, referral_a):
+    signed_in(client, world.analyst)
+    body = client.get(reverse("core:home")).content.decode()
+    assert "fewer than 5" in body
+    assert "Ann Example" not in body
+
+
+@pytest.mark.django_db
+def test_user_without_role_told_to_ask_admin(client, db):
+    from tests.factories import UserFactory
+
+    signed_in(client, UserFactory())
+    body = client.get(reverse("core:home")).content.decode()
+    assert "does not have a role yet" in body

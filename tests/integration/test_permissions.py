@@ -1,0 +1,109 @@
+"""A user of one scheme cannot reach another scheme's records through any URL, and each
+refused attempt is audited."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from linkwork.audit.models import AuditEvent
+from tests.conftest import World, signed_in
+
+
+def record_urls(referral) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every URL that shows a scheme A person or referral."""
+    return [
+        reverse("people:detail", args=[referral.person_id]),
+        reverse("referrals:detail", args=[referral.pk]),
+    ]
+
+
+OUTSIDERS = ["link_worker_b", "provider", "analyst", "curator", "admin"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", OUTSIDERS)
+def test_record_urls_outside_scheme_give_404_and_audit(client, world: World, referral_a, persona):
+    user = getattr(world, persona)
+    signed_in(client, user)
+    for url in record_urls(referral_a):
+        response = client.get(url)
+        assert response.status_code == 404, url
+    denied = AuditEvent.objects.filter(action="access.denied", actor=user)
+    assert denied.count() == len(record_urls(referral_a))
+    assert {event.path for event in denied} == set(record_urls(referral_a))
+
+
+@pytest.mark.django_db
+def test_other_scheme_referral_not_listed(client, world: World, referral_a):
+    signed_in(client, world.link_worker_b)
+    response = client.get(reverse("referrals:list"))
+    assert response.status_code == 200
+    assert referral_a.reference not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["link_worker_a", "scheme_lead_a", "referrer"])
+def test_record_urls_inside_scope_are_shown(client, world: World, referral_a, persona):
+    signed_in(client, getattr(world, persona))
+    for url in record_urls(referral_a):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_person_view_writes_audit_event(client, world: World, referral_a):
+    signed_in(client, world.link_worker_a)
+    client.get(reverse("people:detail", args=[referral_a.person_id]))
+    event = AuditEvent.objects.get(action="person.viewed")
+    assert event.actor == world.link_worker_a
+    assert event.object_type == "people.person"
+    assert event.object_id == str(referral_a.person_id)
+    assert event.ip_address == "127.0.0.1"
+    # The audit row holds identifiers only, never the person's name.
+    assert "Ann" not in str(event.detail)
+
+
+@pytest.mark.django_db
+def test_unknown_record_gives_404_and_audit(client, world: World):
+    signed_in(client, world.link_worker_a)
+    url = reverse("referrals:detail", args=["00000000-0000-4000-8000-000000000000"])
+    assert client.get(url).status_code == 404
+    assert AuditEvent.objects.filter(action="access.denied", actor=world.link_worker_a).exists()
+
+
+@pytest.mark.django_db
+def test_audit_page_refused_to_non_admin(client, world: World):
+    signed_in(client, world.link_worker_a)
+    response = client.get(reverse("audit:search"))
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="access.denied", actor=world.link_worker_a).exists()
+
+
+@pytest.mark.django_db
+def test_audit_page_searches_for_admin(client, world: World, referral_a):
+    signed_in(client, world.link_worker_a)
+    client.get(reverse("people:detail", args=[referral_a.person_id]))
+    signed_in(client, world.admin)
+    response = client.get(reverse("audit:search"), {"action": "person.viewed"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "person.viewed" in body
+    assert world.link_worker_a.email in body
+    assert "1 entry" in body
+
+
+@pytest.mark.django_db
+def test_audit_search_bad_date_names_field(client, world: World):
+    signed_in(client, world.admin)
+    response = client.get(reverse("audit:search"), {"since": "yesterday"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Enter the from date as YYYY-MM-DD" in body
+    assert 'href="#id_since"' in body
+
+
+@pytest.mark.django_db
+def test_anonymous_user_sent_to_login(client, referral_a):
+    response = client.get(reverse("people:detail", args=[referral_a.person_id]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
