@@ -46,12 +46,14 @@ demo: $(BASE_STAMP) $(ASSETS)
 test: $(DEV_STAMP) $(ASSETS)
 	$(BIN)/pytest
 
+# The checks load the settings (django-stubs, makemigrations) but never serve anything.
+check: export SECRET_KEY = check-only-not-a-secret
 check: $(DEV_STAMP) $(ASSETS)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy linkwork
 	$(BIN)/djlint linkwork --lint
-	SECRET_KEY=check-only $(BIN)/linkwork makemigrations --check --dry-run
+	$(BIN)/linkwork makemigrations --check --dry-run
 	$(BIN)/python scripts/check_scoping.py
 
 fix: $(DEV_STAMP)

@@ -38,7 +38,9 @@ class World:
     curator: User
 
 
-def _member(role: Role, organisation: Organisation, scheme: Scheme | None = None, **user: object) -> User:
+def _member(
+    role: Role, organisation: Organisation, scheme: Scheme | None = None, **user: object
+) -> User:
     person = UserFactory(totp=True, **user)
     MembershipFactory(user=person, organisation=organisation, scheme=scheme, role=role)
     return person
@@ -46,6 +48,10 @@ def _member(role: Role, organisation: Organisation, scheme: Scheme | None = None
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     scheme_a = SchemeFactory(name="Scheme A")
     scheme_b = SchemeFactory(name="Scheme B")
     practice = OrganisationFactory(name="Alder Street Surgery", kind=OrganisationKind.GP_PRACTICE)

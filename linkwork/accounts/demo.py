@@ -23,9 +23,14 @@ DEMO_PASSWORD = "brackenfield-demo-2026"  # noqa: S105 - printed for the demo on
 DEMO_EMAIL_DOMAIN = "demo.linkwork.invalid"
 
 GP_PRACTICES = [
-    "Alder Street Surgery", "Beckside Medical Practice", "Canal View Health Centre",
-    "Dale Road Surgery", "Elmwood Family Practice", "Fernbank Medical Centre",
-    "Greenhill Surgery", "Hollybush Health Centre",
+    "Alder Street Surgery",
+    "Beckside Medical Practice",
+    "Canal View Health Centre",
+    "Dale Road Surgery",
+    "Elmwood Family Practice",
+    "Fernbank Medical Centre",
+    "Greenhill Surgery",
+    "Hollybush Health Centre",
 ]
 OTHER_ORGANISATIONS = [
     ("Brackenfield Central Primary Care Network", OrganisationKind.PCN),
@@ -44,15 +49,42 @@ OTHER_ORGANISATIONS = [
     ("Brackenfield Methodist Circuit", OrganisationKind.FAITH),
 ]
 VCSE_PREFIXES = [
-    "Brackenfield", "Millbrook", "Beckside", "Canal Side", "Northgate", "Hollins", "Eastfield",
-    "Riverside", "Westmoor", "Kirkstall Lane",
+    "Brackenfield",
+    "Millbrook",
+    "Beckside",
+    "Canal Side",
+    "Northgate",
+    "Hollins",
+    "Eastfield",
+    "Riverside",
+    "Westmoor",
+    "Kirkstall Lane",
 ]
 VCSE_KINDS = [
-    "Community Association", "Age Well", "Carers' Centre", "Advice Centre", "Food Partnership",
-    "Arts Collective", "Walking Club", "Men's Shed", "Women's Centre", "Wellbeing Trust",
-    "Community Garden", "Recovery Network", "Digital Inclusion Project", "Refugee Welcome",
-    "Bereavement Service", "Credit Union", "Youth Project", "Sports Trust", "Choir",
-    "Volunteer Centre", "Housing Advice", "Befriending Scheme", "Family Hub", "Library Friends",
+    "Community Association",
+    "Age Well",
+    "Carers' Centre",
+    "Advice Centre",
+    "Food Partnership",
+    "Arts Collective",
+    "Walking Club",
+    "Men's Shed",
+    "Women's Centre",
+    "Wellbeing Trust",
+    "Community Garden",
+    "Recovery Network",
+    "Digital Inclusion Project",
+    "Refugee Welcome",
+    "Bereavement Service",
+    "Credit Union",
+    "Youth Project",
+    "Sports Trust",
+    "Choir",
+    "Volunteer Centre",
+    "Housing Advice",
+    "Befriending Scheme",
+    "Family Hub",
+    "Library Friends",
 ]
 
 
@@ -78,7 +110,9 @@ def seed_accounts(*, rng: random.Random, vcse_count: int = 64) -> DemoAccounts:
     ] + [Organisation(name=name, kind=kind) for name, kind in OTHER_ORGANISATIONS]
     names = [f"{prefix} {kind}" for prefix in VCSE_PREFIXES for kind in VCSE_KINDS]
     rng.shuffle(names)
-    vcse = [Organisation(name=name, kind=OrganisationKind.VCSE) for name in sorted(names[:vcse_count])]
+    vcse = [
+        Organisation(name=name, kind=OrganisationKind.VCSE) for name in sorted(names[:vcse_count])
+    ]
     vcse.insert(0, Organisation(name="Brackenfield Community Link", kind=OrganisationKind.VCSE))
     Organisation.objects.bulk_create(organisations + vcse)
     result.organisations = {org.name: org for org in organisations + vcse}
@@ -98,24 +132,46 @@ def seed_accounts(*, rng: random.Random, vcse_count: int = 64) -> DemoAccounts:
             slug="brackenfield-community-link",
             host=charity,
             catchment="All of Brackenfield, any route including self-referral",
-            catchment_postcode_districts=["BK1", "BK2", "BK3", "BK4", "BK5", "BK6", "BK7", "BK8", "BK9"],
+            catchment_postcode_districts=[
+                "BK1",
+                "BK2",
+                "BK3",
+                "BK4",
+                "BK5",
+                "BK6",
+                "BK7",
+                "BK8",
+                "BK9",
+            ],
         ),
     ]
     password = make_password(DEMO_PASSWORD)
     people = _staff(result)
     users = [
-        User(email=email, full_name=name, job_title=title, password=password, is_staff=role == Role.ADMIN)
+        User(
+            email=email,
+            full_name=name,
+            job_title=title,
+            password=password,
+            is_staff=role == Role.ADMIN,
+        )
         for email, name, title, role, _, _ in people
     ]
     User.objects.bulk_create(users)
     by_email = {user.email: user for user in users}
     memberships = []
-    devices = []
+    devices: list[TOTPDevice] = []
     for email, _, _, role, organisation, scheme in people:
         user = by_email[email]
-        memberships.append(Membership(user=user, organisation=organisation, scheme=scheme, role=role))
+        memberships.append(
+            Membership(user=user, organisation=organisation, scheme=scheme, role=role)
+        )
         if role in TWO_FACTOR_ROLES and not any(d.user_id == user.pk for d in devices):
-            devices.append(TOTPDevice(user=user, name="Demo authenticator", confirmed=True, key=_totp_key(email)))
+            devices.append(
+                TOTPDevice(
+                    user=user, name="Demo authenticator", confirmed=True, key=_totp_key(email)
+                )
+            )
         if role == Role.LINK_WORKER and scheme is not None:
             result.link_workers.setdefault(scheme.pk, []).append(user)
     Membership.objects.bulk_create(memberships)
@@ -140,22 +196,99 @@ def _staff(result: DemoAccounts) -> list[tuple[str, str, str, Role, Organisation
 
     staff: list[tuple[str, str, str, Role, Organisation, Scheme | None]] = [
         (email("lw.amira"), "Amira Hussain", "Link worker", Role.LINK_WORKER, pcn, scheme_a),
-        (email("lead.gareth"), "Gareth Price", "Social prescribing lead", Role.SCHEME_LEAD, pcn, scheme_a),
-        (email("ref.alder"), "Dr Helen Okafor", "GP", Role.REFERRER, org["Alder Street Surgery"], None),
-        (email("provider.age"), "Janet Moss", "Volunteer coordinator", Role.PROVIDER, result.vcse[1], None),
-        (email("curator"), "Tomasz Nowak", "Directory curator", Role.CURATOR, org["Brackenfield City Council"], None),
+        (
+            email("lead.gareth"),
+            "Gareth Price",
+            "Social prescribing lead",
+            Role.SCHEME_LEAD,
+            pcn,
+            scheme_a,
+        ),
+        (
+            email("ref.alder"),
+            "Dr Helen Okafor",
+            "GP",
+            Role.REFERRER,
+            org["Alder Street Surgery"],
+            None,
+        ),
+        (
+            email("provider.age"),
+            "Janet Moss",
+            "Volunteer coordinator",
+            Role.PROVIDER,
+            result.vcse[1],
+            None,
+        ),
+        (
+            email("curator"),
+            "Tomasz Nowak",
+            "Directory curator",
+            Role.CURATOR,
+            org["Brackenfield City Council"],
+            None,
+        ),
         (email("analyst"), "Priya Desai", "Evaluation analyst", Role.ANALYST, pcn, None),
         (email("admin"), "Sam Whitaker", "System administrator", Role.ADMIN, pcn, None),
         (email("lw.dan"), "Dan Roberts", "Link worker", Role.LINK_WORKER, pcn, scheme_a),
         (email("lw.grace"), "Grace Mensah", "Link worker", Role.LINK_WORKER, pcn, scheme_a),
-        (email("lw.owen"), "Owen Hughes", "Health and wellbeing coach", Role.LINK_WORKER, pcn, scheme_a),
-        (email("lead.rachel"), "Rachel Ford", "Service manager", Role.SCHEME_LEAD, charity, scheme_b),
-        (email("lw.kasia"), "Kasia Zielinska", "Community connector", Role.LINK_WORKER, charity, scheme_b),
-        (email("lw.imran"), "Imran Ali", "Community connector", Role.LINK_WORKER, charity, scheme_b),
+        (
+            email("lw.owen"),
+            "Owen Hughes",
+            "Health and wellbeing coach",
+            Role.LINK_WORKER,
+            pcn,
+            scheme_a,
+        ),
+        (
+            email("lead.rachel"),
+            "Rachel Ford",
+            "Service manager",
+            Role.SCHEME_LEAD,
+            charity,
+            scheme_b,
+        ),
+        (
+            email("lw.kasia"),
+            "Kasia Zielinska",
+            "Community connector",
+            Role.LINK_WORKER,
+            charity,
+            scheme_b,
+        ),
+        (
+            email("lw.imran"),
+            "Imran Ali",
+            "Community connector",
+            Role.LINK_WORKER,
+            charity,
+            scheme_b,
+        ),
         (email("lw.beth"), "Beth Kirk", "Community connector", Role.LINK_WORKER, charity, scheme_b),
-        (email("ref.council"), "Leon Grant", "Adult social care officer", Role.REFERRER, org["Brackenfield City Council"], None),
-        (email("ref.housing"), "Maria Costa", "Tenancy sustainment officer", Role.REFERRER, org["Brackenfield Homes"], None),
-        (email("ref.police"), "PC Joe Baker", "Neighbourhood officer", Role.REFERRER, org["Brackenfield Police, Neighbourhood Team"], None),
+        (
+            email("ref.council"),
+            "Leon Grant",
+            "Adult social care officer",
+            Role.REFERRER,
+            org["Brackenfield City Council"],
+            None,
+        ),
+        (
+            email("ref.housing"),
+            "Maria Costa",
+            "Tenancy sustainment officer",
+            Role.REFERRER,
+            org["Brackenfield Homes"],
+            None,
+        ),
+        (
+            email("ref.police"),
+            "PC Joe Baker",
+            "Neighbourhood officer",
+            Role.REFERRER,
+            org["Brackenfield Police, Neighbourhood Team"],
+            None,
+        ),
         (email("analyst.charity"), "Chloe Evans", "Impact officer", Role.ANALYST, charity, None),
     ]
     return staff

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django_stubs_ext.db.models.manager import RelatedManager
 
 
 class OrganisationKind(models.TextChoices):
@@ -34,7 +34,9 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-NHS_KINDS = frozenset({OrganisationKind.GP_PRACTICE, OrganisationKind.PCN, OrganisationKind.HOSPITAL})
+NHS_KINDS = frozenset(
+    {OrganisationKind.GP_PRACTICE, OrganisationKind.PCN, OrganisationKind.HOSPITAL}
+)
 
 
 class Role(models.TextChoices):

@@ -156,7 +156,9 @@ def logout(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """Shown by django-axes after too many failed logins from one address for one account."""
     auditor.record(action="login.locked_out", request=request)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

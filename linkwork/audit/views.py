@@ -18,14 +18,26 @@ PAGE_SIZE = 50
 
 
 class AuditSearchForm(forms.Form):
-    action = forms.CharField(label="Action", required=False, max_length=64,
-                             help_text="For example person.viewed or access.denied")
+    action = forms.CharField(
+        label="Action",
+        required=False,
+        max_length=64,
+        help_text="For example person.viewed or access.denied",
+    )
     actor = forms.CharField(label="User's email address", required=False, max_length=254)
     object_id = forms.CharField(label="Record ID", required=False, max_length=64)
-    since = forms.DateField(label="From date", required=False, help_text="For example 2026-11-28",
-                            error_messages={"invalid": "Enter the from date as YYYY-MM-DD"})
-    until = forms.DateField(label="To date", required=False, help_text="For example 2026-11-28",
-                            error_messages={"invalid": "Enter the to date as YYYY-MM-DD"})
+    since = forms.DateField(
+        label="From date",
+        required=False,
+        help_text="For example 2026-11-28",
+        error_messages={"invalid": "Enter the from date as YYYY-MM-DD"},
+    )
+    until = forms.DateField(
+        label="To date",
+        required=False,
+        help_text="For example 2026-11-28",
+        error_messages={"invalid": "Enter the to date as YYYY-MM-DD"},
+    )
 
     def clean(self) -> dict[str, object] | None:
         data = super().clean() or {}

@@ -7,6 +7,7 @@ missing stops start-up with a message naming it and saying how to set it.
 from __future__ import annotations
 
 import os
+import builtins
 from collections.abc import Mapping
 
 TRUE = {"1", "true", "yes", "on"}
@@ -30,7 +31,7 @@ class Env:
             return default
         return value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool) -> builtins.bool:
         value = self.environ.get(name)
         if value is None:
             return default
@@ -41,7 +42,7 @@ class Env:
             return False
         raise ConfigurationError(f"{name} must be true or false, not {value!r}.")
 
-    def int(self, name: str, default: int) -> int:
+    def int(self, name: builtins.str, default: builtins.int) -> builtins.int:
         value = self.environ.get(name)
         if value is None or value.strip() == "":
             return default
@@ -50,7 +51,9 @@ class Env:
         except ValueError:
             raise ConfigurationError(f"{name} must be a whole number, not {value!r}.") from None
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def list(
+        self, name: builtins.str, default: builtins.list[builtins.str]
+    ) -> builtins.list[builtins.str]:
         value = self.environ.get(name)
         if value is None:
             return default

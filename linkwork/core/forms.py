@@ -9,7 +9,7 @@ from django import forms
 
 def error_summary(form: forms.Form) -> list[dict[str, str]]:
     """Error summary items, each linking to its field, in the form's field order."""
-    items = [{"text": str(error), "href": f"#{form.auto_id % '__all__'}"} for error in form.non_field_errors()]
+    items = [{"text": str(error), "href": "#id___all__"} for error in form.non_field_errors()]
     for name, field in form.fields.items():
         bound = form[name]
         for error in bound.errors:

@@ -46,7 +46,7 @@ def home_sections(request: HttpRequest) -> list[Section]:
 def _caseload(request: HttpRequest) -> Section:
     referrals = (
         Referral.objects.visible_to(request.user)
-        .filter(link_worker=request.user, status__in=OPEN_STATUSES)
+        .filter(link_worker_id=request.user.pk, status__in=OPEN_STATUSES)
         .select_related("person")
         .order_by("received_at")
     )
@@ -71,9 +71,7 @@ def _triage(request: HttpRequest) -> Section:
         )
     )
     link_workers = (
-        User.objects.filter(
-            memberships__role=Role.LINK_WORKER, memberships__scheme_id__in=schemes
-        )
+        User.objects.filter(memberships__role=Role.LINK_WORKER, memberships__scheme_id__in=schemes)
         .annotate(
             open_cases=Count(
                 "assigned_referrals",

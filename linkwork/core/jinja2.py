@@ -21,7 +21,7 @@ def environment(**options: Any) -> Environment:
     loader = options.pop("loader")
     options["undefined"] = ChainableUndefined
     options["autoescape"] = True
-    env = Environment(
+    env = Environment(  # noqa: S701 - autoescape is switched on just above
         loader=ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja")]),
         extensions=["jinja2.ext.do"],
         **options,

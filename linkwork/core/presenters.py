@@ -8,10 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.utils.html import format_html
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from linkwork.accounts import permissions
 from linkwork.accounts.permissions import Ability
@@ -33,7 +33,7 @@ class Branding:
 
     @property
     def title_suffix(self) -> str:
-        return f"{self.service_name} – {self.organisation_name}"
+        return f"{self.service_name} \N{EN DASH} {self.organisation_name}"
 
 
 def branding(request: HttpRequest) -> dict[str, Branding]:

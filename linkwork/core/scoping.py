@@ -18,7 +18,7 @@ def get_visible_or_404(request: HttpRequest, model: type[M], **lookup: Any) -> M
     """
     try:
         return model.objects.visible_to(request.user).get(**lookup)  # type: ignore[attr-defined]
-    except (model.DoesNotExist, ValueError, models.ObjectDoesNotExist):
+    except (models.ObjectDoesNotExist, ValueError):
         auditor.record(
             action="access.denied",
             request=request,

@@ -36,10 +36,23 @@ FAMILY_NAMES = (
 
 # England and Wales 2021 census proportions by NHS ethnic category, in per mille.
 ETHNICITY_WEIGHTS = {
-    Ethnicity.A: 744, Ethnicity.B: 9, Ethnicity.C: 62, Ethnicity.D: 9, Ethnicity.E: 4,
-    Ethnicity.F: 8, Ethnicity.G: 8, Ethnicity.H: 31, Ethnicity.J: 27, Ethnicity.K: 11,
-    Ethnicity.L: 16, Ethnicity.M: 10, Ethnicity.N: 25, Ethnicity.P: 5, Ethnicity.R: 7,
-    Ethnicity.S: 16, Ethnicity.Z: 10,
+    Ethnicity.A: 744,
+    Ethnicity.B: 9,
+    Ethnicity.C: 62,
+    Ethnicity.D: 9,
+    Ethnicity.E: 4,
+    Ethnicity.F: 8,
+    Ethnicity.G: 8,
+    Ethnicity.H: 31,
+    Ethnicity.J: 27,
+    Ethnicity.K: 11,
+    Ethnicity.L: 16,
+    Ethnicity.M: 10,
+    Ethnicity.N: 25,
+    Ethnicity.P: 5,
+    Ethnicity.R: 7,
+    Ethnicity.S: 16,
+    Ethnicity.Z: 10,
 }
 # Languages other than English by category, with the share who prefer them.
 LANGUAGES = {
@@ -54,12 +67,27 @@ LANGUAGES = {
 # Social prescribing reaches the more deprived areas more often: deciles 1 (most) to 10.
 IMD_WEIGHTS = [16, 14, 12, 11, 10, 9, 8, 7, 7, 6]
 LONG_TERM_CONDITIONS = [
-    "type 2 diabetes", "COPD", "asthma", "heart disease", "arthritis", "chronic pain",
-    "hypertension", "depression", "anxiety", "dementia", "stroke", "cancer",
+    "type 2 diabetes",
+    "COPD",
+    "asthma",
+    "heart disease",
+    "arthritis",
+    "chronic pain",
+    "hypertension",
+    "depression",
+    "anxiety",
+    "dementia",
+    "stroke",
+    "cancer",
 ]
+STREETS = ["Street", "Road", "Close", "Avenue", "Court"]
 ACCESSIBILITY = [
-    "Uses a wheelchair", "Hard of hearing: prefers face-to-face", "Large print letters",
-    "Walks with a stick: ground floor rooms", "Partially sighted", "Easy read information",
+    "Uses a wheelchair",
+    "Hard of hearing: prefers face-to-face",
+    "Large print letters",
+    "Walks with a stick: ground floor rooms",
+    "Partially sighted",
+    "Easy read information",
 ]
 
 
@@ -77,7 +105,9 @@ def _age(rng: random.Random) -> int:
 
 
 def _digital_access(rng: random.Random, age: int) -> DigitalAccess:
-    none, limited = (3, 12) if age < 40 else (8, 25) if age < 65 else (20, 35) if age < 80 else (40, 35)
+    none, limited = (
+        (3, 12) if age < 40 else (8, 25) if age < 65 else (20, 35) if age < 80 else (40, 35)
+    )
     return rng.choices(
         [DigitalAccess.NONE, DigitalAccess.LIMITED, DigitalAccess.CONFIDENT],
         weights=[none, limited, 100 - none - limited],
@@ -86,9 +116,13 @@ def _digital_access(rng: random.Random, age: int) -> DigitalAccess:
 
 def _contact_method(rng: random.Random, access: DigitalAccess) -> ContactMethod:
     if access == DigitalAccess.NONE:
-        return rng.choices([ContactMethod.PHONE, ContactMethod.LETTER, ContactMethod.IN_PERSON], [6, 3, 1])[0]
+        return rng.choices(
+            [ContactMethod.PHONE, ContactMethod.LETTER, ContactMethod.IN_PERSON], [6, 3, 1]
+        )[0]
     if access == DigitalAccess.LIMITED:
-        return rng.choices([ContactMethod.PHONE, ContactMethod.TEXT, ContactMethod.LETTER], [5, 4, 1])[0]
+        return rng.choices(
+            [ContactMethod.PHONE, ContactMethod.TEXT, ContactMethod.LETTER], [5, 4, 1]
+        )[0]
     return rng.choices([ContactMethod.PHONE, ContactMethod.TEXT, ContactMethod.EMAIL], [3, 4, 3])[0]
 
 
@@ -108,8 +142,16 @@ def generate_people(
     deciles = sorted(by_decile)
     decile_weights = [IMD_WEIGHTS[d - 1] for d in deciles]
     for _ in range(count):
-        sex = rng.choices([Sex.FEMALE, Sex.MALE, Sex.INDETERMINATE, Sex.NOT_KNOWN], [56, 42, 0.5, 1.5])[0]
-        pool = MALE_NAMES if sex == Sex.MALE else FEMALE_NAMES if sex == Sex.FEMALE else FEMALE_NAMES + MALE_NAMES
+        sex = rng.choices(
+            [Sex.FEMALE, Sex.MALE, Sex.INDETERMINATE, Sex.NOT_KNOWN], [56, 42, 0.5, 1.5]
+        )[0]
+        pool = (
+            MALE_NAMES
+            if sex == Sex.MALE
+            else FEMALE_NAMES
+            if sex == Sex.FEMALE
+            else FEMALE_NAMES + MALE_NAMES
+        )
         age = _age(rng)
         birthday = today - dt.timedelta(days=age * 365 + rng.randrange(365))
         ethnicity = rng.choices(ethnicities, ethnicity_weights)[0]
@@ -133,14 +175,20 @@ def generate_people(
             ethnicity=ethnicity,
             preferred_language=language,
             interpreter_needed=language != "en" and rng.random() < 0.6,
-            address=f"{rng.randint(1, 180)} {rng.choice(FAMILY_NAMES)} {rng.choice(['Street', 'Road', 'Close', 'Avenue', 'Court'])}, Brackenfield",
+            address=f"{rng.randint(1, 180)} {rng.choice(FAMILY_NAMES)} {rng.choice(STREETS)}, Brackenfield",
             postcode=postcode,
             lsoa_code=lsoa,
             imd_decile=decile,
-            phone=f"07700 900{rng.randrange(1000):03d}" if method != ContactMethod.LETTER or rng.random() < 0.5 else "",
-            email=f"{handle}@example.com" if access == DigitalAccess.CONFIDENT and rng.random() < 0.7 else "",
+            phone=f"07700 900{rng.randrange(1000):03d}"
+            if method != ContactMethod.LETTER or rng.random() < 0.5
+            else "",
+            email=f"{handle}@example.com"
+            if access == DigitalAccess.CONFIDENT and rng.random() < 0.7
+            else "",
             preferred_contact_method=method,
             digital_access=access,
             accessibility_needs=rng.choice(ACCESSIBILITY) if rng.random() < 0.12 else "",
-            long_term_conditions=rng.sample(LONG_TERM_CONDITIONS, k=rng.choices([0, 1, 2, 3], [35, 35, 20, 10])[0]),
+            long_term_conditions=rng.sample(
+                LONG_TERM_CONDITIONS, k=rng.choices([0, 1, 2, 3], [35, 35, 20, 10])[0]
+            ),
         )

@@ -16,7 +16,9 @@ def normalise(value: str) -> str:
 
 def check_digit(first_nine: str) -> int | None:
     """The modulus 11 check digit for nine digits, or None when no valid number exists."""
-    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True)
+    )
     remainder = 11 - (total % 11)
     if remainder == 11:
         return 0
@@ -35,7 +37,9 @@ def is_valid(value: str) -> bool:
 def validate_nhs_number(value: str) -> None:
     number = normalise(value)
     if len(number) != 10 or not number.isdigit():
-        raise ValidationError("Enter the NHS number as 10 digits, like 485 777 3456.", code="format")
+        raise ValidationError(
+            "Enter the NHS number as 10 digits, like 485 777 3456.", code="format"
+        )
     if not is_valid(number):
         raise ValidationError(
             "This is not a valid NHS number: check the digits and try again.", code="checksum"

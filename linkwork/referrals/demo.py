@@ -5,6 +5,7 @@ status history that follows the lifecycle.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import uuid
 from collections.abc import Sequence
@@ -18,11 +19,23 @@ from linkwork.referrals.needs import Need
 from linkwork.referrals.routes import Route
 
 ROUTE_WEIGHTS = {
-    Route.GP_PRACTICE: 45, Route.OTHER_PRIMARY_CARE: 4, Route.HOSPITAL: 4,
-    Route.COMMUNITY_OR_MENTAL_HEALTH: 5, Route.NHS_111: 1, Route.LOCAL_AUTHORITY: 8,
-    Route.HOUSING: 5, Route.POLICE: 2, Route.FIRE: 1, Route.JOBCENTRE: 3, Route.SCHOOL: 1,
-    Route.FAITH: 2, Route.VOLUNTARY: 6, Route.EMPLOYER: 0.5, Route.FAMILY_OR_FRIEND: 2.5,
-    Route.SELF: 9, Route.OTHER: 1,
+    Route.GP_PRACTICE: 45,
+    Route.OTHER_PRIMARY_CARE: 4,
+    Route.HOSPITAL: 4,
+    Route.COMMUNITY_OR_MENTAL_HEALTH: 5,
+    Route.NHS_111: 1,
+    Route.LOCAL_AUTHORITY: 8,
+    Route.HOUSING: 5,
+    Route.POLICE: 2,
+    Route.FIRE: 1,
+    Route.JOBCENTRE: 3,
+    Route.SCHOOL: 1,
+    Route.FAITH: 2,
+    Route.VOLUNTARY: 6,
+    Route.EMPLOYER: 0.5,
+    Route.FAMILY_OR_FRIEND: 2.5,
+    Route.SELF: 9,
+    Route.OTHER: 1,
 }
 ROUTE_ORGANISATION_KIND = {
     Route.GP_PRACTICE: OrganisationKind.GP_PRACTICE,
@@ -38,11 +51,26 @@ ROUTE_ORGANISATION_KIND = {
     Route.VOLUNTARY: OrganisationKind.VCSE,
 }
 NEED_WEIGHTS = {
-    Need.LONELINESS: 20, Need.LOW_MOOD: 15, Need.ANXIETY_STRESS: 12, Need.PHYSICAL_ACTIVITY: 8,
-    Need.WEIGHT: 4, Need.LONG_TERM_CONDITION: 8, Need.MONEY_DEBT: 9, Need.BENEFITS: 7,
-    Need.HOUSING: 6, Need.EMPLOYMENT: 4, Need.EDUCATION_SKILLS: 2, Need.CARER_SUPPORT: 4,
-    Need.BEREAVEMENT: 4, Need.SUBSTANCE_USE: 2, Need.FOOD: 4, Need.DIGITAL_SKILLS: 2,
-    Need.RELATIONSHIPS: 2, Need.PARENTING: 1.5, Need.LEGAL_ADVICE: 1, Need.TRANSPORT: 2,
+    Need.LONELINESS: 20,
+    Need.LOW_MOOD: 15,
+    Need.ANXIETY_STRESS: 12,
+    Need.PHYSICAL_ACTIVITY: 8,
+    Need.WEIGHT: 4,
+    Need.LONG_TERM_CONDITION: 8,
+    Need.MONEY_DEBT: 9,
+    Need.BENEFITS: 7,
+    Need.HOUSING: 6,
+    Need.EMPLOYMENT: 4,
+    Need.EDUCATION_SKILLS: 2,
+    Need.CARER_SUPPORT: 4,
+    Need.BEREAVEMENT: 4,
+    Need.SUBSTANCE_USE: 2,
+    Need.FOOD: 4,
+    Need.DIGITAL_SKILLS: 2,
+    Need.RELATIONSHIPS: 2,
+    Need.PARENTING: 1.5,
+    Need.LEGAL_ADVICE: 1,
+    Need.TRANSPORT: 2,
     Need.PURPOSE_VOLUNTEERING: 3,
 }
 REASONS = {
@@ -69,7 +97,10 @@ REASONS = {
     Need.PURPOSE_VOLUNTEERING: "Recently retired and would like to volunteer.",
 }
 DECLINE_REASONS = ["Person declined", "Outside the scheme's area", "Needs clinical care first"]
-REDIRECT_REASONS = ["Redirected to the community mental health team", "Redirected to adult social care"]
+REDIRECT_REASONS = [
+    "Redirected to the community mental health team",
+    "Redirected to adult social care",
+]
 
 
 @dataclass
@@ -82,13 +113,36 @@ class ReferralContext:
 
 def _final_status(rng: random.Random, age_days: int) -> Status:
     if age_days < 3:
-        options = {Status.RECEIVED: 70, Status.ACCEPTED: 20, Status.DECLINED: 5, Status.REDIRECTED: 5}
+        options = {
+            Status.RECEIVED: 70,
+            Status.ACCEPTED: 20,
+            Status.DECLINED: 5,
+            Status.REDIRECTED: 5,
+        }
     elif age_days < 21:
-        options = {Status.RECEIVED: 5, Status.ACCEPTED: 25, Status.ACTIVE: 55, Status.DECLINED: 8, Status.REDIRECTED: 7}
+        options = {
+            Status.RECEIVED: 5,
+            Status.ACCEPTED: 25,
+            Status.ACTIVE: 55,
+            Status.DECLINED: 8,
+            Status.REDIRECTED: 7,
+        }
     elif age_days < 120:
-        options = {Status.ACTIVE: 55, Status.ON_HOLD: 10, Status.CLOSED: 25, Status.DECLINED: 6, Status.REDIRECTED: 4}
+        options = {
+            Status.ACTIVE: 55,
+            Status.ON_HOLD: 10,
+            Status.CLOSED: 25,
+            Status.DECLINED: 6,
+            Status.REDIRECTED: 4,
+        }
     else:
-        options = {Status.ACTIVE: 8, Status.ON_HOLD: 4, Status.CLOSED: 80, Status.DECLINED: 5, Status.REDIRECTED: 3}
+        options = {
+            Status.ACTIVE: 8,
+            Status.ON_HOLD: 4,
+            Status.CLOSED: 80,
+            Status.DECLINED: 5,
+            Status.REDIRECTED: 3,
+        }
     return rng.choices(list(options), list(options.values()))[0]
 
 
@@ -105,7 +159,7 @@ def _path_to(final: Status, rng: random.Random) -> list[Status]:
             path.append(Status.ACTIVE)
     if final == Status.CLOSED:
         path.append(Status.CLOSED)
-    for before, after in zip(path, path[1:], strict=False):
+    for before, after in itertools.pairwise(path):
         assert after in TRANSITIONS[before], (before, after)
     return path
 
@@ -118,8 +172,8 @@ def generate_referrals(
     needs = list(NEED_WEIGHTS)
     need_weights = list(NEED_WEIGHTS.values())
     by_kind: dict[str, list[Organisation]] = {}
-    for organisation in context.organisations:
-        by_kind.setdefault(organisation.kind, []).append(organisation)
+    for candidate in context.organisations:
+        by_kind.setdefault(candidate.kind, []).append(candidate)
     scheme_a, scheme_b = context.schemes
     referrals: list[Referral] = []
     changes: list[StatusChange] = []
@@ -131,26 +185,41 @@ def generate_referrals(
                 scheme = scheme_a
             received = now - dt.timedelta(minutes=rng.randrange(548 * 24 * 60))
             age_days = (now - received).days
-            chosen = list(dict.fromkeys(rng.choices(needs, need_weights, k=rng.choices([1, 2, 3], [45, 40, 15])[0])))
+            chosen = list(
+                dict.fromkeys(
+                    rng.choices(needs, need_weights, k=rng.choices([1, 2, 3], [45, 40, 15])[0])
+                )
+            )
             kind = ROUTE_ORGANISATION_KIND.get(route)
             organisation = rng.choice(by_kind[kind]) if kind else None
             final = _final_status(rng, age_days)
             path = _path_to(final, rng)
             referral = Referral(
                 id=uuid.UUID(int=rng.getrandbits(128), version=4),
-                reference="LW-" + "".join(rng.choices(REFERENCE_ALPHABET, k=4)) + "-" + "".join(rng.choices(REFERENCE_ALPHABET, k=4)),
+                reference="LW-"
+                + "".join(rng.choices(REFERENCE_ALPHABET, k=4))
+                + "-"
+                + "".join(rng.choices(REFERENCE_ALPHABET, k=4)),
                 person=person,
                 scheme=scheme,
                 route=route,
                 referring_organisation=organisation,
-                referrer_name="" if route == Route.SELF else rng.choice(["A. Patel", "J. Smith", "K. Owusu", "M. Kowalska", "R. Evans"]),
-                referrer_role="" if route == Route.SELF else rng.choice(["GP", "Practice nurse", "Support worker", "Officer", "Volunteer"]),
+                referrer_name=""
+                if route == Route.SELF
+                else rng.choice(["A. Patel", "J. Smith", "K. Owusu", "M. Kowalska", "R. Evans"]),
+                referrer_role=""
+                if route == Route.SELF
+                else rng.choice(["GP", "Practice nurse", "Support worker", "Officer", "Volunteer"]),
                 needs=[str(need) for need in chosen],
                 reason=" ".join(REASONS[need] for need in chosen),
                 urgency=Urgency.URGENT if rng.random() < 0.08 else Urgency.ROUTINE,
                 status=final,
-                closure_reason=rng.choices(list(ClosureReason), [40, 20, 15, 8, 9, 8])[0] if final == Status.CLOSED else "",
-                link_worker=rng.choice(context.link_workers[scheme.pk]) if Status.ACCEPTED in path else None,
+                closure_reason=rng.choices(list(ClosureReason), [40, 20, 15, 8, 9, 8])[0]
+                if final == Status.CLOSED
+                else "",
+                link_worker=rng.choice(context.link_workers[scheme.pk])
+                if Status.ACCEPTED in path
+                else None,
                 received_at=received,
             )
             referrals.append(referral)
@@ -172,7 +241,9 @@ def generate_referrals(
                         referral=referral,
                         from_status=previous or "",
                         to_status=step,
-                        changed_by=None if previous is None and route == Route.SELF else rng.choice(context.staff),
+                        changed_by=None
+                        if previous is None and route == Route.SELF
+                        else rng.choice(context.staff),
                         changed_at=at,
                         reason=reason,
                     )

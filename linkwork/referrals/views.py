@@ -26,7 +26,9 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     referrals = Referral.objects.visible_to(request.user).select_related("person", "scheme")
     if status in Status.values:
         referrals = referrals.filter(status=status)
-    page = Paginator(referrals.order_by("-received_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(referrals.order_by("-received_at"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     auditor.record(
         action="referral.list_viewed",
         request=request,

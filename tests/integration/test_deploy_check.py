@@ -21,7 +21,7 @@ def test_check_deploy_has_no_warnings(tmp_path):
             "DJANGO_SETTINGS_MODULE": "linkwork.settings",
         }
     )
-    result = subprocess.run(  # noqa: S603 - our own CLI, fixed arguments
+    result = subprocess.run(
         [sys.executable, "-m", "linkwork", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
@@ -36,7 +36,7 @@ def test_check_deploy_has_no_warnings(tmp_path):
 def test_missing_secret_key_fails_with_hint(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     env["LINKWORK_DATA_DIR"] = str(tmp_path)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "linkwork", "check"],
         env=env,
         capture_output=True,

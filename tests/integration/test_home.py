@@ -37,17 +37,23 @@ def test_home_caseload_lists_assigned_person(client, world: World, referral_a):
 
 
 @pytest.mark.django_db
-def test_home_query_count_does_not_grow_with_caseload(client, world: World, django_assert_max_num_queries):
+def test_home_query_count_does_not_grow_with_caseload(
+    client, world: World, django_assert_max_num_queries
+):
     from tests.factories import ReferralFactory
 
     signed_in(client, world.link_worker_a)
-    ReferralFactory.create_batch(3, scheme=world.scheme_a, link_worker=world.link_worker_a, status="active")
+    ReferralFactory.create_batch(
+        3, scheme=world.scheme_a, link_worker=world.link_worker_a, status="active"
+    )
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("core:home"))
-    ReferralFactory.create_batch(20, scheme=world.scheme_a, link_worker=world.link_worker_a, status="active")
+    ReferralFactory.create_batch(
+        20, scheme=world.scheme_a, link_worker=world.link_worker_a, status="active"
+    )
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("core:home"))
     assert len(many) == len(few)

@@ -39,7 +39,8 @@ def test_login_then_two_factor_reaches_home(client, world: World):
     assert home.status_code == 200
     assert "Your caseload" in home.content.decode()
     actions = list(AuditEvent.objects.filter(actor=user).values_list("action", flat=True))
-    assert "login.succeeded" in actions and "two_factor.verified" in actions
+    assert "login.succeeded" in actions
+    assert "two_factor.verified" in actions
 
 
 @pytest.mark.django_db

@@ -17,7 +17,8 @@ def test_login_page_has_skip_link_and_organisation_header(client, settings):
     response = client.get(reverse("accounts:login"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'href="#maincontent"' in body and "Skip to main content" in body
+    assert 'href="#maincontent"' in body
+    assert "Skip to main content" in body
     assert "nhsuk-header" in body
     assert 'lang="en"' in body
 

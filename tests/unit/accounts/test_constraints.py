@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_link_worker_membership_needs_scheme():
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(user=UserFactory(), organisation=OrganisationFactory(), role=Role.LINK_WORKER)
+        Membership.objects.create(
+            user=UserFactory(), organisation=OrganisationFactory(), role=Role.LINK_WORKER
+        )
 
 
 def test_membership_unique_per_scheme_and_role():
@@ -35,7 +37,9 @@ def test_membership_unique_per_scheme_and_role():
 def test_membership_unique_per_organisation_and_role():
     membership = MembershipFactory(role=Role.REFERRER)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(user=membership.user, organisation=membership.organisation, role=Role.REFERRER)
+        Membership.objects.create(
+            user=membership.user, organisation=membership.organisation, role=Role.REFERRER
+        )
 
 
 def test_ods_code_unique_when_given():

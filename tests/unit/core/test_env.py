@@ -4,7 +4,7 @@ from linkwork.core.env import ConfigurationError, Env
 
 
 def test_env_str_missing_required_names_variable_and_hint():
-    with pytest.raises(ConfigurationError, match="SECRET_KEY is required.*Set it"):
+    with pytest.raises(ConfigurationError, match=r"SECRET_KEY is required.*Set it"):
         Env({}).str("SECRET_KEY", hint="Set it.")
 
 
@@ -12,7 +12,9 @@ def test_env_str_default_used_when_empty():
     assert Env({"A": ""}).str("A", "fallback") == "fallback"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("1", True), ("off", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("true", True), ("1", True), ("off", False), ("", False)]
+)
 def test_env_bool_accepts_common_spellings(raw, expected):
     assert Env({"FLAG": raw}).bool("FLAG", not expected) is expected
 
@@ -28,4 +30,7 @@ def test_env_int_rejects_words():
 
 
 def test_env_list_splits_and_strips():
-    assert Env({"HOSTS": " a.example , b.example ,"}).list("HOSTS", []) == ["a.example", "b.example"]
+    assert Env({"HOSTS": " a.example , b.example ,"}).list("HOSTS", []) == [
+        "a.example",
+        "b.example",
+    ]

@@ -11,8 +11,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from linkwork.core.management.commands.seed_demo import Command as SeedDemo
-from linkwork.core.management.commands.seed_demo import demo_loaded, demo_logins
+from linkwork.core.management.commands.seed_demo import demo_loaded, demo_logins, format_logins
 
 
 class Command(BaseCommand):
@@ -29,13 +28,13 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if demo_loaded():
-            SeedDemo(stdout=self.stdout).print_logins(demo_logins())
+            self.stdout.write(format_logins(demo_logins()))
         else:
             call_command("seed_demo", people=options["people"], stdout=self.stdout)
         if options["no_serve"]:
             return
         # Notifications and reminders run in the database-backed task worker.
-        worker = subprocess.Popen([sys.executable, "-m", "linkwork", "db_worker"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "linkwork", "db_worker"])
         try:
             self.stdout.write(f"\nOpen http://{options['host']}:{options['port']}/ and log in.")
             call_command("serve", host=options["host"], port=options["port"])

@@ -50,7 +50,9 @@ def demo_logins(accounts: DemoAccounts | None = None) -> list[tuple[str, str, st
         return accounts.logins
     logins: list[tuple[str, str, str]] = []
     seen: set[str] = set()
-    for user in User.objects.filter(email__endswith="@demo.linkwork.invalid").order_by("date_joined", "id"):
+    for user in User.objects.filter(email__endswith="@demo.linkwork.invalid").order_by(
+        "date_joined", "id"
+    ):
         for membership in user.memberships.select_related("scheme", "organisation"):
             if membership.role not in seen:
                 seen.add(membership.role)
@@ -63,7 +65,9 @@ class Command(BaseCommand):
     help = "Load the synthetic Brackenfield demo area (safe to run twice: it loads once)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--people", type=int, default=2000, help="How many people (default 2000).")
+        parser.add_argument(
+            "--people", type=int, default=2000, help="How many people (default 2000)."
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
         parser.add_argument("--quiet", action="store_true", help="No progress bars.")
 
@@ -92,7 +96,9 @@ class Command(BaseCommand):
                 organisations=list(Organisation.objects.all()),
                 staff=[user for users in accounts.link_workers.values() for user in users],
             )
-            referrals, changes = generate_referrals(rng=rng, people=people, now=now, context=context)
+            referrals, changes = generate_referrals(
+                rng=rng, people=people, now=now, context=context
+            )
             self._bulk(Referral, referrals, "referrals", quiet)
             self._bulk(StatusChange, changes, "status history", quiet)
         elapsed = time.monotonic() - started
@@ -103,7 +109,7 @@ class Command(BaseCommand):
                 f"directory services in {elapsed:.1f}s."
             )
         )
-        self.print_logins(demo_logins(accounts))
+        self.stdout.write(format_logins(demo_logins(accounts)))
 
     def _seed_directory(self, rng: random.Random, accounts: DemoAccounts) -> dict[str, int]:
         from linkwork.directory.demo import seed_directory
@@ -116,13 +122,14 @@ class Command(BaseCommand):
                 model._default_manager.bulk_create(batch)
                 bar.update(len(batch))
 
-    def print_logins(self, logins: list[tuple[str, str, str]]) -> None:
-        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
-        for role, email, where in logins:
-            self.stdout.write(f"  {role:<18} {email:<38} {where}")
-        self.stdout.write(
-            "Two-factor: the demo shows each account's current security code on the code page."
-        )
+
+def format_logins(logins: list[tuple[str, str, str]]) -> str:
+    lines = [f"\nDemo logins (password for all: {DEMO_PASSWORD})"]
+    lines += [f"  {role:<18} {email:<38} {where}" for role, email, where in logins]
+    lines.append(
+        "Two-factor: the demo shows each account's current security code on the code page."
+    )
+    return "\n".join(lines)
 
 
 def _batches(rows: Sequence[M], size: int) -> Iterable[Sequence[M]]:

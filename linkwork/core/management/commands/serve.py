@@ -6,10 +6,10 @@ import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from gunicorn.app.base import BaseApplication
+from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
 
-class LinkworkServer(BaseApplication):  # type: ignore[misc]
+class LinkworkServer(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()
@@ -34,7 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/ (Ctrl+C to stop)")
+        self.stdout.write(
+            f"Serving on http://{options['host']}:{options['port']}/ (Ctrl+C to stop)"
+        )
         LinkworkServer(
             {
                 "bind": f"{options['host']}:{options['port']}",
