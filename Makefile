@@ -60,6 +60,7 @@ fix: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench: export SECRET_KEY ?= bench-only-not-a-secret
 bench: $(DEV_STAMP) $(ASSETS)
 	$(BIN)/linkwork bench
 
