@@ -6,8 +6,8 @@ missing stops start-up with a message naming it and saying how to set it.
 
 from __future__ import annotations
 
-import os
 import builtins
+import os
 from collections.abc import Mapping
 
 TRUE = {"1", "true", "yes", "on"}

@@ -174,12 +174,20 @@ def generate_referrals(
     by_kind: dict[str, list[Organisation]] = {}
     for candidate in context.organisations:
         by_kind.setdefault(candidate.kind, []).append(candidate)
+    statuses = list(Status)
     scheme_a, scheme_b = context.schemes
     referrals: list[Referral] = []
     changes: list[StatusChange] = []
     for person in people:
         for _ in range(rng.choices([1, 2], [88, 12])[0]):
-            route = rng.choices(routes, route_weights)[0]
+            # The first referrals walk through every route and every status, so even a small
+            # demo shows each of them; the rest follow the weights.
+            position = len(referrals)
+            route = (
+                routes[position]
+                if position < len(routes)
+                else rng.choices(routes, route_weights)[0]
+            )
             scheme = scheme_a if route in (Route.GP_PRACTICE,) and rng.random() < 0.85 else scheme_b
             if route not in (Route.GP_PRACTICE, Route.SELF) and rng.random() < 0.4:
                 scheme = scheme_a
@@ -192,7 +200,7 @@ def generate_referrals(
             )
             kind = ROUTE_ORGANISATION_KIND.get(route)
             organisation = rng.choice(by_kind[kind]) if kind else None
-            final = _final_status(rng, age_days)
+            final = statuses[position] if position < len(statuses) else _final_status(rng, age_days)
             path = _path_to(final, rng)
             referral = Referral(
                 id=uuid.UUID(int=rng.getrandbits(128), version=4),

@@ -42,7 +42,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip("Debian Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+        pytest.skip(
+            "Debian Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+        )
     if not AXE.exists():
         pytest.skip("axe-core is missing: run `npm ci` (make test does)")
     from playwright.sync_api import sync_playwright

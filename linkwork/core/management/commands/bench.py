@@ -23,5 +23,6 @@ class Command(BaseCommand):
         try:
             from benchmarks.runner import main
         except ImportError as error:
-            raise CommandError("Run `linkwork bench` from a source checkout of Linkwork.") from error
+            message = "Run `linkwork bench` from a source checkout of Linkwork."
+            raise CommandError(message) from error
         main(options["names"] or None)

@@ -1,0 +1,111 @@
+"""The demo data: deterministic, covering every route and state, and every demo login
+reaches its role's home page through the real login and two-factor pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from itertools import pairwise
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from linkwork.accounts.demo import DEMO_PASSWORD
+from linkwork.accounts.models import Organisation, OrganisationKind, Role, Scheme, User
+from linkwork.core.management.commands.seed_demo import demo_logins
+from linkwork.people.demo import generate_people
+from linkwork.people.models import Person
+from linkwork.referrals.lifecycle import TRANSITIONS, Status
+from linkwork.referrals.models import Referral
+from linkwork.referrals.routes import Route
+
+HOME_HEADINGS = {
+    Role.LINK_WORKER.label: "Your caseload",
+    Role.SCHEME_LEAD.label: "Waiting for triage",
+    Role.REFERRER.label: "Your organisation&#39;s referrals",
+    Role.PROVIDER.label: "Your organisation",
+    Role.CURATOR.label: "Directory curation",
+    Role.ANALYST.label: "Referrals by route in the last 12 months",
+    Role.ADMIN.label: "System administration",
+}
+
+
+@pytest.fixture
+def demo(db) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", people=120, seed=7, quiet=True, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_builds_the_area(demo):
+    assert Scheme.objects.count() == 2
+    assert {scheme.host.kind for scheme in Scheme.objects.select_related("host")} == {
+        OrganisationKind.PCN,
+        OrganisationKind.VCSE,
+    }
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    assert set(OrganisationKind.values) - {OrganisationKind.OTHER} <= kinds
+    assert Organisation.objects.filter(kind=OrganisationKind.VCSE).count() >= 60
+    assert Person.objects.count() == 120
+
+
+def test_seed_demo_covers_every_route_and_status(demo):
+    assert set(Referral.objects.values_list("route", flat=True)) == set(Route.values)
+    assert set(Referral.objects.values_list("status", flat=True)) == set(Status.values)
+
+
+def test_seed_demo_history_follows_lifecycle(demo):
+    for referral in Referral.objects.prefetch_related("history")[:200]:
+        steps = [change.to_status for change in referral.history.all()]
+        assert steps[0] == Status.RECEIVED
+        assert steps[-1] == referral.status
+        for before, after in pairwise(steps):
+            assert Status(after) in TRANSITIONS[Status(before)]
+
+
+def test_seed_demo_people_are_synthetic(demo):
+    assert not Person.objects.exclude(nhs_number="").exclude(nhs_number__startswith="999").exists()
+    assert not Person.objects.exclude(email="").exclude(email__endswith="@example.com").exists()
+
+
+def test_seed_demo_runs_once(demo):
+    out = io.StringIO()
+    call_command("seed_demo", people=50, quiet=True, stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert Person.objects.count() == 120
+
+
+def test_demo_people_are_deterministic_for_a_seed():
+    places = [("BK1 1AA", "E01999001", 3), ("BK2 4QT", "E01999002", 8)]
+
+    def build(seed: int) -> list[tuple[str, str, str]]:
+        people = generate_people(
+            rng=random.Random(seed), count=25, today=dt.date(2026, 1, 1), places=places
+        )
+        return [(str(p.id), p.full_name, p.nhs_number) for p in people]
+
+    assert build(3) == build(3)
+    assert build(3) != build(4)
+
+
+def test_every_demo_login_reaches_its_home_page(client, demo):
+    logins = demo_logins()
+    assert {role for role, _, _ in logins} == set(HOME_HEADINGS)
+    for role, email, _ in logins:
+        client.logout()
+        response = client.post(
+            reverse("accounts:login"), {"email": email, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, role
+        if response["Location"] == reverse("accounts:two_factor"):
+            device = TOTPDevice.objects.get(user__email=email)
+            code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
+            response = client.post(reverse("accounts:two_factor"), {"code": f"{code:06d}"})
+        assert response["Location"] == reverse("core:home"), role
+        body = client.get(reverse("core:home")).content.decode()
+        assert HOME_HEADINGS[role] in body, role
+    assert User.objects.filter(email__endswith="@demo.linkwork.invalid").count() >= 7
