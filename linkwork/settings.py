@@ -1,7 +1,7 @@
 """Linkwork's one settings module, driven by the environment (see `.env.example`).
 
-Defaults are safe for production: DEBUG off, HTTPS-only cookies, HSTS. The demo turns on
-DEBUG and plain HTTP explicitly through `linkwork demo`.
+Defaults are safe for production: DEBUG off, HTTPS-only cookies, HSTS. `linkwork demo` runs
+with DEBUG still off but on plain HTTP (LINKWORK_HTTPS=false) and with LINKWORK_DEMO on.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ LINKWORK_NHS_BRANDING = env.bool("LINKWORK_NHS_BRANDING", False)
 # Only the demo shows the current two-factor code on the page, so anyone can try it.
 LINKWORK_DEMO = env.bool("LINKWORK_DEMO", False)
 LINKWORK_HTTPS = env.bool("LINKWORK_HTTPS", True)
+# Postcode look-up: "table" (the offline postcode table, loaded by `linkwork import-postcodes`)
+# or "postcodes.io" (the public postcodes.io service; never used in tests).
+LINKWORK_GEOCODER = env.str("LINKWORK_GEOCODER", "table")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -166,6 +169,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = LINKWORK_HTTPS
 CSRF_COOKIE_SECURE = LINKWORK_HTTPS
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "linkwork.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = LINKWORK_HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31_536_000) if LINKWORK_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = LINKWORK_HTTPS

@@ -154,6 +154,7 @@ def seed_accounts(*, rng: random.Random, vcse_count: int = 64) -> DemoAccounts:
             job_title=title,
             password=password,
             is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
         )
         for email, name, title, role, _, _ in people
     ]

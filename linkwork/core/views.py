@@ -54,6 +54,10 @@ def permission_denied(request: HttpRequest, exception: Any = None) -> HttpRespon
     return _error(request, 403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/csrf.jinja", {"page_title": "Your form has expired"}, status=403)
+
+
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
     return _error(request, 404)
 

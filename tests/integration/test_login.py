@@ -165,3 +165,24 @@ def test_logout_refuses_get(client, world: World):
 @pytest.mark.django_db
 def test_passwords_hashed_with_argon2(world: World):
     assert world.link_worker_a.password.startswith("argon2")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "needs_code"),
+    [
+        ("link_worker_a", True),
+        ("scheme_lead_a", True),
+        ("referrer", True),
+        ("provider", True),
+        ("admin", True),
+        ("curator", False),
+        ("analyst", False),
+    ],
+)
+def test_two_factor_required_for_roles_that_see_personal_data(
+    client, world: World, persona, needs_code
+):
+    response = log_in(client, getattr(world, persona).email)
+    expected = reverse("accounts:two_factor") if needs_code else reverse("core:home")
+    assert response["Location"] == expected

@@ -107,3 +107,40 @@ def test_anonymous_user_sent_to_login(client, referral_a):
     response = client.get(reverse("people:detail", args=[referral_a.person_id]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def personal_record_urls(referral) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every URL in the project that takes a person or referral id, filled in for `referral`.
+
+    Walking the URL configuration means a record page added later is covered automatically.
+    """
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    ids = {"person_id": referral.person_id, "referral_id": referral.pk}
+    found: list[str] = []
+
+    def walk(patterns, namespace: str = "") -> None:  # type: ignore[no-untyped-def]
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                params = set(pattern.pattern.converters)
+                if params and params <= set(ids):
+                    kwargs = {name: ids[name] for name in params}
+                    found.append(reverse(f"{namespace}{pattern.name}", kwargs=kwargs))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+@pytest.mark.django_db
+def test_every_record_url_refuses_other_scheme(client, world: World, referral_a):
+    urls = personal_record_urls(referral_a)
+    assert set(record_urls(referral_a)) <= set(urls)
+    signed_in(client, world.link_worker_b)
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert AuditEvent.objects.filter(
+        action="access.denied", actor=world.link_worker_b
+    ).count() == len(urls)

@@ -86,3 +86,13 @@ def test_security_headers_present(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_csrf_failure_page_explains_and_saves_nothing(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"email": "a@example.org", "password": "x"})
+    assert response.status_code == 403
+    assert "Your form has expired" in response.content.decode()
