@@ -1,0 +1,61 @@
+"""Versioned edits: every change to a directory record leaves HSDS metadata rows.
+
+Actions that create or edit a listing call `record_changes` in the same transaction, so the
+history (and the ORUK `metadata` arrays) says who changed which field, from what, to what.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from linkwork.directory.models import HsdsRecord, Metadata, MetadataAction
+
+
+def _values(record: HsdsRecord) -> dict[str, str]:
+    return {
+        field.attname: field.value_to_string(record)
+        for field in record._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+def record_changes(
+    *,
+    before: HsdsRecord | None,
+    after: HsdsRecord,
+    by: Any = None,
+    when: datetime | None = None,
+) -> list[Metadata]:
+    """Write the metadata for a create (`before` is None) or for each field that changed.
+
+    `by` is the user who made the change, or None for imports and the system.
+    """
+    when = when or timezone.now()
+    common = {
+        "resource_id": after.pk,
+        "resource_type": after.hsds_entity,
+        "last_action_date": when,
+        "updated_by": by.get_full_name() if by is not None else "Linkwork",
+        "updated_by_user": by,
+    }
+    if before is None:
+        rows = [Metadata(last_action_type=MetadataAction.CREATE, **common)]
+    else:
+        if before.pk != after.pk or type(before) is not type(after):
+            raise ValueError("Both versions must be of the same record.")
+        old, new = _values(before), _values(after)
+        rows = [
+            Metadata(
+                last_action_type=MetadataAction.UPDATE,
+                field_name=name,
+                previous_value=old[name],
+                replacement_value=new[name],
+                **common,
+            )
+            for name in new
+            if old[name] != new[name]
+        ]
+    return Metadata.objects.bulk_create(rows)
