@@ -11,7 +11,14 @@ def test_check_deploy_has_no_warnings(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "LINKWORK_HTTPS", "LINKWORK_DEMO", "DATABASE_URL"}
+        if key
+        not in {
+            "DEBUG",
+            "LINKWORK_HTTPS",
+            "LINKWORK_DEMO",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(
         {
