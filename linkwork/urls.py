@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("linkwork.audit.urls")),
     path("people/", include("linkwork.people.urls")),
     path("referrals/", include("linkwork.referrals.urls")),
+    path("directory/", include("linkwork.directory.urls")),
     # The admin site signs in through our login, so it gets lock-out and two-factor too.
     path(
         "django-admin/login/",

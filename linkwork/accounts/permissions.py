@@ -19,6 +19,7 @@ class Ability(StrEnum):
     TRIAGE_REFERRAL = "triage_referral"
     MAKE_REFERRAL = "make_referral"
     VIEW_AUDIT = "view_audit"
+    SEARCH_DIRECTORY = "search_directory"
     CURATE_DIRECTORY = "curate_directory"
     VIEW_INSIGHTS = "view_insights"
 
@@ -83,6 +84,8 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
     """May `user` exercise `ability`, on `obj` where the ability concerns one record?"""
     if ability is Ability.VIEW_AUDIT:
         return has_role(user, Role.ADMIN)
+    if ability is Ability.SEARCH_DIRECTORY:
+        return bool(grants(user))
     if ability is Ability.CURATE_DIRECTORY:
         return has_role(user, Role.CURATOR)
     if ability is Ability.VIEW_INSIGHTS:

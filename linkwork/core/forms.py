@@ -42,3 +42,36 @@ def field(bound: forms.BoundField, label: str | None = None, **params: Any) -> d
         else:
             result[key] = extra
     return result
+
+
+def choice_field(
+    bound: forms.BoundField, label: str | None = None, **params: Any
+) -> dict[str, Any]:
+    """Parameters for the NHS.UK select, radios or checkboxes macros from a choice field."""
+    result = field(bound, label, **params)
+    current = bound.value()
+    chosen = (
+        {str(value) for value in current} if isinstance(current, list | tuple) else {str(current)}
+    )
+    choices = getattr(bound.field, "choices", [])
+    result["idPrefix"] = bound.auto_id
+    result["items"] = [
+        {
+            "value": value,
+            "text": text,
+            "selected": str(value) in chosen,
+            "checked": str(value) in chosen,
+        }
+        for value, text in choices
+    ]
+    result.pop("value", None)
+    return result
+
+
+def checkbox(bound: forms.BoundField, label: str | None = None, **params: Any) -> dict[str, Any]:
+    """Parameters for a single yes-or-no checkbox, drawn with the checkboxes macro."""
+    item = {"value": "on", "text": label or str(bound.label), "checked": bool(bound.value())}
+    result: dict[str, Any] = {"idPrefix": bound.auto_id, "name": bound.html_name, "items": [item]}
+    if bound.errors:
+        result["errorMessage"] = {"text": " ".join(str(error) for error in bound.errors)}
+    return {**result, **params}

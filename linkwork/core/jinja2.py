@@ -34,6 +34,8 @@ def environment(**options: Any) -> Environment:
             "get_messages": messages.get_messages,
             "header_for": presenters.header_for,
             "field": forms.field,
+            "choice_field": forms.choice_field,
+            "checkbox": forms.checkbox,
             "error_summary": forms.error_summary,
         }
     )

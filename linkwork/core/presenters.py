@@ -83,6 +83,8 @@ class NavItem:
 NAVIGATION = (
     NavItem("Home", "core:home"),
     NavItem("Referrals", "referrals:list", Ability.VIEW_REFERRAL),
+    NavItem("Directory", "directory:search", Ability.SEARCH_DIRECTORY),
+    NavItem("Duplicates", "directory:duplicates", Ability.CURATE_DIRECTORY),
     NavItem("Audit log", "audit:search", Ability.VIEW_AUDIT),
 )
 

@@ -62,5 +62,14 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
     return _error(request, 404)
 
 
+FALLBACK_500 = (
+    "<!DOCTYPE html><html lang='en'><title>Sorry, there is a problem with the service</title>"
+    "<h1>Sorry, there is a problem with the service</h1><p>Try again later.</p></html>"
+)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500)
+    try:
+        return _error(request, 500)
+    except Exception:  # the error page must never fail in turn
+        return HttpResponse(FALLBACK_500, status=500)

@@ -114,7 +114,10 @@ class Command(BaseCommand):
     def _seed_directory(self, rng: random.Random, accounts: DemoAccounts) -> dict[str, int]:
         from linkwork.directory.demo import seed_directory
 
-        return seed_directory(rng=rng, account_organisations=accounts.vcse)
+        link_workers = [user for users in accounts.link_workers.values() for user in users]
+        return seed_directory(
+            rng=rng, account_organisations=accounts.vcse, tip_authors=link_workers
+        )
 
     def _bulk(self, model: type[M], rows: Sequence[M], label: str, quiet: bool) -> None:
         with tqdm(total=len(rows), desc=f"Loading {label}", unit=" rows", disable=quiet) as bar:

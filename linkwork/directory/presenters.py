@@ -1,0 +1,92 @@
+"""Labels, tags and freshness for directory listings, prepared for the templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from linkwork.directory.models import (
+    Capacity,
+    DeliveryMode,
+    Schedule,
+    Service,
+    ServiceStatus,
+    Weekday,
+)
+
+CAPACITY_TAGS = {
+    Capacity.ACCEPTING: ("Accepting referrals", "nhsuk-tag--green"),
+    Capacity.WAITING_LIST: ("Waiting list", "nhsuk-tag--yellow"),
+    Capacity.FULL: ("Full", "nhsuk-tag--red"),
+}
+STATUS_TAGS = {
+    ServiceStatus.TEMPORARILY_CLOSED: ("Temporarily closed", "nhsuk-tag--orange"),
+    ServiceStatus.INACTIVE: ("Inactive", "nhsuk-tag--grey"),
+    ServiceStatus.DEFUNCT: ("Closed for good", "nhsuk-tag--grey"),
+}
+
+
+@dataclass(frozen=True)
+class Tag:
+    text: str
+    classes: str
+
+
+def tags(service: Service, *, stale: bool) -> list[Tag]:
+    result = []
+    if service.status in STATUS_TAGS:
+        result.append(Tag(*STATUS_TAGS[ServiceStatus(service.status)]))
+    if service.capacity in CAPACITY_TAGS:
+        result.append(Tag(*CAPACITY_TAGS[Capacity(service.capacity)]))
+    if stale:
+        result.append(Tag("Not checked for over a year", "nhsuk-tag--grey"))
+    return result
+
+
+def freshness(service: Service, today: dt.date) -> str:
+    """When a person last checked the listing, in words."""
+    if service.assured_date is None:
+        return "Never checked by a person"
+    days = (today - service.assured_date).days
+    if days <= 0:
+        return "Checked today"
+    if days < 31:
+        return f"Checked {days} day{'s' if days != 1 else ''} ago"
+    months = days // 30
+    if months < 12:
+        return f"Checked {months} month{'s' if months != 1 else ''} ago"
+    return f"Checked {service.assured_date.day} {service.assured_date:%B %Y}"
+
+
+def delivery(service: Service) -> str:
+    """'In person, online' from the service's delivery modes."""
+    labels = [DeliveryMode(mode).label for mode in service.delivery_modes]
+    return ", ".join(labels).capitalize() if labels else "Ask the provider"
+
+
+def distance(km: float | None) -> str:
+    if km is None:
+        return ""
+    return f"{km * 1000:.0f} m away" if km < 1 else f"{km:.1f} km away"
+
+
+def _clock(value: dt.time | None) -> str:
+    if value is None:
+        return ""
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+def session(schedule: Schedule) -> str:
+    """'Tuesdays, 10am to 12pm' from an HSDS weekly schedule; its description otherwise."""
+    days = [
+        Weekday(code[-2:]).label + "s"
+        for code in schedule.byday.split(",")
+        if code[-2:] in Weekday.values
+    ]
+    if days and schedule.opens_at and schedule.closes_at:
+        return f"{', '.join(days)}, {_clock(schedule.opens_at)} to {_clock(schedule.closes_at)}"
+    if days:
+        return ", ".join(days)
+    return schedule.description

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from linkwork.accounts import permissions
+from linkwork.accounts.permissions import Ability
+from linkwork.directory import actions, duplicates, presenters
+from linkwork.directory.forms import SearchForm, ServiceForm
+from linkwork.directory.models import Service, ServiceTip
+from linkwork.directory.search import decorate, search
+
+
+def _require(request: HttpRequest, ability: Ability) -> None:
+    if not permissions.may(request.user, ability):
+        raise PermissionDenied
+
+
+@login_required
+def search_services(request: HttpRequest) -> HttpResponse:
+    """Link workers find services by need, place, time, language, access and cost."""
+    _require(request, Ability.SEARCH_DIRECTORY)
+    form = SearchForm(request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        found = search(form.criteria(), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "directory/search.jinja",
+        {
+            "page_title": "Find a service",
+            "form": form,
+            "form_errors": bool(form.errors),
+            "found": found,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "present": presenters,
+        },
+    )
+
+
+def _service(pk: str) -> Service:
+    try:
+        return Service.objects.select_related("organization").get(pk=pk)
+    except (Service.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
+    _require(request, Ability.SEARCH_DIRECTORY)
+    service = _service(service_id)
+    today = timezone.localdate()
+    result = decorate([service], today=today)[0]
+    places = service.service_at_locations.select_related("location").prefetch_related(
+        "location__addresses", "location__accessibility"
+    )
+    return render(
+        request,
+        "directory/service.jinja",
+        {
+            "page_title": service.name,
+            "service": service,
+            "result": result,
+            "sessions": [presenters.session(schedule) for schedule in result.sessions],
+            "places": list(places),
+            "costs": list(service.cost_options.all()),
+            "phones": list(service.phones.all()),
+            "tips": list(ServiceTip.objects.visible_to(request.user).filter(service=service)),
+            "can_edit": Service.objects.editable_by(request.user).filter(pk=service.pk).exists(),
+            "today": today,
+            "present": presenters,
+        },
+    )
+
+
+def _editable(request: HttpRequest, service_id: str) -> Service:
+    service = _service(service_id)
+    if not Service.objects.editable_by(request.user).filter(pk=service.pk).exists():
+        raise PermissionDenied
+    return service
+
+
+@login_required
+def edit_service(request: HttpRequest, service_id: str) -> HttpResponse:
+    service = _editable(request, service_id)
+    form = ServiceForm(request.POST or None, instance=Service.objects.get(pk=service.pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        actions.edit_service(by=request.user, service=service, changes=changes)
+        messages.success(request, "Listing updated")
+        return redirect("directory:service", service.pk)
+    return render(
+        request,
+        "directory/edit.jinja",
+        {
+            "page_title": f"Edit {service.name}",
+            "service": service,
+            "form": form,
+            "form_errors": bool(form.errors),
+        },
+    )
+
+
+@login_required
+@require_POST
+def verify_service(request: HttpRequest, service_id: str) -> HttpResponse:
+    service = _editable(request, service_id)
+    actions.verify_service(by=request.user, service=service)
+    messages.success(request, "Listing marked as checked today")
+    return redirect("directory:service", service.pk)
+
+
+@login_required
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    _require(request, Ability.CURATE_DIRECTORY)
+    return render(
+        request,
+        "directory/duplicates.jinja",
+        {"page_title": "Likely duplicates", "pairs": duplicates.likely_duplicates()},
+    )
+
+
+@login_required
+@require_POST
+def merge(request: HttpRequest) -> HttpResponse:
+    _require(request, Ability.CURATE_DIRECTORY)
+    keep = _service(request.POST.get("keep", ""))
+    duplicate = _service(request.POST.get("duplicate", ""))
+    if keep.pk == duplicate.pk:
+        messages.error(request, "Choose two different listings to merge")
+    else:
+        actions.merge_services(by=request.user, keep=keep, duplicate=duplicate)
+        messages.success(request, f"Merged the duplicate into {keep.name}")
+    return redirect("directory:duplicates")
