@@ -41,6 +41,12 @@ LINKWORK_HTTPS = env.bool("LINKWORK_HTTPS", True)
 # Postcode look-up: "table" (the offline postcode table, loaded by `linkwork import-postcodes`)
 # or "postcodes.io" (the public postcodes.io service; never used in tests).
 LINKWORK_GEOCODER = env.str("LINKWORK_GEOCODER", "table")
+# Providers are asked to confirm a listing this many days after its last check; past the
+# second limit it is stale: shown as such and left out of matching, never deleted.
+LINKWORK_LISTING_CONFIRM_DAYS = env.int("LINKWORK_LISTING_CONFIRM_DAYS", 183)
+LINKWORK_LISTING_STALE_DAYS = env.int("LINKWORK_LISTING_STALE_DAYS", 365)
+# The address people use to reach this service, for links in emails.
+LINKWORK_BASE_URL = env.str("LINKWORK_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -23,9 +23,17 @@ from django.utils import timezone
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Organisation, Role
 
+
 # A listing not checked by a person for a year is stale: link workers are warned, curators
 # are asked to re-check it.
-ASSURANCE_VALID_DAYS = 365
+def stale_after_days() -> int:
+    """Days after its last human check when a listing is stale (LINKWORK_LISTING_STALE_DAYS)."""
+    return int(getattr(settings, "LINKWORK_LISTING_STALE_DAYS", 365))
+
+
+def confirm_after_days() -> int:
+    """Days after its last check when providers are asked to confirm a listing."""
+    return int(getattr(settings, "LINKWORK_LISTING_CONFIRM_DAYS", 183))
 
 
 class Entity(models.TextChoices):
@@ -419,10 +427,16 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         return self.filter(condition)
 
     def stale(self, today: date | None = None) -> ServiceQuerySet:
-        """Services no person has checked within `ASSURANCE_VALID_DAYS`."""
+        """Services no person has checked within the stale limit: shown as stale, left out
+        of matching, never deleted."""
         today = today or timezone.localdate()
-        cutoff = today - timedelta(days=ASSURANCE_VALID_DAYS)
+        cutoff = today - timedelta(days=stale_after_days())
         return self.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff))
+
+    def fresh(self, today: date | None = None) -> ServiceQuerySet:
+        """Services checked within the stale limit: the only ones matching may suggest."""
+        today = today or timezone.localdate()
+        return self.filter(assured_date__gte=today - timedelta(days=stale_after_days()))
 
     def editable_by(self, user: Any) -> ServiceQuerySet:
         """Services the user may edit: curators edit all; providers their organisation's."""
@@ -541,7 +555,7 @@ class Service(HsdsRecord):
         if self.assured_date is None:
             return True
         today = today or timezone.localdate()
-        return self.assured_date < today - timedelta(days=ASSURANCE_VALID_DAYS)
+        return self.assured_date < today - timedelta(days=stale_after_days())
 
 
 class ServiceTipQuerySet(models.QuerySet["ServiceTip"]):
@@ -1007,3 +1021,23 @@ class ImdDecile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lsoa}: {self.decile}"
+
+
+class ListingConfirmationRequest(models.Model):
+    """A request to a provider to confirm that a listing is still right: kept so providers
+    are asked at most once a month, and so curators can see who was asked when."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="confirmation_requests"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Confirmation of {self.service_id} requested {self.requested_at:%Y-%m-%d}"

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from linkwork.directory.models import (
-    ASSURANCE_VALID_DAYS,
+    stale_after_days,
     Entity,
     Metadata,
     MetadataAction,
@@ -56,7 +56,7 @@ def test_tips_visible_to_link_workers_and_leads_only(world):
 
 
 def test_service_stale_after_a_year_without_assurance():
-    limit = TODAY - dt.timedelta(days=ASSURANCE_VALID_DAYS)
+    limit = TODAY - dt.timedelta(days=stale_after_days())
     fresh = ServiceFactory(assured_date=limit)
     stale = ServiceFactory(assured_date=limit - dt.timedelta(days=1))
     never = ServiceFactory(assured_date=None)
