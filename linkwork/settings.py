@@ -45,6 +45,8 @@ LINKWORK_GEOCODER = env.str("LINKWORK_GEOCODER", "table")
 # second limit it is stale: shown as such and left out of matching, never deleted.
 LINKWORK_LISTING_CONFIRM_DAYS = env.int("LINKWORK_LISTING_CONFIRM_DAYS", 183)
 LINKWORK_LISTING_STALE_DAYS = env.int("LINKWORK_LISTING_STALE_DAYS", 365)
+# Bank holidays for working-day deadlines: ENG (England and Wales), SCT or NIR.
+LINKWORK_BANK_HOLIDAYS = env.str("LINKWORK_BANK_HOLIDAYS", "ENG")
 # The address people use to reach this service, for links in emails.
 LINKWORK_BASE_URL = env.str("LINKWORK_BASE_URL", "http://127.0.0.1:8000")
 
@@ -164,6 +166,11 @@ AXES_LOCKOUT_CALLABLE = "linkwork.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0) or None
+
+# The public Open Referral UK feed: requests allowed per client address, such as "600/m".
+# Counted in the cache (this process's memory unless CACHES says otherwise).
+LINKWORK_ORUK_RATE = env.str("LINKWORK_ORUK_RATE", "600/m")
+NINJA_NUM_PROXIES = env.int("TRUSTED_PROXY_COUNT", 0)
 
 OTP_TOTP_ISSUER = LINKWORK_ORGANISATION_NAME
 

@@ -10,7 +10,16 @@ import random
 import uuid
 from collections.abc import Iterator, Sequence
 
-from linkwork.people.models import ContactMethod, DigitalAccess, Ethnicity, Person, Sex
+from linkwork.people.models import (
+    Consent,
+    ConsentKind,
+    ConsentMethod,
+    ContactMethod,
+    DigitalAccess,
+    Ethnicity,
+    Person,
+    Sex,
+)
 from linkwork.people.nhs_number import check_digit
 
 FEMALE_NAMES = (
@@ -192,3 +201,23 @@ def generate_people(
                 LONG_TERM_CONDITIONS, k=rng.choices([0, 1, 2, 3], [35, 35, 20, 10])[0]
             ),
         )
+
+
+def generate_consents(*, rng: random.Random, people: Sequence[Person]) -> Iterator[Consent]:
+    """Most people consent to everything; some refuse sharing or evaluation, as in practice."""
+    shares = {
+        ConsentKind.CONTACT: 0.99,
+        ConsentKind.SHARE_WITH_PROVIDERS: 0.9,
+        ConsentKind.MESSAGE_BACK: 0.93,
+        ConsentKind.EVALUATION: 0.8,
+    }
+    for person in people:
+        method = rng.choice([ConsentMethod.VERBAL, ConsentMethod.WRITTEN, ConsentMethod.ONLINE])
+        for kind, share in shares.items():
+            yield Consent(
+                person=person,
+                kind=kind,
+                given=rng.random() < share,
+                method=method,
+                recorded_at=person.created_at,
+            )

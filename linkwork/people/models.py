@@ -57,6 +57,28 @@ class DigitalAccess(models.TextChoices):
     CONFIDENT = "confident", "Confident"
 
 
+class RiskStatus(models.TextChoices):
+    NOT_ASKED = "not_asked", "Not yet asked"
+    NO_KNOWN_RISKS = "no_known_risks", "No known risks"
+    RISKS_IDENTIFIED = "risks_identified", "Risks identified"
+
+
+class ConsentKind(models.TextChoices):
+    CONTACT = "contact", "To be contacted by the scheme"
+    SHARE_WITH_PROVIDERS = (
+        "share_with_providers",
+        "To share details with the services they are connected to",
+    )
+    MESSAGE_BACK = "message_back", "To send a summary back to the referrer and GP"
+    EVALUATION = "evaluation", "To use pseudonymised data to evaluate the service"
+
+
+class ConsentMethod(models.TextChoices):
+    VERBAL = "verbal", "Verbally, to the person recording it"
+    WRITTEN = "written", "In writing"
+    ONLINE = "online", "On the online form"
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: Any) -> PersonQuerySet:
         """People the user may see: those with a referral the user may see."""
@@ -96,7 +118,22 @@ class Person(models.Model):
         max_length=16, choices=DigitalAccess.choices, default=DigitalAccess.CONFIDENT
     )
     accessibility_needs = models.TextField(blank=True)
+    reasonable_adjustments = models.TextField(blank=True)
     long_term_conditions = models.JSONField(default=list, blank=True)
+    gp_practice = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "gp_practice"},
+    )
+    no_known_gp_practice = models.BooleanField(default=False)
+    risk_status = models.CharField(
+        max_length=20, choices=RiskStatus.choices, default=RiskStatus.NOT_ASKED
+    )
+    risks = models.TextField(blank=True, help_text="Risks to the person or to staff visiting.")
+    safeguarding_concerns = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -127,6 +164,14 @@ class Person(models.Model):
                 condition=Q(nhs_number="") | Q(nhs_number__regex=r"^[0-9]{10}$"),
                 name="person_nhs_number_ten_digits",
             ),
+            models.CheckConstraint(
+                condition=Q(gp_practice__isnull=True) | Q(no_known_gp_practice=False),
+                name="person_gp_practice_or_none_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(risk_status=RiskStatus.RISKS_IDENTIFIED) | ~Q(risks=""),
+                name="person_identified_risks_described",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,3 +181,37 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class Consent(models.Model):
+    """One consent decision: what, yes or no, who recorded it, when and how.
+
+    Decisions are never changed: a new row records a change of mind, and the latest row of
+    each kind is the one in force.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=24, choices=ConsentKind.choices)
+    given = models.BooleanField()
+    method = models.CharField(max_length=10, choices=ConsentMethod.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "kind", "-recorded_at"], name="consent_current_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {'given' if self.given else 'refused'}"
+
+
+def current_consents(person: Person) -> dict[str, bool]:
+    """The consent in force for each kind: the latest decision; absent means not asked."""
+    current: dict[str, bool] = {}
+    for kind, given in person.consents.order_by("-recorded_at", "-id").values_list("kind", "given"):
+        current.setdefault(kind, given)
+    return current

@@ -13,10 +13,18 @@ from dataclasses import dataclass
 
 from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, User
 from linkwork.people.models import Person
-from linkwork.referrals.lifecycle import TRANSITIONS, ClosureReason, Status
-from linkwork.referrals.models import REFERENCE_ALPHABET, Referral, StatusChange, Urgency
+from linkwork.referrals.lifecycle import TRANSITIONS, ClosureReason, DeclineReason, Status
+from linkwork.referrals.models import (
+    REFERENCE_ALPHABET,
+    Channel,
+    CodedEvent,
+    Referral,
+    StatusChange,
+    Urgency,
+)
 from linkwork.referrals.needs import Need
 from linkwork.referrals.routes import Route
+from linkwork.referrals.working_days import working_days_after
 
 ROUTE_WEIGHTS = {
     Route.GP_PRACTICE: 45,
@@ -96,10 +104,14 @@ REASONS = {
     Need.TRANSPORT: "Cannot get to appointments without transport.",
     Need.PURPOSE_VOLUNTEERING: "Recently retired and would like to volunteer.",
 }
-DECLINE_REASONS = ["Person declined", "Outside the scheme's area", "Needs clinical care first"]
-REDIRECT_REASONS = [
-    "Redirected to the community mental health team",
-    "Redirected to adult social care",
+REDIRECT_REASONS = ["Community mental health team", "Adult social care", "Citizens' advice service"]
+WHAT_MATTERS = [
+    "Getting out of the house and meeting people again.",
+    "Sorting out my money worries so I can sleep.",
+    "Being fit enough to play with my grandchildren.",
+    "Having a break from caring now and then.",
+    "Finding work that fits around my health.",
+    "",
 ]
 
 
@@ -166,7 +178,7 @@ def _path_to(final: Status, rng: random.Random) -> list[Status]:
 
 def generate_referrals(
     *, rng: random.Random, people: Sequence[Person], now: dt.datetime, context: ReferralContext
-) -> tuple[list[Referral], list[StatusChange]]:
+) -> tuple[list[Referral], list[StatusChange], list[CodedEvent]]:
     routes = list(ROUTE_WEIGHTS)
     route_weights = list(ROUTE_WEIGHTS.values())
     needs = list(NEED_WEIGHTS)
@@ -178,6 +190,7 @@ def generate_referrals(
     scheme_a, scheme_b = context.schemes
     referrals: list[Referral] = []
     changes: list[StatusChange] = []
+    events: list[CodedEvent] = []
     for person in people:
         for _ in range(rng.choices([1, 2], [88, 12])[0]):
             # The first referrals walk through every route and every status, so even a small
@@ -229,6 +242,12 @@ def generate_referrals(
                 if Status.ACCEPTED in path
                 else None,
                 received_at=received,
+                channel=Channel.SELF_REFERRAL if route == Route.SELF else Channel.STAFF_FORM,
+                consent_to_refer=True,
+                what_matters=rng.choice(WHAT_MATTERS),
+                decline_reason=rng.choice(list(DeclineReason)) if final == Status.DECLINED else "",
+                redirected_to=rng.choice(REDIRECT_REASONS) if final == Status.REDIRECTED else "",
+                triage_due=working_days_after(received.date(), scheme.triage_working_days),
             )
             referrals.append(referral)
             span = max((now - received).total_seconds(), 60.0)
@@ -239,9 +258,9 @@ def generate_referrals(
                     at = at + dt.timedelta(seconds=rng.uniform(0, span / (len(path) + 1)))
                 reason = ""
                 if step == Status.DECLINED:
-                    reason = rng.choice(DECLINE_REASONS)
+                    reason = DeclineReason(referral.decline_reason).label
                 elif step == Status.REDIRECTED:
-                    reason = rng.choice(REDIRECT_REASONS)
+                    reason = referral.redirected_to
                 elif step == Status.CLOSED:
                     reason = ClosureReason(referral.closure_reason).label
                 changes.append(
@@ -256,5 +275,16 @@ def generate_referrals(
                         reason=reason,
                     )
                 )
+                if step == Status.ACTIVE and previous == Status.ACCEPTED:
+                    events.append(_coded(referral, CodedEvent.REFERRED, at))
+                if (
+                    step == Status.DECLINED
+                    and referral.decline_reason == DeclineReason.PERSON_DECLINED
+                ):
+                    events.append(_coded(referral, CodedEvent.DECLINED, at))
                 previous = step
-    return referrals, changes
+    return referrals, changes, events
+
+
+def _coded(referral: Referral, code: tuple[str, str], at: dt.datetime) -> CodedEvent:
+    return CodedEvent(referral=referral, code=code[0], display=code[1], recorded_at=at)

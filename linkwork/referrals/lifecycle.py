@@ -24,6 +24,15 @@ class ClosureReason(models.TextChoices):
     ESCALATED = "escalated", "Escalated to clinical care"
 
 
+class DeclineReason(models.TextChoices):
+    PERSON_DECLINED = "person_declined", "The person declined social prescribing"
+    OUTSIDE_AREA = "outside_area", "Outside the scheme's area"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible for the scheme"
+    NEEDS_CLINICAL_CARE = "needs_clinical_care", "Needs clinical care first"
+    DUPLICATE = "duplicate", "Already referred"
+    UNABLE_TO_CONTACT = "unable_to_contact", "Unable to contact the person"
+
+
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.RECEIVED: frozenset({Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED}),
     Status.ACCEPTED: frozenset({Status.ACTIVE}),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Organisation, Role, Scheme
 from linkwork.people.models import Person
-from linkwork.referrals.lifecycle import ClosureReason, Status
+from linkwork.referrals.lifecycle import ClosureReason, DeclineReason, Status
 from linkwork.referrals.routes import Route
 
 # No 0/O or 1/I/L, so a reference read over the phone is not misheard.
@@ -24,6 +24,15 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 def new_reference() -> str:
     body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
     return f"LW-{body[:4]}-{body[4:]}"
+
+
+class Channel(models.TextChoices):
+    """How a referral arrived in Linkwork."""
+
+    STAFF_FORM = "staff_form", "Referral form"
+    SELF_REFERRAL = "self_referral", "Self-referral form"
+    API = "api", "API"
+    DEMO = "demo", "Demo data"
 
 
 class Urgency(models.TextChoices):
@@ -65,8 +74,23 @@ class Referral(models.Model):
     referrer_role = models.CharField(max_length=200, blank=True)
     referrer_email = models.EmailField(blank=True)
     referrer_phone = models.CharField(max_length=20, blank=True)
+    referrer_organisation_name = models.CharField(
+        max_length=200, blank=True, help_text="When the referring organisation has no account."
+    )
+    # "Return response to" (PRSB): where the message back goes.
+    response_to_name = models.CharField(max_length=200, blank=True)
+    response_to_email = models.EmailField(blank=True)
+    response_to_address = models.TextField(blank=True)
     needs = models.JSONField(default=list, blank=True)
     reason = models.TextField(blank=True)
+    what_matters = models.TextField("what matters to me", blank=True)
+    consent_to_refer = models.BooleanField(
+        default=False, help_text="The referrer confirms the person agreed to this referral."
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.STAFF_FORM)
+    triage_due = models.DateField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=24, choices=DeclineReason.choices, blank=True)
+    redirected_to = models.CharField(max_length=300, blank=True)
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
     closure_reason = models.CharField(max_length=24, choices=ClosureReason.choices, blank=True)
@@ -103,6 +127,10 @@ class Referral(models.Model):
                 condition=~Q(status=Status.CLOSED) | ~Q(closure_reason=""),
                 name="referral_closed_needs_reason",
             ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.DECLINED) | ~Q(decline_reason=""),
+                name="referral_declined_needs_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,3 +162,29 @@ class StatusChange(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError("Status history is immutable.")
+
+
+class CodedEvent(models.Model):
+    """A SNOMED CT coded event of an episode, for the GP record and for returns."""
+
+    REFERRED = ("871731000000106", "Referral to social prescribing service (procedure)")
+    DECLINED = ("871711000000103", "Social prescribing declined (situation)")
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="coded_events")
+    code = models.CharField(max_length=18)
+    display = models.CharField(max_length=200)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "code"], name="coded_event_once_per_episode"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.display}"

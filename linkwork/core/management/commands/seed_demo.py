@@ -18,10 +18,10 @@ from tqdm import tqdm
 
 from linkwork.accounts.demo import DEMO_PASSWORD, DemoAccounts, seed_accounts
 from linkwork.accounts.models import Organisation, Role, Scheme, User
-from linkwork.people.demo import generate_people
-from linkwork.people.models import Person
+from linkwork.people.demo import generate_consents, generate_people
+from linkwork.people.models import Consent, Person
 from linkwork.referrals.demo import ReferralContext, generate_referrals
-from linkwork.referrals.models import Referral, StatusChange
+from linkwork.referrals.models import CodedEvent, Referral, StatusChange
 
 M = TypeVar("M", bound=models.Model)
 BATCH = 2000
@@ -96,11 +96,13 @@ class Command(BaseCommand):
                 organisations=list(Organisation.objects.all()),
                 staff=[user for users in accounts.link_workers.values() for user in users],
             )
-            referrals, changes = generate_referrals(
+            referrals, changes, events = generate_referrals(
                 rng=rng, people=people, now=now, context=context
             )
             self._bulk(Referral, referrals, "referrals", quiet)
             self._bulk(StatusChange, changes, "status history", quiet)
+            self._bulk(CodedEvent, events, "coded events", quiet)
+            self._bulk(Consent, list(generate_consents(rng=rng, people=people)), "consents", quiet)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
