@@ -43,8 +43,10 @@ def test_providers_asked_about_listings_due_a_check(world: World, listings):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [world.provider.email]
-    assert "Old walk" in message.body and "Never checked" in message.body
-    assert "Recent" not in message.body and "Gone" not in message.body
+    assert "Old walk" in message.body
+    assert "Never checked" in message.body
+    assert "Recent" not in message.body
+    assert "Gone" not in message.body
     assert f"/directory/services/{listings['old'].pk}/" in message.body
     asked = set(ListingConfirmationRequest.objects.values_list("service__name", flat=True))
     assert asked == {"Old walk", "Never checked"}

@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 
 from linkwork.directory.models import (
-    stale_after_days,
     Entity,
     Metadata,
     MetadataAction,
     Organization,
     Service,
     ServiceTip,
+    stale_after_days,
 )
 from linkwork.directory.versioning import record_changes
 from tests.unit.directory.factories import OrganizationFactory, ServiceFactory
