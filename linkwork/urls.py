@@ -2,12 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from linkwork.referrals import views as referral_views
+
 urlpatterns = [
     path("", include("linkwork.core.urls")),
     path("account/", include("linkwork.accounts.urls")),
     path("audit/", include("linkwork.audit.urls")),
     path("people/", include("linkwork.people.urls")),
     path("referrals/", include("linkwork.referrals.urls")),
+    # Public self-referral: no login.
+    path("refer/", referral_views.self_referral, name="refer"),
+    path("refer/done/", referral_views.self_referral_done, name="refer_done"),
     path("directory/", include("linkwork.directory.urls")),
     # The admin site signs in through our login, so it gets lock-out and two-factor too.
     path(

@@ -9,7 +9,7 @@ from linkwork.accounts import permissions
 from linkwork.accounts.views import NEXT_SESSION_KEY
 
 # Pages a signed-in user may reach before the second factor: signing in and out, and assets.
-EXEMPT_PREFIXES = ("/account/", "/static/", "/healthz")
+EXEMPT_PREFIXES = ("/account/", "/static/", "/healthz", "/refer/")
 
 
 class TwoFactorRequiredMiddleware:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -17,6 +18,8 @@ def error_summary(form: forms.Form) -> list[dict[str, str]]:
             # Choice widgets put the first option's id on the label, as the NHS.UK macros do.
             if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 widget_id = f"{bound.auto_id}"
+            if isinstance(field.widget, DatePartsWidget):
+                widget_id = f"{bound.auto_id}-day"
             items.append({"text": str(error), "href": f"#{widget_id}"})
     return items
 
@@ -65,6 +68,9 @@ def choice_field(
         for value, text in choices
     ]
     result.pop("value", None)
+    if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        # The first option carries the field's id (idPrefix); the group must not repeat it.
+        result.pop("id", None)
     return result
 
 
@@ -72,6 +78,74 @@ def checkbox(bound: forms.BoundField, label: str | None = None, **params: Any) -
     """Parameters for a single yes-or-no checkbox, drawn with the checkboxes macro."""
     item = {"value": "on", "text": label or str(bound.label), "checked": bool(bound.value())}
     result: dict[str, Any] = {"idPrefix": bound.auto_id, "name": bound.html_name, "items": [item]}
+    if bound.errors:
+        result["errorMessage"] = {"text": " ".join(str(error) for error in bound.errors)}
+    return {**result, **params}
+
+
+class DatePartsWidget(forms.Widget):
+    """Day, month and year boxes named `<name>[day]` and so on, as the NHS.UK date input."""
+
+    parts = ("day", "month", "year")
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> dict[str, str]:
+        return {part: str(data.get(f"{name}[{part}]", "")).strip() for part in self.parts}
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return not any(f"{name}[{part}]" in data for part in self.parts)
+
+
+class DatePartsField(forms.Field):
+    """A date typed as day, month and year, with the NHS.UK error messages for each case."""
+
+    widget = DatePartsWidget
+
+    def __init__(self, *, what: str, past: bool = False, **kwargs: Any) -> None:
+        self.what = what
+        self.past = past
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+        return value
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if isinstance(value, dt.date):
+            return value
+        parts = value or {}
+        if not any(parts.values()):
+            return None
+        missing = [part for part in DatePartsWidget.parts if not parts.get(part)]
+        if missing:
+            raise forms.ValidationError(f"{self.what} must include a {' and '.join(missing)}")
+        try:
+            day, month, year = (int(parts[part]) for part in DatePartsWidget.parts)
+            value = dt.date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(f"{self.what} must be a real date") from None
+        if year < 1900:
+            raise forms.ValidationError(f"{self.what} must be after 1900")
+        if self.past and value >= dt.date.today():
+            raise forms.ValidationError(f"{self.what} must be in the past")
+        return value
+
+    def validate(self, value: Any) -> None:
+        if value in self.empty_values and self.required:
+            raise forms.ValidationError(f"Enter {self.what[0].lower() + self.what[1:]}")
+
+
+def date_field(bound: forms.BoundField, legend: str | None = None, **params: Any) -> dict[str, Any]:
+    """Parameters for the NHS.UK date input macro from a `DatePartsField`."""
+    value = bound.field.prepare_value(bound.value()) or {}
+    result: dict[str, Any] = {
+        "id": bound.auto_id,
+        "namePrefix": bound.html_name,
+        "fieldset": {"legend": {"text": legend or str(bound.label), "size": "s"}},
+        "values": value if isinstance(value, dict) else {},
+    }
+    if bound.help_text:
+        result["hint"] = {"text": str(bound.help_text)}
     if bound.errors:
         result["errorMessage"] = {"text": " ".join(str(error) for error in bound.errors)}
     return {**result, **params}

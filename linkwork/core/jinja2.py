@@ -36,6 +36,7 @@ def environment(**options: Any) -> Environment:
             "field": forms.field,
             "choice_field": forms.choice_field,
             "checkbox": forms.checkbox,
+            "date_field": forms.date_field,
             "error_summary": forms.error_summary,
         }
     )

@@ -82,6 +82,8 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("Home", "core:home"),
+    NavItem("Refer someone", "referrals:new", Ability.MAKE_REFERRAL),
+    NavItem("Triage", "referrals:triage_queue", Ability.TRIAGE_REFERRAL),
     NavItem("Referrals", "referrals:list", Ability.VIEW_REFERRAL),
     NavItem("Directory", "directory:search", Ability.SEARCH_DIRECTORY),
     NavItem("Duplicates", "directory:duplicates", Ability.CURATE_DIRECTORY),
@@ -106,13 +108,19 @@ def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
     if user is not None and user.is_authenticated and _verified_or_exempt(request):
         current = request.path
         home = reverse("core:home")
-        items = []
-        for item in NAVIGATION:
-            if item.ability is not None and not permissions.may(user, item.ability):
-                continue
-            href = reverse(item.href)
-            active = current == href if href == home else current.startswith(href)
-            items.append({"text": item.text, "href": href, "current": active})
+        items: list[dict[str, Any]] = [
+            {"text": item.text, "href": reverse(item.href)}
+            for item in NAVIGATION
+            if item.ability is None or permissions.may(user, item.ability)
+        ]
+        # The current section is the longest link the page's address starts with.
+        matches = [
+            i["href"]
+            for i in items
+            if current == i["href"] or (i["href"] != home and current.startswith(i["href"]))
+        ]
+        for item in items:
+            item["current"] = bool(matches) and item["href"] == max(matches, key=len)
         params["navigation"] = {"items": items}
     if user is not None and user.is_authenticated:
         params["account"] = {

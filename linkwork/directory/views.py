@@ -91,7 +91,10 @@ def _editable(request: HttpRequest, service_id: str) -> Service:
 @login_required
 def edit_service(request: HttpRequest, service_id: str) -> HttpResponse:
     service = _editable(request, service_id)
-    form = ServiceForm(request.POST or None, instance=Service.objects.get(pk=service.pk))
+    form = ServiceForm(
+        request.POST if request.method == "POST" else None,
+        instance=Service.objects.get(pk=service.pk),
+    )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         actions.edit_service(by=request.user, service=service, changes=changes)

@@ -1,27 +1,55 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from linkwork.accounts import permissions
+from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.scoping import get_visible_or_404
-from linkwork.referrals.lifecycle import Status
-from linkwork.referrals.models import Referral
+from linkwork.people.models import ConsentMethod, ContactMethod
+from linkwork.referrals import actions, intake
+from linkwork.referrals.forms import (
+    NO_GP,
+    ROUTE_FOR_ORGANISATION,
+    ConsentForm,
+    PersonForm,
+    ReferralForm,
+    SelfReferralForm,
+)
+from linkwork.referrals.lifecycle import OPEN_STATUSES, DeclineReason, InvalidTransition, Status
+from linkwork.referrals.models import Channel, Referral, Urgency
 from linkwork.referrals.needs import Need
 from linkwork.referrals.routes import Route
 
 PAGE_SIZE = 25
+DRAFT = "referral_draft"
+SENT = "referral_sent"
+# Self-referrals from one address in an hour before the form asks them to phone instead.
+SELF_REFERRAL_LIMIT = 5
+
+
+def _require(request: HttpRequest, ability: Ability) -> None:
+    if not permissions.may(request.user, ability):
+        auditor.record(action="access.denied", request=request, detail={"ability": ability})
+        raise PermissionDenied
 
 
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.may(request.user, Ability.VIEW_REFERRAL):
-        raise PermissionDenied
+    _require(request, Ability.VIEW_REFERRAL)
     status = request.GET.get("status", "")
     referrals = Referral.objects.visible_to(request.user).select_related("person", "scheme")
     if status in Status.values:
@@ -37,12 +65,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/list.jinja",
-        {
-            "page_title": "Referrals",
-            "page": page,
-            "status": status,
-            "statuses": Status.choices,
-        },
+        {"page_title": "Referrals", "page": page, "status": status, "statuses": Status.choices},
     )
 
 
@@ -52,7 +75,6 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
     auditor.record(
         action="referral.viewed", request=request, target=referral, scheme_id=referral.scheme_id
     )
-    history = referral.history.select_related("changed_by")
     return render(
         request,
         "referrals/detail.jinja",
@@ -61,6 +83,482 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
             "referral": referral,
             "route": Route(referral.route).label,
             "needs": [Need(slug).label for slug in referral.needs if slug in Need.values],
-            "history": list(history),
+            "history": list(referral.history.select_related("changed_by")),
+            "can_triage": referral.status == Status.RECEIVED
+            and permissions.may(request.user, Ability.TRIAGE_REFERRAL, referral),
         },
     )
+
+
+# --- The staff referral form: three screens, answers kept in the session ---------------------
+
+
+def _referring_organisation(user: Any) -> Organisation | None:
+    membership = (
+        Membership.objects.filter(
+            user=user, role__in=[Role.REFERRER, Role.LINK_WORKER, Role.SCHEME_LEAD]
+        )
+        .select_related("organisation")
+        .order_by("role")
+        .first()
+    )
+    return membership.organisation if membership else None
+
+
+def _draft(request: HttpRequest) -> dict[str, Any]:
+    draft: dict[str, Any] = request.session.get(DRAFT, {})
+    return draft
+
+
+def _save_draft(request: HttpRequest, step: str, data: dict[str, Any]) -> None:
+    draft = _draft(request)
+    draft[step] = data
+    request.session[DRAFT] = draft
+
+
+def _serialisable(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dt.date):
+            out[key] = value.isoformat()
+        elif hasattr(value, "pk"):
+            out[key] = value.pk
+        else:
+            out[key] = value
+    return out
+
+
+def _initial(draft: dict[str, Any], step: str) -> dict[str, Any]:
+    data = dict(draft.get(step, {}))
+    if "date_of_birth" in data:
+        data["date_of_birth"] = dt.date.fromisoformat(data["date_of_birth"])
+    return data
+
+
+@login_required
+def new_referral(request: HttpRequest) -> HttpResponse:
+    _require(request, Ability.MAKE_REFERRAL)
+    request.session.pop(DRAFT, None)
+    return redirect("referrals:new_person")
+
+
+def _step(
+    request: HttpRequest,
+    *,
+    step: str,
+    form_class: type[Any],
+    template: str,
+    title: str,
+    next_url: str,
+) -> HttpResponse:
+    _require(request, Ability.MAKE_REFERRAL)
+    draft = _draft(request)
+    initial = _initial(draft, step)
+    if step == "details" and not initial:
+        organisation = _referring_organisation(request.user)
+        if organisation is not None:
+            initial["route"] = ROUTE_FOR_ORGANISATION.get(
+                OrganisationKind(organisation.kind), Route.OTHER
+            )
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        _save_draft(request, step, _serialisable(form.cleaned_data))
+        return redirect(next_url)
+    return render(
+        request,
+        template,
+        {"page_title": title, "form": form, "form_errors": bool(form.errors), "draft": draft},
+    )
+
+
+@login_required
+def new_person(request: HttpRequest) -> HttpResponse:
+    return _step(
+        request,
+        step="person",
+        form_class=PersonForm,
+        template="referrals/new_person.jinja",
+        title="About the person",
+        next_url=reverse("referrals:new_details"),
+    )
+
+
+@login_required
+def new_details(request: HttpRequest) -> HttpResponse:
+    if "person" not in _draft(request):
+        return redirect("referrals:new_person")
+    return _step(
+        request,
+        step="details",
+        form_class=ReferralForm,
+        template="referrals/new_details.jinja",
+        title="Why you are referring",
+        next_url=reverse("referrals:new_check"),
+    )
+
+
+@login_required
+def new_check(request: HttpRequest) -> HttpResponse:
+    """Screen 3: consent, where the response goes, a summary of the answers, and send."""
+    _require(request, Ability.MAKE_REFERRAL)
+    draft = _draft(request)
+    if "person" not in draft:
+        return redirect("referrals:new_person")
+    if "details" not in draft:
+        return redirect("referrals:new_details")
+    person_form = PersonForm(_form_data(draft["person"]))
+    details_form = ReferralForm(_form_data(draft["details"]))
+    form = ConsentForm(request.POST if request.method == "POST" else None)
+    if not (person_form.is_valid() and details_form.is_valid()):
+        return redirect("referrals:new_person")
+    if request.method == "POST" and form.is_valid():
+        referral = _submit_staff_referral(request, person_form, details_form, form)
+        request.session.pop(DRAFT, None)
+        request.session[SENT] = str(referral.pk)
+        return redirect("referrals:sent")
+    return render(
+        request,
+        "referrals/new_check.jinja",
+        {
+            "page_title": "Check and send the referral",
+            "form": form,
+            "form_errors": bool(form.errors),
+            "person": person_form.cleaned_data,
+            "details": details_form.cleaned_data,
+            "need_labels": [Need(n).label for n in details_form.cleaned_data["needs"]],
+            "route_label": Route(details_form.cleaned_data["route"]).label,
+            "contact_label": ContactMethod(
+                person_form.cleaned_data["preferred_contact_method"]
+            ).label,
+        },
+    )
+
+
+def _form_data(saved: dict[str, Any]) -> dict[str, Any]:
+    """Stored answers back into the shape the form posts, so the form validates them again."""
+    data = dict(saved)
+    if "date_of_birth" in data:
+        day = dt.date.fromisoformat(data.pop("date_of_birth"))
+        data.update(
+            {
+                "date_of_birth[day]": day.day,
+                "date_of_birth[month]": day.month,
+                "date_of_birth[year]": day.year,
+            }
+        )
+    if data.get("gp_practice") is None:
+        data["gp_practice"] = ""
+    return data
+
+
+def _submit_staff_referral(
+    request: HttpRequest, person_form: PersonForm, details_form: ReferralForm, form: ConsentForm
+) -> Referral:
+    person = person_form.cleaned_data
+    details = details_form.cleaned_data
+    user: Any = request.user
+    gp = person["gp_practice"]
+    person_details = {
+        "given_name": person["given_name"],
+        "family_name": person["family_name"],
+        "date_of_birth": person["date_of_birth"],
+        "nhs_number": person["nhs_number"],
+        "postcode": person["postcode"].upper(),
+        "phone": person["phone"],
+        "email": person["email"],
+        "preferred_contact_method": person["preferred_contact_method"],
+        "interpreter_needed": person["interpreter_needed"],
+        "safeguarding_concerns": person["safeguarding_concerns"],
+        "gp_practice_id": int(gp) if gp and gp != NO_GP else None,
+        "no_known_gp_practice": gp == NO_GP,
+    }
+    organisation = _referring_organisation(user)
+    referral, known = intake.submit(
+        by=user,
+        person_details=person_details,
+        consents=intake.consent_choices(form.cleaned_data["consents"]),
+        consent_method=ConsentMethod.VERBAL,
+        referral={
+            "scheme": details["scheme"],
+            "route": details["route"],
+            "channel": Channel.STAFF_FORM,
+            "needs": details["needs"],
+            "reason": details["reason"],
+            "what_matters": details["what_matters"],
+            "urgency": details["urgency"],
+            "consent_to_refer": True,
+            "referring_organisation": organisation,
+            "referrer": {
+                "name": user.full_name,
+                "role": user.job_title,
+                "email": user.email,
+                "organisation": organisation.name if organisation else "",
+            },
+            "response_to": {
+                "name": user.full_name,
+                "email": form.cleaned_data["response_to_email"] or user.email,
+            },
+        },
+    )
+    if known:
+        messages.info(
+            request,
+            "This person is already known to Linkwork, so the referral is added to their record.",
+        )
+    return referral
+
+
+@login_required
+def sent(request: HttpRequest) -> HttpResponse:
+    referral = get_visible_or_404(request, Referral, pk=request.session.get(SENT, ""))
+    return render(
+        request, "referrals/sent.jinja", {"page_title": "Referral sent", "referral": referral}
+    )
+
+
+# --- Self-referral: public, no login -------------------------------------------------------
+
+
+def _client_address(request: HttpRequest) -> str | None:
+    return auditor.client_ip(request)
+
+
+def _too_many(request: HttpRequest) -> bool:
+    from linkwork.audit.models import AuditEvent
+
+    since = timezone.now() - dt.timedelta(hours=1)
+    return (
+        AuditEvent.objects.filter(
+            action="referral.self_referred",
+            ip_address=_client_address(request),
+            occurred_at__gte=since,
+        ).count()
+        >= SELF_REFERRAL_LIMIT
+    )
+
+
+def _scheme_for(postcode: str) -> Scheme | None:
+    district = postcode.upper().split(" ")[0] if postcode else ""
+    schemes = [
+        scheme
+        for scheme in Scheme.objects.order_by("name")
+        if not scheme.accepted_routes or Route.SELF in scheme.accepted_routes
+    ]
+    for scheme in schemes:
+        if district and district in scheme.catchment_postcode_districts:
+            return scheme
+    return schemes[0] if schemes else None
+
+
+def self_referral(request: HttpRequest) -> HttpResponse:
+    form = SelfReferralForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if _too_many(request):
+            return render(
+                request,
+                "referrals/self_busy.jinja",
+                {"page_title": "Please phone us instead"},
+                status=429,
+            )
+        if form.is_valid():
+            if form.cleaned_data["website"]:
+                # Filled in by software, not a person: say thank you, store nothing.
+                return render(request, "referrals/self_done.jinja", {"page_title": "Thank you"})
+            scheme = _scheme_for(form.cleaned_data["postcode"])
+            if scheme is None:
+                return render(
+                    request, "referrals/self_busy.jinja", {"page_title": "Please phone us instead"}
+                )
+            referral = _submit_self_referral(request, form, scheme)
+            request.session[SENT] = str(referral.pk)
+            return redirect("refer_done")
+    return render(
+        request,
+        "referrals/self_referral.jinja",
+        {
+            "page_title": "Refer yourself for social prescribing",
+            "form": form,
+            "form_errors": bool(form.errors),
+        },
+    )
+
+
+def _submit_self_referral(request: HttpRequest, form: SelfReferralForm, scheme: Scheme) -> Referral:
+    data = form.cleaned_data
+    referral, _ = intake.submit(
+        by=None,
+        person_details={
+            "given_name": data["given_name"],
+            "family_name": data["family_name"],
+            "date_of_birth": data["date_of_birth"],
+            "postcode": data["postcode"].upper(),
+            "phone": data["phone"],
+            "email": data["email"],
+            "address": data["address"],
+            "preferred_contact_method": data["preferred_contact_method"],
+            "digital_access": data["digital_access"],
+        },
+        consents=intake.consent_choices([], contact=True),
+        consent_method=ConsentMethod.ONLINE,
+        referral={
+            "scheme": scheme,
+            "route": Route.SELF,
+            "channel": Channel.SELF_REFERRAL,
+            "needs": data["needs"],
+            "what_matters": data["what_matters"],
+            "consent_to_refer": True,
+        },
+    )
+    auditor.record(action="referral.self_referred", request=request, target=referral)
+    return referral
+
+
+def self_referral_done(request: HttpRequest) -> HttpResponse:
+    reference = ""
+    pk = request.session.pop(SENT, None)
+    if pk:
+        reference = (
+            Referral.objects.filter(pk=pk, channel=Channel.SELF_REFERRAL)
+            .values_list("reference", flat=True)
+            .first()
+            or ""
+        )
+    return render(
+        request, "referrals/self_done.jinja", {"page_title": "Thank you", "reference": reference}
+    )
+
+
+# --- Triage --------------------------------------------------------------------------------
+
+
+@login_required
+def triage_queue(request: HttpRequest) -> HttpResponse:
+    _require(request, Ability.TRIAGE_REFERRAL)
+    schemes = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
+    waiting = (
+        Referral.objects.visible_to(request.user)
+        .filter(scheme_id__in=schemes, status=Status.RECEIVED)
+        .select_related("scheme")
+        .order_by("-urgency", "received_at")
+    )
+    auditor.record(action="referral.triage_queue_viewed", request=request)
+    return render(
+        request,
+        "referrals/triage_queue.jinja",
+        {
+            "page_title": "Triage",
+            "referrals": list(waiting),
+            "today": timezone.localdate(),
+            "urgent": Urgency.URGENT,
+        },
+    )
+
+
+def _link_workers(referral: Referral) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.LINK_WORKER,
+            memberships__scheme_id=referral.scheme_id,
+        )
+        .annotate(
+            open_cases=Count(
+                "assigned_referrals",
+                filter=Q(assigned_referrals__status__in=OPEN_STATUSES),
+                distinct=True,
+            )
+        )
+        .order_by("open_cases", "full_name")
+    )
+
+
+def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any) -> HttpResponse:
+    return render(
+        request,
+        "referrals/triage.jinja",
+        {
+            "page_title": f"Triage referral {referral.reference}",
+            "referral": referral,
+            "needs": [Need(slug).label for slug in referral.needs if slug in Need.values],
+            "route": Route(referral.route).label,
+            "link_workers": _link_workers(referral),
+            "limit": referral.scheme.active_caseload_limit,
+            "decline_items": [{"value": v, "text": t} for v, t in DeclineReason.choices],
+            "errors": forms_context.get("errors", {}),
+            "error_list": [
+                {"text": message, "href": f"#{name}"}
+                for name, message in forms_context.get("errors", {}).items()
+            ],
+            "form_errors": bool(forms_context.get("errors")),
+        },
+        status=400 if forms_context.get("errors") else 200,
+    )
+
+
+def _triageable(request: HttpRequest, referral_id: str) -> Referral:
+    referral = get_visible_or_404(request, Referral, pk=referral_id)
+    if not permissions.may(request.user, Ability.TRIAGE_REFERRAL, referral):
+        auditor.record(action="access.denied", request=request, target=referral)
+        raise PermissionDenied
+    return referral
+
+
+@login_required
+def triage(request: HttpRequest, referral_id: str) -> HttpResponse:
+    referral = _triageable(request, referral_id)
+    auditor.record(
+        action="referral.viewed", request=request, target=referral, scheme_id=referral.scheme_id
+    )
+    if referral.status != Status.RECEIVED:
+        messages.info(request, f"This referral is already {referral.get_status_display().lower()}")
+        return redirect("referrals:detail", referral.pk)
+    return _triage_page(request, referral)
+
+
+@login_required
+@require_POST
+def triage_decide(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """Accept, decline or redirect: one form, the decision chosen by radios."""
+    referral = _triageable(request, referral_id)
+    decision = request.POST.get("decision", "")
+    errors: dict[str, str] = {}
+    try:
+        if decision == "accept":
+            worker = User.objects.filter(pk=request.POST.get("link_worker") or 0).first()
+            if worker is None:
+                errors["link_worker"] = "Select the link worker who will support this person"
+            else:
+                actions.accept_referral(by=request.user, referral=referral, link_worker=worker)
+        elif decision == "decline":
+            reason = request.POST.get("decline_reason", "")
+            if reason not in DeclineReason.values:
+                errors["decline_reason"] = "Select why the referral is declined"
+            else:
+                actions.decline_referral(
+                    by=request.user,
+                    referral=referral,
+                    reason=DeclineReason(reason),
+                    note=request.POST.get("note", ""),
+                )
+        elif decision == "redirect":
+            to = request.POST.get("redirect_to", "").strip()
+            if not to:
+                errors["redirect_to"] = "Enter the service you are redirecting the person to"
+            else:
+                actions.redirect_referral(
+                    by=request.user, referral=referral, to=to, note=request.POST.get("note", "")
+                )
+        else:
+            errors["decision"] = "Select accept, decline or redirect"
+    except actions.AssignmentError as error:
+        errors["link_worker"] = str(error)
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+        return redirect("referrals:detail", referral.pk)
+    if errors:
+        return _triage_page(request, referral, errors=errors)
+    referral.refresh_from_db()
+    messages.success(
+        request, f"Referral {referral.reference} {referral.get_status_display().lower()}"
+    )
+    return redirect("referrals:triage_queue")

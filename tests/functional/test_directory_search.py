@@ -6,29 +6,10 @@ from __future__ import annotations
 import random
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linkwork.directory.demo import seed_directory
 from tests.conftest import build_world
-from tests.functional.conftest import assert_accessible
-
-
-def sign_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]
-    """Start a verified session for `user` and hand its cookie to the browser."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
-    session.save()
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
-    )
+from tests.functional.conftest import assert_accessible, sign_in
 
 
 @pytest.mark.django_db(transaction=True)

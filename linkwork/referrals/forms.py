@@ -1,0 +1,272 @@
+"""Referral forms: the staff form in three screens and the public self-referral form.
+
+Messages follow the NHS.UK style: they name the field and say how to put it right.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from linkwork.accounts.models import Organisation, OrganisationKind, Scheme
+from linkwork.core.forms import DatePartsField
+from linkwork.people.models import ConsentKind, ContactMethod, DigitalAccess
+from linkwork.people.nhs_number import normalise, validate_nhs_number
+from linkwork.referrals.models import Urgency
+from linkwork.referrals.needs import Need
+from linkwork.referrals.routes import Route
+
+NO_GP = "none"
+
+
+def _required(message: str) -> dict[str, str]:
+    return {"required": message}
+
+
+class PersonForm(forms.Form):
+    """Screen 1: who the person is and how to reach them."""
+
+    given_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        error_messages=_required("Enter the person's first name"),
+    )
+    family_name = forms.CharField(
+        label="Last name", max_length=100, error_messages=_required("Enter the person's last name")
+    )
+    date_of_birth = DatePartsField(
+        label="Date of birth", what="Date of birth", past=True, help_text="For example, 15 3 1984"
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        required=False,
+        max_length=14,
+        help_text="10 digits, like 485 777 3456",
+    )
+    postcode = forms.CharField(label="Postcode", required=False, max_length=10)
+    phone = forms.CharField(label="Phone number (optional)", required=False, max_length=20)
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.org"
+        },
+    )
+    preferred_contact_method = forms.ChoiceField(
+        label="How does the person prefer to be contacted?",
+        choices=ContactMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required("Select how the person prefers to be contacted"),
+    )
+    gp_practice = forms.ChoiceField(label="GP practice", required=False)
+    interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
+    preferred_language = forms.CharField(
+        label="Preferred language", required=False, max_length=40, initial="English"
+    )
+    safeguarding_concerns = forms.CharField(
+        label="Safeguarding concerns (optional)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE).order_by("name")
+        self.fields["gp_practice"].choices = (  # type: ignore[attr-defined]
+            [("", "Select a practice"), (NO_GP, "No known GP practice")]
+            + [(str(practice.pk), practice.name) for practice in practices]
+        )
+
+    def clean_nhs_number(self) -> str:
+        number = normalise(self.cleaned_data["nhs_number"])
+        if number:
+            validate_nhs_number(number)
+        return number
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        method = data.get("preferred_contact_method")
+        if method in (ContactMethod.PHONE, ContactMethod.TEXT) and not data.get("phone"):
+            self.add_error(
+                "phone", "Enter a phone number, or choose another way to contact the person"
+            )
+        if method == ContactMethod.EMAIL and not data.get("email"):
+            self.add_error(
+                "email", "Enter an email address, or choose another way to contact the person"
+            )
+        if method == ContactMethod.LETTER and not data.get("postcode"):
+            self.add_error("postcode", "Enter a postcode so we can write to the person")
+        return data
+
+
+class ReferralForm(forms.Form):
+    """Screen 2: why the person is referred, and to which scheme."""
+
+    scheme = forms.ModelChoiceField(
+        label="Social prescribing scheme",
+        queryset=Scheme.objects.order_by("name"),
+        empty_label=None,
+        error_messages=_required("Select the scheme you are referring to"),
+    )
+    route = forms.ChoiceField(
+        label="Who is referring",
+        choices=Route.choices,
+        error_messages=_required("Select who is referring"),
+    )
+    needs = forms.MultipleChoiceField(
+        label="What does the person need support with?",
+        choices=Need.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_required("Select at least one thing the person needs support with"),
+    )
+    reason = forms.CharField(
+        label="Reason for referral",
+        widget=forms.Textarea,
+        max_length=4000,
+        help_text="What is happening for the person, in a few sentences",
+        error_messages=_required("Enter the reason for the referral"),
+    )
+    what_matters = forms.CharField(
+        label="What matters to the person (optional)",
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+    )
+    urgency = forms.ChoiceField(
+        label="How urgent is this?",
+        choices=Urgency.choices,
+        widget=forms.RadioSelect,
+        initial=Urgency.ROUTINE,
+        error_messages=_required("Select how urgent the referral is"),
+    )
+
+
+class ConsentForm(forms.Form):
+    """Screen 3: consent, and where the response should go."""
+
+    consent_to_refer = forms.BooleanField(
+        label="The person agreed to this referral",
+        error_messages=_required("Confirm that the person agreed to this referral"),
+    )
+    consents = forms.MultipleChoiceField(
+        label="The person also agreed",
+        required=False,
+        choices=ConsentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    response_to_email = forms.EmailField(
+        label="Email address for the response",
+        required=False,
+        help_text=(
+            "We send updates and a summary at the end. Leave blank to use your own email address."
+        ),
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.org"
+        },
+    )
+
+
+class SelfReferralForm(forms.Form):
+    """The public form at /refer/: short, plain English, and safe from automated abuse."""
+
+    given_name = forms.CharField(
+        label="First name", max_length=100, error_messages=_required("Enter your first name")
+    )
+    family_name = forms.CharField(
+        label="Last name", max_length=100, error_messages=_required("Enter your last name")
+    )
+    date_of_birth = DatePartsField(
+        label="Date of birth",
+        what="Your date of birth",
+        past=True,
+        help_text="For example, 15 3 1984",
+    )
+    postcode = forms.CharField(
+        label="Postcode", max_length=10, error_messages=_required("Enter your postcode")
+    )
+    preferred_contact_method = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=[
+            (ContactMethod.PHONE, "Phone call"),
+            (ContactMethod.TEXT, "Text message"),
+            (ContactMethod.EMAIL, "Email"),
+            (ContactMethod.LETTER, "Letter"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages=_required("Select how we should contact you"),
+    )
+    phone = forms.CharField(label="Phone number", required=False, max_length=20)
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    address = forms.CharField(
+        label="Address", required=False, widget=forms.Textarea, max_length=500
+    )
+    needs = forms.MultipleChoiceField(
+        label="What would you like help with?",
+        choices=Need.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_required("Select at least one thing you would like help with"),
+    )
+    what_matters = forms.CharField(
+        label="Tell us a bit more (optional)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+        help_text="For example, what matters to you or what you would like to change",
+    )
+    digital_access = forms.ChoiceField(
+        label="Do you use the internet?",
+        choices=[
+            (DigitalAccess.CONFIDENT, "Yes, confidently"),
+            (DigitalAccess.LIMITED, "A little"),
+            (DigitalAccess.NONE, "No"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages=_required("Select whether you use the internet"),
+    )
+    consent = forms.BooleanField(
+        label="I agree to a link worker contacting me about this",
+        error_messages=_required("Confirm you agree to a link worker contacting you"),
+    )
+    # A field hidden from people; software that fills in every box fills it in.
+    website = forms.CharField(required=False, label="Leave this box empty")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        method = data.get("preferred_contact_method")
+        if method in (ContactMethod.PHONE, ContactMethod.TEXT) and not data.get("phone"):
+            self.add_error(
+                "phone", "Enter your phone number, or choose another way for us to contact you"
+            )
+        if method == ContactMethod.EMAIL and not data.get("email"):
+            self.add_error(
+                "email", "Enter your email address, or choose another way for us to contact you"
+            )
+        if method == ContactMethod.LETTER and not data.get("address"):
+            self.add_error(
+                "address", "Enter your address, or choose another way for us to contact you"
+            )
+        return data
+
+
+ROUTE_FOR_ORGANISATION = {
+    OrganisationKind.GP_PRACTICE: Route.GP_PRACTICE,
+    OrganisationKind.PCN: Route.OTHER_PRIMARY_CARE,
+    OrganisationKind.HOSPITAL: Route.HOSPITAL,
+    OrganisationKind.LOCAL_AUTHORITY: Route.LOCAL_AUTHORITY,
+    OrganisationKind.HOUSING: Route.HOUSING,
+    OrganisationKind.POLICE: Route.POLICE,
+    OrganisationKind.FIRE: Route.FIRE,
+    OrganisationKind.JOBCENTRE: Route.JOBCENTRE,
+    OrganisationKind.SCHOOL: Route.SCHOOL,
+    OrganisationKind.FAITH: Route.FAITH,
+    OrganisationKind.VCSE: Route.VOLUNTARY,
+    OrganisationKind.OTHER: Route.OTHER,
+}

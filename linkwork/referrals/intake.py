@@ -1,0 +1,52 @@
+"""Turning the answers on the referral forms into a person and a referral.
+
+Shared by the staff form and the self-referral form so both follow one path: reuse a person
+already known by strong identifiers, otherwise create them with their consents, then create
+the referral.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from linkwork.people.actions import create_person, likely_duplicates
+from linkwork.people.models import ConsentKind, ConsentMethod, Person
+from linkwork.referrals.actions import create_referral
+from linkwork.referrals.models import Referral
+
+
+@transaction.atomic
+def submit(
+    *,
+    by: Any,
+    person_details: dict[str, Any],
+    consents: dict[str, bool],
+    consent_method: ConsentMethod,
+    referral: dict[str, Any],
+) -> tuple[Referral, bool]:
+    """Create the referral; returns it and whether the person was already known."""
+    known = likely_duplicates(
+        nhs_number=person_details.get("nhs_number", ""),
+        given_name=person_details["given_name"],
+        family_name=person_details["family_name"],
+        date_of_birth=person_details["date_of_birth"],
+        postcode=person_details.get("postcode", ""),
+    ).first()
+    person: Person
+    if known is not None:
+        person = known
+    else:
+        person = create_person(
+            by=by, details=person_details, consents=consents, consent_method=consent_method
+        )
+    created = create_referral(by=by, person=person, **referral)
+    return created, known is not None
+
+
+def consent_choices(chosen: list[str], *, contact: bool = True) -> dict[str, bool]:
+    """Every consent kind, given or not, so refusals are recorded as clearly as consents."""
+    decisions = {kind: kind in chosen for kind in ConsentKind.values}
+    decisions[ConsentKind.CONTACT] = contact or ConsentKind.CONTACT in chosen
+    return decisions

@@ -1,0 +1,113 @@
+"""Referral journeys in Chromium, each page checked with axe: a practice referrer refers in at
+most three screens; a person refers themself with JavaScript switched off; a scheme lead
+triages."""
+
+from __future__ import annotations
+
+import pytest
+
+from linkwork.referrals.lifecycle import Status
+from linkwork.referrals.models import Referral
+from tests.conftest import build_world
+from tests.factories import ReferralFactory
+from tests.functional.conftest import assert_accessible, sign_in
+
+
+@pytest.mark.django_db(transaction=True)
+def test_practice_referrer_refers_in_three_screens(live_server, page):
+    world = build_world()
+    sign_in(page, live_server, world.referrer)
+    page.goto(f"{live_server.url}/referrals/new/")
+    screens = 0
+
+    assert_accessible(page)
+    page.get_by_label("First name").fill("Maya")
+    page.get_by_label("Last name").fill("Example")
+    page.get_by_label("Day").fill("15")
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Year").fill("1958")
+    page.get_by_label("Phone number (optional)").fill("07700 900123")
+    page.get_by_label("Phone call").check()
+    page.get_by_role("button", name="Continue").click()
+    screens += 1
+
+    page.wait_for_url("**/referrals/new/details/")
+    assert_accessible(page)
+    page.get_by_label("Loneliness or isolation").check()
+    page.get_by_label("Reason for referral").fill("Lonely since her husband died.")
+    page.get_by_role("button", name="Continue").click()
+    screens += 1
+
+    page.wait_for_url("**/referrals/new/check/")
+    assert_accessible(page)
+    page.get_by_label("The person agreed to this referral").check()
+    page.get_by_role("button", name="Send referral").click()
+    screens += 1
+
+    page.wait_for_url("**/referrals/sent/")
+    assert_accessible(page)
+    referral = Referral.objects.get()
+    assert referral.reference in page.content()
+    assert screens <= 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_person_self_refers_without_javascript(live_server, browser):
+    build_world()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/refer/")
+        assert_accessible_without_scripts(page)
+        page.get_by_role("button", name="Send").click()
+        assert page.get_by_role("heading", name="There is a problem").is_visible()
+        page.get_by_label("First name").fill("Sam")
+        page.get_by_label("Last name").fill("Example")
+        page.get_by_label("Day").fill("2")
+        page.get_by_label("Month").fill("11")
+        page.get_by_label("Year").fill("1990")
+        page.get_by_label("Postcode").fill("BK2 4QT")
+        page.get_by_label("Text message").check()
+        page.get_by_label("Phone number").fill("07700 900456")
+        page.get_by_label("A little").check()
+        page.get_by_label("Anxiety or stress").check()
+        page.get_by_label("I agree to a link worker contacting me about this").check()
+        page.get_by_role("button", name="Send").click()
+        page.wait_for_url("**/refer/done/")
+        referral = Referral.objects.get()
+        assert referral.reference in page.content()
+    finally:
+        context.close()
+
+
+def assert_accessible_without_scripts(page) -> None:  # type: ignore[no-untyped-def]
+    """axe needs scripts, so it checks the same address, in the same state, in a scripted
+    tab: the server sends the same page whether or not the browser runs scripts."""
+    scripted = page.context.browser.new_context()
+    try:
+        checker = scripted.new_page()
+        checker.goto(page.url)
+        assert_accessible(checker)
+        checker.get_by_role("button", name="Send").click()
+        checker.get_by_role("heading", name="There is a problem").wait_for()
+        assert_accessible(checker)
+    finally:
+        scripted.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheme_lead_triages(live_server, page):
+    world = build_world()
+    referral = ReferralFactory(scheme=world.scheme_a, referring_organisation=world.practice)
+    sign_in(page, live_server, world.scheme_lead_a)
+    page.goto(f"{live_server.url}/referrals/triage/")
+    assert_accessible(page)
+    page.get_by_role("link", name=referral.reference).click()
+    page.wait_for_url(f"**/referrals/{referral.pk}/triage/")
+    assert_accessible(page)
+    page.get_by_label("Lina Worker").check()
+    page.get_by_role("button", name="Accept and assign").click()
+    page.wait_for_url("**/referrals/triage/")
+    assert f"Referral {referral.reference} accepted" in page.content()
+    referral.refresh_from_db()
+    assert referral.status == Status.ACCEPTED
