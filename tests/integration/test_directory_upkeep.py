@@ -68,8 +68,8 @@ def test_confirm_age_is_configurable(world: World, listings, settings):
 @pytest.mark.django_db
 def test_reminder_command_queues_the_task(world: World, listings):
     out = io.StringIO()
-    call_command("directory_reminders", stdout=out)
-    assert "Queued task" in out.getvalue()
+    call_command("reminders", stdout=out)
+    assert "ask_providers_to_confirm_listings: queued as" in out.getvalue()
     # The test settings run tasks immediately, as the worker would.
     assert ListingConfirmationRequest.objects.count() == 2
 

@@ -1,0 +1,31 @@
+"""Queue the daily reminders: referrals past their triage date, to scheme leads; listings due
+a check, to providers. Run once a day from cron or a systemd timer; the task worker
+(`linkwork db_worker`) sends them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from linkwork.directory.tasks import ask_providers_to_confirm_listings
+from linkwork.referrals.tasks import remind_overdue_triage
+
+DAILY = [remind_overdue_triage, ask_providers_to_confirm_listings]
+
+
+class Command(BaseCommand):
+    help = "Queue the daily reminders to scheme leads and providers."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--now", action="store_true", help="Run them here and now instead of in the worker."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for daily in DAILY:
+            if options["now"]:
+                self.stdout.write(f"{daily.name}: {daily.call()}")
+            else:
+                self.stdout.write(f"{daily.name}: queued as {daily.enqueue().id}")
