@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "linkwork.people",
     "linkwork.referrals",
     "linkwork.directory",
+    "linkwork.notifications",
+    "linkwork.api",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +221,38 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "linkwork@localhost")
+
+# Messages to referrers, GP practices and people. How each channel is sent: email by
+# "django" (EMAIL_BACKEND above) or "notify" (GOV.UK Notify); text messages by "local" (kept in
+# Linkwork's outbox, sent nowhere: for demos) or "notify"; letters by "pdf" (a printable PDF).
+LINKWORK_MESSAGE_BACKENDS = {
+    "email": env.str("LINKWORK_MESSAGE_EMAIL_BACKEND", "django"),
+    "text": env.str("LINKWORK_MESSAGE_TEXT_BACKEND", "local"),
+    "letter": env.str("LINKWORK_MESSAGE_LETTER_BACKEND", "pdf"),
+}
+# A message that fails for a reason that may pass is tried this many times in all, waiting
+# longer each time (the first wait in seconds, then four times longer each time).
+LINKWORK_MESSAGE_MAX_ATTEMPTS = env.int("LINKWORK_MESSAGE_MAX_ATTEMPTS", 5)
+LINKWORK_MESSAGE_RETRY_SECONDS = env.int("LINKWORK_MESSAGE_RETRY_SECONDS", 60)
+_NOTIFY_HINT = "GOV.UK Notify is chosen in LINKWORK_MESSAGE_*_BACKEND, so Notify needs it."
+NOTIFY_API_KEY = env.str(
+    "NOTIFY_API_KEY",
+    None if "notify" in LINKWORK_MESSAGE_BACKENDS.values() else "",
+    hint=f"{_NOTIFY_HINT} Create a live API key in Notify's API integration settings.",
+)
+# Notify templates that pass our words through: email subject ((subject)), body ((body));
+# text message body ((body)).
+NOTIFY_EMAIL_TEMPLATE_ID = env.str(
+    "NOTIFY_EMAIL_TEMPLATE_ID",
+    None if LINKWORK_MESSAGE_BACKENDS["email"] == "notify" else "",
+    hint=f"{_NOTIFY_HINT} Use an email template with subject ((subject)) and body ((body)).",
+)
+NOTIFY_TEXT_TEMPLATE_ID = env.str(
+    "NOTIFY_TEXT_TEMPLATE_ID",
+    None if LINKWORK_MESSAGE_BACKENDS["text"] == "notify" else "",
+    hint=f"{_NOTIFY_HINT} Use a text message template whose body is ((body)).",
+)
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 
 TASKS = {
     "default": {

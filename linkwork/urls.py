@@ -10,9 +10,12 @@ urlpatterns = [
     path("audit/", include("linkwork.audit.urls")),
     path("people/", include("linkwork.people.urls")),
     path("referrals/", include("linkwork.referrals.urls")),
+    path("messages/", include("linkwork.notifications.urls")),
     # Public self-referral: no login.
     path("refer/", referral_views.self_referral, name="refer"),
     path("refer/done/", referral_views.self_referral_done, name="refer_done"),
+    path("oruk/", include("linkwork.directory.oruk.urls")),
+    path("api/v1/", include("linkwork.api.urls")),
     path("directory/", include("linkwork.directory.urls")),
     # The admin site signs in through our login, so it gets lock-out and two-factor too.
     path(

@@ -24,6 +24,8 @@ PERSONAL_DATA_MODELS = {
     "CaseNote",
     "OutcomeMeasure",
     "Consent",
+    "Message",
+    "Letter",
 }
 SCOPING_METHODS = {"visible_to", "for_analysis"}
 CHECKED_NAMES = {"views.py", "api.py", "presenters.py", "home.py", "forms.py", "feeds.py"}

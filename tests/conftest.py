@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -18,6 +19,18 @@ from tests.factories import (
     SchemeFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Argon2 is slow on purpose; tests make many accounts, so they use a fast hash. The one
+    test about hashing switches Argon2 back on."""
+    from django.conf import settings
+
+    real = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+    settings.PASSWORD_HASHERS = real
 
 
 @dataclass

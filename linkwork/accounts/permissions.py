@@ -18,6 +18,7 @@ class Ability(StrEnum):
     VIEW_REFERRAL = "view_referral"
     TRIAGE_REFERRAL = "triage_referral"
     MAKE_REFERRAL = "make_referral"
+    FOLLOW_OWN_REFERRALS = "follow_own_referrals"
     VIEW_AUDIT = "view_audit"
     SEARCH_DIRECTORY = "search_directory"
     CURATE_DIRECTORY = "curate_directory"
@@ -90,6 +91,8 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         return has_role(user, Role.CURATOR)
     if ability is Ability.VIEW_INSIGHTS:
         return has_role(user, Role.ANALYST, Role.SCHEME_LEAD)
+    if ability is Ability.FOLLOW_OWN_REFERRALS:
+        return has_role(user, Role.REFERRER)
     if ability is Ability.MAKE_REFERRAL:
         return has_role(user, Role.REFERRER, Role.LINK_WORKER, Role.SCHEME_LEAD)
     if ability is Ability.TRIAGE_REFERRAL:

@@ -83,8 +83,10 @@ class NavItem:
 NAVIGATION = (
     NavItem("Home", "core:home"),
     NavItem("Refer someone", "referrals:new", Ability.MAKE_REFERRAL),
+    NavItem("My referrals", "notifications:my_referrals", Ability.FOLLOW_OWN_REFERRALS),
     NavItem("Triage", "referrals:triage_queue", Ability.TRIAGE_REFERRAL),
     NavItem("Referrals", "referrals:list", Ability.VIEW_REFERRAL),
+    NavItem("Failed messages", "notifications:failed", Ability.TRIAGE_REFERRAL),
     NavItem("Directory", "directory:search", Ability.SEARCH_DIRECTORY),
     NavItem("Duplicates", "directory:duplicates", Ability.CURATE_DIRECTORY),
     NavItem("Audit log", "audit:search", Ability.VIEW_AUDIT),

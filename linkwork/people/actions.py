@@ -22,12 +22,13 @@ def likely_duplicates(
     date_of_birth: dt.date | None = None,
     postcode: str = "",
 ) -> QuerySet[Person]:
-    """People who are probably this person: the same NHS number, or the same name, date of
-    birth and postcode. Callers scope the result to what the user may see."""
+    """People who are probably this person: the same NHS number and date of birth, or the
+    same name, date of birth and postcode. A mistyped but valid NHS number alone never joins
+    two people. Callers scope the result to what the user may see."""
     condition = Q(pk__in=[])
     number = normalise(nhs_number)
-    if number:
-        condition |= Q(nhs_number=number)
+    if number and date_of_birth:
+        condition |= Q(nhs_number=number, date_of_birth=date_of_birth)
     if given_name and family_name and date_of_birth and postcode:
         condition |= Q(
             given_name__iexact=given_name.strip(),

@@ -6,6 +6,7 @@ row and an audit event, and queues any message after commit.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from linkwork.accounts.models import Membership, Role, Scheme
 from linkwork.audit import auditor
+from linkwork.notifications.api import referral_event
 from linkwork.people.models import Person
 from linkwork.referrals.lifecycle import ClosureReason, DeclineReason, Status, check_transition
 from linkwork.referrals.models import Channel, CodedEvent, Referral, StatusChange, Urgency
@@ -21,6 +23,12 @@ from linkwork.referrals.working_days import working_days_after
 
 class AssignmentError(ValueError):
     """The chosen link worker cannot take this referral; the message says why."""
+
+
+def _tell(referral: Referral, event: str, by: Any) -> None:
+    """Queue the messages for this event once the change is committed. A failure to queue
+    is logged, never undoes the change: the message can be sent again from the failed list."""
+    transaction.on_commit(partial(referral_event, referral.pk, event, by=_actor(by)), robust=True)
 
 
 def _actor(by: Any) -> Any:
@@ -87,6 +95,7 @@ def create_referral(
         scheme_id=scheme.pk,
         detail={"route": route, "channel": channel},
     )
+    _tell(referral, "received", by)
     return referral
 
 
@@ -127,6 +136,7 @@ def accept_referral(*, by: Any, referral: Referral, link_worker: Any) -> Referra
     referral = _move(referral, Status.ACCEPTED, by=by, reason=f"Assigned to {link_worker}")
     referral.link_worker = link_worker
     referral.save(update_fields=["status", "link_worker"])
+    _tell(referral, "accepted", by)
     return referral
 
 
@@ -139,6 +149,7 @@ def decline_referral(
     referral.save(update_fields=["status", "decline_reason"])
     if reason == DeclineReason.PERSON_DECLINED:
         _code(referral, CodedEvent.DECLINED, by)
+    _tell(referral, "declined", by)
     return referral
 
 
@@ -150,6 +161,7 @@ def redirect_referral(*, by: Any, referral: Referral, to: str, note: str = "") -
     referral = _move(referral, Status.REDIRECTED, by=by, reason=note or f"Redirected to {to}")
     referral.redirected_to = to.strip()
     referral.save(update_fields=["status", "redirected_to"])
+    _tell(referral, "redirected", by)
     return referral
 
 
@@ -159,6 +171,7 @@ def start_support(*, by: Any, referral: Referral) -> Referral:
     referral = _move(referral, Status.ACTIVE, by=by, reason="First contact")
     referral.save(update_fields=["status"])
     _code(referral, CodedEvent.REFERRED, by)
+    _tell(referral, "first_contact", by)
     return referral
 
 
@@ -183,4 +196,5 @@ def close_referral(
     referral = _move(referral, Status.CLOSED, by=by, reason=note or ClosureReason(reason).label)
     referral.closure_reason = reason
     referral.save(update_fields=["status", "closure_reason"])
+    _tell(referral, "closed", by)
     return referral

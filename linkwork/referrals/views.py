@@ -37,6 +37,7 @@ from linkwork.referrals.routes import Route
 PAGE_SIZE = 25
 DRAFT = "referral_draft"
 SENT = "referral_sent"
+SELF_SENT = "self_referral_reference"
 # Self-referrals from one address in an hour before the form asks them to phone instead.
 SELF_REFERRAL_LIMIT = 5
 
@@ -370,7 +371,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
                     request, "referrals/self_busy.jinja", {"page_title": "Please phone us instead"}
                 )
             referral = _submit_self_referral(request, form, scheme)
-            request.session[SENT] = str(referral.pk)
+            request.session[SELF_SENT] = referral.reference
             return redirect("refer_done")
     return render(
         request,
@@ -414,15 +415,8 @@ def _submit_self_referral(request: HttpRequest, form: SelfReferralForm, scheme: 
 
 
 def self_referral_done(request: HttpRequest) -> HttpResponse:
-    reference = ""
-    pk = request.session.pop(SENT, None)
-    if pk:
-        reference = (
-            Referral.objects.filter(pk=pk, channel=Channel.SELF_REFERRAL)
-            .values_list("reference", flat=True)
-            .first()
-            or ""
-        )
+    # The reference was kept in this visitor's session: nothing about the person is looked up.
+    reference = request.session.pop(SELF_SENT, "")
     return render(
         request, "referrals/self_done.jinja", {"page_title": "Thank you", "reference": reference}
     )

@@ -163,8 +163,14 @@ def test_logout_refuses_get(client, world: World):
 
 
 @pytest.mark.django_db
-def test_passwords_hashed_with_argon2(world: World):
-    assert world.link_worker_a.password.startswith("argon2")
+def test_passwords_hashed_with_argon2(settings):
+    from linkwork import settings as project_settings
+    from tests.factories import UserFactory
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = UserFactory()
+    assert user.password.startswith("argon2")
+    assert user.check_password(PASSWORD)
 
 
 @pytest.mark.django_db

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -113,11 +115,25 @@ def test_referral_needs_consent_and_writes_nothing_without(client, world: World)
 
 @pytest.mark.django_db
 def test_known_person_is_not_duplicated(client, world: World):
-    PersonFactory(nhs_number="9434765919", given_name="Someone", family_name="Else")
+    PersonFactory(
+        nhs_number="9434765919",
+        given_name="Someone",
+        family_name="Else",
+        date_of_birth=dt.date(1958, 3, 15),
+    )
     signed_in(client, world.referrer)
     refer(client, world)
     assert Person.objects.count() == 1
     assert Referral.objects.get().person.given_name == "Someone"
+
+
+@pytest.mark.django_db
+def test_same_nhs_number_with_other_birth_date_is_not_joined(client, world: World):
+    """A mistyped NHS number must never attach a referral to somebody else's record."""
+    PersonFactory(nhs_number="9434765919", date_of_birth=dt.date(1971, 1, 1))
+    signed_in(client, world.referrer)
+    refer(client, world)
+    assert Person.objects.count() == 2
 
 
 @pytest.mark.django_db

@@ -20,9 +20,9 @@ from typing import Final
 from django.db.models import Q
 
 from linkwork.directory.models import (
+    DELIVERY_MODE_FIELDS,
     Attribute,
     Capacity,
-    DELIVERY_MODE_FIELDS,
     CostOption,
     DeliveryMode,
     Entity,
@@ -46,7 +46,9 @@ from linkwork.directory.taxonomy import (
 ATTRIBUTE_TAXONOMY: Final = "linkwork"
 
 AUDIENCE_TAXONOMY_NAME: Final = DEFINITION.audiences.name if DEFINITION.audiences else ""
-AUDIENCE_TAXONOMY_ID: Final = taxonomy_id(AUDIENCE_TAXONOMY_NAME) if AUDIENCE_TAXONOMY_NAME else None
+AUDIENCE_TAXONOMY_ID: Final = (
+    taxonomy_id(AUDIENCE_TAXONOMY_NAME) if AUDIENCE_TAXONOMY_NAME else None
+)
 
 # Kinds in the order a service's terms are listed.
 CATEGORY, AUDIENCE, DELIVERY, FORMAT, COST, ROUTE, CAPACITY = (

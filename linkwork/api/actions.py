@@ -1,0 +1,168 @@
+"""Writes made through the API: receiving a referral, and issuing and revoking tokens.
+
+A token is not a user: records made through the API have no `created_by`, and the audit
+events name the token instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from linkwork.accounts.models import Organisation, OrganisationKind, Scheme
+from linkwork.api import tokens
+from linkwork.api.models import ApiToken
+from linkwork.api.problems import FieldError, InvalidRequest
+from linkwork.api.schemas import PersonIn, ReferralRequest
+from linkwork.audit import auditor
+from linkwork.people.actions import create_person, likely_duplicates, record_consents
+from linkwork.people.models import ConsentMethod, Person
+from linkwork.referrals.actions import create_referral
+from linkwork.referrals.models import Channel, Referral
+from linkwork.referrals.routes import Route
+
+# The referrer confirms the person agreed; the API cannot know how they were asked, and
+# most referrers ask in a conversation.
+CONSENT_METHOD = ConsentMethod.VERBAL
+
+
+@transaction.atomic
+def receive_referral(*, token: ApiToken, request: ReferralRequest) -> Referral:
+    """A referral from the token's organisation, for a person already known or a new one.
+
+    Everything is checked before anything is written, and it is all one transaction: a
+    request that fails leaves nothing behind.
+    """
+    problems = request.cross_checks()
+    wanted = request.referral
+    scheme = Scheme.objects.filter(slug=wanted.scheme).first()
+    if scheme is None:
+        problems.append(FieldError("referral.scheme", "No scheme has this slug."))
+    elif scheme.accepted_routes and wanted.route not in scheme.accepted_routes:
+        accepted = ", ".join(sorted(scheme.accepted_routes))
+        problems.append(
+            FieldError("referral.route", f"This scheme takes referrals only from: {accepted}.")
+        )
+    practice = None
+    if request.person.gp_practice_ods_code:
+        practice = Organisation.objects.filter(
+            kind=OrganisationKind.GP_PRACTICE, ods_code__iexact=request.person.gp_practice_ods_code
+        ).first()
+        if practice is None:
+            problems.append(
+                FieldError("person.gp_practice_ods_code", "No GP practice has this ODS code.")
+            )
+    if problems or scheme is None:
+        raise InvalidRequest(problems)
+
+    decisions = request.consents.decisions()
+    person = known_person(request.person)
+    if person is None:
+        try:
+            person = create_person(
+                by=None,
+                details=_person_details(request.person, practice),
+                consents=decisions,
+                consent_method=CONSENT_METHOD,
+            )
+        except ValidationError as error:
+            raise InvalidRequest.from_django(error, "person") from None
+        known = False
+    else:
+        # The decisions given with this referral are the latest, so they are the ones in
+        # force. The rest of the record is left as it is, for the link worker to check.
+        record_consents(by=None, person=person, consents=decisions, method=CONSENT_METHOD)
+        known = True
+    try:
+        referral = create_referral(
+            by=None,
+            person=person,
+            scheme=scheme,
+            route=Route(wanted.route),
+            channel=Channel.API,
+            needs=[str(need) for need in wanted.needs],
+            reason=wanted.reason,
+            what_matters=wanted.what_matters,
+            urgency=wanted.urgency,
+            consent_to_refer=wanted.consent_to_refer,
+            referring_organisation=token.organisation,
+            referrer=wanted.referrer.model_dump(),
+            response_to=wanted.response_to.model_dump(),
+        )
+    except ValidationError as error:
+        raise InvalidRequest.from_django(error, "referral") from None
+    auditor.record(
+        action="api.referral_received",
+        target=referral,
+        scheme_id=scheme.pk,
+        detail={"api_token": token.pk, "organisation": token.organisation_id, "known": known},
+    )
+    return referral
+
+
+def known_person(person: PersonIn) -> Person | None:
+    """The person already on record that this is, if any: the same NHS number, or the same
+    name, date of birth and postcode. Two NHS numbers that differ are two people.
+
+    Not scoped to what the caller may see: the caller never learns whether or whom it
+    matched, as the answer is the same either way.
+    """
+    candidates = likely_duplicates(
+        nhs_number=person.nhs_number,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+        postcode=person.postcode,
+    ).order_by("created_at", "pk")
+    fallback = None
+    for candidate in candidates:
+        if person.nhs_number and candidate.nhs_number == person.nhs_number:
+            return candidate
+        if fallback is None and not (person.nhs_number and candidate.nhs_number):
+            fallback = candidate
+    return fallback
+
+
+def _person_details(person: PersonIn, practice: Organisation | None) -> dict[str, Any]:
+    details = person.model_dump(exclude={"gp_practice_ods_code"})
+    details["gp_practice"] = practice
+    return details
+
+
+@transaction.atomic
+def issue_api_token(*, by: Any, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
+    """A new token for `organisation`, and its secret, which is shown this once only."""
+    secret = tokens.new_secret()
+    token = ApiToken(
+        organisation=organisation,
+        name=name.strip(),
+        prefix=secret.prefix,
+        secret_hash=secret.secret_hash,
+    )
+    token.full_clean()
+    token.save()
+    auditor.record(
+        action="api_token.issued",
+        actor=by,
+        target=token,
+        detail={"organisation": organisation.pk, "prefix": token.prefix},
+    )
+    return token, secret.token
+
+
+@transaction.atomic
+def revoke_api_token(*, by: Any, token: ApiToken) -> ApiToken:
+    """Stop a token working, at once and for good. Revoking twice changes nothing."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        auditor.record(
+            action="api_token.revoked",
+            actor=by,
+            target=token,
+            detail={"organisation": token.organisation_id, "prefix": token.prefix},
+        )
+    return token

@@ -1,0 +1,37 @@
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from linkwork.api.actions import revoke_api_token
+from linkwork.api.models import ApiToken
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Tokens are made with `linkwork create-api-token`, which shows the secret once; here
+    they can be seen, renamed and revoked. They are never deleted, so the audit log's
+    references to them stay meaningful."""
+
+    list_display = ["name", "organisation", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "prefix", "organisation__name", "organisation__ods_code"]
+    fields = ["name", "organisation", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["organisation", "prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            revoke_api_token(by=request.user, token=token)
+            revoked += 1
+        self.message_user(request, f"Revoked {revoked} tokens.", messages.SUCCESS)

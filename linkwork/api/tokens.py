@@ -1,0 +1,56 @@
+"""API token secrets: how they look, how they are hashed and how a presented one is checked.
+
+A token reads `lw_<prefix>_<secret>`: the prefix (8 hex digits) finds the stored token and
+may appear in logs and the admin site; the secret (256 random bits) never leaves the caller.
+Only the SHA-256 hash of the whole token is stored. A fast hash is enough: the secret is
+random, so there is no dictionary to try.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from linkwork.api.models import ApiToken
+
+_SHAPE = re.compile(r"^lw_(?P<prefix>[0-9a-f]{8})_[A-Za-z0-9_-]{43}$")
+
+
+@dataclass(frozen=True)
+class NewSecret:
+    token: str
+    prefix: str
+    secret_hash: str
+
+
+def new_secret() -> NewSecret:
+    prefix = secrets.token_hex(4)
+    token = f"lw_{prefix}_{secrets.token_urlsafe(32)}"
+    return NewSecret(token=token, prefix=prefix, secret_hash=digest(token))
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate(presented: str) -> ApiToken | None:
+    """The active token `presented` is, or None. Marks when the token was last used."""
+    shape = _SHAPE.match(presented)
+    if shape is None:
+        return None
+    token = (
+        ApiToken.objects.active()
+        .select_related("organisation")
+        .filter(prefix=shape["prefix"])
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.secret_hash, digest(presented)):
+        return None
+    token.last_used_at = timezone.now()
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+    return token

@@ -1,0 +1,1402 @@
+"""Import Open Referral UK 3.0 / HSDS 3.0 records into the directory.
+
+A source is an ORUK API (its base URL: `/services` is read page by page, then each
+`/services/{id}` whose list entry is not already a full record), a JSON file (one record, a page
+of records, or an HSDS tabular package written as JSON), a folder of JSON files, or an HSDS
+tabular package folder (`datapackage.json` and CSV files). Documents that are not records (the
+API root document, the validator's dashboards) are skipped, and the report says why.
+
+Each record is checked by `validation.check` and then written whole, in one transaction (a
+savepoint when the caller already holds one), or not at all: a record with an error is rejected
+with every reason, never half written. Records are upserted by id, so importing the same
+source again changes nothing. Every row written leaves metadata through
+`versioning.record_changes`; rows the source no longer lists are removed and leave a `delete`
+metadata row.
+
+How the records map onto the directory:
+- Fields keep their HSDS names; `fees`, the ORUK `accessibility` and `service_area` texts and
+  the `term` of a taxonomy term are read when the current field is not given.
+- A record read whole (not a list item) is the truth: an optional field it omits is emptied.
+  A list page carries one-to-one fields only, so a list item leaves what it omits as it is,
+  and its lists are not read (the report says which).
+- A list in a whole record is the whole set: children of that kind the record no longer lists
+  are removed, or unlinked when another record still lists them (HSDS lets a phone belong to
+  a service, its location and its contact at once).
+- Sources repeat records (a service in its list page, its own page and its organization's
+  page) and the copies do not always agree: within one import the first record to give a field
+  of a row wins, later ones that disagree leave it and say so. So importing the same source
+  again is a no-op, however its copies differ.
+- Links between records (`organization_id`, `parent_id`, `taxonomy_id`...) are only ever set,
+  never cleared by omission. An optional link to a record that is neither in the import nor in
+  the directory is left out with a warning; it is made at the end of the import if the record
+  came later in the same import.
+- Attributes whose taxonomy term has `taxonomy` "linkwork" carry social prescribing's own
+  facts (`delivery:online`, `route:referral`, `category:social`...); they are set on the
+  service by `attributes.apply_attribute_terms`. Attributes of any other taxonomy are kept as
+  Taxonomy, TaxonomyTerm and Attribute rows as given.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final, Protocol
+
+from django.db import DataError, IntegrityError, models, transaction
+
+from linkwork.audit import auditor
+from linkwork.directory import models as m
+from linkwork.directory.oruk import tabular
+from linkwork.directory.oruk.attributes import (
+    ATTRIBUTE_TAXONOMY,
+    AUDIENCE_TAXONOMY_NAME,
+    TERMS_BY_ID,
+    apply_attribute_terms,
+)
+from linkwork.directory.oruk.validation import (
+    RECORD_TYPES,
+    Checked,
+    RecordType,
+    Type,
+    check,
+    parse_time,
+    parse_value,
+    record_id,
+    show,
+)
+from linkwork.directory.taxonomy import (
+    AUDIENCES,
+    CATEGORIES,
+    TAXONOMY_NAME,
+    ensure_linkwork_taxonomy,
+    term_id,
+)
+from linkwork.directory.versioning import record_changes
+
+# Rows are written parents first, so that every link points at a row already there.
+WRITE_ORDER: Final[tuple[type[m.HsdsRecord], ...]] = (
+    m.Taxonomy,
+    m.TaxonomyTerm,
+    m.Organization,
+    m.OrganizationIdentifier,
+    m.Location,
+    m.Address,
+    m.Accessibility,
+    m.Service,
+    m.ServiceAtLocation,
+    m.Contact,
+    m.Phone,
+    m.Schedule,
+    m.CostOption,
+    m.Language,
+    m.ServiceArea,
+    m.Funding,
+    m.Attribute,
+)
+
+# The links by which a row belongs to a record; a row that still belongs to another record
+# when one record stops listing it is unlinked, not removed.
+OWNER_FIELDS: Final[Mapping[type[m.HsdsRecord], tuple[str, ...]]] = {
+    m.Contact: ("organization_id", "service_id", "service_at_location_id", "location_id"),
+    m.Phone: (
+        "location_id",
+        "service_id",
+        "organization_id",
+        "contact_id",
+        "service_at_location_id",
+    ),
+    m.Schedule: ("service_id", "location_id", "service_at_location_id"),
+    m.Language: ("service_id", "location_id", "phone_id"),
+    m.Funding: ("organization_id", "service_id"),
+}
+
+# Fields a whole record may leave out without emptying them.
+KEEP_WHEN_OMITTED: Final = frozenset({(m.Service, "last_modified")})
+
+# Friendlier words for the database constraints a record can still break.
+CONSTRAINT_MESSAGES: Final[Mapping[str, str]] = {
+    "dir_sal_unique": "the service is already at this location under another "
+    "service_at_location id",
+    "dir_attr_unique_link": "the record already has this taxonomy term, with the same "
+    "link_type, under another attribute id",
+    "dir_term_code_unique_in_taxonomy": "another term of the same taxonomy already has this code",
+}
+
+SYSTEM_NAME: Final = "Linkwork"
+
+# Keys whose presence marks a service as a whole record rather than a list entry.
+_SERVICE_LISTS: Final = frozenset(
+    key for key, nested in RECORD_TYPES["service"].nested.items() if nested.many
+)
+
+
+_UUID_TEXT: Final = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+class SourceError(Exception):
+    """The source cannot be read at all: nothing was imported from it."""
+
+
+class FetchError(Exception):
+    """A URL could not be read, or did not answer with JSON."""
+
+
+class Fetcher(Protocol):
+    def get_json(self, url: str) -> Any:
+        """The JSON document at `url`; raises FetchError."""
+        ...
+
+
+class UrlFetcher:
+    """Reads JSON over HTTP(S) with `urllib`."""
+
+    # A page of an API bigger than this is not a page: refuse it rather than fill memory.
+    MAX_BYTES: Final = 64 * 1024 * 1024
+
+    def __init__(self, *, timeout: float = 30.0) -> None:
+        self.timeout = timeout
+
+    def get_json(self, url: str) -> Any:
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise FetchError(f"{url}: only http and https URLs are read")
+        request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+            url, headers={"Accept": "application/json", "User-Agent": "Linkwork import-oruk"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                body = response.read(self.MAX_BYTES + 1)
+        except urllib.error.HTTPError as exc:
+            raise FetchError(f"HTTP {exc.code} {exc.reason}") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise FetchError(str(reason)) from exc
+        if len(body) > self.MAX_BYTES:
+            raise FetchError(f"the answer is bigger than {self.MAX_BYTES // (1024 * 1024)} MB")
+        try:
+            return json.loads(body.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FetchError(f"not JSON ({exc})") from exc
+
+
+# What a source yields --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One record to import, and where it came from."""
+
+    record_type: str
+    data: Any
+    where: str
+    list_item: bool = False
+    within: str = ""
+    # Set when the record could not be obtained: it is rejected with this reason.
+    failure: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A document or row that is not a record, or could not be read."""
+
+    where: str
+    reason: str
+    # True when something that may have held records could not be read.
+    lost: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+
+
+Item = Candidate | Skipped | Note
+
+
+# The report ------------------------------------------------------------------------------------
+
+
+class Status(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    REJECTED = "rejected"
+
+
+@dataclass
+class Outcome:
+    record_type: str
+    id: str
+    where: str
+    status: Status
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def label(self) -> str:
+        return f"{self.record_type} {self.id}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.record_type,
+            "id": self.id,
+            "where": self.where,
+            "status": self.status.value,
+            "problems": [f"{self.label()}: {p}" for p in self.problems],
+            "warnings": [f"{self.label()}: {w}" for w in self.warnings],
+        }
+
+
+@dataclass
+class ImportReport:
+    source: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # `record_type.field` -> how many times a field Linkwork does not keep was read past.
+    not_stored: Counter[str] = field(default_factory=Counter)
+    # `record_type.field` -> how many list items carried a list that was not read.
+    unread: Counter[str] = field(default_factory=Counter)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status is status)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {status.value: self.count(status) for status in Status}
+
+    @property
+    def rejected(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status is Status.REJECTED]
+
+    @property
+    def complete(self) -> bool:
+        """Everything the source held was imported (skipped documents held no records)."""
+        return not self.rejected and not any(s.lost for s in self.skipped)
+
+    def as_dict(self) -> dict[str, Any]:
+        by_type: dict[str, dict[str, int]] = {}
+        for outcome in self.outcomes:
+            counts = by_type.setdefault(outcome.record_type, {s.value: 0 for s in Status})
+            counts[outcome.status.value] += 1
+        return {
+            "source": self.source,
+            "counts": self.counts,
+            "by_type": by_type,
+            "rejected": [o.as_dict() for o in self.rejected],
+            "warnings": [
+                o.as_dict() for o in self.outcomes if o.warnings and o.status is not Status.REJECTED
+            ],
+            "skipped": [
+                {"where": s.where, "reason": s.reason, "lost": s.lost} for s in self.skipped
+            ],
+            "notes": self.notes,
+            "not_stored": dict(sorted(self.not_stored.items())),
+            "unread_lists": dict(sorted(self.unread.items())),
+        }
+
+
+# Reading sources -------------------------------------------------------------------------------
+
+_HINTS: Final = (
+    "service_at_location",
+    "taxonomy_term",
+    "organization",
+    "taxonomy",
+    "service",
+    "location",
+)
+_SERVICE_KEYS: Final = frozenset(
+    {
+        "status",
+        "service_at_locations",
+        "cost_options",
+        "service_areas",
+        "fees",
+        "fees_description",
+        "eligibility_description",
+        "assured_date",
+        "assurer_email",
+        "minimum_age",
+        "maximum_age",
+        "application_process",
+        "interpretation_services",
+        "accreditations",
+        "wait_time",
+        "licenses",
+        "alert",
+    }
+)
+_LOCATION_KEYS: Final = frozenset(
+    {"location_type", "latitude", "longitude", "addresses", "accessibility", "transportation"}
+)
+_ORGANIZATION_KEYS: Final = frozenset(
+    {
+        "services",
+        "organization_identifiers",
+        "website",
+        "tax_status",
+        "tax_id",
+        "legal_status",
+        "year_incorporated",
+        "logo",
+        "parent_organization_id",
+        "locations",
+        "programs",
+    }
+)
+_TERM_KEYS: Final = frozenset(
+    {"parent_id", "term_uri", "code", "taxonomy", "taxonomy_id", "taxonomy_detail", "term"}
+)
+
+
+def hint_from_name(name: str) -> str:
+    """The record type a file or endpoint name suggests (`service_full.json` -> service)."""
+    lowered = name.lower()
+    return next((hint for hint in _HINTS if hint in lowered), "")
+
+
+def record_type_of(data: Mapping[str, Any], hint: str = "") -> str:
+    """The record type of a record, told by its fields, else by the name of its file."""
+    keys = set(data)
+    if (
+        isinstance(data.get("location"), dict)
+        or isinstance(data.get("service"), dict)
+        or {"service_id", "location_id"} <= keys
+    ):
+        return "service_at_location"
+    if keys & _SERVICE_KEYS or isinstance(data.get("organization"), dict):
+        return "service"
+    if keys & _LOCATION_KEYS:
+        return "location"
+    if keys & _ORGANIZATION_KEYS:
+        return "organization"
+    if keys & {"taxonomy_terms", "version"}:
+        return "taxonomy"
+    if keys & _TERM_KEYS:
+        return "taxonomy_term"
+    return hint
+
+
+def is_vocabulary_term(data: Mapping[str, Any]) -> bool:
+    """A term of the Linkwork attribute vocabulary (`delivery:online`...), built into every
+    installation: a feed lists it, nothing imports it as a term of its own."""
+    term_id = data.get("id")
+    if isinstance(term_id, str) and _UUID_TEXT.match(term_id) and uuid.UUID(term_id) in TERMS_BY_ID:
+        return True
+    name = data.get("code") or data.get("name")
+    return data.get("taxonomy") == ATTRIBUTE_TAXONOMY and isinstance(name, str) and ":" in name
+
+
+def _record_items(
+    data: dict[str, Any], where: str, hint: str, *, list_item: bool
+) -> Iterator[Item]:
+    record_type = record_type_of(data, hint)
+    if not record_type:
+        yield Candidate("record", data, where, failure="cannot tell what kind of record this is")
+        return
+    if record_type == "taxonomy_term" and is_vocabulary_term(data):
+        yield Skipped(where, "a term of the Linkwork attribute vocabulary, built in: not imported")
+        return
+    services = data.get("services")
+    if record_type == "organization" and isinstance(services, list) and not list_item:
+        # Each service of an organization is a record of its own, written on its own: whole
+        # when it carries its lists, else in its list form (`full_service` not asked for).
+        yield Candidate(record_type, {k: v for k, v in data.items() if k != "services"}, where)
+        for index, service in enumerate(services):
+            if isinstance(service, dict) and "organization" not in service:
+                service = {
+                    **service,
+                    "organization_id": service.get("organization_id", data.get("id")),
+                }
+            whole = isinstance(service, dict) and bool(_SERVICE_LISTS & set(service))
+            yield Candidate(
+                "service",
+                service,
+                f"{where} services[{index}]",
+                list_item=not whole,
+                within="organization",
+            )
+        return
+    yield Candidate(record_type, data, where, list_item=list_item)
+
+
+def _page_notes(document: Mapping[str, Any], where: str) -> Iterator[Item]:
+    for key in ("total_items", "total_pages", "page_number", "size"):
+        value = document.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            yield Note(f"{where}: {key} {show(value)} is not a whole number")
+    pages = document.get("total_pages")
+    if isinstance(pages, int) and not isinstance(pages, bool) and pages > 1:
+        page = document.get("page_number", "?")
+        yield Note(
+            f"{where}: page {page} of {pages}; only this page is in the file (pages are "
+            f"followed only from an API URL)"
+        )
+
+
+def document_items(document: Any, where: str, hint: str = "") -> Iterator[Item]:
+    """The records of one JSON document: a record, a page, a list, or tables as JSON."""
+    if isinstance(document, list):
+        for index, item in enumerate(document):
+            item_where = f"{where}[{index}]"
+            if isinstance(item, dict):
+                yield from _record_items(item, item_where, hint, list_item=False)
+            else:
+                yield Candidate(hint or "record", item, item_where, failure="is not a record")
+        return
+    if not isinstance(document, dict):
+        yield Skipped(where, f"{show(document)} is not a record or a page", lost=True)
+        return
+    contents = document.get("contents")
+    if isinstance(contents, list):
+        yield from _page_notes(document, where)
+        first: dict[Any, int] = {}
+        for index, item in enumerate(contents):
+            item_where = f"{where} contents[{index}]"
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if isinstance(item_id, str) and first.setdefault(item_id, index) != index:
+                yield Note(f"{item_where}: the same id as contents[{first[item_id]}]")
+            if isinstance(item, dict):
+                yield from _record_items(item, item_where, hint, list_item=True)
+            else:
+                yield Candidate(hint or "record", item, item_where, failure="is not a record")
+        return
+    if "id" in document:
+        yield from _record_items(document, where, hint, list_item=False)
+        return
+    if tabular.is_table_object(document):
+        yield from package_items(tabular.read_tables(document, where))
+        return
+    if "openapi_url" in document or "version" in document:
+        yield Skipped(where, _api_root_reason(document))
+        return
+    keys = ", ".join(sorted(document)[:6])
+    yield Skipped(where, f"not an Open Referral record or page (its fields: {keys})")
+
+
+def _api_root_reason(document: Mapping[str, Any]) -> str:
+    reason = f"the API root document (version {show(document.get('version'))}), not a record"
+    problems = []
+    for key in ("version", "profile", "openapi_url"):
+        value = document.get(key)
+        if value is None:
+            problems.append(f"{key} is missing")
+        elif not isinstance(value, str):
+            problems.append(f"{key} {show(value)} is not text")
+        elif key != "version" and "://" not in value:
+            problems.append(f"{key} {show(value)} is not a URL")
+    return f"{reason}; it has problems: {'; '.join(problems)}" if problems else reason
+
+
+def package_items(package: tabular.Package) -> Iterator[Item]:
+    assembled = tabular.assemble(package)
+    for note in assembled.notes:
+        yield Note(note)
+    for record in assembled.records:
+        yield Candidate(record.record_type, record.data, record.where)
+    for row in assembled.left_out:
+        yield Skipped(row.where, row.reason)
+
+
+class Source:
+    """Something to import from, read lazily; `total` is how many records it holds, when
+    known (after the first page of a feed)."""
+
+    description = ""
+    total: int | None = None
+
+    def __iter__(self) -> Iterator[Item]:
+        raise NotImplementedError
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{path} cannot be read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{path} is not JSON: {exc}") from exc
+
+
+class FileSource(Source):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.description = f"the file {path}"
+        self.items = list(document_items(_read_json(path), path.name, hint_from_name(path.name)))
+        self.total = sum(1 for i in self.items if isinstance(i, Candidate))
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self.items)
+
+
+class FolderSource(Source):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.description = f"the folder {path}"
+        self.items: list[Item] = []
+        found = False
+        for entry in sorted(path.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                self.items.append(
+                    Skipped(f"{entry.name}/", "a folder: import it as a source of its own")
+                )
+            elif entry.suffix.lower() != ".json":
+                self.items.append(Skipped(entry.name, "not a JSON file"))
+            else:
+                found = True
+                self.items.extend(_file_items(entry, entry.name))
+        if not found:
+            raise SourceError(f"{path} holds no JSON files and no tabular package")
+        self.total = sum(1 for i in self.items if isinstance(i, Candidate))
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self.items)
+
+
+def _file_items(path: Path, where: str) -> list[Item]:
+    try:
+        document = _read_json(path)
+    except SourceError as exc:
+        return [Skipped(where, str(exc), lost=True)]
+    return list(document_items(document, where, hint_from_name(path.name)))
+
+
+# The folders of an `export-oruk` export, in the order that lets each record find the
+# records it names.
+EXPORT_KINDS: Final = ("taxonomies", "taxonomy_terms", "organizations", "services")
+
+
+def export_index(path: Path) -> dict[str, Any] | None:
+    """The index of a folder written by `linkwork export-oruk`, or None."""
+    index = path / "index.json"
+    if not index.is_file():
+        return None
+    try:
+        document = json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(document, dict) or not any(
+        isinstance(document.get(kind), list) for kind in EXPORT_KINDS
+    ):
+        return None
+    return document
+
+
+class ExportSource(Source):
+    """A folder written by `linkwork export-oruk`: the files its index.json lists."""
+
+    def __init__(self, path: Path, index: Mapping[str, Any]) -> None:
+        self.description = f"the export {path}"
+        self.items: list[Item] = []
+        root = path.resolve()
+        for kind in EXPORT_KINDS:
+            entries = index.get(kind)
+            for number, entry in enumerate(entries if isinstance(entries, list) else []):
+                relative = entry.get("path") if isinstance(entry, dict) else None
+                target = (path / relative).resolve() if isinstance(relative, str) else None
+                if target is None or not target.is_relative_to(root) or not target.is_file():
+                    self.items.append(
+                        Skipped(f"index.json {kind}[{number}]", "names no file in the folder", True)
+                    )
+                    continue
+                self.items.extend(_file_items(target, str(target.relative_to(root))))
+        self.total = sum(1 for i in self.items if isinstance(i, Candidate))
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self.items)
+
+
+class PackageSource(Source):
+    def __init__(self, path: Path) -> None:
+        self.description = f"the tabular package {path}"
+        try:
+            package = tabular.read_folder(path)
+        except tabular.PackageError as exc:
+            raise SourceError(f"{path}: {exc}") from exc
+        self.items = list(package_items(package))
+        self.total = sum(1 for i in self.items if isinstance(i, Candidate))
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self.items)
+
+
+class FeedSource(Source):
+    """An ORUK API: `GET /` for its version, `/services?page=N` up to `total_pages`, and
+    `/services/{id}` for each service the list does not give whole."""
+
+    # A feed claiming more pages than this is broken; the import stops and says so.
+    MAX_PAGES: Final = 100_000
+
+    def __init__(self, url: str, fetcher: Fetcher) -> None:
+        base = url.rstrip("/")
+        self.base = base.removesuffix("/services")
+        self.fetcher = fetcher
+        self.description = f"the feed {self.base}"
+
+    def __iter__(self) -> Iterator[Item]:
+        yield from self._root()
+        page = 1
+        while True:
+            url = f"{self.base}/services?page={page}"
+            try:
+                document = self.fetcher.get_json(url)
+            except FetchError as exc:
+                if page == 1:
+                    raise SourceError(f"{url} cannot be read: {exc}") from exc
+                yield Skipped(url, f"cannot be read ({exc}); later pages were not read", lost=True)
+                return
+            contents = document.get("contents") if isinstance(document, dict) else None
+            if not isinstance(contents, list):
+                if page == 1:
+                    raise SourceError(f"{url} is not a page of services (it has no contents)")
+                yield Skipped(url, "is not a page of services; later pages were not read", True)
+                return
+            pages = document.get("total_pages")
+            items = document.get("total_items")
+            if page == 1 and isinstance(items, int) and not isinstance(items, bool):
+                self.total = items
+            for index, item in enumerate(contents):
+                yield self._service(item, f"{url} contents[{index}]")
+            if not isinstance(pages, int) or isinstance(pages, bool) or page >= pages:
+                return
+            if not contents:
+                yield Note(f"{url}: an empty page before the last ({pages}); stopped here")
+                return
+            if page >= self.MAX_PAGES:
+                yield Skipped(url, f"the feed claims {pages} pages; stopped", lost=True)
+                return
+            page += 1
+
+    def _root(self) -> Iterator[Item]:
+        try:
+            root = self.fetcher.get_json(f"{self.base}/")
+        except FetchError as exc:
+            yield Note(f"{self.base}/ cannot be read ({exc}); reading /services anyway")
+            return
+        version = root.get("version") if isinstance(root, dict) else None
+        if not isinstance(version, str) or "3." not in version:
+            yield Note(
+                f"{self.base}/ gives version {show(version)}; this import reads Open Referral "
+                f"UK 3.0, so expect problems"
+            )
+
+    def _service(self, item: Any, where: str) -> Candidate:
+        if not isinstance(item, dict):
+            return Candidate("service", item, where, failure="is not a record")
+        if _SERVICE_LISTS & set(item):
+            return Candidate("service", item, where)
+        service_id = item.get("id")
+        if not isinstance(service_id, str) or not service_id:
+            return Candidate("service", item, where, list_item=True)
+        url = f"{self.base}/services/{urllib.parse.quote(service_id, safe='')}"
+        try:
+            full = self.fetcher.get_json(url)
+        except FetchError as exc:
+            return Candidate("service", item, url, failure=f"cannot be read ({exc})")
+        if not isinstance(full, dict) or full.get("id") != service_id:
+            return Candidate(
+                "service",
+                item,
+                url,
+                failure=f"answered with another record (id {show(record_id(full))})",
+            )
+        return Candidate("service", full, url)
+
+
+def open_source(source: str, *, fetcher: Fetcher | None = None) -> Source:
+    """The source named by a URL or a path; raises SourceError if it cannot be read."""
+    if urllib.parse.urlsplit(source).scheme in ("http", "https"):
+        return FeedSource(source, fetcher or UrlFetcher())
+    path = Path(source)
+    if not path.exists():
+        raise SourceError(f"{source}: no such file or folder")
+    if path.is_dir():
+        if (path / "datapackage.json").exists() or any(
+            (path / f"{table}.csv").exists() for table in tabular.TABLES
+        ):
+            return PackageSource(path)
+        index = export_index(path)
+        if index is not None:
+            return ExportSource(path, index)
+        return FolderSource(path)
+    if path.suffix.lower() == ".csv":
+        raise SourceError(
+            f"{source}: a CSV file on its own is not a package; give the folder that holds "
+            f"datapackage.json and the CSV files"
+        )
+    return FileSource(path)
+
+
+# Planning one record -------------------------------------------------------------------------
+
+
+class Rejected(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class _Row:
+    rtype: RecordType
+    id: uuid.UUID
+    path: str
+    full: bool
+    values: dict[str, Any] = field(default_factory=dict)
+    fallbacks: dict[str, Any] = field(default_factory=dict)
+    # FK attname -> (target id, path where the link was given)
+    links: dict[str, tuple[uuid.UUID, str]] = field(default_factory=dict)
+
+    @property
+    def model(self) -> type[m.HsdsRecord]:
+        return self.rtype.model
+
+
+@dataclass
+class _Collection:
+    """A list in a whole record: the children `link`ed to the parent are exactly `kept`."""
+
+    model: type[m.HsdsRecord]
+    link: str
+    parent_type: str
+    parent_id: uuid.UUID
+    kept: set[uuid.UUID]
+
+
+@dataclass
+class _Plan:
+    rows: dict[tuple[type[m.HsdsRecord], uuid.UUID], _Row] = field(default_factory=dict)
+    collections: list[_Collection] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _linkwork_term(data: Mapping[str, Any]) -> str | None:
+    """The vocabulary term an attribute carries (`delivery:online`), or None for a term of
+    any other taxonomy."""
+    term = data.get("taxonomy_term")
+    if isinstance(term, dict):
+        if not is_vocabulary_term(term):
+            return None
+        given_id = term.get("id")
+        known = TERMS_BY_ID.get(uuid.UUID(given_id)) if isinstance(given_id, str) else None
+        return str(known or term.get("code") or term.get("name"))
+    given_id = data.get("taxonomy_term_id")
+    if isinstance(given_id, str):
+        return TERMS_BY_ID.get(uuid.UUID(given_id))
+    return None
+
+
+class _Planner:
+    """Turns a checked record into the rows it means, with their links and lists."""
+
+    def __init__(self, dropped: frozenset[str]) -> None:
+        self.plan = _Plan()
+        self.dropped = dropped
+        # Linkwork terms of each service: (term, attribute id, attribute, path).
+        self.linkwork: dict[uuid.UUID, list[tuple[str, uuid.UUID, Mapping[str, Any], str]]] = {}
+
+    def row(self, rtype: RecordType, record_id: uuid.UUID, path: str, full: bool) -> _Row:
+        key = (rtype.model, record_id)
+        row = self.plan.rows.get(key)
+        if row is None:
+            row = self.plan.rows[key] = _Row(rtype, record_id, path, full)
+        return row
+
+    def link(self, row: _Row, attname: str, target: uuid.UUID, path: str) -> None:
+        current = row.links.get(attname)
+        if current is not None and current[0] != target:
+            self.plan.errors.append(
+                f"{path or 'the record'}: {row.rtype.name} {row.id} is given two different "
+                f"{attname} ({current[0]} at {current[1] or 'the top'}, and {target}); "
+                f"it can have one"
+            )
+            return
+        row.links[attname] = (target, path)
+
+    def add(
+        self, rtype: RecordType, data: Mapping[str, Any], path: str, *, full: bool
+    ) -> uuid.UUID:
+        record_id = uuid.UUID(data["id"])
+        row = self.row(rtype, record_id, path, full)
+        for key, spec in rtype.fields.items():
+            value = data.get(key)
+            key_path = f"{path}.{key}" if path else key
+            if key == "id" or value is None or key_path in self.dropped:
+                continue
+            if spec.type is not Type.TEXT and value == "":
+                continue
+            attr = rtype.attr(key)
+            if spec.reference:
+                self.link(row, attr, parse_value(spec, value), key_path)
+            elif not attr:
+                continue
+            elif spec.fallback:
+                row.fallbacks.setdefault(attr, parse_value(spec, value))
+            else:
+                row.values[attr] = parse_value(spec, value)
+        if rtype.name == "schedule" and "timezone" not in row.values:
+            self._timezone_from_times(row, data)
+        for key, nested in rtype.nested.items():
+            value = data.get(key)
+            key_path = f"{path}.{key}" if path else key
+            if value is None or key_path in self.dropped:
+                continue
+            child = RECORD_TYPES[nested.record]
+            if not nested.many:
+                target = self.add(child, value, key_path, full=full)
+                self.link(row, nested.link, target, key_path)
+                continue
+            if not full or (rtype.name, key) == ("organization", "services"):
+                continue
+            kept: set[uuid.UUID] = set()
+            for index, item in enumerate(value):
+                item_path = f"{key_path}[{index}]"
+                if item_path in self.dropped:
+                    continue
+                if nested.record == "attribute":
+                    kept |= self.attribute(rtype, row, item, item_path)
+                    continue
+                child_id = self.add(child, item, item_path, full=full)
+                self.link(
+                    self.plan.rows[(child.model, child_id)], nested.link, record_id, item_path
+                )
+                kept.add(child_id)
+            if nested.owned:
+                self.plan.collections.append(
+                    _Collection(child.model, nested.link, rtype.name, record_id, kept)
+                )
+        return record_id
+
+    def _timezone_from_times(self, row: _Row, data: Mapping[str, Any]) -> None:
+        """HSDS asks for times with their UTC offset; Linkwork keeps the offset once, in the
+        schedule's `timezone`."""
+        offsets = set()
+        for key in ("opens_at", "closes_at"):
+            value = data.get(key)
+            parsed = parse_time(value) if isinstance(value, str) and value else None
+            if parsed is not None and parsed[1] is not None:
+                offsets.add(parsed[1])
+        if len(offsets) == 1:
+            row.values["timezone"] = offsets.pop()
+
+    def attribute(
+        self, owner: RecordType, owner_row: _Row, data: Mapping[str, Any], path: str
+    ) -> set[uuid.UUID]:
+        attribute_id = uuid.UUID(data["id"])
+        term = _linkwork_term(data)
+        if term is not None:
+            if owner.name != "service":
+                self.plan.warnings.append(
+                    f"{path}: {show(term)} is a Linkwork term, which describes services only; "
+                    f"not imported"
+                )
+                return set()
+            self.linkwork.setdefault(owner_row.id, []).append((term, attribute_id, data, path))
+            return set()
+        rtype = RECORD_TYPES["attribute"]
+        self.add(rtype, data, path, full=True)
+        row = self.plan.rows[(m.Attribute, attribute_id)]
+        row.values["link_entity"] = owner.name
+        row.values["link_id"] = owner_row.id
+        given_entity, given_link = data.get("link_entity"), data.get("link_id")
+        if given_entity not in (None, "", owner.name):
+            self.plan.warnings.append(
+                f"{path}.link_entity: {show(given_entity)} is not where the attribute is "
+                f"listed; it was linked to the {owner.name} it is listed under"
+            )
+        if isinstance(given_link, str) and given_link and given_link.lower() != str(owner_row.id):
+            self.plan.warnings.append(
+                f"{path}.link_id: {show(given_link)} is not the {owner.name} the attribute is "
+                f"listed under; it was linked to that {owner.name}"
+            )
+        return {attribute_id}
+
+    def apply_linkwork(self) -> None:
+        """Social prescribing terms become the service's own fields and category and
+        audience attributes."""
+        for service_id, given in self.linkwork.items():
+            probe = m.Service(id=service_id)
+            for name in _LINKWORK_FIELDS:
+                setattr(probe, name, _UNSET)
+            applied = apply_attribute_terms(probe, [term for term, *_ in given])
+            row = self.plan.rows[(m.Service, service_id)]
+            for name in _LINKWORK_FIELDS:
+                value = getattr(probe, name)
+                if value is not _UNSET:
+                    row.values[name] = value
+            for text in applied.unknown:
+                self.plan.warnings.append(
+                    f"attributes: {show(text)} is not a Linkwork term; not imported"
+                )
+            for text in applied.conflicts:
+                self.plan.warnings.append(f"attributes: {text}; left as it was")
+            by_term = {term: (attribute_id, data, path) for term, attribute_id, data, path in given}
+            kept = {
+                c.parent_id: c
+                for c in self.plan.collections
+                if c.model is m.Attribute and c.parent_type == "service"
+            }
+            for attribute in applied.attributes:
+                term = STORED_TERMS[attribute.taxonomy_term_id]
+                attribute_id, data, path = by_term[term]
+                new = self.row(RECORD_TYPES["attribute"], attribute_id, path, True)
+                new.values.update(
+                    link_entity=attribute.link_entity,
+                    link_id=service_id,
+                    link_type=attribute.link_type,
+                    value=data.get("value") or "",
+                    label=data.get("label") or "",
+                )
+                self.link(
+                    new, "taxonomy_term_id", attribute.taxonomy_term_id, f"{path}.taxonomy_term"
+                )
+                if service_id in kept:
+                    kept[service_id].kept.add(attribute_id)
+
+
+_UNSET: Final = object()
+_LINKWORK_FIELDS: Final = (
+    "delivers_in_person",
+    "delivers_online",
+    "delivers_by_phone",
+    "format",
+    "referral_route",
+    "capacity",
+)
+
+
+def _vocabulary_of_stored_terms() -> dict[uuid.UUID, str]:
+    """Directory term id -> vocabulary term, for the category and audience terms."""
+    out = {term_id(TAXONOMY_NAME, slug): f"category:{slug}" for slug in CATEGORIES}
+    if AUDIENCE_TAXONOMY_NAME:
+        out |= {term_id(AUDIENCE_TAXONOMY_NAME, slug): f"audience:{slug}" for slug in AUDIENCES}
+    return out
+
+
+STORED_TERMS: Final[Mapping[uuid.UUID, str]] = MappingProxyType(_vocabulary_of_stored_terms())
+
+
+def plan_record(candidate: Candidate, checked: Checked) -> _Plan:
+    planner = _Planner(checked.dropped)
+    rtype = RECORD_TYPES[candidate.record_type]
+    planner.add(rtype, candidate.data, "", full=not candidate.list_item)
+    planner.apply_linkwork()
+    return planner.plan
+
+
+# Writing one record ---------------------------------------------------------------------------
+
+
+def _model_field(model: type[m.HsdsRecord], name: str) -> models.Field[Any, Any]:
+    model_field = model._meta.get_field(name)
+    assert isinstance(model_field, models.Field)
+    return model_field
+
+
+def _as_stored(model: type[m.HsdsRecord], attr: str, value: Any) -> Any:
+    """A value as the database gives it back, so that comparing finds no false change."""
+    model_field = _model_field(model, attr)
+    if isinstance(model_field, models.DecimalField) and isinstance(value, int | float):
+        places = Decimal(1).scaleb(-(model_field.decimal_places or 0))
+        return Decimal(str(value)).quantize(places)
+    return value
+
+
+def _empty(model: type[m.HsdsRecord], attr: str) -> Any:
+    model_field = _model_field(model, attr)
+    if model_field.null:
+        return None
+    if model_field.has_default():
+        return model_field.get_default()
+    return ""
+
+
+def _noun(model: type[models.Model]) -> str:
+    return str(model._meta.verbose_name)
+
+
+def _field_values(obj: models.Model) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@dataclass
+class _Written:
+    outcome: Outcome
+    # The attnames decided by the records of this import that wrote the row so far.
+    given: set[str]
+
+
+@dataclass
+class _Run:
+    """What one import has written so far, and links to make at the end.
+
+    Within one import the first record to give a row wins: a later record that gives the same
+    row other values leaves it as it is and says so. Sources do repeat records (a service in
+    its list page, its own page and its organization's page), and their copies do not always
+    agree; letting the first copy win makes importing the same source again a no-op.
+    """
+
+    # (model, id) -> the record that first wrote or confirmed the row, and what it decided
+    written: dict[tuple[type[m.HsdsRecord], uuid.UUID], _Written] = field(default_factory=dict)
+    # (model, row id, attname, target model, target id, outcome, message)
+    late_links: list[
+        tuple[type[m.HsdsRecord], uuid.UUID, str, type[m.HsdsRecord], uuid.UUID, Outcome, str]
+    ] = field(default_factory=list)
+
+
+class _Writer:
+    def __init__(self, plan: _Plan, outcome: Outcome, run: _Run) -> None:
+        self.plan = plan
+        self.outcome = outcome
+        self.run = run
+        self.changed = False
+        self.created_top = False
+
+    def resolve(self) -> None:
+        """Every link must name a row of this record or of the directory; an optional one
+        that names neither is left out, a required one rejects the record."""
+        wanted: dict[type[m.HsdsRecord], set[uuid.UUID]] = {}
+        for row in self.plan.rows.values():
+            for attname, (target, _) in row.links.items():
+                related = self._target(row, attname)
+                if (related, target) not in self.plan.rows:
+                    wanted.setdefault(related, set()).add(target)
+        linkwork_terms = wanted.get(m.TaxonomyTerm, set()) & STORED_TERMS.keys()
+        if linkwork_terms and m.TaxonomyTerm.objects.filter(id__in=linkwork_terms).count() < len(
+            linkwork_terms
+        ):
+            # The Linkwork taxonomy is made the first time a feed uses it.
+            ensure_linkwork_taxonomy()
+        found = {
+            model: set(model._default_manager.filter(id__in=ids).values_list("id", flat=True))
+            for model, ids in wanted.items()
+        }
+        errors = []
+        for row in self.plan.rows.values():
+            for attname, (target, path) in list(row.links.items()):
+                related = self._target(row, attname)
+                if (related, target) in self.plan.rows or target in found.get(related, set()):
+                    continue
+                message = (
+                    f"{path}: {show(str(target))} names no {_noun(related)} in this import or "
+                    f"the directory"
+                )
+                if _model_field(row.model, attname).null:
+                    del row.links[attname]
+                    self.run.late_links.append(
+                        (row.model, row.id, attname, related, target, self.outcome, message)
+                    )
+                else:
+                    errors.append(message)
+        if errors:
+            raise Rejected(errors)
+
+    @staticmethod
+    def _target(row: _Row, attname: str) -> type[m.HsdsRecord]:
+        related = row.model._meta.get_field(attname).related_model
+        assert isinstance(related, type)
+        assert issubclass(related, m.HsdsRecord)
+        return related
+
+    def _first_from(self, model: type[m.HsdsRecord], pk: Any) -> Outcome | None:
+        """The earlier record of this import that wrote the row, if another one did."""
+        earlier = self.run.written.get((model, pk))
+        if earlier is None or earlier.outcome is self.outcome:
+            return None
+        return earlier.outcome
+
+    def _kept(self, model: type[m.HsdsRecord], pk: Any, earlier: Outcome, what: str) -> None:
+        self.outcome.warnings.append(
+            f"{_noun(model)} {pk} was first read from {earlier.where} in this import; this "
+            f"record {what}, and the first version was kept"
+        )
+
+    def remove_unlisted(self) -> None:
+        """Children a whole record no longer lists: unlinked from it, or removed when no
+        other record lists them."""
+        for collection in self.plan.collections:
+            gone: models.QuerySet[Any]
+            if collection.model is m.Attribute:
+                gone = m.Attribute.objects.filter(
+                    link_entity=collection.parent_type, link_id=collection.parent_id
+                ).exclude(id__in=collection.kept)
+            else:
+                gone = collection.model._default_manager.filter(
+                    **{collection.link: collection.parent_id}
+                ).exclude(id__in=collection.kept)
+            for obj in gone:
+                earlier = self._first_from(collection.model, obj.pk)
+                if earlier is not None:
+                    self._kept(collection.model, obj.pk, earlier, "does not list it")
+                    continue
+                others = [
+                    name
+                    for name in OWNER_FIELDS.get(collection.model, ())
+                    if name != collection.link and getattr(obj, name) is not None
+                ]
+                if others:
+                    before = copy.copy(obj)
+                    setattr(obj, collection.link, None)
+                    obj.save(update_fields=[collection.link.removesuffix("_id")])
+                    record_changes(before=before, after=obj)
+                else:
+                    m.Metadata.objects.create(
+                        resource_id=obj.pk,
+                        resource_type=obj.hsds_entity,
+                        last_action_type=m.MetadataAction.DELETE,
+                        updated_by=SYSTEM_NAME,
+                    )
+                    obj.delete()
+                self.changed = True
+
+    def upsert(self, top: tuple[type[m.HsdsRecord], uuid.UUID]) -> None:
+        by_model: dict[type[m.HsdsRecord], list[_Row]] = {}
+        for row in self.plan.rows.values():
+            by_model.setdefault(row.model, []).append(row)
+        for model in WRITE_ORDER:
+            rows = by_model.get(model, [])
+            if not rows:
+                continue
+            existing = model._default_manager.in_bulk([r.id for r in rows])
+            for row in rows:
+                self._upsert(row, existing.get(row.id), is_top=(model, row.id) == top)
+
+    def _taxonomy_name(self, taxonomy_id: uuid.UUID) -> str | None:
+        row = self.plan.rows.get((m.Taxonomy, taxonomy_id))
+        if row is not None:
+            return str(row.values.get("name", ""))
+        return m.Taxonomy.objects.filter(id=taxonomy_id).values_list("name", flat=True).first()
+
+    def _desired(self, row: _Row, obj: m.HsdsRecord) -> m.HsdsRecord:
+        """A copy of `obj` with the row's values and links applied."""
+        model = row.model
+        wanted = copy.copy(obj)
+        for key, spec in row.rtype.fields.items():
+            attr = row.rtype.attr(key)
+            if not attr or key == "id" or spec.reference or spec.fallback:
+                continue
+            if attr in row.values:
+                continue
+            if attr in row.fallbacks:
+                setattr(wanted, attr, row.fallbacks[attr])
+            elif row.full and (model, attr) not in KEEP_WHEN_OMITTED:
+                setattr(wanted, attr, _empty(model, attr))
+        for attr, value in row.values.items():
+            setattr(wanted, attr, _as_stored(model, attr, value))
+        for attname, (target, _) in row.links.items():
+            setattr(wanted, attname, target)
+        if (
+            isinstance(wanted, m.TaxonomyTerm)
+            and wanted.taxonomy_id is not None
+            and wanted.taxonomy_detail
+            and wanted.taxonomy_detail == self._taxonomy_name(wanted.taxonomy_id)
+        ):
+            # The `taxonomy` text only repeats the name of the term's taxonomy record.
+            wanted.taxonomy_detail = ""
+        return wanted
+
+    @staticmethod
+    def _given(row: _Row) -> set[str]:
+        """The fields the row decides: those it gives, and, for a whole record, those it
+        leaves out (which it empties)."""
+        given = set(row.values) | set(row.links) | set(row.fallbacks)
+        if row.full:
+            given |= {
+                row.rtype.attr(key)
+                for key, spec in row.rtype.fields.items()
+                if key != "id" and not spec.reference and row.rtype.attr(key)
+            }
+            given -= {attr for model, attr in KEEP_WHEN_OMITTED if model is row.model}
+        return given
+
+    def _upsert(self, row: _Row, obj: m.HsdsRecord | None, *, is_top: bool) -> None:
+        key = (row.model, row.id)
+        given = self._given(row)
+        if obj is None:
+            obj = self._desired(row, row.model(id=row.id))
+            obj.save(force_insert=True)
+            record_changes(before=None, after=obj)
+            self.changed = True
+            self.created_top = self.created_top or is_top
+            self.run.written.setdefault(key, _Written(self.outcome, given))
+            return
+        wanted = self._desired(row, obj)
+        old, new = _field_values(obj), _field_values(wanted)
+        differing = [name for name in new if old[name] != new[name]]
+        earlier = self.run.written.get(key)
+        if earlier is not None and earlier.outcome is not self.outcome:
+            # What an earlier record of this import decided stands; a link it left empty,
+            # or a field it did not give, may still be filled in.
+            conflicting = [
+                name
+                for name in differing
+                if name in earlier.given and not (name in row.links and old[name] is None)
+            ]
+            if conflicting:
+                self._kept(
+                    row.model,
+                    row.id,
+                    earlier.outcome,
+                    f"gives other {', '.join(sorted(conflicting))}",
+                )
+            differing = [name for name in differing if name not in conflicting]
+            wanted = copy.copy(obj)
+            for name in differing:
+                setattr(wanted, name, new[name])
+            earlier.given |= given
+        if differing:
+            wanted.save()
+            record_changes(before=obj, after=wanted)
+            self.changed = True
+        self.run.written.setdefault(key, _Written(self.outcome, given))
+
+
+def _constraint_patterns() -> dict[str, str]:
+    """Text that names each constraint in a database error: its name (PostgreSQL), or the
+    columns it covers (SQLite, for constraints without a condition)."""
+    patterns = {}
+    for model in WRITE_ORDER:
+        for constraint in model._meta.constraints:
+            if constraint.name not in CONSTRAINT_MESSAGES:
+                continue
+            patterns[constraint.name] = constraint.name
+            if isinstance(constraint, models.UniqueConstraint) and constraint.condition is None:
+                columns = [_model_field(model, name).column for name in constraint.fields]
+                table = model._meta.db_table
+                patterns[", ".join(f"{table}.{column}" for column in columns)] = constraint.name
+    return patterns
+
+
+def _constraint_message(exc: Exception) -> str:
+    text = str(exc)
+    for pattern, name in _constraint_patterns().items():
+        if pattern in text:
+            return CONSTRAINT_MESSAGES[name]
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def import_candidate(candidate: Candidate, report: ImportReport, run: _Run) -> Outcome:
+    """Check one record and write it whole, or reject it with every reason."""
+    outcome = Outcome(
+        candidate.record_type, record_id(candidate.data), candidate.where, Status.REJECTED
+    )
+    report.outcomes.append(outcome)
+    if candidate.failure:
+        outcome.problems.append(candidate.failure)
+        return outcome
+    checked = check(
+        candidate.record_type,
+        candidate.data,
+        list_item=candidate.list_item,
+        within=candidate.within,
+    )
+    report.not_stored.update(checked.not_stored)
+    report.unread.update(checked.unread)
+    outcome.warnings += [str(p) for p in checked.warnings]
+    if checked.errors:
+        outcome.problems += [str(p) for p in checked.errors]
+        return outcome
+    plan = plan_record(candidate, checked)
+    outcome.warnings += plan.warnings
+    if plan.errors:
+        outcome.problems += plan.errors
+        return outcome
+    top = (RECORD_TYPES[candidate.record_type].model, uuid.UUID(candidate.data["id"]))
+    writer = _Writer(plan, outcome, run)
+    late = len(run.late_links)
+    try:
+        with transaction.atomic():
+            writer.resolve()
+            writer.remove_unlisted()
+            writer.upsert(top)
+    except Rejected as exc:
+        del run.late_links[late:]
+        outcome.problems += exc.problems
+        return outcome
+    except (IntegrityError, DataError) as exc:
+        del run.late_links[late:]
+        outcome.problems.append(f"cannot be saved: {_constraint_message(exc)}")
+        return outcome
+    if writer.created_top:
+        outcome.status = Status.CREATED
+    else:
+        outcome.status = Status.UPDATED if writer.changed else Status.UNCHANGED
+    return outcome
+
+
+def _make_late_links(run: _Run) -> None:
+    """Links to records that came later in the same import, made now; the rest are
+    reported as left out."""
+    for model, row_id, attname, related, target, outcome, message in run.late_links:
+        if outcome.status is Status.REJECTED:
+            continue
+        made = False
+        if related._default_manager.filter(id=target).exists():
+            with transaction.atomic():
+                obj = model._default_manager.filter(id=row_id).first()
+                if obj is not None and getattr(obj, attname) is None:
+                    before = copy.copy(obj)
+                    setattr(obj, attname, target)
+                    obj.save(update_fields=[attname.removesuffix("_id")])
+                    record_changes(before=before, after=obj)
+                    if outcome.status is Status.UNCHANGED:
+                        outcome.status = Status.UPDATED
+                made = obj is not None and getattr(obj, attname) == target
+        if not made:
+            outcome.warnings.append(f"{message}, so the link was left out")
+
+
+ProgressFactory = Callable[[int | None], Any]
+
+
+def import_oruk(
+    source: str,
+    *,
+    fetcher: Fetcher | None = None,
+    progress: ProgressFactory | None = None,
+) -> ImportReport:
+    """Import every record of `source` (a URL, a file or a folder); raises SourceError when
+    the source cannot be read at all.
+
+    `progress`, given the number of records when known, returns an object with `update(n)`,
+    `total` and `close()` (a tqdm bar).
+    """
+    opened = open_source(source, fetcher=fetcher)
+    report = ImportReport(source=source)
+    run = _Run()
+    bar = progress(opened.total) if progress is not None else None
+    try:
+        for item in opened:
+            if bar is not None and opened.total is not None and bar.total != opened.total:
+                bar.total = opened.total
+            if isinstance(item, Note):
+                report.notes.append(item.text)
+            elif isinstance(item, Skipped):
+                report.skipped.append(item)
+            else:
+                import_candidate(item, report, run)
+                if bar is not None:
+                    bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    _make_late_links(run)
+    auditor.record(
+        action="directory.imported",
+        detail={"source_kind": type(opened).__name__, **report.counts},
+    )
+    return report

@@ -1,0 +1,1 @@
+"""Messages to referrers, GP practices and people: building, queueing and delivering them."""

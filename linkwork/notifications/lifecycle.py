@@ -1,0 +1,129 @@
+"""The message lifecycle: the one module that changes a message's status.
+
+    queued -> sent | failed | cancelled | queued (a retry is scheduled)
+    failed -> queued (someone tries again) | cancelled
+
+Every change is a conditional UPDATE on the status the caller saw, so two task workers, or a
+worker and a person pressing "Try again", cannot both move the same message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from linkwork.notifications.models import Message, MessageStatus
+
+TRANSITIONS: dict[MessageStatus, frozenset[MessageStatus]] = {
+    MessageStatus.QUEUED: frozenset(
+        {MessageStatus.QUEUED, MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED}
+    ),
+    MessageStatus.FAILED: frozenset({MessageStatus.QUEUED, MessageStatus.CANCELLED}),
+    MessageStatus.SENT: frozenset(),
+    MessageStatus.CANCELLED: frozenset(),
+}
+
+# The longest error text kept: a short description, never the provider's words.
+ERROR_LENGTH = 200
+
+
+class InvalidMessageTransition(Exception):
+    """A status change the lifecycle does not allow, or one somebody else made first."""
+
+    def __init__(self, current: str, wanted: str) -> None:
+        self.current = MessageStatus(current)
+        self.wanted = MessageStatus(wanted)
+        super().__init__(
+            f"A message that is {self.current.label.lower()} cannot become "
+            f"{self.wanted.label.lower()}."
+        )
+
+
+def check_transition(current: str, wanted: str) -> None:
+    if MessageStatus(wanted) not in TRANSITIONS[MessageStatus(current)]:
+        raise InvalidMessageTransition(current, wanted)
+
+
+def _change(
+    message: Message, to: MessageStatus, *, where: Q | None = None, **fields: Any
+) -> Message:
+    check_transition(message.status, to)
+    rows = Message.objects.filter(pk=message.pk, status=message.status)
+    if where is not None:
+        rows = rows.filter(where)
+    changed = rows.update(status=to, **fields)
+    if not changed:
+        current = Message.objects.values_list("status", flat=True).get(pk=message.pk)
+        raise InvalidMessageTransition(current, to)
+    message.status = to
+    for name, value in fields.items():
+        setattr(message, name, value)
+    return message
+
+
+def claim(message_id: Any, *, hold: dt.timedelta) -> Message | None:
+    """Take a queued message to send it now, counting the attempt; None if it is not
+    queued or another worker holds it."""
+    now = timezone.now()
+    taken = (
+        Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + hold, attempts=F("attempts") + 1)
+    )
+    if not taken:
+        return None
+    return Message.objects.get(pk=message_id)
+
+
+def mark_sent(message: Message, *, provider_reference: str) -> Message:
+    return _change(
+        message,
+        MessageStatus.SENT,
+        provider_reference=provider_reference[:200],
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
+        claimed_until=None,
+    )
+
+
+def schedule_retry(message: Message, *, error: str, at: dt.datetime) -> Message:
+    """The attempt failed for now: keep the message queued and try again at `at`."""
+    return _change(
+        message,
+        MessageStatus.QUEUED,
+        last_error=error[:ERROR_LENGTH],
+        next_attempt_at=at,
+        claimed_until=None,
+    )
+
+
+def mark_failed(message: Message, *, error: str) -> Message:
+    return _change(
+        message,
+        MessageStatus.FAILED,
+        last_error=error[:ERROR_LENGTH],
+        next_attempt_at=None,
+        claimed_until=None,
+    )
+
+
+def requeue(message: Message) -> Message:
+    """Send a failed (or stuck) message again, with a fresh allowance of attempts. Refused
+    while a task worker holds the message."""
+    now = timezone.now()
+    return _change(
+        message,
+        MessageStatus.QUEUED,
+        where=Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        attempts=0,
+        next_attempt_at=now,
+        claimed_until=None,
+    )
+
+
+def cancel(message: Message) -> Message:
+    return _change(message, MessageStatus.CANCELLED, next_attempt_at=None, claimed_until=None)

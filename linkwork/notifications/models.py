@@ -1,0 +1,171 @@
+"""Every message Linkwork sends, kept with what it said, to whom, how and whether it went.
+
+A message holds personal data (names, addresses, what happened to a person), so it is read
+through `Message.objects.visible_to(user)` only. Its status changes in one module,
+`linkwork.notifications.lifecycle`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from linkwork.accounts import permissions
+from linkwork.accounts.models import Organisation, Role
+
+
+class Audience(models.TextChoices):
+    REFERRER = "referrer", "Referrer"
+    GP = "gp", "GP practice"
+    PERSON = "person", "Person"
+
+
+class Event(models.TextChoices):
+    RECEIVED = "received", "Referral received"
+    ACCEPTED = "accepted", "Referral accepted"
+    DECLINED = "declined", "Referral declined"
+    REDIRECTED = "redirected", "Referral redirected"
+    FIRST_CONTACT = "first_contact", "First contact"
+    CLOSED = "closed", "Support ended"
+    APPOINTMENT = "appointment", "Appointment"
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
+    LETTER = "letter", "Letter"
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class MessageQuerySet(models.QuerySet["Message"]):
+    def visible_to(self, user: Any) -> MessageQuerySet:
+        """Messages the user may read.
+
+        Link workers and scheme leads read every message of their schemes' referrals;
+        referrers read the messages sent back to referrers about the referrals their
+        organisation made. Everyone else reads none.
+        """
+        schemes = permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+        referring = permissions.organisation_ids(user, Role.REFERRER)
+        if not schemes and not referring:
+            return self.none()
+        return self.filter(
+            Q(referral__scheme_id__in=schemes)
+            | Q(audience=Audience.REFERRER, referral__referring_organisation_id__in=referring)
+        )
+
+
+class Message(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+        help_text="Empty for messages about no referral.",
+    )
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    event = models.CharField(max_length=16, choices=Event.choices)
+    channel = models.CharField(max_length=8, choices=DeliveryChannel.choices)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    recipient_address = models.TextField(
+        help_text="An email address, a mobile number or a postal address, as the channel needs."
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField(help_text="Plain text.")
+    status = models.CharField(
+        max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A short description of the last failure, such as "Notify answered 500". Never the
+    # provider's own error text, which may quote the address.
+    last_error = models.CharField(max_length=200, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # While a task worker is sending, no other may: it holds the message until this time.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    provider_reference = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="message_status_due_idx"),
+            models.Index(fields=["referral", "created_at"], name="message_referral_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=MessageStatus.SENT) | Q(sent_at__isnull=False),
+                name="message_sent_has_sent_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(recipient_address=""), name="message_has_recipient_address"
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=Audience.values), name="message_audience_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=DeliveryChannel.values), name="message_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MessageStatus.values), name="message_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Identity only: the subject and address may hold personal data.
+        return f"Message {self.pk} ({self.channel}, {self.status})"
+
+
+class LetterQuerySet(models.QuerySet["Letter"]):
+    def visible_to(self, user: Any) -> LetterQuerySet:
+        """Letters of the messages the user may read."""
+        return self.filter(message__in=Message.objects.visible_to(user))
+
+
+class Letter(models.Model):
+    """The printable PDF of a message sent by post: exactly what was printed.
+
+    Kept in the database rather than on one machine's disk, so any web process can serve it.
+    """
+
+    message = models.OneToOneField(
+        Message, on_delete=models.CASCADE, primary_key=True, related_name="letter"
+    )
+    pdf = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LetterQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Letter for message {self.message_id}"
+
+
+class Mailbox(models.Model):
+    """Where an organisation receives messages back, such as a GP practice's NHSmail
+    generic mailbox, or its postal address for letters."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="mailbox"
+    )
+    email = models.EmailField(blank=True)
+    postal_address = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "mailboxes"
+
+    def __str__(self) -> str:
+        return f"Mailbox of {self.organisation}"

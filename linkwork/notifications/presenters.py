@@ -1,0 +1,114 @@
+"""Presenters for message pages: labels, dates, tag colours and the body as paragraphs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from linkwork.core.presenters import datetime_uk
+from linkwork.notifications.models import (
+    Audience,
+    DeliveryChannel,
+    Event,
+    Message,
+    MessageStatus,
+)
+from linkwork.referrals.lifecycle import Status
+from linkwork.referrals.models import Referral
+
+STATUS_TAG = {
+    MessageStatus.QUEUED: "nhsuk-tag--blue",
+    MessageStatus.SENT: "nhsuk-tag--green",
+    MessageStatus.FAILED: "nhsuk-tag--red",
+    MessageStatus.CANCELLED: "nhsuk-tag--grey",
+}
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    id: str
+    subject: str
+    to: str
+    audience: str
+    channel: str
+    event: str
+    status: str
+    status_classes: str
+    when: str
+    attempts: int
+    last_error: str
+    referral_id: str
+    referral_reference: str
+    is_failed: bool
+
+    @classmethod
+    def of(cls, message: Message, referral: Referral | None = None) -> MessageRow:
+        referral = referral if referral is not None else message.referral
+        status = MessageStatus(message.status)
+        return cls(
+            id=str(message.pk),
+            subject=message.subject,
+            to=message.recipient_name or Audience(message.audience).label,
+            audience=Audience(message.audience).label,
+            channel=DeliveryChannel(message.channel).label,
+            event=Event(message.event).label,
+            status=status.label,
+            status_classes=STATUS_TAG[status],
+            when=datetime_uk(message.sent_at or message.created_at),
+            attempts=message.attempts,
+            last_error=message.last_error,
+            referral_id=str(referral.pk) if referral is not None else "",
+            referral_reference=referral.reference if referral is not None else "",
+            is_failed=status == MessageStatus.FAILED,
+        )
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: str
+    reference: str
+    person: str
+    scheme: str
+    status: str
+    received: str
+    messages: list[MessageRow] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, referral: Referral, messages: list[Message]) -> ReferralRow:
+        return cls(
+            id=str(referral.pk),
+            reference=referral.reference,
+            person=referral.person.full_name,
+            scheme=referral.scheme.name,
+            status=Status(referral.status).label,
+            received=datetime_uk(referral.received_at),
+            messages=[MessageRow.of(message, referral) for message in messages],
+        )
+
+
+def summary_rows(message: Message) -> list[dict[str, Any]]:
+    """Rows for the NHS.UK summary list at the top of a message's page."""
+    status = MessageStatus(message.status)
+
+    def row(key: str, value: str) -> dict[str, Any]:
+        return {"key": {"text": key}, "value": {"text": value}}
+
+    rows = [
+        row("To", message.recipient_name or Audience(message.audience).label),
+        row("Sent to", message.recipient_address.replace("\n", ", ")),
+        row("How", DeliveryChannel(message.channel).label),
+        row("About", Event(message.event).label),
+        row("Status", status.label),
+        row("Written", datetime_uk(message.created_at)),
+    ]
+    if message.sent_at:
+        rows.append(row("Sent", datetime_uk(message.sent_at)))
+    if status in (MessageStatus.FAILED, MessageStatus.QUEUED) and message.last_error:
+        rows.append(row("Attempts", str(message.attempts)))
+        rows.append(row("Last problem", message.last_error))
+    return rows
+
+
+def paragraphs(body: str) -> list[list[str]]:
+    """The plain-text body as paragraphs of lines, for the template to lay out."""
+    return [block.splitlines() for block in body.strip().split("\n\n") if block.strip()]

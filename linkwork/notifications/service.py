@@ -1,0 +1,102 @@
+"""Build and queue the messages that follow a referral event. Reached through `api.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+
+from linkwork.audit import auditor
+from linkwork.notifications import addressing
+from linkwork.notifications.addressing import Recipient, Skip
+from linkwork.notifications.content import (
+    MESSAGE_BACK_EVENTS,
+    PERSON_EVENTS,
+    message_back,
+    person_message,
+)
+from linkwork.notifications.models import Audience, Event, Message
+from linkwork.notifications.tasks import queue
+from linkwork.people.models import current_consents
+from linkwork.referrals.models import Referral
+
+
+def referral_event(
+    referral_id: UUID | str,
+    event: str,
+    *,
+    by: Any = None,
+    appointment_at: dt.datetime | None = None,
+    appointment_place: str = "",
+) -> list[Message]:
+    event = Event(event)
+    if event == Event.APPOINTMENT and appointment_at is None:
+        raise ValueError("An appointment message needs the appointment's date and time.")
+    with transaction.atomic():
+        referral = Referral.objects.select_related(
+            "person__gp_practice", "scheme__host", "link_worker", "referring_organisation"
+        ).get(pk=referral_id)
+        consents = current_consents(referral.person)
+        addressed: list[Recipient | Skip] = []
+        messages: list[Message] = []
+        if event in MESSAGE_BACK_EVENTS:
+            subject, body = message_back(referral, event)
+            referrer = addressing.referrer_recipient(referral)
+            gp = addressing.gp_recipient(referral, consents)
+            if (
+                isinstance(gp, Recipient)
+                and isinstance(referrer, Recipient)
+                and (gp.channel, gp.address.lower()) == (referrer.channel, referrer.address.lower())
+            ):
+                gp = Skip(gp.audience, "gp_is_referrer")
+            addressed += [referrer, gp]
+            for recipient in (referrer, gp):
+                if isinstance(recipient, Recipient):
+                    messages.append(_queue(referral, event, recipient, subject, body))
+        if event in PERSON_EVENTS:
+            person = addressing.person_recipient(referral.person, consents)
+            addressed.append(person)
+            if isinstance(person, Recipient):
+                subject, body = person_message(
+                    referral,
+                    event,
+                    appointment_at=appointment_at,
+                    appointment_place=appointment_place,
+                )
+                messages.append(_queue(referral, event, person, subject, body))
+        auditor.record(
+            action="message.queued",
+            actor=by if getattr(by, "is_authenticated", False) else None,
+            target=referral,
+            scheme_id=referral.scheme_id,
+            detail={
+                "event": event.value,
+                "messages": [
+                    {"id": str(m.pk), "audience": m.audience, "channel": m.channel}
+                    for m in messages
+                ],
+                "skipped": {s.audience.value: s.reason for s in addressed if isinstance(s, Skip)},
+            },
+        )
+    return messages
+
+
+def _queue(
+    referral: Referral, event: Event, recipient: Recipient, subject: str, body: str
+) -> Message:
+    if recipient.audience == Audience.GP:
+        body = f"A copy for {recipient.name}, the GP practice of the person referred.\n\n" + body
+    return queue(
+        Message(
+            referral=referral,
+            audience=recipient.audience,
+            event=event,
+            channel=recipient.channel,
+            recipient_name=recipient.name[:200],
+            recipient_address=recipient.address,
+            subject=subject[:200],
+            body=body,
+        )
+    )

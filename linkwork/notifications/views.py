@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from django.contrib import messages as banners
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from linkwork.accounts import permissions
+from linkwork.accounts.models import Role
+from linkwork.audit import auditor
+from linkwork.core.scoping import get_visible_or_404
+from linkwork.notifications import actions
+from linkwork.notifications.lifecycle import InvalidMessageTransition
+from linkwork.notifications.models import Letter, Message, MessageStatus
+from linkwork.notifications.presenters import (
+    MessageRow,
+    ReferralRow,
+    paragraphs,
+    summary_rows,
+)
+from linkwork.referrals.models import Referral
+
+PAGE_SIZE = 20
+
+
+def _may_retry(user: object, message: Message) -> bool:
+    leads = permissions.scheme_ids(user, Role.SCHEME_LEAD)
+    return message.referral is not None and message.referral.scheme_id in leads
+
+
+@login_required
+def my_referrals(request: HttpRequest) -> HttpResponse:
+    """The referrals the user's organisation made, each with the messages sent back."""
+    if not permissions.has_role(request.user, Role.REFERRER):
+        raise PermissionDenied
+    organisations = permissions.organisation_ids(request.user, Role.REFERRER)
+    sent_back = Message.objects.visible_to(request.user).defer("body").order_by("created_at", "id")
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .filter(referring_organisation_id__in=organisations)
+        .select_related("person", "scheme")
+        .prefetch_related(Prefetch("messages", queryset=sent_back, to_attr="sent_back"))
+        .order_by("-received_at", "id")
+    )
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [ReferralRow.of(referral, referral.sent_back) for referral in page.object_list]
+    auditor.record(action="message.list_viewed", request=request, detail={"page": page.number})
+    return render(
+        request,
+        "notifications/my_referrals.jinja",
+        {"page_title": "Your organisation's referrals", "page": page, "rows": rows},
+    )
+
+
+@login_required
+def referral_messages(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """Every message about one referral that the user may read."""
+    referral = get_visible_or_404(request, Referral, pk=referral_id)
+    found = (
+        Message.objects.visible_to(request.user)
+        .filter(referral=referral)
+        .defer("body")
+        .order_by("created_at", "id")
+    )
+    auditor.record(
+        action="message.list_viewed",
+        request=request,
+        target=referral,
+        scheme_id=referral.scheme_id,
+    )
+    return render(
+        request,
+        "notifications/referral_messages.jinja",
+        {
+            "page_title": f"Messages about referral {referral.reference}",
+            "referral": referral,
+            "rows": [MessageRow.of(message, referral) for message in found],
+        },
+    )
+
+
+@login_required
+def message(request: HttpRequest, message_id: str) -> HttpResponse:
+    """One message, in full. Each view is audited."""
+    found = get_visible_or_404(request, Message, pk=message_id)
+    referral = found.referral
+    auditor.record(
+        action="message.viewed",
+        request=request,
+        target=found,
+        scheme_id=referral.scheme_id if referral is not None else None,
+    )
+    return render(
+        request,
+        "notifications/message.jinja",
+        {
+            "page_title": found.subject,
+            "message": found,
+            "referral": referral,
+            "rows": summary_rows(found),
+            "paragraphs": paragraphs(found.body),
+            "has_letter": Letter.objects.visible_to(request.user)
+            .filter(message_id=found.pk)
+            .exists(),
+            "may_retry": found.status == MessageStatus.FAILED and _may_retry(request.user, found),
+        },
+    )
+
+
+@login_required
+def letter(request: HttpRequest, message_id: str) -> HttpResponse:
+    """The printable PDF of a letter. Each view is audited."""
+    found = get_visible_or_404(request, Message, pk=message_id)
+    pdf = (
+        Letter.objects.visible_to(request.user)
+        .filter(message_id=found.pk)
+        .values_list("pdf", flat=True)
+        .first()
+    )
+    if pdf is None:
+        raise Http404("This message has no letter.")
+    referral = found.referral
+    auditor.record(
+        action="message.viewed",
+        request=request,
+        target=found,
+        scheme_id=referral.scheme_id if referral is not None else None,
+        detail={"format": "pdf"},
+    )
+    name = f"letter-{referral.reference if referral else found.pk}.pdf"
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def failed(request: HttpRequest) -> HttpResponse:
+    """Failed messages of the scheme lead's schemes, to try again."""
+    leads = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
+    if not leads:
+        raise PermissionDenied
+    found = (
+        Message.objects.visible_to(request.user)
+        .filter(status=MessageStatus.FAILED, referral__scheme_id__in=leads)
+        .select_related("referral")
+        .defer("body")
+        .order_by("-created_at", "id")
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    auditor.record(
+        action="message.failed_list_viewed", request=request, detail={"page": page.number}
+    )
+    return render(
+        request,
+        "notifications/failed.jinja",
+        {
+            "page_title": "Messages that could not be sent",
+            "page": page,
+            "rows": [MessageRow.of(message) for message in page.object_list],
+        },
+    )
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, message_id: str) -> HttpResponse:
+    found = get_visible_or_404(request, Message, pk=message_id)
+    if not _may_retry(request.user, found):
+        raise PermissionDenied
+    if found.status != MessageStatus.FAILED:
+        banners.error(request, "This message has not failed, so there is nothing to try again")
+    else:
+        try:
+            actions.retry_message(by=request.user, message=found)
+        except InvalidMessageTransition:
+            banners.error(request, "Someone else changed this message. Check it and try again")
+        else:
+            banners.success(request, "The message will be sent again")
+    if request.POST.get("return_to") == "message":
+        return redirect("notifications:message", message_id=found.pk)
+    return redirect("notifications:failed")
