@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ["benchmarks.eq5d_scoring"]
+MODULES = ["benchmarks.eq5d_scoring", "benchmarks.directory_oruk"]
 COLUMNS = ["benchmark", "size", "p50_ms", "p95_ms", "floor_p50_ms", "ratio"]
 
 

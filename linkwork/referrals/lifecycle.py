@@ -31,6 +31,8 @@ class DeclineReason(models.TextChoices):
     NEEDS_CLINICAL_CARE = "needs_clinical_care", "Needs clinical care first"
     DUPLICATE = "duplicate", "Already referred"
     UNABLE_TO_CONTACT = "unable_to_contact", "Unable to contact the person"
+    # Only for referrals declined before reasons were recorded; never offered in triage.
+    NOT_RECORDED = "not_recorded", "Reason not recorded"
 
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {

@@ -477,7 +477,11 @@ def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any)
             "route": Route(referral.route).label,
             "link_workers": _link_workers(referral),
             "limit": referral.scheme.active_caseload_limit,
-            "decline_items": [{"value": v, "text": t} for v, t in DeclineReason.choices],
+            "decline_items": [
+                {"value": v, "text": t}
+                for v, t in DeclineReason.choices
+                if v != DeclineReason.NOT_RECORDED
+            ],
             "errors": forms_context.get("errors", {}),
             "error_list": [
                 {"text": message, "href": f"#{name}"}
@@ -525,7 +529,7 @@ def triage_decide(request: HttpRequest, referral_id: str) -> HttpResponse:
                 actions.accept_referral(by=request.user, referral=referral, link_worker=worker)
         elif decision == "decline":
             reason = request.POST.get("decline_reason", "")
-            if reason not in DeclineReason.values:
+            if reason not in DeclineReason.values or reason == DeclineReason.NOT_RECORDED:
                 errors["decline_reason"] = "Select why the referral is declined"
             else:
                 actions.decline_referral(

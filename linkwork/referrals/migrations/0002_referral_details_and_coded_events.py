@@ -6,6 +6,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def mark_unrecorded_declines(apps, schema_editor):
+    Referral = apps.get_model("referrals", "Referral")
+    Referral.objects.filter(status="declined", decline_reason="").update(decline_reason="not_recorded")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -78,6 +83,9 @@ class Migration(migrations.Migration):
             name='what_matters',
             field=models.TextField(blank=True, verbose_name='what matters to me'),
         ),
+        # Referrals declined before reasons were recorded get "not recorded", so the
+        # constraint below holds for existing data.
+        migrations.RunPython(mark_unrecorded_declines, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='referral',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='referral_declined_needs_reason'),
