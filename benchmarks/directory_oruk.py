@@ -199,7 +199,9 @@ def measure(name: str, size: int, url: str, repeats: int, client: Any = None) ->
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
-                cursor.fetchall()
+                # Reads return rows; the session update and transaction statements do not.
+                if cursor.description is not None:
+                    cursor.fetchall()
 
     for _ in range(WARM_UP):
         bare()

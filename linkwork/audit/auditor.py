@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -11,9 +13,22 @@ from linkwork.audit.models import AuditEvent
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a trusted proxy, django-axes has already worked out the client address.
-    address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
-    return address or None
+    """The address of the person's device. Behind TRUSTED_PROXY_COUNT proxies it is the entry
+    that many places from the right of X-Forwarded-For: the left part can be forged by the
+    client, the right part was written by our own proxies. Lock-out uses this too."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    address = request.META.get("REMOTE_ADDR", "")
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def record(

@@ -32,8 +32,8 @@ def verify_service(*, by: Any, service: Service, today: dt.date | None = None) -
     """A person has checked the listing with the provider today ("verified today")."""
     before = copy.copy(service)
     service.assured_date = today or timezone.localdate()
+    # The checker is kept privately as `assurer`; their email is never published in the feed.
     service.assurer = by
-    service.assurer_email = by.email
     _save_with_history(by=by, service=service, before=before, action="service.verified")
     return service
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from linkwork.core.languages import LANGUAGES
 from linkwork.directory.geography import Point, get_geocoder, is_valid_postcode
 from linkwork.directory.models import Capacity, DeliveryMode, ReferralRoute, Service, Weekday
 from linkwork.directory.search import (
@@ -18,18 +19,6 @@ from linkwork.directory.taxonomy import CATEGORIES
 
 ANY: list[tuple[str, str]] = [("", "Any")]
 DISTANCES = [(1, "1 km"), (2, "2 km"), (5, "5 km"), (10, "10 km"), (20, "20 km")]
-LANGUAGES = [
-    ("en", "English"),
-    ("ar", "Arabic"),
-    ("bn", "Bengali"),
-    ("zh", "Chinese"),
-    ("gu", "Gujarati"),
-    ("pl", "Polish"),
-    ("pa", "Punjabi"),
-    ("ro", "Romanian"),
-    ("so", "Somali"),
-    ("ur", "Urdu"),
-]
 
 
 class SearchForm(forms.Form):

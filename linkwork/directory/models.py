@@ -511,6 +511,12 @@ class Service(HsdsRecord):
             models.Index(fields=["status"], name="dir_service_status_idx"),
             models.Index(fields=["last_modified"], name="dir_service_modified_idx"),
             models.Index(fields=["assured_date"], name="dir_service_assured_idx"),
+            # Remote (online or phone) services, which a distance search always includes.
+            models.Index(
+                fields=["name"],
+                condition=Q(delivers_in_person=False),
+                name="dir_service_remote_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="dir_service_name_not_blank"),

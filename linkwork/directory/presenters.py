@@ -39,7 +39,7 @@ def tags(service: Service, *, stale: bool) -> list[Tag]:
     if service.capacity in CAPACITY_TAGS:
         result.append(Tag(*CAPACITY_TAGS[Capacity(service.capacity)]))
     if stale:
-        result.append(Tag("Not checked for over a year", "nhsuk-tag--grey"))
+        result.append(Tag("Not checked recently", "nhsuk-tag--grey"))
     return result
 
 

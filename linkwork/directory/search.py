@@ -147,13 +147,15 @@ def service_queryset(criteria: Criteria) -> ServiceQuerySet:
         for phrase in ACCESSIBILITY_FEATURES[feature][1]:
             phrases |= Q(description__icontains=phrase) | Q(details__icontains=phrase)
         places = Accessibility.objects.filter(phrases).values("location_id")
-        services = services.filter(service_at_locations__location_id__in=places)
+        offered_there = ServiceAtLocation.objects.filter(location_id__in=places)
+        services = services.filter(pk__in=offered_there.values("service_id"))
     if criteria.day or criteria.time_of_day:
         services = services.filter(Exists(_sessions(criteria)))
+    # Every filter above is a semi-join, so no row repeats and no DISTINCT is needed.
     if criteria.origin is not None:
         services = _near(services, criteria.origin, criteria.within_km)
-        return services.distinct().order_by(F("distance_km").asc(nulls_last=True), "name")
-    return services.distinct().order_by("name")
+        return services.order_by(F("distance_km").asc(nulls_last=True), "name")
+    return services.order_by("name")
 
 
 def _sessions(criteria: Criteria) -> QuerySet[Schedule]:
@@ -169,21 +171,24 @@ def _sessions(criteria: Criteria) -> QuerySet[Schedule]:
 
 
 def _near(services: ServiceQuerySet, origin: Point, km: float) -> ServiceQuerySet:
-    """In-person services within `km` of `origin`, and services with no place (online or by
-    phone), which distance does not limit."""
-    places = ServiceAtLocation.objects.filter(
-        _bounding_box(origin, km),
-        service=OuterRef("pk"),
-        location__latitude__isnull=False,
-    ).annotate(km=_distance_km("location__latitude", "location__longitude", origin))
-    nearest = (
-        places.filter(km__lte=km).order_by().values("service").annotate(best=Min("km"))
-    ).values("best")
-    has_place = ServiceAtLocation.objects.filter(
-        service=OuterRef("pk"), location__latitude__isnull=False
+    """Services offered at a place within `km` of `origin`, and services not delivered in
+    person (online or by phone), which distance does not limit."""
+    places = (
+        ServiceAtLocation.objects.filter(
+            _bounding_box(origin, km), location__latitude__isnull=False
+        )
+        .annotate(km=_distance_km("location__latitude", "location__longitude", origin))
+        .filter(km__lte=km)
     )
-    services = services.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
-    return services.filter(Q(distance_km__isnull=False) | ~Exists(has_place))
+    # The places in the box are few, so their services are fetched as a list first: the
+    # database then reads those rows by primary key, and remote services by their own index,
+    # instead of testing every service. Only those rows get their nearest distance.
+    near = list(places.order_by().values_list("service_id", flat=True).distinct())
+    nearest = (
+        places.filter(service=OuterRef("pk")).order_by().values("service").annotate(best=Min("km"))
+    ).values("best")
+    services = services.filter(Q(pk__in=near) | Q(delivers_in_person=False))
+    return services.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
 
 
 @dataclass
@@ -213,11 +218,13 @@ def decorate(services: Sequence[Service], *, today: dt.date) -> list[Result]:
     ):
         languages[service_id].append(name or code)
     sessions: dict[Any, list[Schedule]] = defaultdict(list)
-    for schedule in Schedule.objects.filter(
-        Q(service_id__in=ids) | Q(service_at_location__service_id__in=ids)
-    ).select_related("service_at_location"):
-        owner = schedule.service_id or schedule.service_at_location.service_id  # type: ignore[union-attr]
-        sessions[owner].append(schedule)
+    # Two indexed reads rather than one OR across a join, which would scan every schedule.
+    for schedule in Schedule.objects.filter(service_id__in=ids):
+        sessions[schedule.service_id].append(schedule)
+    for schedule in Schedule.objects.filter(service_at_location__service_id__in=ids).annotate(
+        owner=F("service_at_location__service_id")
+    ):
+        sessions[schedule.owner].append(schedule)  # type: ignore[attr-defined]
     paid = set(
         CostOption.objects.filter(service_id__in=ids, amount__gt=0).values_list(
             "service_id", flat=True

@@ -1,4 +1,4 @@
-"""Background work that keeps the directory true. Run daily by `linkwork directory-reminders`."""
+"""Background work that keeps the directory true. Queued daily by `linkwork reminders`."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from django import forms
 
 from linkwork.accounts.models import Organisation, OrganisationKind, Scheme
 from linkwork.core.forms import DatePartsField
+from linkwork.core.languages import LANGUAGES
 from linkwork.people.models import ConsentKind, ContactMethod, DigitalAccess
 from linkwork.people.nhs_number import normalise, validate_nhs_number
 from linkwork.referrals.models import Urgency
@@ -61,8 +62,11 @@ class PersonForm(forms.Form):
     )
     gp_practice = forms.ChoiceField(label="GP practice", required=False)
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
-    preferred_language = forms.CharField(
-        label="Preferred language", required=False, max_length=40, initial="English"
+    address = forms.CharField(
+        label="Address (optional)", required=False, widget=forms.Textarea, max_length=500
+    )
+    preferred_language = forms.ChoiceField(
+        label="Preferred language", required=False, choices=LANGUAGES, initial="en"
     )
     safeguarding_concerns = forms.CharField(
         label="Safeguarding concerns (optional)",
@@ -96,8 +100,8 @@ class PersonForm(forms.Form):
             self.add_error(
                 "email", "Enter an email address, or choose another way to contact the person"
             )
-        if method == ContactMethod.LETTER and not data.get("postcode"):
-            self.add_error("postcode", "Enter a postcode so we can write to the person")
+        if method == ContactMethod.LETTER and not data.get("address"):
+            self.add_error("address", "Enter an address so we can write to the person")
         return data
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from linkwork.people.actions import create_person, likely_duplicates
+from linkwork.people.actions import create_person, likely_duplicates, record_consents
 from linkwork.people.models import ConsentKind, ConsentMethod, Person
 from linkwork.referrals.actions import create_referral
 from linkwork.referrals.models import Referral
@@ -37,6 +37,8 @@ def submit(
     person: Person
     if known is not None:
         person = known
+        # Decisions given with this referral are the latest, so they are the ones in force.
+        record_consents(by=by, person=person, consents=consents, method=consent_method)
     else:
         person = create_person(
             by=by, details=person_details, consents=consents, consent_method=consent_method

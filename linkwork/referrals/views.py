@@ -270,6 +270,8 @@ def _submit_staff_referral(
         "preferred_contact_method": person["preferred_contact_method"],
         "interpreter_needed": person["interpreter_needed"],
         "safeguarding_concerns": person["safeguarding_concerns"],
+        "address": person["address"],
+        "preferred_language": person["preferred_language"] or "en",
         "gp_practice_id": int(gp) if gp and gp != NO_GP else None,
         "no_known_gp_practice": gp == NO_GP,
     }
@@ -277,7 +279,7 @@ def _submit_staff_referral(
     referral, known = intake.submit(
         by=user,
         person_details=person_details,
-        consents=intake.consent_choices(form.cleaned_data["consents"]),
+        consents=intake.consent_choices(form.cleaned_data["consents"], contact=False),
         consent_method=ConsentMethod.VERBAL,
         referral={
             "scheme": details["scheme"],

@@ -172,7 +172,7 @@ def test_search_shows_stale_listings_as_such(client, directory):
     service.assured_date = timezone.localdate().replace(year=timezone.localdate().year - 2)
     service.save()
     body = search(client, q=service.name).content.decode()
-    assert "Not checked for over a year" in body
+    assert "Not checked recently" in body
 
 
 @pytest.mark.django_db

@@ -47,7 +47,7 @@ def refer(client, world: World, **consent: object):  # type: ignore[no-untyped-d
     assert second["Location"] == reverse("referrals:new_check")
     data = {
         "consent_to_refer": "on",
-        "consents": ["share_with_providers", "message_back"],
+        "consents": ["contact", "share_with_providers", "message_back"],
         **consent,
     }
     return client.post(reverse("referrals:new_check"), data)
@@ -73,6 +73,29 @@ def test_referrer_refers_in_three_screens(client, world: World):
     }
     page = client.get(reverse("referrals:sent")).content.decode()
     assert referral.reference in page
+
+
+@pytest.mark.django_db
+def test_consent_left_unticked_is_recorded_as_refused(client, world: World):
+    signed_in(client, world.referrer)
+    refer(client, world, consents=["message_back"])
+    consents = dict(Consent.objects.values_list("kind", "given"))
+    assert consents["contact"] is False
+    assert consents["share_with_providers"] is False
+    assert consents["message_back"] is True
+
+
+@pytest.mark.django_db
+def test_known_person_gets_the_new_consent_decisions(client, world: World):
+    known = PersonFactory(nhs_number="9434765919", date_of_birth=dt.date(1958, 3, 15))
+    signed_in(client, world.referrer)
+    refer(client, world)
+    assert set(Consent.objects.filter(person=known).values_list("kind", flat=True)) == {
+        "contact",
+        "share_with_providers",
+        "message_back",
+        "evaluation",
+    }
 
 
 @pytest.mark.django_db

@@ -65,3 +65,20 @@ def test_record_without_request_has_no_actor_or_address(event):
     assert event.actor is None
     assert event.ip_address is None
     assert event.detail == {"reason": "test"}
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "198.51.100.1", "203.0.113.9"),  # no proxy: the header is ignored
+        (1, "10.0.0.2", "198.51.100.7", "198.51.100.7"),
+        (1, "10.0.0.2", "6.6.6.6, 198.51.100.7", "198.51.100.7"),  # a forged left part is ignored
+        (2, "10.0.0.3", "198.51.100.7, 10.0.0.2", "198.51.100.7"),
+        (1, "10.0.0.2", "", "10.0.0.2"),
+        (1, "10.0.0.2", "not-an-address", None),
+    ],
+)
+def test_client_ip_reads_past_trusted_proxies(rf, settings, proxies, remote, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert auditor.client_ip(request) == expected

@@ -1,0 +1,17 @@
+"""Languages offered in forms: English and those most often needed in England, by ISO 639-1
+code (the code the directory's HSDS `languages[].code` and the person record use)."""
+
+LANGUAGES = [
+    ("en", "English"),
+    ("ar", "Arabic"),
+    ("bn", "Bengali"),
+    ("zh", "Chinese"),
+    ("gu", "Gujarati"),
+    ("pl", "Polish"),
+    ("pt", "Portuguese"),
+    ("pa", "Punjabi"),
+    ("ro", "Romanian"),
+    ("so", "Somali"),
+    ("ti", "Tigrinya"),
+    ("ur", "Urdu"),
+]
