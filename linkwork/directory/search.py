@@ -224,7 +224,7 @@ def decorate(services: Sequence[Service], *, today: dt.date) -> list[Result]:
     for schedule in Schedule.objects.filter(service_at_location__service_id__in=ids).annotate(
         owner=F("service_at_location__service_id")
     ):
-        sessions[schedule.owner].append(schedule)  # type: ignore[attr-defined]
+        sessions[schedule.owner].append(schedule)
     paid = set(
         CostOption.objects.filter(service_id__in=ids, amount__gt=0).values_list(
             "service_id", flat=True
