@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any, Final, Generic, Literal, TypeVar
 
+import orjson
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -24,6 +26,7 @@ from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
+from ninja.renderers import BaseRenderer
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field, field_validator
 
@@ -79,6 +82,16 @@ class QueryParser(Parser):
         return {key: value for key, value in parsed.items() if value not in ("", [])}
 
 
+class FastJSONRenderer(BaseRenderer):
+    """JSON with orjson: a page of services encodes in a tenth of the time of the standard
+    library, a large part of an API request once the database has answered."""
+
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
+        return orjson.dumps(data, default=DjangoJSONEncoder().default)
+
+
 api = NinjaAPI(
     title="Linkwork Open Referral UK API",
     version=VERSION,
@@ -91,6 +104,7 @@ api = NinjaAPI(
     docs_url=None,
     throttle=[ClientThrottle()],
     parser=QueryParser(),
+    renderer=FastJSONRenderer(),
 )
 
 
