@@ -21,6 +21,25 @@ from linkwork.referrals.routes import Route
 NO_GP = "none"
 
 
+# The detail each way of contacting someone needs.
+CONTACT_DETAIL = {
+    ContactMethod.PHONE: "phone",
+    ContactMethod.TEXT: "phone",
+    ContactMethod.EMAIL: "email",
+    ContactMethod.LETTER: "address",
+}
+
+
+def require_contact_details(
+    form: forms.Form, data: dict[str, Any], messages: dict[str, str]
+) -> None:
+    """The detail the chosen way of contact needs (a phone number for calls and texts, and so
+    on) must be given; `messages` says, per field, how to put it right."""
+    needed = CONTACT_DETAIL.get(data.get("preferred_contact_method", ""))
+    if needed and not data.get(needed):
+        form.add_error(needed, messages[needed])
+
+
 def _required(message: str) -> dict[str, str]:
     return {"required": message}
 
@@ -91,17 +110,15 @@ class PersonForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        method = data.get("preferred_contact_method")
-        if method in (ContactMethod.PHONE, ContactMethod.TEXT) and not data.get("phone"):
-            self.add_error(
-                "phone", "Enter a phone number, or choose another way to contact the person"
-            )
-        if method == ContactMethod.EMAIL and not data.get("email"):
-            self.add_error(
-                "email", "Enter an email address, or choose another way to contact the person"
-            )
-        if method == ContactMethod.LETTER and not data.get("address"):
-            self.add_error("address", "Enter an address so we can write to the person")
+        require_contact_details(
+            self,
+            data,
+            {
+                "phone": "Enter a phone number, or choose another way to contact the person",
+                "email": "Enter an email address, or choose another way to contact the person",
+                "address": "Enter an address so we can write to the person",
+            },
+        )
         return data
 
 
@@ -244,19 +261,15 @@ class SelfReferralForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        method = data.get("preferred_contact_method")
-        if method in (ContactMethod.PHONE, ContactMethod.TEXT) and not data.get("phone"):
-            self.add_error(
-                "phone", "Enter your phone number, or choose another way for us to contact you"
-            )
-        if method == ContactMethod.EMAIL and not data.get("email"):
-            self.add_error(
-                "email", "Enter your email address, or choose another way for us to contact you"
-            )
-        if method == ContactMethod.LETTER and not data.get("address"):
-            self.add_error(
-                "address", "Enter your address, or choose another way for us to contact you"
-            )
+        require_contact_details(
+            self,
+            data,
+            {
+                "phone": "Enter your phone number, or choose another way for us to contact you",
+                "email": "Enter your email address, or choose another way for us to contact you",
+                "address": "Enter your address, or choose another way for us to contact you",
+            },
+        )
         return data
 
 
