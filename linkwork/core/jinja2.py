@@ -33,6 +33,7 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "get_messages": messages.get_messages,
             "header_for": presenters.header_for,
+            "status_tag": presenters.status_tag,
             "field": forms.field,
             "choice_field": forms.choice_field,
             "checkbox": forms.checkbox,

@@ -148,3 +148,23 @@ def _logout_form(request: HttpRequest) -> str:
 def _verified_or_exempt(request: HttpRequest) -> bool:
     user = request.user
     return not permissions.needs_two_factor(user) or permissions.passed_two_factor(user)
+
+
+# One colour per referral status, the same on every page.
+STATUS_TAG_CLASSES = {
+    "received": "nhsuk-tag--blue",
+    "accepted": "nhsuk-tag--aqua-green",
+    "active": "nhsuk-tag--green",
+    "on_hold": "nhsuk-tag--yellow",
+    "closed": "nhsuk-tag--grey",
+    "declined": "nhsuk-tag--red",
+    "redirected": "nhsuk-tag--purple",
+}
+
+
+def status_tag(referral: Any) -> dict[str, str]:
+    """Parameters for the NHS.UK tag macro showing a referral's status."""
+    return {
+        "text": referral.get_status_display(),
+        "classes": STATUS_TAG_CLASSES.get(referral.status, ""),
+    }

@@ -214,6 +214,9 @@ def generate_referrals(
             kind = ROUTE_ORGANISATION_KIND.get(route)
             organisation = rng.choice(by_kind[kind]) if kind else None
             final = statuses[position] if position < len(statuses) else _final_status(rng, age_days)
+            if final in (Status.RECEIVED, Status.ACCEPTED) and age_days > 2:
+                # Referrals waiting for triage or a first contact arrived in the last few days.
+                received = now - dt.timedelta(minutes=rng.randrange(2 * 24 * 60))
             path = _path_to(final, rng)
             referral = Referral(
                 id=uuid.UUID(int=rng.getrandbits(128), version=4),
