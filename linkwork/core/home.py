@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -113,20 +113,51 @@ def _my_referrals(request: HttpRequest) -> Section:
 
 
 def _provider(request: HttpRequest) -> Section:
+    """The provider's own listings, oldest-checked first, so the ones to confirm lead."""
+    from linkwork.directory.models import Service
+
+    listings = (
+        Service.objects.editable_by(request.user)
+        .select_related("organization")
+        .order_by(F("assured_date").asc(nulls_first=True), "name")
+    )
     return Section(
         Role.PROVIDER,
         "Your organisation",
         "core/home/provider.jinja",
-        {"organisations": _organisations(request, Role.PROVIDER)},
+        {
+            "organisations": _organisations(request, Role.PROVIDER),
+            "listings": list(listings[:50]),
+            "today": timezone.localdate(),
+        },
     )
 
 
 def _curator(request: HttpRequest) -> Section:
+    """How true the directory is: listings due a check and stale ones, the stalest first."""
+    from linkwork.directory.models import Service, ServiceStatus, confirm_after_days
+
+    today = timezone.localdate()
+    live = Service.objects.exclude(status=ServiceStatus.DEFUNCT)
+    due = live.filter(
+        Q(assured_date__isnull=True)
+        | Q(assured_date__lt=today - dt.timedelta(days=confirm_after_days()))
+    )
     return Section(
         Role.CURATOR,
         "Directory curation",
         "core/home/curator.jinja",
-        {"organisations": _organisations(request, Role.CURATOR)},
+        {
+            "total": live.count(),
+            "due": due.count(),
+            "stale": live.stale(today).count(),
+            "stalest": list(
+                due.select_related("organization").order_by(
+                    F("assured_date").asc(nulls_first=True), "name"
+                )[:10]
+            ),
+            "today": today,
+        },
     )
 
 

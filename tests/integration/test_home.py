@@ -85,3 +85,29 @@ def test_user_without_role_told_to_ask_admin(client, db):
     signed_in(client, UserFactory())
     body = client.get(reverse("core:home")).content.decode()
     assert "does not have a role yet" in body
+
+
+@pytest.mark.django_db
+def test_provider_home_lists_own_listings_only(client, world: World):
+    from tests.unit.directory.factories import OrganizationFactory, ServiceFactory
+
+    own = ServiceFactory(
+        organization=OrganizationFactory(account_organisation=world.provider_org), name="Our walk"
+    )
+    ServiceFactory(name="Someone else's choir")
+    signed_in(client, world.provider)
+    body = client.get(reverse("core:home")).content.decode()
+    assert "Our walk" in body
+    assert f"/directory/services/{own.pk}/" in body
+    assert "Someone else&#39;s choir" not in body
+
+
+@pytest.mark.django_db
+def test_curator_home_counts_listings_due_a_check(client, world: World):
+    from tests.unit.directory.factories import ServiceFactory
+
+    ServiceFactory(name="Never checked walk", assured_date=None)
+    signed_in(client, world.curator)
+    body = client.get(reverse("core:home")).content.decode()
+    assert "Due a check" in body
+    assert "Never checked walk" in body
