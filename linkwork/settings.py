@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "linkwork.directory",
     "linkwork.notifications",
     "linkwork.api",
+    "linkwork.outcomes",
 ]
 
 MIDDLEWARE = [

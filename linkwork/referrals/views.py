@@ -87,6 +87,8 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
             "history": list(referral.history.select_related("changed_by")),
             "can_triage": referral.status == Status.RECEIVED
             and permissions.may(request.user, Ability.TRIAGE_REFERRAL, referral),
+            "works_in_scheme": referral.scheme_id
+            in permissions.scheme_ids(request.user, Role.LINK_WORKER, Role.SCHEME_LEAD),
         },
     )
 

@@ -1,0 +1,88 @@
+"""The record-a-measure form, built from an instrument definition's items and options."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+
+from linkwork.outcomes.definitions import Instrument
+from linkwork.outcomes.models import TimePoint
+
+# Formats answered with one choice per item; EQ-5D-5L and goals have their own shapes.
+SCALED_FORMATS = ("items", "named", "answer")
+_ITEM_INDEX = re.compile(r"^responses\.items\[(\d+)\]$")
+
+
+class AnswerField(forms.ChoiceField):
+    """Radios for one item. Whether an answer is given and in range is checked by the
+    scoring library, so its message (naming the item) is the one people see."""
+
+    widget = forms.RadioSelect
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
+def item_field_name(item_id: str) -> str:
+    return f"item_{item_id}"
+
+
+class MeasureForm(forms.Form):
+    time_point = forms.ChoiceField(
+        label="When was this measure taken?",
+        choices=TimePoint.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select when this measure was taken"},
+    )
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for n, item in enumerate(instrument.items):
+            self.fields[item_field_name(item.id)] = AnswerField(
+                label=f"{n + 1}. {item.text}",
+                required=False,
+                choices=[(str(option.value), option.label) for option in item.options],
+            )
+
+    @property
+    def item_fields(self) -> list[forms.BoundField]:
+        return [self[item_field_name(item.id)] for item in self.instrument.items]
+
+    def responses(self) -> dict[str, object]:
+        """Answers in the shape the scoring library takes for this instrument."""
+        answers = [
+            _answer(self.data.get(self.add_prefix(item_field_name(item.id))))
+            for item in self.instrument.items
+        ]
+        if self.instrument.response_format == "items":
+            return {"items": answers}
+        if self.instrument.response_format == "answer":
+            return {"answer": answers[0]}
+        return {item.id: value for item, value in zip(self.instrument.items, answers, strict=True)}
+
+    def field_for(self, score_field: str) -> str | None:
+        """The form field a `ScoreError` field path points at, or None for the whole form."""
+        items = self.instrument.items
+        match = _ITEM_INDEX.match(score_field)
+        if match and int(match.group(1)) < len(items):
+            return item_field_name(items[int(match.group(1))].id)
+        if score_field == "responses.answer":
+            return item_field_name(items[0].id)
+        name = score_field.removeprefix("responses.")
+        if any(item.id == name for item in items):
+            return item_field_name(name)
+        return None
+
+
+def _answer(raw: object) -> object:
+    """A whole number where the posted text is one; otherwise the text itself, so the
+    scoring library can say what was wrong with it."""
+    if raw in (None, ""):
+        return None
+    text = str(raw).strip()
+    if re.fullmatch(r"-?\d{1,6}", text):
+        return int(text)
+    return text

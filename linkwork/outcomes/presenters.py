@@ -1,0 +1,259 @@
+"""Trajectories of outcome measures: a server-rendered SVG chart and its table alternative."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from linkwork.core.presenters import date_uk
+from linkwork.outcomes.definitions import Instrument, MeaningfulChange
+from linkwork.outcomes.models import OutcomeMeasure, TimePoint
+from linkwork.outcomes.scoring import get_instrument
+
+WIDTH, HEIGHT = 640, 280
+LEFT, RIGHT, TOP, BOTTOM = 48, 24, 16, 40
+CHANGE_LABELS = {"meaningful": "meaningful change", "reliable_improvement": "reliable change"}
+
+
+@dataclass(frozen=True)
+class Row:
+    date: str
+    time_point: str
+    score: str
+    band: str
+    change: str
+    meaningful: str
+
+
+@dataclass(frozen=True)
+class Series:
+    """One score plotted over time: a composite (total or metric) or a single item."""
+
+    key: str
+    title: str
+    caption: str
+    chart: SafeString
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    instrument: Instrument
+    series: tuple[Series, ...]
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+
+
+def _signed(value: float) -> str:
+    text = _number(abs(value))
+    return f"+{text}" if value > 0 else (f"-{text}" if value < 0 else "0")
+
+
+def _series_keys(inst: Instrument) -> list[tuple[str, str, tuple[float, float]]]:
+    """(key, label, axis range) for each score worth plotting."""
+    if inst.conversion is not None:
+        table = inst.conversion.table
+        return [
+            (
+                inst.conversion.name,
+                f"{inst.conversion.name} score",
+                (min(table.values()), max(table.values())),
+            )
+        ]
+    if inst.total_range is not None:
+        low, high = inst.total_range
+        return [("total", "total score", (low, high))]
+    return [(item.id, item.text, (item.min_value, item.max_value)) for item in inst.items]
+
+
+def _value(inst: Instrument, measure: OutcomeMeasure, key: str) -> float | None:
+    if key in ("total",) or (inst.conversion is not None and key == inst.conversion.name):
+        value = measure.result.get(key)
+    elif inst.response_format == "answer":
+        value = measure.responses.get("answer")
+    else:
+        value = measure.responses.get(key)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _band(inst: Instrument, measure: OutcomeMeasure, key: str) -> str:
+    if not inst.bands_on(key):
+        return "Not banded"
+    band = (measure.result.get("bands") or {}).get(key) or measure.result.get("band")
+    return str(band) if band else "Not banded"
+
+
+def _change_rule(inst: Instrument, key: str) -> MeaningfulChange | None:
+    return next((c for c in inst.meaningful_change if c.on == key), None)
+
+
+def _baseline(points: Sequence[tuple[OutcomeMeasure, float]]) -> tuple[OutcomeMeasure, float]:
+    for measure, value in points:
+        if measure.time_point == TimePoint.BASELINE:
+            return measure, value
+    return points[0]
+
+
+def trajectories(measures: Iterable[OutcomeMeasure]) -> list[Trajectory]:
+    """One trajectory per instrument recorded, in the order first recorded."""
+    grouped: dict[str, list[OutcomeMeasure]] = {}
+    for measure in sorted(measures, key=lambda m: m.recorded_at):
+        grouped.setdefault(measure.instrument, []).append(measure)
+    out = []
+    for instrument_id, group in grouped.items():
+        inst = get_instrument(instrument_id)
+        series = []
+        for key, label, axis in _series_keys(inst):
+            points = [(m, v) for m in group if (v := _value(inst, m, key)) is not None]
+            if points:
+                series.append(_series(inst, key, label, axis, points))
+        out.append(Trajectory(instrument=inst, series=tuple(series)))
+    return out
+
+
+def _series(
+    inst: Instrument,
+    key: str,
+    label: str,
+    axis: tuple[float, float],
+    points: list[tuple[OutcomeMeasure, float]],
+) -> Series:
+    rule = _change_rule(inst, key)
+    base_measure, base = _baseline(points)
+    rows = []
+    for measure, value in points:
+        change = value - base
+        meaningful = ""
+        if measure is not base_measure and rule is not None and abs(change) >= rule.points:
+            better = (change > 0) == (rule.improvement == "increase")
+            meaningful = (
+                f"{CHANGE_LABELS[rule.kind]} ({'improvement' if better else 'deterioration'})"
+            )
+        rows.append(
+            Row(
+                date=date_uk(measure.recorded_at),
+                time_point=TimePoint(measure.time_point).label,
+                score=_number(value),
+                band=_band(inst, measure, key),
+                change="Baseline" if measure is base_measure else _signed(change),
+                meaningful=meaningful,
+            )
+        )
+    title = f"{inst.name}: {label}"
+    caption = (
+        f"{label[0].upper()}{label[1:]} at each measure, from {rows[0].date} to {rows[-1].date}"
+    )
+    if rule is not None:
+        caption += (
+            f". The shaded band shows {_number(rule.points)} points either side of the baseline"
+            f" score of {_number(base)}; a change beyond it is a {CHANGE_LABELS[rule.kind]}"
+        )
+    chart_id = f"chart-{inst.id}-{key}".replace("_", "-")
+    chart = line_chart(
+        chart_id=chart_id,
+        title=title,
+        description=caption,
+        points=[(m.recorded_at, v) for m, v in points],
+        axis=axis,
+        band=(base - rule.points, base + rule.points) if rule is not None else None,
+    )
+    return Series(key=key, title=title, caption=caption, chart=chart, rows=tuple(rows))
+
+
+def line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    points: Sequence[tuple[dt.datetime, float]],
+    axis: tuple[float, float],
+    band: tuple[float, float] | None,
+) -> SafeString:
+    """An SVG line chart with `role="img"`, a title and a description. Text is escaped."""
+    low, high = axis
+    span = (high - low) or 1.0
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    start = points[0][0]
+    seconds = (points[-1][0] - start).total_seconds()
+
+    def x(n: int, when: dt.datetime) -> float:
+        if len(points) == 1:
+            return LEFT + plot_w / 2
+        fraction = (when - start).total_seconds() / seconds if seconds else n / (len(points) - 1)
+        return LEFT + fraction * plot_w
+
+    def y(value: float) -> float:
+        clamped = min(max(value, low), high)
+        return TOP + plot_h - (clamped - low) / span * plot_h
+
+    parts: list[SafeString] = [
+        format_html(
+            '<svg class="lw-chart" role="img" aria-labelledby="{0}-title {0}-desc" '
+            'viewBox="0 0 {1} {2}" width="100%" preserveAspectRatio="xMinYMin meet" '
+            'xmlns="http://www.w3.org/2000/svg">'
+            '<title id="{0}-title">{3}</title><desc id="{0}-desc">{4}</desc>',
+            chart_id,
+            WIDTH,
+            HEIGHT,
+            title,
+            description,
+        )
+    ]
+    if band is not None:
+        top, bottom = y(band[1]), y(band[0])
+        parts.append(
+            format_html(
+                '<rect class="lw-chart__band" x="{}" y="{}" width="{}" height="{}" '
+                'fill="#d8dde0" />',
+                LEFT,
+                _f(top),
+                plot_w,
+                _f(bottom - top),
+            )
+        )
+    for tick in (low, (low + high) / 2, high):
+        parts.append(
+            format_html(
+                '<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="#aeb7bd" />'
+                '<text x="{3}" y="{4}" text-anchor="end" font-size="12" fill="#212b32">'
+                "{5}</text>",
+                LEFT,
+                LEFT + plot_w,
+                _f(y(tick)),
+                LEFT - 6,
+                _f(y(tick) + 4),
+                _number(tick),
+            )
+        )
+    coords = [(x(n, when), y(value)) for n, (when, value) in enumerate(points)]
+    parts.append(
+        format_html(
+            '<polyline fill="none" stroke="#005eb8" stroke-width="3" points="{}" />',
+            " ".join(f"{px:.1f},{py:.1f}" for px, py in coords),
+        )
+    )
+    for (px, py), (when, value) in zip(coords, points, strict=True):
+        parts.append(
+            format_html(
+                '<circle cx="{}" cy="{}" r="5" fill="#005eb8" />'
+                '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#212b32">'
+                "{}</text>",
+                _f(px),
+                _f(py),
+                _f(px),
+                HEIGHT - BOTTOM + 18,
+                f"{date_uk(when)}: {_number(value)}",
+            )
+        )
+    parts.append(SafeString("</svg>"))
+    return format_html("".join("{}" for _ in parts), *parts)
+
+
+def _f(value: float) -> str:
+    return f"{value:.1f}"
