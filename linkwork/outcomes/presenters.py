@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -151,7 +152,8 @@ def _series(
     )
     if rule is not None:
         caption += (
-            f". The shaded band shows {_number(rule.points)} points either side of the baseline"
+            f". The shaded band shows {_number(rule.points)} "
+            f"{'point' if rule.points == 1 else 'points'} either side of the baseline"
             f" score of {_number(base)}; a change beyond it is a {CHANGE_LABELS[rule.kind]}"
         )
     chart_id = f"chart-{inst.id}-{key}".replace("_", "-")
@@ -238,17 +240,21 @@ def line_chart(
             " ".join(f"{px:.1f},{py:.1f}" for px, py in coords),
         )
     )
-    for (px, py), (when, value) in zip(coords, points, strict=True):
+    last = len(coords) - 1
+    for index, ((px, py), (when, value)) in enumerate(zip(coords, points, strict=True)):
+        # The first and last labels line up with the chart's edges so they are never cut off.
+        anchor = "start" if index == 0 and last else "end" if index == last and last else "middle"
         parts.append(
             format_html(
                 '<circle cx="{}" cy="{}" r="5" fill="#005eb8" />'
-                '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#212b32">'
+                '<text x="{}" y="{}" text-anchor="{}" font-size="12" fill="#212b32">'
                 "{}</text>",
                 _f(px),
                 _f(py),
                 _f(px),
                 HEIGHT - BOTTOM + 18,
-                f"{date_uk(when)}: {_number(value)}",
+                anchor,
+                f"{timezone.localtime(when):%d %b}: {_number(value)}",
             )
         )
     parts.append(SafeString("</svg>"))
