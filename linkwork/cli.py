@@ -19,6 +19,8 @@ def _demo_environment() -> None:
     """The demo runs on plain HTTP on this machine, shows demo codes, and keeps a stable key."""
     os.environ.setdefault("LINKWORK_DEMO", "true")
     os.environ.setdefault("LINKWORK_HTTPS", "false")
+    # The demo's people are made up, so it may show every instrument that needs a licence.
+    os.environ.setdefault("LINKWORK_LICENSED_INSTRUMENTS", "eq5d5l,swemwbs,wemwbs")
     if not os.environ.get("SECRET_KEY"):
         data_dir = Path(os.environ.get("LINKWORK_DATA_DIR", Path.cwd() / "var"))
         data_dir.mkdir(parents=True, exist_ok=True)

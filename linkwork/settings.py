@@ -49,6 +49,14 @@ LINKWORK_LISTING_STALE_DAYS = env.int("LINKWORK_LISTING_STALE_DAYS", 365)
 LINKWORK_BANK_HOLIDAYS = env.str("LINKWORK_BANK_HOLIDAYS", "ENG")
 # The address people use to reach this service, for links in emails.
 LINKWORK_BASE_URL = env.str("LINKWORK_BASE_URL", "http://127.0.0.1:8000")
+# Outcome measures whose definitions say they need registration or a licence (EQ-5D, the
+# WEMWBS family) can be recorded only when listed here, by instrument id, once this deployment
+# holds it. Scoring (and `linkwork score`) is not recording and is never switched off. The demo
+# switches all of them on, for its made-up data.
+LINKWORK_LICENSED_INSTRUMENTS = env.list("LINKWORK_LICENSED_INSTRUMENTS", [])
+# How recorded EQ-5D-5L states become an index: england_5l, uk_5l_2026, vanhout_crosswalk or
+# dsu_2023 (needs the person's sex, male or female, and age).
+LINKWORK_EQ5D_METHOD = env.str("LINKWORK_EQ5D_METHOD", "england_5l")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -21,10 +21,11 @@ def record_measure(
     instrument: str,
     time_point: str,
     responses: Mapping[str, object],
+    context: Mapping[str, object] | None = None,
 ) -> OutcomeMeasure:
-    """Score `responses` and store them with the result. A `ScoreError` (naming the field)
-    propagates before anything is written."""
-    result = score(instrument, responses)
+    """Score `responses` (with `context`, e.g. the EQ-5D-5L method, sex and age) and store them
+    with the result. A `ScoreError` (naming the field) propagates before anything is written."""
+    result = score(instrument, responses, **dict(context or {}))
     definition = get_instrument(instrument)
     measure = OutcomeMeasure.objects.create(
         referral=referral,

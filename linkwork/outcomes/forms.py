@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from linkwork.outcomes.definitions import Instrument
+from linkwork.outcomes.definitions import AnswerOption, Instrument
 from linkwork.outcomes.models import TimePoint
 
 # Formats answered with one choice per item; EQ-5D-5L and goals have their own shapes.
@@ -86,3 +86,63 @@ def _answer(raw: object) -> object:
     if re.fullmatch(r"-?\d{1,6}", text):
         return int(text)
     return text
+
+
+class Eq5dForm(forms.Form):
+    """EQ-5D-5L: one level 1-5 for each of the five dimensions, and the EQ VAS 0-100."""
+
+    time_point = MeasureForm.base_fields["time_point"]
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if instrument.eq5d is None:
+            raise ValueError(f"{instrument.id} is not an EQ-5D instrument")
+        self.instrument = instrument
+        spec = instrument.eq5d
+        for item in instrument.items:
+            options = item.options or tuple(
+                AnswerOption(value=n, label=f"Level {n}") for n in range(1, 6)
+            )
+            self.fields[item_field_name(item.id)] = AnswerField(
+                label=item.text,
+                required=False,
+                choices=[(str(o.value), o.label[:1].upper() + o.label[1:]) for o in options],
+            )
+        self.fields["vas"] = forms.CharField(
+            label="EQ VAS",
+            help_text=f"The person's own rating of their health today, from {spec.vas_min} "
+            f"(worst imaginable) to {spec.vas_max} (best imaginable). Leave blank if not given.",
+            required=False,
+            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        )
+
+    @property
+    def item_fields(self) -> list[forms.BoundField]:
+        return [self[item_field_name(item.id)] for item in self.instrument.items]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        for item in self.instrument.items:
+            name = item_field_name(item.id)
+            if self.cleaned_data.get(name) not in {"1", "2", "3", "4", "5"}:
+                self.add_error(name, f"Select a level for {item.text}")
+        return cleaned
+
+    def responses(self) -> dict[str, object]:
+        """`{"state": "12345", "vas": n}`, the shape the scoring library takes; no "vas"
+        when none was given."""
+        state = "".join(
+            str(self.cleaned_data[item_field_name(item.id)]) for item in self.instrument.items
+        )
+        out: dict[str, object] = {"state": state}
+        vas = _answer(self.data.get(self.add_prefix("vas")))
+        if vas is not None:
+            out["vas"] = vas
+        return out
+
+    def field_for(self, score_field: str) -> str | None:
+        if score_field == "responses.vas":
+            return "vas"
+        if score_field == "responses.state":
+            return item_field_name(self.instrument.items[0].id)
+        return None

@@ -17,6 +17,7 @@ from linkwork.outcomes.scoring import get_instrument
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 48, 24, 16, 40
+EQ5D_AXIS = (-0.6, 1.0)
 CHANGE_LABELS = {"meaningful": "meaningful change", "reliable_improvement": "reliable change"}
 
 
@@ -28,6 +29,7 @@ class Row:
     band: str
     change: str
     meaningful: str
+    extra: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Series:
     caption: str
     chart: SafeString
     rows: tuple[Row, ...]
+    extra_heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,9 @@ def _signed(value: float) -> str:
 
 def _series_keys(inst: Instrument) -> list[tuple[str, str, tuple[float, float]]]:
     """(key, label, axis range) for each score worth plotting."""
+    if inst.eq5d is not None:
+        # Every method's index lies in this range (DSU 2023 reaches about -0.59).
+        return [("index", "index", EQ5D_AXIS)]
     if inst.conversion is not None:
         table = inst.conversion.table
         return [
@@ -74,7 +80,7 @@ def _series_keys(inst: Instrument) -> list[tuple[str, str, tuple[float, float]]]
 
 
 def _value(inst: Instrument, measure: OutcomeMeasure, key: str) -> float | None:
-    if key in ("total",) or (inst.conversion is not None and key == inst.conversion.name):
+    if key in ("total", "index") or (inst.conversion is not None and key == inst.conversion.name):
         value = measure.result.get(key)
     elif inst.response_format == "answer":
         value = measure.responses.get("answer")
@@ -140,10 +146,13 @@ def _series(
             Row(
                 date=date_uk(measure.recorded_at),
                 time_point=TimePoint(measure.time_point).label,
-                score=_number(value),
+                score=f"{value:.3f}" if inst.eq5d is not None else _number(value),
                 band=_band(inst, measure, key),
-                change="Baseline" if measure is base_measure else _signed(change),
+                change="Baseline"
+                if measure is base_measure
+                else (f"{change:+.3f}" if inst.eq5d is not None else _signed(change)),
                 meaningful=meaningful,
+                extra=_vas(measure) if inst.eq5d is not None else "",
             )
         )
     title = f"{inst.name}: {label}"
@@ -165,7 +174,19 @@ def _series(
         axis=axis,
         band=(base - rule.points, base + rule.points) if rule is not None else None,
     )
-    return Series(key=key, title=title, caption=caption, chart=chart, rows=tuple(rows))
+    return Series(
+        key=key,
+        title=title,
+        caption=caption,
+        chart=chart,
+        rows=tuple(rows),
+        extra_heading="EQ VAS" if inst.eq5d is not None else "",
+    )
+
+
+def _vas(measure: OutcomeMeasure) -> str:
+    vas = measure.result.get("vas")
+    return str(vas) if isinstance(vas, int) else "Not given"
 
 
 def line_chart(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Role
@@ -15,7 +19,8 @@ from linkwork.core.scoping import get_visible_or_404
 from linkwork.outcomes import actions, presenters
 from linkwork.outcomes.definitions import Instrument
 from linkwork.outcomes.errors import ScoreError
-from linkwork.outcomes.forms import SCALED_FORMATS, MeasureForm
+from linkwork.outcomes.forms import SCALED_FORMATS, Eq5dForm, MeasureForm
+from linkwork.outcomes.licensing import recordable
 from linkwork.outcomes.models import OutcomeMeasure
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.models import Referral
@@ -37,17 +42,59 @@ def _referral(request: HttpRequest, referral_id: str) -> Referral:
     return referral
 
 
-def _scaled_instruments() -> list[Instrument]:
-    return [i for i in INSTRUMENTS.values() if i.response_format in SCALED_FORMATS]
+RECORDABLE_FORMATS = (*SCALED_FORMATS, "eq5d")
+
+
+def _recordable_instruments() -> list[Instrument]:
+    """Instruments with a record form that this deployment may record (see `licensing`)."""
+    return [
+        i for i in INSTRUMENTS.values() if i.response_format in RECORDABLE_FORMATS and recordable(i)
+    ]
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _eq5d_context(referral: Referral) -> tuple[dict[str, object], str | None]:
+    """The scoring context for the deployment's EQ-5D method, or a message saying why the
+    person's record cannot give it."""
+    method = settings.LINKWORK_EQ5D_METHOD
+    if method != "dsu_2023":
+        return {"method": method}, None
+    person = referral.person
+    if person.sex not in ("male", "female"):
+        return {}, (
+            "This deployment scores EQ-5D-5L with the NICE DSU 5L-to-3L mapping, which needs "
+            f"the person's sex recorded as male or female; it is recorded as "
+            f"{person.get_sex_display().lower()}. Update the person's details first."
+        )
+    age = _age(person.date_of_birth, timezone.localdate())
+    return {"method": method, "sex": person.sex, "age": age}, None
 
 
 @login_required
 def record(request: HttpRequest, referral_id: str, instrument: str) -> HttpResponse:
     referral = _referral(request, referral_id)
     definition = INSTRUMENTS.get(instrument)
-    if definition is None or definition.response_format not in SCALED_FORMATS:
+    if (
+        definition is None
+        or definition.response_format not in RECORDABLE_FORMATS
+        or not recordable(definition)
+    ):
         raise Http404
-    form = MeasureForm(request.POST if request.method == "POST" else None, instrument=definition)
+    data = request.POST if request.method == "POST" else None
+    form: MeasureForm | Eq5dForm
+    context: dict[str, object] = {}
+    problem = None
+    if definition.response_format == "eq5d":
+        form = Eq5dForm(data, instrument=definition)
+        context, problem = _eq5d_context(referral)
+        if problem is not None and form.is_bound:
+            form.is_valid()
+            form.add_error(None, problem)
+    else:
+        form = MeasureForm(data, instrument=definition)
     if request.method == "POST" and form.is_valid():
         try:
             measure = actions.record_measure(
@@ -56,6 +103,7 @@ def record(request: HttpRequest, referral_id: str, instrument: str) -> HttpRespo
                 instrument=definition.id,
                 time_point=form.cleaned_data["time_point"],
                 responses=form.responses(),
+                context=context,
             )
         except ScoreError as error:
             form.add_error(form.field_for(error.field), error.message)
@@ -72,6 +120,7 @@ def record(request: HttpRequest, referral_id: str, instrument: str) -> HttpRespo
             "instrument": definition,
             "form": form,
             "form_errors": bool(form.errors),
+            "problem": problem,
         },
     )
 
@@ -104,7 +153,7 @@ def trajectories(request: HttpRequest, referral_id: str) -> HttpResponse:
             "page_title": f"Outcome measures for referral {referral.reference}",
             "referral": referral,
             "trajectories": presenters.trajectories(measures),
-            "instruments": _scaled_instruments(),
+            "instruments": _recordable_instruments(),
             "warnings": warnings,
         },
     )

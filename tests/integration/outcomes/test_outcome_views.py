@@ -131,10 +131,10 @@ def _phq9_items() -> list[str]:
     return [item.id for item in get_instrument("phq9").items]
 
 
-def test_unknown_or_unscaled_instrument_is_404(world, referral_a):
+def test_unknown_or_formless_instrument_is_404(world, referral_a):
     client = signed_in(Client(), world.link_worker_a)
     assert client.get(record_url(referral_a, "nope")).status_code == 404
-    assert client.get(record_url(referral_a, "eq5d5l")).status_code == 404
+    assert client.get(record_url(referral_a, "goal_progress")).status_code == 404
 
 
 @pytest.mark.parametrize("url", [record_url, chart_url])
