@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "linkwork.audit",
     "linkwork.people",
     "linkwork.referrals",
+    "linkwork.casework",
     "linkwork.directory",
     "linkwork.notifications",
     "linkwork.api",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("linkwork.audit.urls")),
     path("people/", include("linkwork.people.urls")),
     path("referrals/", include("linkwork.referrals.urls")),
+    path("casework/", include("linkwork.casework.urls")),
     path("outcomes/", include("linkwork.outcomes.urls")),
     path("messages/", include("linkwork.notifications.urls")),
     # Public self-referral: no login.

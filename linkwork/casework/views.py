@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from linkwork.accounts import permissions
+from linkwork.accounts.models import Role
+from linkwork.audit import auditor
+from linkwork.casework import actions
+from linkwork.casework.forms import ContactForm
+from linkwork.casework.models import Contact
+from linkwork.core.scoping import get_visible_or_404
+from linkwork.referrals.models import Referral
+
+
+def _case(request: HttpRequest, referral_id: str) -> Referral:
+    """A referral of a scheme the user works in as link worker or lead; 404 otherwise."""
+    referral = get_visible_or_404(request, Referral, pk=referral_id)
+    if referral.scheme_id not in permissions.scheme_ids(
+        request.user, Role.LINK_WORKER, Role.SCHEME_LEAD
+    ):
+        auditor.record(action="access.denied", request=request, target=referral)
+        raise Http404
+    return referral
+
+
+@login_required
+def contacts(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """The contacts of one episode, newest first, and quick entry of another."""
+    referral = _case(request, referral_id)
+    person = referral.person
+    form = ContactForm(request.POST if request.method == "POST" else None, person=person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.record_contact(
+            by=request.user,
+            referral=referral,
+            occurred_at=data["occurred_at"],
+            mode=data["mode"],
+            duration_minutes=data["duration_minutes"],
+            outcome=data["outcome"],
+            note=data["note"],
+        )
+        messages.success(request, "Contact recorded")
+        return redirect("casework:contacts", referral.pk)
+    auditor.record(
+        action="contacts.viewed", request=request, target=referral, scheme_id=referral.scheme_id
+    )
+    return render(
+        request,
+        "casework/contacts.jinja",
+        {
+            "page_title": f"Contacts for referral {referral.reference}",
+            "referral": referral,
+            "person": person,
+            "contacts": list(
+                Contact.objects.visible_to(request.user)
+                .filter(referral=referral)
+                .select_related("recorded_by")
+            ),
+            "form": form,
+            "form_errors": bool(form.errors),
+        },
+        status=400 if form.errors else 200,
+    )
