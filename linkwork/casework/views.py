@@ -2,34 +2,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from linkwork.accounts import permissions
-from linkwork.accounts.models import Role
 from linkwork.audit import auditor
 from linkwork.casework import actions
 from linkwork.casework.forms import ContactForm
 from linkwork.casework.models import Contact
-from linkwork.core.scoping import get_visible_or_404
-from linkwork.referrals.models import Referral
-
-
-def _case(request: HttpRequest, referral_id: str) -> Referral:
-    """A referral of a scheme the user works in as link worker or lead; 404 otherwise."""
-    referral = get_visible_or_404(request, Referral, pk=referral_id)
-    if referral.scheme_id not in permissions.scheme_ids(
-        request.user, Role.LINK_WORKER, Role.SCHEME_LEAD
-    ):
-        auditor.record(action="access.denied", request=request, target=referral)
-        raise Http404
-    return referral
+from linkwork.core.scoping import get_case_or_404
 
 
 @login_required
 def contacts(request: HttpRequest, referral_id: str) -> HttpResponse:
     """The contacts of one episode, newest first, and quick entry of another."""
-    referral = _case(request, referral_id)
+    referral = get_case_or_404(request, referral_id)
     person = referral.person
     form = ContactForm(request.POST if request.method == "POST" else None, person=person)
     if request.method == "POST" and form.is_valid():

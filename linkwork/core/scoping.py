@@ -25,3 +25,22 @@ def get_visible_or_404(request: HttpRequest, model: type[M], **lookup: Any) -> M
             detail={"model": model._meta.label_lower, **{k: str(v) for k, v in lookup.items()}},
         )
         raise Http404 from None
+
+
+def get_case_or_404(request: HttpRequest, referral_id: Any) -> Any:
+    """A referral whose casework the user may see: they must be a link worker or scheme lead
+    of its scheme. Referrers see their referrals but not the casework; anyone else gets 404,
+    and the refusal is audited."""
+    from linkwork.accounts import permissions
+    from linkwork.accounts.models import Role
+    from linkwork.referrals.models import Referral
+
+    referral = get_visible_or_404(request, Referral, pk=referral_id)
+    if referral.scheme_id not in permissions.scheme_ids(
+        request.user, Role.LINK_WORKER, Role.SCHEME_LEAD
+    ):
+        auditor.record(
+            action="access.denied", request=request, target=referral, scheme_id=referral.scheme_id
+        )
+        raise Http404
+    return referral

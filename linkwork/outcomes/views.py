@@ -12,10 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from linkwork.accounts import permissions
-from linkwork.accounts.models import Role
 from linkwork.audit import auditor
-from linkwork.core.scoping import get_visible_or_404
+from linkwork.core.scoping import get_case_or_404
 from linkwork.outcomes import actions, presenters
 from linkwork.outcomes.definitions import Instrument
 from linkwork.outcomes.errors import ScoreError
@@ -24,23 +22,6 @@ from linkwork.outcomes.licensing import recordable
 from linkwork.outcomes.models import OutcomeMeasure
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.models import Referral
-
-
-def _referral(request: HttpRequest, referral_id: str) -> Referral:
-    """The referral, if the user is a link worker or scheme lead of its scheme; else 404."""
-    referral = get_visible_or_404(request, Referral, pk=referral_id)
-    schemes = permissions.scheme_ids(request.user, Role.LINK_WORKER, Role.SCHEME_LEAD)
-    if referral.scheme_id not in schemes:
-        auditor.record(
-            action="access.denied",
-            request=request,
-            target=referral,
-            scheme_id=referral.scheme_id,
-            detail={"model": "outcomes.outcomemeasure", "referral": str(referral.pk)},
-        )
-        raise Http404
-    return referral
-
 
 RECORDABLE_FORMATS = (*SCALED_FORMATS, "eq5d")
 
@@ -75,7 +56,7 @@ def _eq5d_context(referral: Referral) -> tuple[dict[str, object], str | None]:
 
 @login_required
 def record(request: HttpRequest, referral_id: str, instrument: str) -> HttpResponse:
-    referral = _referral(request, referral_id)
+    referral = get_case_or_404(request, referral_id)
     definition = INSTRUMENTS.get(instrument)
     if (
         definition is None
@@ -127,7 +108,7 @@ def record(request: HttpRequest, referral_id: str, instrument: str) -> HttpRespo
 
 @login_required
 def trajectories(request: HttpRequest, referral_id: str) -> HttpResponse:
-    referral = _referral(request, referral_id)
+    referral = get_case_or_404(request, referral_id)
     measures = list(
         OutcomeMeasure.objects.visible_to(request.user)
         .filter(referral=referral)
