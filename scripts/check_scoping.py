@@ -22,12 +22,17 @@ PERSONAL_DATA_MODELS = {
     "SupportPlan",
     "Goal",
     "CaseNote",
+    "GoalRating",
+    "PlanAction",
+    "ConnectionStatusChange",
+    "Attendance",
+    "FollowUp",
     "OutcomeMeasure",
     "Consent",
     "Message",
     "Letter",
 }
-SCOPING_METHODS = {"visible_to", "for_analysis"}
+SCOPING_METHODS = {"visible_to", "for_analysis", "for_provider"}
 CHECKED_NAMES = {"views.py", "api.py", "presenters.py", "home.py", "forms.py", "feeds.py"}
 CHECKED_DIRS = {"views", "api"}
 

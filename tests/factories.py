@@ -8,6 +8,8 @@ import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
+from linkwork.casework.models import Connection, Contact, FollowUp, Goal, SupportPlan
+from linkwork.directory.models import Organization, ReferralRoute, Service
 from linkwork.people.models import Person
 from linkwork.referrals.models import Referral
 from linkwork.referrals.routes import Route
@@ -77,3 +79,78 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     route = Route.GP_PRACTICE
     needs = ["loneliness"]
     reason = "Feels isolated."
+
+
+class DirectoryOrganizationFactory(factory.django.DjangoModelFactory):
+    """An organisation in the directory (HSDS), optionally linked to an account organisation."""
+
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Community Group {n}")
+    description = "A local voluntary group."
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    """A directory service that takes referrals and has space."""
+
+    class Meta:
+        model = Service
+
+    organization = factory.SubFactory(DirectoryOrganizationFactory)
+    name = factory.Sequence(lambda n: f"Walking Group {n}")
+    description = "Gentle weekly walks."
+    email = factory.Sequence(lambda n: f"service{n}@example.org")
+    referral_route = ReferralRoute.REFERRAL
+    assured_date = factory.LazyFunction(lambda: dt.date.today())
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    referral = factory.SubFactory(ReferralFactory)
+    occurred_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+    mode = "phone"
+    duration_minutes = 30
+    outcome = "attended"
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class SupportPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportPlan
+
+    referral = factory.SubFactory(ReferralFactory)
+    what_matters = "Getting out of the house and meeting people."
+    updated_by = factory.SubFactory(UserFactory)
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    plan = factory.SubFactory(SupportPlanFactory)
+    description = "Go to a group once a week"
+    importance = 8
+
+
+class ConnectionFactory(factory.django.DjangoModelFactory):
+    """A requested connection; pass status and dates for other states."""
+
+    class Meta:
+        model = Connection
+
+    referral = factory.SubFactory(ReferralFactory)
+    service = factory.SubFactory(ServiceFactory)
+    status = "requested"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    referral = factory.SubFactory(ReferralFactory)
+    due_on = factory.LazyFunction(lambda: dt.date.today())
+    reason = "Check in"

@@ -108,7 +108,18 @@ class Scheme(models.Model):
         default=60, help_text="Safe maximum of people a link worker supports at once."
     )
     triage_working_days = models.PositiveSmallIntegerField(default=2)
-    provider_response_working_days = models.PositiveSmallIntegerField(default=10)
+    provider_response_working_days = models.PositiveSmallIntegerField(
+        default=10, help_text="Working days a provider has to answer a connection request."
+    )
+    provider_reminder_working_days = models.PositiveSmallIntegerField(
+        default=6, help_text="Working days after a request when the provider is reminded."
+    )
+    follow_up_days_after_connection = models.PositiveSmallIntegerField(
+        default=14, help_text="Days after a provider accepts when the link worker checks in."
+    )
+    missed_contacts_before_review = models.PositiveSmallIntegerField(
+        default=3, help_text="Missed contacts in a row before the link worker is asked to review."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     if TYPE_CHECKING:

@@ -1,18 +1,83 @@
-"""Recording a contact. The first attended contact of an accepted referral starts support:
-the referral becomes active, is coded, and the first-contact message goes back."""
+"""Every write of casework: contacts, notes, the support plan, connections to services and
+their answers, attendance, service disruption, follow-ups and discharge.
+
+Each action is one transaction that writes its own audit event and queues any notice after
+commit. Connection status changes go through `_move`, which checks the lifecycle and writes the
+immutable history row.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from linkwork.audit import auditor
-from linkwork.casework.models import Contact, Mode, Outcome
-from linkwork.referrals.actions import start_support
-from linkwork.referrals.lifecycle import Status
+from linkwork.casework import notices
+from linkwork.casework.lifecycle import (
+    OPEN_STATUSES,
+    PAUSABLE_STATUSES,
+    ConnectionStatus,
+    Decision,
+    FailureReason,
+    RejectionReason,
+    check_transition,
+)
+from linkwork.casework.models import (
+    ActionStatus,
+    Attendance,
+    CaseNote,
+    Connection,
+    ConnectionStatusChange,
+    Contact,
+    FollowUp,
+    Goal,
+    GoalRating,
+    GoalStatus,
+    Mode,
+    Outcome,
+    PlanAction,
+    SharedField,
+    SupportPlan,
+)
+from linkwork.directory.models import Capacity, ReferralRoute, Service, ServiceStatus
+from linkwork.people.models import ConsentKind, current_consents
+from linkwork.referrals.actions import close_referral, start_support
+from linkwork.referrals.lifecycle import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
+from linkwork.referrals.lifecycle import ClosureReason, Status
 from linkwork.referrals.models import Referral
+from linkwork.referrals.working_days import working_days_after
+
+
+class CaseworkError(ValueError):
+    """A casework change that cannot be made; the message is for people."""
+
+
+def _notify(notice: Callable[[Connection], Any], connection_id: Any) -> None:
+    """Queue a notice once the change commits; a failure to queue never undoes the change."""
+
+    def send() -> None:
+        notice(
+            Connection.objects.select_related(
+                "referral__scheme", "referral__link_worker", "service__organization"
+            ).get(pk=connection_id)
+        )
+
+    transaction.on_commit(send, robust=True)
+
+
+def _require_open(referral: Referral) -> None:
+    if referral.status not in OPEN_REFERRAL_STATUSES:
+        raise CaseworkError(
+            f"Referral {referral.reference} is {referral.get_status_display().lower()}: "
+            "casework can only be recorded while the person is supported."
+        )
+
+
+# Contacts and notes
 
 
 @transaction.atomic
@@ -26,6 +91,8 @@ def record_contact(
     outcome: Outcome,
     note: str = "",
 ) -> Contact:
+    """Record a contact. The first attended contact of an accepted referral starts support:
+    the referral becomes active, is coded, and the first-contact message goes back."""
     contact = Contact.objects.create(
         referral=referral,
         occurred_at=occurred_at,
@@ -45,3 +112,541 @@ def record_contact(
     if referral.status == Status.ACCEPTED and outcome == Outcome.ATTENDED:
         start_support(by=by, referral=referral)
     return contact
+
+
+def missed_in_a_row(contacts: Iterable[Contact]) -> int:
+    """How many of the latest contacts (newest first) in a row did not happen."""
+    missed = 0
+    for contact in contacts:
+        if contact.outcome == Outcome.ATTENDED:
+            break
+        missed += 1
+    return missed
+
+
+@transaction.atomic
+def add_case_note(*, by: Any, referral: Referral, text: str, safeguarding: bool) -> CaseNote:
+    if not text.strip():
+        raise CaseworkError("Enter the note")
+    note = CaseNote.objects.create(
+        referral=referral, text=text.strip(), safeguarding=safeguarding, written_by=by
+    )
+    auditor.record(
+        action="case_note.written",
+        actor=by,
+        target=note,
+        scheme_id=referral.scheme_id,
+        detail={"referral": str(referral.pk), "safeguarding": safeguarding},
+    )
+    return note
+
+
+# The support plan
+
+
+def plan_for(referral: Referral) -> SupportPlan | None:
+    return SupportPlan.objects.filter(referral=referral).first()
+
+
+@transaction.atomic
+def save_plan(
+    *,
+    by: Any,
+    referral: Referral,
+    what_matters: str,
+    strengths: str,
+    needs_and_concerns: str,
+    review_on: dt.date | None,
+    agreed: bool,
+) -> SupportPlan:
+    """Create or update the episode's plan; `agreed` records that the person agreed it today
+    (an earlier agreement date is kept)."""
+    _require_open(referral)
+    plan, created = SupportPlan.objects.select_for_update().get_or_create(
+        referral=referral, defaults={"updated_by": by}
+    )
+    plan.what_matters = what_matters.strip()
+    plan.strengths = strengths.strip()
+    plan.needs_and_concerns = needs_and_concerns.strip()
+    plan.review_on = review_on
+    if agreed and plan.agreed_on is None:
+        plan.agreed_on = timezone.localdate()
+    elif not agreed:
+        plan.agreed_on = None
+    plan.updated_by = by
+    plan.updated_at = timezone.now()
+    plan.save()
+    auditor.record(
+        action="plan.created" if created else "plan.updated",
+        actor=by,
+        target=plan,
+        scheme_id=referral.scheme_id,
+        detail={"referral": str(referral.pk), "agreed": plan.agreed_on is not None},
+    )
+    return plan
+
+
+def _plan(by: Any, referral: Referral) -> SupportPlan:
+    _require_open(referral)
+    plan, _ = SupportPlan.objects.get_or_create(referral=referral, defaults={"updated_by": by})
+    return plan
+
+
+@transaction.atomic
+def add_goal(
+    *,
+    by: Any,
+    referral: Referral,
+    description: str,
+    importance: int,
+    progress: int | None = None,
+    rated_on: dt.date | None = None,
+) -> Goal:
+    """Add a goal in the person's words, with how much it matters and, optionally, where
+    they feel they are now (their first 0-10 rating)."""
+    if not description.strip():
+        raise CaseworkError("Enter the goal")
+    if not 0 <= importance <= 10:
+        raise CaseworkError("Importance must be between 0 and 10")
+    goal = Goal.objects.create(
+        plan=_plan(by, referral), description=description.strip(), importance=importance
+    )
+    auditor.record(
+        action="goal.added", actor=by, target=goal, scheme_id=referral.scheme_id, detail={}
+    )
+    if progress is not None:
+        rate_goal(by=by, goal=goal, score=progress, rated_on=rated_on or timezone.localdate())
+    return goal
+
+
+@transaction.atomic
+def rate_goal(*, by: Any, goal: Goal, score: int, rated_on: dt.date) -> GoalRating:
+    """Add the person's 0-10 rating of progress; earlier ratings stay as they were."""
+    if not 0 <= score <= 10:
+        raise CaseworkError("Progress must be between 0 and 10")
+    if rated_on > timezone.localdate():
+        raise CaseworkError("The date of the rating must be today or in the past")
+    rating = GoalRating.objects.create(goal=goal, score=score, rated_on=rated_on, recorded_by=by)
+    auditor.record(
+        action="goal.rated",
+        actor=by,
+        target=goal,
+        scheme_id=goal.plan.referral.scheme_id,
+        detail={"score": score},
+    )
+    return rating
+
+
+@transaction.atomic
+def set_goal_status(*, by: Any, goal: Goal, status: GoalStatus) -> Goal:
+    goal.status = GoalStatus(status)
+    goal.save(update_fields=["status"])
+    auditor.record(
+        action="goal.status",
+        actor=by,
+        target=goal,
+        scheme_id=goal.plan.referral.scheme_id,
+        detail={"status": goal.status},
+    )
+    return goal
+
+
+@transaction.atomic
+def add_plan_action(
+    *, by: Any, referral: Referral, what: str, who: str, due_on: dt.date | None
+) -> PlanAction:
+    if not what.strip():
+        raise CaseworkError("Enter what will be done")
+    if not who.strip():
+        raise CaseworkError("Enter who will do it")
+    action = PlanAction.objects.create(
+        plan=_plan(by, referral), what=what.strip(), who=who.strip(), due_on=due_on
+    )
+    auditor.record(
+        action="plan_action.added", actor=by, target=action, scheme_id=referral.scheme_id, detail={}
+    )
+    return action
+
+
+@transaction.atomic
+def set_action_status(*, by: Any, action: PlanAction, status: ActionStatus) -> PlanAction:
+    action.status = ActionStatus(status)
+    action.save(update_fields=["status"])
+    auditor.record(
+        action="plan_action.status",
+        actor=by,
+        target=action,
+        scheme_id=action.plan.referral.scheme_id,
+        detail={"status": action.status},
+    )
+    return action
+
+
+# Connections
+
+
+def shareable_fields(referral: Referral) -> list[SharedField]:
+    """What the link worker may choose to share with a provider: nothing unless the person
+    consented to share their details with the services they are connected to."""
+    if not current_consents(referral.person).get(ConsentKind.SHARE_WITH_PROVIDERS):
+        return []
+    return list(SharedField)
+
+
+def _move(connection: Connection, to: ConnectionStatus, *, by: Any, reason: str = "") -> Connection:
+    """Change status under a row lock, writing the history row and the audit event."""
+    locked = Connection.objects.select_for_update().get(pk=connection.pk)
+    check_transition(locked.status, to)
+    previous = locked.status
+    locked.status = to
+    locked.updated_at = timezone.now()
+    ConnectionStatusChange.objects.create(
+        connection=locked, from_status=previous, to_status=to, changed_by=by, reason=reason
+    )
+    auditor.record(
+        action=f"connection.{to}",
+        actor=by,
+        target=locked,
+        scheme_id=connection.referral.scheme_id,
+        detail={"from": previous, "service": str(locked.service_id)},
+    )
+    locked.referral = connection.referral
+    locked.service = connection.service
+    return locked
+
+
+def why_not_requestable(service: Service) -> str:
+    """Why a referral to `service` cannot be requested now, or an empty string."""
+    if service.status != ServiceStatus.ACTIVE:
+        return f"{service.name} is {service.get_status_display().lower()}"
+    if service.capacity == Capacity.FULL:
+        return f"{service.name} is full"
+    return ""
+
+
+@transaction.atomic
+def create_connection(
+    *,
+    by: Any,
+    referral: Referral,
+    service: Service,
+    shared_fields: Iterable[str] = (),
+    supported_linking: bool = False,
+    message_to_provider: str = "",
+    send: bool = True,
+) -> Connection:
+    """Connect the person to a service. A service that takes referrals gets a request (or a
+    draft when `send` is false) with only the details the person consented to share; a
+    signpost-only service gets a `signposted` record and nothing is sent."""
+    _require_open(referral)
+    shared = list(dict.fromkeys(shared_fields))
+    unknown = set(shared) - set(SharedField.values)
+    if unknown:
+        raise CaseworkError(f"Unknown details to share: {', '.join(sorted(unknown))}")
+    if shared and not shareable_fields(referral):
+        raise CaseworkError(
+            "The person has not consented to share their details with services, so none "
+            "can be shared. Record their consent first, or share nothing."
+        )
+    signpost = service.referral_route == ReferralRoute.SIGNPOST
+    if not signpost and send and (reason := why_not_requestable(service)):
+        raise CaseworkError(f"{reason}: choose another service, or save a draft for later.")
+    if Connection.objects.filter(referral=referral, service=service, status__in=OPEN_STATUSES):
+        raise CaseworkError(f"There is already an open connection to {service.name}.")
+    connection = Connection.objects.create(
+        referral=referral,
+        service=service,
+        status=ConnectionStatus.SIGNPOSTED if signpost else ConnectionStatus.DRAFT,
+        shared_fields=[] if signpost else shared,
+        supported_linking=supported_linking,
+        message_to_provider="" if signpost else message_to_provider.strip(),
+        created_by=by,
+    )
+    ConnectionStatusChange.objects.create(
+        connection=connection, to_status=connection.status, changed_by=by
+    )
+    auditor.record(
+        action="connection.created",
+        actor=by,
+        target=connection,
+        scheme_id=referral.scheme_id,
+        detail={
+            "referral": str(referral.pk),
+            "service": str(service.pk),
+            "status": connection.status,
+            "shared": connection.shared_fields,
+        },
+    )
+    if not signpost and send:
+        connection = request_connection(by=by, connection=connection)
+    return connection
+
+
+@transaction.atomic
+def request_connection(*, by: Any, connection: Connection) -> Connection:
+    """Send a draft to the provider, with a deadline in working days (bank holidays
+    respected): a reminder at the scheme's reminder day, escalation after the deadline."""
+    if reason := why_not_requestable(connection.service):
+        raise CaseworkError(f"{reason}: choose another service.")
+    connection = _move(connection, ConnectionStatus.REQUESTED, by=by)
+    scheme = connection.referral.scheme
+    today = timezone.localdate()
+    connection.requested_at = timezone.now()
+    connection.remind_on = working_days_after(today, scheme.provider_reminder_working_days)
+    connection.respond_by = working_days_after(today, scheme.provider_response_working_days)
+    connection.save(
+        update_fields=["status", "updated_at", "requested_at", "remind_on", "respond_by"]
+    )
+    _notify(notices.connection_requested, connection.pk)
+    return connection
+
+
+@transaction.atomic
+def respond_to_connection(
+    *,
+    by: Any,
+    connection: Connection,
+    decision: Decision,
+    reason: RejectionReason | str = "",
+    detail: str = "",
+) -> Connection:
+    """The provider's answer: accept, accept onto its waiting list, or decline with a reason.
+    Accepting schedules the link worker's check-in with the person."""
+    decision = Decision(decision)
+    if decision == Decision.DECLINE:
+        if reason not in RejectionReason.values:
+            raise CaseworkError("Select why the referral is declined")
+        connection = _move(connection, ConnectionStatus.REJECTED, by=by, reason=detail)
+        connection.rejection_reason = reason
+        connection.reason_detail = detail.strip()
+    else:
+        connection = _move(
+            connection,
+            ConnectionStatus.ACCEPTED,
+            by=by,
+            reason="Waiting list" if decision == Decision.WAITING_LIST else detail,
+        )
+        connection.waiting_list = decision == Decision.WAITING_LIST
+        connection.reason_detail = detail.strip()
+        scheme = connection.referral.scheme
+        FollowUp.objects.create(
+            referral=connection.referral,
+            connection=connection,
+            due_on=timezone.localdate() + dt.timedelta(days=scheme.follow_up_days_after_connection),
+            reason=f"Check how the person is getting on with {connection.service.name}",
+        )
+    connection.responded_at = timezone.now()
+    connection.save()
+    _notify(notices.connection_answered, connection.pk)
+    return connection
+
+
+@transaction.atomic
+def record_attendance(
+    *, by: Any, connection: Connection, session_on: dt.date, attended: bool
+) -> Attendance:
+    """Record one session. The first attended session of an accepted connection means the
+    person has started: the connection becomes in progress."""
+    if connection.status not in (ConnectionStatus.ACCEPTED, ConnectionStatus.IN_PROGRESS):
+        raise CaseworkError(
+            "Attendance can be recorded once the referral is accepted and until it ends"
+        )
+    if session_on > timezone.localdate():
+        raise CaseworkError("The date of the session must be today or in the past")
+    attendance, created = Attendance.objects.update_or_create(
+        connection=connection,
+        session_on=session_on,
+        defaults={"attended": attended, "recorded_by": by, "recorded_at": timezone.now()},
+    )
+    auditor.record(
+        action="attendance.recorded" if created else "attendance.corrected",
+        actor=by,
+        target=connection,
+        scheme_id=connection.referral.scheme_id,
+        detail={"session_on": session_on.isoformat(), "attended": attended},
+    )
+    if attended and connection.status == ConnectionStatus.ACCEPTED:
+        connection = _move(connection, ConnectionStatus.IN_PROGRESS, by=by, reason="Attended")
+        connection.waiting_list = False
+        connection.save(update_fields=["status", "updated_at", "waiting_list"])
+    return attendance
+
+
+@transaction.atomic
+def end_connection(
+    *,
+    by: Any,
+    connection: Connection,
+    status: ConnectionStatus,
+    reason: FailureReason | str = "",
+    detail: str = "",
+) -> Connection:
+    """End a connection: completed, did not work out (with a reason) or cancelled."""
+    status = ConnectionStatus(status)
+    if status not in (
+        ConnectionStatus.COMPLETED,
+        ConnectionStatus.FAILED,
+        ConnectionStatus.CANCELLED,
+    ):
+        raise CaseworkError("A connection ends completed, not working out, or cancelled")
+    if status == ConnectionStatus.FAILED and reason not in FailureReason.values:
+        raise CaseworkError("Select why the connection did not work out")
+    connection = _move(connection, status, by=by, reason=detail)
+    connection.held_from = ""
+    if status == ConnectionStatus.FAILED:
+        connection.failure_reason = reason
+    connection.reason_detail = detail.strip()
+    connection.save()
+    return connection
+
+
+@transaction.atomic
+def resume_connection(*, by: Any, connection: Connection) -> Connection:
+    """Take a connection off hold, back to where it was paused; a request gets a new
+    deadline from today."""
+    if reason := why_not_requestable(connection.service):
+        raise CaseworkError(f"{reason}: it cannot be resumed yet.")
+    back_to = ConnectionStatus(connection.held_from or ConnectionStatus.REQUESTED)
+    connection = _move(connection, back_to, by=by, reason="Service reopened")
+    connection.held_from = ""
+    if back_to == ConnectionStatus.REQUESTED:
+        scheme = connection.referral.scheme
+        today = timezone.localdate()
+        connection.remind_on = working_days_after(today, scheme.provider_reminder_working_days)
+        connection.respond_by = working_days_after(today, scheme.provider_response_working_days)
+        connection.reminded_at = connection.escalated_at = None
+    connection.save()
+    return connection
+
+
+@transaction.atomic
+def set_service_availability(
+    *, by: Any, service: Service, status: ServiceStatus, capacity: Capacity
+) -> list[Connection]:
+    """A provider or curator changes whether a service is running and taking people.
+
+    When it becomes temporarily closed or full, every open connection to it goes on hold and
+    the link workers concerned are told. When it takes people again, the held connections stay
+    on hold and their link workers are offered to resume them. Returns the connections
+    affected.
+    """
+    was_paused = bool(notices.paused_because(service))
+    service.status = ServiceStatus(status)
+    service.capacity = Capacity(capacity)
+    service.last_modified = timezone.now()
+    service.save(update_fields=["status", "capacity", "last_modified"])
+    auditor.record(
+        action="service.availability",
+        actor=by,
+        target=service,
+        detail={"status": service.status, "capacity": service.capacity},
+    )
+    paused_now = bool(notices.paused_because(service))
+    affected: list[Connection] = []
+    if paused_now and not was_paused:
+        for connection in (
+            Connection.objects.filter(service=service, status__in=PAUSABLE_STATUSES)
+            .select_related("referral", "service")
+            .order_by("created_at")
+        ):
+            held_from = connection.status
+            connection = _move(
+                connection,
+                ConnectionStatus.ON_HOLD,
+                by=by,
+                reason=f"{service.name} is {notices.paused_because(service)}",
+            )
+            connection.held_from = held_from
+            connection.save(update_fields=["status", "updated_at", "held_from"])
+            _notify(notices.service_paused, connection.pk)
+            affected.append(connection)
+    elif was_paused and not paused_now:
+        for connection in Connection.objects.filter(
+            service=service, status=ConnectionStatus.ON_HOLD
+        ).select_related("referral", "service"):
+            _notify(notices.service_reopened, connection.pk)
+            affected.append(connection)
+    return affected
+
+
+# Follow-ups and the daily chase
+
+
+@transaction.atomic
+def schedule_follow_up(*, by: Any, referral: Referral, due_on: dt.date, reason: str) -> FollowUp:
+    _require_open(referral)
+    if not reason.strip():
+        raise CaseworkError("Enter what the follow-up is for")
+    follow_up = FollowUp.objects.create(referral=referral, due_on=due_on, reason=reason.strip())
+    auditor.record(
+        action="follow_up.scheduled",
+        actor=by,
+        target=follow_up,
+        scheme_id=referral.scheme_id,
+        detail={"due_on": due_on.isoformat()},
+    )
+    return follow_up
+
+
+@transaction.atomic
+def complete_follow_up(*, by: Any, follow_up: FollowUp) -> FollowUp:
+    if follow_up.done_at is None:
+        follow_up.done_at = timezone.now()
+        follow_up.done_by = by
+        follow_up.save(update_fields=["done_at", "done_by"])
+        auditor.record(
+            action="follow_up.done",
+            actor=by,
+            target=follow_up,
+            scheme_id=follow_up.referral.scheme_id,
+            detail={},
+        )
+    return follow_up
+
+
+def chase_connections(today: dt.date | None = None) -> dict[str, int]:
+    """Remind providers of requests unanswered at the reminder day, and tell the link worker
+    and scheme leads of requests still unanswered after the deadline. Each is sent once."""
+    today = today or timezone.localdate()
+    reminded = escalated = 0
+    waiting = Connection.objects.filter(status=ConnectionStatus.REQUESTED).select_related(
+        "referral__scheme", "referral__link_worker", "service__organization"
+    )
+    for connection in waiting.filter(
+        remind_on__lte=today, respond_by__gte=today, reminded_at__isnull=True
+    ):
+        with transaction.atomic():
+            notices.connection_reminder(connection)
+            Connection.objects.filter(pk=connection.pk).update(reminded_at=timezone.now())
+            reminded += 1
+    for connection in waiting.filter(respond_by__lt=today, escalated_at__isnull=True):
+        with transaction.atomic():
+            notices.connection_overdue(connection)
+            Connection.objects.filter(pk=connection.pk).update(escalated_at=timezone.now())
+            auditor.record(
+                action="connection.escalated",
+                target=connection,
+                scheme_id=connection.referral.scheme_id,
+                detail={"respond_by": connection.respond_by.isoformat()}
+                if connection.respond_by
+                else {},
+            )
+            escalated += 1
+    return {"reminded": reminded, "escalated": escalated}
+
+
+# Discharge
+
+
+@transaction.atomic
+def discharge(*, by: Any, referral: Referral, reason: ClosureReason, note: str = "") -> Referral:
+    """End the episode: drafts are cancelled, open follow-ups closed, and the referral closes,
+    which sends the message back to the referrer and GP. Connections the person still
+    attends stay as they are: support from the service does not end with ours."""
+    for draft in Connection.objects.filter(referral=referral, status=ConnectionStatus.DRAFT):
+        draft.referral = referral
+        end_connection(by=by, connection=draft, status=ConnectionStatus.CANCELLED)
+    FollowUp.objects.filter(referral=referral, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=by
+    )
+    return close_referral(by=by, referral=referral, reason=reason, note=note)

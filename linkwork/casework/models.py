@@ -1,4 +1,6 @@
-"""Contacts with the person: when, how, how long, whether it happened, and a note."""
+"""Casework on an episode: contacts, case notes, the support plan (what matters, goals and
+actions), connections to directory services with their history and attendance, and follow-ups.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +14,13 @@ from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Role
+from linkwork.casework.lifecycle import (
+    OPEN_STATUSES,
+    ConnectionStatus,
+    FailureReason,
+    RejectionReason,
+)
+from linkwork.directory.models import Service
 from linkwork.referrals.models import Referral
 
 
@@ -30,12 +39,21 @@ class Outcome(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class ContactQuerySet(models.QuerySet["Contact"]):
-    def visible_to(self, user: Any) -> ContactQuerySet:
-        """Contacts and their notes are for the scheme's link workers and lead only: not
-        referrers, providers or platform admins."""
+class CaseworkQuerySet(models.QuerySet[Any]):
+    """Casework is for the scheme's link workers and lead only: not referrers, providers or
+    platform admins. `case_path` is the lookup from the model to its referral."""
+
+    case_path = "referral"
+
+    def visible_to(self, user: Any) -> Any:
         schemes = permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
-        return self.filter(referral__scheme_id__in=schemes) if schemes else self.none()
+        if not schemes:
+            return self.none()
+        return self.filter(**{f"{self.case_path}__scheme_id__in": schemes})
+
+
+class ContactQuerySet(CaseworkQuerySet):
+    pass
 
 
 class Contact(models.Model):
@@ -64,3 +82,310 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"Contact {self.pk}"
+
+
+class CaseNote(models.Model):
+    """A note on the episode. A safeguarding note is shown at the top of the record."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField()
+    safeguarding = models.BooleanField(default=False)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-written_at"]
+        indexes = [models.Index(fields=["referral", "-written_at"], name="casenote_referral_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="casenote_not_blank")]
+
+    def __str__(self) -> str:
+        return f"Case note {self.pk}"
+
+
+class SupportPlan(models.Model):
+    """ "What matters to me" and the plan agreed with the person, one per episode."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="plan")
+    what_matters = models.TextField("what matters to me", blank=True)
+    strengths = models.TextField(blank=True)
+    needs_and_concerns = models.TextField(blank=True)
+    agreed_on = models.DateField(
+        null=True, blank=True, help_text="When the person agreed this plan; empty while a draft."
+    )
+    review_on = models.DateField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseworkQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Support plan {self.pk}"
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", "Working on it"
+    ACHIEVED = "achieved", "Achieved"
+    STOPPED = "stopped", "No longer a goal"
+
+
+class GoalQuerySet(CaseworkQuerySet):
+    case_path = "plan__referral"
+
+
+class Goal(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="goals")
+    description = models.CharField(max_length=500)
+    importance = models.PositiveSmallIntegerField(
+        help_text="How much the goal matters to the person, 0 (not at all) to 10 (most)."
+    )
+    status = models.CharField(max_length=10, choices=GoalStatus.choices, default=GoalStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-importance", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(description=""), name="goal_not_blank"),
+            models.CheckConstraint(condition=Q(importance__lte=10), name="goal_importance_0_10"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class GoalRating(models.Model):
+    """The person's own 0-10 rating of progress towards a goal on a day; never overwritten."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="ratings")
+    score = models.PositiveSmallIntegerField()
+    rated_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["rated_on", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__lte=10), name="goal_rating_0_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}/10 on {self.rated_on}"
+
+
+class ActionStatus(models.TextChoices):
+    TO_DO = "to_do", "To do"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class PlanAction(models.Model):
+    """A step in the plan: what, who does it, by when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="actions")
+    what = models.CharField(max_length=500)
+    who = models.CharField(max_length=200)
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ActionStatus.choices, default=ActionStatus.TO_DO
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(what=""), name="plan_action_what_not_blank"),
+            models.CheckConstraint(condition=~Q(who=""), name="plan_action_who_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class SharedField(models.TextChoices):
+    """What a provider may see about the person on a connection, each only with consent."""
+
+    NAME = "name", "Name"
+    CONTACT = "contact", "Phone number and email address"
+    DATE_OF_BIRTH = "date_of_birth", "Date of birth"
+    ADDRESS = "address", "Address and postcode"
+    NEEDS = "needs", "Needs"
+    WHAT_MATTERS = "what_matters", "What matters to them"
+    ACCESS = "access", "Language, interpreter and accessibility needs"
+
+
+class ConnectionQuerySet(CaseworkQuerySet):
+    def for_provider(self, user: Any) -> ConnectionQuerySet:
+        """Connections a provider may see: requests to its own organisation's services.
+        Signposted records and drafts never reach a provider."""
+        own = permissions.organisation_ids(user, Role.PROVIDER)
+        if not own:
+            return self.none()
+        return self.filter(service__organization__account_organisation_id__in=own).exclude(
+            status__in=[ConnectionStatus.DRAFT, ConnectionStatus.SIGNPOSTED]
+        )
+
+    def open(self) -> ConnectionQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Connection(models.Model):
+    """An onward referral of the person to a directory service, or a signposted record."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="connections")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="connections")
+    status = models.CharField(
+        max_length=12, choices=ConnectionStatus.choices, default=ConnectionStatus.DRAFT
+    )
+    supported_linking = models.BooleanField(
+        default=False, help_text="The link worker goes along the first time."
+    )
+    shared_fields = models.JSONField(
+        default=list, blank=True, help_text="What the provider may see, from SharedField."
+    )
+    message_to_provider = models.TextField(blank=True)
+    # The provider's response.
+    requested_at = models.DateTimeField(null=True, blank=True)
+    remind_on = models.DateField(null=True, blank=True)
+    respond_by = models.DateField(
+        null=True, blank=True, help_text="The provider's last day to answer (working days)."
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    waiting_list = models.BooleanField(
+        default=False, help_text="Accepted, but the person waits for a place."
+    )
+    rejection_reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
+    failure_reason = models.CharField(max_length=20, choices=FailureReason.choices, blank=True)
+    reason_detail = models.TextField(blank=True)
+    # While on hold: the status to return to when the service reopens.
+    held_from = models.CharField(max_length=12, choices=ConnectionStatus.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConnectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["referral", "status"], name="connection_referral_idx"),
+            models.Index(fields=["service", "status"], name="connection_service_idx"),
+            models.Index(fields=["status", "respond_by"], name="connection_deadline_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ConnectionStatus.REJECTED) | ~Q(rejection_reason=""),
+                name="connection_rejected_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ConnectionStatus.FAILED) | ~Q(failure_reason=""),
+                name="connection_failed_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ConnectionStatus.ON_HOLD) | Q(held_from=""),
+                name="connection_held_from_only_on_hold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Connection {self.pk}"
+
+
+class ConnectionStatusChange(models.Model):
+    """One immutable row per connection status change: who, when and why."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="history")
+    from_status = models.CharField(max_length=12, choices=ConnectionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=ConnectionStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} -> {self.to_status}"
+
+
+class Attendance(models.Model):
+    """One session at the service, as the provider or link worker recorded it."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="attendance")
+    session_on = models.DateField()
+    attended = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-session_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "session_on"], name="attendance_one_per_session_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Attended' if self.attended else 'Did not attend'} on {self.session_on}"
+
+
+class FollowUpQuerySet(CaseworkQuerySet):
+    def due(self) -> FollowUpQuerySet:
+        return self.filter(done_at__isnull=True)
+
+
+class FollowUp(models.Model):
+    """A scheduled check-in with the person, for example two weeks after a connection is
+    accepted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="follow_ups")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+    due_on = models.DateField()
+    reason = models.CharField(max_length=300)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on"]
+        indexes = [
+            models.Index(
+                fields=["referral", "due_on"],
+                condition=Q(done_at__isnull=True),
+                name="follow_up_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.pk}"

@@ -22,6 +22,9 @@ class Audience(models.TextChoices):
     REFERRER = "referrer", "Referrer"
     GP = "gp", "GP practice"
     PERSON = "person", "Person"
+    PROVIDER = "provider", "Provider"
+    LINK_WORKER = "link_worker", "Link worker"
+    SCHEME_LEAD = "scheme_lead", "Scheme lead"
 
 
 class Event(models.TextChoices):
@@ -32,6 +35,13 @@ class Event(models.TextChoices):
     FIRST_CONTACT = "first_contact", "First contact"
     CLOSED = "closed", "Support ended"
     APPOINTMENT = "appointment", "Appointment"
+    # Casework notices to staff: references and services only, never the person's details.
+    CONNECTION_REQUESTED = "conn_requested", "Connection requested"
+    CONNECTION_REMINDER = "conn_reminder", "Connection reminder"
+    CONNECTION_OVERDUE = "conn_overdue", "Connection overdue"
+    CONNECTION_ANSWERED = "conn_answered", "Connection answered"
+    SERVICE_PAUSED = "service_paused", "Service paused"
+    SERVICE_REOPENED = "service_reopen", "Service reopened"
 
 
 class DeliveryChannel(models.TextChoices):

@@ -35,6 +35,26 @@ class DeclineReason(models.TextChoices):
     NOT_RECORDED = "not_recorded", "Reason not recorded"
 
 
+class Complexity(models.TextChoices):
+    """How much support the person needs; weights the link worker's caseload."""
+
+    STANDARD = "standard", "Standard"
+    COMPLEX = "complex", "Complex"
+    VERY_COMPLEX = "very_complex", "Very complex"
+
+    @property
+    def weight(self) -> float:
+        return COMPLEXITY_WEIGHTS[self]
+
+
+# A complex person counts as one and a half people on a caseload, a very complex one as two.
+COMPLEXITY_WEIGHTS: dict[str, float] = {
+    Complexity.STANDARD: 1.0,
+    Complexity.COMPLEX: 1.5,
+    Complexity.VERY_COMPLEX: 2.0,
+}
+
+
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.RECEIVED: frozenset({Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED}),
     Status.ACCEPTED: frozenset({Status.ACTIVE}),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Organisation, Role, Scheme
 from linkwork.people.models import Person
-from linkwork.referrals.lifecycle import ClosureReason, DeclineReason, Status
+from linkwork.referrals.lifecycle import ClosureReason, Complexity, DeclineReason, Status
 from linkwork.referrals.routes import Route
 
 # No 0/O or 1/I/L, so a reference read over the phone is not misheard.
@@ -100,6 +100,13 @@ class Referral(models.Model):
         null=True,
         blank=True,
         related_name="assigned_referrals",
+        help_text="Empty on an accepted referral while the person is on the waiting list.",
+    )
+    complexity = models.CharField(
+        max_length=12, choices=Complexity.choices, default=Complexity.STANDARD
+    )
+    waiting_since = models.DateTimeField(
+        null=True, blank=True, help_text="When the person joined the scheme's waiting list."
     )
     received_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
