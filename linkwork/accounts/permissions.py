@@ -23,6 +23,9 @@ class Ability(StrEnum):
     SEARCH_DIRECTORY = "search_directory"
     CURATE_DIRECTORY = "curate_directory"
     VIEW_INSIGHTS = "view_insights"
+    DO_CASEWORK = "do_casework"
+    MANAGE_CAPACITY = "manage_capacity"
+    ANSWER_CONNECTIONS = "answer_connections"
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,16 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         return has_role(user, Role.CURATOR)
     if ability is Ability.VIEW_INSIGHTS:
         return has_role(user, Role.ANALYST, Role.SCHEME_LEAD)
+    if ability is Ability.DO_CASEWORK:
+        if obj is None:
+            return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+        return obj.scheme_id in scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+    if ability is Ability.MANAGE_CAPACITY:
+        if obj is None:
+            return has_role(user, Role.SCHEME_LEAD)
+        return obj.scheme_id in scheme_ids(user, Role.SCHEME_LEAD)
+    if ability is Ability.ANSWER_CONNECTIONS:
+        return has_role(user, Role.PROVIDER)
     if ability is Ability.FOLLOW_OWN_REFERRALS:
         return has_role(user, Role.REFERRER)
     if ability is Ability.MAKE_REFERRAL:
