@@ -117,6 +117,12 @@ class Scheme(models.Model):
     follow_up_days_after_connection = models.PositiveSmallIntegerField(
         default=14, help_text="Days after a provider accepts when the link worker checks in."
     )
+    outcome_schedule = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Outcome measures at baseline, follow-up (after follow_up_weeks) and "
+        "discharge; empty parts take the default (SWEMWBS and ONS4, 12 weeks).",
+    )
     missed_contacts_before_review = models.PositiveSmallIntegerField(
         default=3, help_text="Missed contacts in a row before the link worker is asked to review."
     )

@@ -6,9 +6,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from linkwork.casework.lifecycle import ConnectionStatus, FailureReason
 from linkwork.casework.models import Mode, Outcome
 from linkwork.core.forms import DatePartsField
 from linkwork.people.models import DigitalAccess, Person
+from linkwork.referrals.lifecycle import ClosureReason
 
 
 class ContactForm(forms.Form):
@@ -66,3 +68,90 @@ class ContactForm(forms.Form):
                 self.add_error("date", "The date of the contact must be today or in the past")
             data["occurred_at"] = when
         return data
+
+
+class ConnectForm(forms.Form):
+    """Connect the person to one service: what to share (only with consent), supported
+    linking, and a message to the provider."""
+
+    shared_fields = forms.MultipleChoiceField(
+        label="What the service may see",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Share only what the service needs to contact and support the person.",
+    )
+    supported_linking = forms.BooleanField(
+        label="I will go with the person the first time (supported linking)", required=False
+    )
+    message_to_provider = forms.CharField(
+        label="Message to the service (optional)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+        help_text="The service sees this. Do not include anything the person has not agreed "
+        "to share.",
+        error_messages={"max_length": "The message must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, shareable: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shared_fields"].choices = [(f.value, f.label) for f in shareable]  # type: ignore[attr-defined]
+
+
+class AttendanceForm(forms.Form):
+    session_on = DatePartsField(label="Date of the session", what="Date of the session")
+    attended = forms.TypedChoiceField(
+        label="Did the person attend?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the person attended"},
+    )
+
+    def clean_session_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["session_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date of the session must be today or in the past")
+        return day
+
+
+class EndConnectionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="How did it end?",
+        choices=[
+            (ConnectionStatus.COMPLETED, "Completed: the person got what they needed"),
+            (ConnectionStatus.FAILED, "It did not work out"),
+            (ConnectionStatus.CANCELLED, "Cancelled: the connection is no longer wanted"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the connection ended"},
+    )
+    failure_reason = forms.ChoiceField(
+        label="Why did it not work out?",
+        choices=FailureReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    detail = forms.CharField(label="Detail (optional)", required=False, max_length=1000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == ConnectionStatus.FAILED and not data.get("failure_reason"):
+            self.add_error("failure_reason", "Select why the connection did not work out")
+        return data
+
+
+class DischargeForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is support ending?",
+        choices=ClosureReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why support is ending"},
+    )
+    note = forms.CharField(
+        label="Note for the message back (optional)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+        help_text="The referrer and GP see this in the message back.",
+    )

@@ -114,6 +114,8 @@ def _my_referrals(request: HttpRequest) -> Section:
 
 def _provider(request: HttpRequest) -> Section:
     """The provider's own listings, oldest-checked first, so the ones to confirm lead."""
+    from linkwork.casework.lifecycle import ConnectionStatus
+    from linkwork.casework.models import Connection
     from linkwork.directory.models import Service
 
     listings = (
@@ -129,6 +131,9 @@ def _provider(request: HttpRequest) -> Section:
             "organisations": _organisations(request, Role.PROVIDER),
             "listings": list(listings[:50]),
             "today": timezone.localdate(),
+            "waiting": Connection.objects.for_provider(request.user)
+            .filter(status=ConnectionStatus.REQUESTED)
+            .count(),
         },
     )
 

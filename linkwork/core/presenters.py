@@ -163,12 +163,21 @@ STATUS_TAG_CLASSES = {
     "closed": "nhsuk-tag--grey",
     "declined": "nhsuk-tag--red",
     "redirected": "nhsuk-tag--purple",
+    # Connection statuses not shared with referrals.
+    "draft": "nhsuk-tag--white",
+    "requested": "nhsuk-tag--blue",
+    "rejected": "nhsuk-tag--red",
+    "in_progress": "nhsuk-tag--green",
+    "completed": "nhsuk-tag--grey",
+    "failed": "nhsuk-tag--orange",
+    "cancelled": "nhsuk-tag--grey",
+    "signposted": "nhsuk-tag--purple",
 }
 
 
-def status_tag(referral: Any) -> dict[str, str]:
-    """Parameters for the NHS.UK tag macro showing a referral's status."""
+def status_tag(record: Any) -> dict[str, str]:
+    """Parameters for the NHS.UK tag macro showing a referral's or a connection's status."""
     return {
-        "text": referral.get_status_display(),
-        "classes": STATUS_TAG_CLASSES.get(referral.status, ""),
+        "text": record.get_status_display(),
+        "classes": STATUS_TAG_CLASSES.get(record.status, ""),
     }

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from linkwork.accounts import permissions
 from linkwork.accounts.permissions import Ability
+from linkwork.core.scoping import get_case_or_404
 from linkwork.directory import actions, duplicates, presenters
 from linkwork.directory.forms import SearchForm, ServiceForm
 from linkwork.directory.models import Service, ServiceTip
@@ -25,6 +26,8 @@ def _require(request: HttpRequest, ability: Ability) -> None:
 def search_services(request: HttpRequest) -> HttpResponse:
     """Link workers find services by need, place, time, language, access and cost."""
     _require(request, Ability.SEARCH_DIRECTORY)
+    # From a referral's connections page: each result offers to connect that person.
+    case = get_case_or_404(request, request.GET["for"]) if request.GET.get("for") else None
     form = SearchForm(request.GET or None)
     found = None
     if form.is_bound and form.is_valid():
@@ -42,6 +45,7 @@ def search_services(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "present": presenters,
+            "case": case,
         },
     )
 

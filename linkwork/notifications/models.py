@@ -42,6 +42,7 @@ class Event(models.TextChoices):
     CONNECTION_ANSWERED = "conn_answered", "Connection answered"
     SERVICE_PAUSED = "service_paused", "Service paused"
     SERVICE_REOPENED = "service_reopen", "Service reopened"
+    DUE_ITEMS = "due_items", "Casework due"
 
 
 class DeliveryChannel(models.TextChoices):

@@ -65,17 +65,19 @@ def record(request: HttpRequest, referral_id: str, instrument: str) -> HttpRespo
     ):
         raise Http404
     data = request.POST if request.method == "POST" else None
+    # Links from the caseload and the discharge page say which time point is due.
+    initial = {"time_point": request.GET["time_point"]} if "time_point" in request.GET else None
     form: MeasureForm | Eq5dForm
     context: dict[str, object] = {}
     problem = None
     if definition.response_format == "eq5d":
-        form = Eq5dForm(data, instrument=definition)
+        form = Eq5dForm(data, instrument=definition, initial=initial)
         context, problem = _eq5d_context(referral)
         if problem is not None and form.is_bound:
             form.is_valid()
             form.add_error(None, problem)
     else:
-        form = MeasureForm(data, instrument=definition)
+        form = MeasureForm(data, instrument=definition, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             measure = actions.record_measure(

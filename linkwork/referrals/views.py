@@ -18,6 +18,7 @@ from linkwork.accounts import permissions
 from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
+from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core.scoping import get_visible_or_404
 from linkwork.people.models import ConsentMethod, ContactMethod
 from linkwork.referrals import actions, intake
@@ -76,6 +77,7 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
     auditor.record(
         action="referral.viewed", request=request, target=referral, scheme_id=referral.scheme_id
     )
+    works_in_scheme = permissions.may(request.user, Ability.DO_CASEWORK, referral)
     return render(
         request,
         "referrals/detail.jinja",
@@ -87,8 +89,13 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
             "history": list(referral.history.select_related("changed_by")),
             "can_triage": referral.status == Status.RECEIVED
             and permissions.may(request.user, Ability.TRIAGE_REFERRAL, referral),
-            "works_in_scheme": referral.scheme_id
-            in permissions.scheme_ids(request.user, Role.LINK_WORKER, Role.SCHEME_LEAD),
+            "works_in_scheme": works_in_scheme,
+            "safeguarding": safeguarding_concerns(request.user, referral)
+            if works_in_scheme
+            else [],
+            "can_assign": referral.status in OPEN_STATUSES
+            and permissions.may(request.user, Ability.MANAGE_CAPACITY, referral),
+            "can_discharge": works_in_scheme and referral.status in (Status.ACTIVE, Status.ON_HOLD),
         },
     )
 

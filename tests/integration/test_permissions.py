@@ -7,7 +7,14 @@ import pytest
 from django.urls import reverse
 
 from linkwork.audit.models import AuditEvent
+from linkwork.casework.models import PlanAction
 from tests.conftest import World, signed_in
+from tests.factories import (
+    ConnectionFactory,
+    FollowUpFactory,
+    GoalFactory,
+    SupportPlanFactory,
+)
 
 
 def record_urls(referral) -> list[str]:  # type: ignore[no-untyped-def]
@@ -109,14 +116,30 @@ def test_anonymous_user_sent_to_login(client, referral_a):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
+def case_ids(referral) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Ids of one of each casework record of `referral`, for the URLs that take them."""
+    plan = SupportPlanFactory(referral=referral)
+    connection = ConnectionFactory(referral=referral)
+    return {
+        "person_id": referral.person_id,
+        "referral_id": referral.pk,
+        "goal_id": GoalFactory(plan=plan).pk,
+        "action_id": PlanAction.objects.create(plan=plan, what="Call", who="Sam").pk,
+        "connection_id": connection.pk,
+        "follow_up_id": FollowUpFactory(referral=referral).pk,
+        "service_id": connection.service_id,
+    }
+
+
 def personal_record_urls(referral) -> list[str]:  # type: ignore[no-untyped-def]
-    """Every URL in the project that takes a person or referral id, filled in for `referral`.
+    """Every URL in the project that takes a person or referral id, filled in for `referral`
+    (with one of each of its casework records for the URLs that take more ids).
 
     Walking the URL configuration means a record page added later is covered automatically.
     """
     from django.urls import URLPattern, URLResolver, get_resolver
 
-    ids = {"person_id": referral.person_id, "referral_id": referral.pk}
+    ids = case_ids(referral)
     found: list[str] = []
 
     def walk(patterns, namespace: str = "") -> None:  # type: ignore[no-untyped-def]
@@ -126,7 +149,7 @@ def personal_record_urls(referral) -> list[str]:  # type: ignore[no-untyped-def]
                 walk(pattern.url_patterns, inner)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 params = set(pattern.pattern.converters)
-                if params and params <= set(ids):
+                if params & {"person_id", "referral_id"} and params <= set(ids):
                     kwargs = {name: ids[name] for name in params}
                     found.append(reverse(f"{namespace}{pattern.name}", kwargs=kwargs))
 
@@ -146,3 +169,19 @@ def test_every_record_url_refuses_other_scheme(client, world: World, referral_a)
         assert response.status_code == 404, url
     denied = AuditEvent.objects.filter(action="access.denied", actor=world.link_worker_b)
     assert denied.count() == len(urls)
+
+
+@pytest.mark.django_db
+def test_every_record_url_refuses_writes_from_other_scheme(client, world: World, referral_a):
+    urls = personal_record_urls(referral_a)
+    signed_in(client, world.link_worker_b)
+    before = AuditEvent.objects.exclude(action="access.denied").count()
+    for url in urls:
+        assert client.post(url, {"step": "cancel", "reason": "goals_met"}).status_code in (
+            404,
+            405,
+        ), url
+    referral_a.refresh_from_db()
+    assert referral_a.status == "active"
+    # Nothing but the refusals was written.
+    assert AuditEvent.objects.exclude(action="access.denied").count() == before

@@ -9,7 +9,9 @@ from linkwork.audit import auditor
 from linkwork.casework import actions
 from linkwork.casework.forms import ContactForm
 from linkwork.casework.models import Contact
+from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core.scoping import get_case_or_404
+from linkwork.referrals.lifecycle import Status
 
 
 @login_required
@@ -34,6 +36,12 @@ def contacts(request: HttpRequest, referral_id: str) -> HttpResponse:
     auditor.record(
         action="contacts.viewed", request=request, target=referral, scheme_id=referral.scheme_id
     )
+    found = list(
+        Contact.objects.visible_to(request.user)
+        .filter(referral=referral)
+        .select_related("recorded_by")
+    )
+    missed = actions.missed_in_a_row(found)
     return render(
         request,
         "casework/contacts.jinja",
@@ -41,11 +49,11 @@ def contacts(request: HttpRequest, referral_id: str) -> HttpResponse:
             "page_title": f"Contacts for referral {referral.reference}",
             "referral": referral,
             "person": person,
-            "contacts": list(
-                Contact.objects.visible_to(request.user)
-                .filter(referral=referral)
-                .select_related("recorded_by")
-            ),
+            "contacts": found,
+            "missed": missed,
+            "review": missed >= referral.scheme.missed_contacts_before_review
+            and referral.status in (Status.ACTIVE, Status.ON_HOLD),
+            "safeguarding": safeguarding_concerns(request.user, referral),
             "form": form,
             "form_errors": bool(form.errors),
         },

@@ -1,0 +1,84 @@
+"""The link worker's daily digest: follow-ups and outcome measures due, by referral reference.
+
+It names references only, never the person: the link worker signs in to see who. Sent through
+the message store, so it is kept and retried like every other message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from linkwork.casework.models import FollowUp
+from linkwork.notifications.models import Audience, DeliveryChannel, Event, Message
+from linkwork.notifications.tasks import queue
+from linkwork.outcomes.schedules import due_measures
+from linkwork.referrals.lifecycle import Status
+from linkwork.referrals.models import Referral
+
+
+def digest_lines(today: dt.date) -> dict[Any, list[str]]:
+    """For each link worker with something due, one line per due item."""
+    lines: dict[Any, list[str]] = defaultdict(list)
+    base = settings.LINKWORK_BASE_URL.rstrip("/")
+    for follow_up in (
+        FollowUp.objects.due()
+        .filter(
+            due_on__lte=today,
+            referral__status__in=[Status.ACTIVE, Status.ON_HOLD, Status.ACCEPTED],
+            referral__link_worker__isnull=False,
+        )
+        .select_related("referral")
+        .order_by("due_on")
+    ):
+        referral = follow_up.referral
+        when = "today" if follow_up.due_on == today else f"since {follow_up.due_on:%d %B}"
+        lines[referral.link_worker_id].append(
+            f"{referral.reference}: follow-up due {when}: "
+            f"{base}{reverse('casework:connections', args=[referral.pk])}"
+        )
+    open_referrals = {
+        referral.pk: referral
+        for referral in Referral.objects.filter(
+            status__in=[Status.ACTIVE, Status.ON_HOLD], link_worker__isnull=False
+        ).select_related("scheme")
+    }
+    for referral_id, measures in due_measures(open_referrals.values(), today=today).items():
+        referral = open_referrals[referral_id]
+        names = ", ".join(m.label for m in measures)
+        lines[referral.link_worker_id].append(
+            f"{referral.reference}: outcome measures due: {names}: "
+            f"{base}{reverse('outcomes:trajectories', args=[referral.pk])}"
+        )
+    return lines
+
+
+@task()
+def remind_link_workers() -> int:
+    """Queue one digest email to each link worker with follow-ups or measures due; returns
+    how many were queued."""
+    from linkwork.accounts.models import User
+
+    today = timezone.localdate()
+    lines = digest_lines(today)
+    workers = User.objects.filter(pk__in=list(lines), is_active=True)
+    for worker in workers:
+        items = lines[worker.pk]
+        queue(
+            Message(
+                audience=Audience.LINK_WORKER,
+                event=Event.DUE_ITEMS,
+                channel=DeliveryChannel.EMAIL,
+                recipient_name=worker.full_name[:200],
+                recipient_address=worker.email,
+                subject=f"{len(items)} casework items due",
+                body="Due today or overdue:\n\n" + "\n".join(f"- {line}" for line in items) + "\n",
+            )
+        )
+    return len(workers)
