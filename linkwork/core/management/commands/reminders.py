@@ -1,5 +1,7 @@
 """Queue the daily reminders: referrals past their triage date, to scheme leads; listings due
-a check, to providers; follow-ups and outcome measures due, to link workers. Run once a day from cron or a systemd timer; the task worker
+a check, to providers; follow-ups and outcome measures due, to link workers; connection
+requests unanswered at the reminder day, to providers, and after the deadline, to the link
+worker and scheme lead. Run once a day from cron or a systemd timer; the task worker
 (`linkwork db_worker`) sends them.
 """
 
@@ -10,10 +12,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from linkwork.casework.digest import remind_link_workers
+from linkwork.casework.tasks import chase_connection_deadlines
 from linkwork.directory.tasks import ask_providers_to_confirm_listings
 from linkwork.referrals.tasks import remind_overdue_triage
 
-DAILY = [remind_overdue_triage, ask_providers_to_confirm_listings, remind_link_workers]
+DAILY = [
+    remind_overdue_triage,
+    ask_providers_to_confirm_listings,
+    remind_link_workers,
+    chase_connection_deadlines,
+]
 
 
 class Command(BaseCommand):
