@@ -11,8 +11,8 @@ import secrets
 import sys
 from pathlib import Path
 
-# Commands that need no database or settings, run directly for speed and independence.
-STANDALONE = {"score": "linkwork.outcomes.cli"}
+# Commands that need no database, run directly for speed and independence.
+STANDALONE = {"score": "linkwork.outcomes.cli", "match": "linkwork.matching.cli"}
 
 
 def _demo_environment() -> None:

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "linkwork.notifications",
     "linkwork.api",
     "linkwork.outcomes",
+    "linkwork.matching",
 ]
 
 MIDDLEWARE = [

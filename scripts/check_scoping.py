@@ -27,6 +27,7 @@ PERSONAL_DATA_MODELS = {
     "ConnectionStatusChange",
     "Attendance",
     "FollowUp",
+    "Shown",
     "OutcomeMeasure",
     "Consent",
     "Message",

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django_tasks.base import Task
 
 from linkwork.casework.digest import remind_link_workers
 from linkwork.casework.tasks import chase_connection_deadlines
 from linkwork.directory.tasks import ask_providers_to_confirm_listings
 from linkwork.referrals.tasks import remind_overdue_triage
 
-DAILY = [
+DAILY: list[Task[[], Any]] = [
     remind_overdue_triage,
     ask_providers_to_confirm_listings,
     remind_link_workers,

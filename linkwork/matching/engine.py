@@ -1,0 +1,478 @@
+"""Rank services for a person: hard constraints first (never broken, each exclusion with its
+reason), then an interpretable score, then diversification, then reasons in plain English.
+
+Everything up to the final k is computed on NumPy arrays over all services at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from linkwork.directory.taxonomy import CATEGORIES, NEEDS_TO_CATEGORIES
+from linkwork.matching.facts import WEEKDAYS, ServiceFacts
+from linkwork.matching.index import ServiceIndex, tokens
+from linkwork.matching.profile import Profile
+from linkwork.matching.weights import Weights
+from linkwork.referrals.needs import Need
+
+EARTH_RADIUS_KM: Final = 6371.0088
+# Candidates scored in full (provider statistics, diversification) after the first pass.
+POOL: Final = 200
+# How much a need's later categories count, after its first (the usual first place to look).
+CATEGORY_STRENGTH: Final = (1.0, 0.8)
+OTHER_CATEGORY_STRENGTH: Final = 0.6
+DAY_NAMES: Final = dict(
+    zip(
+        WEEKDAYS,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
+)
+
+# Exclusion reasons, in the order they are checked: a service gets the first that applies.
+NOT_ACTIVE, STALE, AGE, SEX, ONLINE_ONLY, TOO_FAR, FULL, LANGUAGE, NOT_FREE = range(1, 10)
+
+
+@dataclass(frozen=True)
+class ProviderStats:
+    """How a provider has answered past connections."""
+
+    median_days: float | None
+    acceptance_rate: float | None
+    answered: int
+
+
+@dataclass
+class Result:
+    service_id: str
+    name: str
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+    position: int
+
+
+@dataclass
+class Exclusion:
+    service_id: str
+    reason: str
+
+
+@dataclass
+class Recommendations:
+    results: list[Result]
+    weights_version: str
+    # Excluded services as (index, reason code); made into text only when asked.
+    _excluded: tuple[npt.NDArray[np.int64], npt.NDArray[np.int8]] = field(repr=False)
+    _explain: Callable[[int, int], str] = field(repr=False)
+    _ids: Sequence[str] = field(repr=False)
+
+    @property
+    def excluded_count(self) -> int:
+        return len(self._excluded[0])
+
+    @property
+    def excluded(self) -> list[Exclusion]:
+        indices, codes = self._excluded
+        return [
+            Exclusion(self._ids[int(i)], self._explain(int(i), int(c)))
+            for i, c in zip(indices, codes, strict=True)
+        ]
+
+    def as_json(self) -> dict[str, list[dict[str, object]]]:
+        return {
+            "results": [
+                {
+                    "service_id": r.service_id,
+                    "name": r.name,
+                    "score": round(r.score, 4),
+                    "components": {k: round(v, 4) for k, v in r.components.items()},
+                    "reasons": r.reasons,
+                }
+                for r in self.results
+            ],
+            "excluded": [{"service_id": e.service_id, "reason": e.reason} for e in self.excluded],
+        }
+
+
+def distances_km(index: ServiceIndex, profile: Profile) -> npt.NDArray[np.float64]:
+    """Each service's nearest venue from the person (haversine), infinite for no venue."""
+    nearest = np.full(len(index), np.inf)
+    if not profile.located or len(index.place_service) == 0:
+        return nearest
+    lat1 = math.radians(profile.latitude or 0.0)
+    lon1 = math.radians(profile.longitude or 0.0)
+    lat2 = np.radians(index.place_lat)
+    lon2 = np.radians(index.place_lon)
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    d = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    np.minimum.at(nearest, index.place_service, d)
+    return nearest
+
+
+def constraint_codes(
+    index: ServiceIndex,
+    profile: Profile,
+    *,
+    today: dt.date,
+    stale_days: int,
+    distance: npt.NDArray[np.float64],
+) -> npt.NDArray[np.int8]:
+    """0 where a service may be suggested, else the code of the first rule it breaks."""
+    codes = np.zeros(len(index), dtype=np.int8)
+
+    def rule(code: int, broken: npt.NDArray[np.bool_]) -> None:
+        np.putmask(codes, (codes == 0) & broken, code)
+
+    rule(NOT_ACTIVE, ~index.active)
+    rule(STALE, index.assured < (today - dt.timedelta(days=stale_days)).toordinal())
+    if profile.age is not None:
+        rule(AGE, (index.min_age > profile.age) | (index.max_age < profile.age))
+    if index.women_only_bit and profile.sex != "female":
+        rule(SEX, (index.audiences & index.women_only_bit) != 0)
+    if index.men_only_bit and profile.sex != "male":
+        rule(SEX, (index.audiences & index.men_only_bit) != 0)
+    if profile.digital_access == "none":
+        rule(ONLINE_ONLY, index.online_only)
+    if profile.located:
+        rule(TOO_FAR, index.in_person & index.has_place & (distance > profile.max_distance_km))
+    rule(FULL, index.capacity == 2)
+    if "en" not in profile.languages:
+        spoken = index.language_vocabulary.query(profile.languages)
+        rule(LANGUAGE, (index.languages & spoken) == 0)
+    if profile.free_only:
+        rule(NOT_FREE, ~index.free)
+    return codes
+
+
+def explain_exclusion(
+    service: ServiceFacts, code: int, profile: Profile, distance: float, stale_days: int
+) -> str:
+    if code == NOT_ACTIVE:
+        return f"status is {service.status}, not active"
+    if code == STALE:
+        return f"not checked in the last {stale_days} days"
+    if code == AGE:
+        low = service.minimum_age if service.minimum_age is not None else 0
+        high = f"{service.maximum_age}" if service.maximum_age is not None else "any age"
+        return f"for ages {low} to {high}; the person is {profile.age}"
+    if code == SEX:
+        return "women only" if "women_only" in service.audiences else "men only"
+    if code == ONLINE_ONLY:
+        return "online only, and the person has no digital access"
+    if code == TOO_FAR:
+        return f"{distance:.1f} km away, beyond {profile.max_distance_km:g} km"
+    if code == FULL:
+        return "full"
+    if code == LANGUAGE:
+        return "no shared language"
+    if code == NOT_FREE:
+        return "not free"
+    return "excluded"
+
+
+def _need_coverage(
+    index: ServiceIndex, needs: Sequence[str]
+) -> tuple[npt.NDArray[np.float64], list[tuple[str, npt.NDArray[np.bool_]]]]:
+    """Mean over the stated needs of how well each service meets it (0 to 1), and for each
+    need the services that meet it."""
+    if not needs:
+        return np.zeros(len(index)), []
+    total = np.zeros(len(index))
+    met = []
+    for need in needs:
+        strength = np.zeros(len(index))
+        for position, category in enumerate(NEEDS_TO_CATEGORIES.get(need, ())):
+            bit = index.category_vocabulary.query([category])
+            if not bit:
+                continue
+            value = (
+                CATEGORY_STRENGTH[position]
+                if position < len(CATEGORY_STRENGTH)
+                else OTHER_CATEGORY_STRENGTH
+            )
+            strength = np.maximum(strength, np.where((index.categories & bit) != 0, value, 0.0))
+        total += strength
+        met.append((need, strength > 0))
+    return total / len(needs), met
+
+
+def _schedule_fit(index: ServiceIndex, profile: Profile) -> npt.NDArray[np.float64]:
+    """1 when a session overlaps the person's free time, 0 when none does, 0.5 when unknown."""
+    fit = np.full(len(index), 0.5)
+    if not profile.availability or len(index.session_service) == 0:
+        return fit
+    has_sessions = np.zeros(len(index), dtype=bool)
+    has_sessions[index.session_service] = True
+    overlap = np.zeros(len(index.session_service), dtype=bool)
+    for window in profile.availability:
+        day = WEEKDAYS.index(window.day)
+        overlap |= (
+            (index.session_day == day)
+            & (index.session_opens < window.end)
+            & (index.session_closes > window.start)
+        )
+    fits = np.zeros(len(index), dtype=bool)
+    fits[index.session_service[overlap]] = True
+    fit[has_sessions] = 0.0
+    fit[fits] = 1.0
+    return fit
+
+
+def _normalised(
+    values: npt.NDArray[np.float64], mask: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.float64]:
+    top = float(values[mask].max()) if mask.any() else 0.0
+    return values / top if top > 0 else np.zeros_like(values)
+
+
+def rank(
+    index: ServiceIndex,
+    profile: Profile,
+    *,
+    k: int = 10,
+    weights: Weights,
+    today: dt.date,
+    stale_days: int,
+    provider_stats: Callable[[Sequence[ServiceFacts]], Mapping[str, ProviderStats]] | None = None,
+) -> Recommendations:
+    distance = distances_km(index, profile)
+    codes = constraint_codes(index, profile, today=today, stale_days=stale_days, distance=distance)
+    eligible = codes == 0
+    coverage, met = _need_coverage(index, profile.needs)
+    words = tokens(" ".join([profile.what_matters, *profile.interests]))
+    text = _normalised(index.bm25(words), eligible) if words else np.zeros(len(index))
+    wanted_audiences = index.audience_vocabulary.query(profile.audiences)
+    audience = (
+        ((index.audiences & wanted_audiences) != 0).astype(float)
+        if wanted_audiences
+        else np.zeros(len(index))
+    )
+    remote = ~(index.in_person & index.has_place)
+    near = np.where(
+        remote,
+        weights.remote_distance_value,
+        np.exp(-np.where(np.isfinite(distance), distance, 0.0) / weights.distance_scale_km),
+    )
+    if not profile.located:
+        near = np.full(len(index), weights.remote_distance_value)
+    schedule = _schedule_fit(index, profile)
+    fmt = np.zeros(len(index))
+    if profile.format == "group":
+        fmt = index.group.astype(float)
+    elif profile.format == "one_to_one":
+        fmt = index.one_to_one.astype(float)
+    age_days = np.where(index.assured > 0, today.toordinal() - index.assured, stale_days)
+    fresh = np.clip(1.0 - age_days / max(stale_days, 1), 0.0, 1.0)
+    waiting = (index.capacity == 1).astype(float)
+    category_adjustment = np.zeros(len(index))
+    for category, adjustment in weights.category_adjustments.items():
+        bit = index.category_vocabulary.query([category])
+        if bit and adjustment:
+            category_adjustment += np.where((index.categories & bit) != 0, adjustment, 0.0)
+    parts: dict[str, npt.NDArray[np.float64]] = {
+        "need": weights.need * coverage,
+        "text": weights.text * text,
+        "audience": weights.audience * audience,
+        "distance": weights.distance * near,
+        "schedule": weights.schedule * schedule,
+        "format": weights.format * fmt,
+        "free": weights.free * index.free.astype(float),
+        "waiting_list": -weights.waiting_list * waiting,
+        "freshness": weights.freshness * fresh,
+        "engagement": category_adjustment,
+    }
+    score = sum(parts.values(), np.zeros(len(index)))
+    score = np.where(eligible, score, -np.inf)
+    pool_size = min(POOL, int(eligible.sum()))
+    pool = np.argpartition(-score, pool_size - 1)[:pool_size] if pool_size else np.array([], int)
+    pool = pool[np.argsort(-score[pool], kind="stable")]
+    stats = provider_stats([index.services[i] for i in pool]) if provider_stats else {}
+    final: dict[int, float] = {}
+    response: dict[int, float] = {}
+    for i in pool:
+        facts = index.services[int(i)]
+        value = _response_value(stats.get(facts.organization_id))
+        response[int(i)] = weights.response * value
+        final[int(i)] = float(score[i]) + response[int(i)]
+    order = sorted(final, key=lambda i: (-final[i], index.ids[i]))
+    chosen = diversify(order, index, met=met, k=k)
+    results = []
+    for position, i in enumerate(chosen, start=1):
+        components = {name: float(values[i]) for name, values in parts.items()}
+        components["response"] = response[i]
+        results.append(
+            Result(
+                service_id=index.ids[i],
+                name=index.services[i].name,
+                score=final[i],
+                components=components,
+                reasons=reasons_for(
+                    index.services[i],
+                    profile,
+                    distance=float(distance[i]),
+                    met=[need for need, mask in met if mask[i]],
+                    words=words,
+                    stats=stats.get(index.services[i].organization_id),
+                    fits_schedule=schedule[i] == 1.0,
+                ),
+                position=position,
+            )
+        )
+    excluded_idx = np.flatnonzero(codes)
+
+    def explain(i: int, code: int) -> str:
+        return explain_exclusion(index.services[i], code, profile, float(distance[i]), stale_days)
+
+    return Recommendations(
+        results=results,
+        weights_version=weights.version,
+        _excluded=(excluded_idx, codes[excluded_idx]),
+        _explain=explain,
+        _ids=index.ids,
+    )
+
+
+def _response_value(stats: ProviderStats | None) -> float:
+    """0 to 1: quick answers and a high acceptance rate score high; unknown is neutral."""
+    if stats is None or stats.answered < 3:
+        return 0.5
+    rate = stats.acceptance_rate if stats.acceptance_rate is not None else 0.5
+    days = stats.median_days if stats.median_days is not None else 10.0
+    speed = 1.0 / (1.0 + days / 5.0)
+    return 0.5 * rate + 0.5 * speed
+
+
+def _mode(index: ServiceIndex, i: int) -> str:
+    return "in_person" if index.in_person[i] else "remote"
+
+
+def diversify(
+    order: Sequence[int],
+    index: ServiceIndex,
+    *,
+    met: Sequence[tuple[str, npt.NDArray[np.bool_]]],
+    k: int,
+) -> list[int]:
+    """The top k, best first, changed only as much as needed so that every stated need and at
+    least two delivery modes (in person, remote) appear when the candidates allow."""
+    k = min(k, len(order))
+    needs_left = {need for need, mask in met if any(mask[i] for i in order)}
+    modes_available = {_mode(index, i) for i in order}
+    modes_wanted = min(2, len(modes_available))
+    chosen: list[int] = []
+    remaining = list(order)
+    modes: set[str] = set()
+    while len(chosen) < k and remaining:
+        requirements = len(needs_left) + max(0, modes_wanted - len(modes))
+        slots = k - len(chosen)
+        pick = remaining[0]
+        if requirements and slots <= requirements:
+            for i in remaining:
+                helps_need = any(mask[i] for need, mask in met if need in needs_left)
+                helps_mode = len(modes) < modes_wanted and _mode(index, i) not in modes
+                if helps_need or helps_mode:
+                    pick = i
+                    break
+        remaining.remove(pick)
+        chosen.append(pick)
+        modes.add(_mode(index, pick))
+        needs_left -= {need for need, mask in met if mask[pick]}
+    return chosen
+
+
+def _part_of_day(minutes: int) -> str:
+    return "mornings" if minutes < 12 * 60 else "afternoons" if minutes < 17 * 60 else "evenings"
+
+
+def reasons_for(
+    service: ServiceFacts,
+    profile: Profile,
+    *,
+    distance: float,
+    met: Sequence[str],
+    words: Sequence[str],
+    stats: ProviderStats | None,
+    fits_schedule: bool,
+) -> list[str]:
+    """Why this service, in plain English, most telling first."""
+    reasons = []
+    for need in met:
+        label = Need(need).label.lower() if need in Need.values else need
+        reasons.append(f"helps with {label}")
+    if service.in_person and service.places and math.isfinite(distance):
+        reasons.append(f"{distance:.1f} km away")
+    elif "online" in service.delivery and "phone" in service.delivery:
+        reasons.append("online or by phone, from home")
+    elif "online" in service.delivery:
+        reasons.append("online, from home")
+    elif "phone" in service.delivery:
+        reasons.append("by phone")
+    for audience in profile.audiences:
+        if audience in service.audiences:
+            reasons.append(f"{_audience_words(audience)}, as you asked")
+    text = set(words)
+    if text:
+        from linkwork.matching.index import service_text
+
+        found = [w for w in dict.fromkeys(tokens(service_text(service))) if w in text]
+        if found:
+            reasons.append("mentions " + ", ".join(found[:3]))
+    if service.sessions:
+        session = service.sessions[0]
+        if fits_schedule:
+            for window in profile.availability:
+                match = next(
+                    (
+                        s
+                        for s in service.sessions
+                        if s.day == window.day and s.opens < window.end and s.closes > window.start
+                    ),
+                    None,
+                )
+                if match:
+                    session = match
+                    break
+        reasons.append(f"meets on {DAY_NAMES[session.day]} {_part_of_day(session.opens)}")
+    if profile.format and profile.format in service.formats:
+        reasons.append(
+            "a group, as you prefer" if profile.format == "group" else "one to one, as you prefer"
+        )
+    if service.free:
+        reasons.append("free")
+    if service.capacity == "waiting_list":
+        reasons.append("has a waiting list")
+    if stats is not None and stats.answered >= 3 and stats.median_days is not None:
+        days = max(1, round(stats.median_days))
+        reasons.append(f"usually replies in {days} day{'s' if days != 1 else ''}")
+    return reasons
+
+
+def _audience_words(audience: str) -> str:
+    fixed = {
+        "women_only": "women-only",
+        "men_only": "men-only",
+        "lgbtq": "for LGBTQ+ people",
+        "carers": "for carers",
+        "older_people": "for older people",
+        "young_people": "for young people",
+    }
+    if audience in fixed:
+        return fixed[audience]
+    kind, _, slug = audience.partition(":")
+    return f"for the {slug.replace('_', ' ')} {'community' if kind == 'culture' else 'faith'}"
+
+
+def category_label(slug: str) -> str:
+    term = CATEGORIES.get(slug)
+    return term.name if term else slug
