@@ -33,7 +33,7 @@ PERSONAL_DATA_MODELS = {
     "Message",
     "Letter",
 }
-SCOPING_METHODS = {"visible_to", "for_analysis", "for_provider"}
+SCOPING_METHODS = {"visible_to", "for_analysis", "for_provider", "for_host_system"}
 CHECKED_NAMES = {"views.py", "api.py", "presenters.py", "home.py", "forms.py", "feeds.py"}
 CHECKED_DIRS = {"views", "api"}
 

@@ -227,3 +227,9 @@ def problem_type(request: HttpRequest, slug: str) -> JSON:
         "status": kind.status,
         "description": kind.description,
     }
+
+
+# Matching for a referral, for the scheme's own staff and systems.
+from linkwork.api.recommendations import router as recommendations_router  # noqa: E402
+
+api.add_router("", recommendations_router)

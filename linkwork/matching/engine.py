@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -245,10 +245,15 @@ def rank(
     today: dt.date,
     stale_days: int,
     provider_stats: Callable[[Sequence[ServiceFacts]], Mapping[str, ProviderStats]] | None = None,
+    skip: Collection[str] = (),
 ) -> Recommendations:
+    """The top k services for `profile`. Services in `skip` (say, those the person is already
+    connected to) are left out without being reported as excluded."""
     distance = distances_km(index, profile)
     codes = constraint_codes(index, profile, today=today, stale_days=stale_days, distance=distance)
     eligible = codes == 0
+    skipped = [index.positions[s] for s in skip if s in index.positions]
+    eligible[skipped] = False
     coverage, met = _need_coverage(index, profile.needs)
     words = tokens(" ".join([profile.what_matters, *profile.interests]))
     text = _normalised(index.bm25(words), eligible) if words else np.zeros(len(index))

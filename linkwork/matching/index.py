@@ -159,6 +159,7 @@ class ServiceIndex:
     postings: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]
     women_only_bit: int = 0
     men_only_bit: int = 0
+    positions: dict[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.services)
@@ -251,6 +252,7 @@ def build_index(services: Sequence[ServiceFacts]) -> ServiceIndex:
         language_vocabulary=languages,
         postings=postings,
         women_only_bit=audiences.query(["women_only"]),
+        positions={s.id: i for i, s in enumerate(services)},
         men_only_bit=audiences.query(["men_only"]),
         **arrays,
     )

@@ -7,7 +7,7 @@ import datetime as dt
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from statistics import median
 from typing import Any
 
@@ -254,6 +254,7 @@ def recommend(
     k: int = 10,
     shown_to: Any = None,
     today: dt.date | None = None,
+    skip: Collection[str] = (),
 ) -> Recommendations:
     today = today or timezone.localdate()
     if isinstance(person, Referral):
@@ -273,6 +274,7 @@ def recommend(
         today=today,
         stale_days=stale_after_days(),
         provider_stats=provider_stats,
+        skip=skip,
     )
     if isinstance(person, Referral):
         Shown.objects.bulk_create(

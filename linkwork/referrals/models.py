@@ -53,6 +53,11 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             return self.none()
         return self.filter(Q(scheme_id__in=schemes) | Q(referring_organisation_id__in=referring))
 
+    def for_host_system(self, organisation_id: int) -> ReferralQuerySet:
+        """Referrals of the schemes an organisation hosts, for that organisation's own case
+        management system calling the API with its token. Never for a person's session."""
+        return self.filter(scheme__host_id=organisation_id)
+
     def for_analysis(self, user: Any) -> ReferralQuerySet:
         """Referrals an analyst may count: those of schemes hosted by the analyst's
         organisations. For aggregates only; never for showing a person's record.

@@ -28,6 +28,7 @@ from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core.presenters import date_uk
 from linkwork.core.scoping import get_case_or_404, get_visible_or_404
 from linkwork.directory.models import ReferralRoute, Service
+from linkwork.matching import recommend
 from linkwork.notifications import addressing
 from linkwork.notifications.addressing import Recipient
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
@@ -39,6 +40,10 @@ from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral
 
 CaseworkFailure = (actions.CaseworkError, InvalidTransition)
+# Services suggested by matching on the connections page.
+SUGGESTIONS = 5
+# What a one-click connection from a suggestion shares, when the person consented to sharing.
+ONE_CLICK_SHARE = (SharedField.NAME, SharedField.CONTACT)
 
 
 def _search_url(referral: Referral) -> str:
@@ -60,6 +65,19 @@ def connections(request: HttpRequest, referral_id: str) -> HttpResponse:
     paused = [c for c in found if c.status == ConnectionStatus.ON_HOLD]
     auditor.record(
         action="connections.viewed", request=request, target=referral, scheme_id=referral.scheme_id
+    )
+    is_open = referral.status in OPEN_REFERRAL_STATUSES
+    shareable = actions.shareable_fields(referral)
+    one_click = [field for field in ONE_CLICK_SHARE if field in shareable]
+    suggested = (
+        recommend(
+            referral,
+            k=SUGGESTIONS,
+            shown_to=request.user,
+            skip={str(c.service_id) for c in found if c.status in OPEN_STATUSES},
+        ).results
+        if is_open
+        else []
     )
     return render(
         request,
@@ -83,7 +101,10 @@ def connections(request: HttpRequest, referral_id: str) -> HttpResponse:
             ),
             "today": timezone.localdate(),
             "search_url": _search_url(referral),
-            "is_open": referral.status in OPEN_REFERRAL_STATUSES,
+            "is_open": is_open,
+            "suggested": suggested,
+            "one_click_shares": [f.label.lower() for f in one_click],
+            "one_click_shares_values": [f.value for f in one_click],
         },
     )
 

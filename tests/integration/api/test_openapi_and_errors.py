@@ -31,7 +31,17 @@ def test_openapi_document_is_3_1(document):
 
 
 def test_openapi_document_lists_the_endpoints(document):
-    assert set(document["paths"]) == {"/api/v1/referrals", "/api/v1/referrals/{id}"}
+    assert set(document["paths"]) == {
+        "/api/v1/referrals",
+        "/api/v1/referrals/{id}",
+        "/api/v1/referrals/{id}/recommendations",
+    }
+    recommendations = document["paths"]["/api/v1/referrals/{id}/recommendations"]["get"]
+    assert recommendations["operationId"] == "getRecommendations"
+    assert [(p["in"], p["name"]) for p in recommendations["parameters"]] == [
+        ("path", "id"),
+        ("query", "k"),
+    ]
     assert document["paths"]["/api/v1/referrals"]["post"]["operationId"] == "createReferral"
     assert document["components"]["securitySchemes"]["TokenAuth"] == {
         "type": "http",

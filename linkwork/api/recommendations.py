@@ -1,0 +1,105 @@
+"""`GET /api/v1/referrals/{id}/recommendations?k=10`: matching for one referral.
+
+Callers: a link worker or scheme lead of the referral's scheme signed in to Linkwork (the
+casework pages use it), or an API token of the organisation that hosts the scheme (its own
+case management system). Anyone else gets 404, audited, as if the referral did not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema
+from ninja.security import django_auth
+from pydantic import Field
+
+from linkwork.accounts import permissions
+from linkwork.accounts.permissions import Ability
+from linkwork.api.auth import TokenAuth
+from linkwork.api.models import ApiToken
+from linkwork.api.schemas import Problem
+from linkwork.audit import auditor
+from linkwork.matching import recommend
+from linkwork.referrals.models import Referral
+
+router = Router(tags=["matching"])
+
+
+class RecommendationOut(Schema):
+    service_id: str
+    name: str
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+
+
+class ExclusionOut(Schema):
+    service_id: str
+    reason: str
+
+
+class RecommendationsOut(Schema):
+    referral: uuid.UUID
+    weights_version: str
+    results: list[RecommendationOut]
+    excluded: list[ExclusionOut]
+
+
+class RecommendationQuery(Schema):
+    k: int = Field(10, ge=1, le=50, description="How many services, 1 to 50.")
+
+
+def _referral_for(request: HttpRequest, referral_id: uuid.UUID) -> Referral:
+    caller = request.auth  # type: ignore[attr-defined]
+    if isinstance(caller, ApiToken):
+        referrals = Referral.objects.for_host_system(caller.organisation_id)
+        actor: Any = None
+        detail: dict[str, Any] = {"api_token": caller.pk, "organisation": caller.organisation_id}
+    else:
+        referrals = Referral.objects.visible_to(caller)
+        actor, detail = caller, {}
+    found = referrals.select_related("person", "scheme").filter(pk=referral_id).first()
+    allowed = found is not None and (
+        isinstance(caller, ApiToken) or permissions.may(caller, Ability.DO_CASEWORK, found)
+    )
+    if not allowed or found is None:
+        auditor.record(
+            action="access.denied",
+            actor=actor,
+            request=request,
+            detail={"model": "referrals.referral", "pk": str(referral_id), **detail},
+        )
+        raise Http404("No referral with this id is yours to see.")
+    auditor.record(
+        action="recommendations.viewed",
+        actor=actor,
+        request=request,
+        target=found,
+        scheme_id=found.scheme_id,
+        detail=detail,
+    )
+    return found
+
+
+@router.get(
+    "/referrals/{uuid:id}/recommendations",
+    auth=[TokenAuth(), django_auth],
+    response={200: RecommendationsOut, 401: Problem, 404: Problem, 422: Problem},
+    summary="Services recommended for a referral",
+    url_name="recommendations",
+    operation_id="getRecommendations",
+)
+def get_recommendations(
+    request: HttpRequest, id: uuid.UUID, query: Query[RecommendationQuery]
+) -> dict[str, Any]:
+    """The top k community services for the person, best first, each with its score, the
+    score's components and the reasons in plain English; and every service left out by a hard
+    constraint (not running, not checked within the stale limit, age, women or men only,
+    online only without digital access, too far, full, no shared language, not free when
+    only free will do) with its reason. Identity preferences are never inferred."""
+    referral = _referral_for(request, id)
+    user = request.auth if not isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
+    found = recommend(referral, k=query.k, shown_to=user)
+    return {"referral": referral.pk, "weights_version": found.weights_version, **found.as_json()}

@@ -1,0 +1,666 @@
+"""Learning from outcomes: what happened after matching showed a service, per-category
+engagement adjustments fitted with a position-bias correction, and a held-out check of
+whether they would have ranked better. Nothing here changes the weights in use: the fit is
+stored as a new, inactive weight set, and a person switches it on (ADR 0010).
+
+The steps, each a plain function on plain data so they can be tested without a database:
+
+1. `outcomes_of_shown()` reads every `Shown` row with what happened for that referral and
+   service (five queries, whatever the number of rows).
+2. `first_exposures()` keeps one row per (referral, service): the best position it was shown
+   at before any connection to it existed.
+3. `estimate_propensity()` fits how likely a link worker is to look at each position.
+4. `fit_adjustments()` turns inverse-propensity-weighted engagement per category into score
+   adjustments, shrunk towards 0 and capped.
+5. `evaluate()` re-ranks the held-out lists with and without the adjustments.
+6. `learn()` does all of it on a time split and returns the adjustments and the report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from linkwork.casework.lifecycle import ConnectionStatus
+from linkwork.casework.models import Attendance, Connection, ConnectionStatusChange
+from linkwork.directory.models import Attribute, Entity
+from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID
+from linkwork.matching.models import Shown, WeightSet
+from linkwork.matching.weights import DEFAULT_VERSION, Weights
+
+# What counts as engagement: attending is what social prescribing is for; a connection
+# made that was never attended shows the link worker and person chose the service, a weaker
+# sign that it suited them. Still attending at 8 weeks is reported but not fitted: it is
+# unknown for every connection younger than 8 weeks, so it would penalise recent services.
+GAIN_ATTENDED: Final = 1.0
+GAIN_CONNECTED: Final = 0.25
+SIGNAL: Final = (
+    f"attended = {GAIN_ATTENDED:g}; connection made but not attended = {GAIN_CONNECTED:g}"
+)
+# A connection counts for a showing only if made within this many days of it.
+ATTRIBUTION_DAYS: Final = 90
+STILL_ATTENDING_WEEKS: Final = 8
+# Propensity: examination probability position ** -eta, never below the floor (so no
+# inverse weight exceeds 10). Eta is fitted to the connection curve by position when there
+# are enough connections, else assumed to be 1.
+ASSUMED_ETA: Final = 1.0
+MAX_ETA: Final = 2.0
+PROPENSITY_FLOOR: Final = 0.1
+MIN_CONNECTIONS_FOR_ETA: Final = 30
+MIN_POSITIONS_FOR_ETA: Final = 3
+# Adjustment = SCALE * log(category rate / overall rate), the rate (engagement per
+# expected look) shrunk towards the overall rate by PRIOR_COUNT looks, then capped. SCALE 0.5 makes a category twice as
+# engaging worth +0.35, about a format match (0.5) and well under a met need (3.0).
+SCALE: Final = 0.5
+CAP: Final = 0.5
+PRIOR_COUNT: Final = 100.0
+# Data needed: to fit at all, and for the held-out verdict to mean anything.
+MIN_SHOWN: Final = 500
+MIN_ENGAGED: Final = 20
+MIN_HELD_OUT_REFERRALS: Final = 30
+HELD_OUT_SHARE: Final = 0.2
+TOP: Final = 3
+# The fitted adjustments improve ranking only if better by this many standard errors.
+NOISE_STANDARD_ERRORS: Final = 2.0
+
+IMPROVED: Final = "would have improved"
+NOT_IMPROVED: Final = "would not have improved"
+NOT_ENOUGH_DATA: Final = "not enough data"
+
+_MADE_STATUSES = frozenset(ConnectionStatus) - {ConnectionStatus.DRAFT}
+_ACCEPTED_STATUSES = frozenset(
+    {
+        ConnectionStatus.ACCEPTED,
+        ConnectionStatus.IN_PROGRESS,
+        ConnectionStatus.COMPLETED,
+        # The lifecycle reaches failed only from accepted or attending.
+        ConnectionStatus.FAILED,
+    }
+)
+_ATTENDING_STATUSES = frozenset({ConnectionStatus.IN_PROGRESS, ConnectionStatus.COMPLETED})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One `Shown` row and what happened after it for that referral and service.
+
+    - connected: a connection to the service was made for the referral after it was shown
+      (within ATTRIBUTION_DAYS): any status but draft, and cancelled only if it had been
+      requested from the provider first. A signposted record counts.
+    - accepted: that connection was accepted (or went on to attending, completed, or failed,
+      which the lifecycle reaches only after acceptance), now or at any time in its history.
+    - attended: an attended session was recorded, or it was ever attending or completed.
+    - still_attending: an attended session on or after 8 weeks from the day the connection
+      was made, or it completed.
+    - already_connected: a connection had been made before this showing, so the showing
+      cannot have caused it; such rows are left out of the fit.
+    """
+
+    shown_id: int
+    referral_id: str
+    service_id: str
+    position: int
+    score: float
+    weights_version: str
+    shown_at: dt.datetime
+    categories: frozenset[str] = frozenset()
+    connected: bool = False
+    accepted: bool = False
+    attended: bool = False
+    still_attending: bool = False
+    already_connected: bool = False
+
+    @property
+    def engagement(self) -> float:
+        if self.attended:
+            return GAIN_ATTENDED
+        return GAIN_CONNECTED if self.connected else 0.0
+
+
+@dataclass(frozen=True)
+class _Connection:
+    created_at: dt.datetime
+    status: str
+    held_from: str
+    requested_at: dt.datetime | None
+    reached: frozenset[str]
+    sessions: tuple[dt.date, ...]
+
+    @property
+    def made(self) -> bool:
+        if self.status not in _MADE_STATUSES:
+            return False
+        return self.status != ConnectionStatus.CANCELLED or self.requested_at is not None
+
+    @property
+    def statuses(self) -> frozenset[str]:
+        """Every status it has been in, as far as the record shows."""
+        current = {self.status}
+        if self.status == ConnectionStatus.ON_HOLD and self.held_from:
+            current.add(self.held_from)
+        return self.reached | current
+
+    @property
+    def accepted(self) -> bool:
+        return bool(self.statuses & _ACCEPTED_STATUSES)
+
+    @property
+    def attended(self) -> bool:
+        return bool(self.sessions) or bool(self.statuses & _ATTENDING_STATUSES)
+
+    @property
+    def still_attending(self) -> bool:
+        since = timezone.localdate(self.created_at)
+        eight_weeks = since + dt.timedelta(weeks=STILL_ATTENDING_WEEKS)
+        return ConnectionStatus.COMPLETED in self.statuses or any(
+            day >= eight_weeks for day in self.sessions
+        )
+
+
+def outcomes_of_shown(since: dt.datetime | None = None) -> list[Outcome]:
+    """Every `Shown` row (from `since`, when given) with what happened for its referral and
+    service, ordered by referral then time shown. Five queries whatever the number of rows."""
+    shown: QuerySet[Shown] = Shown.objects.all()
+    if since is not None:
+        shown = shown.filter(shown_at__gte=since)
+    rows = list(
+        shown.order_by("referral_id", "shown_at", "id").values_list(
+            "id", "referral_id", "service_id", "position", "score", "weights_version", "shown_at"
+        )
+    )
+    if not rows:
+        return []
+    referrals = shown.values("referral_id")
+    categories: dict[str, set[str]] = defaultdict(set)
+    for link_id, code in Attribute.objects.filter(
+        link_entity=Entity.SERVICE,
+        taxonomy_term__taxonomy_id=LINKWORK_TAXONOMY_ID,
+        link_id__in=shown.values("service_id"),
+    ).values_list("link_id", "taxonomy_term__code"):
+        categories[str(link_id)].add(code)
+    reached: dict[Any, set[str]] = defaultdict(set)
+    for connection_id, status in ConnectionStatusChange.objects.filter(
+        connection__referral_id__in=referrals,
+        to_status__in=_ACCEPTED_STATUSES | _ATTENDING_STATUSES,
+    ).values_list("connection_id", "to_status"):
+        reached[connection_id].add(status)
+    sessions: dict[Any, list[dt.date]] = defaultdict(list)
+    for connection_id, day in Attendance.objects.filter(
+        connection__referral_id__in=referrals, attended=True
+    ).values_list("connection_id", "session_on"):
+        sessions[connection_id].append(day)
+    connections: dict[tuple[str, str], list[_Connection]] = defaultdict(list)
+    for (
+        pk,
+        referral_id,
+        service_id,
+        status,
+        held_from,
+        requested_at,
+        created_at,
+    ) in Connection.objects.filter(referral_id__in=referrals).values_list(
+        "id", "referral_id", "service_id", "status", "held_from", "requested_at", "created_at"
+    ):
+        connections[(str(referral_id), str(service_id))].append(
+            _Connection(
+                created_at=created_at,
+                status=status,
+                held_from=held_from,
+                requested_at=requested_at,
+                reached=frozenset(reached.get(pk, ())),
+                sessions=tuple(sessions.get(pk, ())),
+            )
+        )
+    window = dt.timedelta(days=ATTRIBUTION_DAYS)
+    outcomes = []
+    for pk, referral_id, service_id, position, score, version, shown_at in rows:
+        key = (str(referral_id), str(service_id))
+        made = [c for c in connections.get(key, ()) if c.made]
+        after = [c for c in made if shown_at <= c.created_at <= shown_at + window]
+        outcomes.append(
+            Outcome(
+                shown_id=pk,
+                referral_id=key[0],
+                service_id=key[1],
+                position=position,
+                score=score,
+                weights_version=version,
+                shown_at=shown_at,
+                categories=frozenset(categories.get(key[1], ())),
+                connected=bool(after),
+                accepted=any(c.accepted for c in after),
+                attended=any(c.attended for c in after),
+                still_attending=any(c.still_attending for c in after),
+                already_connected=any(c.created_at < shown_at for c in made),
+            )
+        )
+    return outcomes
+
+
+def first_exposures(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """One row per (referral, service): the best position it was shown at before it was
+    connected (the earliest such showing on a tie). A list seen again and again would
+    otherwise count its services again and again."""
+    best: dict[tuple[str, str], Outcome] = {}
+    for outcome in outcomes:
+        if outcome.already_connected:
+            continue
+        key = (outcome.referral_id, outcome.service_id)
+        held = best.get(key)
+        if held is None or (outcome.position, outcome.shown_at) < (held.position, held.shown_at):
+            best[key] = outcome
+    return sorted(best.values(), key=lambda o: (o.shown_at, o.referral_id, o.position))
+
+
+@dataclass(frozen=True)
+class Propensity:
+    """How likely a link worker is to look at a result at each position: position ** -eta,
+    1 at the top, never below the floor."""
+
+    eta: float = ASSUMED_ETA
+    floor: float = PROPENSITY_FLOOR
+    estimated: bool = False
+    note: str = "assumed eta = 1 (too few connections to fit it)"
+
+    def __call__(self, position: int) -> float:
+        return max(float(max(position, 1)) ** -self.eta, self.floor)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "eta": round(self.eta, 4),
+            "floor": self.floor,
+            "estimated": self.estimated,
+            "note": self.note,
+        }
+
+
+def estimate_propensity(
+    exposures: Sequence[Outcome], *, min_connections: int = MIN_CONNECTIONS_FOR_ETA
+) -> Propensity:
+    """Fit eta to the connection curve by position: connections at position k are taken as
+    Poisson with mean shown_k * exp(a) * k ** -eta (a power law, fitted by maximum likelihood
+    with Newton's method, so positions with no connection still count). Eta is kept within
+    0 to 2. The fall in connections down the list is partly that better matches are ranked
+    first, so the fitted eta is an upper bound on the position bias: the correction errs
+    towards too much, which the floor limits. Too few connections, or fewer than three
+    positions with one: eta = 1 is assumed."""
+    shown: dict[int, int] = defaultdict(int)
+    connected: dict[int, int] = defaultdict(int)
+    for outcome in exposures:
+        shown[outcome.position] += 1
+        connected[outcome.position] += int(outcome.connected)
+    total = sum(connected.values())
+    with_connection = sum(1 for count in connected.values() if count)
+    if total < min_connections or with_connection < MIN_POSITIONS_FOR_ETA:
+        return Propensity(
+            note=(
+                f"assumed eta = {ASSUMED_ETA:g}: {total} connections at {with_connection} "
+                f"positions, fewer than {min_connections} at {MIN_POSITIONS_FOR_ETA}"
+            )
+        )
+    positions = sorted(shown)
+    x = np.log(np.array(positions, dtype=float))
+    n = np.array([shown[k] for k in positions], dtype=float)
+    c = np.array([connected[k] for k in positions], dtype=float)
+    beta = np.array([math.log(total / n.sum()), 0.0])
+    design = np.column_stack([np.ones_like(x), x])
+    for _ in range(50):
+        mu = n * np.exp(np.clip(design @ beta, -30.0, 30.0))
+        gradient = design.T @ (c - mu)
+        hessian = design.T @ (design * mu[:, None])
+        try:
+            step = np.linalg.solve(hessian, gradient)
+        except np.linalg.LinAlgError:
+            break
+        beta = beta + np.clip(step, -2.0, 2.0)
+        if float(np.abs(step).max()) < 1e-9:
+            break
+    eta = float(np.clip(-beta[1], 0.0, MAX_ETA))
+    return Propensity(
+        eta=eta,
+        estimated=True,
+        note=(
+            f"eta fitted to {total} connections over positions {positions[0]} to "
+            f"{positions[-1]} (power law, kept within 0 to {MAX_ETA:g})"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CategoryFit:
+    shown: int
+    engagement: float
+    # Expected looks: the propensities of its showings added up.
+    looks: float
+    # Engagement per look (the position-corrected rate), before shrinking.
+    rate: float
+    adjustment: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "shown": self.shown,
+            "engagement": round(self.engagement, 4),
+            "looks": round(self.looks, 4),
+            "rate": round(self.rate, 4),
+            "adjustment": self.adjustment,
+        }
+
+
+def fit_adjustments(
+    exposures: Sequence[Outcome],
+    propensity: Propensity,
+    *,
+    prior_count: float = PRIOR_COUNT,
+    scale: float = SCALE,
+    cap: float = CAP,
+) -> dict[str, CategoryFit]:
+    """Each category's adjustment: `scale` times the log of its position-corrected
+    engagement rate over the overall rate, the rate first shrunk towards the overall rate
+    as if `prior_count` more looks had the overall rate, the result capped at +-`cap`.
+
+    Inverse propensity weighting: a result shown at position k with engagement y tells us
+    y / p(k) about how engaging it is wherever shown (unbiased if people engage only with
+    what they look at). Those corrected values are averaged with their precision, p(k), as
+    weights (the variance of y / p(k) grows as 1 / p(k)), which gives the rate sum(y) /
+    sum(p(k)): engagement per expected look. Averaging them unweighted (sum(y / p(k)) / n)
+    is also unbiased but lets a few engagements low in the list swing a category.
+    Small categories have few looks, so shrinking keeps them near 0."""
+    if not exposures:
+        return {}
+    looks_of = [propensity(o.position) for o in exposures]
+    total_looks = sum(looks_of)
+    overall = sum(o.engagement for o in exposures) / total_looks
+    shown: dict[str, int] = defaultdict(int)
+    engagement: dict[str, float] = defaultdict(float)
+    looks: dict[str, float] = defaultdict(float)
+    for outcome, look in zip(exposures, looks_of, strict=True):
+        for category in outcome.categories:
+            shown[category] += 1
+            engagement[category] += outcome.engagement
+            looks[category] += look
+    fits = {}
+    for category in sorted(shown):
+        adjustment = 0.0
+        if overall > 0:
+            shrunk = (engagement[category] + prior_count * overall) / (
+                looks[category] + prior_count
+            )
+            adjustment = scale * math.log(shrunk / overall)
+            adjustment = round(min(cap, max(-cap, adjustment)), 3) + 0.0
+        fits[category] = CategoryFit(
+            shown=shown[category],
+            engagement=engagement[category],
+            looks=looks[category],
+            rate=engagement[category] / looks[category],
+            adjustment=adjustment,
+        )
+    return fits
+
+
+def shown_lists(outcomes: Iterable[Outcome]) -> list[list[Outcome]]:
+    """The first list each referral was shown, best position first. Rows of one list were
+    written together; a list starts again where the position does not go up."""
+    lists: dict[str, list[Outcome]] = {}
+    finished: set[str] = set()
+    for outcome in sorted(outcomes, key=lambda o: (o.referral_id, o.shown_at, o.shown_id)):
+        key = outcome.referral_id
+        if key in finished:
+            continue
+        current = lists.setdefault(key, [])
+        if current and outcome.position <= current[-1].position:
+            finished.add(key)
+            continue
+        current.append(outcome)
+    return list(lists.values())
+
+
+def _adjustment(categories: Iterable[str], adjustments: Mapping[str, float]) -> float:
+    # The engine adds the adjustment of every category a service is in.
+    return sum(adjustments.get(category, 0.0) for category in categories)
+
+
+def _value_at_top(
+    items: Sequence[Outcome], scores: Sequence[float], propensity: Propensity, top: int
+) -> float:
+    """Inverse propensity estimate of the engagement a list would get from its first `top`
+    places if ordered by `scores`: each result's engagement, observed at the position it was
+    shown, moved to its new place by the ratio of the propensities."""
+    order = sorted(range(len(items)), key=lambda i: (-scores[i], items[i].position))
+    value = 0.0
+    for place, i in enumerate(order[:top], start=1):
+        item = items[i]
+        value += item.engagement * propensity(place) / propensity(item.position)
+    return value
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    referrals: int
+    engagement: float
+    original: float
+    fitted: float
+    standard_error: float
+    top: int = TOP
+
+    @property
+    def difference(self) -> float:
+        return self.fitted - self.original
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "referrals": self.referrals,
+            "engagement": round(self.engagement, 4),
+            "top": self.top,
+            "original": round(self.original, 4),
+            "fitted": round(self.fitted, 4),
+            "difference": round(self.difference, 4),
+            "standard_error": round(self.standard_error, 4),
+        }
+
+
+def evaluate(
+    lists: Sequence[Sequence[Outcome]],
+    propensity: Propensity,
+    adjustments: Mapping[str, float],
+    *,
+    shown_with: Mapping[str, Mapping[str, float]] | None = None,
+    top: int = TOP,
+) -> Evaluation:
+    """Mean engagement per referral from the first `top` places of each list actually shown,
+    re-ranked by the scores shown (original) and by those scores with the fitted adjustments
+    in place of the adjustments of the weights they were shown with (`shown_with`: version
+    to category adjustments), both estimated by inverse propensity from what happened."""
+    shown_with = shown_with or {}
+    original: list[float] = []
+    fitted: list[float] = []
+    for items in lists:
+        scores = [o.score for o in items]
+        refitted = [
+            o.score
+            - _adjustment(o.categories, shown_with.get(o.weights_version, {}))
+            + _adjustment(o.categories, adjustments)
+            for o in items
+        ]
+        original.append(_value_at_top(items, scores, propensity, top))
+        fitted.append(_value_at_top(items, refitted, propensity, top))
+    if not lists:
+        return Evaluation(0, 0.0, 0.0, 0.0, 0.0, top)
+    differences = np.array(fitted) - np.array(original)
+    error = float(differences.std(ddof=1) / math.sqrt(len(lists))) if len(differences) > 1 else 0.0
+    return Evaluation(
+        referrals=len(lists),
+        engagement=sum(o.engagement for items in lists for o in items),
+        original=float(np.mean(original)),
+        fitted=float(np.mean(fitted)),
+        standard_error=error,
+        top=top,
+    )
+
+
+def split_by_time(
+    outcomes: Sequence[Outcome], held_out_share: float = HELD_OUT_SHARE
+) -> tuple[list[Outcome], list[Outcome]]:
+    """The referrals first shown earliest to fit on, the latest `held_out_share` of
+    referrals (by first showing) to check on."""
+    first: dict[str, dt.datetime] = {}
+    for outcome in outcomes:
+        held = first.get(outcome.referral_id)
+        if held is None or outcome.shown_at < held:
+            first[outcome.referral_id] = outcome.shown_at
+    order = sorted(first, key=lambda r: (first[r], r))
+    held_out = set(order[len(order) - math.floor(len(order) * held_out_share) :])
+    return (
+        [o for o in outcomes if o.referral_id not in held_out],
+        [o for o in outcomes if o.referral_id in held_out],
+    )
+
+
+@dataclass
+class Fit:
+    """Fitted adjustments and the report stored with them."""
+
+    adjustments: dict[str, float]
+    verdict: str
+    reason: str
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def _outcome_counts(outcomes: Sequence[Outcome]) -> dict[str, int]:
+    return {
+        "shown": len(outcomes),
+        "connected": sum(o.connected for o in outcomes),
+        "accepted": sum(o.accepted for o in outcomes),
+        "attended": sum(o.attended for o in outcomes),
+        "still_attending_at_8_weeks": sum(o.still_attending for o in outcomes),
+    }
+
+
+def learn(
+    outcomes: Sequence[Outcome],
+    *,
+    min_shown: int = MIN_SHOWN,
+    min_engaged: int = MIN_ENGAGED,
+    min_held_out: int = MIN_HELD_OUT_REFERRALS,
+    shown_with: Mapping[str, Mapping[str, float]] | None = None,
+) -> Fit:
+    """Fit on the earlier 80% of referrals, check on the latest 20%. The adjustments
+    returned are the ones checked, so the verdict describes exactly what would be stored."""
+    train, held_out = split_by_time(outcomes)
+    exposures = first_exposures(train)
+    engaged = sum(1 for o in exposures if o.engagement > 0)
+    propensity = estimate_propensity(exposures)
+    enough = len(exposures) >= min_shown and engaged >= min_engaged
+    categories = fit_adjustments(exposures, propensity)
+    if not enough:
+        categories = {
+            name: dataclasses.replace(fit, adjustment=0.0) for name, fit in categories.items()
+        }
+    adjustments = {name: fit.adjustment for name, fit in categories.items() if fit.adjustment}
+    lists = shown_lists(held_out)
+    evaluation = evaluate(lists, propensity, adjustments, shown_with=shown_with)
+    if not enough:
+        verdict = NOT_ENOUGH_DATA
+        reason = (
+            f"{len(exposures)} services shown with {engaged} engaged to fit on; at least "
+            f"{min_shown} shown and {min_engaged} engaged are needed, so every adjustment is 0"
+        )
+    elif evaluation.referrals < min_held_out or evaluation.engagement == 0:
+        verdict = NOT_ENOUGH_DATA
+        reason = (
+            f"{evaluation.referrals} held-out referrals with engagement "
+            f"{evaluation.engagement:g}; at least {min_held_out} referrals with some "
+            "engagement are needed to check the adjustments"
+        )
+    elif evaluation.difference > NOISE_STANDARD_ERRORS * evaluation.standard_error and (
+        evaluation.difference > 0
+    ):
+        verdict = IMPROVED
+        reason = (
+            f"ranking with the adjustments would have raised engagement in the top "
+            f"{evaluation.top} from {evaluation.original:.3f} to {evaluation.fitted:.3f} per "
+            f"referral, more than {NOISE_STANDARD_ERRORS:g} standard errors "
+            f"({evaluation.standard_error:.3f})"
+        )
+    else:
+        verdict = NOT_IMPROVED
+        reason = (
+            f"engagement in the top {evaluation.top} would have gone from "
+            f"{evaluation.original:.3f} to {evaluation.fitted:.3f} per referral, not more "
+            f"than {NOISE_STANDARD_ERRORS:g} standard errors ({evaluation.standard_error:.3f})"
+        )
+    report: dict[str, Any] = {
+        "verdict": verdict,
+        "reason": reason,
+        "signal": SIGNAL,
+        "outcomes": _outcome_counts(outcomes),
+        "training": {
+            "referrals": len({o.referral_id for o in train}),
+            "shown": len(exposures),
+            "engaged": engaged,
+            "min_shown": min_shown,
+            "min_engaged": min_engaged,
+        },
+        "propensity": propensity.as_json(),
+        "shrinkage": {"prior_count": PRIOR_COUNT, "scale": SCALE, "cap": CAP},
+        "categories": {name: fit.as_json() for name, fit in categories.items()},
+        "held_out": {**evaluation.as_json(), "share": HELD_OUT_SHARE, "minimum": min_held_out},
+    }
+    return Fit(adjustments=adjustments, verdict=verdict, reason=reason, report=report)
+
+
+def adjustments_by_version() -> dict[str, dict[str, float]]:
+    """The category adjustments of every stored weight set, by version (one query), so
+    evaluation can take out what a list was shown with."""
+    found: dict[str, dict[str, float]] = {DEFAULT_VERSION: {}}
+    for version, data in WeightSet.objects.values_list("version", "weights"):
+        try:
+            found[version] = dict(Weights.from_json(data).category_adjustments)
+        except (TypeError, ValueError):
+            found[version] = {}
+    return found
+
+
+def report_lines(report: Mapping[str, Any]) -> list[str]:
+    """The stored report, for people."""
+    if not report:
+        return ["No evaluation stored."]
+    training = report.get("training", {})
+    held = report.get("held_out", {})
+    propensity = report.get("propensity", {})
+    counts = report.get("outcomes", {})
+    lines = [
+        f"Verdict: {report.get('verdict', 'unknown')}",
+        f"  {report.get('reason', '')}",
+        f"Engagement signal: {report.get('signal', '')}",
+        "Outcomes of every showing: "
+        + ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in counts.items()),
+        f"Fitted on {training.get('referrals', 0)} referrals, {training.get('shown', 0)} "
+        f"services shown, {training.get('engaged', 0)} engaged",
+        f"Position bias: {propensity.get('note', '')}; eta {propensity.get('eta')}, "
+        f"floor {propensity.get('floor')}",
+        f"Held out: {held.get('referrals', 0)} referrals (latest "
+        f"{float(held.get('share', HELD_OUT_SHARE)):.0%}); engagement in the top "
+        f"{held.get('top', TOP)} per referral: original {held.get('original', 0)}, "
+        f"fitted {held.get('fitted', 0)}, difference {held.get('difference', 0)} "
+        f"(standard error {held.get('standard_error', 0)})",
+    ]
+    categories = report.get("categories", {})
+    if categories:
+        lines.append(
+            "Categories (shown, engagement, expected looks, engagement per look, adjustment):"
+        )
+        for name, fit in categories.items():
+            lines.append(
+                f"  {name}: {fit['shown']}, {fit['engagement']:g}, {fit['looks']:g}, "
+                f"{fit['rate']:.3f}, {fit['adjustment']:+.3f}"
+            )
+    return lines
