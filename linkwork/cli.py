@@ -20,7 +20,7 @@ def _demo_environment() -> None:
     os.environ.setdefault("LINKWORK_DEMO", "true")
     os.environ.setdefault("LINKWORK_HTTPS", "false")
     # The demo's people are made up, so it may show every instrument that needs a licence.
-    os.environ.setdefault("LINKWORK_LICENSED_INSTRUMENTS", "eq5d5l,swemwbs,wemwbs")
+    os.environ.setdefault("LINKWORK_LICENSED_INSTRUMENTS", "eq5d5l,swemwbs,wemwbs,pam,mycaw")
     if not os.environ.get("SECRET_KEY"):
         data_dir = Path(os.environ.get("LINKWORK_DATA_DIR", Path.cwd() / "var"))
         data_dir.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from linkwork.outcomes.scoring import (
     ScoreResult,
     get_instrument,
     instrument_ids,
+    licensed_problems,
     score,
 )
 
@@ -24,6 +25,7 @@ __all__ = [
     "eq5d_index_array",
     "get_instrument",
     "instrument_ids",
+    "licensed_problems",
     "load_definition",
     "load_directory",
     "score",

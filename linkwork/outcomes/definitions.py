@@ -20,10 +20,32 @@ from typing import Any, Final
 from linkwork.outcomes.eq5d import METHODS as EQ5D_METHODS
 from linkwork.outcomes.errors import DefinitionError
 
-RESPONSE_FORMATS: Final = ("items", "named", "answer", "eq5d", "goals")
-SCORING_METHODS: Final = ("sum", "per_item", "eq5d_index", "per_goal")
+RESPONSE_FORMATS: Final = ("items", "named", "answer", "eq5d", "goals", "licensed")
+SCORING_METHODS: Final = ("sum", "per_item", "eq5d_index", "per_goal", "licensed_score")
 CHANGE_KINDS: Final = ("meaningful", "reliable_improvement")
 DIRECTIONS: Final = ("increase", "decrease")
+
+# Keys a score result may already carry: a licensed value must not reuse one, because its id
+# becomes a key of the result.
+RESERVED_RESULT_KEYS: Final = frozenset(
+    {
+        "instrument",
+        "version",
+        "total",
+        "metric",
+        "index",
+        "method",
+        "vas",
+        "band",
+        "bands",
+        "lonely",
+        "flags",
+        "goals",
+        "concerns",
+        "concern_scores",
+    }
+)
+MAX_DECIMALS: Final = 2
 
 _RangeOf = Callable[[str, str], tuple[int, int]]
 
@@ -41,10 +63,20 @@ _TOP_REQUIRED: Final = (
     "checked_by",
     "response_format",
     "scoring",
-    "option_sets",
-    "items",
 )
-_TOP_OPTIONAL: Final = ("notes", "bands", "flags", "meaningful_change", "lonely", "eq5d", "goals")
+# Required except with response_format = "licensed", where the licensed tool asks its own
+# questions and Linkwork keeps only its results.
+_ITEM_KEYS: Final = ("option_sets", "items")
+_TOP_OPTIONAL: Final = (
+    "notes",
+    "bands",
+    "flags",
+    "meaningful_change",
+    "lonely",
+    "eq5d",
+    "goals",
+    "licensed",
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +166,50 @@ class GoalsSpec:
 
 
 @dataclass(frozen=True)
+class LicensedValue:
+    """One number a licensed tool reports (e.g. the PAM score), checked for range and stored
+    as given. `decimals` is how many decimal places are allowed (0: whole numbers only)."""
+
+    id: str
+    label: str
+    hint: str
+    min: int
+    max: int
+    decimals: int
+    improvement: str
+    chart: bool
+
+
+@dataclass(frozen=True)
+class ConcernsSpec:
+    """The person's own concerns (MYCaW): each a short text in their words and a score."""
+
+    min_count: int
+    max_count: int
+    text_max_length: int
+    text_hint: str
+    score_hint: str
+    score_min: int
+    score_max: int
+    improvement: str
+
+
+@dataclass(frozen=True)
+class LicensedSpec:
+    """What a licensed tool reports. Linkwork never computes these values from answers."""
+
+    note: str
+    values: tuple[LicensedValue, ...]
+    concerns: ConcernsSpec | None
+
+    def value(self, value_id: str) -> LicensedValue:
+        for value in self.values:
+            if value.id == value_id:
+                return value
+        raise KeyError(value_id)
+
+
+@dataclass(frozen=True)
 class Instrument:
     id: str
     name: str
@@ -154,6 +230,7 @@ class Instrument:
     lonely: LonelyRule | None
     eq5d: Eq5dSpec | None
     goals: GoalsSpec | None
+    licensed: LicensedSpec | None = None
 
     def item(self, item_id: str) -> Item:
         for item in self.items:
@@ -247,7 +324,7 @@ def parse_definition(
 ) -> Instrument:
     """Validate one parsed TOML document; `source` names the file in errors."""
     r = _Reader(source)
-    doc = r.table(dict(data), "", _TOP_REQUIRED, _TOP_OPTIONAL)
+    doc = r.table(dict(data), "", _TOP_REQUIRED, (*_ITEM_KEYS, *_TOP_OPTIONAL))
 
     instrument_id = r.identifier(doc["id"], "id")
     if expected_id is not None and instrument_id != expected_id:
@@ -260,8 +337,18 @@ def parse_definition(
     scoring = r.table(doc["scoring"], "scoring", ("method",), ("conversion",))
     scoring_method = r.choice(scoring["method"], "scoring.method", SCORING_METHODS)
 
-    option_sets = _option_sets(r, doc["option_sets"])
-    items = _items(r, doc["items"], option_sets)
+    items: tuple[Item, ...] = ()
+    for key in _ITEM_KEYS:
+        if response_format == "licensed" and key in doc:
+            raise r.fail(
+                key,
+                'not used with response_format = "licensed": the licensed tool asks and '
+                "scores its own questions",
+            )
+        if response_format != "licensed" and key not in doc:
+            raise r.fail(key, "missing required field")
+    if response_format != "licensed":
+        items = _items(r, doc["items"], _option_sets(r, doc["option_sets"]))
     _check_format(r, response_format, scoring_method, items)
 
     total_range = None
@@ -316,12 +403,25 @@ def parse_definition(
     if (response_format == "goals") != (goals is not None):
         raise r.fail("goals", 'a [goals] table is needed exactly when response_format = "goals"')
 
+    licensed = _licensed(r, doc["licensed"]) if "licensed" in doc else None
+    if (response_format == "licensed") != (licensed is not None):
+        raise r.fail(
+            "licensed", 'a [licensed] table is needed exactly when response_format = "licensed"'
+        )
+    requires_registration = r.boolean(doc["requires_registration"], "requires_registration")
+    if licensed is not None and not requires_registration:
+        raise r.fail(
+            "requires_registration",
+            'must be true with response_format = "licensed": only a deployment that holds '
+            "the licence may record it",
+        )
+
     return Instrument(
         id=instrument_id,
         name=r.string(doc["name"], "name"),
         version=version,
         licence=r.string(doc["licence"], "licence"),
-        requires_registration=r.boolean(doc["requires_registration"], "requires_registration"),
+        requires_registration=requires_registration,
         source=r.string(doc["source"], "source"),
         authored_by=r.string(doc["authored_by"], "authored_by"),
         checked_by=r.string(doc["checked_by"], "checked_by"),
@@ -336,6 +436,7 @@ def parse_definition(
         lonely=lonely,
         eq5d=eq5d,
         goals=goals,
+        licensed=licensed,
     )
 
 
@@ -389,6 +490,7 @@ def _check_format(r: _Reader, response_format: str, method: str, items: tuple[It
         "answer": ("per_item",),
         "eq5d": ("eq5d_index",),
         "goals": ("per_goal",),
+        "licensed": ("licensed_score",),
     }[response_format]
     if method not in allowed:
         raise r.fail(
@@ -538,6 +640,88 @@ def _eq5d(r: _Reader, value: object) -> Eq5dSpec:
         raise r.fail("eq5d.vas_min", "must be below vas_max")
     return Eq5dSpec(
         default, tuple(methods), vas_min, vas_max, r.string(t["vas_note"], "eq5d.vas_note")
+    )
+
+
+def _licensed(r: _Reader, value: object) -> LicensedSpec:
+    t = r.table(value, "licensed", ("note", "values"), ("concerns",))
+    concerns = _concerns(r, t["concerns"]) if "concerns" in t else None
+    values: list[LicensedValue] = []
+    for n, entry in enumerate(r.array(t["values"], "licensed.values")):
+        f = f"licensed.values[{n}]"
+        v = r.table(
+            entry,
+            f,
+            ("id", "label", "hint", "min", "max", "improvement"),
+            ("decimals", "chart"),
+        )
+        value_id = r.identifier(v["id"], f"{f}.id")
+        if value_id in RESERVED_RESULT_KEYS or value_id.startswith("concern"):
+            raise r.fail(f"{f}.id", f"{value_id!r} is reserved for other results")
+        if any(other.id == value_id for other in values):
+            raise r.fail(f"{f}.id", f"duplicate value {value_id!r}")
+        low = r.integer(v["min"], f"{f}.min")
+        high = r.integer(v["max"], f"{f}.max")
+        if low >= high:
+            raise r.fail(f"{f}.min", f"min {low} must be below max {high}")
+        decimals = r.integer(v["decimals"], f"{f}.decimals") if "decimals" in v else 0
+        if not 0 <= decimals <= MAX_DECIMALS:
+            raise r.fail(f"{f}.decimals", f"must be from 0 to {MAX_DECIMALS}")
+        values.append(
+            LicensedValue(
+                id=value_id,
+                label=r.string(v["label"], f"{f}.label"),
+                hint=r.string(v["hint"], f"{f}.hint"),
+                min=low,
+                max=high,
+                decimals=decimals,
+                improvement=r.choice(v["improvement"], f"{f}.improvement", DIRECTIONS),
+                chart=r.boolean(v["chart"], f"{f}.chart") if "chart" in v else True,
+            )
+        )
+    if concerns is None and not any(v.chart for v in values):
+        raise r.fail("licensed.values", "at least one value must be charted")
+    return LicensedSpec(
+        note=r.string(t["note"], "licensed.note"), values=tuple(values), concerns=concerns
+    )
+
+
+def _concerns(r: _Reader, value: object) -> ConcernsSpec:
+    field = "licensed.concerns"
+    t = r.table(
+        value,
+        field,
+        (
+            "min_count",
+            "max_count",
+            "text_max_length",
+            "text_hint",
+            "score_hint",
+            "score_min",
+            "score_max",
+            "improvement",
+        ),
+    )
+    min_count = r.integer(t["min_count"], f"{field}.min_count")
+    max_count = r.integer(t["max_count"], f"{field}.max_count")
+    if not 1 <= min_count <= max_count:
+        raise r.fail(f"{field}.min_count", "needs 1 <= min_count <= max_count")
+    text_max_length = r.integer(t["text_max_length"], f"{field}.text_max_length")
+    if text_max_length < 1:
+        raise r.fail(f"{field}.text_max_length", "must be at least 1")
+    score_min = r.integer(t["score_min"], f"{field}.score_min")
+    score_max = r.integer(t["score_max"], f"{field}.score_max")
+    if score_min >= score_max:
+        raise r.fail(f"{field}.score_min", f"score_min {score_min} must be below {score_max}")
+    return ConcernsSpec(
+        min_count=min_count,
+        max_count=max_count,
+        text_max_length=text_max_length,
+        text_hint=r.string(t["text_hint"], f"{field}.text_hint"),
+        score_hint=r.string(t["score_hint"], f"{field}.score_hint"),
+        score_min=score_min,
+        score_max=score_max,
+        improvement=r.choice(t["improvement"], f"{field}.improvement", DIRECTIONS),
     )
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 
-from linkwork.outcomes.definitions import AnswerOption, Instrument
+from linkwork.outcomes.definitions import AnswerOption, Instrument, LicensedSpec
 from linkwork.outcomes.models import TimePoint
+from linkwork.outcomes.scoring import licensed_problems
 
 # Formats answered with one choice per item; EQ-5D-5L and goals have their own shapes.
 SCALED_FORMATS = ("items", "named", "answer")
 _ITEM_INDEX = re.compile(r"^responses\.items\[(\d+)\]$")
+_CONCERN = re.compile(r"^responses\.concerns\[(\d+)\](?:\.(text|score))?$")
 
 
 class AnswerField(forms.ChoiceField):
@@ -146,3 +149,140 @@ class Eq5dForm(forms.Form):
         if score_field == "responses.state":
             return item_field_name(self.instrument.items[0].id)
         return None
+
+
+@dataclass(frozen=True)
+class NumberInput:
+    """A bound field and how to draw it: `inputmode` and width follow the value's range."""
+
+    bound: forms.BoundField
+    inputmode: str
+    classes: str
+
+
+@dataclass(frozen=True)
+class ConcernInputs:
+    legend: str
+    text: forms.BoundField
+    score: forms.BoundField
+
+
+def value_field_name(value_id: str) -> str:
+    return f"value_{value_id}"
+
+
+def concern_field_name(number: int, part: str) -> str:
+    return f"concern_{number}_{part}"
+
+
+def _width(high: int, decimals: int) -> str:
+    digits = len(str(high)) + (decimals + 1 if decimals else 0)
+    return "nhsuk-input--width-2" if digits <= 2 else "nhsuk-input--width-4"
+
+
+class LicensedForm(forms.Form):
+    """A licensed tool's own results (PAM score and level; MYCaW concerns and scores), typed
+    as the tool reported them. Nothing is calculated: the scoring library checks ranges and
+    its messages, naming each field, are the ones people see."""
+
+    time_point = MeasureForm.base_fields["time_point"]
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if instrument.licensed is None:
+            raise ValueError(f"{instrument.id} is not a licensed-score instrument")
+        self.instrument = instrument
+        self.spec: LicensedSpec = instrument.licensed
+        concerns = self.spec.concerns
+        if concerns is not None:
+            for n in range(1, concerns.max_count + 1):
+                self.fields[concern_field_name(n, "text")] = forms.CharField(
+                    label=f"Concern {n}",
+                    help_text=concerns.text_hint,
+                    required=False,
+                )
+                self.fields[concern_field_name(n, "score")] = forms.CharField(
+                    label=f"Concern {n} score",
+                    help_text=concerns.score_hint,
+                    required=False,
+                )
+        for value in self.spec.values:
+            self.fields[value_field_name(value.id)] = forms.CharField(
+                label=value.label, help_text=value.hint, required=False
+            )
+
+    @property
+    def concern_inputs(self) -> list[ConcernInputs]:
+        concerns = self.spec.concerns
+        if concerns is None:
+            return []
+        return [
+            ConcernInputs(
+                legend=f"Concern {n}" + ("" if n <= concerns.min_count else " (if any)"),
+                text=self[concern_field_name(n, "text")],
+                score=self[concern_field_name(n, "score")],
+            )
+            for n in range(1, concerns.max_count + 1)
+        ]
+
+    @property
+    def value_inputs(self) -> list[NumberInput]:
+        return [
+            NumberInput(
+                bound=self[value_field_name(value.id)],
+                inputmode="decimal" if value.decimals else "numeric",
+                classes=_width(max(abs(value.min), abs(value.max)), value.decimals),
+            )
+            for value in self.spec.values
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        for problem in licensed_problems(self.instrument, self.responses()):
+            self.add_error(self.field_for(problem.field), problem.message)
+        return cleaned
+
+    def responses(self) -> dict[str, object]:
+        """The shape the scoring library takes: `{"score": 62.5, "level": 3}` or
+        `{"concerns": [{"text": ..., "score": 4}], "wellbeing": 3}`. A later concern left
+        wholly blank is left out; a half-filled one is sent so its gap is named."""
+        out: dict[str, object] = {}
+        concerns = self.spec.concerns
+        if concerns is not None:
+            given: list[dict[str, object]] = []
+            for n in range(1, concerns.max_count + 1):
+                text = str(self.data.get(self.add_prefix(concern_field_name(n, "text"))) or "")
+                score = _number(self.data.get(self.add_prefix(concern_field_name(n, "score"))))
+                if n <= concerns.min_count or text.strip() or score is not None:
+                    given.append({"text": text.strip() or None, "score": score})
+            out["concerns"] = given
+        for value in self.spec.values:
+            out[value.id] = _number(self.data.get(self.add_prefix(value_field_name(value.id))))
+        return out
+
+    def field_for(self, score_field: str) -> str | None:
+        """The form field a `ScoreError` field path points at, or None for the whole form."""
+        match = _CONCERN.match(score_field)
+        if match and self.spec.concerns is not None:
+            number = int(match.group(1)) + 1
+            if number <= self.spec.concerns.max_count:
+                return concern_field_name(number, match.group(2) or "text")
+        if score_field == "responses.concerns" and self.spec.concerns is not None:
+            return concern_field_name(1, "text")
+        name = score_field.removeprefix("responses.")
+        if any(value.id == name for value in self.spec.values):
+            return value_field_name(name)
+        return None
+
+
+def _number(raw: object) -> object:
+    """A number where the posted text is one (a whole number, or a decimal such as 62.5);
+    otherwise the text itself, so the scoring library can say what was wrong with it."""
+    if raw in (None, ""):
+        return None
+    text = str(raw).strip()
+    if re.fullmatch(r"-?\d{1,6}", text):
+        return int(text)
+    if re.fullmatch(r"-?\d{1,6}\.\d{1,6}", text):
+        return float(text)
+    return text or None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from linkwork.core.presenters import date_uk
-from linkwork.outcomes.definitions import Instrument, MeaningfulChange
+from linkwork.outcomes.definitions import Instrument, LicensedSpec, MeaningfulChange
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.scoring import get_instrument
 
@@ -19,6 +19,8 @@ WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 48, 24, 16, 40
 EQ5D_AXIS = (-0.6, 1.0)
 CHANGE_LABELS = {"meaningful": "meaningful change", "reliable_improvement": "reliable change"}
+BETTER = {"increase": "Higher scores are better", "decrease": "Lower scores are better"}
+CONCERN_PREFIX = "concern_"
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Row:
     band: str
     change: str
     meaningful: str
-    extra: str = ""
+    extras: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class Series:
     caption: str
     chart: SafeString
     rows: tuple[Row, ...]
-    extra_heading: str = ""
+    extra_headings: tuple[str, ...] = ()
+    show_band: bool = True
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,20 @@ def _number(value: float) -> str:
     return f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
 
 
-def _signed(value: float) -> str:
-    text = _number(abs(value))
+def _signed(value: float, fmt: Callable[[float], str] = _number) -> str:
+    text = fmt(abs(value))
     return f"+{text}" if value > 0 else (f"-{text}" if value < 0 else "0")
+
+
+def _formatter(inst: Instrument, key: str) -> Callable[[float], str]:
+    """How a score is written: EQ-5D to 3 decimals; a licensed value to no more decimals than
+    the licensed tool reports (62.5, 62), so it reads as it was given; others as `_number`."""
+    if inst.eq5d is not None:
+        return lambda value: f"{value:.3f}"
+    if inst.licensed is not None:
+        decimals = 0 if key.startswith(CONCERN_PREFIX) else inst.licensed.value(key).decimals
+        return lambda value: f"{round(value, decimals):g}"
+    return _number
 
 
 def _series_keys(inst: Instrument) -> list[tuple[str, str, tuple[float, float]]]:
@@ -64,6 +78,8 @@ def _series_keys(inst: Instrument) -> list[tuple[str, str, tuple[float, float]]]
     if inst.eq5d is not None:
         # Every method's index lies in this range (DSU 2023 reaches about -0.59).
         return [("index", "index", EQ5D_AXIS)]
+    if inst.licensed is not None:
+        return _licensed_keys(inst.licensed)
     if inst.conversion is not None:
         table = inst.conversion.table
         return [
@@ -79,8 +95,37 @@ def _series_keys(inst: Instrument) -> list[tuple[str, str, tuple[float, float]]]
     return [(item.id, item.text, (item.min_value, item.max_value)) for item in inst.items]
 
 
+def _licensed_keys(spec: LicensedSpec) -> list[tuple[str, str, tuple[float, float]]]:
+    """Each concern by position (the person rates the same concerns at follow-up), then each
+    charted value; values not charted (PAM level) are columns of the charted values' tables."""
+    keys: list[tuple[str, str, tuple[float, float]]] = []
+    if spec.concerns is not None:
+        axis = (float(spec.concerns.score_min), float(spec.concerns.score_max))
+        keys += [
+            (f"{CONCERN_PREFIX}{n}", f"concern {n} score", axis)
+            for n in range(1, spec.concerns.max_count + 1)
+        ]
+    keys += [(v.id, v.label, (float(v.min), float(v.max))) for v in spec.values if v.chart]
+    return keys
+
+
+def _concern(measure: OutcomeMeasure, key: str) -> tuple[object, object]:
+    """(text, score) of one concern of a MYCaW measure, or Nones where it has fewer."""
+    n = int(key.removeprefix(CONCERN_PREFIX)) - 1
+    concerns = measure.responses.get("concerns")
+    scores = measure.result.get("concern_scores")
+    concern = concerns[n] if isinstance(concerns, list) and n < len(concerns) else None
+    text = concern.get("text") if isinstance(concern, dict) else None
+    score = scores[n] if isinstance(scores, list) and n < len(scores) else None
+    return text, score
+
+
 def _value(inst: Instrument, measure: OutcomeMeasure, key: str) -> float | None:
-    if key in ("total", "index") or (inst.conversion is not None and key == inst.conversion.name):
+    if inst.licensed is not None:
+        value = (
+            _concern(measure, key)[1] if key.startswith(CONCERN_PREFIX) else measure.result.get(key)
+        )
+    elif key in ("total", "index") or (inst.conversion is not None and key == inst.conversion.name):
         value = measure.result.get(key)
     elif inst.response_format == "answer":
         value = measure.responses.get("answer")
@@ -94,6 +139,44 @@ def _band(inst: Instrument, measure: OutcomeMeasure, key: str) -> str:
         return "Not banded"
     band = (measure.result.get("bands") or {}).get(key) or measure.result.get("band")
     return str(band) if band else "Not banded"
+
+
+def _extra_headings(inst: Instrument, key: str) -> tuple[str, ...]:
+    if inst.eq5d is not None:
+        return ("EQ VAS",)
+    if inst.licensed is None:
+        return ()
+    if key.startswith(CONCERN_PREFIX):
+        return ("Concern, in the person's words",)
+    return tuple(v.label for v in inst.licensed.values if not v.chart)
+
+
+def _extras(inst: Instrument, measure: OutcomeMeasure, key: str) -> tuple[str, ...]:
+    if inst.eq5d is not None:
+        return (_vas(measure),)
+    if inst.licensed is None:
+        return ()
+    if key.startswith(CONCERN_PREFIX):
+        text = _concern(measure, key)[0]
+        return (str(text) if text else "Not given",)
+    out = []
+    for value in inst.licensed.values:
+        if not value.chart:
+            given = measure.result.get(value.id)
+            out.append(
+                _formatter(inst, value.id)(given) if isinstance(given, int | float) else "Not given"
+            )
+    return tuple(out)
+
+
+def _better(inst: Instrument, key: str) -> str | None:
+    """Which way is better, for licensed tools whose definition states it."""
+    spec = inst.licensed
+    if spec is None:
+        return None
+    if key.startswith(CONCERN_PREFIX):
+        return BETTER[spec.concerns.improvement] if spec.concerns is not None else None
+    return BETTER[spec.value(key).improvement]
 
 
 def _change_rule(inst: Instrument, key: str) -> MeaningfulChange | None:
@@ -132,6 +215,7 @@ def _series(
     points: list[tuple[OutcomeMeasure, float]],
 ) -> Series:
     rule = _change_rule(inst, key)
+    fmt = _formatter(inst, key)
     base_measure, base = _baseline(points)
     rows = []
     for measure, value in points:
@@ -146,13 +230,13 @@ def _series(
             Row(
                 date=date_uk(measure.recorded_at),
                 time_point=TimePoint(measure.time_point).label,
-                score=f"{value:.3f}" if inst.eq5d is not None else _number(value),
+                score=fmt(value),
                 band=_band(inst, measure, key),
                 change="Baseline"
                 if measure is base_measure
-                else (f"{change:+.3f}" if inst.eq5d is not None else _signed(change)),
+                else (f"{change:+.3f}" if inst.eq5d is not None else _signed(change, fmt)),
                 meaningful=meaningful,
-                extra=_vas(measure) if inst.eq5d is not None else "",
+                extras=_extras(inst, measure, key),
             )
         )
     title = f"{inst.name}: {label}"
@@ -165,6 +249,9 @@ def _series(
             f"{'point' if rule.points == 1 else 'points'} either side of the baseline"
             f" score of {_number(base)}; a change beyond it is a {CHANGE_LABELS[rule.kind]}"
         )
+    direction = _better(inst, key)
+    if direction is not None:
+        caption += f". {direction}"
     chart_id = f"chart-{inst.id}-{key}".replace("_", "-")
     chart = line_chart(
         chart_id=chart_id,
@@ -180,7 +267,8 @@ def _series(
         caption=caption,
         chart=chart,
         rows=tuple(rows),
-        extra_heading="EQ VAS" if inst.eq5d is not None else "",
+        extra_headings=_extra_headings(inst, key),
+        show_band=inst.licensed is None,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Min
 
+from linkwork.outcomes.licensing import recordable
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.lifecycle import Status
@@ -82,6 +83,7 @@ def due_measures(referrals: Iterable[Any], *, today: dt.date) -> dict[Any, list[
 
     Baseline measures are due from first contact; follow-up measures from the scheme's
     follow-up week. Discharge measures are asked when support ends, so never listed here.
+    Instruments this deployment may not record (licence not switched on) are never due.
     Three queries, whatever the number of referrals.
     """
     referrals = [r for r in referrals if r.status in (Status.ACTIVE, Status.ON_HOLD)]
@@ -119,7 +121,9 @@ def due_measures(referrals: Iterable[Any], *, today: dt.date) -> dict[Any, list[
                 overdue=today > due_on + dt.timedelta(days=GRACE_DAYS),
             )
             for slug, point, due_on in plan
-            if due_on <= today and (referral.pk, slug, point.value) not in recorded
+            if due_on <= today
+            and (referral.pk, slug, point.value) not in recorded
+            and recordable(INSTRUMENTS[slug])
         ]
         if found:
             due[referral.pk] = found

@@ -6,13 +6,22 @@ Every check happens before any result is built, so a caller either gets a comple
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Final
 
 from linkwork.outcomes import eq5d
-from linkwork.outcomes.definitions import Instrument, Item, bundled_directory, load_directory
+from linkwork.outcomes.definitions import (
+    ConcernsSpec,
+    Instrument,
+    Item,
+    LicensedValue,
+    bundled_directory,
+    load_directory,
+)
 from linkwork.outcomes.errors import ScoreError
 
 INSTRUMENTS: Final[Mapping[str, Instrument]] = load_directory(bundled_directory())
@@ -21,7 +30,11 @@ INSTRUMENTS: Final[Mapping[str, Instrument]] = load_directory(bundled_directory(
 
 @dataclass(frozen=True)
 class ScoreResult:
-    """Only the fields that apply to the instrument are set; `to_dict` drops the rest."""
+    """Only the fields that apply to the instrument are set; `to_dict` drops the rest.
+
+    `values` holds a licensed tool's own results keyed by the definition's value ids (PAM
+    `score` and `level`, MYCaW `wellbeing`); `to_dict` puts them at the top level.
+    """
 
     instrument: str
     version: str
@@ -35,6 +48,8 @@ class ScoreResult:
     lonely: bool | None = None
     flags: tuple[str, ...] | None = None
     goals: tuple[int, ...] | None = None
+    concern_scores: tuple[int, ...] | None = None
+    values: Mapping[str, int | float] | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict in a stable key order, without fields that do not apply."""
@@ -50,8 +65,12 @@ class ScoreResult:
             "lonely": self.lonely,
             "flags": list(self.flags) if self.flags is not None else None,
             "goals": list(self.goals) if self.goals is not None else None,
+            "concern_scores": (
+                list(self.concern_scores) if self.concern_scores is not None else None
+            ),
         }
         out.update((key, value) for key, value in optional.items() if value is not None)
+        out.update(self.values or {})
         return out
 
 
@@ -191,6 +210,16 @@ def score(instrument: str, responses: Mapping[str, object], **context: object) -
 
     if inst.response_format == "eq5d":
         return _score_eq5d(inst, responses, context)
+    if inst.response_format == "licensed":
+        reported, concern_scores, problems = _check_licensed(inst, responses)
+        if problems:
+            raise problems[0]
+        return ScoreResult(
+            inst.id,
+            inst.version,
+            concern_scores=concern_scores,
+            values=MappingProxyType(reported),
+        )
     if inst.response_format == "goals" and inst.goals is not None:
         _check_keys(responses, ("goals",), inst)
         goals = _goals(inst.items[0], inst.goals.max_goals, responses.get("goals"))
@@ -286,3 +315,136 @@ def _score_eq5d(
     else:
         index = eq5d.eq5d_index(state, method)
     return ScoreResult(inst.id, inst.version, index=index, method=method, vas=vas)
+
+
+def licensed_problems(
+    instrument: Instrument, responses: Mapping[str, object]
+) -> tuple[ScoreError, ...]:
+    """Every problem with a licensed tool's results, in form order, so a form can name them
+    all at once; `score` raises the first."""
+    return _check_licensed(instrument, responses)[2]
+
+
+def _check_licensed(
+    inst: Instrument, responses: Mapping[str, object]
+) -> tuple[dict[str, int | float], tuple[int, ...] | None, tuple[ScoreError, ...]]:
+    """Range and type checks only: the licensed tool produced these values and Linkwork
+    stores them as given, never computing or rounding them."""
+    spec = inst.licensed
+    if spec is None:
+        raise RuntimeError(f"definition {inst.id} has no [licensed] table")
+    problems: list[ScoreError] = []
+    allowed = (*(("concerns",) if spec.concerns else ()), *(v.id for v in spec.values))
+    try:
+        _check_keys(responses, allowed, inst)
+    except ScoreError as error:
+        problems.append(error)
+    concern_scores = None
+    if spec.concerns is not None:
+        concern_scores = _concerns(inst, spec.concerns, responses.get("concerns"), problems)
+    values: dict[str, int | float] = {}
+    for value in spec.values:
+        field = f"responses.{value.id}"
+        try:
+            values[value.id] = _licensed_number(value, responses.get(value.id), field)
+        except ScoreError as error:
+            problems.append(error)
+    return values, concern_scores, tuple(problems)
+
+
+def _licensed_number(spec: LicensedValue, value: object, field: str) -> int | float:
+    if spec.decimals == 0:
+        return _whole_number(value, field, spec.min, spec.max, spec.label)
+    if value is None:
+        raise ScoreError(f"{spec.label} is missing.", field)
+    places = "one decimal place" if spec.decimals == 1 else f"{spec.decimals} decimal places"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
+        raise ScoreError(
+            f"{spec.label} must be a number from {spec.min} to {spec.max}, with at most "
+            f"{places}, not {_describe(value)}.",
+            field,
+        )
+    if not spec.min <= value <= spec.max:
+        raise ScoreError(
+            f"{spec.label} is {value}; it must be from {spec.min} to {spec.max}.", field
+        )
+    exponent = Decimal(repr(value)).as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -spec.decimals:
+        raise ScoreError(f"{spec.label} is {value}; it can have at most {places}.", field)
+    return value
+
+
+def _concerns(
+    inst: Instrument, spec: ConcernsSpec, value: object, problems: list[ScoreError]
+) -> tuple[int, ...] | None:
+    """Check each concern's text and score, adding every problem found to `problems`. The
+    text is the person's own words, so no message repeats it."""
+    field = "responses.concerns"
+    counts = (
+        str(spec.max_count)
+        if spec.min_count == spec.max_count
+        else f"{spec.min_count} to {spec.max_count}"
+    )
+    if not isinstance(value, list | tuple) or not value:
+        problems.append(
+            ScoreError(
+                f'{inst.id} needs "concerns": a list of {counts} concerns, each with "text" '
+                'and "score".',
+                field,
+            )
+        )
+        return None
+    if not spec.min_count <= len(value) <= spec.max_count:
+        problems.append(
+            ScoreError(f"{inst.id} takes {counts} concerns; {len(value)} were given.", field)
+        )
+        return None
+    scores: list[int] = []
+    for n, concern in enumerate(value):
+        f = f"{field}[{n}]"
+        label = f"Concern {n + 1}"
+        if not isinstance(concern, Mapping):
+            problems.append(ScoreError(f'{label} must be an object with "text" and "score".', f))
+            continue
+        for key in concern:
+            if key not in ("text", "score"):
+                problems.append(
+                    ScoreError(
+                        f'Unexpected key {key!r} in {label.lower()}; it takes "text" and "score".',
+                        f"{f}.{key}",
+                    )
+                )
+        text = concern.get("text")
+        if text is None or (isinstance(text, str) and not text.strip()):
+            problems.append(
+                ScoreError(f"{label} is missing: enter it in the person's own words.", f"{f}.text")
+            )
+        elif not isinstance(text, str):
+            problems.append(
+                ScoreError(f"{label} must be text, not {_describe(text)}.", f"{f}.text")
+            )
+        elif len(text) > spec.text_max_length:
+            problems.append(
+                ScoreError(
+                    f"{label} must be {spec.text_max_length} characters or fewer; it has "
+                    f"{len(text)}.",
+                    f"{f}.text",
+                )
+            )
+        try:
+            scores.append(
+                _whole_number(
+                    concern.get("score"),
+                    f"{f}.score",
+                    spec.score_min,
+                    spec.score_max,
+                    f"{label} score",
+                )
+            )
+        except ScoreError as error:
+            problems.append(error)
+    return tuple(scores)

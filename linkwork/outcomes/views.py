@@ -17,13 +17,14 @@ from linkwork.core.scoping import get_case_or_404
 from linkwork.outcomes import actions, presenters
 from linkwork.outcomes.definitions import Instrument
 from linkwork.outcomes.errors import ScoreError
-from linkwork.outcomes.forms import SCALED_FORMATS, Eq5dForm, MeasureForm
+from linkwork.outcomes.forms import SCALED_FORMATS, Eq5dForm, LicensedForm, MeasureForm
 from linkwork.outcomes.licensing import recordable
 from linkwork.outcomes.models import OutcomeMeasure
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.models import Referral
 
-RECORDABLE_FORMATS = (*SCALED_FORMATS, "eq5d")
+# "licensed" instruments (PAM, MYCaW) all need a licence, so `recordable` decides per deployment.
+RECORDABLE_FORMATS = (*SCALED_FORMATS, "eq5d", "licensed")
 
 
 def _recordable_instruments() -> list[Instrument]:
@@ -67,10 +68,14 @@ def record(request: HttpRequest, referral_id: str, instrument: str) -> HttpRespo
     data = request.POST if request.method == "POST" else None
     # Links from the caseload and the discharge page say which time point is due.
     initial = {"time_point": request.GET["time_point"]} if "time_point" in request.GET else None
-    form: MeasureForm | Eq5dForm
+    form: MeasureForm | Eq5dForm | LicensedForm
     context: dict[str, object] = {}
     problem = None
-    if definition.response_format == "eq5d":
+    template = "outcomes/record.jinja"
+    if definition.response_format == "licensed":
+        form = LicensedForm(data, instrument=definition, initial=initial)
+        template = "outcomes/record_licensed.jinja"
+    elif definition.response_format == "eq5d":
         form = Eq5dForm(data, instrument=definition, initial=initial)
         context, problem = _eq5d_context(referral)
         if problem is not None and form.is_bound:
@@ -96,7 +101,7 @@ def record(request: HttpRequest, referral_id: str, instrument: str) -> HttpRespo
             return redirect(f"{url}?recorded={measure.pk}")
     return render(
         request,
-        "outcomes/record.jinja",
+        template,
         {
             "page_title": f"Record {definition.name}",
             "referral": referral,

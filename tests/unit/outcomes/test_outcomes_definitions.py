@@ -247,4 +247,4 @@ def test_loader_directory_without_definitions_is_an_error(tmp_path: Path) -> Non
 
 
 def test_loader_bundled_definitions_reload_cleanly() -> None:
-    assert len(load_directory(bundled_directory())) == 9
+    assert len(load_directory(bundled_directory())) == 11

@@ -275,6 +275,8 @@ def test_definitions_all_expected_instruments_loaded() -> None:
         "phq9",
         "gad7",
         "goal_progress",
+        "pam",
+        "mycaw",
     }
 
 
@@ -290,7 +292,15 @@ def test_definitions_carry_review_metadata(instrument_id: str) -> None:
 
 @pytest.mark.parametrize(
     ("instrument_id", "registration"),
-    [("eq5d5l", True), ("wemwbs", True), ("swemwbs", True), ("phq9", False), ("ons4", False)],
+    [
+        ("eq5d5l", True),
+        ("wemwbs", True),
+        ("swemwbs", True),
+        ("pam", True),
+        ("mycaw", True),
+        ("phq9", False),
+        ("ons4", False),
+    ],
 )
 def test_definitions_registration_flag(instrument_id: str, registration: bool) -> None:
     assert get_instrument(instrument_id).requires_registration is registration
