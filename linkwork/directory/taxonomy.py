@@ -178,6 +178,18 @@ def load_need_mapping(
 ) -> Mapping[str, frozenset[str]]:
     """Read and validate the needs-to-categories file: every need mapped, only known needs,
     only known categories, each need to at least one category."""
+    order = load_need_order(path, categories=categories, needs=needs)
+    return MappingProxyType({need: frozenset(slugs) for need, slugs in order.items()})
+
+
+def load_need_order(
+    path: Path | Traversable,
+    *,
+    categories: Collection[str],
+    needs: Collection[str] = tuple(Need.values),
+) -> Mapping[str, tuple[str, ...]]:
+    """The needs-to-categories file, validated, with each need's categories in the order
+    written: the first is where a link worker usually looks first, and matching weighs it so."""
     source, data = _read_toml(path)
     r = _Reader(source)
     r.keys(data, "", _MAPPING_REQUIRED, _MAPPING_OPTIONAL)
@@ -190,7 +202,7 @@ def load_need_mapping(
     unknown = sorted(table.keys() - set(needs))
     if unknown:
         raise r.fail("needs", f"unknown need(s) {', '.join(unknown)}")
-    mapping: dict[str, frozenset[str]] = {}
+    mapping: dict[str, tuple[str, ...]] = {}
     for need in needs:
         field = f"needs.{need}"
         slugs = table[need]
@@ -201,7 +213,7 @@ def load_need_mapping(
         for slug in slugs:
             if slug not in categories:
                 raise r.fail(field, f"unknown category {slug!r}")
-        mapping[need] = frozenset(slugs)
+        mapping[need] = tuple(slugs)
     return MappingProxyType(mapping)
 
 
@@ -216,8 +228,12 @@ CATEGORIES: Final[Mapping[str, Term]] = DEFINITION.categories.terms
 AUDIENCES: Final[Mapping[str, Term]] = (
     DEFINITION.audiences.terms if DEFINITION.audiences else MappingProxyType({})
 )
-NEEDS_TO_CATEGORIES: Final = load_need_mapping(
+# Each need's categories in the file's order (matching weighs the first most), and as sets.
+NEED_CATEGORY_ORDER: Final = load_need_order(
     bundled_data().joinpath("needs_to_categories.toml"), categories=CATEGORIES.keys()
+)
+NEEDS_TO_CATEGORIES: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {need: frozenset(slugs) for need, slugs in NEED_CATEGORY_ORDER.items()}
 )
 
 

@@ -15,7 +15,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from linkwork.directory.taxonomy import CATEGORIES, NEEDS_TO_CATEGORIES
+from linkwork.directory.taxonomy import CATEGORIES, NEED_CATEGORY_ORDER
 from linkwork.matching.facts import WEEKDAYS, ServiceFacts
 from linkwork.matching.index import ServiceIndex, tokens
 from linkwork.matching.profile import Profile
@@ -192,7 +192,8 @@ def _need_coverage(
     met = []
     for need in needs:
         strength = np.zeros(len(index))
-        for position, category in enumerate(NEEDS_TO_CATEGORIES.get(need, ())):
+        # In the file's order: a frozenset's order changes with PYTHONHASHSEED.
+        for position, category in enumerate(NEED_CATEGORY_ORDER.get(need, ())):
             bit = index.category_vocabulary.query([category])
             if not bit:
                 continue

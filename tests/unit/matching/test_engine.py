@@ -193,3 +193,15 @@ def test_profile_defaults():
     )
     assert profile.availability == ()
     assert Window("MO", 60, 120).end == 120
+
+
+def test_need_coverage_weighs_the_first_category_most_whatever_the_hash_seed():
+    from linkwork.matching.engine import _need_coverage
+
+    index = build_index(
+        [
+            service("jobs-club", categories=frozenset({"employment"})),
+            service("volunteer-centre", categories=frozenset({"volunteering"})),
+        ]
+    )
+    assert _need_coverage(index, ["employment"])[0].tolist() == [1.0, 0.6]
