@@ -57,20 +57,21 @@ MAX_ETA: Final = 2.0
 PROPENSITY_FLOOR: Final = 0.1
 MIN_CONNECTIONS_FOR_ETA: Final = 30
 MIN_POSITIONS_FOR_ETA: Final = 3
-# Adjustment = SCALE * log(category rate / overall rate), the rate (engagement per
-# expected look) shrunk towards the overall rate by PRIOR_COUNT looks, then capped. SCALE 0.5 makes a category twice as
-# engaging worth +0.35, about a format match (0.5) and well under a met need (3.0).
+# Adjustment = SCALE * log(category rate / typical category's rate), the rate being
+# engagement per expected look, shrunk by empirical Bayes and capped at CAP. SCALE 0.5
+# makes a category twice as engaging as the typical one worth up to +0.35: about a format
+# match (0.5), well under a met need (3.0).
 SCALE: Final = 0.5
 CAP: Final = 0.5
-PRIOR_COUNT: Final = 100.0
 # Data needed: to fit at all, and for the held-out verdict to mean anything.
 MIN_SHOWN: Final = 500
 MIN_ENGAGED: Final = 20
 MIN_HELD_OUT_REFERRALS: Final = 30
 HELD_OUT_SHARE: Final = 0.2
 TOP: Final = 3
-# The fitted adjustments improve ranking only if better by this many standard errors.
-NOISE_STANDARD_ERRORS: Final = 2.0
+# The fitted adjustments "would have improved" ranking only if better by this many
+# standard errors of the paired difference (one-sided, 95%); a smaller gain is noise.
+NOISE_STANDARD_ERRORS: Final = 1.645
 
 IMPROVED: Final = "would have improved"
 NOT_IMPROVED: Final = "would not have improved"
@@ -95,7 +96,8 @@ class Outcome:
 
     - connected: a connection to the service was made for the referral after it was shown
       (within ATTRIBUTION_DAYS): any status but draft, and cancelled only if it had been
-      requested from the provider first. A signposted record counts.
+      requested from the provider first (requested_at set, or a later status in its
+      history). A signposted record counts. Several connections: the best outcome counts.
     - accepted: that connection was accepted (or went on to attending, completed, or failed,
       which the lifecycle reaches only after acceptance), now or at any time in its history.
     - attended: an attended session was recorded, or it was ever attending or completed.
@@ -139,7 +141,9 @@ class _Connection:
     def made(self) -> bool:
         if self.status not in _MADE_STATUSES:
             return False
-        return self.status != ConnectionStatus.CANCELLED or self.requested_at is not None
+        if self.status != ConnectionStatus.CANCELLED:
+            return True
+        return self.requested_at is not None or bool(self.reached)
 
     @property
     def statuses(self) -> frozenset[str]:
@@ -190,7 +194,7 @@ def outcomes_of_shown(since: dt.datetime | None = None) -> list[Outcome]:
     reached: dict[Any, set[str]] = defaultdict(set)
     for connection_id, status in ConnectionStatusChange.objects.filter(
         connection__referral_id__in=referrals,
-        to_status__in=_ACCEPTED_STATUSES | _ATTENDING_STATUSES,
+        to_status__in=_ACCEPTED_STATUSES | _ATTENDING_STATUSES | {ConnectionStatus.REQUESTED},
     ).values_list("connection_id", "to_status"):
         reached[connection_id].add(status)
     sessions: dict[Any, list[dt.date]] = defaultdict(list)
@@ -341,8 +345,10 @@ class CategoryFit:
     engagement: float
     # Expected looks: the propensities of its showings added up.
     looks: float
-    # Engagement per look (the position-corrected rate), before shrinking.
+    # Engagement per look (the position-corrected rate).
     rate: float
+    # How much of the measured log-ratio is kept (0 to 1) after shrinking.
+    kept: float
     adjustment: float
 
     def as_json(self) -> dict[str, Any]:
@@ -351,21 +357,43 @@ class CategoryFit:
             "engagement": round(self.engagement, 4),
             "looks": round(self.looks, 4),
             "rate": round(self.rate, 4),
+            "kept": round(self.kept, 4),
             "adjustment": self.adjustment,
         }
+
+
+@dataclass(frozen=True)
+class CategoryFits:
+    categories: dict[str, CategoryFit]
+    # Engagement per look of the typical category, which gets 0.
+    reference: float = 0.0
+    # How far categories truly differ (variance of the log-ratios), estimated from them.
+    spread: float = 0.0
+
+    def adjustments(self) -> dict[str, float]:
+        return {name: fit.adjustment for name, fit in self.categories.items() if fit.adjustment}
+
+    def without_adjustments(self) -> CategoryFits:
+        return CategoryFits(
+            {
+                name: dataclasses.replace(fit, adjustment=0.0)
+                for name, fit in self.categories.items()
+            },
+            self.reference,
+            self.spread,
+        )
 
 
 def fit_adjustments(
     exposures: Sequence[Outcome],
     propensity: Propensity,
     *,
-    prior_count: float = PRIOR_COUNT,
     scale: float = SCALE,
     cap: float = CAP,
-) -> dict[str, CategoryFit]:
+) -> CategoryFits:
     """Each category's adjustment: `scale` times the log of its position-corrected
-    engagement rate over the overall rate, the rate first shrunk towards the overall rate
-    as if `prior_count` more looks had the overall rate, the result capped at +-`cap`.
+    engagement rate over that of the typical category, shrunk by empirical Bayes, capped
+    at +-`cap`.
 
     Inverse propensity weighting: a result shown at position k with engagement y tells us
     y / p(k) about how engaging it is wherever shown (unbiased if people engage only with
@@ -373,37 +401,67 @@ def fit_adjustments(
     weights (the variance of y / p(k) grows as 1 / p(k)), which gives the rate sum(y) /
     sum(p(k)): engagement per expected look. Averaging them unweighted (sum(y / p(k)) / n)
     is also unbiased but lets a few engagements low in the list swing a category.
-    Small categories have few looks, so shrinking keeps them near 0."""
+
+    The typical category is the median rate weighted by looks: unlike the overall rate, one
+    exceptional category does not push every other below 0. Each category's log-ratio has
+    a sampling variance (from its engagements, as for a count); the true log-ratios are
+    taken to vary around 0 with a spread estimated from all categories (method of moments,
+    as DerSimonian and Laird). Each log-ratio keeps spread / (spread + its variance) of its
+    value: a category with few engagements barely moves, and when categories differ no more
+    than chance would make them, none does."""
     if not exposures:
-        return {}
-    looks_of = [propensity(o.position) for o in exposures]
-    total_looks = sum(looks_of)
-    overall = sum(o.engagement for o in exposures) / total_looks
+        return CategoryFits({})
     shown: dict[str, int] = defaultdict(int)
     engagement: dict[str, float] = defaultdict(float)
+    squares: dict[str, float] = defaultdict(float)
     looks: dict[str, float] = defaultdict(float)
-    for outcome, look in zip(exposures, looks_of, strict=True):
+    for outcome in exposures:
+        look = propensity(outcome.position)
         for category in outcome.categories:
             shown[category] += 1
             engagement[category] += outcome.engagement
+            squares[category] += outcome.engagement**2
             looks[category] += look
+    if not shown or not any(engagement.values()):
+        return CategoryFits(
+            {
+                name: CategoryFit(shown[name], 0.0, looks[name], 0.0, 0.0, 0.0)
+                for name in sorted(shown)
+            }
+        )
+    # Half an engagement added to each, so a category with none has a finite log-ratio.
+    rate = {name: (engagement[name] + 0.5) / looks[name] for name in shown}
+    variance = {name: (squares[name] + 0.25) / (engagement[name] + 0.5) ** 2 for name in shown}
+    reference = _weighted_median(rate, looks)
+    ratio = {name: math.log(rate[name] / reference) for name in shown}
+    precision = sum(1 / variance[name] for name in shown)
+    excess = sum(ratio[name] ** 2 / variance[name] for name in shown) - len(shown)
+    spread = max(0.0, excess / precision)
     fits = {}
-    for category in sorted(shown):
-        adjustment = 0.0
-        if overall > 0:
-            shrunk = (engagement[category] + prior_count * overall) / (
-                looks[category] + prior_count
-            )
-            adjustment = scale * math.log(shrunk / overall)
-            adjustment = round(min(cap, max(-cap, adjustment)), 3) + 0.0
-        fits[category] = CategoryFit(
-            shown=shown[category],
-            engagement=engagement[category],
-            looks=looks[category],
-            rate=engagement[category] / looks[category],
+    for name in sorted(shown):
+        kept = spread / (spread + variance[name])
+        adjustment = round(min(cap, max(-cap, scale * kept * ratio[name])), 3) + 0.0
+        fits[name] = CategoryFit(
+            shown=shown[name],
+            engagement=engagement[name],
+            looks=looks[name],
+            rate=engagement[name] / looks[name],
+            kept=kept,
             adjustment=adjustment,
         )
-    return fits
+    return CategoryFits(fits, reference=reference, spread=spread)
+
+
+def _weighted_median(values: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """The value at which half the weight lies on either side."""
+    order = sorted(values, key=lambda key: (values[key], key))
+    half = sum(weights[key] for key in order) / 2
+    running = 0.0
+    for key in order:
+        running += weights[key]
+        if running >= half:
+            return values[key]
+    return values[order[-1]]
 
 
 def shown_lists(outcomes: Iterable[Outcome]) -> list[list[Outcome]]:
@@ -559,12 +617,10 @@ def learn(
     engaged = sum(1 for o in exposures if o.engagement > 0)
     propensity = estimate_propensity(exposures)
     enough = len(exposures) >= min_shown and engaged >= min_engaged
-    categories = fit_adjustments(exposures, propensity)
+    fits = fit_adjustments(exposures, propensity)
     if not enough:
-        categories = {
-            name: dataclasses.replace(fit, adjustment=0.0) for name, fit in categories.items()
-        }
-    adjustments = {name: fit.adjustment for name, fit in categories.items() if fit.adjustment}
+        fits = fits.without_adjustments()
+    adjustments = fits.adjustments()
     lists = shown_lists(held_out)
     evaluation = evaluate(lists, propensity, adjustments, shown_with=shown_with)
     if not enough:
@@ -610,8 +666,14 @@ def learn(
             "min_engaged": min_engaged,
         },
         "propensity": propensity.as_json(),
-        "shrinkage": {"prior_count": PRIOR_COUNT, "scale": SCALE, "cap": CAP},
-        "categories": {name: fit.as_json() for name, fit in categories.items()},
+        "shrinkage": {
+            "method": "empirical Bayes",
+            "spread": round(fits.spread, 6),
+            "reference_rate": round(fits.reference, 6),
+            "scale": SCALE,
+            "cap": CAP,
+        },
+        "categories": {name: fit.as_json() for name, fit in fits.categories.items()},
         "held_out": {**evaluation.as_json(), "share": HELD_OUT_SHARE, "minimum": min_held_out},
     }
     return Fit(adjustments=adjustments, verdict=verdict, reason=reason, report=report)
@@ -656,11 +718,13 @@ def report_lines(report: Mapping[str, Any]) -> list[str]:
     categories = report.get("categories", {})
     if categories:
         lines.append(
-            "Categories (shown, engagement, expected looks, engagement per look, adjustment):"
+            "Categories (shown, engagement, expected looks, engagement per look, share kept "
+            "after shrinking, adjustment):"
         )
         for name, fit in categories.items():
             lines.append(
-                f"  {name}: {fit['shown']}, {fit['engagement']:g}, {fit['looks']:g}, "
-                f"{fit['rate']:.3f}, {fit['adjustment']:+.3f}"
+                f"  {name}: {fit.get('shown', 0)}, {fit.get('engagement', 0):g}, "
+                f"{fit.get('looks', 0):g}, {fit.get('rate', 0):.3f}, {fit.get('kept', 0):.2f}, "
+                f"{fit.get('adjustment', 0):+.3f}"
             )
     return lines

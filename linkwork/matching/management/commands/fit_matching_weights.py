@@ -54,6 +54,11 @@ class Command(BaseCommand):
         "them as a new inactive weight set. Never activates it."
     )
 
+    def add_base_argument(self, parser: CommandParser, *args: Any, **kwargs: Any) -> None:
+        # Here --version names the weight set, in place of Django's "show the version".
+        if "--version" not in args:
+            super().add_base_argument(parser, *args, **kwargs)
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--version", help="Name for the new weight set (default fitted-YYYYMMDD-HHMM)."
