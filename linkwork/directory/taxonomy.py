@@ -28,6 +28,8 @@ from linkwork.referrals.needs import Need
 NAMESPACE: Final = uuid.UUID("0d507e59-9d0f-414b-b4c3-29de343a6cfd")
 
 _SLUG_RE: Final = re.compile(r"^[a-z][a-z0-9_]*$")
+# Audiences may also name a community or faith: `culture:polish`, `faith:sikh`.
+_AUDIENCE_SLUG_RE: Final = re.compile(r"^((culture|faith):)?[a-z][a-z0-9_]*$")
 _TAXONOMY_REQUIRED: Final = frozenset(
     {"name", "description", "version", "source", "authored_by", "checked_by", "categories"}
 )
@@ -102,8 +104,8 @@ class _Reader:
             raise self.fail(where, "must be non-empty text")
         return value.strip()
 
-    def slug(self, value: Any, field: str) -> str:
-        if not isinstance(value, str) or not _SLUG_RE.match(value):
+    def slug(self, value: Any, field: str, pattern: re.Pattern[str] = _SLUG_RE) -> str:
+        if not isinstance(value, str) or not pattern.match(value):
             raise self.fail(field, f"{value!r} is not a slug (lower case, digits, underscores)")
         return value
 
@@ -112,7 +114,14 @@ class _Reader:
             raise self.fail(field, "must be a table")
         return value
 
-    def term_set(self, name: str, description: str, raw: Any, field: str) -> TermSet:
+    def term_set(
+        self,
+        name: str,
+        description: str,
+        raw: Any,
+        field: str,
+        pattern: re.Pattern[str] = _SLUG_RE,
+    ) -> TermSet:
         if not isinstance(raw, list) or not raw:
             raise self.fail(field, "must be a non-empty list of terms")
         terms: dict[str, Term] = {}
@@ -120,7 +129,7 @@ class _Reader:
             where = f"{field}[{index}]"
             entry = self.table(item, where)
             self.keys(entry, where, _TERM_KEYS)
-            slug = self.slug(entry["slug"], f"{where}.slug")
+            slug = self.slug(entry["slug"], f"{where}.slug", pattern)
             if slug in terms:
                 raise self.fail(f"{where}.slug", f"{slug!r} appears twice")
             terms[slug] = Term(
@@ -157,6 +166,7 @@ def load_taxonomy(path: Path | Traversable) -> TaxonomyDefinition:
             r.text(table, "description", "audiences"),
             table["terms"],
             "audiences.terms",
+            _AUDIENCE_SLUG_RE,
         )
         if audiences.name == categories.name:
             raise r.fail("audiences.name", "must differ from the categories taxonomy name")

@@ -78,13 +78,19 @@ class DueMeasure:
         return f"{self.name} ({self.time_point.label.lower()})"
 
 
-def due_measures(referrals: Iterable[Any], *, today: dt.date) -> dict[Any, list[DueMeasure]]:
+def due_measures(
+    referrals: Iterable[Any],
+    *,
+    today: dt.date,
+    schedules: Mapping[Any, Any] | None = None,
+) -> dict[Any, list[DueMeasure]]:
     """For each open referral, the scheduled measures now due and not yet recorded.
 
     Baseline measures are due from first contact; follow-up measures from the scheme's
     follow-up week. Discharge measures are asked when support ends, so never listed here.
     Instruments this deployment may not record (licence not switched on) are never due.
-    Three queries, whatever the number of referrals.
+    `schedules` maps scheme ids to their stored schedules; without it each referral's scheme is
+    read. Two queries, whatever the number of referrals.
     """
     referrals = [r for r in referrals if r.status in (Status.ACTIVE, Status.ON_HOLD)]
     if not referrals:
@@ -106,7 +112,12 @@ def due_measures(referrals: Iterable[Any], *, today: dt.date) -> dict[Any, list[
         first = started.get(referral.pk)
         if first is None:
             continue
-        schedule = parse_schedule(referral.scheme.outcome_schedule)
+        raw = (
+            schedules.get(referral.scheme_id)
+            if schedules is not None
+            else referral.scheme.outcome_schedule
+        )
+        schedule = parse_schedule(raw)
         start = first.date()
         plan = [(slug, TimePoint.BASELINE, start) for slug in schedule.baseline] + [
             (slug, TimePoint.FOLLOW_UP, start + dt.timedelta(weeks=schedule.follow_up_weeks))

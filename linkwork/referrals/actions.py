@@ -128,14 +128,23 @@ def _code(referral: Referral, code: tuple[str, str], by: Any) -> None:
 
 @transaction.atomic
 def accept_referral(*, by: Any, referral: Referral, link_worker: Any) -> Referral:
-    """Accept into the scheme and assign a link worker of that scheme."""
-    if not Membership.objects.filter(
-        user=link_worker, scheme_id=referral.scheme_id, role=Role.LINK_WORKER, user__is_active=True
-    ).exists():
+    """Accept into the scheme and assign a link worker of that scheme, or, with no link
+    worker (`None`), put the person on the scheme's waiting list."""
+    if (
+        link_worker is not None
+        and not Membership.objects.filter(
+            user=link_worker,
+            scheme_id=referral.scheme_id,
+            role=Role.LINK_WORKER,
+            user__is_active=True,
+        ).exists()
+    ):
         raise AssignmentError("Choose a link worker who works in this scheme.")
-    referral = _move(referral, Status.ACCEPTED, by=by, reason=f"Assigned to {link_worker}")
+    reason = "Added to the waiting list" if link_worker is None else f"Assigned to {link_worker}"
+    referral = _move(referral, Status.ACCEPTED, by=by, reason=reason)
     referral.link_worker = link_worker
-    referral.save(update_fields=["status", "link_worker"])
+    referral.waiting_since = timezone.now() if link_worker is None else None
+    referral.save(update_fields=["status", "link_worker", "waiting_since"])
     _tell(referral, "accepted", by)
     return referral
 

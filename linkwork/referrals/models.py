@@ -129,6 +129,10 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["scheme", "status"], name="referral_scheme_status_idx"),
             models.Index(fields=["link_worker", "status"], name="referral_worker_status_idx"),
+            # A link worker's people this year, for the yearly caseload limit.
+            models.Index(
+                fields=["link_worker", "received_at"], name="referral_worker_received_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,25 +1,264 @@
-"""Being written: each view is replaced by its real one in this change."""
+"""The link worker's caseload, the scheme lead's view of every link worker's load with the
+waiting list, and (re)assigning a referral to a link worker."""
+
+from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from linkwork.accounts import permissions
+from linkwork.accounts.models import Role, Scheme, User
+from linkwork.accounts.permissions import Ability
+from linkwork.audit import auditor
+from linkwork.casework import capacity as workload
+from linkwork.casework import presenters
+from linkwork.core.forms import choice_field
 from linkwork.core.scoping import get_case_or_404
+from linkwork.referrals.lifecycle import OPEN_STATUSES, Complexity, Status
+from linkwork.referrals.models import Referral
+
+OPEN_STATUS_CHOICES = [(s.value, s.label) for s in Status if s in OPEN_STATUSES]
 
 
-def caseload(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    if "referral_id" in kwargs:
-        get_case_or_404(request, kwargs["referral_id"])
+class CaseloadFilters(forms.Form):
+    """Quick filters, sent as GET parameters so they work without JavaScript."""
+
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *OPEN_STATUS_CHOICES],
+        required=False,
+        error_messages={"invalid_choice": "Select a status from the list"},
+    )
+    complexity = forms.ChoiceField(
+        choices=[("", "Any complexity"), *Complexity.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a complexity from the list"},
+    )
+    due = forms.BooleanField(label="Only people with something due", required=False)
+
+
+class AssignForm(forms.Form):
+    link_worker = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Link worker",
+        error_messages={
+            "required": "Select the link worker who will support this person",
+            "invalid_choice": "Select a link worker of this scheme",
+        },
+    )
+    complexity = forms.ChoiceField(
+        choices=Complexity.choices,
+        widget=forms.RadioSelect,
+        label="How complex are the person's needs?",
+        help_text="A complex person counts as 1.5 on a caseload, a very complex person as 2.",
+        error_messages={
+            "required": "Select how complex the person's needs are",
+            "invalid_choice": "Select how complex the person's needs are",
+        },
+    )
+    assign_anyway = forms.BooleanField(label="Assign anyway", required=False)
+    # The link worker the over-limit warning was shown for: ticking "Assign anyway" only
+    # counts for the one the lead was warned about.
+    warned_for = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, loads: list[workload.WorkerLoad], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["link_worker"].choices = [  # type: ignore[attr-defined]
+            (load.worker.pk, load.worker.full_name) for load in loads
+        ]
+
+
+def _refuse(request: HttpRequest, ability: Ability, referral: Referral | None = None) -> None:
+    auditor.record(
+        action="access.denied",
+        request=request,
+        target=referral,
+        scheme_id=referral.scheme_id if referral is not None else None,
+        detail={"ability": ability},
+    )
     raise Http404
 
 
-def capacity(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    if "referral_id" in kwargs:
-        get_case_or_404(request, kwargs["referral_id"])
-    raise Http404
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    """A link worker's open referrals with what is due for each, overdue first, and their own
+    load. A scheme lead who is not also a link worker sees every open referral of their
+    schemes instead, with who has each."""
+    user = request.user
+    assert isinstance(user, User)  # signed in: login_required
+    if not permissions.may(user, Ability.DO_CASEWORK):
+        _refuse(request, Ability.DO_CASEWORK)
+    today = timezone.localdate()
+    filters = CaseloadFilters(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    own = permissions.has_role(user, Role.LINK_WORKER)
+    referrals = Referral.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
+    loads: list[presenters.LoadSummary] = []
+    if own:
+        worker_schemes = permissions.scheme_ids(user, Role.LINK_WORKER)
+        referrals = referrals.filter(link_worker=user, scheme_id__in=worker_schemes)
+        loads = [
+            presenters.LoadSummary.of(load)
+            for load in workload.worker_loads(
+                user, Scheme.objects.filter(pk__in=worker_schemes).order_by("name")
+            )
+        ]
+    else:
+        referrals = referrals.filter(scheme_id__in=permissions.scheme_ids(user, Role.SCHEME_LEAD))
+    if chosen.get("status"):
+        referrals = referrals.filter(status=chosen["status"])
+    if chosen.get("complexity"):
+        referrals = referrals.filter(complexity=chosen["complexity"])
+    # Only what the page shows: hundreds of rows, so no whole people, schemes or users.
+    shown = referrals.select_related("person", "link_worker").only(
+        *("id", "reference", "status", "complexity", "received_at", "scheme_id"),
+        *("person__given_name", "person__family_name", "link_worker__full_name"),
+    )
+    found = list(workload.annotate_caseload(shown, today))
+    rows = presenters.caseload_rows(
+        found,
+        workload.connection_counts(referrals, today),
+        workload.measures_due(found, today),
+        today,
+    )
+    if chosen.get("due"):
+        rows = [row for row in rows if row.due]
+    auditor.record(
+        action="caseload.viewed",
+        request=request,
+        detail={
+            "people": len(rows),
+            "filters": {key: value for key, value in chosen.items() if value},
+        },
+    )
+    return render(
+        request,
+        "casework/caseload.jinja",
+        {
+            "page_title": "Your caseload" if own else "Open referrals",
+            "own": own,
+            "rows": rows,
+            "overdue": sum(1 for row in rows if row.overdue),
+            "loads": loads,
+            "filters": filters,
+            "filtered": any(chosen.values()),
+            "form_errors": bool(filters.errors),
+        },
+        status=400 if filters.errors else 200,
+    )
 
 
-def assign(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    if "referral_id" in kwargs:
-        get_case_or_404(request, kwargs["referral_id"])
-    raise Http404
+@login_required
+def capacity(request: HttpRequest) -> HttpResponse:
+    """Each link worker's load side by side, per scheme the user leads, and the waiting list."""
+    led = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
+    if not led:
+        _refuse(request, Ability.MANAGE_CAPACITY)
+    today = timezone.localdate()
+    schemes = list(Scheme.objects.filter(pk__in=led).order_by("name"))
+    loads = workload.scheme_loads(schemes)
+    waiting = workload.waiting_list(
+        Referral.objects.visible_to(request.user)
+        .filter(scheme_id__in=led)
+        .select_related("person", "scheme")
+    )
+    auditor.record(action="capacity.viewed", request=request, detail={"schemes": sorted(led)})
+    return render(
+        request,
+        "casework/capacity.jinja",
+        {
+            "page_title": "Capacity",
+            "schemes": [
+                (scheme, [presenters.LoadSummary.of(load) for load in loads[scheme.pk]])
+                for scheme in schemes
+            ],
+            "waiting": [presenters.WaitingRow.of(referral, today) for referral in waiting],
+            "several_schemes": len(schemes) > 1,
+        },
+    )
+
+
+@login_required
+def assign(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """Give a referral to a link worker of its scheme, warning when that takes them over a
+    limit; the lead may still go ahead by ticking "Assign anyway"."""
+    referral = get_case_or_404(request, referral_id)
+    if not permissions.may(request.user, Ability.MANAGE_CAPACITY, referral):
+        _refuse(request, Ability.MANAGE_CAPACITY, referral)
+    scheme = referral.scheme
+    loads = workload.scheme_loads([scheme])[scheme.pk]
+    form = AssignForm(
+        request.POST if request.method == "POST" else None,
+        loads=loads,
+        initial={"link_worker": referral.link_worker_id, "complexity": referral.complexity},
+    )
+    warning: str | None = None
+    is_open = referral.status in OPEN_STATUSES
+    if request.method == "POST" and is_open and form.is_valid():
+        data = form.cleaned_data
+        worker = next(load.worker for load in loads if load.worker.pk == data["link_worker"])
+        try:
+            workload.assign_link_worker(
+                by=request.user,
+                referral=referral,
+                link_worker=worker,
+                complexity=data["complexity"],
+                over_limit_ok=data["assign_anyway"] and data["warned_for"] == worker.pk,
+            )
+        except workload.CapacityWarning as over:
+            warning = str(over)
+            data_with_warning = request.POST.copy()
+            data_with_warning["warned_for"] = str(worker.pk)
+            form.data = data_with_warning
+            form.add_error(
+                "assign_anyway",
+                f"Tick \N{LEFT DOUBLE QUOTATION MARK}Assign anyway\N{RIGHT DOUBLE QUOTATION MARK}"
+                f" to give this person to {worker.full_name} over the limit, or choose "
+                "another link worker",
+            )
+        except workload.AssignmentError as error:
+            form.add_error("link_worker", str(error))
+        else:
+            messages.success(
+                request, f"Referral {referral.reference} assigned to {worker.full_name}"
+            )
+            return redirect("casework:capacity")
+    auditor.record(
+        action="referral.assignment_viewed",
+        request=request,
+        target=referral,
+        scheme_id=referral.scheme_id,
+    )
+    summaries = {load.worker.pk: presenters.LoadSummary.of(load) for load in loads}
+    return render(
+        request,
+        "casework/assign.jinja",
+        {
+            "page_title": f"Assign referral {referral.reference}",
+            "referral": referral,
+            "person": referral.person,
+            "is_open": is_open,
+            "form": form,
+            "worker_items": presenters.link_worker_items(_choice_params(form), summaries),
+            "current": summaries.get(referral.link_worker_id or 0),
+            "warning": warning,
+            "confirm": warning is not None or bool(form["assign_anyway"].value()),
+            "position": workload.waiting_list_position(referral),
+            "form_errors": bool(form.errors),
+        },
+        status=400 if form.errors else (409 if request.method == "POST" and not is_open else 200),
+    )
+
+
+def _choice_params(form: AssignForm) -> dict[str, Any]:
+    return choice_field(
+        form["link_worker"],
+        fieldset={"legend": {"text": "Link worker", "size": "s"}},
+        hint={"text": "Each link worker's load is shown under their name."},
+    )

@@ -28,4 +28,8 @@ class Migration(migrations.Migration):
             name='link_worker',
             field=models.ForeignKey(blank=True, help_text='Empty on an accepted referral while the person is on the waiting list.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_referrals', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.AddIndex(
+            model_name='referral',
+            index=models.Index(fields=['link_worker', 'received_at'], name='referral_worker_received_idx'),
+        ),
     ]

@@ -97,14 +97,20 @@ def test_taxonomy_file_is_pending_review_with_provenance():
 
 
 def test_taxonomy_file_lists_audiences():
-    assert set(AUDIENCES) == {
-        "women_only",
-        "men_only",
-        "older_people",
-        "young_people",
-        "carers",
-        "lgbtq",
-    }
+    fixed = {"women_only", "men_only", "older_people", "young_people", "carers", "lgbtq"}
+    assert fixed <= set(AUDIENCES)
+    others = set(AUDIENCES) - fixed
+    # The rest name a community or a faith, as the matching contract writes them.
+    assert others
+    assert all(slug.split(":")[0] in ("culture", "faith") for slug in others)
+    assert {"culture:polish", "faith:muslim"} <= others
+
+
+def test_audience_term_travels_through_oruk_terms():
+    from linkwork.directory.oruk.attributes import TERMS
+
+    assert "audience:culture:south_asian" in TERMS
+    assert "audience:faith:sikh" in TERMS
 
 
 def test_need_mapping_covers_every_need():

@@ -1,0 +1,333 @@
+"""What the caseload and capacity pages show of each person and each link worker: labels,
+dates, due items and loads in words. Presenters format; the pages lay out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from linkwork.casework.capacity import ConnectionCounts, LoadStatus, WorkerLoad
+from linkwork.casework.lifecycle import ConnectionStatus
+from linkwork.core.presenters import date_uk, status_tag
+from linkwork.outcomes.schedules import DueMeasure
+from linkwork.referrals.lifecycle import Complexity
+
+# Open connection statuses in the order a connection goes through them.
+CONNECTION_ORDER = (
+    ConnectionStatus.DRAFT,
+    ConnectionStatus.REQUESTED,
+    ConnectionStatus.ACCEPTED,
+    ConnectionStatus.IN_PROGRESS,
+    ConnectionStatus.ON_HOLD,
+)
+
+LOAD_TAG_CLASSES = {
+    LoadStatus.HAS_ROOM: "nhsuk-tag--green",
+    LoadStatus.NEAR_LIMIT: "nhsuk-tag--yellow",
+    LoadStatus.AT_LIMIT: "nhsuk-tag--orange",
+    LoadStatus.OVER_LIMIT: "nhsuk-tag--red",
+}
+
+
+LIMIT_WORDS = {
+    LoadStatus.NEAR_LIMIT: "near",
+    LoadStatus.AT_LIMIT: "at",
+    LoadStatus.OVER_LIMIT: "over",
+}
+
+
+class RecordUrl:
+    """The address of one record's page, for many records: `reverse` once, then the id put in
+    by replacing a placeholder, since a caseload has hundreds of rows with several links each."""
+
+    PLACEHOLDER = uuid.UUID(int=0)
+
+    def __init__(self, name: str) -> None:
+        self.template = reverse(name, args=[self.PLACEHOLDER])
+
+    def __call__(self, pk: Any) -> str:
+        return self.template.replace(str(self.PLACEHOLDER), str(pk))
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def number(value: float) -> str:
+    """42 or 42.5: weighted loads are whole or halves."""
+    return f"{value:g}"
+
+
+def days_since(value: dt.datetime, today: dt.date) -> int:
+    return max((today - timezone.localtime(value).date()).days, 0)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """Something the link worker should do for the person. Overdue items say so in words."""
+
+    text: str
+    overdue: bool = False
+    href: str | None = None
+    link_text: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    referral_id: Any
+    person_name: str
+    href: str
+    reference: str
+    status: dict[str, str]
+    complexity: str
+    days_since_referral: int
+    received_at: dt.datetime
+    last_contact: str
+    next_follow_up: str
+    connections: str
+    link_worker: str
+    assigned: bool
+    assign_href: str
+    due: list[DueItem] = field(default_factory=list)
+    earliest_due: dt.date | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return any(item.overdue for item in self.due)
+
+    @property
+    def days_since_text(self) -> str:
+        return plural(self.days_since_referral, "day")
+
+    def sort_key(self) -> tuple[bool, bool, dt.date, dt.datetime]:
+        """Overdue first, then the earliest due date, then the longest since referral."""
+        return (
+            not self.overdue,
+            self.earliest_due is None,
+            self.earliest_due or dt.date.max,
+            self.received_at,
+        )
+
+
+def connections_summary(counts: ConnectionCounts | None) -> str:
+    """'1 requested, 1 on hold', in the order connections go through their states."""
+    if counts is None or not counts.by_status:
+        return "None open"
+    return ", ".join(
+        f"{counts.by_status[status]} {status.label.lower()}"
+        for status in CONNECTION_ORDER
+        if counts.by_status.get(status)
+    )
+
+
+@dataclass(frozen=True)
+class CaseloadUrls:
+    """The links of a caseload row."""
+
+    referral: RecordUrl
+    connections: RecordUrl
+    contacts: RecordUrl
+    assign: RecordUrl
+    outcomes: RecordUrl
+
+    @classmethod
+    def build(cls) -> CaseloadUrls:
+        return cls(
+            referral=RecordUrl("referrals:detail"),
+            connections=RecordUrl("casework:connections"),
+            contacts=RecordUrl("casework:contacts"),
+            assign=RecordUrl("casework:assign"),
+            outcomes=RecordUrl("outcomes:trajectories"),
+        )
+
+    def record_measure(self, pk: Any, instrument: str, time_point: str) -> str:
+        """The form for one instrument at its time point (a different route, so built here)."""
+        base = reverse("outcomes:record", args=[RecordUrl.PLACEHOLDER, instrument])
+        return base.replace(str(RecordUrl.PLACEHOLDER), str(pk)) + f"?time_point={time_point}"
+
+
+def due_items(
+    referral: Any,
+    counts: ConnectionCounts | None,
+    measures: Sequence[DueMeasure],
+    today: dt.date,
+    urls: CaseloadUrls | None = None,
+) -> list[DueItem]:
+    """What is due for one person, overdue items first. `referral` carries the annotations of
+    `capacity.annotate_caseload`."""
+    urls = urls or CaseloadUrls.build()
+    items: list[DueItem] = []
+    connections_url = urls.connections(referral.pk)
+    if referral.overdue_follow_ups:
+        items.append(
+            DueItem(f"{plural(referral.overdue_follow_ups, 'follow-up')} overdue", overdue=True)
+        )
+    if counts is not None and counts.past_deadline:
+        items.append(
+            DueItem(
+                f"{plural(counts.past_deadline, 'connection')} past the provider's deadline",
+                overdue=True,
+                href=connections_url,
+                link_text="chase or cancel",
+            )
+        )
+    if referral.next_follow_up_on == today:
+        items.append(DueItem("Follow-up due today"))
+    if counts is not None and counts.on_hold:
+        items.append(
+            DueItem(
+                f"{plural(counts.on_hold, 'connection')} on hold: service paused",
+                href=connections_url,
+                link_text="find another service",
+            )
+        )
+    if referral.missed_in_a_row >= referral.review_after:
+        items.append(
+            DueItem(
+                f"{plural(referral.missed_in_a_row, 'missed contact')} in a row",
+                href=urls.contacts(referral.pk),
+                link_text="review or close",
+            )
+        )
+    items.extend(
+        DueItem(
+            f"{measure.label} {'overdue' if measure.overdue else 'due'}",
+            overdue=measure.overdue,
+            href=urls.record_measure(referral.pk, measure.instrument, measure.time_point),
+            link_text="record it",
+        )
+        for measure in measures
+    )
+    return items
+
+
+def caseload_rows(
+    referrals: Iterable[Any],
+    connections: Mapping[Any, ConnectionCounts],
+    measures: Mapping[Any, Sequence[DueMeasure]],
+    today: dt.date,
+) -> list[CaseloadRow]:
+    """One row per referral, sorted: overdue first, then by the earliest due date, then by
+    when the referral arrived. Reads no more from the database."""
+    rows = []
+    urls = CaseloadUrls.build()
+    for referral in referrals:
+        counts = connections.get(referral.pk)
+        dates = [
+            d
+            for d in (
+                referral.next_follow_up_on,
+                counts.earliest_deadline if counts is not None else None,
+            )
+            if d is not None
+        ]
+        rows.append(
+            CaseloadRow(
+                referral_id=referral.pk,
+                person_name=referral.person.full_name,
+                href=urls.referral(referral.pk),
+                reference=referral.reference,
+                status=status_tag(referral),
+                complexity=Complexity(referral.complexity).label,
+                days_since_referral=days_since(referral.received_at, today),
+                received_at=referral.received_at,
+                last_contact=date_uk(referral.last_contact_at) or "None yet",
+                next_follow_up=date_uk(referral.next_follow_up_on) or "None",
+                connections=connections_summary(counts),
+                link_worker=(
+                    referral.link_worker.full_name
+                    if referral.link_worker_id is not None
+                    else "Waiting list"
+                ),
+                assigned=referral.link_worker_id is not None,
+                assign_href=urls.assign(referral.pk),
+                due=due_items(referral, counts, measures.get(referral.pk, ()), today, urls),
+                earliest_due=min(dates) if dates else None,
+            )
+        )
+    return sorted(rows, key=CaseloadRow.sort_key)
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """A link worker's load in one scheme, in words."""
+
+    scheme_name: str
+    worker_name: str
+    worker_id: int
+    active_people: int
+    active: str
+    year: str
+    status: LoadStatus
+    tag: dict[str, str]
+    # "near", "at" or "over" (the limit), when at least near it: the page warns.
+    near: str | None
+
+    @classmethod
+    def of(cls, load: WorkerLoad) -> LoadSummary:
+        status = load.status
+        return cls(
+            scheme_name=load.scheme.name,
+            worker_name=load.worker.full_name,
+            worker_id=load.worker.pk,
+            active_people=load.active_people,
+            active=f"{number(load.active_weighted)} of {load.active_limit}",
+            year=f"{number(load.year_weighted)} of {load.yearly_limit}",
+            status=status,
+            tag={"text": status.label, "classes": LOAD_TAG_CLASSES[status]},
+            near=LIMIT_WORDS.get(status),
+        )
+
+    @property
+    def hint(self) -> str:
+        """For a choice of link worker: their load in one line."""
+        return (
+            f"{self.status.label}: {self.active} weighted at once "
+            f"({plural(self.active_people, 'person', 'people')}), {self.year} this year"
+        )
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    """One person on the waiting list."""
+
+    person_name: str
+    href: str
+    reference: str
+    scheme_name: str
+    complexity: str
+    waiting_since: str
+    days_waiting: int
+    assign_href: str
+
+    @classmethod
+    def of(cls, referral: Any, today: dt.date) -> WaitingRow:
+        return cls(
+            person_name=referral.person.full_name,
+            href=reverse("referrals:detail", args=[referral.pk]),
+            reference=referral.reference,
+            scheme_name=referral.scheme.name,
+            complexity=Complexity(referral.complexity).label,
+            waiting_since=date_uk(referral.waited_from),
+            days_waiting=days_since(referral.waited_from, today),
+            assign_href=reverse("casework:assign", args=[referral.pk]),
+        )
+
+    @property
+    def days_waiting_text(self) -> str:
+        return plural(self.days_waiting, "day")
+
+
+def link_worker_items(params: dict[str, Any], loads: Mapping[int, LoadSummary]) -> dict[str, Any]:
+    """Add each link worker's load as the hint of their radio (from `choice_field`)."""
+    for item in params.get("items", []):
+        summary = loads.get(int(item["value"]))
+        if summary is not None:
+            item["hint"] = {"text": summary.hint}
+    return params
