@@ -18,6 +18,7 @@ from linkwork.accounts import permissions
 from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
+from linkwork.casework import capacity
 from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core.scoping import get_visible_or_404
 from linkwork.people.models import ConsentMethod, ContactMethod
@@ -487,6 +488,7 @@ def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any)
             "needs": [Need(slug).label for slug in referral.needs if slug in Need.values],
             "route": Route(referral.route).label,
             "link_workers": _link_workers(referral),
+            "scheme_full": capacity.scheme_is_full(referral.scheme),
             "limit": referral.scheme.active_caseload_limit,
             "decline_items": [
                 {"value": v, "text": t}
@@ -534,10 +536,24 @@ def triage_decide(request: HttpRequest, referral_id: str) -> HttpResponse:
     try:
         if decision == "accept":
             worker = User.objects.filter(pk=request.POST.get("link_worker") or 0).first()
+            warning = (
+                capacity.over_limit_message(
+                    capacity.load_of(worker, referral.scheme), referral, referral.complexity
+                )
+                if worker is not None
+                else None
+            )
             if worker is None:
                 errors["link_worker"] = "Select the link worker who will support this person"
+            elif warning and not request.POST.get("over_limit_ok"):
+                errors["link_worker"] = (
+                    f"{warning} Tick \u201cAssign anyway\u201d to go over the limit, choose "
+                    "someone else, or add the person to the waiting list."
+                )
             else:
                 actions.accept_referral(by=request.user, referral=referral, link_worker=worker)
+        elif decision == "waiting_list":
+            capacity.add_to_waiting_list(by=request.user, referral=referral)
         elif decision == "decline":
             reason = request.POST.get("decline_reason", "")
             if reason not in DeclineReason.values or reason == DeclineReason.NOT_RECORDED:
@@ -558,7 +574,7 @@ def triage_decide(request: HttpRequest, referral_id: str) -> HttpResponse:
                     by=request.user, referral=referral, to=to, note=request.POST.get("note", "")
                 )
         else:
-            errors["decision"] = "Select accept, decline or redirect"
+            errors["decision"] = "Select accept, waiting list, decline or redirect"
     except actions.AssignmentError as error:
         errors["link_worker"] = str(error)
     except InvalidTransition as error:

@@ -300,7 +300,7 @@ def test_triage_redirect(client, world: World):
 @pytest.mark.parametrize(
     ("data", "message", "anchor"),
     [
-        ({}, "Select accept, decline or redirect", "#decision"),
+        ({}, "Select accept, waiting list, decline or redirect", "#decision"),
         ({"decision": "accept"}, "Select the link worker", "#link_worker"),
         ({"decision": "decline"}, "Select why the referral is declined", "#decline_reason"),
         ({"decision": "redirect"}, "Enter the service you are redirecting", "#redirect_to"),
@@ -346,3 +346,39 @@ def test_every_route_reaches_triage(client, world: World):
     signed_in(client, world.scheme_lead_a)
     body = client.get(reverse("referrals:triage_queue")).content.decode()
     assert f"{len(Route)} referrals are waiting" in body
+
+
+@pytest.mark.django_db
+def test_triage_adds_to_waiting_list(client, world: World):
+    referral = ReferralFactory(scheme=world.scheme_a)
+    signed_in(client, world.scheme_lead_a)
+    response = client.post(
+        reverse("referrals:triage_decide", args=[referral.pk]), {"decision": "waiting_list"}
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Status.ACCEPTED
+    assert referral.link_worker is None
+    assert referral.waiting_since is not None
+
+
+@pytest.mark.django_db
+def test_triage_warns_before_going_over_the_limit(client, world: World):
+    world.scheme_a.active_caseload_limit = 1
+    world.scheme_a.save()
+    ReferralFactory(scheme=world.scheme_a, status="active", link_worker=world.link_worker_a)
+    referral = ReferralFactory(scheme=world.scheme_a)
+    signed_in(client, world.scheme_lead_a)
+    page = client.get(reverse("referrals:triage", args=[referral.pk])).content.decode()
+    assert "The scheme is full" in page
+    url = reverse("referrals:triage_decide", args=[referral.pk])
+    response = client.post(url, {"decision": "accept", "link_worker": world.link_worker_a.pk})
+    assert response.status_code == 400
+    assert "2 active against a limit of 1 at once" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Status.RECEIVED
+    client.post(
+        url, {"decision": "accept", "link_worker": world.link_worker_a.pk, "over_limit_ok": "yes"}
+    )
+    referral.refresh_from_db()
+    assert referral.link_worker == world.link_worker_a
