@@ -222,6 +222,7 @@ def add_goal(
 @transaction.atomic
 def rate_goal(*, by: Any, goal: Goal, score: int, rated_on: dt.date) -> GoalRating:
     """Add the person's 0-10 rating of progress; earlier ratings stay as they were."""
+    _require_open(goal.plan.referral)
     if not 0 <= score <= 10:
         raise CaseworkError("Progress must be between 0 and 10")
     if rated_on > timezone.localdate():
@@ -239,6 +240,7 @@ def rate_goal(*, by: Any, goal: Goal, score: int, rated_on: dt.date) -> GoalRati
 
 @transaction.atomic
 def set_goal_status(*, by: Any, goal: Goal, status: GoalStatus) -> Goal:
+    _require_open(goal.plan.referral)
     goal.status = GoalStatus(status)
     goal.save(update_fields=["status"])
     auditor.record(
@@ -270,6 +272,7 @@ def add_plan_action(
 
 @transaction.atomic
 def set_action_status(*, by: Any, action: PlanAction, status: ActionStatus) -> PlanAction:
+    _require_open(action.plan.referral)
     action.status = ActionStatus(status)
     action.save(update_fields=["status"])
     auditor.record(
