@@ -9,7 +9,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
 from linkwork.casework.models import Connection, Contact, FollowUp, Goal, SupportPlan
-from linkwork.directory.models import Organization, ReferralRoute, Service
+from linkwork.directory.models import (
+    Attribute,
+    Entity,
+    LinkType,
+    Organization,
+    ReferralRoute,
+    Service,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID, term_id
 from linkwork.people.models import Person
 from linkwork.referrals.models import Referral
 from linkwork.referrals.routes import Route
@@ -154,3 +164,20 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     referral = factory.SubFactory(ReferralFactory)
     due_on = factory.LazyFunction(lambda: dt.date.today())
     reason = "Check in"
+
+
+def categorise(service: Service, slug: str) -> None:
+    """File `service` under a Linkwork category, as the directory import does."""
+    taxonomy, _ = Taxonomy.objects.get_or_create(
+        id=LINKWORK_TAXONOMY_ID, defaults={"name": "linkwork", "description": "Linkwork"}
+    )
+    term, _ = TaxonomyTerm.objects.get_or_create(
+        id=term_id("linkwork", slug),
+        defaults={"taxonomy": taxonomy, "code": slug, "name": slug, "description": slug},
+    )
+    Attribute.objects.create(
+        link_entity=Entity.SERVICE,
+        link_id=service.pk,
+        link_type=LinkType.CATEGORY,
+        taxonomy_term=term,
+    )

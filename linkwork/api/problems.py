@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from linkwork.referrals.lifecycle import InvalidTransition
+from linkwork.core.lifecycle import InvalidTransition
 
 logger = logging.getLogger(__name__)
 

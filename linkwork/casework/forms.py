@@ -98,23 +98,6 @@ class ConnectForm(forms.Form):
         self.fields["shared_fields"].choices = [(f.value, f.label) for f in shareable]  # type: ignore[attr-defined]
 
 
-class AttendanceForm(forms.Form):
-    session_on = DatePartsField(label="Date of the session", what="Date of the session")
-    attended = forms.TypedChoiceField(
-        label="Did the person attend?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the person attended"},
-    )
-
-    def clean_session_on(self) -> dt.date:
-        day: dt.date = self.cleaned_data["session_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The date of the session must be today or in the past")
-        return day
-
-
 class EndConnectionForm(forms.Form):
     outcome = forms.ChoiceField(
         label="How did it end?",

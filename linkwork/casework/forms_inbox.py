@@ -7,10 +7,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from linkwork.casework.lifecycle import Decision, RejectionReason
-from linkwork.core.forms import DatePartsField
+from linkwork.core.forms import DatePartsField, today_or_earlier
 from linkwork.directory.models import Capacity, ServiceStatus
 
 
@@ -66,10 +65,7 @@ class AttendanceForm(forms.Form):
     )
 
     def clean_session_on(self) -> dt.date | None:
-        day: dt.date | None = self.cleaned_data.get("session_on")
-        if day is not None and day > timezone.localdate():
-            raise forms.ValidationError("The date of the session must be today or in the past")
-        return day
+        return today_or_earlier(self.cleaned_data.get("session_on"), "The date of the session")
 
 
 # Providers pause or reopen a service; "defunct" is for curators, who retire listings.

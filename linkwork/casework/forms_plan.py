@@ -10,10 +10,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from linkwork.casework.models import ActionStatus, GoalStatus
-from linkwork.core.forms import DatePartsField
+from linkwork.core.forms import DatePartsField, today_or_earlier, today_or_later
 
 # Who does a plan action. The person and their link worker are stored as these words, so the
 # letter can say "you" and name whoever is the link worker when it is printed.
@@ -24,12 +23,6 @@ WHO_CHOICES = [
     ("link_worker", WHO_LINK_WORKER),
     ("other", "Someone else"),
 ]
-
-
-def _today_or_later(day: dt.date | None, what: str) -> dt.date | None:
-    if day is not None and day < timezone.localdate():
-        raise forms.ValidationError(f"{what} must be today or in the future")
-    return day
 
 
 def _zero_to_ten(label: str, what: str, *, required: bool, help_text: str = "") -> Any:
@@ -83,7 +76,7 @@ class PlanForm(forms.Form):
     agreed = forms.BooleanField(label="The person has agreed this plan", required=False)
 
     def clean_review_on(self) -> dt.date | None:
-        return _today_or_later(self.cleaned_data.get("review_on"), "The review date")
+        return today_or_later(self.cleaned_data.get("review_on"), "The review date")
 
 
 class GoalForm(forms.Form):
@@ -141,7 +134,7 @@ class PlanActionForm(forms.Form):
     )
 
     def clean_due_on(self) -> dt.date | None:
-        return _today_or_later(self.cleaned_data.get("due_on"), "The date it is due")
+        return today_or_later(self.cleaned_data.get("due_on"), "The date it is due")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -167,11 +160,8 @@ class RatingForm(forms.Form):
         label="Date of the rating", what="The date of the rating", help_text="For example, 4 3 2026"
     )
 
-    def clean_rated_on(self) -> dt.date:
-        day: dt.date = self.cleaned_data["rated_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The date of the rating must be today or in the past")
-        return day
+    def clean_rated_on(self) -> dt.date | None:
+        return today_or_earlier(self.cleaned_data.get("rated_on"), "The date of the rating")
 
 
 class GoalStatusForm(forms.Form):

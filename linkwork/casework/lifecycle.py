@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from linkwork.core.lifecycle import InvalidTransition as BaseInvalidTransition
+
 
 class ConnectionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -100,20 +102,13 @@ TRANSITIONS: dict[ConnectionStatus, frozenset[ConnectionStatus]] = {
 }
 
 
-class InvalidTransition(Exception):
-    """A status change the lifecycle does not allow; the message is for people."""
+class InvalidTransition(BaseInvalidTransition):
+    """A connection status change the lifecycle does not allow; the message is for people."""
 
-    def __init__(self, current: str, wanted: str) -> None:
-        self.current = ConnectionStatus(current)
-        self.wanted = ConnectionStatus(wanted)
-        allowed = sorted(status.label.lower() for status in TRANSITIONS[self.current])
-        then = f"It can become {', '.join(allowed)}." if allowed else "It cannot change again."
-        super().__init__(
-            f"A connection that is {self.current.label.lower()} cannot become "
-            f"{self.wanted.label.lower()}. {then}"
-        )
+    noun = "connection"
+    statuses = ConnectionStatus
+    transitions = TRANSITIONS
 
 
 def check_transition(current: str, wanted: str) -> None:
-    if ConnectionStatus(wanted) not in TRANSITIONS[ConnectionStatus(current)]:
-        raise InvalidTransition(current, wanted)
+    InvalidTransition.check(current, wanted)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 
 def error_summary(form: forms.Form) -> list[dict[str, str]]:
@@ -149,3 +150,17 @@ def date_field(bound: forms.BoundField, legend: str | None = None, **params: Any
     if bound.errors:
         result["errorMessage"] = {"text": " ".join(str(error) for error in bound.errors)}
     return {**result, **params}
+
+
+def today_or_later(day: dt.date | None, what: str) -> dt.date | None:
+    """`day` unchanged, or a form error when it is in the past (`what` names the date)."""
+    if day is not None and day < timezone.localdate():
+        raise forms.ValidationError(f"{what} must be today or in the future")
+    return day
+
+
+def today_or_earlier(day: dt.date | None, what: str) -> dt.date | None:
+    """`day` unchanged, or a form error when it is in the future (`what` names the date)."""
+    if day is not None and day > timezone.localdate():
+        raise forms.ValidationError(f"{what} must be today or in the past")
+    return day

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from linkwork.core.lifecycle import InvalidTransition as BaseInvalidTransition
+
 
 class Status(models.TextChoices):
     RECEIVED = "received", "Received"
@@ -69,20 +71,13 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 OPEN_STATUSES = frozenset({Status.ACCEPTED, Status.ACTIVE, Status.ON_HOLD})
 
 
-class InvalidTransition(Exception):
-    """A status change the lifecycle does not allow; the message is for people."""
+class InvalidTransition(BaseInvalidTransition):
+    """A referral status change the lifecycle does not allow; the message is for people."""
 
-    def __init__(self, current: str, wanted: str) -> None:
-        self.current = Status(current)
-        self.wanted = Status(wanted)
-        allowed = sorted(status.label.lower() for status in TRANSITIONS[self.current])
-        then = f"It can become {', '.join(allowed)}." if allowed else "It cannot change again."
-        super().__init__(
-            f"A referral that is {self.current.label.lower()} cannot become "
-            f"{self.wanted.label.lower()}. {then}"
-        )
+    noun = "referral"
+    statuses = Status
+    transitions = TRANSITIONS
 
 
 def check_transition(current: str, wanted: str) -> None:
-    if Status(wanted) not in TRANSITIONS[Status(current)]:
-        raise InvalidTransition(current, wanted)
+    InvalidTransition.check(current, wanted)

@@ -20,6 +20,7 @@ from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.casework import capacity
 from linkwork.casework.safeguarding import safeguarding_concerns
+from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.scoping import get_visible_or_404
 from linkwork.people.models import ConsentMethod, ContactMethod
 from linkwork.referrals import actions, intake
@@ -31,7 +32,7 @@ from linkwork.referrals.forms import (
     ReferralForm,
     SelfReferralForm,
 )
-from linkwork.referrals.lifecycle import OPEN_STATUSES, DeclineReason, InvalidTransition, Status
+from linkwork.referrals.lifecycle import OPEN_STATUSES, DeclineReason, Status
 from linkwork.referrals.models import Channel, Referral, Urgency
 from linkwork.referrals.needs import Need
 from linkwork.referrals.routes import Route

@@ -16,15 +16,16 @@ from django.views.decorators.http import require_POST
 from linkwork.audit import auditor
 from linkwork.casework import actions, notices
 from linkwork.casework.alternatives import alternatives_for
-from linkwork.casework.forms import AttendanceForm, ConnectForm, DischargeForm, EndConnectionForm
+from linkwork.casework.forms import ConnectForm, DischargeForm, EndConnectionForm
+from linkwork.casework.forms_inbox import AttendanceForm
 from linkwork.casework.lifecycle import (
     OPEN_STATUSES,
     TRANSITIONS,
     ConnectionStatus,
-    InvalidTransition,
 )
 from linkwork.casework.models import Connection, FollowUp, SharedField
 from linkwork.casework.safeguarding import safeguarding_concerns
+from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.presenters import date_uk
 from linkwork.core.scoping import get_case_or_404, get_visible_or_404
 from linkwork.directory.models import ReferralRoute, Service

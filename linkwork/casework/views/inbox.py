@@ -24,8 +24,9 @@ from linkwork.audit import auditor
 from linkwork.casework import actions, notices, provider
 from linkwork.casework.actions import CaseworkError
 from linkwork.casework.forms_inbox import AnswerForm, AttendanceForm, AvailabilityForm
-from linkwork.casework.lifecycle import ConnectionStatus, Decision, InvalidTransition
+from linkwork.casework.lifecycle import ConnectionStatus, Decision
 from linkwork.casework.models import Connection
+from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.presenters import date_uk
 from linkwork.directory.models import Service, ServiceQuerySet
 

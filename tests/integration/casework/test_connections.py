@@ -15,7 +15,6 @@ from linkwork.casework import actions
 from linkwork.casework.lifecycle import ConnectionStatus, Decision
 from linkwork.casework.models import Connection, ConnectionStatusChange, FollowUp
 from linkwork.directory.models import Capacity, ReferralRoute, ServiceStatus
-from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID, term_id
 from linkwork.notifications.models import Audience, Event, Message
 from linkwork.people.actions import record_consents
 from linkwork.people.models import ConsentKind, ConsentMethod
@@ -26,6 +25,7 @@ from tests.factories import (
     DirectoryOrganizationFactory,
     FollowUpFactory,
     ServiceFactory,
+    categorise,
 )
 
 
@@ -225,7 +225,7 @@ def test_service_closing_puts_connections_on_hold_and_suggests_alternatives(
 ):
     alternative = ServiceFactory(name="Friendship Café")
     for service in (provider_service, alternative):
-        _categorise(service, "social")
+        categorise(service, "social")
     connection = actions.create_connection(
         by=world.link_worker_a, referral=referral_a, service=provider_service
     )
@@ -259,24 +259,6 @@ def test_service_closing_puts_connections_on_hold_and_suggests_alternatives(
     client.post(url, {"step": "resume"})
     connection.refresh_from_db()
     assert (connection.status, connection.held_from) == ("requested", "")
-
-
-def _categorise(service, slug: str) -> None:  # type: ignore[no-untyped-def]
-    from linkwork.directory.models import Attribute, Entity, LinkType, Taxonomy, TaxonomyTerm
-
-    taxonomy, _ = Taxonomy.objects.get_or_create(
-        id=LINKWORK_TAXONOMY_ID, defaults={"name": "linkwork", "description": "Linkwork"}
-    )
-    term, _ = TaxonomyTerm.objects.get_or_create(
-        id=term_id("linkwork", slug),
-        defaults={"taxonomy": taxonomy, "code": slug, "name": slug, "description": slug},
-    )
-    Attribute.objects.create(
-        link_entity=Entity.SERVICE,
-        link_id=service.pk,
-        link_type=LinkType.CATEGORY,
-        taxonomy_term=term,
-    )
 
 
 @pytest.mark.django_db

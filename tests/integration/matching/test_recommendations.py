@@ -10,30 +10,12 @@ from linkwork.api.actions import issue_api_token
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
-from linkwork.directory.models import Attribute, Entity, LinkType, Taxonomy, TaxonomyTerm
-from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID, term_id
 from linkwork.matching.models import Shown
 from linkwork.matching.service import clear_cache
 from linkwork.people.actions import record_consents
 from linkwork.people.models import ConsentKind, ConsentMethod
 from tests.conftest import World, signed_in
-from tests.factories import ServiceFactory
-
-
-def categorise(service, slug: str) -> None:  # type: ignore[no-untyped-def]
-    taxonomy, _ = Taxonomy.objects.get_or_create(
-        id=LINKWORK_TAXONOMY_ID, defaults={"name": "linkwork", "description": "Linkwork"}
-    )
-    term, _ = TaxonomyTerm.objects.get_or_create(
-        id=term_id("linkwork", slug),
-        defaults={"taxonomy": taxonomy, "code": slug, "name": slug, "description": slug},
-    )
-    Attribute.objects.create(
-        link_entity=Entity.SERVICE,
-        link_id=service.pk,
-        link_type=LinkType.CATEGORY,
-        taxonomy_term=term,
-    )
+from tests.factories import ServiceFactory, categorise
 
 
 @pytest.fixture

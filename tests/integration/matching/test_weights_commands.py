@@ -14,8 +14,6 @@ from django.utils import timezone
 
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import Attendance, Connection
-from linkwork.directory.models import Attribute, Entity, LinkType, Taxonomy, TaxonomyTerm
-from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID, term_id
 from linkwork.matching import service
 from linkwork.matching.learning import NOT_ENOUGH_DATA
 from linkwork.matching.models import Shown, WeightSet
@@ -27,25 +25,10 @@ from tests.factories import (
     SchemeFactory,
     ServiceFactory,
     UserFactory,
+    categorise,
 )
 
 CATEGORIES = ("arts_creativity", "social", "physical_activity", "nature_green", "food", "carers")
-
-
-def _categorise(service, slug: str) -> None:  # type: ignore[no-untyped-def]
-    taxonomy, _ = Taxonomy.objects.get_or_create(
-        id=LINKWORK_TAXONOMY_ID, defaults={"name": "linkwork", "description": "Linkwork"}
-    )
-    term, _ = TaxonomyTerm.objects.get_or_create(
-        id=term_id("linkwork", slug),
-        defaults={"taxonomy": taxonomy, "code": slug, "name": slug, "description": slug},
-    )
-    Attribute.objects.create(
-        link_entity=Entity.SERVICE,
-        link_id=service.pk,
-        link_type=LinkType.CATEGORY,
-        taxonomy_term=term,
-    )
 
 
 def _history(referrals: int, *, seed: int = 7) -> None:
@@ -59,7 +42,7 @@ def _history(referrals: int, *, seed: int = 7) -> None:
     services = {}
     for category in CATEGORIES:
         services[category] = ServiceFactory(name=f"{category} group")
-        _categorise(services[category], category)
+        categorise(services[category], category)
     start = timezone.now() - dt.timedelta(days=400)
     shown, connections, attendance = [], [], []
     for r in range(referrals):
@@ -270,9 +253,9 @@ def test_recommend_ranks_with_activated_weights_and_logs_version():
     referral = ReferralFactory(needs=["loneliness"])
     walking = ServiceFactory(name="Walking group")
     arts = ServiceFactory(name="Arts group")
-    _categorise(walking, "social")
-    _categorise(arts, "social")
-    _categorise(arts, "arts_creativity")
+    categorise(walking, "social")
+    categorise(arts, "social")
+    categorise(arts, "arts_creativity")
     _weight_set("arts-up", category_adjustments={"arts_creativity": 0.4})
     _run("matching_weights", "activate", "arts-up")
     service.clear_cache()

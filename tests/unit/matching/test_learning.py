@@ -13,8 +13,6 @@ from django.utils import timezone
 
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Attendance, ConnectionStatusChange
-from linkwork.directory.models import Attribute, Entity, LinkType, Taxonomy, TaxonomyTerm
-from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID, term_id
 from linkwork.matching.learning import (
     CAP,
     IMPROVED,
@@ -33,7 +31,13 @@ from linkwork.matching.learning import (
     split_by_time,
 )
 from linkwork.matching.models import Shown
-from tests.factories import ConnectionFactory, ReferralFactory, ServiceFactory, UserFactory
+from tests.factories import (
+    ConnectionFactory,
+    ReferralFactory,
+    ServiceFactory,
+    UserFactory,
+    categorise,
+)
 
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 CATEGORIES = (
@@ -301,22 +305,6 @@ def test_learn_with_too_few_held_out_referrals_says_not_enough_data():
 # Outcomes from the database -----------------------------------------------------------------
 
 
-def _categorise(service, slug: str) -> None:  # type: ignore[no-untyped-def]
-    taxonomy, _ = Taxonomy.objects.get_or_create(
-        id=LINKWORK_TAXONOMY_ID, defaults={"name": "linkwork", "description": "Linkwork"}
-    )
-    term, _ = TaxonomyTerm.objects.get_or_create(
-        id=term_id("linkwork", slug),
-        defaults={"taxonomy": taxonomy, "code": slug, "name": slug, "description": slug},
-    )
-    Attribute.objects.create(
-        link_entity=Entity.SERVICE,
-        link_id=service.pk,
-        link_type=LinkType.CATEGORY,
-        taxonomy_term=term,
-    )
-
-
 @pytest.mark.django_db
 def test_outcomes_of_shown_follow_each_connection():
     user = UserFactory()
@@ -379,8 +367,8 @@ def test_outcomes_of_shown_follow_each_connection():
                 attended=True,
                 recorded_by=user,
             )
-    _categorise(services["completed_8_weeks"], "arts_creativity")
-    _categorise(services["completed_8_weeks"], "social")
+    categorise(services["completed_8_weeks"], "arts_creativity")
+    categorise(services["completed_8_weeks"], "social")
     found = {o.service_id: o for o in outcomes_of_shown()}
     flags = {
         name: tuple(
@@ -426,7 +414,7 @@ def test_outcomes_of_shown_queries_do_not_grow_with_rows(django_assert_num_queri
             referral = ReferralFactory()
             for position in (1, 2):
                 service = ServiceFactory()
-                _categorise(service, "social")
+                categorise(service, "social")
                 Shown.objects.create(
                     referral=referral,
                     service=service,
