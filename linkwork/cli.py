@@ -42,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         args[0] = args[0].replace("-", "_")
     if args and args[0] == "demo":
         _demo_environment()
+    if args and args[0] == "bench":
+        # Benchmarks drive pages through Django's test client on this machine: plain HTTP,
+        # static files read from the source tree without running collectstatic first.
+        os.environ.setdefault("LINKWORK_HTTPS", "false")
+        os.environ.setdefault("STATIC_MANIFEST", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkwork.settings")
     from django.core.management import execute_from_command_line
 

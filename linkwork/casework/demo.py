@@ -422,6 +422,11 @@ class _Seeder:
         self.provider_of: dict[Any, int | None] = {
             s.pk: providers.get(s.organization.account_organisation_id or 0) for s in self.services
         }
+        self.with_login = [
+            s
+            for s in self.services
+            if self.provider_of[s.pk] and s.referral_route == ReferralRoute.REFERRAL
+        ]
         # The first connections show every status, so even a small demo has each of them.
         self.showcase: list[str] = [
             ConnectionStatus.DRAFT,
@@ -737,6 +742,10 @@ class _Seeder:
         for _ in range(count):
             pool = requestable if self.rng.random() < 0.65 else signpost
             pool = pool or requestable or signpost
+            # Services whose provider has a demo login get a fair share, so the demo
+            # provider's inbox has requests in every section.
+            if self.with_login and self.rng.random() < 0.1:
+                pool = self.with_login
             service = self.rng.choice(pool)
             picks.setdefault(service.pk, service)
         forced: dict[Any, str] = {}

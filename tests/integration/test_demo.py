@@ -109,3 +109,32 @@ def test_every_demo_login_reaches_its_home_page(client, demo):
         body = client.get(reverse("core:home")).content.decode()
         assert HOME_HEADINGS[role] in body, role
     assert User.objects.filter(email__endswith="@demo.linkwork.invalid").count() >= 7
+
+
+def _sign_in_as(client, email: str) -> None:  # type: ignore[no-untyped-def]
+    client.logout()
+    client.post(reverse("accounts:login"), {"email": email, "password": DEMO_PASSWORD})
+    device = TOTPDevice.objects.get(user__email=email)
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
+    client.post(reverse("accounts:two_factor"), {"code": f"{code:06d}"})
+
+
+def test_demo_casework_pages_open_for_each_role(client, demo):
+    """The demo has casework to show: the caseload, a case's pages, capacity and the inbox."""
+    from linkwork.casework.models import Connection
+
+    emails = {role: email for role, email, _ in demo_logins()}
+    worker = User.objects.get(email=emails[Role.LINK_WORKER.label])
+    _sign_in_as(client, worker.email)
+    assert client.get(reverse("casework:caseload")).status_code == 200
+    case = Referral.objects.filter(link_worker=worker, status=Status.ACTIVE).first()
+    assert case is not None
+    for name in ("plan", "contacts", "connections", "notes", "plan_letter", "discharge"):
+        assert client.get(reverse(f"casework:{name}", args=[case.pk])).status_code == 200, name
+    _sign_in_as(client, emails[Role.SCHEME_LEAD.label])
+    assert client.get(reverse("casework:capacity")).status_code == 200
+    _sign_in_as(client, emails[Role.PROVIDER.label])
+    inbox = client.get(reverse("casework:inbox"))
+    assert inbox.status_code == 200
+    assert Connection.objects.exclude(status__in=["draft", "signposted"]).exists()
+    assert "LW-" in inbox.content.decode()  # the demo provider has requests to answer
