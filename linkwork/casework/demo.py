@@ -786,7 +786,8 @@ class _Seeder:
                 ]
             row["message_to_provider"] = rng.choice(MESSAGES_TO_PROVIDER)
             steps = self.walk(episode, row, service, created, target)
-            reached = row.get("held_from") or steps[-1][0]
+            # A connection paused on hold does not show its target status: keep showing it.
+            reached = steps[-1][0]
             if reached == self.target and reached in self.showcase:
                 self.showcase.remove(reached)
         row["status"] = steps[-1][0]
