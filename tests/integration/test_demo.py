@@ -138,3 +138,15 @@ def test_demo_casework_pages_open_for_each_role(client, demo):
     assert inbox.status_code == 200
     assert Connection.objects.exclude(status__in=["draft", "signposted"]).exists()
     assert "LW-" in inbox.content.decode()  # the demo provider has requests to answer
+
+
+def test_demo_has_outcome_measures_at_each_time_point(demo):
+    from linkwork.outcomes.models import OutcomeMeasure
+    from linkwork.outcomes.scoring import score
+
+    points = set(OutcomeMeasure.objects.values_list("time_point", flat=True))
+    assert points == {"baseline", "follow_up", "discharge"}
+    for measure in OutcomeMeasure.objects.all()[:50]:
+        # Stored results are exactly what the scoring library gives for the answers.
+        assert score(measure.instrument, measure.responses).to_dict() == measure.result
+    assert not OutcomeMeasure.objects.exclude(referral__status__in=["active", "on_hold", "closed"])

@@ -19,6 +19,7 @@ from tqdm import tqdm
 from linkwork.accounts.demo import DEMO_PASSWORD, DemoAccounts, seed_accounts
 from linkwork.accounts.models import Organisation, Role, Scheme, User
 from linkwork.casework.demo import seed_casework
+from linkwork.outcomes.demo import seed_outcomes
 from linkwork.people.demo import generate_consents, generate_people
 from linkwork.people.models import Consent, Person
 from linkwork.referrals.demo import ReferralContext, generate_referrals
@@ -105,12 +106,13 @@ class Command(BaseCommand):
             self._bulk(CodedEvent, events, "coded events", quiet)
             self._bulk(Consent, list(generate_consents(rng=rng, people=people)), "consents", quiet)
             casework = seed_casework(rng=rng, referrals=referrals, changes=changes, now=now)
+            measures = seed_outcomes(rng=rng, referrals=referrals, changes=changes, now=now)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {len(people):,} people, {len(referrals):,} referrals, "
                 f"{len(changes):,} status changes, {casework.get('contact', 0):,} contacts, "
-                f"{casework.get('connection', 0):,} connections and "
+                f"{casework.get('connection', 0):,} connections, {measures:,} outcome measures and "
                 f"{directory.get('services', 0):,} directory services in {elapsed:.1f}s."
             )
         )
