@@ -320,11 +320,8 @@ def _move(connection: Connection, to: ConnectionStatus, *, by: Any, reason: str 
 
 def why_not_requestable(service: Service) -> str:
     """Why a referral to `service` cannot be requested now, or an empty string."""
-    if service.status != ServiceStatus.ACTIVE:
-        return f"{service.name} is {service.get_status_display().lower()}"
-    if service.capacity == Capacity.FULL:
-        return f"{service.name} is full"
-    return ""
+    reason = notices.paused_because(service)
+    return f"{service.name} is {reason}" if reason else ""
 
 
 @transaction.atomic
