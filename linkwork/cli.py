@@ -50,7 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkwork.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["linkwork", *args])
+    from linkwork.core.env import ConfigurationError
+
+    try:
+        execute_from_command_line(["linkwork", *args])
+    except ConfigurationError as error:
+        # A setting to fix is one line for a person, not a traceback.
+        print(f"linkwork: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

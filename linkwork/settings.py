@@ -1,7 +1,8 @@
 """Linkwork's one settings module, driven by the environment (see `.env.example`).
 
 Defaults are safe for production: DEBUG off, HTTPS-only cookies, HSTS. `linkwork demo` runs
-with DEBUG still off but on plain HTTP (LINKWORK_HTTPS=false) and with LINKWORK_DEMO on.
+with DEBUG still off but on plain HTTP (LINKWORK_HTTPS=false) and with LINKWORK_DEMO on. With
+DEBUG on (development only), HTTPS defaults to off too.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ LINKWORK_SERVICE_NAME = env.str("LINKWORK_SERVICE_NAME", "Social prescribing")
 LINKWORK_NHS_BRANDING = env.bool("LINKWORK_NHS_BRANDING", False)
 # Only the demo shows the current two-factor code on the page, so anyone can try it.
 LINKWORK_DEMO = env.bool("LINKWORK_DEMO", False)
-LINKWORK_HTTPS = env.bool("LINKWORK_HTTPS", True)
+# HTTPS is on unless said otherwise; a developer running with DEBUG on gets plain HTTP.
+LINKWORK_HTTPS = env.bool("LINKWORK_HTTPS", not DEBUG)
 # Postcode look-up: "table" (the offline postcode table, loaded by `linkwork import-postcodes`)
 # or "postcodes.io" (the public postcodes.io service; never used in tests).
 LINKWORK_GEOCODER = env.str("LINKWORK_GEOCODER", "table")
@@ -283,7 +285,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"refusal_without_traceback": {"()": "linkwork.core.logs.RefusalWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["refusal_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     # Axes would log the email address tried at login; that is personal data.
     "loggers": {"axes": {"level": "WARNING"}},
