@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from linkwork.accounts.models import OrganisationKind, Role
 from linkwork.audit.models import AuditEvent
-from linkwork.notifications.api import referral_event
+from linkwork.referrals.messages import referral_event
 from linkwork.notifications.models import Message, MessageStatus
 from linkwork.people.models import ConsentKind
 from tests.conftest import World, signed_in

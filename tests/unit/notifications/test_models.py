@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from linkwork.accounts.models import OrganisationKind, Role
-from linkwork.notifications.api import referral_event
+from linkwork.referrals.messages import referral_event
 from linkwork.notifications.models import Message
 from linkwork.people.models import ConsentKind
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
