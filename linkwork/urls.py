@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from linkwork.notifications import urls as notification_urls
+from linkwork.referrals import message_urls as referral_message_urls
 from linkwork.referrals import views as referral_views
 
 urlpatterns = [
@@ -12,7 +14,16 @@ urlpatterns = [
     path("referrals/", include("linkwork.referrals.urls")),
     path("casework/", include("linkwork.casework.urls")),
     path("outcomes/", include("linkwork.outcomes.urls")),
-    path("messages/", include("linkwork.notifications.urls")),
+    # The referral message pages and delivery's own share one namespace, "notifications".
+    path(
+        "messages/",
+        include(
+            (
+                [*referral_message_urls.urlpatterns, *notification_urls.urlpatterns],
+                notification_urls.app_name,
+            )
+        ),
+    ),
     # Public self-referral: no login.
     path("refer/", referral_views.self_referral, name="refer"),
     path("refer/done/", referral_views.self_referral_done, name="refer_done"),

@@ -9,7 +9,7 @@ immutable history row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -44,6 +44,7 @@ from linkwork.casework.models import (
     SupportPlan,
 )
 from linkwork.directory.models import Capacity, ReferralRoute, Service, ServiceStatus
+from linkwork.notifications.models import Event
 from linkwork.people.models import ConsentKind, current_consents
 from linkwork.referrals.actions import close_referral, start_support
 from linkwork.referrals.lifecycle import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
@@ -56,14 +57,15 @@ class CaseworkError(ValueError):
     """A casework change that cannot be made; the message is for people."""
 
 
-def _notify(notice: Callable[[Connection], Any], connection_id: Any) -> None:
+def _notify(event: Event, connection_id: Any) -> None:
     """Queue a notice once the change commits; a failure to queue never undoes the change."""
 
     def send() -> None:
-        notice(
+        notices.send_notice(
             Connection.objects.select_related(
                 "referral__scheme", "referral__link_worker", "service__organization"
-            ).get(pk=connection_id)
+            ).get(pk=connection_id),
+            event,
         )
 
     transaction.on_commit(send, robust=True)
@@ -397,7 +399,7 @@ def request_connection(*, by: Any, connection: Connection) -> Connection:
     connection.save(
         update_fields=["status", "updated_at", "requested_at", "remind_on", "respond_by"]
     )
-    _notify(notices.connection_requested, connection.pk)
+    _notify(Event.CONNECTION_REQUESTED, connection.pk)
     return connection
 
 
@@ -437,7 +439,7 @@ def respond_to_connection(
         )
     connection.responded_at = timezone.now()
     connection.save()
-    _notify(notices.connection_answered, connection.pk)
+    _notify(Event.CONNECTION_ANSWERED, connection.pk)
     return connection
 
 
@@ -558,13 +560,13 @@ def set_service_availability(
             )
             connection.held_from = held_from
             connection.save(update_fields=["status", "updated_at", "held_from"])
-            _notify(notices.service_paused, connection.pk)
+            _notify(Event.SERVICE_PAUSED, connection.pk)
             affected.append(connection)
     elif was_paused and not paused_now:
         for connection in Connection.objects.filter(
             service=service, status=ConnectionStatus.ON_HOLD
         ).select_related("referral", "service"):
-            _notify(notices.service_reopened, connection.pk)
+            _notify(Event.SERVICE_REOPENED, connection.pk)
             affected.append(connection)
     return affected
 
@@ -616,12 +618,12 @@ def chase_connections(today: dt.date | None = None) -> dict[str, int]:
         remind_on__lte=today, respond_by__gte=today, reminded_at__isnull=True
     ):
         with transaction.atomic():
-            notices.connection_reminder(connection)
+            notices.send_notice(connection, Event.CONNECTION_REMINDER)
             Connection.objects.filter(pk=connection.pk).update(reminded_at=timezone.now())
             reminded += 1
     for connection in waiting.filter(respond_by__lt=today, escalated_at__isnull=True):
         with transaction.atomic():
-            notices.connection_overdue(connection)
+            notices.send_notice(connection, Event.CONNECTION_OVERDUE)
             Connection.objects.filter(pk=connection.pk).update(escalated_at=timezone.now())
             auditor.record(
                 action="connection.escalated",

@@ -5,3 +5,16 @@ class CaseworkConfig(AppConfig):
     name = "linkwork.casework"
     label = "casework"
     verbose_name = "Casework"
+
+    def ready(self) -> None:
+        from linkwork.casework.message_back import (
+            connections_made,
+            plan_and_actions,
+            support_offered,
+        )
+        from linkwork.referrals import message_back
+
+        # Referrals writes the message back but may not read casework: we write our sections.
+        message_back.contribute(message_back.PLAN, plan_and_actions)
+        message_back.contribute(message_back.SUPPORT, support_offered)
+        message_back.contribute(message_back.CONNECTIONS, connections_made)

@@ -1,7 +1,7 @@
 """The link worker's daily digest: follow-ups and outcome measures due, by referral reference.
 
 It names references only, never the person: the link worker signs in to see who. Sent through
-the message store, so it is kept and retried like every other message.
+`linkwork.notifications.send`, so it is kept and retried like every other message.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from linkwork import notifications
 from linkwork.casework.models import FollowUp
-from linkwork.notifications.models import Audience, DeliveryChannel, Event, Message
-from linkwork.notifications.tasks import queue
+from linkwork.notifications.addressing import Recipient
+from linkwork.notifications.models import Audience, DeliveryChannel, Event
 from linkwork.outcomes.schedules import due_measures
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral
@@ -70,15 +71,12 @@ def remind_link_workers() -> int:
     workers = User.objects.filter(pk__in=list(lines), is_active=True)
     for worker in workers:
         items = lines[worker.pk]
-        queue(
-            Message(
-                audience=Audience.LINK_WORKER,
-                event=Event.DUE_ITEMS,
-                channel=DeliveryChannel.EMAIL,
-                recipient_name=worker.full_name[:200],
-                recipient_address=worker.email,
-                subject=f"{len(items)} casework items due",
-                body="Due today or overdue:\n\n" + "\n".join(f"- {line}" for line in items) + "\n",
-            )
+        notifications.send(
+            to=Recipient(
+                Audience.LINK_WORKER, DeliveryChannel.EMAIL, worker.full_name, worker.email
+            ),
+            event=Event.DUE_ITEMS,
+            subject=f"{len(items)} casework items due",
+            body="Due today or overdue:\n\n" + "\n".join(f"- {line}" for line in items) + "\n",
         )
     return len(workers)

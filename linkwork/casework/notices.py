@@ -1,57 +1,143 @@
 """Notices about connections to the people who must act: providers, link workers and scheme
-leads. They go through the message store like every other message, so they are kept, retried
-and visible in the failed list. They name the referral reference and the service, never the
-person: the reader signs in to see more.
+leads. They go out through `linkwork.notifications.send` like every other message, so they are
+kept, retried and visible in the failed list. They name the referral reference and the service,
+never the person: the reader signs in to see more.
+
+What each notice says, and to whom, is data (`NOTICES`); one builder, `send_notice`, fills it
+in for a connection.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
 
+from linkwork import notifications
 from linkwork.accounts.models import Membership, Role, User
 from linkwork.casework.models import Connection
 from linkwork.directory.models import Capacity, Service, ServiceStatus
+from linkwork.notifications.addressing import Recipient
 from linkwork.notifications.models import Audience, DeliveryChannel, Event, Message
-from linkwork.notifications.tasks import queue
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one connection event says, and to whom. `subject` and `body` are `str.format`
+    templates of the fields `_fields` gives."""
+
+    to: tuple[Audience, ...]
+    subject: str
+    body: str
+
+
+NOTICES: dict[Event, Notice] = {
+    Event.CONNECTION_REQUESTED: Notice(
+        to=(Audience.PROVIDER,),
+        subject="New referral to {service}: {reference}",
+        body=(
+            "{scheme} has asked {service} to take a referral (reference {reference}).\n\n"
+            "Please accept it, decline it or put the person on your waiting list by "
+            "{respond_by}:\n{inbox_link}\n"
+        ),
+    ),
+    Event.CONNECTION_REMINDER: Notice(
+        to=(Audience.PROVIDER,),
+        subject="Reminder: referral {reference} to {service} needs an answer",
+        body=(
+            "Referral {reference} from {scheme} to {service} is still waiting for an answer. "
+            "Please reply by {respond_by}:\n{inbox_link}\n"
+        ),
+    ),
+    Event.CONNECTION_OVERDUE: Notice(
+        to=(Audience.LINK_WORKER, Audience.SCHEME_LEAD),
+        subject="No answer from {service} for referral {reference}",
+        body=(
+            "{service} has not answered the request for referral {reference} by its deadline, "
+            "{respond_by}. You may want to call them, or choose another service:\n"
+            "{connections_link}\n"
+        ),
+    ),
+    Event.CONNECTION_ANSWERED: Notice(
+        to=(Audience.LINK_WORKER,),
+        subject="{service} answered referral {reference}",
+        body=(
+            "{service} has marked referral {reference} as {status}{waiting_list}.\n"
+            "{connections_link}\n"
+        ),
+    ),
+    Event.SERVICE_PAUSED: Notice(
+        to=(Audience.LINK_WORKER,),
+        subject="{service} is paused: referral {reference} is on hold",
+        body=(
+            "{service} is {paused_because}, so the connection for referral {reference} is on "
+            "hold. Linkwork suggests other services on the connections page:\n"
+            "{connections_link}\n"
+        ),
+    ),
+    Event.SERVICE_REOPENED: Notice(
+        to=(Audience.LINK_WORKER,),
+        subject="{service} has reopened: resume referral {reference}?",
+        body=(
+            "{service} is taking people again. The connection for referral {reference} is "
+            "still on hold; you can resume it here:\n{connections_link}\n"
+        ),
+    ),
+}
+
+
+def send_notice(connection: Connection, event: Event) -> list[Message]:
+    """Send the notice of `event` about `connection` to everyone it is for, once each."""
+    notice = NOTICES[event]
+    fields = _fields(connection)
+    subject = notice.subject.format(**fields)
+    body = notice.body.format(**fields)
+    sent: list[Message] = []
+    for audience in notice.to:
+        seen: set[str] = set()
+        for name, address in _addresses(connection, audience):
+            if not address or address.lower() in seen:
+                continue
+            seen.add(address.lower())
+            sent.append(
+                notifications.send(
+                    to=Recipient(audience, DeliveryChannel.EMAIL, name, address),
+                    event=event,
+                    subject=subject,
+                    body=body,
+                    referral_id=connection.referral_id,
+                )
+            )
+    return sent
+
+
+def _fields(connection: Connection) -> dict[str, str]:
+    service, referral = connection.service, connection.referral
+    return {
+        "service": service.name,
+        "reference": referral.reference,
+        "scheme": referral.scheme.name,
+        "respond_by": f"{connection.respond_by:%A %d %B %Y}" if connection.respond_by else "",
+        "status": connection.get_status_display().lower(),
+        "waiting_list": " (waiting list)" if connection.waiting_list else "",
+        "paused_because": paused_because(service),
+        "inbox_link": _link("casework:inbox_connection", connection.pk),
+        "connections_link": _link("casework:connections", referral.pk),
+    }
+
+
+def _addresses(connection: Connection, audience: Audience) -> Iterable[tuple[str, str]]:
+    if audience == Audience.PROVIDER:
+        return provider_addresses(connection.service)
+    if audience == Audience.SCHEME_LEAD:
+        return _leads(connection.referral.scheme_id)
+    return _link_worker(connection)
 
 
 def _link(name: str, *args: object) -> str:
     return settings.LINKWORK_BASE_URL.rstrip("/") + reverse(name, args=args)
-
-
-def _send(
-    *,
-    connection: Connection | None,
-    audience: Audience,
-    event: Event,
-    to: Iterable[tuple[str, str]],
-    subject: str,
-    body: str,
-) -> list[Message]:
-    sent: list[Message] = []
-    seen: set[str] = set()
-    for name, address in to:
-        if not address or address.lower() in seen:
-            continue
-        seen.add(address.lower())
-        sent.append(
-            queue(
-                Message(
-                    referral_id=connection.referral_id if connection else None,
-                    audience=audience,
-                    event=event,
-                    channel=DeliveryChannel.EMAIL,
-                    recipient_name=name[:200],
-                    recipient_address=address,
-                    subject=subject[:200],
-                    body=body,
-                )
-            )
-        )
-    return sent
 
 
 def provider_addresses(service: Service) -> list[tuple[str, str]]:
@@ -84,82 +170,6 @@ def _leads(scheme_id: int) -> list[tuple[str, str]]:
     ]
 
 
-def connection_requested(connection: Connection) -> list[Message]:
-    service, referral = connection.service, connection.referral
-    return _send(
-        connection=connection,
-        audience=Audience.PROVIDER,
-        event=Event.CONNECTION_REQUESTED,
-        to=provider_addresses(service),
-        subject=f"New referral to {service.name}: {referral.reference}",
-        body=(
-            f"{referral.scheme.name} has asked {service.name} to take a referral "
-            f"(reference {referral.reference}).\n\n"
-            f"Please accept it, decline it or put the person on your waiting list by "
-            f"{connection.respond_by:%A %d %B %Y}:\n"
-            f"{_link('casework:inbox_connection', connection.pk)}\n"
-        ),
-    )
-
-
-def connection_reminder(connection: Connection) -> list[Message]:
-    service, referral = connection.service, connection.referral
-    return _send(
-        connection=connection,
-        audience=Audience.PROVIDER,
-        event=Event.CONNECTION_REMINDER,
-        to=provider_addresses(service),
-        subject=f"Reminder: referral {referral.reference} to {service.name} needs an answer",
-        body=(
-            f"Referral {referral.reference} from {referral.scheme.name} to {service.name} is "
-            f"still waiting for an answer. Please reply by {connection.respond_by:%A %d %B %Y}:"
-            f"\n{_link('casework:inbox_connection', connection.pk)}\n"
-        ),
-    )
-
-
-def connection_overdue(connection: Connection) -> list[Message]:
-    service, referral = connection.service, connection.referral
-    body = (
-        f"{service.name} has not answered the request for referral {referral.reference} by its "
-        f"deadline, {connection.respond_by:%A %d %B %Y}. You may want to call them, or choose "
-        f"another service:\n{_link('casework:connections', referral.pk)}\n"
-    )
-    subject = f"No answer from {service.name} for referral {referral.reference}"
-    return _send(
-        connection=connection,
-        audience=Audience.LINK_WORKER,
-        event=Event.CONNECTION_OVERDUE,
-        to=_link_worker(connection),
-        subject=subject,
-        body=body,
-    ) + _send(
-        connection=connection,
-        audience=Audience.SCHEME_LEAD,
-        event=Event.CONNECTION_OVERDUE,
-        to=_leads(referral.scheme_id),
-        subject=subject,
-        body=body,
-    )
-
-
-def connection_answered(connection: Connection) -> list[Message]:
-    service, referral = connection.service, connection.referral
-    return _send(
-        connection=connection,
-        audience=Audience.LINK_WORKER,
-        event=Event.CONNECTION_ANSWERED,
-        to=_link_worker(connection),
-        subject=f"{service.name} answered referral {referral.reference}",
-        body=(
-            f"{service.name} has marked referral {referral.reference} as "
-            f"{connection.get_status_display().lower()}"
-            f"{' (waiting list)' if connection.waiting_list else ''}.\n"
-            f"{_link('casework:connections', referral.pk)}\n"
-        ),
-    )
-
-
 def paused_because(service: Service) -> str:
     """Why the service takes nobody now, in words, or an empty string when it does."""
     if service.status != ServiceStatus.ACTIVE:
@@ -167,35 +177,3 @@ def paused_because(service: Service) -> str:
     if service.capacity == Capacity.FULL:
         return "full"
     return ""
-
-
-def service_paused(connection: Connection) -> list[Message]:
-    service, referral = connection.service, connection.referral
-    return _send(
-        connection=connection,
-        audience=Audience.LINK_WORKER,
-        event=Event.SERVICE_PAUSED,
-        to=_link_worker(connection),
-        subject=f"{service.name} is paused: referral {referral.reference} is on hold",
-        body=(
-            f"{service.name} is {paused_because(service)}, so the connection for "
-            f"referral {referral.reference} is on hold. Linkwork suggests other services on "
-            f"the connections page:\n{_link('casework:connections', referral.pk)}\n"
-        ),
-    )
-
-
-def service_reopened(connection: Connection) -> list[Message]:
-    service, referral = connection.service, connection.referral
-    return _send(
-        connection=connection,
-        audience=Audience.LINK_WORKER,
-        event=Event.SERVICE_REOPENED,
-        to=_link_worker(connection),
-        subject=f"{service.name} has reopened: resume referral {referral.reference}?",
-        body=(
-            f"{service.name} is taking people again. The connection for referral "
-            f"{referral.reference} is still on hold; you can resume it here:\n"
-            f"{_link('casework:connections', referral.pk)}\n"
-        ),
-    )

@@ -1,1 +1,35 @@
-"""Messages to referrers, GP practices and people: building, queueing and delivering them."""
+"""Delivering messages: keeping each one, sending it by email, text or letter, and trying again.
+
+Every app sends through `send(...)`. What a message says, and to whom, is decided by the app
+it is about; this app knows no referral, casework or outcome.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from linkwork.notifications.addressing import Recipient
+    from linkwork.notifications.models import Message
+
+
+def send(*, to: Recipient, event: str, subject: str, body: str, referral_id: Any = None) -> Message:
+    """Keep a message to `to` as queued and hand it to the task worker once the caller's
+    transaction commits; return it. `event` is one of `models.Event`; `referral_id` names the
+    referral the message is about, if any, so that those who may see it can read it."""
+    # Imported here: this package is imported before the app registry is ready.
+    from linkwork.notifications.models import Message
+    from linkwork.notifications.tasks import queue
+
+    return queue(
+        Message(
+            referral_id=referral_id,
+            audience=to.audience,
+            event=event,
+            channel=to.channel,
+            recipient_name=to.name[:200],
+            recipient_address=to.address,
+            subject=subject[:200],
+            body=body,
+        )
+    )

@@ -1,15 +1,13 @@
-"""Who gets a message, and how: the rules of consent and channel in one place.
+"""Who gets a message, and how: the rules of channel, and of consent to contact, that need
+nothing but the person.
 
-- The referrer: at the referral's "return response to" (email, else postal address), else at
-  the referrer's email. By email when there is an address, else by letter.
-- The GP practice: a copy, only when the person's latest message-back consent is "given";
-  never when refused or not asked.
 - The person: never when their latest contact consent is "refused". By their preferred
   channel (text, email or letter); a phone call or in-person preference falls back to text,
   then letter; never by a channel they cannot receive.
 
-Each function returns a `Recipient`, or a `Skip` with a code (never personal data) saying why
-nobody is addressed, for the audit trail.
+Who receives what about a referral (the referrer, the GP practice) is decided in
+`linkwork.referrals.addressing`, with the same two answers: a `Recipient`, or a `Skip` with a
+code (never personal data) saying why nobody is addressed, for the audit trail.
 """
 
 from __future__ import annotations
@@ -17,13 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from linkwork.notifications.models import Audience, DeliveryChannel, Mailbox
+from linkwork.notifications.models import Audience, DeliveryChannel
 from linkwork.people.models import ConsentKind, ContactMethod, Person
-from linkwork.referrals.models import Referral
 
 
 @dataclass(frozen=True)
 class Recipient:
+    """Who a message goes to, by which channel, at which address."""
+
     audience: Audience
     channel: DeliveryChannel
     name: str
@@ -32,46 +31,14 @@ class Recipient:
 
 @dataclass(frozen=True)
 class Skip:
+    """Nobody of `audience` is addressed, and why, as a code for the audit trail."""
+
     audience: Audience
     reason: str
 
 
-def referrer_recipient(referral: Referral) -> Recipient | Skip:
-    name = (
-        referral.response_to_name
-        or referral.referrer_name
-        or referral.referrer_organisation_name
-        or (referral.referring_organisation.name if referral.referring_organisation else "")
-    )
-    if referral.response_to_email:
-        return Recipient(Audience.REFERRER, DeliveryChannel.EMAIL, name, referral.response_to_email)
-    if referral.response_to_address.strip():
-        return Recipient(
-            Audience.REFERRER, DeliveryChannel.LETTER, name, referral.response_to_address.strip()
-        )
-    if referral.referrer_email:
-        name = referral.referrer_name or name
-        return Recipient(Audience.REFERRER, DeliveryChannel.EMAIL, name, referral.referrer_email)
-    return Skip(Audience.REFERRER, "no_referrer_address")
-
-
-def gp_recipient(referral: Referral, consents: dict[str, bool]) -> Recipient | Skip:
-    practice = referral.person.gp_practice
-    if practice is None:
-        return Skip(Audience.GP, "no_gp_practice")
-    if consents.get(ConsentKind.MESSAGE_BACK) is not True:
-        return Skip(Audience.GP, "no_message_back_consent")
-    mailbox = Mailbox.objects.filter(organisation=practice).first()
-    if mailbox is not None and mailbox.email:
-        return Recipient(Audience.GP, DeliveryChannel.EMAIL, practice.name, mailbox.email)
-    address = mailbox.postal_address.strip() if mailbox is not None else ""
-    address = address or practice.postcode.strip()
-    if not address:
-        return Skip(Audience.GP, "no_gp_address")
-    return Recipient(Audience.GP, DeliveryChannel.LETTER, practice.name, address)
-
-
 def person_recipient(person: Person, consents: dict[str, bool]) -> Recipient | Skip:
+    """The person, by the first channel they can receive, unless they refused contact."""
     if consents.get(ConsentKind.CONTACT) is False:
         return Skip(Audience.PERSON, "contact_consent_refused")
     for channel in person_channels(person):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from linkwork.core.presenters import datetime_uk
 from linkwork.notifications.models import (
@@ -13,8 +13,17 @@ from linkwork.notifications.models import (
     Message,
     MessageStatus,
 )
-from linkwork.referrals.lifecycle import Status
-from linkwork.referrals.models import Referral
+
+
+class About(Protocol):
+    """What a message is about, as its pages show it: a referral, without naming the model."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def reference(self) -> str: ...
+
 
 STATUS_TAG = {
     MessageStatus.QUEUED: "nhsuk-tag--blue",
@@ -42,8 +51,9 @@ class MessageRow:
     is_failed: bool
 
     @classmethod
-    def of(cls, message: Message, referral: Referral | None = None) -> MessageRow:
-        referral = referral if referral is not None else message.referral
+    def of(cls, message: Message, referral: About | None = None) -> MessageRow:
+        """The row of `message`; pass the referral it is about when already loaded."""
+        about: About | None = referral if referral is not None else message.referral
         status = MessageStatus(message.status)
         return cls(
             id=str(message.pk),
@@ -57,32 +67,9 @@ class MessageRow:
             when=datetime_uk(message.sent_at or message.created_at),
             attempts=message.attempts,
             last_error=message.last_error,
-            referral_id=str(referral.pk) if referral is not None else "",
-            referral_reference=referral.reference if referral is not None else "",
+            referral_id=str(about.pk) if about is not None else "",
+            referral_reference=about.reference if about is not None else "",
             is_failed=status == MessageStatus.FAILED,
-        )
-
-
-@dataclass(frozen=True)
-class ReferralRow:
-    id: str
-    reference: str
-    person: str
-    scheme: str
-    status: str
-    received: str
-    messages: list[MessageRow] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, referral: Referral, messages: list[Message]) -> ReferralRow:
-        return cls(
-            id=str(referral.pk),
-            reference=referral.reference,
-            person=referral.person.full_name,
-            scheme=referral.scheme.name,
-            status=Status(referral.status).label,
-            received=datetime_uk(referral.received_at),
-            messages=[MessageRow.of(message, referral) for message in messages],
         )
 
 

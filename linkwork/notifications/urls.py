@@ -4,8 +4,6 @@ from linkwork.notifications import views
 
 app_name = "notifications"
 urlpatterns = [
-    path("referrals/", views.my_referrals, name="my_referrals"),
-    path("referrals/<uuid:referral_id>/", views.referral_messages, name="referral_messages"),
     path("failed/", views.failed, name="failed"),
     path("<uuid:message_id>/", views.message, name="message"),
     path("<uuid:message_id>/letter.pdf", views.letter, name="letter"),

@@ -1,10 +1,12 @@
+"""Delivery's own message pages: one message, the PDF of a letter, and the failed messages
+with "Try again". The referral message pages are in `linkwork.referrals.message_views`."""
+
 from __future__ import annotations
 
 from django.contrib import messages as banners
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,13 +18,7 @@ from linkwork.core.scoping import get_visible_or_404
 from linkwork.notifications import actions
 from linkwork.notifications.lifecycle import InvalidMessageTransition
 from linkwork.notifications.models import Letter, Message, MessageStatus
-from linkwork.notifications.presenters import (
-    MessageRow,
-    ReferralRow,
-    paragraphs,
-    summary_rows,
-)
-from linkwork.referrals.models import Referral
+from linkwork.notifications.presenters import MessageRow, paragraphs, summary_rows
 
 PAGE_SIZE = 20
 
@@ -30,57 +26,6 @@ PAGE_SIZE = 20
 def _may_retry(user: object, message: Message) -> bool:
     leads = permissions.scheme_ids(user, Role.SCHEME_LEAD)
     return message.referral is not None and message.referral.scheme_id in leads
-
-
-@login_required
-def my_referrals(request: HttpRequest) -> HttpResponse:
-    """The referrals the user's organisation made, each with the messages sent back."""
-    if not permissions.has_role(request.user, Role.REFERRER):
-        raise PermissionDenied
-    organisations = permissions.organisation_ids(request.user, Role.REFERRER)
-    sent_back = Message.objects.visible_to(request.user).defer("body").order_by("created_at", "id")
-    referrals = (
-        Referral.objects.visible_to(request.user)
-        .filter(referring_organisation_id__in=organisations)
-        .select_related("person", "scheme")
-        .prefetch_related(Prefetch("messages", queryset=sent_back, to_attr="sent_back"))
-        .order_by("-received_at", "id")
-    )
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [ReferralRow.of(referral, referral.sent_back) for referral in page.object_list]
-    auditor.record(action="message.list_viewed", request=request, detail={"page": page.number})
-    return render(
-        request,
-        "notifications/my_referrals.jinja",
-        {"page_title": "Your organisation's referrals", "page": page, "rows": rows},
-    )
-
-
-@login_required
-def referral_messages(request: HttpRequest, referral_id: str) -> HttpResponse:
-    """Every message about one referral that the user may read."""
-    referral = get_visible_or_404(request, Referral, pk=referral_id)
-    found = (
-        Message.objects.visible_to(request.user)
-        .filter(referral=referral)
-        .defer("body")
-        .order_by("created_at", "id")
-    )
-    auditor.record(
-        action="message.list_viewed",
-        request=request,
-        target=referral,
-        scheme_id=referral.scheme_id,
-    )
-    return render(
-        request,
-        "notifications/referral_messages.jinja",
-        {
-            "page_title": f"Messages about referral {referral.reference}",
-            "referral": referral,
-            "rows": [MessageRow.of(message, referral) for message in found],
-        },
-    )
 
 
 @login_required

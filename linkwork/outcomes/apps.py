@@ -5,3 +5,10 @@ class OutcomesConfig(AppConfig):
     name = "linkwork.outcomes"
     label = "outcomes"
     verbose_name = "Outcome measures"
+
+    def ready(self) -> None:
+        from linkwork.outcomes.message_back import outcome_scores
+        from linkwork.referrals import message_back
+
+        # Referrals writes the message back but may not read outcomes: we write our section.
+        message_back.contribute(message_back.OUTCOMES, outcome_scores)

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from linkwork.accounts.models import Membership, Role, Scheme
 from linkwork.audit import auditor
-from linkwork.notifications.api import referral_event
 from linkwork.people.models import Person
 from linkwork.referrals.lifecycle import ClosureReason, DeclineReason, Status, check_transition
+from linkwork.referrals.messages import referral_event
 from linkwork.referrals.models import Channel, CodedEvent, Referral, StatusChange, Urgency
 from linkwork.referrals.working_days import working_days_after
 

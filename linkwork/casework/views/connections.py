@@ -30,12 +30,12 @@ from linkwork.core.presenters import date_uk
 from linkwork.core.scoping import get_case_or_404, get_visible_or_404
 from linkwork.directory.models import ReferralRoute, Service
 from linkwork.matching import recommend
-from linkwork.notifications import addressing
 from linkwork.notifications.addressing import Recipient
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.schedules import parse_schedule
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.people.models import current_consents
+from linkwork.referrals import addressing
 from linkwork.referrals.lifecycle import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral
@@ -278,7 +278,7 @@ def follow_up(request: HttpRequest, referral_id: str, follow_up_id: str) -> Http
 
 
 def _message_back_to(referral: Referral) -> list[str]:
-    """Who the message back will go to, in words, as the notifications rules decide."""
+    """Who the message back will go to, in words, as the referral addressing rules decide."""
     consents = current_consents(referral.person)
     found = []
     for recipient in (

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from linkwork.accounts.models import OrganisationKind, Role
 from linkwork.audit.models import AuditEvent
-from linkwork.notifications.api import referral_event
 from linkwork.notifications.models import Message, MessageStatus
 from linkwork.people.models import ConsentKind
+from linkwork.referrals.messages import referral_event
 from tests.conftest import World, signed_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.unit.notifications import helpers

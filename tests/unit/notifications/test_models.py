@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from linkwork.accounts.models import OrganisationKind, Role
-from linkwork.notifications.api import referral_event
 from linkwork.notifications.models import Message
 from linkwork.people.models import ConsentKind
+from linkwork.referrals.messages import referral_event
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.unit.notifications import helpers
 

@@ -8,12 +8,24 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from linkwork.notifications import sources
-from linkwork.notifications.content import message_back, person_message
-from linkwork.notifications.sources import ConnectionMade, OutcomeScore
+from linkwork.casework.lifecycle import ConnectionStatus, FailureReason
+from linkwork.casework.models import ActionStatus, Attendance, GoalRating, GoalStatus, PlanAction
+from linkwork.outcomes import actions as outcome_actions
+from linkwork.outcomes.models import OutcomeMeasure
 from linkwork.people.models import ConsentKind
 from linkwork.referrals import actions
-from linkwork.referrals.lifecycle import DeclineReason
+from linkwork.referrals import message_back as message_back_module
+from linkwork.referrals.lifecycle import ClosureReason, DeclineReason
+from linkwork.referrals.message_back import message_back, person_message
+from linkwork.referrals.models import Referral
+from tests.conftest import World
+from tests.factories import (
+    ConnectionFactory,
+    ContactFactory,
+    GoalFactory,
+    ServiceFactory,
+    SupportPlanFactory,
+)
 from tests.unit.notifications import helpers
 
 pytestmark = pytest.mark.django_db
@@ -122,34 +134,136 @@ def test_closure_summary_has_the_sections_in_order_and_says_none_recorded(world)
     assert "871731000000106 Referral to social prescribing service (procedure)" in body
 
 
-def test_closure_summary_reports_casework_when_recorded(world, monkeypatch):
-    monkeypatch.setattr(
-        sources, "plan_and_actions", lambda referral: ["Please review her pain relief."]
+def record_casework(world: World, referral: Referral) -> None:
+    """A plan with goals and actions, contacts, and connections with sessions, as a link
+    worker records them during support."""
+    worker = world.link_worker_a
+    plan = SupportPlanFactory(referral=referral, updated_by=worker)
+    walking = GoalFactory(plan=plan, description="Go to a walking group once a week")
+    for day, score in ((1, 3), (20, 7)):
+        GoalRating.objects.create(
+            goal=walking, score=score, rated_on=dt.date(2026, 3, day), recorded_by=worker
+        )
+    sleep = GoalFactory(
+        plan=plan, description="Sleep better", importance=5, status=GoalStatus.ACHIEVED
     )
-    monkeypatch.setattr(sources, "support_offered", lambda referral: ["Six sessions"])
-    monkeypatch.setattr(
-        sources,
-        "connections_for",
-        lambda referral: [
-            ConnectionMade("Millbrook Walking Club", True),
-            ConnectionMade("Debt advice", False),
-            ConnectionMade("Lunch club", None),
-        ],
+    GoalRating.objects.create(
+        goal=sleep, score=6, rated_on=dt.date(2026, 3, 20), recorded_by=worker
     )
-    monkeypatch.setattr(
-        sources, "outcome_summary", lambda referral: [OutcomeScore("SWEMWBS", "19.98", "23.21")]
+    PlanAction.objects.create(
+        plan=plan, what="Please review her pain relief", who="GP", due_on=dt.date(2026, 6, 12)
     )
+    PlanAction.objects.create(
+        plan=plan, what="Apply for a bus pass", who="Ann", status=ActionStatus.DONE
+    )
+    for mode, outcome in (
+        ("phone", "attended"),
+        ("in_person", "attended"),
+        ("phone", "attended"),
+        ("phone", "did_not_attend"),
+    ):
+        ContactFactory(referral=referral, mode=mode, outcome=outcome, recorded_by=worker)
+    start = timezone.now() - dt.timedelta(days=30)
+    for day, (service, status, extra) in enumerate(
+        [
+            ("Millbrook Walking Club", ConnectionStatus.ACCEPTED, {"supported_linking": True}),
+            ("Debt advice", ConnectionStatus.FAILED, {"failure_reason": FailureReason.NOT_RIGHT}),
+            ("Lunch club", ConnectionStatus.ACCEPTED, {}),
+            ("Choir", ConnectionStatus.DRAFT, {}),
+            ("Art class", ConnectionStatus.CANCELLED, {}),
+        ]
+    ):
+        connection = ConnectionFactory(
+            referral=referral,
+            service=ServiceFactory(name=service),
+            status=status,
+            created_by=worker,
+            created_at=start + dt.timedelta(days=day),
+            **extra,
+        )
+        sessions = {"Millbrook Walking Club": [False, True], "Debt advice": [False]}
+        for week, attended in enumerate(sessions.get(service, [])):
+            Attendance.objects.create(
+                connection=connection,
+                session_on=dt.date(2026, 3, 2 + 7 * week),
+                attended=attended,
+                recorded_by=worker,
+            )
+
+
+def record_outcomes(world: World, referral: Referral) -> None:
+    """SWEMWBS at the start and the end, UCLA-3 once, and ONS4, which has no headline score."""
+    start = timezone.now() - dt.timedelta(days=90)
+    for day, (instrument, responses) in enumerate(
+        [
+            ("swemwbs", {"items": [2] * 7}),  # metric 15.32
+            ("ucla3", {"items": [2, 2, 2]}),  # total 6
+            ("ons4", {"life_satisfaction": 6, "worthwhile": 7, "happiness": 5, "anxiety": 4}),
+            ("swemwbs", {"items": [4] * 7}),  # metric 25.03
+        ]
+    ):
+        measure = outcome_actions.record_measure(
+            by=world.link_worker_a,
+            referral=referral,
+            instrument=instrument,
+            time_point="baseline" if day == 0 else "discharge",
+            responses=responses,
+        )
+        OutcomeMeasure.objects.filter(pk=measure.pk).update(
+            recorded_at=start + dt.timedelta(days=day)
+        )
+
+
+def test_closure_summary_reports_casework_when_recorded(world):
     who = helpers.person(world)
     helpers.consent(who, ConsentKind.MESSAGE_BACK, True)
-    _, body = message_back(helpers.closed(world, who=who), "closed")
-    assert section(body, "Plan and requested actions") == ["- Please review her pain relief."]
-    assert section(body, "Support offered") == ["- Six sessions"]
+    referral = helpers.active(world, who=who)
+    record_casework(world, referral)
+    record_outcomes(world, referral)
+    referral = actions.close_referral(
+        by=world.link_worker_a, referral=referral, reason=ClosureReason.GOALS_MET
+    )
+    _, body = message_back(referral, "closed")
+    assert section(body, "Plan and requested actions") == [
+        "- Goal: Go to a walking group once a week, progress from 3 to 7 out of 10",
+        "- Goal: Sleep better (achieved), progress 6 out of 10",
+        "- Action for GP: Please review her pain relief by 12 June 2026",
+    ]
+    assert section(body, "Support offered") == [
+        "- 3 conversations with the link worker (2 phone, 1 in person)",
+        "- 1 arranged contacts did not happen",
+        "- The link worker went along to 1 service(s) the first time",
+    ]
     assert section(body, "Connections made") == [
         "- Millbrook Walking Club: attended",
         "- Debt advice: did not attend",
         "- Lunch club: attendance not known",
     ]
-    assert section(body, "Outcome scores") == ["- SWEMWBS: 19.98 at the start, 23.21 at the end"]
+    assert section(body, "Outcome scores") == [
+        "- Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS): 15.32 at the start, "
+        "25.03 at the end",
+        "- UCLA 3-item loneliness scale: 6 at the start, not measured at the end",
+    ]
+
+
+def test_closure_summary_sections_come_from_the_apps_that_know_them(world):
+    """Casework and outcomes write their sections from their AppConfig.ready(); referrals
+    imports neither."""
+    from linkwork.casework import message_back as casework
+    from linkwork.outcomes import message_back as outcomes
+
+    written = message_back_module._contributors
+    assert written[message_back_module.PLAN] is casework.plan_and_actions
+    assert written[message_back_module.SUPPORT] is casework.support_offered
+    assert written[message_back_module.CONNECTIONS] is casework.connections_made
+    assert written[message_back_module.OUTCOMES] is outcomes.outcome_scores
+    assert written[message_back_module.NEEDS] is message_back_module.needs_identified
+
+
+def test_a_section_outside_the_closing_summary_cannot_be_contributed():
+    stray = message_back_module.Section("Hobbies")
+    with pytest.raises(ValueError, match="no section 'Hobbies'"):
+        message_back_module.contribute(stray, lambda referral: [])
 
 
 @pytest.mark.parametrize("decision", [False, None])

@@ -1,18 +1,26 @@
-"""What the closing message back reports, read through small functions from the casework
-record (plan, contacts, connections) and the outcome measures. An empty list is reported
-honestly as "None recorded". These are read by the message builder only, never shown in a page.
+"""What the closing message back reports from the casework record: the plan and its actions,
+the support offered and the connections made. An empty list is reported honestly as "None
+recorded". `CaseworkConfig.ready()` contributes these sections to the message back, which
+referrals writes; they are never shown in a page.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from linkwork.referrals.needs import Need
-
-if TYPE_CHECKING:
-    from linkwork.referrals.models import Referral
+from linkwork.casework.lifecycle import ConnectionStatus, FailureReason
+from linkwork.casework.models import (
+    ActionStatus,
+    Connection,
+    Contact,
+    GoalStatus,
+    Mode,
+    Outcome,
+    PlanAction,
+    SupportPlan,
+)
+from linkwork.referrals.models import Referral
 
 
 @dataclass(frozen=True)
@@ -23,20 +31,9 @@ class ConnectionMade:
     attended: bool | None
 
 
-@dataclass(frozen=True)
-class OutcomeScore:
-    """One outcome measure's score at the start and at the end of support."""
-
-    measure: str
-    start: str
-    end: str
-
-
 def plan_and_actions(referral: Referral) -> list[str]:
     """The goals of the plan, most important first, with the person's progress, then the
     actions still to do."""
-    from linkwork.casework.models import ActionStatus, GoalStatus, PlanAction, SupportPlan
-
     plan = SupportPlan.objects.filter(referral=referral).first()
     if plan is None:
         return []
@@ -57,15 +54,8 @@ def plan_and_actions(referral: Referral) -> list[str]:
     return lines
 
 
-def needs_identified(referral: Referral) -> list[str]:
-    """The needs identified, as labels: for now, those given on the referral."""
-    return [Need(slug).label for slug in referral.needs if slug in Need.values]
-
-
 def support_offered(referral: Referral) -> list[str]:
     """The support the link worker offered, in words: contacts by mode, supported linking."""
-    from linkwork.casework.models import Connection, Contact, Mode, Outcome
-
     contacts = list(Contact.objects.filter(referral=referral).values_list("mode", "outcome"))
     lines = []
     attended = [mode for mode, outcome in contacts if outcome == Outcome.ATTENDED]
@@ -87,9 +77,6 @@ def support_offered(referral: Referral) -> list[str]:
 def connections_for(referral: Referral) -> list[ConnectionMade]:
     """Connections made to services during the episode, oldest first; drafts and cancelled
     requests are left out. Attended is known from the sessions recorded."""
-    from linkwork.casework.lifecycle import ConnectionStatus, FailureReason
-    from linkwork.casework.models import Connection
-
     made = []
     for connection in (
         Connection.objects.filter(referral=referral)
@@ -111,30 +98,15 @@ def connections_for(referral: Referral) -> list[ConnectionMade]:
     return made
 
 
-# The headline score of each instrument's result, in the order tried.
-HEADLINE_KEYS = ("metric", "index", "total")
-
-
-def outcome_summary(referral: Referral) -> list[OutcomeScore]:
-    """Outcome scores at the start and end of support, one per measure with a headline score
-    (ONS4 reports bands only and is left out); the end is the latest measure."""
-    from linkwork.outcomes.models import OutcomeMeasure
-    from linkwork.outcomes.scoring import INSTRUMENTS
-
-    series: dict[str, list[float]] = {}
-    for instrument, result in (
-        OutcomeMeasure.objects.filter(referral=referral)
-        .order_by("recorded_at")
-        .values_list("instrument", "result")
-    ):
-        value = next((result[key] for key in HEADLINE_KEYS if key in result), None)
-        if isinstance(value, int | float):
-            series.setdefault(instrument, []).append(value)
+def connections_made(referral: Referral) -> list[str]:
+    """The connections made, each with whether the person went, in words."""
     return [
-        OutcomeScore(
-            measure=INSTRUMENTS[slug].name if slug in INSTRUMENTS else slug,
-            start=f"{values[0]:g}",
-            end=f"{values[-1]:g}" if len(values) > 1 else "not measured",
-        )
-        for slug, values in series.items()
+        f"{connection.service}: {_attended(connection.attended)}"
+        for connection in connections_for(referral)
     ]
+
+
+def _attended(attended: bool | None) -> str:
+    if attended is None:
+        return "attendance not known"
+    return "attended" if attended else "did not attend"

@@ -9,10 +9,10 @@ from django.core import mail
 from django.utils import timezone
 
 from linkwork.audit.models import AuditEvent
-from linkwork.notifications.api import referral_event
 from linkwork.notifications.models import Letter, Message, MessageStatus
 from linkwork.people.models import ConsentKind, ContactMethod
 from linkwork.referrals.lifecycle import DeclineReason
+from linkwork.referrals.messages import referral_event
 from tests.unit.notifications import helpers
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,10 @@
-"""Build and queue the messages that follow a referral event. Reached through `api.py`."""
+"""The messages that follow a referral event: what each says (`message_back`), who receives
+it under which consent (`addressing`), sent through `linkwork.notifications.send`.
+
+Call `referral_event` after the change it reports has committed. From a referral action::
+
+    transaction.on_commit(partial(referral_event, referral.pk, "accepted", by=by), robust=True)
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,18 @@ from uuid import UUID
 
 from django.db import transaction
 
+from linkwork import notifications
 from linkwork.audit import auditor
-from linkwork.notifications import addressing
-from linkwork.notifications.addressing import Recipient, Skip
-from linkwork.notifications.content import (
+from linkwork.notifications.addressing import Recipient, Skip, person_recipient
+from linkwork.notifications.models import Audience, Event, Message
+from linkwork.people.models import current_consents
+from linkwork.referrals import addressing
+from linkwork.referrals.message_back import (
     MESSAGE_BACK_EVENTS,
     PERSON_EVENTS,
     message_back,
     person_message,
 )
-from linkwork.notifications.models import Audience, Event, Message
-from linkwork.notifications.tasks import queue
-from linkwork.people.models import current_consents
 from linkwork.referrals.models import Referral
 
 
@@ -31,6 +37,14 @@ def referral_event(
     appointment_at: dt.datetime | None = None,
     appointment_place: str = "",
 ) -> list[Message]:
+    """Build and queue the messages that follow `event` on a referral; return them.
+
+    Events: received (acknowledgement to the person), accepted, declined, redirected,
+    first_contact (message back to the referrer and GP), closed (message back and a note to
+    the person) and appointment (a confirmation to the person; needs `appointment_at`).
+    Consent and channel rules are applied; messages nobody may receive are not made. Each
+    message is sent by the task worker after this function's transaction commits.
+    """
     event = Event(event)
     if event == Event.APPOINTMENT and appointment_at is None:
         raise ValueError("An appointment message needs the appointment's date and time.")
@@ -56,7 +70,7 @@ def referral_event(
                 if isinstance(recipient, Recipient):
                     messages.append(_queue(referral, event, recipient, subject, body))
         if event in PERSON_EVENTS:
-            person = addressing.person_recipient(referral.person, consents)
+            person = person_recipient(referral.person, consents)
             addressed.append(person)
             if isinstance(person, Recipient):
                 subject, body = person_message(
@@ -88,15 +102,6 @@ def _queue(
 ) -> Message:
     if recipient.audience == Audience.GP:
         body = f"A copy for {recipient.name}, the GP practice of the person referred.\n\n" + body
-    return queue(
-        Message(
-            referral=referral,
-            audience=recipient.audience,
-            event=event,
-            channel=recipient.channel,
-            recipient_name=recipient.name[:200],
-            recipient_address=recipient.address,
-            subject=subject[:200],
-            body=body,
-        )
+    return notifications.send(
+        to=recipient, event=event, subject=subject, body=body, referral_id=referral.pk
     )

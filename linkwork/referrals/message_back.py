@@ -5,6 +5,11 @@ Prescribing Information Standard (v1.1) asks for: at acceptance, decline, redire
 contact and closure. The closing summary puts what the reader must act on first, then needs
 identified, support offered, connections made, and outcome scores.
 
+The closing summary's sections about casework (plan and actions, support offered,
+connections made) and outcomes (outcome scores) are written by those apps, which sit above
+referrals: each contributes its sections with `contribute(...)` from its `AppConfig.ready()`.
+A section nobody contributes says "None recorded.", as an empty one does.
+
 `person_message` writes to the person: the acknowledgement of their referral, appointment
 confirmations, and the end of support.
 """
@@ -12,17 +17,18 @@ confirmations, and the end of support.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from linkwork.core.presenters import date_uk, datetime_uk
-from linkwork.notifications import sources
 from linkwork.notifications.models import Event
 from linkwork.people.models import ConsentKind, current_consents
 from linkwork.people.nhs_number import format_nhs_number
 from linkwork.referrals.lifecycle import ClosureReason, DeclineReason, Status
 from linkwork.referrals.models import CodedEvent, Referral
+from linkwork.referrals.needs import Need
 
 MESSAGE_BACK_EVENTS = frozenset(
     {Event.ACCEPTED, Event.DECLINED, Event.REDIRECTED, Event.FIRST_CONTACT, Event.CLOSED}
@@ -31,6 +37,48 @@ PERSON_EVENTS = frozenset({Event.RECEIVED, Event.APPOINTMENT, Event.CLOSED})
 
 NONE_RECORDED = "None recorded."
 NO_ACTION = "No action needed."
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the closing summary: its heading, and what it says when empty."""
+
+    heading: str
+    empty: str = NONE_RECORDED
+
+
+PLAN = Section("Plan and requested actions", NO_ACTION)
+NEEDS = Section("Needs identified")
+SUPPORT = Section("Support offered")
+CONNECTIONS = Section("Connections made")
+OUTCOMES = Section("Outcome scores")
+# In the order the closing summary gives them: what the reader must act on first.
+CLOSING_SECTIONS = (PLAN, NEEDS, SUPPORT, CONNECTIONS, OUTCOMES)
+
+Lines = Callable[[Referral], list[str]]
+
+
+def needs_identified(referral: Referral) -> list[str]:
+    """The needs identified, as labels: for now, those given on the referral."""
+    return [Need(slug).label for slug in referral.needs if slug in Need.values]
+
+
+_contributors: dict[Section, Lines] = {NEEDS: needs_identified}
+
+
+def contribute(section: Section, lines: Lines) -> None:
+    """Have `lines(referral)` write `section` of the closing summary, one list item a line.
+    Apps above referrals call this from their `AppConfig.ready()`."""
+    if section not in CLOSING_SECTIONS:
+        raise ValueError(f"The closing summary has no section {section.heading!r}.")
+    _contributors[section] = lines
+
+
+def closing_lines(section: Section, referral: Referral) -> list[str]:
+    """The lines of one section of the closing summary; none when no app writes it."""
+    lines = _contributors.get(section)
+    return lines(referral) if lines is not None else []
+
 
 # Why a referral was declined, in words for the referrer, and what they can do next.
 DECLINE_EXPLANATIONS: dict[str, tuple[str, str]] = {
@@ -248,21 +296,12 @@ def _closed(referral: Referral) -> tuple[str, list[str]]:
             f"{name} has not agreed to a summary of their support being shared, so this "
             "message says only that support has ended.",
         ]
-    connections = [
-        f"{connection.service}: {_attended(connection.attended)}"
-        for connection in sources.connections_for(referral)
-    ]
-    outcomes = [
-        f"{score.measure}: {score.start} at the start, {score.end} at the end"
-        for score in sources.outcome_summary(referral)
-    ]
     sections = [
         opening,
-        _section("Plan and requested actions", sources.plan_and_actions(referral), NO_ACTION),
-        _section("Needs identified", sources.needs_identified(referral)),
-        _section("Support offered", sources.support_offered(referral)),
-        _section("Connections made", connections),
-        _section("Outcome scores", outcomes),
+        *(
+            _section(section.heading, closing_lines(section, referral), section.empty)
+            for section in CLOSING_SECTIONS
+        ),
     ]
     codes = _codes(referral)
     if codes:
@@ -325,12 +364,6 @@ def _changed_at(referral: Referral, status: Status) -> dt.datetime | None:
 
 def _label(choices: type[DeclineReason] | type[ClosureReason], value: str) -> str:
     return str(choices(value).label) if value in choices.values else ""
-
-
-def _attended(attended: bool | None) -> str:
-    if attended is None:
-        return "attendance not known"
-    return "attended" if attended else "did not attend"
 
 
 def _working_days(days: int) -> str:

@@ -1,0 +1,100 @@
+"""The message pages about referrals: "My referrals" for referrers, and every message about
+one referral. The pages of one message, its letter and the failed messages are delivery's own,
+in `linkwork.notifications.views`; all share the "notifications" URL names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from linkwork.accounts import permissions
+from linkwork.accounts.models import Role
+from linkwork.audit import auditor
+from linkwork.core.presenters import datetime_uk
+from linkwork.core.scoping import get_visible_or_404
+from linkwork.notifications.models import Message
+from linkwork.notifications.presenters import MessageRow
+from linkwork.referrals.lifecycle import Status
+from linkwork.referrals.models import Referral
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: str
+    reference: str
+    person: str
+    scheme: str
+    status: str
+    received: str
+    messages: list[MessageRow] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, referral: Referral, messages: list[Message]) -> ReferralRow:
+        return cls(
+            id=str(referral.pk),
+            reference=referral.reference,
+            person=referral.person.full_name,
+            scheme=referral.scheme.name,
+            status=Status(referral.status).label,
+            received=datetime_uk(referral.received_at),
+            messages=[MessageRow.of(message, referral) for message in messages],
+        )
+
+
+@login_required
+def my_referrals(request: HttpRequest) -> HttpResponse:
+    """The referrals the user's organisation made, each with the messages sent back."""
+    if not permissions.has_role(request.user, Role.REFERRER):
+        raise PermissionDenied
+    organisations = permissions.organisation_ids(request.user, Role.REFERRER)
+    sent_back = Message.objects.visible_to(request.user).defer("body").order_by("created_at", "id")
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .filter(referring_organisation_id__in=organisations)
+        .select_related("person", "scheme")
+        .prefetch_related(Prefetch("messages", queryset=sent_back, to_attr="sent_back"))
+        .order_by("-received_at", "id")
+    )
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [ReferralRow.of(referral, referral.sent_back) for referral in page.object_list]
+    auditor.record(action="message.list_viewed", request=request, detail={"page": page.number})
+    return render(
+        request,
+        "referrals/my_referrals.jinja",
+        {"page_title": "Your organisation's referrals", "page": page, "rows": rows},
+    )
+
+
+@login_required
+def referral_messages(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """Every message about one referral that the user may read."""
+    referral = get_visible_or_404(request, Referral, pk=referral_id)
+    found = (
+        Message.objects.visible_to(request.user)
+        .filter(referral=referral)
+        .defer("body")
+        .order_by("created_at", "id")
+    )
+    auditor.record(
+        action="message.list_viewed",
+        request=request,
+        target=referral,
+        scheme_id=referral.scheme_id,
+    )
+    return render(
+        request,
+        "referrals/referral_messages.jinja",
+        {
+            "page_title": f"Messages about referral {referral.reference}",
+            "referral": referral,
+            "rows": [MessageRow.of(message, referral) for message in found],
+        },
+    )
