@@ -18,10 +18,10 @@ def console() -> io.StringIO:
         for h in logging.getLogger().handlers
         if isinstance(h, logging.StreamHandler) and h.filters
     )
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    yield stream
-    handler.setStream(previous)
+    # Swapped directly: setStream would flush the old stream, which pytest may have closed.
+    previous, handler.stream = handler.stream, io.StringIO()
+    yield handler.stream
+    handler.stream = previous
 
 
 def test_refusal_logs_one_line_without_traceback(client, world, console):
