@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from linkwork.referrals.needs import Need
+from linkwork.vocabulary.needs import Need
 
 DAYS: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DIGITAL_ACCESS: Final = ("none", "limited", "confident")

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from linkwork.referrals.needs import Need
+from linkwork.vocabulary.needs import Need
 
 if TYPE_CHECKING:
     from linkwork.referrals.models import Referral
