@@ -1,6 +1,6 @@
 """The person as matching sees them: needs, words, age, sex, languages, place, digital access,
-opted-in preferences and availability. Built from a referral and its plan, or read from JSON
-with each bad field named."""
+opted-in preferences and availability. Read from JSON with each bad field named, or built by
+the caller (casework builds one from a referral and its plan)."""
 
 from __future__ import annotations
 
