@@ -9,10 +9,6 @@ from django.db.models import F
 def copy_case_refs_back(apps, schema_editor):
     Shown = apps.get_model("matching", "Shown")
     Referral = apps.get_model("referrals", "Referral")
-    if schema_editor.connection.vendor == "postgresql":
-        # Check the restored key now: a deferred check left pending would stop the ALTER TABLE
-        # that makes the key required again.
-        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     # Rows of a referral deleted since would have gone with it under the foreign key.
     Shown.objects.exclude(case_ref__in=Referral.objects.values("pk")).delete()
     Shown.objects.update(referral_id=F("case_ref"))
