@@ -315,7 +315,7 @@ def rank_distance(context: Context, candidates: list[int]) -> list[str]:
 
 
 def rank_category_distance(context: Context, candidates: list[int]) -> list[str]:
-    from linkwork.directory.taxonomy import NEEDS_TO_CATEGORIES
+    from linkwork.vocabulary.categories import NEEDS_TO_CATEGORIES
 
     wanted = {c for need in context.profile.needs for c in NEEDS_TO_CATEGORIES[need]}
     ids, services = context.index.ids, context.index.services
@@ -328,7 +328,7 @@ def rank_category_distance(context: Context, candidates: list[int]) -> list[str]
 
 def bm25_words(profile: Profile) -> list[str]:
     from linkwork.matching.index import tokens
-    from linkwork.referrals.needs import Need
+    from linkwork.vocabulary.needs import Need
 
     needs = " ".join(Need(need).label for need in profile.needs)
     return tokens(" ".join([profile.what_matters, *profile.interests, needs]))
@@ -383,9 +383,9 @@ def evaluate(collection: Collection) -> dict[str, dict[str, Scores]]:
     """persona key -> ranker -> scores."""
     import numpy as np
 
-    from linkwork.directory.taxonomy import NEEDS_TO_CATEGORIES
     from linkwork.matching.engine import constraint_codes, distances_km
     from linkwork.matching.index import build_index
+    from linkwork.vocabulary.categories import NEEDS_TO_CATEGORIES
 
     index = build_index(collection.services)
     by_id = collection.by_id()

@@ -22,7 +22,7 @@ from linkwork.directory.models import (
 from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID, term_id
 from linkwork.people.models import Person
 from linkwork.referrals.models import Referral
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.routes import Route
 
 PASSWORD = "correct-horse-battery-staple"
 

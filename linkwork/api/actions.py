@@ -22,7 +22,7 @@ from linkwork.people.actions import create_person, likely_duplicates, record_con
 from linkwork.people.models import ConsentMethod, Person
 from linkwork.referrals.actions import create_referral
 from linkwork.referrals.models import Channel, Referral
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.routes import Route
 
 # The referrer confirms the person agreed; the API cannot know how they were asked, and
 # most referrers ask in a conversation.

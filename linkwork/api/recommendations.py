@@ -21,7 +21,7 @@ from linkwork.api.auth import TokenAuth
 from linkwork.api.models import ApiToken
 from linkwork.api.schemas import Problem
 from linkwork.audit import auditor
-from linkwork.matching import recommend
+from linkwork.casework.matching import recommend_for_referral
 from linkwork.referrals.models import Referral
 
 router = Router(tags=["matching"])
@@ -101,5 +101,5 @@ def get_recommendations(
     only free will do) with its reason. Identity preferences are never inferred."""
     referral = _referral_for(request, id)
     user = request.auth if not isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
-    found = recommend(referral, k=query.k, shown_to=user)
+    found = recommend_for_referral(referral, k=query.k, shown_to=user)
     return {"referral": referral.pk, "weights_version": found.weights_version, **found.as_json()}

@@ -23,8 +23,8 @@ from linkwork.people.models import ContactMethod, DigitalAccess, Ethnicity, Risk
 from linkwork.people.nhs_number import normalise, validate_nhs_number
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Urgency
-from linkwork.referrals.needs import Need
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.needs import Need
+from linkwork.vocabulary.routes import Route
 
 
 def _error(code: str, message: str) -> PydanticCustomError:

@@ -18,3 +18,9 @@ class CaseworkConfig(AppConfig):
         message_back.contribute(message_back.PLAN, plan_and_actions)
         message_back.contribute(message_back.SUPPORT, support_offered)
         message_back.contribute(message_back.CONNECTIONS, connections_made)
+
+        # Matching knows no referrals: casework tells it whose shown-log each user may see.
+        from linkwork.casework.matching import cases_visible_to
+        from linkwork.matching.models import register_case_scope
+
+        register_case_scope(cases_visible_to)

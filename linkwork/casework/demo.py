@@ -58,11 +58,12 @@ from linkwork.directory.models import (
     Service,
     ServiceStatus,
 )
-from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID, categories_for_needs
+from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID
 from linkwork.people.models import Consent, ConsentKind, DigitalAccess
 from linkwork.referrals.lifecycle import ClosureReason, Status
 from linkwork.referrals.models import Referral, StatusChange
 from linkwork.referrals.working_days import working_days_after
+from linkwork.vocabulary.categories import categories_for_needs
 
 CHUNK = 1000
 BATCH = 2000

@@ -20,7 +20,7 @@ from linkwork.casework.models import Connection, SharedField, SupportPlan
 from linkwork.core.languages import LANGUAGES
 from linkwork.core.presenters import date_uk, status_tag
 from linkwork.people.models import ConsentKind, current_consents
-from linkwork.referrals.needs import Need
+from linkwork.vocabulary.needs import Need
 
 SUPPORTED_LINKING = "The link worker will come to the first session"
 LANGUAGE_NAMES = dict(LANGUAGES)

@@ -14,7 +14,7 @@ from linkwork.accounts import permissions
 from linkwork.accounts.models import Role, Scheme, User
 from linkwork.referrals.lifecycle import OPEN_STATUSES, Status
 from linkwork.referrals.models import Referral, Urgency
-from linkwork.referrals.routes import NHS_ROUTES, Route
+from linkwork.vocabulary.routes import NHS_ROUTES, Route
 
 # Counts below this are shown as "fewer than 5" so a small group cannot be singled out.
 SMALL_NUMBER = 5

@@ -51,14 +51,8 @@ from linkwork.directory.models import (
     ServiceStatus,
     ServiceTip,
 )
-from linkwork.directory.taxonomy import (
-    AUDIENCES,
-    DEFINITION,
-    TAXONOMY_NAME,
-    bundled_data,
-    ensure_linkwork_taxonomy,
-    term_id,
-)
+from linkwork.directory.taxonomy import bundled_data, ensure_linkwork_taxonomy, term_id
+from linkwork.vocabulary.categories import AUDIENCES, DEFINITION, TAXONOMY_NAME
 
 ASSURER_EMAIL = "directory@brackenfield-cva.example"
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")

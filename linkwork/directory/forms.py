@@ -15,7 +15,7 @@ from linkwork.directory.search import (
     TIMES_OF_DAY,
     Criteria,
 )
-from linkwork.directory.taxonomy import CATEGORIES
+from linkwork.vocabulary.categories import CATEGORIES
 
 ANY: list[tuple[str, str]] = [("", "Any")]
 DISTANCES = [(1, "1 km"), (2, "2 km"), (5, "5 km"), (10, "10 km"), (20, "20 km")]

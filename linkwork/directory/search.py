@@ -44,7 +44,7 @@ from linkwork.directory.models import (
     ServiceStatus,
     Weekday,
 )
-from linkwork.directory.taxonomy import CATEGORIES
+from linkwork.vocabulary.categories import CATEGORIES
 
 EARTH_RADIUS_KM = 6371.0
 PAGE_SIZE = 20

@@ -15,12 +15,12 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from linkwork.directory.taxonomy import CATEGORIES, NEED_CATEGORY_ORDER
 from linkwork.matching.facts import WEEKDAYS, ServiceFacts
 from linkwork.matching.index import ServiceIndex, tokens
 from linkwork.matching.profile import Profile
 from linkwork.matching.weights import Weights
-from linkwork.referrals.needs import Need
+from linkwork.vocabulary.categories import CATEGORIES, NEED_CATEGORY_ORDER
+from linkwork.vocabulary.needs import Need
 
 EARTH_RADIUS_KM: Final = 6371.0088
 # Candidates scored in full (provider statistics, diversification) after the first pass.

@@ -5,9 +5,9 @@ stored as a new, inactive weight set, and a person switches it on (ADR 0010).
 
 The steps, each a plain function on plain data so they can be tested without a database:
 
-1. `outcomes_of_shown()` reads every `Shown` row with what happened for that referral and
-   service (five queries, whatever the number of rows).
-2. `first_exposures()` keeps one row per (referral, service): the best position it was shown
+1. The caller gathers an `Outcome` for each `Shown` row: what happened for that case and
+   service. Matching knows no cases; casework does (`casework.matching.outcomes_of_shown()`).
+2. `first_exposures()` keeps one row per (case, service): the best position it was shown
    at before any connection to it existed.
 3. `estimate_propensity()` fits how likely a link worker is to look at each position.
 4. `fit_adjustments()` turns inverse-propensity-weighted engagement per category into score
@@ -27,14 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
-from django.db.models import QuerySet
-from django.utils import timezone
 
-from linkwork.casework.lifecycle import ConnectionStatus
-from linkwork.casework.models import Attendance, Connection, ConnectionStatusChange
-from linkwork.directory.models import Attribute, Entity
-from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID
-from linkwork.matching.models import Shown, WeightSet
+from linkwork.matching.models import WeightSet
 from linkwork.matching.weights import DEFAULT_VERSION, Weights
 
 # What counts as engagement: attending is what social prescribing is for; a connection
@@ -46,9 +40,6 @@ GAIN_CONNECTED: Final = 0.25
 SIGNAL: Final = (
     f"attended = {GAIN_ATTENDED:g}; connection made but not attended = {GAIN_CONNECTED:g}"
 )
-# A connection counts for a showing only if made within this many days of it.
-ATTRIBUTION_DAYS: Final = 90
-STILL_ATTENDING_WEEKS: Final = 8
 # Propensity: examination probability position ** -eta, never below the floor (so no
 # inverse weight exceeds 10). Eta is fitted to the connection curve by position when there
 # are enough connections, else assumed to be 1.
@@ -77,25 +68,14 @@ IMPROVED: Final = "would have improved"
 NOT_IMPROVED: Final = "would not have improved"
 NOT_ENOUGH_DATA: Final = "not enough data"
 
-_MADE_STATUSES = frozenset(ConnectionStatus) - {ConnectionStatus.DRAFT}
-_ACCEPTED_STATUSES = frozenset(
-    {
-        ConnectionStatus.ACCEPTED,
-        ConnectionStatus.IN_PROGRESS,
-        ConnectionStatus.COMPLETED,
-        # The lifecycle reaches failed only from accepted or attending.
-        ConnectionStatus.FAILED,
-    }
-)
-_ATTENDING_STATUSES = frozenset({ConnectionStatus.IN_PROGRESS, ConnectionStatus.COMPLETED})
-
 
 @dataclass(frozen=True)
 class Outcome:
-    """One `Shown` row and what happened after it for that referral and service.
+    """One `Shown` row and what happened after it for that case (a referral) and service, as
+    the gatherer in casework (`casework.matching.outcomes_of_shown`) decides:
 
-    - connected: a connection to the service was made for the referral after it was shown
-      (within ATTRIBUTION_DAYS): any status but draft, and cancelled only if it had been
+    - connected: a connection to the service was made for the case after it was shown
+      (within its ATTRIBUTION_DAYS): any status but draft, and cancelled only if it had been
       requested from the provider first (requested_at set, or a later status in its
       history). A signposted record counts. Several connections: the best outcome counts.
     - accepted: that connection was accepted (or went on to attending, completed, or failed,
@@ -108,7 +88,7 @@ class Outcome:
     """
 
     shown_id: int
-    referral_id: str
+    case_ref: str
     service_id: str
     position: int
     score: float
@@ -128,141 +108,19 @@ class Outcome:
         return GAIN_CONNECTED if self.connected else 0.0
 
 
-@dataclass(frozen=True)
-class _Connection:
-    created_at: dt.datetime
-    status: str
-    held_from: str
-    requested_at: dt.datetime | None
-    reached: frozenset[str]
-    sessions: tuple[dt.date, ...]
-
-    @property
-    def made(self) -> bool:
-        if self.status not in _MADE_STATUSES:
-            return False
-        if self.status != ConnectionStatus.CANCELLED:
-            return True
-        return self.requested_at is not None or bool(self.reached)
-
-    @property
-    def statuses(self) -> frozenset[str]:
-        """Every status it has been in, as far as the record shows."""
-        current = {self.status}
-        if self.status == ConnectionStatus.ON_HOLD and self.held_from:
-            current.add(self.held_from)
-        return self.reached | current
-
-    @property
-    def accepted(self) -> bool:
-        return bool(self.statuses & _ACCEPTED_STATUSES)
-
-    @property
-    def attended(self) -> bool:
-        return bool(self.sessions) or bool(self.statuses & _ATTENDING_STATUSES)
-
-    @property
-    def still_attending(self) -> bool:
-        since = timezone.localdate(self.created_at)
-        eight_weeks = since + dt.timedelta(weeks=STILL_ATTENDING_WEEKS)
-        return ConnectionStatus.COMPLETED in self.statuses or any(
-            day >= eight_weeks for day in self.sessions
-        )
-
-
-def outcomes_of_shown(since: dt.datetime | None = None) -> list[Outcome]:
-    """Every `Shown` row (from `since`, when given) with what happened for its referral and
-    service, ordered by referral then time shown. Five queries whatever the number of rows."""
-    shown: QuerySet[Shown] = Shown.objects.all()
-    if since is not None:
-        shown = shown.filter(shown_at__gte=since)
-    rows = list(
-        shown.order_by("referral_id", "shown_at", "id").values_list(
-            "id", "referral_id", "service_id", "position", "score", "weights_version", "shown_at"
-        )
-    )
-    if not rows:
-        return []
-    referrals = shown.values("referral_id")
-    categories: dict[str, set[str]] = defaultdict(set)
-    for link_id, code in Attribute.objects.filter(
-        link_entity=Entity.SERVICE,
-        taxonomy_term__taxonomy_id=LINKWORK_TAXONOMY_ID,
-        link_id__in=shown.values("service_id"),
-    ).values_list("link_id", "taxonomy_term__code"):
-        categories[str(link_id)].add(code)
-    reached: dict[Any, set[str]] = defaultdict(set)
-    for connection_id, status in ConnectionStatusChange.objects.filter(
-        connection__referral_id__in=referrals,
-        to_status__in=_ACCEPTED_STATUSES | _ATTENDING_STATUSES | {ConnectionStatus.REQUESTED},
-    ).values_list("connection_id", "to_status"):
-        reached[connection_id].add(status)
-    sessions: dict[Any, list[dt.date]] = defaultdict(list)
-    for connection_id, day in Attendance.objects.filter(
-        connection__referral_id__in=referrals, attended=True
-    ).values_list("connection_id", "session_on"):
-        sessions[connection_id].append(day)
-    connections: dict[tuple[str, str], list[_Connection]] = defaultdict(list)
-    for (
-        pk,
-        referral_id,
-        service_id,
-        status,
-        held_from,
-        requested_at,
-        created_at,
-    ) in Connection.objects.filter(referral_id__in=referrals).values_list(
-        "id", "referral_id", "service_id", "status", "held_from", "requested_at", "created_at"
-    ):
-        connections[(str(referral_id), str(service_id))].append(
-            _Connection(
-                created_at=created_at,
-                status=status,
-                held_from=held_from,
-                requested_at=requested_at,
-                reached=frozenset(reached.get(pk, ())),
-                sessions=tuple(sessions.get(pk, ())),
-            )
-        )
-    window = dt.timedelta(days=ATTRIBUTION_DAYS)
-    outcomes = []
-    for pk, referral_id, service_id, position, score, version, shown_at in rows:
-        key = (str(referral_id), str(service_id))
-        made = [c for c in connections.get(key, ()) if c.made]
-        after = [c for c in made if shown_at <= c.created_at <= shown_at + window]
-        outcomes.append(
-            Outcome(
-                shown_id=pk,
-                referral_id=key[0],
-                service_id=key[1],
-                position=position,
-                score=score,
-                weights_version=version,
-                shown_at=shown_at,
-                categories=frozenset(categories.get(key[1], ())),
-                connected=bool(after),
-                accepted=any(c.accepted for c in after),
-                attended=any(c.attended for c in after),
-                still_attending=any(c.still_attending for c in after),
-                already_connected=any(c.created_at < shown_at for c in made),
-            )
-        )
-    return outcomes
-
-
 def first_exposures(outcomes: Iterable[Outcome]) -> list[Outcome]:
-    """One row per (referral, service): the best position it was shown at before it was
+    """One row per (case, service): the best position it was shown at before it was
     connected (the earliest such showing on a tie). A list seen again and again would
     otherwise count its services again and again."""
     best: dict[tuple[str, str], Outcome] = {}
     for outcome in outcomes:
         if outcome.already_connected:
             continue
-        key = (outcome.referral_id, outcome.service_id)
+        key = (outcome.case_ref, outcome.service_id)
         held = best.get(key)
         if held is None or (outcome.position, outcome.shown_at) < (held.position, held.shown_at):
             best[key] = outcome
-    return sorted(best.values(), key=lambda o: (o.shown_at, o.referral_id, o.position))
+    return sorted(best.values(), key=lambda o: (o.shown_at, o.case_ref, o.position))
 
 
 @dataclass(frozen=True)
@@ -469,8 +327,8 @@ def shown_lists(outcomes: Iterable[Outcome]) -> list[list[Outcome]]:
     written together; a list starts again where the position does not go up."""
     lists: dict[str, list[Outcome]] = {}
     finished: set[str] = set()
-    for outcome in sorted(outcomes, key=lambda o: (o.referral_id, o.shown_at, o.shown_id)):
-        key = outcome.referral_id
+    for outcome in sorted(outcomes, key=lambda o: (o.case_ref, o.shown_at, o.shown_id)):
+        key = outcome.case_ref
         if key in finished:
             continue
         current = lists.setdefault(key, [])
@@ -571,14 +429,14 @@ def split_by_time(
     referrals (by first showing) to check on."""
     first: dict[str, dt.datetime] = {}
     for outcome in outcomes:
-        held = first.get(outcome.referral_id)
+        held = first.get(outcome.case_ref)
         if held is None or outcome.shown_at < held:
-            first[outcome.referral_id] = outcome.shown_at
+            first[outcome.case_ref] = outcome.shown_at
     order = sorted(first, key=lambda r: (first[r], r))
     held_out = set(order[len(order) - math.floor(len(order) * held_out_share) :])
     return (
-        [o for o in outcomes if o.referral_id not in held_out],
-        [o for o in outcomes if o.referral_id in held_out],
+        [o for o in outcomes if o.case_ref not in held_out],
+        [o for o in outcomes if o.case_ref in held_out],
     )
 
 
@@ -659,7 +517,7 @@ def learn(
         "signal": SIGNAL,
         "outcomes": _outcome_counts(outcomes),
         "training": {
-            "referrals": len({o.referral_id for o in train}),
+            "referrals": len({o.case_ref for o in train}),
             "shown": len(exposures),
             "engaged": engaged,
             "min_shown": min_shown,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -9,10 +10,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from linkwork.accounts import permissions
-from linkwork.accounts.models import Role
 from linkwork.directory.models import Service
-from linkwork.referrals.models import Referral
+
+# Which cases a user may see is decided above matching, by the app that owns cases: casework
+# registers it in its `ready()`, as a function of the user giving a query of case ids, or
+# None for none. Until one is registered, nobody sees any.
+CaseScope = Callable[[Any], "models.QuerySet[Any] | None"]
+_case_scope: list[CaseScope] = []
+
+
+def register_case_scope(scope: CaseScope) -> None:
+    """Say which cases' shown-log a user may see, replacing any scope said before."""
+    _case_scope[:] = [scope]
 
 
 class WeightSet(models.Model):
@@ -41,14 +50,15 @@ class WeightSet(models.Model):
 
 class ShownQuerySet(models.QuerySet["Shown"]):
     def visible_to(self, user: Any) -> ShownQuerySet:
-        schemes = permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
-        return self.filter(referral__scheme_id__in=schemes) if schemes else self.none()
+        cases = _case_scope[0](user) if _case_scope else None
+        return self.filter(case_ref__in=cases) if cases is not None else self.none()
 
 
 class Shown(models.Model):
-    """One service shown to a link worker for a referral: where, with what score."""
+    """One service shown to a link worker for a case: where, with what score. The case is an
+    opaque reference (a referral's id, given by casework): matching knows no referrals."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
+    case_ref = models.UUIDField()
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveSmallIntegerField()
     score = models.FloatField()
@@ -62,7 +72,8 @@ class Shown(models.Model):
 
     class Meta:
         ordering = ["shown_at", "position"]
-        indexes = [models.Index(fields=["referral", "service"], name="shown_referral_service_idx")]
+        # Case first: learning reads a case's rows together, and the scope filters by case.
+        indexes = [models.Index(fields=["case_ref", "service"], name="shown_case_service_idx")]
 
     def __str__(self) -> str:
         return f"{self.service_id} at {self.position}"

@@ -1,6 +1,6 @@
 """The person as matching sees them: needs, words, age, sex, languages, place, digital access,
-opted-in preferences and availability. Built from a referral and its plan, or read from JSON
-with each bad field named."""
+opted-in preferences and availability. Read from JSON with each bad field named, or built by
+the caller (casework builds one from a referral and its plan)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from linkwork.referrals.needs import Need
+from linkwork.vocabulary.needs import Need
 
 DAYS: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DIGITAL_ACCESS: Final = ("none", "limited", "confident")

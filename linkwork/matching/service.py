@@ -1,21 +1,21 @@
-"""Matching against the directory in the database: the cached index, provider statistics from
-past connections, the person's profile from a referral, and the log of what was shown."""
+"""Matching against the directory in the database: the cached index, the weights in use, and
+the log of what was shown for a case. Whatever comes from cases (the person's profile from a
+referral, provider statistics from past connections, the case reference) is given by the
+caller: casework's adapter (`casework.matching`) gives it for a referral."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
 import time
+import uuid
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
-from statistics import median
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from linkwork.casework.lifecycle import ConnectionStatus
-from linkwork.casework.models import Connection, SupportPlan
 from linkwork.directory.geography import GeocoderUnavailable, Point, get_geocoder
 from linkwork.directory.models import (
     Attribute,
@@ -36,18 +36,16 @@ from linkwork.matching.engine import ProviderStats, Recommendations, rank
 from linkwork.matching.facts import WEEKDAYS, ServiceFacts, Session
 from linkwork.matching.index import ServiceIndex, build_index
 from linkwork.matching.models import Shown, WeightSet
-from linkwork.matching.profile import Profile, ProfileError, age_on, parse_profile
+from linkwork.matching.profile import Profile, ProfileError, parse_profile
 from linkwork.matching.weights import DEFAULT_WEIGHTS, Weights
-from linkwork.people.models import DigitalAccess, Sex
-from linkwork.referrals.models import Referral
 
 FORMATS: dict[str, frozenset[str]] = {
     ServiceFormat.GROUP: frozenset({"group"}),
     ServiceFormat.ONE_TO_ONE: frozenset({"one_to_one"}),
     ServiceFormat.BOTH: frozenset({"group", "one_to_one"}),
 }
-SEXES: dict[str, str] = {Sex.FEMALE: "female", Sex.MALE: "male"}
-DIGITAL: dict[str, str] = {DigitalAccess.NONE: "none", DigitalAccess.LIMITED: "limited"}
+# For each provider organisation among the services, how it answered past connections.
+ProviderStatsSource = Callable[[Sequence[ServiceFacts]], Mapping[str, ProviderStats]]
 # The index is rebuilt when the directory changes, and at least this often.
 INDEX_MAX_AGE_SECONDS = 300
 _lock = threading.Lock()
@@ -172,74 +170,14 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def provider_stats(services: Sequence[ServiceFacts]) -> Mapping[str, ProviderStats]:
-    """For each provider organisation among `services`, the median days to answer a request
-    and the share accepted, from past connections (one query)."""
-    organisations = {s.organization_id for s in services}
-    days: dict[str, list[float]] = defaultdict(list)
-    accepted: dict[str, int] = defaultdict(int)
-    for organisation_id, status, requested, responded in Connection.objects.filter(
-        service__organization_id__in=organisations,
-        requested_at__isnull=False,
-        responded_at__isnull=False,
-    ).values_list("service__organization_id", "status", "requested_at", "responded_at")[:20000]:
-        key = str(organisation_id)
-        days[key].append((responded - requested).total_seconds() / 86400)
-        if status != ConnectionStatus.REJECTED:
-            accepted[key] += 1
-    return {
-        key: ProviderStats(
-            median_days=median(values),
-            acceptance_rate=accepted[key] / len(values),
-            answered=len(values),
-        )
-        for key, values in days.items()
-    }
-
-
 def active_weights() -> Weights:
     """The weights switched on, or the default set."""
     chosen = WeightSet.objects.filter(active=True).first()
     return Weights.from_json(chosen.weights) if chosen else DEFAULT_WEIGHTS
 
 
-def profile_for_referral(referral: Referral, *, today: dt.date | None = None) -> Profile:
-    """The person as matching sees them, from the referral, the person and the plan. Identity
-    preferences are never inferred: only what the person opted into counts, and nothing on
-    the record says that yet, so none are set."""
-    today = today or timezone.localdate()
-    person = referral.person
-    plan = SupportPlan.objects.filter(referral=referral).first()
-    what_matters = " ".join(
-        part
-        for part in (
-            plan.what_matters if plan else "",
-            referral.what_matters,
-            referral.reason,
-        )
-        if part
-    )
-    point = _locate(person.postcode)
-    language = (person.preferred_language or "en").lower()[:2]
-    if language == "en":
-        languages: tuple[str, ...] = ("en",)
-    elif person.interpreter_needed:
-        languages = (language,)
-    else:
-        languages = ("en", language)
-    return Profile(
-        needs=tuple(referral.needs),
-        what_matters=what_matters,
-        age=age_on(person.date_of_birth, today),
-        sex=SEXES.get(person.sex, "not_known"),
-        languages=languages,
-        latitude=point.latitude if point else None,
-        longitude=point.longitude if point else None,
-        digital_access=DIGITAL.get(person.digital_access, "confident"),
-    )
-
-
-def _locate(postcode: str) -> Point | None:
+def locate(postcode: str) -> Point | None:
+    """Where a postcode is, or None when it is unknown or the lookup is unavailable."""
     if not postcode:
         return None
     try:
@@ -249,20 +187,19 @@ def _locate(postcode: str) -> Point | None:
 
 
 def recommend(
-    person: Referral | Profile | Mapping[str, Any],
+    person: Profile | Mapping[str, Any],
     *,
     k: int = 10,
+    case_ref: uuid.UUID | None = None,
     shown_to: Any = None,
     today: dt.date | None = None,
     skip: Collection[str] = (),
+    provider_stats: ProviderStatsSource | None = None,
 ) -> Recommendations:
+    """Rank the directory for a profile (or its JSON form). With `case_ref`, what was shown is
+    logged against that case for learning; `provider_stats` adds how providers answered."""
     today = today or timezone.localdate()
-    if isinstance(person, Referral):
-        profile = profile_for_referral(person, today=today)
-    elif isinstance(person, Profile):
-        profile = person
-    else:
-        profile = parse_profile(person, locate=_locate)
+    profile = person if isinstance(person, Profile) else parse_profile(person, locate=locate)
     if not 1 <= k <= 50:
         raise ProfileError("k", "k must be between 1 and 50")
     weights = active_weights()
@@ -276,10 +213,10 @@ def recommend(
         provider_stats=provider_stats,
         skip=skip,
     )
-    if isinstance(person, Referral):
+    if case_ref is not None:
         Shown.objects.bulk_create(
             Shown(
-                referral=person,
+                case_ref=case_ref,
                 service_id=result.service_id,
                 position=result.position,
                 score=result.score,

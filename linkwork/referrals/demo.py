@@ -22,9 +22,9 @@ from linkwork.referrals.models import (
     StatusChange,
     Urgency,
 )
-from linkwork.referrals.needs import Need
-from linkwork.referrals.routes import Route
 from linkwork.referrals.working_days import working_days_after
+from linkwork.vocabulary.needs import Need
+from linkwork.vocabulary.routes import Route
 
 ROUTE_WEIGHTS = {
     Route.GP_PRACTICE: 45,

@@ -15,8 +15,8 @@ from linkwork.core.languages import LANGUAGES
 from linkwork.people.models import ConsentKind, ContactMethod, DigitalAccess
 from linkwork.people.nhs_number import normalise, validate_nhs_number
 from linkwork.referrals.models import Urgency
-from linkwork.referrals.needs import Need
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.needs import Need
+from linkwork.vocabulary.routes import Route
 
 NO_GP = "none"
 

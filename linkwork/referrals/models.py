@@ -15,7 +15,7 @@ from linkwork.accounts import permissions
 from linkwork.accounts.models import Organisation, Role, Scheme
 from linkwork.people.models import Person
 from linkwork.referrals.lifecycle import ClosureReason, Complexity, DeclineReason, Status
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.routes import Route
 
 # No 0/O or 1/I/L, so a reference read over the phone is not misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -34,8 +34,8 @@ from linkwork.referrals.forms import (
 )
 from linkwork.referrals.lifecycle import OPEN_STATUSES, DeclineReason, Status
 from linkwork.referrals.models import Channel, Referral, Urgency
-from linkwork.referrals.needs import Need
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.needs import Need
+from linkwork.vocabulary.routes import Route
 
 PAGE_SIZE = 25
 DRAFT = "referral_draft"

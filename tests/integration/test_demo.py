@@ -21,7 +21,7 @@ from linkwork.people.demo import generate_people
 from linkwork.people.models import Person
 from linkwork.referrals.lifecycle import TRANSITIONS, Status
 from linkwork.referrals.models import Referral
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.routes import Route
 
 HOME_HEADINGS = {
     Role.LINK_WORKER.label: "Your caseload",

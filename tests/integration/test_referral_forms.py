@@ -11,7 +11,7 @@ from linkwork.audit.models import AuditEvent
 from linkwork.people.models import Consent, Person
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Channel, CodedEvent, Referral
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.routes import Route
 from tests.conftest import World, signed_in
 from tests.factories import PersonFactory, ReferralFactory
 

@@ -23,13 +23,13 @@ from linkwork.casework.lifecycle import (
     TRANSITIONS,
     ConnectionStatus,
 )
+from linkwork.casework.matching import recommend_for_referral
 from linkwork.casework.models import Connection, FollowUp, SharedField
 from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.presenters import date_uk
 from linkwork.core.scoping import get_case_or_404, get_visible_or_404
 from linkwork.directory.models import ReferralRoute, Service
-from linkwork.matching import recommend
 from linkwork.notifications.addressing import Recipient
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.schedules import parse_schedule
@@ -71,7 +71,7 @@ def connections(request: HttpRequest, referral_id: str) -> HttpResponse:
     shareable = actions.shareable_fields(referral)
     one_click = [field for field in ONE_CLICK_SHARE if field in shareable]
     suggested = (
-        recommend(
+        recommend_for_referral(
             referral,
             k=SUGGESTIONS,
             shown_to=request.user,

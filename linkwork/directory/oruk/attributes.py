@@ -31,16 +31,8 @@ from linkwork.directory.models import (
     Service,
     ServiceFormat,
 )
-from linkwork.directory.taxonomy import (
-    AUDIENCES,
-    CATEGORIES,
-    DEFINITION,
-    LINKWORK_TAXONOMY_ID,
-    NAMESPACE,
-    TAXONOMY_NAME,
-    taxonomy_id,
-    term_id,
-)
+from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID, NAMESPACE, taxonomy_id, term_id
+from linkwork.vocabulary.categories import AUDIENCES, CATEGORIES, DEFINITION, TAXONOMY_NAME
 
 # The `taxonomy` text of every social prescribing attribute term.
 ATTRIBUTE_TAXONOMY: Final = "linkwork"

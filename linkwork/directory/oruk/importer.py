@@ -76,14 +76,9 @@ from linkwork.directory.oruk.validation import (
     record_id,
     show,
 )
-from linkwork.directory.taxonomy import (
-    AUDIENCES,
-    CATEGORIES,
-    TAXONOMY_NAME,
-    ensure_linkwork_taxonomy,
-    term_id,
-)
+from linkwork.directory.taxonomy import ensure_linkwork_taxonomy, term_id
 from linkwork.directory.versioning import record_changes
+from linkwork.vocabulary.categories import AUDIENCES, CATEGORIES, TAXONOMY_NAME
 
 # Rows are written parents first, so that every link points at a row already there.
 WRITE_ORDER: Final[tuple[type[m.HsdsRecord], ...]] = (

@@ -11,7 +11,7 @@ from linkwork.audit.models import AuditEvent
 from linkwork.people.models import Person, current_consents
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Channel, Referral
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.routes import Route
 from tests.factories import OrganisationFactory, PersonFactory
 from tests.integration.api.conftest import post
 

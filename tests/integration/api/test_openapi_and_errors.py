@@ -11,8 +11,8 @@ from django.urls import reverse
 from linkwork.api.api import api
 from linkwork.api.problems import INVALID_TRANSITION, TYPES
 from linkwork.referrals.lifecycle import InvalidTransition
-from linkwork.referrals.needs import Need
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.needs import Need
+from linkwork.vocabulary.routes import Route
 from tests.integration.api.conftest import PROBLEM, REFERRALS, get
 
 pytestmark = pytest.mark.django_db

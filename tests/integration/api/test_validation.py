@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from linkwork.api.problems import VALIDATION
 from linkwork.people.models import Consent, Person
 from linkwork.referrals.models import Referral
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.routes import Route
 from tests.integration.api.conftest import PROBLEM, VALID_REQUEST, field_errors, post
 
 pytestmark = pytest.mark.django_db

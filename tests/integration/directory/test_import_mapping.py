@@ -16,7 +16,8 @@ from linkwork.audit.models import AuditEvent
 from linkwork.directory import models as m
 from linkwork.directory.oruk.attributes import attribute_term_id
 from linkwork.directory.oruk.importer import Status, import_oruk
-from linkwork.directory.taxonomy import TAXONOMY_NAME, term_id
+from linkwork.directory.taxonomy import term_id
+from linkwork.vocabulary.categories import TAXONOMY_NAME
 from tests.integration.directory.test_import_fixtures import table_counts
 
 pytestmark = pytest.mark.django_db

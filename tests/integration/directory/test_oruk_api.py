@@ -31,7 +31,8 @@ from linkwork.directory.oruk.attributes import (
     TERMS,
     attribute_term_id,
 )
-from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID, TAXONOMY_NAME, term_id
+from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID, term_id
+from linkwork.vocabulary.categories import TAXONOMY_NAME
 
 pytestmark = pytest.mark.django_db
 

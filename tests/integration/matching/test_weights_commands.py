@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linkwork.audit.models import AuditEvent
+from linkwork.casework.matching import recommend_for_referral
 from linkwork.casework.models import Attendance, Connection
 from linkwork.matching import service
 from linkwork.matching.learning import NOT_ENOUGH_DATA
@@ -54,7 +55,7 @@ def _history(referrals: int, *, seed: int = 7) -> None:
         for position, category in enumerate(order, start=1):
             shown.append(
                 Shown(
-                    referral=referral,
+                    case_ref=referral.pk,
                     service=services[category],
                     position=position,
                     score=5.0 - 0.1 * position,
@@ -259,17 +260,17 @@ def test_recommend_ranks_with_activated_weights_and_logs_version():
     _weight_set("arts-up", category_adjustments={"arts_creativity": 0.4})
     _run("matching_weights", "activate", "arts-up")
     service.clear_cache()
-    found = service.recommend(referral, k=5)
+    found = recommend_for_referral(referral, k=5)
     assert found.weights_version == "arts-up"
     by_id = {r.service_id: r for r in found.results}
     assert by_id[str(arts.pk)].components["engagement"] == pytest.approx(0.4)
     assert by_id[str(walking.pk)].components["engagement"] == 0.0
     assert found.results[0].service_id == str(arts.pk)
-    logged = Shown.objects.filter(referral=referral)
+    logged = Shown.objects.filter(case_ref=referral.pk)
     assert logged.count() == len(found.results)
     assert set(logged.values_list("weights_version", flat=True)) == {"arts-up"}
     _run("matching_weights", "deactivate")
     service.clear_cache()
-    again = service.recommend(referral, k=5)
+    again = recommend_for_referral(referral, k=5)
     assert again.weights_version == DEFAULT_VERSION
-    assert Shown.objects.filter(referral=referral, weights_version=DEFAULT_VERSION).exists()
+    assert Shown.objects.filter(case_ref=referral.pk, weights_version=DEFAULT_VERSION).exists()

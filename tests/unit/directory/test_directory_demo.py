@@ -26,7 +26,7 @@ from linkwork.directory.models import (
     ServiceStatus,
     ServiceTip,
 )
-from linkwork.directory.taxonomy import CATEGORIES, TAXONOMY_NAME
+from linkwork.vocabulary.categories import CATEGORIES, TAXONOMY_NAME
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -27,13 +27,8 @@ from linkwork.directory.oruk.attributes import (
     service_attribute_terms,
     service_term_condition,
 )
-from linkwork.directory.taxonomy import (
-    AUDIENCES,
-    CATEGORIES,
-    TAXONOMY_NAME,
-    ensure_linkwork_taxonomy,
-    term_id,
-)
+from linkwork.directory.taxonomy import ensure_linkwork_taxonomy, term_id
+from linkwork.vocabulary.categories import AUDIENCES, CATEGORIES, TAXONOMY_NAME
 from tests.unit.directory.factories import OrganizationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db

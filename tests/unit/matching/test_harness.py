@@ -29,11 +29,11 @@ from benchmarks.matching_quality import (
     recall_at,
     violation_rate_at,
 )
-from linkwork.directory.taxonomy import CATEGORIES, NEEDS_TO_CATEGORIES
 from linkwork.matching.engine import constraint_codes, distances_km
 from linkwork.matching.facts import ServiceFacts
 from linkwork.matching.index import build_index
 from linkwork.matching.profile import Profile
+from linkwork.vocabulary.categories import CATEGORIES, NEEDS_TO_CATEGORIES
 
 TODAY = dt.date(2026, 11, 1)
 

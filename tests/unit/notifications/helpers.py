@@ -10,7 +10,7 @@ from linkwork.people.models import Consent, ConsentKind, ConsentMethod, ContactM
 from linkwork.referrals import actions
 from linkwork.referrals.lifecycle import ClosureReason, DeclineReason
 from linkwork.referrals.models import Channel, Referral
-from linkwork.referrals.routes import Route
+from linkwork.vocabulary.routes import Route
 from tests.conftest import World
 from tests.factories import PersonFactory
 

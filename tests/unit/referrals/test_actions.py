@@ -9,8 +9,8 @@ from linkwork.audit.models import AuditEvent
 from linkwork.referrals import actions
 from linkwork.referrals.lifecycle import ClosureReason, DeclineReason, InvalidTransition, Status
 from linkwork.referrals.models import Channel, CodedEvent, Referral, StatusChange
-from linkwork.referrals.routes import Route
 from linkwork.referrals.working_days import working_days_after
+from linkwork.vocabulary.routes import Route
 from tests.conftest import World
 from tests.factories import PersonFactory
 

@@ -5,6 +5,7 @@ check them on the latest referrals, and store them as a new, inactive weight set
 
 The other weights are copied from the set in use (or the default). Nothing changes what
 link workers see until someone runs `linkwork matching-weights activate NAME` (ADR 0010).
+It lives in casework because the outcomes come from connections; the fitting is matching's.
 """
 
 from __future__ import annotations
@@ -18,13 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from linkwork.audit import auditor
-from linkwork.matching.learning import (
-    MIN_SHOWN,
-    adjustments_by_version,
-    learn,
-    outcomes_of_shown,
-    report_lines,
-)
+from linkwork.casework.matching import outcomes_of_shown
+from linkwork.matching.learning import MIN_SHOWN, adjustments_by_version, learn, report_lines
 from linkwork.matching.models import WeightSet
 from linkwork.matching.service import active_weights
 from linkwork.matching.weights import DEFAULT_VERSION
