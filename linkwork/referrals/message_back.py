@@ -28,7 +28,7 @@ from linkwork.people.models import ConsentKind, current_consents
 from linkwork.people.nhs_number import format_nhs_number
 from linkwork.referrals.lifecycle import ClosureReason, DeclineReason, Status
 from linkwork.referrals.models import CodedEvent, Referral
-from linkwork.referrals.needs import Need
+from linkwork.vocabulary.needs import Need
 
 MESSAGE_BACK_EVENTS = frozenset(
     {Event.ACCEPTED, Event.DECLINED, Event.REDIRECTED, Event.FIRST_CONTACT, Event.CLOSED}
