@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "linkwork.api",
     "linkwork.outcomes",
     "linkwork.matching",
+    "linkwork.web",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +167,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
 
 # Idle sessions end after 30 minutes: every request renews the 30-minute expiry.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", 30 * 60)

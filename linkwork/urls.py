@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from linkwork.referrals import views as referral_views
 
 urlpatterns = [
+    path("", include("linkwork.web.urls")),
     path("", include("linkwork.core.urls")),
     path("account/", include("linkwork.accounts.urls")),
     path("audit/", include("linkwork.audit.urls")),

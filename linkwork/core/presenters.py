@@ -81,7 +81,7 @@ class NavItem:
 
 
 NAVIGATION = (
-    NavItem("Home", "core:home"),
+    NavItem("Home", "web:home"),
     NavItem("Refer someone", "referrals:new", Ability.MAKE_REFERRAL),
     NavItem("My referrals", "notifications:my_referrals", Ability.FOLLOW_OWN_REFERRALS),
     NavItem("Caseload", "casework:caseload", Ability.DO_CASEWORK),
@@ -101,11 +101,11 @@ def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
     """Parameters for the NHS.UK header macro: organisation, navigation and account."""
     params: dict[str, Any] = {
         "organisation": {"name": branding.organisation_name},
-        "service": {"text": branding.service_name, "href": reverse("core:home")},
-        "logo": {"href": reverse("core:home")}
+        "service": {"text": branding.service_name, "href": reverse("web:home")},
+        "logo": {"href": reverse("web:home")}
         if branding.nhs
         else {
-            "href": reverse("core:home"),
+            "href": reverse("web:home"),
             "src": static("linkwork/linkwork-mark.svg"),
             "alt": "Linkwork",
         },
@@ -113,7 +113,7 @@ def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and _verified_or_exempt(request):
         current = request.path
-        home = reverse("core:home")
+        home = reverse("web:home")
         items: list[dict[str, Any]] = [
             {"text": item.text, "href": reverse(item.href)}
             for item in NAVIGATION
