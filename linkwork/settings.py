@@ -108,7 +108,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "linkwork" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "environment": "linkwork.core.jinja2.environment",
+            "environment": "linkwork.web.jinja2.environment",
             "context_processors": ["linkwork.core.presenters.branding"],
         },
     },
