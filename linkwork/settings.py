@@ -76,8 +76,9 @@ INSTALLED_APPS = [
     "linkwork.audit",
     "linkwork.people",
     "linkwork.referrals",
-    "linkwork.casework",
+    # Before casework: `linkwork reminders` runs the apps' daily jobs in this order.
     "linkwork.directory",
+    "linkwork.casework",
     "linkwork.notifications",
     "linkwork.api",
     "linkwork.outcomes",

@@ -5,3 +5,10 @@ class CaseworkConfig(AppConfig):
     name = "linkwork.casework"
     label = "casework"
     verbose_name = "Casework"
+
+    def ready(self) -> None:
+        from linkwork.casework.digest import remind_link_workers
+        from linkwork.casework.tasks import chase_connection_deadlines
+        from linkwork.core import daily
+
+        daily.register(remind_link_workers, chase_connection_deadlines)

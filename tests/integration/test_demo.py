@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linkwork.accounts.demo import DEMO_PASSWORD
 from linkwork.accounts.models import Organisation, OrganisationKind, Role, Scheme, User
-from linkwork.core.management.commands.seed_demo import demo_logins
+from linkwork.web.management.commands.seed_demo import demo_logins
 from linkwork.people.demo import generate_people
 from linkwork.people.models import Person
 from linkwork.referrals.lifecycle import TRANSITIONS, Status
