@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("linkwork.web.urls")),
     path("", include("linkwork.core.urls")),
     path("account/", include("linkwork.accounts.urls")),
-    path("audit/", include("linkwork.audit.urls")),
+    path("audit/", include("linkwork.accounts.audit_urls")),
     path("people/", include("linkwork.people.urls")),
     path("referrals/", include("linkwork.referrals.urls")),
     path("casework/", include("linkwork.casework.urls")),
