@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("linkwork.core.urls")),
     path("account/", include("linkwork.accounts.urls")),
     path("audit/", include("linkwork.accounts.audit_urls")),
-    path("people/", include("linkwork.people.urls")),
+    path("people/", include("linkwork.web.people_urls")),
     path("referrals/", include("linkwork.referrals.urls")),
     path("casework/", include("linkwork.casework.urls")),
     path("outcomes/", include("linkwork.outcomes.urls")),
