@@ -18,12 +18,11 @@ from linkwork.accounts import permissions
 from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
-from linkwork.casework import capacity
 from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.scoping import get_visible_or_404
 from linkwork.people.models import ConsentMethod, ContactMethod
-from linkwork.referrals import actions, intake
+from linkwork.referrals import actions, capacity, intake
 from linkwork.referrals.forms import (
     NO_GP,
     ROUTE_FOR_ORGANISATION,
@@ -554,7 +553,7 @@ def triage_decide(request: HttpRequest, referral_id: str) -> HttpResponse:
             else:
                 actions.accept_referral(by=request.user, referral=referral, link_worker=worker)
         elif decision == "waiting_list":
-            capacity.add_to_waiting_list(by=request.user, referral=referral)
+            actions.add_to_waiting_list(by=request.user, referral=referral)
         elif decision == "decline":
             reason = request.POST.get("decline_reason", "")
             if reason not in DeclineReason.values or reason == DeclineReason.NOT_RECORDED:
