@@ -18,11 +18,10 @@ from linkwork.accounts import permissions
 from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
-from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.scoping import get_visible_or_404
 from linkwork.people.models import ConsentMethod, ContactMethod
-from linkwork.referrals import actions, capacity, intake
+from linkwork.referrals import actions, capacity, intake, panels
 from linkwork.referrals.forms import (
     NO_GP,
     ROUTE_FOR_ORGANISATION,
@@ -91,9 +90,7 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
             "can_triage": referral.status == Status.RECEIVED
             and permissions.may(request.user, Ability.TRIAGE_REFERRAL, referral),
             "works_in_scheme": works_in_scheme,
-            "safeguarding": safeguarding_concerns(request.user, referral)
-            if works_in_scheme
-            else [],
+            "panels": panels.referral_page_panels(request, referral),
             "can_assign": referral.status in OPEN_STATUSES
             and permissions.may(request.user, Ability.MANAGE_CAPACITY, referral),
             "can_discharge": works_in_scheme and referral.status in (Status.ACTIVE, Status.ON_HOLD),
