@@ -16,12 +16,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linkwork.accounts.demo import DEMO_PASSWORD
 from linkwork.accounts.models import Organisation, OrganisationKind, Role, Scheme, User
-from linkwork.web.management.commands.seed_demo import demo_logins
 from linkwork.people.demo import generate_people
 from linkwork.people.models import Person
 from linkwork.referrals.lifecycle import TRANSITIONS, Status
 from linkwork.referrals.models import Referral
 from linkwork.referrals.routes import Route
+from linkwork.web.management.commands.seed_demo import demo_logins
 
 HOME_HEADINGS = {
     Role.LINK_WORKER.label: "Your caseload",
