@@ -78,12 +78,14 @@ INSTALLED_APPS = [
     "linkwork.audit",
     "linkwork.people",
     "linkwork.referrals",
-    "linkwork.casework",
+    # Before casework: `linkwork reminders` runs the apps' daily jobs in this order.
     "linkwork.directory",
+    "linkwork.casework",
     "linkwork.notifications",
     "linkwork.api",
     "linkwork.outcomes",
     "linkwork.matching",
+    "linkwork.web",
 ]
 
 MIDDLEWARE = [
@@ -109,7 +111,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "linkwork" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "environment": "linkwork.core.jinja2.environment",
+            "environment": "linkwork.web.jinja2.environment",
             "context_processors": ["linkwork.core.presenters.branding"],
         },
     },
@@ -168,7 +170,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
 
 # Idle sessions end after 30 minutes: every request renews the 30-minute expiry.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", 30 * 60)

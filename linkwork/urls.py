@@ -7,10 +7,11 @@ from linkwork.referrals import message_urls as referral_message_urls
 from linkwork.referrals import views as referral_views
 
 urlpatterns = [
+    path("", include("linkwork.web.urls")),
     path("", include("linkwork.core.urls")),
     path("account/", include("linkwork.accounts.urls")),
-    path("audit/", include("linkwork.audit.urls")),
-    path("people/", include("linkwork.people.urls")),
+    path("audit/", include("linkwork.accounts.audit_urls")),
+    path("people/", include("linkwork.web.people_urls")),
     path("referrals/", include("linkwork.referrals.urls")),
     path("casework/", include("linkwork.casework.urls")),
     path("outcomes/", include("linkwork.outcomes.urls")),

@@ -44,7 +44,7 @@ def _after_login(request: HttpRequest) -> HttpResponseRedirect:
         request.user
     ):
         return redirect("accounts:two_factor")
-    return redirect(request.session.pop(NEXT_SESSION_KEY, None) or reverse("core:home"))
+    return redirect(request.session.pop(NEXT_SESSION_KEY, None) or reverse("web:home"))
 
 
 @sensitive_post_parameters("password")

@@ -12,10 +12,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from linkwork.casework.capacity import ConnectionCounts, LoadStatus, WorkerLoad
+from linkwork.casework.capacity import ConnectionCounts
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.core.presenters import date_uk, status_tag
 from linkwork.outcomes.schedules import DueMeasure
+from linkwork.referrals.capacity import LoadStatus, WorkerLoad
 from linkwork.referrals.lifecycle import Complexity
 
 # Open connection statuses in the order a connection goes through them.

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from linkwork.accounts import permissions
+from linkwork.accounts.permissions import Ability
 from linkwork.casework.models import CaseNote
 from linkwork.referrals.models import Referral
 
@@ -19,3 +24,14 @@ def safeguarding_concerns(user: Any, referral: Referral) -> list[str]:
         .values_list("text", flat=True)
     )
     return concerns
+
+
+def referral_page_panel(request: HttpRequest, referral: Referral) -> str | None:
+    """The safeguarding banner at the top of the referral page, for the scheme's team only
+    (registered with `referrals.panels`)."""
+    if not permissions.may(request.user, Ability.DO_CASEWORK, referral):
+        return None
+    return render_to_string(
+        "casework/_safeguarding.jinja",
+        {"safeguarding": safeguarding_concerns(request.user, referral)},
+    )

@@ -18,6 +18,8 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 
 
 def environment(**options: Any) -> Environment:
+    """The environment every page shares: URL, static and form helpers, dates and tags. The
+    page header's navigation is added on the top floor (`linkwork.web.jinja2`)."""
     loader = options.pop("loader")
     options["undefined"] = ChainableUndefined
     options["autoescape"] = True
@@ -32,7 +34,6 @@ def environment(**options: Any) -> Environment:
             "STATIC_URL": settings.STATIC_URL,
             "static": static,
             "get_messages": messages.get_messages,
-            "header_for": presenters.header_for,
             "status_tag": presenters.status_tag,
             "field": forms.field,
             "choice_field": forms.choice_field,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -79,13 +80,29 @@ class ConsentMethod(models.TextChoices):
     ONLINE = "online", "On the online form"
 
 
+# Who may see a person follows from the records about them, which apps above people hold
+# (a referral the user may see). Those apps register the rule at start-up, in their
+# `AppConfig.ready()`, so people imports none of them.
+VisibilityRule = Callable[[Any], models.QuerySet[Any]]
+_visibility_rules: list[VisibilityRule] = []
+
+
+def register_visibility(rule: VisibilityRule) -> None:
+    """Let `rule(user)`, a queryset of person ids, add to the people `user` may see."""
+    if rule not in _visibility_rules:
+        _visibility_rules.append(rule)
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: Any) -> PersonQuerySet:
-        """People the user may see: those with a referral the user may see."""
-        from linkwork.referrals.models import Referral
-
-        visible_referrals = Referral.objects.visible_to(user).values("person_id")
-        return self.filter(pk__in=visible_referrals)
+        """People the user may see: those a registered rule lets them see (a person with a
+        referral the user may see). No one, if no app has registered a rule."""
+        if not _visibility_rules:
+            return self.none()
+        allowed = Q()
+        for rule in _visibility_rules:
+            allowed |= Q(pk__in=rule(user))
+        return self.filter(allowed)
 
 
 class Person(models.Model):

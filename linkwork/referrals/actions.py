@@ -1,4 +1,4 @@
-"""Every write to a referral: creating it, triage and each later status change.
+"""Every write to a referral: creating it, triage, assignment and each later status change.
 
 Each action is one transaction that checks the lifecycle, writes an immutable status-history
 row and an audit event, and queues any message after commit.
@@ -12,10 +12,18 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from linkwork.accounts.models import Membership, Role, Scheme
+from linkwork.accounts.models import Membership, Role, Scheme, User
 from linkwork.audit import auditor
 from linkwork.people.models import Person
-from linkwork.referrals.lifecycle import ClosureReason, DeclineReason, Status, check_transition
+from linkwork.referrals.capacity import CapacityWarning, load_of, over_limit_message
+from linkwork.referrals.lifecycle import (
+    OPEN_STATUSES,
+    ClosureReason,
+    Complexity,
+    DeclineReason,
+    Status,
+    check_transition,
+)
 from linkwork.referrals.messages import referral_event
 from linkwork.referrals.models import Channel, CodedEvent, Referral, StatusChange, Urgency
 from linkwork.referrals.working_days import working_days_after
@@ -147,6 +155,71 @@ def accept_referral(*, by: Any, referral: Referral, link_worker: Any) -> Referra
     referral.save(update_fields=["status", "link_worker", "waiting_since"])
     _tell(referral, "accepted", by)
     return referral
+
+
+@transaction.atomic
+def add_to_waiting_list(*, by: Any, referral: Referral) -> Referral:
+    """Accept a received referral with no link worker: the person joins the scheme's waiting
+    list, from when a lead assigns them (`assign_link_worker`). Meant for when
+    `scheme_is_full`, but a lead may choose it at any time."""
+    return accept_referral(by=by, referral=referral, link_worker=None)
+
+
+@transaction.atomic
+def assign_link_worker(
+    *,
+    by: Any,
+    referral: Referral,
+    link_worker: User,
+    complexity: str | None = None,
+    over_limit_ok: bool = False,
+) -> Referral:
+    """Give an open referral to a link worker of its scheme (from the waiting list, or from
+    another link worker), optionally setting its complexity.
+
+    Raises `AssignmentError` when the user is not an active link worker of the scheme or the
+    referral is not open, and `CapacityWarning` when the link worker would go over the
+    scheme's active or yearly limit, unless `over_limit_ok`.
+    """
+    # Assignments to one link worker are made one at a time, so two leads cannot both fill
+    # the last place; the referral row is locked against a concurrent change of status.
+    User.objects.select_for_update().filter(pk=link_worker.pk).first()
+    locked = Referral.objects.select_for_update().select_related("scheme").get(pk=referral.pk)
+    if locked.status not in OPEN_STATUSES:
+        raise AssignmentError(
+            f"Referral {locked.reference} is {locked.get_status_display().lower()}: only a "
+            "referral that is accepted, active or on hold can be assigned."
+        )
+    if not Membership.objects.filter(
+        user=link_worker, scheme_id=locked.scheme_id, role=Role.LINK_WORKER, user__is_active=True
+    ).exists():
+        raise AssignmentError("Choose a link worker who works in this scheme.")
+    if complexity is None:
+        complexity = locked.complexity
+    if complexity not in Complexity.values:
+        raise AssignmentError("Choose how complex the person's needs are.")
+    load = load_of(link_worker, locked.scheme)
+    warning = over_limit_message(load, locked, complexity)
+    if warning is not None and not over_limit_ok:
+        raise CapacityWarning(warning, load)
+    previous = locked.link_worker_id
+    locked.link_worker = link_worker
+    locked.complexity = complexity
+    locked.waiting_since = None
+    locked.save(update_fields=["link_worker", "complexity", "waiting_since"])
+    auditor.record(
+        action="referral.assigned",
+        actor=_actor(by),
+        target=locked,
+        scheme_id=locked.scheme_id,
+        detail={
+            "from": previous,
+            "to": link_worker.pk,
+            "complexity": complexity,
+            "over_limit": warning is not None,
+        },
+    )
+    return locked
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Referral forms: the staff form in three screens and the public self-referral form.
+"""Referral forms: the staff form in three screens, the public self-referral form and the
+triage decision.
 
 Messages follow the NHS.UK style: they name the field and say how to put it right.
 """
@@ -8,13 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 
-from linkwork.accounts.models import Organisation, OrganisationKind, Scheme
+from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, User
 from linkwork.core.forms import DatePartsField
 from linkwork.core.languages import LANGUAGES
 from linkwork.people.models import ConsentKind, ContactMethod, DigitalAccess
 from linkwork.people.nhs_number import normalise, validate_nhs_number
-from linkwork.referrals.models import Urgency
+from linkwork.referrals import capacity
+from linkwork.referrals.lifecycle import DeclineReason
+from linkwork.referrals.models import Referral, Urgency
 from linkwork.vocabulary.needs import Need
 from linkwork.vocabulary.routes import Route
 
@@ -287,3 +291,75 @@ ROUTE_FOR_ORGANISATION = {
     OrganisationKind.VCSE: Route.VOLUNTARY,
     OrganisationKind.OTHER: Route.OTHER,
 }
+
+
+class TriageDecision(models.TextChoices):
+    ACCEPT = "accept", "Accept and assign a link worker"
+    WAITING_LIST = "waiting_list", "Add to the waiting list"
+    DECLINE = "decline", "Decline"
+    REDIRECT = "redirect", "Redirect"
+
+
+LINK_WORKER_MESSAGE = "Select the link worker who will support this person"
+DECLINE_REASON_MESSAGE = "Select why the referral is declined"
+DECISION_MESSAGE = "Select accept, waiting list, decline or redirect"
+
+
+class TriageForm(forms.Form):
+    """The scheme lead's decision on a received referral: accept with a link worker, add to
+    the waiting list, decline with a reason, or redirect. The page holds every decision's
+    fields, so only those of the chosen decision are read, and each of them is required."""
+
+    FIELDS_FOR = {
+        TriageDecision.ACCEPT: ("link_worker", "over_limit_ok"),
+        TriageDecision.WAITING_LIST: (),
+        TriageDecision.DECLINE: ("decline_reason", "note"),
+        TriageDecision.REDIRECT: ("redirect_to", "note"),
+    }
+
+    decision = forms.ChoiceField(
+        choices=TriageDecision.choices,
+        error_messages={"required": DECISION_MESSAGE, "invalid_choice": DECISION_MESSAGE},
+    )
+    # Any user: whether they work in the scheme is the accept action's to say.
+    link_worker = forms.ModelChoiceField(
+        queryset=User.objects.all(),
+        error_messages={"required": LINK_WORKER_MESSAGE, "invalid_choice": LINK_WORKER_MESSAGE},
+    )
+    over_limit_ok = forms.BooleanField(required=False)
+    decline_reason = forms.ChoiceField(
+        choices=[(v, t) for v, t in DeclineReason.choices if v != DeclineReason.NOT_RECORDED],
+        error_messages={
+            "required": DECLINE_REASON_MESSAGE,
+            "invalid_choice": DECLINE_REASON_MESSAGE,
+        },
+    )
+    # Passed on as written: it goes into the message to the referrer.
+    note = forms.CharField(required=False, strip=False)
+    redirect_to = forms.CharField(
+        error_messages=_required("Enter the service you are redirecting the person to")
+    )
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+        chosen = self.FIELDS_FOR.get(self.data.get("decision", ""), ())
+        for name in list(self.fields):
+            if name != "decision" and name not in chosen:
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        worker = data.get("link_worker")
+        if worker is not None and not data.get("over_limit_ok"):
+            referral = self.referral
+            warning = capacity.over_limit_message(
+                capacity.load_of(worker, referral.scheme), referral, referral.complexity
+            )
+            if warning:
+                self.add_error(
+                    "link_worker",
+                    f"{warning} Tick \u201cAssign anyway\u201d to go over the limit, choose "
+                    "someone else, or add the person to the waiting list.",
+                )
+        return data

@@ -18,12 +18,10 @@ from linkwork.accounts import permissions
 from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
-from linkwork.casework import capacity
-from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.scoping import get_visible_or_404
 from linkwork.people.models import ConsentMethod, ContactMethod
-from linkwork.referrals import actions, intake
+from linkwork.referrals import actions, capacity, intake, panels
 from linkwork.referrals.forms import (
     NO_GP,
     ROUTE_FOR_ORGANISATION,
@@ -31,6 +29,8 @@ from linkwork.referrals.forms import (
     PersonForm,
     ReferralForm,
     SelfReferralForm,
+    TriageDecision,
+    TriageForm,
 )
 from linkwork.referrals.lifecycle import OPEN_STATUSES, DeclineReason, Status
 from linkwork.referrals.models import Channel, Referral, Urgency
@@ -92,9 +92,7 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
             "can_triage": referral.status == Status.RECEIVED
             and permissions.may(request.user, Ability.TRIAGE_REFERRAL, referral),
             "works_in_scheme": works_in_scheme,
-            "safeguarding": safeguarding_concerns(request.user, referral)
-            if works_in_scheme
-            else [],
+            "panels": panels.referral_page_panels(request, referral),
             "can_assign": referral.status in OPEN_STATUSES
             and permissions.may(request.user, Ability.MANAGE_CAPACITY, referral),
             "can_discharge": works_in_scheme and referral.status in (Status.ACTIVE, Status.ON_HOLD),
@@ -532,56 +530,38 @@ def triage(request: HttpRequest, referral_id: str) -> HttpResponse:
 def triage_decide(request: HttpRequest, referral_id: str) -> HttpResponse:
     """Accept, decline or redirect: one form, the decision chosen by radios."""
     referral = _triageable(request, referral_id)
-    decision = request.POST.get("decision", "")
-    errors: dict[str, str] = {}
-    try:
-        if decision == "accept":
-            worker = User.objects.filter(pk=request.POST.get("link_worker") or 0).first()
-            warning = (
-                capacity.over_limit_message(
-                    capacity.load_of(worker, referral.scheme), referral, referral.complexity
-                )
-                if worker is not None
-                else None
-            )
-            if worker is None:
-                errors["link_worker"] = "Select the link worker who will support this person"
-            elif warning and not request.POST.get("over_limit_ok"):
-                errors["link_worker"] = (
-                    f"{warning} Tick \u201cAssign anyway\u201d to go over the limit, choose "
-                    "someone else, or add the person to the waiting list."
-                )
-            else:
-                actions.accept_referral(by=request.user, referral=referral, link_worker=worker)
-        elif decision == "waiting_list":
-            capacity.add_to_waiting_list(by=request.user, referral=referral)
-        elif decision == "decline":
-            reason = request.POST.get("decline_reason", "")
-            if reason not in DeclineReason.values or reason == DeclineReason.NOT_RECORDED:
-                errors["decline_reason"] = "Select why the referral is declined"
-            else:
-                actions.decline_referral(
-                    by=request.user,
-                    referral=referral,
-                    reason=DeclineReason(reason),
-                    note=request.POST.get("note", ""),
-                )
-        elif decision == "redirect":
-            to = request.POST.get("redirect_to", "").strip()
-            if not to:
-                errors["redirect_to"] = "Enter the service you are redirecting the person to"
-            else:
-                actions.redirect_referral(
-                    by=request.user, referral=referral, to=to, note=request.POST.get("note", "")
-                )
-        else:
-            errors["decision"] = "Select accept, waiting list, decline or redirect"
-    except actions.AssignmentError as error:
-        errors["link_worker"] = str(error)
-    except InvalidTransition as error:
-        messages.error(request, str(error))
-        return redirect("referrals:detail", referral.pk)
-    if errors:
+    form = TriageForm(request.POST, referral=referral)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            match data["decision"]:
+                case TriageDecision.ACCEPT:
+                    actions.accept_referral(
+                        by=request.user, referral=referral, link_worker=data["link_worker"]
+                    )
+                case TriageDecision.WAITING_LIST:
+                    actions.add_to_waiting_list(by=request.user, referral=referral)
+                case TriageDecision.DECLINE:
+                    actions.decline_referral(
+                        by=request.user,
+                        referral=referral,
+                        reason=DeclineReason(data["decline_reason"]),
+                        note=data["note"],
+                    )
+                case TriageDecision.REDIRECT:
+                    actions.redirect_referral(
+                        by=request.user,
+                        referral=referral,
+                        to=data["redirect_to"],
+                        note=data["note"],
+                    )
+        except actions.AssignmentError as error:
+            form.add_error("link_worker", str(error))
+        except InvalidTransition as error:
+            messages.error(request, str(error))
+            return redirect("referrals:detail", referral.pk)
+    if form.errors:
+        errors = {name: field_errors[0] for name, field_errors in form.errors.items()}
         return _triage_page(request, referral, errors=errors)
     referral.refresh_from_db()
     messages.success(

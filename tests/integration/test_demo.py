@@ -16,12 +16,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linkwork.accounts.demo import DEMO_PASSWORD
 from linkwork.accounts.models import Organisation, OrganisationKind, Role, Scheme, User
-from linkwork.core.management.commands.seed_demo import demo_logins
 from linkwork.people.demo import generate_people
 from linkwork.people.models import Person
 from linkwork.referrals.lifecycle import TRANSITIONS, Status
 from linkwork.referrals.models import Referral
 from linkwork.vocabulary.routes import Route
+from linkwork.web.management.commands.seed_demo import demo_logins
 
 HOME_HEADINGS = {
     Role.LINK_WORKER.label: "Your caseload",
@@ -105,8 +105,8 @@ def test_every_demo_login_reaches_its_home_page(client, demo):
             device = TOTPDevice.objects.get(user__email=email)
             code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
             response = client.post(reverse("accounts:two_factor"), {"code": f"{code:06d}"})
-        assert response["Location"] == reverse("core:home"), role
-        body = client.get(reverse("core:home")).content.decode()
+        assert response["Location"] == reverse("web:home"), role
+        body = client.get(reverse("web:home")).content.decode()
         assert HOME_HEADINGS[role] in body, role
     assert User.objects.filter(email__endswith="@demo.linkwork.invalid").count() >= 7
 

@@ -22,7 +22,7 @@ HEADINGS = {
 @pytest.mark.parametrize(("persona", "heading"), HEADINGS.items())
 def test_home_shows_role_section(client, world: World, referral_a, persona, heading):
     signed_in(client, getattr(world, persona))
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("web:home")).content.decode()
     assert heading in body
     others = [text for name, text in HEADINGS.items() if name != persona and text != heading]
     assert not [text for text in others if f">{text}</h2>" in body]
@@ -31,7 +31,7 @@ def test_home_shows_role_section(client, world: World, referral_a, persona, head
 @pytest.mark.django_db
 def test_home_caseload_lists_assigned_person(client, world: World, referral_a):
     signed_in(client, world.link_worker_a)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("web:home")).content.decode()
     assert "Ann Example" in body
     assert referral_a.reference in body
 
@@ -50,22 +50,22 @@ def test_home_query_count_does_not_grow_with_caseload(
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("core:home"))
+        client.get(reverse("web:home"))
     ReferralFactory.create_batch(
         20, scheme=world.scheme_a, link_worker=world.link_worker_a, status="active"
     )
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("core:home"))
+        client.get(reverse("web:home"))
     assert len(many) == len(few)
 
 
 @pytest.mark.django_db
 def test_navigation_depends_on_role(client, world: World):
     signed_in(client, world.admin)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("web:home")).content.decode()
     assert 'href="/audit/"' in body
     signed_in(client, world.link_worker_a)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("web:home")).content.decode()
     assert 'href="/audit/"' not in body
     assert 'href="/referrals/"' in body
 
@@ -73,7 +73,7 @@ def test_navigation_depends_on_role(client, world: World):
 @pytest.mark.django_db
 def test_analyst_counts_hide_small_numbers(client, world: World, referral_a):
     signed_in(client, world.analyst)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("web:home")).content.decode()
     assert "fewer than 5" in body
     assert "Ann Example" not in body
 
@@ -83,7 +83,7 @@ def test_user_without_role_told_to_ask_admin(client, db):
     from tests.factories import UserFactory
 
     signed_in(client, UserFactory())
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("web:home")).content.decode()
     assert "does not have a role yet" in body
 
 
@@ -96,7 +96,7 @@ def test_provider_home_lists_own_listings_only(client, world: World):
     )
     ServiceFactory(name="Someone else's choir")
     signed_in(client, world.provider)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("web:home")).content.decode()
     assert "Our walk" in body
     assert f"/directory/services/{own.pk}/" in body
     assert "Someone else&#39;s choir" not in body
@@ -108,6 +108,6 @@ def test_curator_home_counts_listings_due_a_check(client, world: World):
 
     ServiceFactory(name="Never checked walk", assured_date=None)
     signed_in(client, world.curator)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("web:home")).content.decode()
     assert "Due a check" in body
     assert "Never checked walk" in body

@@ -31,11 +31,11 @@ def test_login_then_two_factor_reaches_home(client, world: World):
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:two_factor")
     # Before the second factor, every page sends the user back to it.
-    assert client.get(reverse("core:home"))["Location"] == reverse("accounts:two_factor")
+    assert client.get(reverse("web:home"))["Location"] == reverse("accounts:two_factor")
     device = TOTPDevice.objects.get(user=user)
     response = client.post(reverse("accounts:two_factor"), {"code": current_code(device)})
-    assert response["Location"] == reverse("core:home")
-    home = client.get(reverse("core:home"))
+    assert response["Location"] == reverse("web:home")
+    home = client.get(reverse("web:home"))
     assert home.status_code == 200
     assert "Your caseload" in home.content.decode()
     actions = list(AuditEvent.objects.filter(actor=user).values_list("action", flat=True))
@@ -61,7 +61,7 @@ def test_login_ignores_offsite_next(client, world: World):
         reverse("accounts:login") + "?next=https://evil.example/",
         {"email": user.email, "password": PASSWORD},
     )
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("web:home")
 
 
 @pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_first_login_sets_up_authenticator(client, world: World):
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     response = client.post(reverse("accounts:two_factor_setup"), {"code": current_code(device)})
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("web:home")
     device.refresh_from_db()
     assert device.confirmed
     assert AuditEvent.objects.filter(action="two_factor.enrolled", actor=user).exists()
@@ -135,14 +135,14 @@ def test_idle_session_ends_after_thirty_minutes(client, world: World):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST
     signed_in(client, world.link_worker_a)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("web:home")).status_code == 200
     session = client.session
     from django.contrib.sessions.models import Session
 
     Session.objects.filter(session_key=session.session_key).update(
         expire_date=timezone.now() - dt.timedelta(seconds=1)
     )
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("web:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
@@ -152,7 +152,7 @@ def test_logout_ends_session(client, world: World):
     signed_in(client, world.link_worker_a)
     response = client.post(reverse("accounts:logout"))
     assert response["Location"] == reverse("accounts:login")
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("web:home")).status_code == 302
     assert AuditEvent.objects.filter(action="logout", actor=world.link_worker_a).exists()
 
 
@@ -190,5 +190,5 @@ def test_two_factor_required_for_roles_that_see_personal_data(
     client, world: World, persona, needs_code
 ):
     response = log_in(client, getattr(world, persona).email)
-    expected = reverse("accounts:two_factor") if needs_code else reverse("core:home")
+    expected = reverse("accounts:two_factor") if needs_code else reverse("web:home")
     assert response["Location"] == expected

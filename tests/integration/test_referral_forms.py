@@ -382,3 +382,29 @@ def test_triage_warns_before_going_over_the_limit(client, world: World):
     )
     referral.refresh_from_db()
     assert referral.link_worker == world.link_worker_a
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("link_worker", "message"),
+    [
+        ("not a number", "Select the link worker who will support this person"),
+        ("other scheme", "Choose a link worker who works in this scheme."),
+    ],
+)
+def test_triage_accept_refuses_a_bad_link_worker_by_name(
+    client, world: World, link_worker, message
+):
+    referral = ReferralFactory(scheme=world.scheme_a)
+    if link_worker == "other scheme":
+        link_worker = world.link_worker_b.pk
+    signed_in(client, world.scheme_lead_a)
+    response = client.post(
+        reverse("referrals:triage_decide", args=[referral.pk]),
+        {"decision": "accept", "link_worker": link_worker},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'href="#link_worker"' in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Status.RECEIVED

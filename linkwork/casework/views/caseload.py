@@ -16,10 +16,12 @@ from linkwork.accounts import permissions
 from linkwork.accounts.models import Role, Scheme, User
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
-from linkwork.casework import capacity as workload
+from linkwork.casework import capacity as caseload_facts
 from linkwork.casework import presenters
 from linkwork.core.forms import choice_field
 from linkwork.core.scoping import get_case_or_404
+from linkwork.referrals import actions as referral_actions
+from linkwork.referrals import capacity as workload
 from linkwork.referrals.lifecycle import OPEN_STATUSES, Complexity, Status
 from linkwork.referrals.models import Referral
 
@@ -120,11 +122,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
         *("id", "reference", "status", "complexity", "received_at", "scheme_id"),
         *("person__given_name", "person__family_name", "link_worker__full_name"),
     )
-    found = list(workload.annotate_caseload(shown, today))
+    found = list(caseload_facts.annotate_caseload(shown, today))
     rows = presenters.caseload_rows(
         found,
-        workload.connection_counts(referrals, today),
-        workload.measures_due(found, today),
+        caseload_facts.connection_counts(referrals, today),
+        caseload_facts.measures_due(found, today),
         today,
     )
     if chosen.get("due"):
@@ -204,7 +206,7 @@ def assign(request: HttpRequest, referral_id: str) -> HttpResponse:
         data = form.cleaned_data
         worker = next(load.worker for load in loads if load.worker.pk == data["link_worker"])
         try:
-            workload.assign_link_worker(
+            referral_actions.assign_link_worker(
                 by=request.user,
                 referral=referral,
                 link_worker=worker,
@@ -222,7 +224,7 @@ def assign(request: HttpRequest, referral_id: str) -> HttpResponse:
                 f" to give this person to {worker.full_name} over the limit, or choose "
                 "another link worker",
             )
-        except workload.AssignmentError as error:
+        except referral_actions.AssignmentError as error:
             form.add_error("link_worker", str(error))
         else:
             messages.success(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+from gunicorn.util import import_app  # type: ignore[import-untyped]
 
 
 class LinkworkServer(BaseApplication):
@@ -19,9 +20,8 @@ class LinkworkServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from linkwork.wsgi import application
-
-        return application
+        # Named as gunicorn's "module:callable", so core imports nothing of the project above it.
+        return import_app("linkwork.wsgi:application")
 
 
 class Command(BaseCommand):

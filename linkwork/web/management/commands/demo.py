@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from linkwork.core.management.commands.seed_demo import demo_loaded, demo_logins, format_logins
+from linkwork.web.management.commands.seed_demo import demo_loaded, demo_logins, format_logins
 
 
 class Command(BaseCommand):

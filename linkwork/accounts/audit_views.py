@@ -1,3 +1,5 @@
+"""The audit log search page, for system admins."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,9 @@
-"""The role-aware home page: one section for each role the user holds."""
+"""The role-aware home page: one section for each role the user holds.
+
+The home page sits on the top floor, so it may read every app; the sections are listed here
+in the order the page shows them, rather than registered by each app, because that order is
+part of the page.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from linkwork.accounts import permissions
@@ -28,7 +35,17 @@ class Section:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/home.jinja",
+        {"page_title": "Home", "sections": home_sections(request)},
+    )
+
+
 def home_sections(request: HttpRequest) -> list[Section]:
+    """The sections of the roles the user holds, in the page's order."""
     user = request.user
     held = permissions.roles(user)
     builders = [
@@ -53,7 +70,7 @@ def _caseload(request: HttpRequest) -> Section:
     return Section(
         Role.LINK_WORKER,
         "Your caseload",
-        "core/home/caseload.jinja",
+        "web/home/caseload.jinja",
         {"referrals": list(referrals[:50]), "total": referrals.count()},
     )
 
@@ -85,7 +102,7 @@ def _triage(request: HttpRequest) -> Section:
     return Section(
         Role.SCHEME_LEAD,
         "Waiting for triage",
-        "core/home/triage.jinja",
+        "web/home/triage.jinja",
         {
             "referrals": list(waiting[:50]),
             "total": waiting.count(),
@@ -107,7 +124,7 @@ def _my_referrals(request: HttpRequest) -> Section:
     return Section(
         Role.REFERRER,
         "Your organisation's referrals",
-        "core/home/my_referrals.jinja",
+        "web/home/my_referrals.jinja",
         {"referrals": list(referrals[:20]), "total": referrals.count()},
     )
 
@@ -126,7 +143,7 @@ def _provider(request: HttpRequest) -> Section:
     return Section(
         Role.PROVIDER,
         "Your organisation",
-        "core/home/provider.jinja",
+        "web/home/provider.jinja",
         {
             "organisations": _organisations(request, Role.PROVIDER),
             "listings": list(listings[:50]),
@@ -151,7 +168,7 @@ def _curator(request: HttpRequest) -> Section:
     return Section(
         Role.CURATOR,
         "Directory curation",
-        "core/home/curator.jinja",
+        "web/home/curator.jinja",
         {
             "total": live.count(),
             "due": due.count(),
@@ -195,7 +212,7 @@ def _analyst(request: HttpRequest) -> Section:
     return Section(
         Role.ANALYST,
         "Referrals by route in the last 12 months",
-        "core/home/analyst.jinja",
+        "web/home/analyst.jinja",
         {"rows": table, "small_number": SMALL_NUMBER},
     )
 
@@ -207,7 +224,7 @@ def _admin(request: HttpRequest) -> Section:
     return Section(
         Role.ADMIN,
         "System administration",
-        "core/home/admin.jinja",
+        "web/home/admin.jinja",
         {
             "events_today": AuditEvent.objects.filter(occurred_at__date=today).count(),
             "denied_today": AuditEvent.objects.filter(

@@ -2,7 +2,7 @@
 a check, to providers; follow-ups and outcome measures due, to link workers; connection
 requests unanswered at the reminder day, to providers, and after the deadline, to the link
 worker and scheme lead. Run once a day from cron or a systemd timer; the task worker
-(`linkwork db_worker`) sends them.
+(`linkwork db_worker`) sends them. Each app registers its own daily jobs (`core.daily`).
 """
 
 from __future__ import annotations
@@ -10,19 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django_tasks.base import Task
 
-from linkwork.casework.digest import remind_link_workers
-from linkwork.casework.tasks import chase_connection_deadlines
-from linkwork.directory.tasks import ask_providers_to_confirm_listings
-from linkwork.referrals.tasks import remind_overdue_triage
-
-DAILY: list[Task[[], Any]] = [
-    remind_overdue_triage,
-    ask_providers_to_confirm_listings,
-    remind_link_workers,
-    chase_connection_deadlines,
-]
+from linkwork.core import daily as daily_jobs
 
 
 class Command(BaseCommand):
@@ -34,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for daily in DAILY:
+        for daily in daily_jobs.jobs():
             if options["now"]:
                 self.stdout.write(f"{daily.name}: {daily.call()}")
             else:

@@ -1,3 +1,5 @@
+"""The person page: one person and the referrals of theirs the user may see."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required

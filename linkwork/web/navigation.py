@@ -1,0 +1,102 @@
+"""The page header: branding, the navigation each user's abilities open, and their account.
+
+The navigation names pages of every app and asks `accounts.permissions` which of them the user
+may use, so it lives on the top floor; the Jinja2 environment of `linkwork.web.jinja2` gives it
+to every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+
+from linkwork.accounts import permissions
+from linkwork.accounts.permissions import Ability
+from linkwork.core.presenters import Branding
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+    ability: Ability | None = None
+
+
+NAVIGATION = (
+    NavItem("Home", "web:home"),
+    NavItem("Refer someone", "referrals:new", Ability.MAKE_REFERRAL),
+    NavItem("My referrals", "notifications:my_referrals", Ability.FOLLOW_OWN_REFERRALS),
+    NavItem("Caseload", "casework:caseload", Ability.DO_CASEWORK),
+    NavItem("Triage", "referrals:triage_queue", Ability.TRIAGE_REFERRAL),
+    NavItem("Capacity", "casework:capacity", Ability.MANAGE_CAPACITY),
+    NavItem("Inbox", "casework:inbox", Ability.ANSWER_CONNECTIONS),
+    NavItem("Your services", "casework:provider_services", Ability.ANSWER_CONNECTIONS),
+    NavItem("Referrals", "referrals:list", Ability.VIEW_REFERRAL),
+    NavItem("Failed messages", "notifications:failed", Ability.TRIAGE_REFERRAL),
+    NavItem("Directory", "directory:search", Ability.SEARCH_DIRECTORY),
+    NavItem("Duplicates", "directory:duplicates", Ability.CURATE_DIRECTORY),
+    NavItem("Audit log", "audit:search", Ability.VIEW_AUDIT),
+)
+
+
+def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
+    """Parameters for the NHS.UK header macro: organisation, navigation and account."""
+    params: dict[str, Any] = {
+        "organisation": {"name": branding.organisation_name},
+        "service": {"text": branding.service_name, "href": reverse("web:home")},
+        "logo": {"href": reverse("web:home")}
+        if branding.nhs
+        else {
+            "href": reverse("web:home"),
+            "src": static("linkwork/linkwork-mark.svg"),
+            "alt": "Linkwork",
+        },
+    }
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and _verified_or_exempt(request):
+        current = request.path
+        home = reverse("web:home")
+        items: list[dict[str, Any]] = [
+            {"text": item.text, "href": reverse(item.href)}
+            for item in NAVIGATION
+            if item.ability is None or permissions.may(user, item.ability)
+        ]
+        # The current section is the longest link the page's address starts with.
+        matches = [
+            i["href"]
+            for i in items
+            if current == i["href"] or (i["href"] != home and current.startswith(i["href"]))
+        ]
+        for item in items:
+            item["current"] = bool(matches) and item["href"] == max(matches, key=len)
+        params["navigation"] = {"items": items}
+    if user is not None and user.is_authenticated:
+        params["account"] = {
+            "items": [
+                {"text": user.get_full_name() or user.email, "icon": True},
+                {"html": _logout_form(request)},
+            ]
+        }
+    return params
+
+
+def _logout_form(request: HttpRequest) -> str:
+    # The header macro's own form item has no CSRF field, so the logout form is given whole.
+    return format_html(
+        '<form class="nhsuk-header__account-form" action="{}" method="post">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<button class="nhsuk-header__account-button">Log out</button></form>',
+        reverse("accounts:logout"),
+        get_token(request),
+    )
+
+
+def _verified_or_exempt(request: HttpRequest) -> bool:
+    user = request.user
+    return not permissions.needs_two_factor(user) or permissions.passed_two_factor(user)
