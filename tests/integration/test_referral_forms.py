@@ -7,13 +7,14 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from linkwork.accounts.models import Role
 from linkwork.audit.models import AuditEvent
 from linkwork.people.models import Consent, Person
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Channel, CodedEvent, Referral
 from linkwork.referrals.routes import Route
 from tests.conftest import World, signed_in
-from tests.factories import PersonFactory, ReferralFactory
+from tests.factories import MembershipFactory, PersonFactory, ReferralFactory, UserFactory
 
 PERSON = {
     "given_name": "Maya",
@@ -323,7 +324,18 @@ def test_triage_refused_to_link_worker_and_other_scheme(client, world: World):
     referral = ReferralFactory(scheme=world.scheme_a)
     signed_in(client, world.link_worker_a)
     assert client.get(reverse("referrals:triage", args=[referral.pk])).status_code == 403
+    # A link worker of any scheme may not triage: 403 before any record is looked at.
     signed_in(client, world.link_worker_b)
+    assert client.get(reverse("referrals:triage", args=[referral.pk])).status_code == 403
+    # The lead of another scheme may triage, but not this referral: 404.
+    lead_b = UserFactory(totp=True)
+    MembershipFactory(
+        user=lead_b,
+        organisation=world.scheme_b.host,
+        scheme=world.scheme_b,
+        role=Role.SCHEME_LEAD,
+    )
+    signed_in(client, lead_b)
     assert client.get(reverse("referrals:triage", args=[referral.pk])).status_code == 404
 
 
