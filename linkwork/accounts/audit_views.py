@@ -6,12 +6,12 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from linkwork.accounts import permissions
+from linkwork.accounts import gate
+from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.audit.models import AuditEvent
@@ -50,10 +50,8 @@ class AuditSearchForm(forms.Form):
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
-    if not permissions.may(request.user, Ability.VIEW_AUDIT):
-        auditor.record(action="access.denied", request=request, detail={"page": "audit"})
-        raise PermissionDenied
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    gate.require(request, Ability.VIEW_AUDIT)
     form = AuditSearchForm(request.GET or None)
     events = AuditEvent.objects.select_related("actor")
     if form.is_bound and form.is_valid():

@@ -22,10 +22,12 @@ class Ability(StrEnum):
     VIEW_AUDIT = "view_audit"
     SEARCH_DIRECTORY = "search_directory"
     CURATE_DIRECTORY = "curate_directory"
+    EDIT_LISTINGS = "edit_listings"
     VIEW_INSIGHTS = "view_insights"
     DO_CASEWORK = "do_casework"
     MANAGE_CAPACITY = "manage_capacity"
     ANSWER_CONNECTIONS = "answer_connections"
+    RETRY_MESSAGES = "retry_messages"
 
 
 @dataclass(frozen=True)
@@ -92,12 +94,18 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         return bool(grants(user))
     if ability is Ability.CURATE_DIRECTORY:
         return has_role(user, Role.CURATOR)
+    if ability is Ability.EDIT_LISTINGS:
+        # Which listings is decided by `Service.objects.editable_by(user)`.
+        return has_role(user, Role.CURATOR, Role.PROVIDER)
     if ability is Ability.VIEW_INSIGHTS:
         return has_role(user, Role.ANALYST, Role.SCHEME_LEAD)
     if ability is Ability.DO_CASEWORK:
         if obj is None:
             return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
         return obj.scheme_id in scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+    if ability is Ability.RETRY_MESSAGES:
+        # Which messages: those about referrals of the schemes they lead (the page's query).
+        return has_role(user, Role.SCHEME_LEAD)
     if ability is Ability.MANAGE_CAPACITY:
         if obj is None:
             return has_role(user, Role.SCHEME_LEAD)

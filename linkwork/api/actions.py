@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from linkwork.accounts.models import Organisation, OrganisationKind, Scheme
+from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, User
 from linkwork.api import tokens
 from linkwork.api.models import ApiToken
 from linkwork.api.problems import FieldError, InvalidRequest
@@ -133,7 +133,9 @@ def _person_details(person: PersonIn, practice: Organisation | None) -> dict[str
 
 
 @transaction.atomic
-def issue_api_token(*, by: Any, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
+def issue_api_token(
+    *, by: User | None, organisation: Organisation, name: str
+) -> tuple[ApiToken, str]:
     """A new token for `organisation`, and its secret, which is shown this once only."""
     secret = tokens.new_secret()
     token = ApiToken(
@@ -154,7 +156,7 @@ def issue_api_token(*, by: Any, organisation: Organisation, name: str) -> tuple[
 
 
 @transaction.atomic
-def revoke_api_token(*, by: Any, token: ApiToken) -> ApiToken:
+def revoke_api_token(*, by: User | None, token: ApiToken) -> ApiToken:
     """Stop a token working, at once and for good. Revoking twice changes nothing."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from linkwork.accounts.models import User
 from linkwork.api.actions import revoke_api_token
 from linkwork.api.models import ApiToken
 
@@ -30,8 +31,10 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        user = request.user
+        assert isinstance(user, User)  # the admin site lets only staff accounts in
         revoked = 0
         for token in queryset.filter(revoked_at__isnull=True):
-            revoke_api_token(by=request.user, token=token)
+            revoke_api_token(by=user, token=token)
             revoked += 1
         self.message_user(request, f"Revoked {revoked} tokens.", messages.SUCCESS)

@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.params import HeaderEx, P
 
+from linkwork.accounts import gate
 from linkwork.api import actions, idempotency, problems
 from linkwork.api.auth import ApiClient, TokenAuth
 from linkwork.api.models import ApiToken
@@ -154,20 +155,14 @@ def get_referral(request: HttpRequest, id: uuid.UUID) -> JSON:
     """
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     client = ApiClient(token)
-    try:
-        referral = Referral.objects.visible_to(client).select_related("scheme").get(pk=id)
-    except Referral.DoesNotExist:
-        auditor.record(
-            action="access.denied",
-            request=request,
-            detail={
-                "model": "referrals.referral",
-                "pk": str(id),
-                "api_token": token.pk,
-                "organisation": token.organisation_id,
-            },
+    referral = Referral.objects.visible_to(client).select_related("scheme").filter(pk=id).first()
+    if referral is None:
+        gate.refuse(
+            request,
+            record=(Referral, id),
+            message="Your organisation made no referral with this id.",
+            detail={"api_token": token.pk, "organisation": token.organisation_id},
         )
-        raise Http404("Your organisation made no referral with this id.") from None
     auditor.record(
         action="referral.viewed",
         request=request,

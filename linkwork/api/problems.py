@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Final
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from linkwork.accounts import gate
 from linkwork.core.lifecycle import InvalidTransition
 
 logger = logging.getLogger(__name__)
@@ -229,14 +231,23 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        missing = exc.message == AuthenticationError().message
+        # Whether a token was sent, never the token: a mistyped one may be nearly a secret.
+        gate.audit_refusal(
+            request, status=401, detail={"credentials": "missing" if missing else "not_valid"}
+        )
         detail = (
-            exc.message
-            if exc.message != AuthenticationError().message
-            else "Send your organisation's API token as `Authorization: Bearer <token>`."
+            "Send your organisation's API token as `Authorization: Bearer <token>`."
+            if missing
+            else exc.message
         )
         response = problem(request, 401, detail)
         response["WWW-Authenticate"] = 'Bearer realm="linkwork"'
         return response
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return problem(request, 403, str(exc) or "Your role may not use this.")
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

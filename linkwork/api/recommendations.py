@@ -2,7 +2,9 @@
 
 Callers: a link worker or scheme lead of the referral's scheme signed in to Linkwork (the
 casework pages use it), or an API token of the organisation that hosts the scheme (its own
-case management system). Anyone else gets 404, audited, as if the referral did not exist.
+case management system). Through the gate: a signed-in user whose role does no casework gets
+403; a referral of another scheme or organisation gets 404, as if it did not exist; each
+refusal is audited.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.security import django_auth
 from pydantic import Field
 
-from linkwork.accounts import permissions
+from linkwork.accounts import gate, permissions
 from linkwork.accounts.permissions import Ability
 from linkwork.api.auth import TokenAuth
 from linkwork.api.models import ApiToken
@@ -53,25 +55,25 @@ class RecommendationQuery(Schema):
 
 def _referral_for(request: HttpRequest, referral_id: uuid.UUID) -> Referral:
     caller = request.auth  # type: ignore[attr-defined]
+    ability: Ability | None = None
     if isinstance(caller, ApiToken):
         referrals = Referral.objects.for_host_system(caller.organisation_id)
         actor: Any = None
         detail: dict[str, Any] = {"api_token": caller.pk, "organisation": caller.organisation_id}
     else:
+        ability = Ability.DO_CASEWORK
+        gate.require(request, ability)
         referrals = Referral.objects.visible_to(caller)
         actor, detail = caller, {}
     found = referrals.select_related("person", "scheme").filter(pk=referral_id).first()
-    allowed = found is not None and (
-        isinstance(caller, ApiToken) or permissions.may(caller, Ability.DO_CASEWORK, found)
-    )
-    if not allowed or found is None:
-        auditor.record(
-            action="access.denied",
-            actor=actor,
-            request=request,
-            detail={"model": "referrals.referral", "pk": str(referral_id), **detail},
+    if found is None or (ability is not None and not permissions.may(caller, ability, found)):
+        gate.refuse(
+            request,
+            ability=ability,
+            record=(Referral, referral_id),
+            message="No referral with this id is yours to see.",
+            detail=detail,
         )
-        raise Http404("No referral with this id is yours to see.")
     auditor.record(
         action="recommendations.viewed",
         actor=actor,
@@ -86,7 +88,7 @@ def _referral_for(request: HttpRequest, referral_id: uuid.UUID) -> Referral:
 @router.get(
     "/referrals/{uuid:id}/recommendations",
     auth=[TokenAuth(), django_auth],
-    response={200: RecommendationsOut, 401: Problem, 404: Problem, 422: Problem},
+    response={200: RecommendationsOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
     summary="Services recommended for a referral",
     url_name="recommendations",
     operation_id="getRecommendations",

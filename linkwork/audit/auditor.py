@@ -37,20 +37,24 @@ def record(
     request: HttpRequest | None = None,
     actor: Any = None,
     target: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
     scheme_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event: who did `action` to `target`, when and from where.
 
-    `detail` holds identifiers and codes only, never personal data.
+    Without a `target`, `object_type` and `object_id` name the record (a refusal names the
+    record asked for, which may not exist). `detail` holds identifiers and codes only, never
+    personal data.
     """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     return AuditEvent.objects.create(
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        object_type=target._meta.label_lower if target is not None else "",
-        object_id=str(target.pk) if target is not None else "",
+        object_type=target._meta.label_lower if target is not None else object_type,
+        object_id=str(target.pk) if target is not None else object_id,
         scheme_id=scheme_id,
         ip_address=client_ip(request) if request is not None else None,
         path=request.path[:300] if request is not None else "",

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linkwork.accounts.models import User
 from linkwork.audit import auditor
 from linkwork.casework import notices
 from linkwork.casework.lifecycle import (
@@ -85,7 +86,7 @@ def _require_open(referral: Referral) -> None:
 @transaction.atomic
 def record_contact(
     *,
-    by: Any,
+    by: User,
     referral: Referral,
     occurred_at: dt.datetime,
     mode: Mode,
@@ -127,7 +128,7 @@ def missed_in_a_row(contacts: Iterable[Contact]) -> int:
 
 
 @transaction.atomic
-def add_case_note(*, by: Any, referral: Referral, text: str, safeguarding: bool) -> CaseNote:
+def add_case_note(*, by: User, referral: Referral, text: str, safeguarding: bool) -> CaseNote:
     if not text.strip():
         raise CaseworkError("Enter the note")
     note = CaseNote.objects.create(
@@ -153,7 +154,7 @@ def plan_for(referral: Referral) -> SupportPlan | None:
 @transaction.atomic
 def save_plan(
     *,
-    by: Any,
+    by: User,
     referral: Referral,
     what_matters: str,
     strengths: str,
@@ -188,7 +189,7 @@ def save_plan(
     return plan
 
 
-def _plan(by: Any, referral: Referral) -> SupportPlan:
+def _plan(by: User, referral: Referral) -> SupportPlan:
     _require_open(referral)
     plan, _ = SupportPlan.objects.get_or_create(referral=referral, defaults={"updated_by": by})
     return plan
@@ -197,7 +198,7 @@ def _plan(by: Any, referral: Referral) -> SupportPlan:
 @transaction.atomic
 def add_goal(
     *,
-    by: Any,
+    by: User,
     referral: Referral,
     description: str,
     importance: int,
@@ -222,7 +223,7 @@ def add_goal(
 
 
 @transaction.atomic
-def rate_goal(*, by: Any, goal: Goal, score: int, rated_on: dt.date) -> GoalRating:
+def rate_goal(*, by: User, goal: Goal, score: int, rated_on: dt.date) -> GoalRating:
     """Add the person's 0-10 rating of progress; earlier ratings stay as they were."""
     _require_open(goal.plan.referral)
     if not 0 <= score <= 10:
@@ -241,7 +242,7 @@ def rate_goal(*, by: Any, goal: Goal, score: int, rated_on: dt.date) -> GoalRati
 
 
 @transaction.atomic
-def set_goal_status(*, by: Any, goal: Goal, status: GoalStatus) -> Goal:
+def set_goal_status(*, by: User, goal: Goal, status: GoalStatus) -> Goal:
     _require_open(goal.plan.referral)
     goal.status = GoalStatus(status)
     goal.save(update_fields=["status"])
@@ -257,7 +258,7 @@ def set_goal_status(*, by: Any, goal: Goal, status: GoalStatus) -> Goal:
 
 @transaction.atomic
 def add_plan_action(
-    *, by: Any, referral: Referral, what: str, who: str, due_on: dt.date | None
+    *, by: User, referral: Referral, what: str, who: str, due_on: dt.date | None
 ) -> PlanAction:
     if not what.strip():
         raise CaseworkError("Enter what will be done")
@@ -273,7 +274,7 @@ def add_plan_action(
 
 
 @transaction.atomic
-def set_action_status(*, by: Any, action: PlanAction, status: ActionStatus) -> PlanAction:
+def set_action_status(*, by: User, action: PlanAction, status: ActionStatus) -> PlanAction:
     _require_open(action.plan.referral)
     action.status = ActionStatus(status)
     action.save(update_fields=["status"])
@@ -298,7 +299,9 @@ def shareable_fields(referral: Referral) -> list[SharedField]:
     return list(SharedField)
 
 
-def _move(connection: Connection, to: ConnectionStatus, *, by: Any, reason: str = "") -> Connection:
+def _move(
+    connection: Connection, to: ConnectionStatus, *, by: User, reason: str = ""
+) -> Connection:
     """Change status under a row lock, writing the history row and the audit event."""
     locked = Connection.objects.select_for_update().get(pk=connection.pk)
     check_transition(locked.status, to)
@@ -329,7 +332,7 @@ def why_not_requestable(service: Service) -> str:
 @transaction.atomic
 def create_connection(
     *,
-    by: Any,
+    by: User,
     referral: Referral,
     service: Service,
     shared_fields: Iterable[str] = (),
@@ -385,7 +388,7 @@ def create_connection(
 
 
 @transaction.atomic
-def request_connection(*, by: Any, connection: Connection) -> Connection:
+def request_connection(*, by: User, connection: Connection) -> Connection:
     """Send a draft to the provider, with a deadline in working days (bank holidays
     respected): a reminder at the scheme's reminder day, escalation after the deadline."""
     if reason := why_not_requestable(connection.service):
@@ -406,7 +409,7 @@ def request_connection(*, by: Any, connection: Connection) -> Connection:
 @transaction.atomic
 def respond_to_connection(
     *,
-    by: Any,
+    by: User,
     connection: Connection,
     decision: Decision,
     reason: RejectionReason | str = "",
@@ -445,7 +448,7 @@ def respond_to_connection(
 
 @transaction.atomic
 def record_attendance(
-    *, by: Any, connection: Connection, session_on: dt.date, attended: bool
+    *, by: User, connection: Connection, session_on: dt.date, attended: bool
 ) -> Attendance:
     """Record one session. The first attended session of an accepted connection means the
     person has started: the connection becomes in progress."""
@@ -477,7 +480,7 @@ def record_attendance(
 @transaction.atomic
 def end_connection(
     *,
-    by: Any,
+    by: User,
     connection: Connection,
     status: ConnectionStatus,
     reason: FailureReason | str = "",
@@ -503,7 +506,7 @@ def end_connection(
 
 
 @transaction.atomic
-def resume_connection(*, by: Any, connection: Connection) -> Connection:
+def resume_connection(*, by: User, connection: Connection) -> Connection:
     """Take a connection off hold, back to where it was paused; a request gets a new
     deadline from today."""
     if reason := why_not_requestable(connection.service):
@@ -523,7 +526,7 @@ def resume_connection(*, by: Any, connection: Connection) -> Connection:
 
 @transaction.atomic
 def set_service_availability(
-    *, by: Any, service: Service, status: ServiceStatus, capacity: Capacity
+    *, by: User, service: Service, status: ServiceStatus, capacity: Capacity
 ) -> list[Connection]:
     """A provider or curator changes whether a service is running and taking people.
 
@@ -575,7 +578,7 @@ def set_service_availability(
 
 
 @transaction.atomic
-def schedule_follow_up(*, by: Any, referral: Referral, due_on: dt.date, reason: str) -> FollowUp:
+def schedule_follow_up(*, by: User, referral: Referral, due_on: dt.date, reason: str) -> FollowUp:
     _require_open(referral)
     if not reason.strip():
         raise CaseworkError("Enter what the follow-up is for")
@@ -591,7 +594,7 @@ def schedule_follow_up(*, by: Any, referral: Referral, due_on: dt.date, reason: 
 
 
 @transaction.atomic
-def complete_follow_up(*, by: Any, follow_up: FollowUp) -> FollowUp:
+def complete_follow_up(*, by: User, follow_up: FollowUp) -> FollowUp:
     if follow_up.done_at is None:
         follow_up.done_at = timezone.now()
         follow_up.done_by = by
@@ -641,7 +644,7 @@ def chase_connections(today: dt.date | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def discharge(*, by: Any, referral: Referral, reason: ClosureReason, note: str = "") -> Referral:
+def discharge(*, by: User, referral: Referral, reason: ClosureReason, note: str = "") -> Referral:
     """End the episode: drafts are cancelled, open follow-ups closed, and the referral closes,
     which sends the message back to the referrer and GP. Connections the person still
     attends stay as they are: support from the service does not end with ours."""

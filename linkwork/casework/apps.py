@@ -33,3 +33,10 @@ class CaseworkConfig(AppConfig):
 
         daily.register(remind_link_workers, chase_connection_deadlines)
         panels.register(referral_page_panel)
+
+        # Directory search on behalf of one case offers to connect that person; the directory,
+        # a floor below, learns here how to fetch the case through the gate.
+        from linkwork.directory.views import register_case_lookup
+        from linkwork.referrals.scoping import get_case_or_404
+
+        register_case_lookup(get_case_or_404)

@@ -10,12 +10,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linkwork.accounts.models import User
 from linkwork.audit import auditor
 from linkwork.directory.models import Service, ServiceStatus
 from linkwork.directory.versioning import record_changes
 
 
-def _save_with_history(*, by: Any, service: Service, before: Service, action: str) -> None:
+def _save_with_history(*, by: User, service: Service, before: Service, action: str) -> None:
     service.last_modified = timezone.now()
     service.save()
     changed = record_changes(before=before, after=service, by=by)
@@ -28,7 +29,7 @@ def _save_with_history(*, by: Any, service: Service, before: Service, action: st
 
 
 @transaction.atomic
-def verify_service(*, by: Any, service: Service, today: dt.date | None = None) -> Service:
+def verify_service(*, by: User, service: Service, today: dt.date | None = None) -> Service:
     """A person has checked the listing with the provider today ("verified today")."""
     before = copy.copy(service)
     service.assured_date = today or timezone.localdate()
@@ -39,7 +40,7 @@ def verify_service(*, by: Any, service: Service, today: dt.date | None = None) -
 
 
 @transaction.atomic
-def edit_service(*, by: Any, service: Service, changes: dict[str, Any]) -> Service:
+def edit_service(*, by: User, service: Service, changes: dict[str, Any]) -> Service:
     """Apply a curator's or provider's edits to a listing."""
     before = copy.copy(service)
     for name, value in changes.items():
@@ -50,7 +51,7 @@ def edit_service(*, by: Any, service: Service, changes: dict[str, Any]) -> Servi
 
 
 @transaction.atomic
-def merge_services(*, by: Any, keep: Service, duplicate: Service) -> Service:
+def merge_services(*, by: User, keep: Service, duplicate: Service) -> Service:
     """Fold a duplicate listing into the one kept: its tips move across and it is marked
     defunct, pointing at the listing kept. Nothing is deleted."""
     if keep.pk == duplicate.pk:

@@ -1,33 +1,41 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linkwork.accounts import permissions
+from linkwork.accounts import gate
+from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
-from linkwork.core.scoping import get_case_or_404
 from linkwork.directory import actions, duplicates, presenters
 from linkwork.directory.forms import SearchForm, ServiceForm
 from linkwork.directory.models import Service, ServiceTip
 from linkwork.directory.search import decorate, search
 
+# A link worker may search for one person (`?for=<referral id>`, from a referral's connections
+# page). Casework, a floor above, registers how that case is fetched through the gate.
+CaseLookup = Callable[[HttpRequest, str], Any]
+_case_lookup: list[CaseLookup] = []
 
-def _require(request: HttpRequest, ability: Ability) -> None:
-    if not permissions.may(request.user, ability):
-        raise PermissionDenied
+
+def register_case_lookup(lookup: CaseLookup) -> None:
+    """Called once, from casework's AppConfig.ready()."""
+    _case_lookup[:] = [lookup]
 
 
 @login_required
-def search_services(request: HttpRequest) -> HttpResponse:
+def search_services(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Link workers find services by need, place, time, language, access and cost."""
-    _require(request, Ability.SEARCH_DIRECTORY)
+    gate.require(request, Ability.SEARCH_DIRECTORY)
     # From a referral's connections page: each result offers to connect that person.
-    case = get_case_or_404(request, request.GET["for"]) if request.GET.get("for") else None
+    wanted = request.GET.get("for")
+    case = _case_lookup[0](request, wanted) if wanted and _case_lookup else None
     form = SearchForm(request.GET or None)
     found = None
     if form.is_bound and form.is_valid():
@@ -50,17 +58,14 @@ def search_services(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _service(pk: str) -> Service:
-    try:
-        return Service.objects.select_related("organization").get(pk=pk)
-    except (Service.DoesNotExist, ValueError):
-        raise Http404 from None
+def _service(request: HttpRequest, pk: str) -> Service:
+    return gate.get_visible_or_404(request, Service.objects.select_related("organization"), pk=pk)
 
 
 @login_required
-def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
-    _require(request, Ability.SEARCH_DIRECTORY)
-    service = _service(service_id)
+def service_detail(request: AuthenticatedHttpRequest, service_id: str) -> HttpResponse:
+    gate.require(request, Ability.SEARCH_DIRECTORY)
+    service = _service(request, service_id)
     today = timezone.localdate()
     result = decorate([service], today=today)[0]
     places = service.service_at_locations.select_related("location").prefetch_related(
@@ -86,14 +91,16 @@ def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
 
 
 def _editable(request: HttpRequest, service_id: str) -> Service:
-    service = _service(service_id)
-    if not Service.objects.editable_by(request.user).filter(pk=service.pk).exists():
-        raise PermissionDenied
-    return service
+    return gate.get_visible_or_404(
+        request,
+        Service.objects.editable_by(request.user).select_related("organization"),
+        ability=Ability.EDIT_LISTINGS,
+        pk=service_id,
+    )
 
 
 @login_required
-def edit_service(request: HttpRequest, service_id: str) -> HttpResponse:
+def edit_service(request: AuthenticatedHttpRequest, service_id: str) -> HttpResponse:
     service = _editable(request, service_id)
     form = ServiceForm(
         request.POST if request.method == "POST" else None,
@@ -118,7 +125,7 @@ def edit_service(request: HttpRequest, service_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def verify_service(request: HttpRequest, service_id: str) -> HttpResponse:
+def verify_service(request: AuthenticatedHttpRequest, service_id: str) -> HttpResponse:
     service = _editable(request, service_id)
     actions.verify_service(by=request.user, service=service)
     messages.success(request, "Listing marked as checked today")
@@ -126,8 +133,8 @@ def verify_service(request: HttpRequest, service_id: str) -> HttpResponse:
 
 
 @login_required
-def duplicate_list(request: HttpRequest) -> HttpResponse:
-    _require(request, Ability.CURATE_DIRECTORY)
+def duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    gate.require(request, Ability.CURATE_DIRECTORY)
     return render(
         request,
         "directory/duplicates.jinja",
@@ -137,10 +144,10 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def merge(request: HttpRequest) -> HttpResponse:
-    _require(request, Ability.CURATE_DIRECTORY)
-    keep = _service(request.POST.get("keep", ""))
-    duplicate = _service(request.POST.get("duplicate", ""))
+def merge(request: AuthenticatedHttpRequest) -> HttpResponse:
+    gate.require(request, Ability.CURATE_DIRECTORY)
+    keep = _service(request, request.POST.get("keep", ""))
+    duplicate = _service(request, request.POST.get("duplicate", ""))
     if keep.pk == duplicate.pk:
         messages.error(request, "Choose two different listings to merge")
     else:

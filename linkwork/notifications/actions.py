@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from django.db import transaction
 
+from linkwork.accounts.models import User
 from linkwork.audit import auditor
 from linkwork.notifications import lifecycle
 from linkwork.notifications.models import Message
 from linkwork.notifications.tasks import enqueue
 
 
-def _actor(by: Any) -> Any:
+def _actor(by: User | None) -> User | None:
     return by if by is not None and getattr(by, "is_authenticated", False) else None
 
 
@@ -22,7 +22,7 @@ def _scheme_id(message: Message) -> int | None:
 
 
 @transaction.atomic
-def retry_message(*, by: Any, message: Message) -> Message:
+def retry_message(*, by: User | None, message: Message) -> Message:
     """Queue a failed (or stuck) message again, with a fresh allowance of attempts."""
     locked = (
         Message.objects.select_for_update(of=("self",))
@@ -43,7 +43,7 @@ def retry_message(*, by: Any, message: Message) -> Message:
 
 
 @transaction.atomic
-def cancel_message(*, by: Any, message: Message) -> Message:
+def cancel_message(*, by: User | None, message: Message) -> Message:
     """Stop a queued or failed message from being sent."""
     locked = (
         Message.objects.select_for_update(of=("self",))

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from django.contrib import messages as banners
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from linkwork.accounts import permissions
+from linkwork.accounts import gate, permissions
+from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Role
+from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
-from linkwork.core.scoping import get_visible_or_404
 from linkwork.notifications import actions
 from linkwork.notifications.lifecycle import InvalidMessageTransition
 from linkwork.notifications.models import Letter, Message, MessageStatus
@@ -29,9 +29,9 @@ def _may_retry(user: object, message: Message) -> bool:
 
 
 @login_required
-def message(request: HttpRequest, message_id: str) -> HttpResponse:
+def message(request: AuthenticatedHttpRequest, message_id: str) -> HttpResponse:
     """One message, in full. Each view is audited."""
-    found = get_visible_or_404(request, Message, pk=message_id)
+    found = gate.get_visible_or_404(request, Message, pk=message_id)
     referral = found.referral
     auditor.record(
         action="message.viewed",
@@ -57,9 +57,9 @@ def message(request: HttpRequest, message_id: str) -> HttpResponse:
 
 
 @login_required
-def letter(request: HttpRequest, message_id: str) -> HttpResponse:
+def letter(request: AuthenticatedHttpRequest, message_id: str) -> HttpResponse:
     """The printable PDF of a letter. Each view is audited."""
-    found = get_visible_or_404(request, Message, pk=message_id)
+    found = gate.get_visible_or_404(request, Message, pk=message_id)
     pdf = (
         Letter.objects.visible_to(request.user)
         .filter(message_id=found.pk)
@@ -84,11 +84,10 @@ def letter(request: HttpRequest, message_id: str) -> HttpResponse:
 
 
 @login_required
-def failed(request: HttpRequest) -> HttpResponse:
+def failed(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Failed messages of the scheme lead's schemes, to try again."""
+    gate.require(request, Ability.RETRY_MESSAGES)
     leads = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
-    if not leads:
-        raise PermissionDenied
     found = (
         Message.objects.visible_to(request.user)
         .filter(status=MessageStatus.FAILED, referral__scheme_id__in=leads)
@@ -113,10 +112,14 @@ def failed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def retry(request: HttpRequest, message_id: str) -> HttpResponse:
-    found = get_visible_or_404(request, Message, pk=message_id)
-    if not _may_retry(request.user, found):
-        raise PermissionDenied
+def retry(request: AuthenticatedHttpRequest, message_id: str) -> HttpResponse:
+    leads = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
+    found = gate.get_visible_or_404(
+        request,
+        Message.objects.visible_to(request.user).filter(referral__scheme_id__in=leads),
+        ability=Ability.RETRY_MESSAGES,
+        pk=message_id,
+    )
     if found.status != MessageStatus.FAILED:
         banners.error(request, "This message has not failed, so there is nothing to try again")
     else:

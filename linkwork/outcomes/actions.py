@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.db import transaction
 
+from linkwork.accounts.models import User
 from linkwork.audit import auditor
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.scoring import get_instrument, score
@@ -16,7 +16,7 @@ from linkwork.referrals.models import Referral
 @transaction.atomic
 def record_measure(
     *,
-    by: Any,
+    by: User,
     referral: Referral,
     instrument: str,
     time_point: str,

@@ -7,13 +7,13 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.audit import auditor
-from linkwork.core.scoping import get_case_or_404
 from linkwork.outcomes import actions, presenters
 from linkwork.outcomes.definitions import Instrument
 from linkwork.outcomes.errors import ScoreError
@@ -22,6 +22,7 @@ from linkwork.outcomes.licensing import recordable
 from linkwork.outcomes.models import OutcomeMeasure
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.models import Referral
+from linkwork.referrals.scoping import get_case_or_404
 
 # "licensed" instruments (PAM, MYCaW) all need a licence, so `recordable` decides per deployment.
 RECORDABLE_FORMATS = (*SCALED_FORMATS, "eq5d", "licensed")
@@ -56,7 +57,7 @@ def _eq5d_context(referral: Referral) -> tuple[dict[str, object], str | None]:
 
 
 @login_required
-def record(request: HttpRequest, referral_id: str, instrument: str) -> HttpResponse:
+def record(request: AuthenticatedHttpRequest, referral_id: str, instrument: str) -> HttpResponse:
     referral = get_case_or_404(request, referral_id)
     definition = INSTRUMENTS.get(instrument)
     if (
@@ -114,7 +115,7 @@ def record(request: HttpRequest, referral_id: str, instrument: str) -> HttpRespo
 
 
 @login_required
-def trajectories(request: HttpRequest, referral_id: str) -> HttpResponse:
+def trajectories(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     referral = get_case_or_404(request, referral_id)
     measures = list(
         OutcomeMeasure.objects.visible_to(request.user)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from linkwork.accounts.models import User
 from linkwork.audit import auditor
 from linkwork.people.models import Consent, ConsentMethod, Person
 from linkwork.people.nhs_number import normalise
@@ -42,7 +43,7 @@ def likely_duplicates(
 @transaction.atomic
 def create_person(
     *,
-    by: Any,
+    by: User | None,
     details: dict[str, Any],
     consents: dict[str, bool],
     consent_method: ConsentMethod,
@@ -58,7 +59,7 @@ def create_person(
 
 
 def record_consents(
-    *, by: Any, person: Person, consents: dict[str, bool], method: ConsentMethod
+    *, by: User | None, person: Person, consents: dict[str, bool], method: ConsentMethod
 ) -> list[Consent]:
     recorder = by if by is not None and by.is_authenticated else None
     return Consent.objects.bulk_create(

@@ -33,20 +33,20 @@ class AssignmentError(ValueError):
     """The chosen link worker cannot take this referral; the message says why."""
 
 
-def _tell(referral: Referral, event: str, by: Any) -> None:
+def _tell(referral: Referral, event: str, by: User | None) -> None:
     """Queue the messages for this event once the change is committed. A failure to queue
     is logged, never undoes the change: the message can be sent again from the failed list."""
     transaction.on_commit(partial(referral_event, referral.pk, event, by=_actor(by)), robust=True)
 
 
-def _actor(by: Any) -> Any:
+def _actor(by: User | None) -> User | None:
     return by if by is not None and getattr(by, "is_authenticated", False) else None
 
 
 @transaction.atomic
 def create_referral(
     *,
-    by: Any,
+    by: User | None,
     person: Person,
     scheme: Scheme,
     route: str,
@@ -107,7 +107,7 @@ def create_referral(
     return referral
 
 
-def _move(referral: Referral, to: Status, *, by: Any, reason: str = "") -> Referral:
+def _move(referral: Referral, to: Status, *, by: User, reason: str = "") -> Referral:
     """Change status under a row lock so two people triaging at once cannot both succeed."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     check_transition(locked.status, to)
@@ -126,7 +126,7 @@ def _move(referral: Referral, to: Status, *, by: Any, reason: str = "") -> Refer
     return locked
 
 
-def _code(referral: Referral, code: tuple[str, str], by: Any) -> None:
+def _code(referral: Referral, code: tuple[str, str], by: User) -> None:
     CodedEvent.objects.get_or_create(
         referral=referral,
         code=code[0],
@@ -135,7 +135,7 @@ def _code(referral: Referral, code: tuple[str, str], by: Any) -> None:
 
 
 @transaction.atomic
-def accept_referral(*, by: Any, referral: Referral, link_worker: Any) -> Referral:
+def accept_referral(*, by: User, referral: Referral, link_worker: User | None) -> Referral:
     """Accept into the scheme and assign a link worker of that scheme, or, with no link
     worker (`None`), put the person on the scheme's waiting list."""
     if (
@@ -224,7 +224,7 @@ def assign_link_worker(
 
 @transaction.atomic
 def decline_referral(
-    *, by: Any, referral: Referral, reason: DeclineReason, note: str = ""
+    *, by: User, referral: Referral, reason: DeclineReason, note: str = ""
 ) -> Referral:
     referral = _move(referral, Status.DECLINED, by=by, reason=note or DeclineReason(reason).label)
     referral.decline_reason = reason
@@ -236,7 +236,7 @@ def decline_referral(
 
 
 @transaction.atomic
-def redirect_referral(*, by: Any, referral: Referral, to: str, note: str = "") -> Referral:
+def redirect_referral(*, by: User, referral: Referral, to: str, note: str = "") -> Referral:
     """Send the person to a more suitable service instead."""
     if not to.strip():
         raise ValueError("Say which service the referral is redirected to.")
@@ -248,7 +248,7 @@ def redirect_referral(*, by: Any, referral: Referral, to: str, note: str = "") -
 
 
 @transaction.atomic
-def start_support(*, by: Any, referral: Referral) -> Referral:
+def start_support(*, by: User, referral: Referral) -> Referral:
     """The first contact with the person: the episode becomes active and is coded."""
     referral = _move(referral, Status.ACTIVE, by=by, reason="First contact")
     referral.save(update_fields=["status"])
@@ -258,14 +258,14 @@ def start_support(*, by: Any, referral: Referral) -> Referral:
 
 
 @transaction.atomic
-def put_on_hold(*, by: Any, referral: Referral, reason: str) -> Referral:
+def put_on_hold(*, by: User, referral: Referral, reason: str) -> Referral:
     referral = _move(referral, Status.ON_HOLD, by=by, reason=reason)
     referral.save(update_fields=["status"])
     return referral
 
 
 @transaction.atomic
-def resume_support(*, by: Any, referral: Referral, reason: str = "") -> Referral:
+def resume_support(*, by: User, referral: Referral, reason: str = "") -> Referral:
     referral = _move(referral, Status.ACTIVE, by=by, reason=reason or "Support resumed")
     referral.save(update_fields=["status"])
     return referral
@@ -273,7 +273,7 @@ def resume_support(*, by: Any, referral: Referral, reason: str = "") -> Referral
 
 @transaction.atomic
 def close_referral(
-    *, by: Any, referral: Referral, reason: ClosureReason, note: str = ""
+    *, by: User, referral: Referral, reason: ClosureReason, note: str = ""
 ) -> Referral:
     referral = _move(referral, Status.CLOSED, by=by, reason=note or ClosureReason(reason).label)
     referral.closure_reason = reason

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from linkwork.accounts.models import User
 from linkwork.people.actions import create_person, likely_duplicates, record_consents
 from linkwork.people.models import ConsentKind, ConsentMethod, Person
 from linkwork.referrals.actions import create_referral
@@ -20,7 +21,7 @@ from linkwork.referrals.models import Referral
 @transaction.atomic
 def submit(
     *,
-    by: Any,
+    by: User | None,
     person_details: dict[str, Any],
     consents: dict[str, bool],
     consent_method: ConsentMethod,

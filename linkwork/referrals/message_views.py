@@ -7,17 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from linkwork.accounts import permissions
+from linkwork.accounts import gate, permissions
+from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Role
+from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.presenters import datetime_uk
-from linkwork.core.scoping import get_visible_or_404
 from linkwork.notifications.models import Message
 from linkwork.notifications.presenters import MessageRow
 from linkwork.referrals.lifecycle import Status
@@ -50,10 +50,9 @@ class ReferralRow:
 
 
 @login_required
-def my_referrals(request: HttpRequest) -> HttpResponse:
+def my_referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The referrals the user's organisation made, each with the messages sent back."""
-    if not permissions.has_role(request.user, Role.REFERRER):
-        raise PermissionDenied
+    gate.require(request, Ability.FOLLOW_OWN_REFERRALS)
     organisations = permissions.organisation_ids(request.user, Role.REFERRER)
     sent_back = Message.objects.visible_to(request.user).defer("body").order_by("created_at", "id")
     referrals = (
@@ -74,9 +73,9 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_messages(request: HttpRequest, referral_id: str) -> HttpResponse:
+def referral_messages(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     """Every message about one referral that the user may read."""
-    referral = get_visible_or_404(request, Referral, pk=referral_id)
+    referral = gate.get_visible_or_404(request, Referral, pk=referral_id)
     found = (
         Message.objects.visible_to(request.user)
         .filter(referral=referral)

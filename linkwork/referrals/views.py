@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -14,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linkwork.accounts import permissions
+from linkwork.accounts import gate, permissions
+from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.lifecycle import InvalidTransition
-from linkwork.core.scoping import get_visible_or_404
 from linkwork.people.models import ConsentMethod, ContactMethod
 from linkwork.referrals import actions, capacity, intake, panels
 from linkwork.referrals.forms import (
@@ -45,15 +44,9 @@ SELF_SENT = "self_referral_reference"
 SELF_REFERRAL_LIMIT = 5
 
 
-def _require(request: HttpRequest, ability: Ability) -> None:
-    if not permissions.may(request.user, ability):
-        auditor.record(action="access.denied", request=request, detail={"ability": ability})
-        raise PermissionDenied
-
-
 @login_required
-def referral_list(request: HttpRequest) -> HttpResponse:
-    _require(request, Ability.VIEW_REFERRAL)
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    gate.require(request, Ability.VIEW_REFERRAL)
     status = request.GET.get("status", "")
     referrals = Referral.objects.visible_to(request.user).select_related("person", "scheme")
     if status in Status.values:
@@ -74,8 +67,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
-    referral = get_visible_or_404(request, Referral, pk=referral_id)
+def detail(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
+    referral = gate.get_visible_or_404(request, Referral, pk=referral_id)
     auditor.record(
         action="referral.viewed", request=request, target=referral, scheme_id=referral.scheme_id
     )
@@ -146,8 +139,8 @@ def _initial(draft: dict[str, Any], step: str) -> dict[str, Any]:
 
 
 @login_required
-def new_referral(request: HttpRequest) -> HttpResponse:
-    _require(request, Ability.MAKE_REFERRAL)
+def new_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
+    gate.require(request, Ability.MAKE_REFERRAL)
     request.session.pop(DRAFT, None)
     return redirect("referrals:new_person")
 
@@ -161,7 +154,7 @@ def _step(
     title: str,
     next_url: str,
 ) -> HttpResponse:
-    _require(request, Ability.MAKE_REFERRAL)
+    gate.require(request, Ability.MAKE_REFERRAL)
     draft = _draft(request)
     initial = _initial(draft, step)
     if step == "details" and not initial:
@@ -182,7 +175,7 @@ def _step(
 
 
 @login_required
-def new_person(request: HttpRequest) -> HttpResponse:
+def new_person(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _step(
         request,
         step="person",
@@ -194,7 +187,8 @@ def new_person(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def new_details(request: HttpRequest) -> HttpResponse:
+def new_details(request: AuthenticatedHttpRequest) -> HttpResponse:
+    gate.require(request, Ability.MAKE_REFERRAL)
     if "person" not in _draft(request):
         return redirect("referrals:new_person")
     return _step(
@@ -208,9 +202,9 @@ def new_details(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def new_check(request: HttpRequest) -> HttpResponse:
+def new_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Screen 3: consent, where the response goes, a summary of the answers, and send."""
-    _require(request, Ability.MAKE_REFERRAL)
+    gate.require(request, Ability.MAKE_REFERRAL)
     draft = _draft(request)
     if "person" not in draft:
         return redirect("referrals:new_person")
@@ -262,11 +256,14 @@ def _form_data(saved: dict[str, Any]) -> dict[str, Any]:
 
 
 def _submit_staff_referral(
-    request: HttpRequest, person_form: PersonForm, details_form: ReferralForm, form: ConsentForm
+    request: AuthenticatedHttpRequest,
+    person_form: PersonForm,
+    details_form: ReferralForm,
+    form: ConsentForm,
 ) -> Referral:
     person = person_form.cleaned_data
     details = details_form.cleaned_data
-    user: Any = request.user
+    user = request.user
     gp = person["gp_practice"]
     person_details = {
         "given_name": person["given_name"],
@@ -321,8 +318,9 @@ def _submit_staff_referral(
 
 
 @login_required
-def sent(request: HttpRequest) -> HttpResponse:
-    referral = get_visible_or_404(request, Referral, pk=request.session.get(SENT, ""))
+def sent(request: AuthenticatedHttpRequest) -> HttpResponse:
+    gate.require(request, Ability.MAKE_REFERRAL)
+    referral = gate.get_visible_or_404(request, Referral, pk=request.session.get(SENT, ""))
     return render(
         request, "referrals/sent.jinja", {"page_title": "Referral sent", "referral": referral}
     )
@@ -366,6 +364,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
     form = SelfReferralForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if _too_many(request):
+            gate.audit_refusal(request, status=429, detail={"limit": SELF_REFERRAL_LIMIT})
             return render(
                 request,
                 "referrals/self_busy.jinja",
@@ -437,8 +436,8 @@ def self_referral_done(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def triage_queue(request: HttpRequest) -> HttpResponse:
-    _require(request, Ability.TRIAGE_REFERRAL)
+def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    gate.require(request, Ability.TRIAGE_REFERRAL)
     schemes = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
     waiting = (
         Referral.objects.visible_to(request.user)
@@ -506,15 +505,13 @@ def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any)
 
 
 def _triageable(request: HttpRequest, referral_id: str) -> Referral:
-    referral = get_visible_or_404(request, Referral, pk=referral_id)
-    if not permissions.may(request.user, Ability.TRIAGE_REFERRAL, referral):
-        auditor.record(action="access.denied", request=request, target=referral)
-        raise PermissionDenied
-    return referral
+    return gate.get_visible_or_404(
+        request, Referral, ability=Ability.TRIAGE_REFERRAL, pk=referral_id
+    )
 
 
 @login_required
-def triage(request: HttpRequest, referral_id: str) -> HttpResponse:
+def triage(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     referral = _triageable(request, referral_id)
     auditor.record(
         action="referral.viewed", request=request, target=referral, scheme_id=referral.scheme_id
@@ -527,7 +524,7 @@ def triage(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def triage_decide(request: HttpRequest, referral_id: str) -> HttpResponse:
+def triage_decide(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     """Accept, decline or redirect: one form, the decision chosen by radios."""
     referral = _triageable(request, referral_id)
     form = TriageForm(request.POST, referral=referral)

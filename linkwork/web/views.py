@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from linkwork.accounts import gate
+from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.audit import auditor
-from linkwork.core.scoping import get_visible_or_404
 from linkwork.people.models import Person
 from linkwork.people.nhs_number import format_nhs_number
 from linkwork.referrals.models import Referral
 
 
 @login_required
-def detail(request: HttpRequest, person_id: str) -> HttpResponse:
-    person = get_visible_or_404(request, Person, pk=person_id)
+def detail(request: AuthenticatedHttpRequest, person_id: str) -> HttpResponse:
+    person = gate.get_visible_or_404(request, Person, pk=person_id)
     referrals = (
         Referral.objects.visible_to(request.user)
         .filter(person=person)

@@ -242,8 +242,10 @@ def test_provider_cannot_edit_other_listing(client, directory):
         organization__account_organisation=directory.provider_org
     ).first()
     signed_in(client, directory.provider)
-    assert client.get(reverse("directory:edit", args=[other.pk])).status_code == 403
-    assert client.post(reverse("directory:verify", args=[other.pk])).status_code == 403
+    # Another organisation's listing: 404, by the gate's rule, and each refusal is audited.
+    assert client.get(reverse("directory:edit", args=[other.pk])).status_code == 404
+    assert client.post(reverse("directory:verify", args=[other.pk])).status_code == 404
+    assert AuditEvent.objects.filter(action="access.denied", object_id=str(other.pk)).count() == 2
 
 
 @pytest.mark.django_db

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 
+from linkwork.accounts.models import Role
 from linkwork.audit.models import AuditEvent
 from linkwork.people.models import Consent, Person
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Channel, CodedEvent, Referral
 from linkwork.vocabulary.routes import Route
 from tests.conftest import World, signed_in
-from tests.factories import PersonFactory, ReferralFactory
+from tests.factories import MembershipFactory, PersonFactory, ReferralFactory, UserFactory
 
 PERSON = {
     "given_name": "Maya",
@@ -240,6 +242,49 @@ def test_self_referral_rate_limited_per_address(client, world: World):
 
 
 @pytest.mark.django_db
+def test_self_referral_limit_refusal_is_audited(client, world: World):
+    for n in range(5):
+        client.post(reverse("refer"), {**SELF, "given_name": f"Sam{n}"})
+    assert not AuditEvent.objects.filter(action="access.denied").exists()
+    response = client.post(reverse("refer"), {**SELF, "given_name": "Sixth"})
+    assert response.status_code == 429
+    (refusal,) = AuditEvent.objects.filter(action="access.denied")
+    assert (refusal.actor, refusal.ip_address, refusal.path) == (None, "127.0.0.1", "/refer/")
+    assert refusal.detail == {"page": "refer", "status": 429, "limit": 5}
+    # Codes only: nothing the sender typed.
+    assert "Sixth" not in str(refusal.detail)
+
+
+@pytest.mark.django_db
+def test_self_referral_limit_leaves_other_addresses_alone(client, world: World):
+    for n in range(5):
+        client.post(reverse("refer"), {**SELF, "given_name": f"Sam{n}"})
+    assert client.post(reverse("refer"), {**SELF, "given_name": "Sixth"}).status_code == 429
+    other = client.post(
+        reverse("refer"), {**SELF, "given_name": "Neighbour"}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert other["Location"] == reverse("refer_done")
+    assert Referral.objects.count() == 6
+    assert AuditEvent.objects.filter(action="access.denied").count() == 1
+
+
+@pytest.mark.django_db
+def test_self_referral_limit_window_expires(client, world: World):
+    start = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        for n in range(5):
+            client.post(reverse("refer"), {**SELF, "given_name": f"Sam{n}"})
+        clock.shift(dt.timedelta(minutes=59))
+        assert client.post(reverse("refer"), {**SELF, "given_name": "Early"}).status_code == 429
+        # An hour after the five, they no longer count.
+        clock.shift(dt.timedelta(minutes=1, seconds=1))
+        late = client.post(reverse("refer"), {**SELF, "given_name": "Later"})
+    assert late["Location"] == reverse("refer_done")
+    assert Referral.objects.count() == 6
+    assert AuditEvent.objects.filter(action="access.denied").count() == 1
+
+
+@pytest.mark.django_db
 def test_triage_queue_urgent_first_then_oldest(client, world: World):
     old = ReferralFactory(scheme=world.scheme_a)
     urgent = ReferralFactory(scheme=world.scheme_a, urgency="urgent")
@@ -323,7 +368,18 @@ def test_triage_refused_to_link_worker_and_other_scheme(client, world: World):
     referral = ReferralFactory(scheme=world.scheme_a)
     signed_in(client, world.link_worker_a)
     assert client.get(reverse("referrals:triage", args=[referral.pk])).status_code == 403
+    # A link worker of any scheme may not triage: 403 before any record is looked at.
     signed_in(client, world.link_worker_b)
+    assert client.get(reverse("referrals:triage", args=[referral.pk])).status_code == 403
+    # The lead of another scheme may triage, but not this referral: 404.
+    lead_b = UserFactory(totp=True)
+    MembershipFactory(
+        user=lead_b,
+        organisation=world.scheme_b.host,
+        scheme=world.scheme_b,
+        role=Role.SCHEME_LEAD,
+    )
+    signed_in(client, lead_b)
     assert client.get(reverse("referrals:triage", args=[referral.pk])).status_code == 404
 
 

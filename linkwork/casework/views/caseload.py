@@ -8,22 +8,23 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from linkwork.accounts import permissions
-from linkwork.accounts.models import Role, Scheme, User
+from linkwork.accounts import gate, permissions
+from linkwork.accounts.gate import AuthenticatedHttpRequest
+from linkwork.accounts.models import Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.casework import capacity as caseload_facts
 from linkwork.casework import presenters
 from linkwork.core.forms import choice_field
-from linkwork.core.scoping import get_case_or_404
 from linkwork.referrals import actions as referral_actions
 from linkwork.referrals import capacity as workload
 from linkwork.referrals.lifecycle import OPEN_STATUSES, Complexity, Status
 from linkwork.referrals.models import Referral
+from linkwork.referrals.scoping import get_case_or_404
 
 OPEN_STATUS_CHOICES = [(s.value, s.label) for s in Status if s in OPEN_STATUSES]
 
@@ -76,26 +77,13 @@ class AssignForm(forms.Form):
         ]
 
 
-def _refuse(request: HttpRequest, ability: Ability, referral: Referral | None = None) -> None:
-    auditor.record(
-        action="access.denied",
-        request=request,
-        target=referral,
-        scheme_id=referral.scheme_id if referral is not None else None,
-        detail={"ability": ability},
-    )
-    raise Http404
-
-
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A link worker's open referrals with what is due for each, overdue first, and their own
     load. A scheme lead who is not also a link worker sees every open referral of their
     schemes instead, with who has each."""
+    gate.require(request, Ability.DO_CASEWORK)
     user = request.user
-    assert isinstance(user, User)  # signed in: login_required
-    if not permissions.may(user, Ability.DO_CASEWORK):
-        _refuse(request, Ability.DO_CASEWORK)
     today = timezone.localdate()
     filters = CaseloadFilters(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -157,11 +145,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def capacity(request: HttpRequest) -> HttpResponse:
+def capacity(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each link worker's load side by side, per scheme the user leads, and the waiting list."""
+    gate.require(request, Ability.MANAGE_CAPACITY)
     led = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
-    if not led:
-        _refuse(request, Ability.MANAGE_CAPACITY)
     today = timezone.localdate()
     schemes = list(Scheme.objects.filter(pk__in=led).order_by("name"))
     loads = workload.scheme_loads(schemes)
@@ -187,12 +174,10 @@ def capacity(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def assign(request: HttpRequest, referral_id: str) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     """Give a referral to a link worker of its scheme, warning when that takes them over a
     limit; the lead may still go ahead by ticking "Assign anyway"."""
-    referral = get_case_or_404(request, referral_id)
-    if not permissions.may(request.user, Ability.MANAGE_CAPACITY, referral):
-        _refuse(request, Ability.MANAGE_CAPACITY, referral)
+    referral = get_case_or_404(request, referral_id, ability=Ability.MANAGE_CAPACITY)
     scheme = referral.scheme
     loads = workload.scheme_loads([scheme])[scheme.pk]
     form = AssignForm(

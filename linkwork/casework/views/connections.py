@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from linkwork.accounts import gate
+from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.audit import auditor
 from linkwork.casework import actions, notices
 from linkwork.casework.alternatives import alternatives_for
@@ -28,7 +30,6 @@ from linkwork.casework.models import Connection, FollowUp, SharedField
 from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.presenters import date_uk
-from linkwork.core.scoping import get_case_or_404, get_visible_or_404
 from linkwork.directory.models import ReferralRoute, Service
 from linkwork.notifications.addressing import Recipient
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
@@ -39,6 +40,7 @@ from linkwork.referrals import addressing
 from linkwork.referrals.lifecycle import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral
+from linkwork.referrals.scoping import get_case_or_404
 
 CaseworkFailure = (actions.CaseworkError, InvalidTransition)
 # Services suggested by matching on the connections page.
@@ -55,7 +57,7 @@ def _search_url(referral: Referral) -> str:
 
 
 @login_required
-def connections(request: HttpRequest, referral_id: str) -> HttpResponse:
+def connections(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     """The episode's connections, newest first; paused ones with alternatives; follow-ups."""
     referral = get_case_or_404(request, referral_id)
     found = list(
@@ -110,19 +112,18 @@ def connections(request: HttpRequest, referral_id: str) -> HttpResponse:
     )
 
 
-def _service(service_id: str) -> Service:
-    try:
-        return Service.objects.select_related("organization").get(pk=service_id)
-    except (Service.DoesNotExist, ValueError):
-        raise Http404 from None
+def _service(request: HttpRequest, service_id: str) -> Service:
+    return gate.get_visible_or_404(
+        request, Service.objects.select_related("organization"), pk=service_id
+    )
 
 
 @login_required
-def connect(request: HttpRequest, referral_id: str, service_id: str) -> HttpResponse:
+def connect(request: AuthenticatedHttpRequest, referral_id: str, service_id: str) -> HttpResponse:
     """Connect the person to one service: a request (or a draft) for a service that takes
     referrals, a signposted record for one that does not."""
     referral = get_case_or_404(request, referral_id)
-    service = _service(service_id)
+    service = _service(request, service_id)
     signpost = service.referral_route == ReferralRoute.SIGNPOST
     shareable = actions.shareable_fields(referral)
     form = ConnectForm(request.POST if request.method == "POST" else None, shareable=shareable)
@@ -177,10 +178,12 @@ def connect(request: HttpRequest, referral_id: str, service_id: str) -> HttpResp
 
 
 @login_required
-def connection(request: HttpRequest, referral_id: str, connection_id: str) -> HttpResponse:
+def connection(
+    request: AuthenticatedHttpRequest, referral_id: str, connection_id: str
+) -> HttpResponse:
     """One connection: what was shared, its history and attendance, and what can be done next."""
     referral = get_case_or_404(request, referral_id)
-    found = get_visible_or_404(request, Connection, pk=connection_id, referral=referral)
+    found = gate.get_visible_or_404(request, Connection, pk=connection_id, referral=referral)
     found.referral = referral
     attendance_form = AttendanceForm(prefix="attendance")
     end_form = EndConnectionForm(prefix="end")
@@ -268,10 +271,12 @@ def connection(request: HttpRequest, referral_id: str, connection_id: str) -> Ht
 
 @login_required
 @require_POST
-def follow_up(request: HttpRequest, referral_id: str, follow_up_id: str) -> HttpResponse:
+def follow_up(
+    request: AuthenticatedHttpRequest, referral_id: str, follow_up_id: str
+) -> HttpResponse:
     """Mark a follow-up done."""
     referral = get_case_or_404(request, referral_id)
-    found = get_visible_or_404(request, FollowUp, pk=follow_up_id, referral=referral)
+    found = gate.get_visible_or_404(request, FollowUp, pk=follow_up_id, referral=referral)
     actions.complete_follow_up(by=request.user, follow_up=found)
     messages.success(request, "Follow-up marked as done")
     return redirect("casework:connections", referral.pk)
@@ -291,7 +296,7 @@ def _message_back_to(referral: Referral) -> list[str]:
 
 
 @login_required
-def discharge(request: HttpRequest, referral_id: str) -> HttpResponse:
+def discharge(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     """End support: the reason, the final outcome measures, and the message back."""
     referral = get_case_or_404(request, referral_id)
     if referral.status not in (Status.ACTIVE, Status.ON_HOLD):

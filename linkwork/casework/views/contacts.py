@@ -2,20 +2,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.audit import auditor
 from linkwork.casework import actions
 from linkwork.casework.forms import ContactForm
 from linkwork.casework.models import Contact
 from linkwork.casework.safeguarding import safeguarding_concerns
-from linkwork.core.scoping import get_case_or_404
 from linkwork.referrals.lifecycle import Status
+from linkwork.referrals.scoping import get_case_or_404
 
 
 @login_required
-def contacts(request: HttpRequest, referral_id: str) -> HttpResponse:
+def contacts(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     """The contacts of one episode, newest first, and quick entry of another."""
     referral = get_case_or_404(request, referral_id)
     person = referral.person

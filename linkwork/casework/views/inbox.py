@@ -1,8 +1,8 @@
 """The provider's side of connections: the inbox of requests to its organisation's services,
 one request with only what the person agreed to share, and the availability of its services.
 
-Only providers reach these pages, and only for their own organisation's services: anyone
-else gets a 404, and the refusal is audited.
+Only providers reach these pages (anyone else gets 403), and only for their own organisation's
+services (another organisation's connection or service is 404); the gate audits each refusal.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from linkwork.accounts import permissions
+from linkwork.accounts import gate, permissions
+from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Role
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
@@ -39,20 +39,6 @@ PROVIDER_OPEN_STATUSES = (
 )
 
 
-def _refuse(request: HttpRequest, **detail: Any) -> Http404:
-    auditor.record(
-        action="access.denied",
-        request=request,
-        detail={key: str(value) for key, value in detail.items()},
-    )
-    return Http404()
-
-
-def _require_provider(request: HttpRequest) -> None:
-    if not permissions.may(request.user, Ability.ANSWER_CONNECTIONS):
-        raise _refuse(request, page=request.path)
-
-
 def _own_services(request: HttpRequest) -> ServiceQuerySet:
     """The services of the user's own provider organisations. Curators may edit every
     listing, but these pages are a provider's view of its own services."""
@@ -63,27 +49,24 @@ def _own_services(request: HttpRequest) -> ServiceQuerySet:
 
 
 def _own_connection(request: HttpRequest, connection_id: Any) -> Connection:
-    try:
-        connection: Connection = (
-            Connection.objects.for_provider(request.user)
-            .select_related(
-                "referral__scheme",
-                "referral__link_worker",
-                "referral__person",
-                "referral__plan",
-                "service",
-            )
-            .get(pk=connection_id)
-        )
-    except (Connection.DoesNotExist, ValueError, ValidationError):
-        raise _refuse(request, model="casework.connection", pk=connection_id) from None
-    return connection
+    return gate.get_visible_or_404(
+        request,
+        Connection.objects.for_provider(request.user).select_related(
+            "referral__scheme",
+            "referral__link_worker",
+            "referral__person",
+            "referral__plan",
+            "service",
+        ),
+        ability=Ability.ANSWER_CONNECTIONS,
+        pk=connection_id,
+    )
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Requests to the provider's services, one section at a time."""
-    _require_provider(request)
+    gate.require(request, Ability.ANSWER_CONNECTIONS)
     chosen = request.GET.get("show", "")
     section = provider.SECTIONS_BY_SLUG.get(chosen, provider.SECTIONS[0])
     mine = Connection.objects.for_provider(request.user)
@@ -135,7 +118,7 @@ ANSWERED = {
 
 
 @login_required
-def inbox_connection(request: HttpRequest, connection_id: Any) -> HttpResponse:
+def inbox_connection(request: AuthenticatedHttpRequest, connection_id: Any) -> HttpResponse:
     """One request: what the provider may know, its answer, and attendance once accepted."""
     connection = _own_connection(request, connection_id)
     reference = connection.referral.reference
@@ -217,10 +200,10 @@ def inbox_connection(request: HttpRequest, connection_id: Any) -> HttpResponse:
 
 
 @login_required
-def provider_services(request: HttpRequest) -> HttpResponse:
+def provider_services(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The provider's services: whether each is running and taking people, and how many
     referrals to it are open."""
-    _require_provider(request)
+    gate.require(request, Ability.ANSWER_CONNECTIONS)
     services = list(
         _own_services(request)
         .annotate(
@@ -256,12 +239,10 @@ def _saved(service: Service, affected: list[Connection]) -> str:
 
 
 @login_required
-def service_availability(request: HttpRequest, service_id: Any) -> HttpResponse:
+def service_availability(request: AuthenticatedHttpRequest, service_id: Any) -> HttpResponse:
     """Whether one of the provider's services is running and taking people."""
-    _require_provider(request)
-    service = _own_services(request).filter(pk=service_id).first()
-    if service is None:
-        raise _refuse(request, model="directory.service", pk=service_id)
+    gate.require(request, Ability.ANSWER_CONNECTIONS)
+    service = gate.get_visible_or_404(request, _own_services(request), pk=service_id)
     form = AvailabilityForm(
         request.POST if request.method == "POST" else None,
         initial={"status": service.status, "capacity": service.capacity},

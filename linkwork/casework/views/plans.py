@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from linkwork.accounts import gate
+from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.audit import auditor
 from linkwork.casework import actions
 from linkwork.casework.forms_plan import (
@@ -44,9 +46,9 @@ from linkwork.casework.models import (
 )
 from linkwork.core.forms import error_summary
 from linkwork.core.presenters import date_uk
-from linkwork.core.scoping import get_case_or_404, get_visible_or_404
 from linkwork.referrals.lifecycle import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
 from linkwork.referrals.models import Referral
+from linkwork.referrals.scoping import get_case_or_404
 
 # Status in words first; the colour only repeats it.
 GOAL_TAG_CLASSES: dict[str, str] = {
@@ -207,7 +209,7 @@ def _handle(
 # The plan page
 
 
-def _save_plan(request: HttpRequest, referral: Referral, data: dict[str, Any]) -> str:
+def _save_plan(request: AuthenticatedHttpRequest, referral: Referral, data: dict[str, Any]) -> str:
     plan = actions.save_plan(
         by=request.user,
         referral=referral,
@@ -220,7 +222,7 @@ def _save_plan(request: HttpRequest, referral: Referral, data: dict[str, Any]) -
     return "Plan saved: the person has agreed it" if plan.agreed_on else "Plan saved"
 
 
-def _add_goal(request: HttpRequest, referral: Referral, data: dict[str, Any]) -> str:
+def _add_goal(request: AuthenticatedHttpRequest, referral: Referral, data: dict[str, Any]) -> str:
     actions.add_goal(
         by=request.user,
         referral=referral,
@@ -231,7 +233,7 @@ def _add_goal(request: HttpRequest, referral: Referral, data: dict[str, Any]) ->
     return "Goal added"
 
 
-def _add_action(request: HttpRequest, referral: Referral, data: dict[str, Any]) -> str:
+def _add_action(request: AuthenticatedHttpRequest, referral: Referral, data: dict[str, Any]) -> str:
     actions.add_plan_action(
         by=request.user,
         referral=referral,
@@ -242,7 +244,7 @@ def _add_action(request: HttpRequest, referral: Referral, data: dict[str, Any]) 
     return "Action added"
 
 
-PLAN_FORMS: dict[str, Callable[[HttpRequest, Referral, dict[str, Any]], str]] = {
+PLAN_FORMS: dict[str, Callable[[AuthenticatedHttpRequest, Referral, dict[str, Any]], str]] = {
     "plan": _save_plan,
     "goal": _add_goal,
     "action": _add_action,
@@ -250,7 +252,7 @@ PLAN_FORMS: dict[str, Callable[[HttpRequest, Referral, dict[str, Any]], str]] = 
 
 
 @login_required
-def plan(request: HttpRequest, referral_id: str) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     """The plan: what matters, strengths, needs, review date and agreement; goals with their
     progress; actions. Safeguarding concerns come first."""
     referral = get_case_or_404(request, referral_id)
@@ -307,27 +309,27 @@ def plan(request: HttpRequest, referral_id: str) -> HttpResponse:
 # One goal
 
 
-def _rate(request: HttpRequest, goal: Goal, data: dict[str, Any]) -> str:
+def _rate(request: AuthenticatedHttpRequest, goal: Goal, data: dict[str, Any]) -> str:
     actions.rate_goal(by=request.user, goal=goal, score=data["score"], rated_on=data["rated_on"])
     return "Progress recorded"
 
 
-def _goal_status(request: HttpRequest, goal: Goal, data: dict[str, Any]) -> str:
+def _goal_status(request: AuthenticatedHttpRequest, goal: Goal, data: dict[str, Any]) -> str:
     goal = actions.set_goal_status(by=request.user, goal=goal, status=GoalStatus(data["status"]))
     return f"Goal marked as {goal.get_status_display().lower()}"
 
 
-GOAL_FORMS: dict[str, Callable[[HttpRequest, Goal, dict[str, Any]], str]] = {
+GOAL_FORMS: dict[str, Callable[[AuthenticatedHttpRequest, Goal, dict[str, Any]], str]] = {
     "rating": _rate,
     "status": _goal_status,
 }
 
 
 @login_required
-def goal(request: HttpRequest, referral_id: str, goal_id: str) -> HttpResponse:
+def goal(request: AuthenticatedHttpRequest, referral_id: str, goal_id: str) -> HttpResponse:
     """One goal: record a new progress rating, change its status, and see every rating."""
     referral = get_case_or_404(request, referral_id)
-    found = get_visible_or_404(request, Goal, pk=goal_id, plan__referral=referral.pk)
+    found = gate.get_visible_or_404(request, Goal, pk=goal_id, plan__referral=referral.pk)
     rating_form = RatingForm(
         _submitted(request, "rating"),
         prefix="rating",
@@ -372,10 +374,12 @@ def goal(request: HttpRequest, referral_id: str, goal_id: str) -> HttpResponse:
 
 
 @login_required
-def plan_action(request: HttpRequest, referral_id: str, action_id: str) -> HttpResponse:
+def plan_action(
+    request: AuthenticatedHttpRequest, referral_id: str, action_id: str
+) -> HttpResponse:
     """One action of the plan: mark it done or dropped, or back to do."""
     referral = get_case_or_404(request, referral_id)
-    found = get_visible_or_404(request, PlanAction, pk=action_id, plan__referral=referral.pk)
+    found = gate.get_visible_or_404(request, PlanAction, pk=action_id, plan__referral=referral.pk)
     status_form = ActionStatusForm(
         _submitted(request, "status"), prefix="status", initial={"status": found.status}
     )
@@ -415,7 +419,7 @@ def plan_action(request: HttpRequest, referral_id: str, action_id: str) -> HttpR
 
 
 @login_required
-def plan_letter(request: HttpRequest, referral_id: str) -> HttpResponse:
+def plan_letter(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     """The plan written to the person in plain English, to print or read out."""
     referral = get_case_or_404(request, referral_id)
     auditor.record(
@@ -454,7 +458,7 @@ def _pinned_first(notes: Iterable[CaseNote]) -> tuple[list[CaseNote], list[CaseN
 
 
 @login_required
-def notes(request: HttpRequest, referral_id: str) -> HttpResponse:
+def notes(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     """Case notes, newest first, with safeguarding notes pinned at the top."""
     referral = get_case_or_404(request, referral_id)
     form = NoteForm(request.POST if request.method == "POST" else None, prefix="note")

@@ -19,34 +19,51 @@ from tests.integration.api.conftest import PROBLEM, REFERRALS, post
 pytestmark = pytest.mark.django_db
 
 
-def _refused(response) -> None:  # type: ignore[no-untyped-def]
+def _refused(response, credentials: str = "not_valid") -> AuditEvent:  # type: ignore[no-untyped-def]
+    """The 401 answer, and the one audit event that records the refusal."""
     assert response.status_code == 401
     assert response["Content-Type"] == PROBLEM
     assert response["WWW-Authenticate"].startswith("Bearer")
     problem = response.json()
     assert (problem["status"], problem["title"]) == (401, "Unauthorized")
     assert not Referral.objects.exists()
+    (refusal,) = AuditEvent.objects.filter(action="access.denied")
+    assert (refusal.actor, refusal.path, refusal.ip_address) == (
+        None,
+        response.request["PATH_INFO"],
+        "127.0.0.1",
+    )
+    # Identifiers and codes only: the page, the answer, and whether a token was sent.
+    assert refusal.detail["page"].startswith("api_v1:")
+    assert {key: refusal.detail[key] for key in refusal.detail if key != "page"} == {
+        "status": 401,
+        "credentials": credentials,
+    }
+    return refusal
 
 
 def test_no_token_answers_401(client, body):
     response = post(client, None, body)
 
-    _refused(response)
+    _refused(response, credentials="missing")
     assert "Authorization: Bearer" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(
     "authorization",
     [
-        "Basic dXNlcjpwYXNz",
-        "Bearer",
-        "Bearer not-a-token",
+        ("Basic dXNlcjpwYXNz", "missing"),
+        ("Bearer", "not_valid"),
+        ("Bearer not-a-token", "not_valid"),
         # The right shape, but no such token.
-        "Bearer lw_0123abcd_" + "A" * 43,
+        ("Bearer lw_0123abcd_" + "A" * 43, "not_valid"),
     ],
 )
 def test_invalid_token_answers_401(client, practice, body, authorization):
-    _refused(post(client, None, body, Authorization=authorization))
+    sent, credentials = authorization
+    refusal = _refused(post(client, None, body, Authorization=sent), credentials)
+    # The audit log says whether a token was sent, never what was sent.
+    assert sent.split(" ")[-1] not in str(refusal.detail)
 
 
 def test_token_with_wrong_secret_answers_401(client, practice, body):
@@ -60,21 +77,20 @@ def test_revoked_token_answers_401(client, practice, body):
 
     response = post(client, practice, body)
 
-    _refused(response)
+    refusal = _refused(response)
     assert "revoked" in response.json()["detail"]
-    assert AuditEvent.objects.filter(
-        action="api_token.revoked", object_id=str(practice.token.pk)
-    ).exists()
+    assert refusal.detail["page"] == "api_v1:referrals"
+    assert practice.secret not in str(refusal.detail)
 
 
 def test_read_needs_token_too(client, practice):
     response = client.get(f"{REFERRALS}/00000000-0000-0000-0000-000000000000")
 
-    _refused(response)
+    assert _refused(response, credentials="missing").detail["page"] == "api_v1:referral"
 
 
 def test_token_checked_before_the_body(client):
-    _refused(post(client, None, {"not": "a referral"}))
+    _refused(post(client, None, {"not": "a referral"}), credentials="missing")
 
 
 def test_valid_token_marks_last_use(client, practice, body):

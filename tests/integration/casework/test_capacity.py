@@ -81,9 +81,9 @@ def test_capacity_lists_the_waiting_list_oldest_first(client, world: World):
 
 
 @pytest.mark.parametrize("persona", ["link_worker_a", "provider", "referrer", "analyst", "admin"])
-def test_capacity_is_404_and_audited_for_all_but_scheme_leads(client, world: World, persona):
+def test_capacity_is_403_and_audited_for_all_but_scheme_leads(client, world: World, persona):
     response = signed_in(client, getattr(world, persona)).get(CAPACITY)
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert AuditEvent.objects.filter(action="access.denied", path=CAPACITY).exists()
 
 
@@ -230,13 +230,13 @@ def test_assign_closed_referral_is_refused_with_a_message(client, world: World):
 
 
 @pytest.mark.parametrize("persona", ["link_worker_a", "link_worker_b", "provider", "referrer"])
-def test_assign_is_404_and_audited_for_all_but_the_schemes_leads(client, world: World, persona):
+def test_assign_is_403_and_audited_for_all_but_the_schemes_leads(client, world: World, persona):
     referral = waiting(world, "Wait", 1)
     signed_in(client, getattr(world, persona))
     url = assign_url(referral)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403
     response = client.post(url, {"link_worker": world.link_worker_a.pk, "complexity": "standard"})
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert AuditEvent.objects.filter(action="access.denied", path=url).count() == 2
     referral.refresh_from_db()
     assert referral.link_worker is None

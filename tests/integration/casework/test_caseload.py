@@ -202,9 +202,9 @@ def test_caseload_link_worker_in_two_schemes_sees_both(client, world: World):
 
 
 @pytest.mark.parametrize("persona", ["provider", "referrer", "analyst", "admin", "curator"])
-def test_caseload_is_404_and_audited_for_others(client, world: World, persona: str):
+def test_caseload_is_403_and_audited_for_others(client, world: World, persona: str):
     response = signed_in(client, getattr(world, persona)).get(URL)
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert AuditEvent.objects.filter(action="access.denied", path=URL).exists()
 
 

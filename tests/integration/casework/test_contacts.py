@@ -104,10 +104,13 @@ def test_no_video_offered_without_digital_access(client, world: World, accepted)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["link_worker_b", "referrer", "admin", "provider"])
-def test_contacts_hidden_outside_the_scheme_team(client, world: World, accepted, persona):
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("link_worker_b", 404), ("referrer", 403), ("admin", 403), ("provider", 403)],
+)
+def test_contacts_hidden_outside_the_scheme_team(client, world: World, accepted, persona, status):
     accepted.referring_organisation = world.practice
     accepted.save()
     signed_in(client, getattr(world, persona))
-    assert client.get(reverse("casework:contacts", args=[accepted.pk])).status_code == 404
+    assert client.get(reverse("casework:contacts", args=[accepted.pk])).status_code == status
     assert AuditEvent.objects.filter(action="access.denied").exists()

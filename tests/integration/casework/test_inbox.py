@@ -223,7 +223,7 @@ def test_inbox_query_count_does_not_grow_with_rows(client, world: World, service
 @pytest.mark.parametrize(
     "persona", ["link_worker_a", "scheme_lead_a", "referrer", "admin", "curator", "analyst"]
 )
-def test_provider_pages_hidden_from_other_roles(client, world: World, requested, persona):
+def test_provider_pages_refused_to_other_roles(client, world: World, requested, persona):
     signed_in(client, getattr(world, persona))
     for url in (
         inbox(),
@@ -231,8 +231,8 @@ def test_provider_pages_hidden_from_other_roles(client, world: World, requested,
         reverse("casework:provider_services"),
         reverse("casework:service_availability", args=[requested.service.pk]),
     ):
-        assert client.get(url).status_code == 404, url
-    assert client.post(page(requested), {"form": "answer", "decision": "accept"}).status_code == 404
+        assert client.get(url).status_code == 403, url
+    assert client.post(page(requested), {"form": "answer", "decision": "accept"}).status_code == 403
     requested.refresh_from_db()
     assert requested.status == ConnectionStatus.REQUESTED
     assert AuditEvent.objects.filter(action="access.denied").count() >= 5

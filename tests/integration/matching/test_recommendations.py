@@ -62,13 +62,18 @@ def test_api_k_out_of_range_names_the_field(client, world: World, referral_a, di
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["link_worker_b", "referrer", "provider", "admin"])
-def test_api_refuses_others_with_404_and_audit(
-    client, world: World, referral_a, directory, persona
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    # Another scheme's link worker: 404. Roles that do no casework: 403 (the gate's rule).
+    [("link_worker_b", 404), ("referrer", 403), ("provider", 403), ("admin", 403)],
+)
+def test_api_refuses_others_and_audits(
+    client, world: World, referral_a, directory, persona, status
 ):
     signed_in(client, getattr(world, persona))
     response = client.get(reverse("api_v1:recommendations", kwargs={"id": referral_a.pk}))
-    assert response.status_code == 404
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
     assert AuditEvent.objects.filter(action="access.denied").exists()
     assert not Shown.objects.exists()
 

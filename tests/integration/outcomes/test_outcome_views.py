@@ -147,9 +147,9 @@ def test_other_scheme_link_worker_gets_404_with_audit(world, referral_a, url):
 
 
 @pytest.mark.parametrize("url", [record_url, chart_url])
-def test_referrer_who_sees_the_referral_still_gets_404(world, referral_a, url):
+def test_referrer_who_sees_the_referral_still_gets_403(world, referral_a, url):
     client = signed_in(Client(), world.referrer)
-    assert client.get(url(referral_a)).status_code == 404
+    assert client.get(url(referral_a)).status_code == 403
     assert AuditEvent.objects.filter(action="access.denied", actor=world.referrer).exists()
 
 
