@@ -158,7 +158,7 @@ def accept_referral(*, by: User, referral: Referral, link_worker: User | None) -
 
 
 @transaction.atomic
-def add_to_waiting_list(*, by: Any, referral: Referral) -> Referral:
+def add_to_waiting_list(*, by: User, referral: Referral) -> Referral:
     """Accept a received referral with no link worker: the person joins the scheme's waiting
     list, from when a lead assigns them (`assign_link_worker`). Meant for when
     `scheme_is_full`, but a lead may choose it at any time."""
@@ -168,7 +168,7 @@ def add_to_waiting_list(*, by: Any, referral: Referral) -> Referral:
 @transaction.atomic
 def assign_link_worker(
     *,
-    by: Any,
+    by: User,
     referral: Referral,
     link_worker: User,
     complexity: str | None = None,

@@ -184,7 +184,7 @@ PUBLIC_PATHS = {"/django-admin/login/"}
 # Django's admin site keeps its own gate (staff accounts only) and holds no personal data.
 OWN_GATE_NAMESPACES = {"admin"}
 # Any signed-in user: the home page shows one section for each role held, nothing otherwise.
-SIGNED_IN = {"core:home"}
+SIGNED_IN = {"web:home"}
 
 
 @dataclass(frozen=True)

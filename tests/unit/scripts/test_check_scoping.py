@@ -32,8 +32,9 @@ def test_helper_modules_that_views_call_are_checked(lint):
         "casework/provider.py",
         "casework/safeguarding.py",
         "outcomes/schedules.py",
-        # Reached through the package's re-export: `from linkwork.matching import recommend`.
-        "matching/service.py",
+        "casework/matching.py",
+        # Reached as a package attribute: `from linkwork.referrals import capacity`.
+        "referrals/capacity.py",
     } <= checked
     # Writes live in actions, called with records the gate let through.
     assert not {"casework/actions.py", "referrals/actions.py", "casework/models.py"} & checked
