@@ -15,7 +15,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 help:
 	@echo "make demo   install, build, migrate, load demo data and serve on http://127.0.0.1:8000"
 	@echo "make test   install the dev tools and run the whole test suite"
-	@echo "make check  formatting, lint, types, templates, migrations and the scoping lint"
+	@echo "make check  formatting, lint, types, the floors, templates, migrations and the scoping lint"
 	@echo "make fix    apply formatting and safe lint fixes"
 	@echo "make bench  run the benchmarks and write docs/performance.md"
 	@echo "make lock   re-pin Python dependencies into requirements/*.txt"
@@ -52,6 +52,7 @@ check: $(DEV_STAMP) $(ASSETS)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy linkwork
+	$(BIN)/lint-imports
 	$(BIN)/djlint linkwork --lint
 	$(BIN)/linkwork makemigrations --check --dry-run
 	$(BIN)/python scripts/check_scoping.py

@@ -13,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 # import-linter is a pinned dev tool, installed beside pytest by `make test`.
+# import-linter is a pinned dev tool, installed beside pytest by `make test`.
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -36,6 +37,13 @@ def _copy_of_the_code(tmp_path: Path) -> Path:
     )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     return tmp_path
+
+
+def test_floors_contract_holds_for_the_code_as_it_is(tmp_path: Path) -> None:
+    result = _lint_imports(_copy_of_the_code(tmp_path))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "BROKEN" not in result.stdout
 
 
 @pytest.mark.parametrize(
