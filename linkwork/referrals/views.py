@@ -320,7 +320,10 @@ def _submit_staff_referral(
 @login_required
 def sent(request: AuthenticatedHttpRequest) -> HttpResponse:
     gate.require(request, Ability.MAKE_REFERRAL)
-    referral = gate.get_visible_or_404(request, Referral, pk=request.session.get(SENT, ""))
+    if not request.session.get(SENT):
+        # A new session or a bookmark: nothing was sent here, so show what was sent before.
+        return redirect("referrals:list")
+    referral = gate.get_visible_or_404(request, Referral, pk=request.session[SENT])
     return render(
         request, "referrals/sent.jinja", {"page_title": "Referral sent", "referral": referral}
     )

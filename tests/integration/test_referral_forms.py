@@ -464,3 +464,13 @@ def test_triage_accept_refuses_a_bad_link_worker_by_name(
     assert 'href="#link_worker"' in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Status.RECEIVED
+
+
+def test_sent_page_without_a_sent_referral_goes_to_the_referral_list(client, world: World):
+    """A new session or a bookmark of the confirmation page, not a server error."""
+    signed_in(client, world.referrer)
+
+    response = client.get(reverse("referrals:sent"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:list")
