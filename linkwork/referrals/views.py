@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from linkwork.accounts import gate, permissions
 from linkwork.accounts.gate import AuthenticatedHttpRequest
@@ -526,10 +526,13 @@ def triage(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def triage_decide(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
-    """Accept, decline or redirect: one form, the decision chosen by radios."""
+    """Accept, decline or redirect: one form, the decision chosen by radios. A failed form is
+    shown at this address, so opening it again (a reload, a bookmark) goes back to triage."""
     referral = _triageable(request, referral_id)
+    if request.method == "GET":
+        return redirect("referrals:triage", referral_id=referral.pk)
     form = TriageForm(request.POST, referral=referral)
     if form.is_valid():
         data = form.cleaned_data

@@ -363,6 +363,20 @@ def test_triage_errors_named_and_nothing_changes(client, world: World, data, mes
     assert referral.status == Status.RECEIVED
 
 
+def test_failed_triage_page_opened_again_goes_back_to_triage(client, world: World):
+    """The failed form is shown at the decide address; a reload or bookmark there is a GET."""
+    referral = ReferralFactory(scheme=world.scheme_a)
+    signed_in(client, world.scheme_lead_a)
+    decide = reverse("referrals:triage_decide", args=[referral.pk])
+    assert client.post(decide, {}).status_code == 400
+
+    response = client.get(decide)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:triage", args=[referral.pk])
+    assert client.get(response["Location"]).status_code == 200
+
+
 @pytest.mark.django_db
 def test_triage_refused_to_link_worker_and_other_scheme(client, world: World):
     referral = ReferralFactory(scheme=world.scheme_a)
