@@ -20,7 +20,7 @@ from linkwork.directory.taxonomy import (
     load_taxonomy,
 )
 from linkwork.referrals.needs import Need
-from tests.unit.directory.factories import ServiceFactory
+from tests.factories import ServiceFactory
 
 CANONICAL_CATEGORIES = [
     "social",

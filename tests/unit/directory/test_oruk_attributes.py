@@ -34,7 +34,8 @@ from linkwork.directory.taxonomy import (
     ensure_linkwork_taxonomy,
     term_id,
 )
-from tests.unit.directory.factories import OrganizationFactory, ServiceFactory
+from tests.factories import ServiceFactory
+from tests.unit.directory.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
