@@ -13,6 +13,7 @@ from linkwork.accounts import permissions
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.audit.models import AuditEvent
+from linkwork.audit.presenters import events_table
 
 PAGE_SIZE = 50
 
@@ -80,6 +81,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "form_errors": bool(form.errors),
             "page": page,
+            "events_table": events_table(page.object_list),
             "query": query.urlencode(),
         },
     )

@@ -128,10 +128,15 @@ def verify_service(request: HttpRequest, service_id: str) -> HttpResponse:
 @login_required
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     _require(request, Ability.CURATE_DIRECTORY)
+    pairs = duplicates.likely_duplicates()
     return render(
         request,
         "directory/duplicates.jinja",
-        {"page_title": "Likely duplicates", "pairs": duplicates.likely_duplicates()},
+        {
+            "page_title": "Likely duplicates",
+            "pairs": pairs,
+            "duplicates_table": presenters.duplicates_table(pairs),
+        },
     )
 
 

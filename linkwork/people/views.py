@@ -9,6 +9,7 @@ from linkwork.core.scoping import get_visible_or_404
 from linkwork.people.models import Person
 from linkwork.people.nhs_number import format_nhs_number
 from linkwork.referrals.models import Referral
+from linkwork.referrals.presenters import person_referrals_table
 
 
 @login_required
@@ -27,6 +28,6 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
             "page_title": person.full_name,
             "person": person,
             "nhs_number": format_nhs_number(person.nhs_number),
-            "referrals": list(referrals),
+            "referrals_table": person_referrals_table(referrals),
         },
     )

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from linkwork.audit import auditor
-from linkwork.casework import actions
+from linkwork.casework import actions, presenters
 from linkwork.casework.forms import ContactForm
 from linkwork.casework.models import Contact
 from linkwork.casework.safeguarding import safeguarding_concerns
@@ -50,6 +50,7 @@ def contacts(request: HttpRequest, referral_id: str) -> HttpResponse:
             "referral": referral,
             "person": person,
             "contacts": found,
+            "contacts_table": presenters.contacts_table(found),
             "missed": missed,
             "review": missed >= referral.scheme.missed_contacts_before_review
             and referral.status in (Status.ACTIVE, Status.ON_HOLD),
