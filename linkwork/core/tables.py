@@ -41,6 +41,22 @@ def table(
     return params
 
 
+# A column: its heading, and how one record shows in it.
+Column = tuple[str | Cell, Callable[[Any], Cell]]
+
+
+def records_table(
+    caption: str, columns: Sequence[Column], records: Iterable[Any], **options: Any
+) -> dict[str, Any]:
+    """A table with a row for each record and a cell for each column."""
+    return table(
+        caption,
+        [heading for heading, _ in columns],
+        ([cell(record) for _, cell in columns] for record in records),
+        **options,
+    )
+
+
 def text(value: object) -> Cell:
     return {"text": "" if value is None else str(value)}
 

@@ -120,17 +120,14 @@ class ReferralSummary:
         ]
 
 
+def _change(page: str, what: str) -> dict[str, Any]:
+    """A "Change" link back to the form's `page`; `what` is read out after it."""
+    return {"items": [{"href": reverse(page), "text": "Change", "visuallyHiddenText": what}]}
+
+
 def check_person_rows(person: Mapping[str, Any]) -> list[Row]:
     """The person's answers on the staff form's check page, from the form's cleaned data."""
-    change = {
-        "items": [
-            {
-                "href": reverse("referrals:new_person"),
-                "text": "Change",
-                "visuallyHiddenText": "details about the person",
-            }
-        ]
-    }
+    change = _change("referrals:new_person", "details about the person")
     return [
         row("Name", f"{person['given_name']} {person['family_name']}", actions=change),
         row("Date of birth", date_uk(person["date_of_birth"])),
@@ -142,15 +139,7 @@ def check_person_rows(person: Mapping[str, Any]) -> list[Row]:
 
 def check_referral_rows(details: Mapping[str, Any]) -> list[Row]:
     """The referral's answers on the staff form's check page, from the form's cleaned data."""
-    change = {
-        "items": [
-            {
-                "href": reverse("referrals:new_details"),
-                "text": "Change",
-                "visuallyHiddenText": "the reason for referral",
-            }
-        ]
-    }
+    change = _change("referrals:new_details", "the reason for referral")
     return [
         scheme_row(details["scheme"].name, actions=change),
         row("Who is referring", route_label(details["route"])),
@@ -160,7 +149,7 @@ def check_referral_rows(details: Mapping[str, Any]) -> list[Row]:
     ]
 
 
-# Tables of referrals.
+# Tables of referrals: each cell is built by one function, whichever table it is in.
 
 
 def _reference_link(referral: Referral, name: str = "referrals:detail") -> tables.Cell:
@@ -182,21 +171,45 @@ def urgency_tag(referral: Referral) -> Markup:
     )
 
 
+def _received_on(referral: Referral) -> tables.Cell:
+    return tables.text(date_uk(referral.received_at))
+
+
+def _received_ago(referral: Referral) -> tables.Cell:
+    return tables.text(ago(referral.received_at))
+
+
+def _scheme(referral: Referral) -> tables.Cell:
+    return tables.text(referral.scheme.name)
+
+
+def _urgency(referral: Referral) -> tables.Cell:
+    return tables.html(urgency_tag(referral))
+
+
+def _link_worker(referral: Referral) -> tables.Cell:
+    return tables.text(referral.link_worker.full_name if referral.link_worker else "Not assigned")
+
+
+def _person_link(referral: Referral) -> tables.Cell:
+    href = reverse("people:detail", args=[referral.person_id])
+    return tables.link(referral.person.full_name, href)
+
+
+# Columns that several referral tables share, shown the same way on every page.
+REFERENCE: tables.Column = ("Reference", _reference_link)
+SCHEME: tables.Column = ("Scheme", _scheme)
+STATUS: tables.Column = ("Status", _status)
+URGENCY: tables.Column = ("Urgency", _urgency)
+
+
 def list_table(referrals: Iterable[Referral]) -> dict[str, Any]:
     """The referrals page: every referral the user may see, a page at a time."""
-    return tables.table(
+    person: tables.Column = ("Person", lambda referral: tables.text(referral.person.full_name))
+    return tables.records_table(
         "Referrals you can see",
-        ["Reference", "Person", "Scheme", "Status", "Received"],
-        (
-            [
-                _reference_link(referral),
-                tables.text(referral.person.full_name),
-                tables.text(referral.scheme.name),
-                _status(referral),
-                tables.text(date_uk(referral.received_at)),
-            ]
-            for referral in referrals
-        ),
+        [REFERENCE, person, SCHEME, STATUS, ("Received", _received_on)],
+        referrals,
     )
 
 
@@ -211,9 +224,9 @@ def triage_queue_table(referrals: Iterable[Referral], today: dt.date) -> dict[st
         rows.append(
             [
                 _reference_link(referral, "referrals:triage"),
-                tables.text(referral.scheme.name),
-                tables.html(urgency_tag(referral)),
-                tables.text(ago(referral.received_at)),
+                _scheme(referral),
+                _urgency(referral),
+                _received_ago(referral),
                 due,
             ]
         )
@@ -226,21 +239,10 @@ def triage_queue_table(referrals: Iterable[Referral], today: dt.date) -> dict[st
 
 def person_referrals_table(referrals: Iterable[Referral]) -> dict[str, Any]:
     """One person's referrals, on the person's page."""
-    return tables.table(
+    return tables.records_table(
         "Referrals for this person",
-        ["Reference", "Scheme", "Status", "Received", "Link worker"],
-        (
-            [
-                _reference_link(referral),
-                tables.text(referral.scheme.name),
-                _status(referral),
-                tables.text(date_uk(referral.received_at)),
-                tables.text(
-                    referral.link_worker.full_name if referral.link_worker else "Not assigned"
-                ),
-            ]
-            for referral in referrals
-        ),
+        [REFERENCE, SCHEME, STATUS, ("Received", _received_on), ("Link worker", _link_worker)],
+        referrals,
     )
 
 
@@ -249,37 +251,19 @@ def person_referrals_table(referrals: Iterable[Referral]) -> dict[str, Any]:
 
 def caseload_home_table(referrals: Iterable[Referral]) -> dict[str, Any]:
     """A link worker's open referrals on the home page, the longest first."""
-    return tables.table(
+    return tables.records_table(
         "People on your caseload",
-        ["Person", "Reference", "Status", "Referred"],
-        (
-            [
-                tables.link(
-                    referral.person.full_name, reverse("people:detail", args=[referral.person_id])
-                ),
-                _reference_link(referral),
-                _status(referral),
-                tables.text(ago(referral.received_at)),
-            ]
-            for referral in referrals
-        ),
+        [("Person", _person_link), REFERENCE, STATUS, ("Referred", _received_ago)],
+        referrals,
     )
 
 
 def triage_home_table(referrals: Iterable[Referral]) -> dict[str, Any]:
     """Referrals waiting for triage on a scheme lead's home page."""
-    return tables.table(
+    return tables.records_table(
         "Referrals waiting for triage",
-        ["Reference", "Scheme", "Urgency", "Received"],
-        (
-            [
-                _reference_link(referral),
-                tables.text(referral.scheme.name),
-                tables.html(urgency_tag(referral)),
-                tables.text(ago(referral.received_at)),
-            ]
-            for referral in referrals
-        ),
+        [REFERENCE, SCHEME, URGENCY, ("Received", _received_ago)],
+        referrals,
     )
 
 
@@ -297,18 +281,10 @@ def open_cases_table(link_workers: Iterable[Any]) -> dict[str, Any]:
 
 def my_referrals_table(referrals: Iterable[Referral]) -> dict[str, Any]:
     """The referrals a referrer's organisation made, on the referrer's home page."""
-    return tables.table(
+    return tables.records_table(
         "Referrals made by your organisation",
-        ["Reference", "Scheme", "Status", "Sent"],
-        (
-            [
-                _reference_link(referral),
-                tables.text(referral.scheme.name),
-                _status(referral),
-                tables.text(date_uk(referral.received_at)),
-            ]
-            for referral in referrals
-        ),
+        [REFERENCE, SCHEME, STATUS, ("Sent", _received_on)],
+        referrals,
     )
 
 
