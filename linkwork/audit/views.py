@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,8 @@ from linkwork.accounts import permissions
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.audit.models import AuditEvent
-from linkwork.audit.presenters import events_table
+from linkwork.core import tables
+from linkwork.core.presenters import datetime_uk
 
 PAGE_SIZE = 50
 
@@ -46,6 +49,27 @@ class AuditSearchForm(forms.Form):
         if isinstance(since, dt.date) and isinstance(until, dt.date) and since > until:
             self.add_error("until", "The to date must be the same as or after the from date")
         return data
+
+
+def events_table(events: Iterable[AuditEvent]) -> dict[str, Any]:
+    """Audit events, newest first: when, who, what and to which record, and from where."""
+    rows = []
+    for event in events:
+        record = (
+            tables.markup("{} <code>{}</code>", event.object_type, event.object_id)
+            if event.object_type
+            else tables.markup("")
+        )
+        rows.append(
+            [
+                {"text": datetime_uk(event.occurred_at), "classes": "lw-nowrap"},
+                tables.text(event.actor.email if event.actor else "Not signed in"),
+                tables.html(tables.markup("<code>{}</code>", event.action)),
+                tables.html(record),
+                tables.text(event.ip_address or ""),
+            ]
+        )
+    return tables.table("Audit entries", ["When", "Who", "Action", "Record", "From"], rows)
 
 
 @login_required
