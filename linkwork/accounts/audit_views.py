@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,8 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.audit.models import AuditEvent
+from linkwork.core import tables
+from linkwork.core.presenters import datetime_uk
 
 PAGE_SIZE = 50
 
@@ -49,6 +53,27 @@ class AuditSearchForm(forms.Form):
         return data
 
 
+def events_table(events: Iterable[AuditEvent]) -> dict[str, Any]:
+    """Audit events, newest first: when, who, what and to which record, and from where."""
+    rows = []
+    for event in events:
+        record = (
+            tables.markup("{} <code>{}</code>", event.object_type, event.object_id)
+            if event.object_type
+            else tables.markup("")
+        )
+        rows.append(
+            [
+                {"text": datetime_uk(event.occurred_at), "classes": "lw-nowrap"},
+                tables.text(event.actor.email if event.actor else "Not signed in"),
+                tables.html(tables.markup("<code>{}</code>", event.action)),
+                tables.html(record),
+                tables.text(event.ip_address or ""),
+            ]
+        )
+    return tables.table("Audit entries", ["When", "Who", "Action", "Record", "From"], rows)
+
+
 @login_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     gate.require(request, Ability.VIEW_AUDIT)
@@ -80,6 +105,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "form_errors": bool(form.errors),
             "page": page,
+            "events_table": events_table(page.object_list),
             "query": query.urlencode(),
         },
     )

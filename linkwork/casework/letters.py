@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from linkwork.casework.forms_plan import WHO_LINK_WORKER, WHO_PERSON
 from linkwork.casework.models import ActionStatus, Goal, GoalStatus, PlanAction, SupportPlan
+from linkwork.core import tables
 from linkwork.core.presenters import date_uk
 from linkwork.people.models import ContactMethod
 from linkwork.referrals.models import Referral
@@ -55,6 +57,18 @@ class PlanLetter:
     urgent_help: str
     signed_by: str
     signed_role: str
+
+    @property
+    def steps_table(self) -> dict[str, Any]:
+        """What was agreed, as a table for the letter."""
+        return tables.table(
+            "What we agreed to do, who will do it and by when",
+            ["Who", "What", "When"],
+            (
+                [tables.text(step.who), tables.text(step.what), tables.text(step.when)]
+                for step in self.steps
+            ),
+        )
 
 
 def _latest_score(goal: Goal) -> int | None:

@@ -20,6 +20,7 @@ from linkwork.casework.lifecycle import (
     FailureReason,
     RejectionReason,
 )
+from linkwork.core.models import StatusHistory
 from linkwork.directory.models import Service
 from linkwork.referrals.models import Referral
 
@@ -310,23 +311,12 @@ class Connection(models.Model):
         return f"Connection {self.pk}"
 
 
-class ConnectionStatusChange(models.Model):
+class ConnectionStatusChange(StatusHistory):
     """One immutable row per connection status change: who, when and why."""
 
     connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="history")
     from_status = models.CharField(max_length=12, choices=ConnectionStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=ConnectionStatus.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["changed_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or 'new'} -> {self.to_status}"
 
 
 class Attendance(models.Model):

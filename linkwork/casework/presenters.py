@@ -11,10 +11,12 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from markupsafe import Markup
 
 from linkwork.casework.capacity import ConnectionCounts
 from linkwork.casework.lifecycle import ConnectionStatus
-from linkwork.core.presenters import date_uk, status_tag
+from linkwork.core import tables
+from linkwork.core.presenters import date_uk, datetime_uk, status_tag
 from linkwork.outcomes.schedules import DueMeasure
 from linkwork.referrals.capacity import LoadStatus, WorkerLoad
 from linkwork.referrals.lifecycle import Complexity
@@ -332,3 +334,183 @@ def link_worker_items(params: dict[str, Any], loads: Mapping[int, LoadSummary]) 
         if summary is not None:
             item["hint"] = {"text": summary.hint}
     return params
+
+
+# Tables of the casework pages.
+
+
+def _person_with_reference(href: str, name: str, reference: str) -> tables.Cell:
+    return tables.html(
+        tables.markup(
+            '<a href="{}">{}</a><br><span class="nhsuk-body-s nhsuk-u-nowrap">{}</span>',
+            href,
+            name,
+            reference,
+        )
+    )
+
+
+def loads_table(scheme: Any, loads: Iterable[LoadSummary]) -> dict[str, Any]:
+    """Each link worker's load in one scheme, against the scheme's limits."""
+    return tables.table(
+        f"Link workers in {scheme.name}: at most {scheme.active_caseload_limit} at once and "
+        f"{scheme.yearly_caseload_limit} a year each",
+        [
+            "Link worker",
+            "Active people",
+            "Weighted load at once",
+            "People in the last 365 days",
+            "Status",
+        ],
+        (
+            [
+                tables.text(load.worker_name),
+                tables.text(load.active_people),
+                tables.text(load.active),
+                tables.text(load.year),
+                tables.html(tables.tag(load.tag)),
+            ]
+            for load in loads
+        ),
+        caption_size="m",
+    )
+
+
+def waiting_table(rows: Iterable[WaitingRow], *, several_schemes: bool) -> dict[str, Any]:
+    """The waiting list, the longest waiting first; the scheme is shown when there are several."""
+    head: list[str | tables.Cell] = ["Person"]
+    if several_schemes:
+        head.append("Scheme")
+    head += ["Complexity", "Waiting since", "Days waiting", tables.hidden_heading("Action")]
+    body = []
+    for row in rows:
+        cells = [_person_with_reference(row.href, row.person_name, row.reference)]
+        if several_schemes:
+            cells.append(tables.text(row.scheme_name))
+        cells += [
+            tables.text(row.complexity),
+            tables.text(row.waiting_since),
+            tables.text(row.days_waiting_text),
+            tables.link("Assign", row.assign_href, hidden=row.person_name),
+        ]
+        body.append(cells)
+    return tables.table("People waiting for a link worker, the longest waiting first", head, body)
+
+
+def contacts_table(contacts: Iterable[Any]) -> dict[str, Any]:
+    """A referral's contacts, newest first, with how long each took and who recorded it."""
+    return tables.table(
+        "Contacts, newest first",
+        ["When", "How", "What happened", "Note"],
+        (
+            [
+                tables.html(
+                    tables.markup(
+                        '{}<br><span class="nhsuk-body-s">{} minutes, {}</span>',
+                        datetime_uk(contact.occurred_at),
+                        contact.duration_minutes,
+                        contact.recorded_by.full_name,
+                    )
+                ),
+                tables.text(contact.get_mode_display()),
+                tables.text(contact.get_outcome_display()),
+                tables.text(contact.note),
+            ]
+            for contact in contacts
+        ),
+    )
+
+
+def sessions_table(
+    sessions: Iterable[Any],
+    *,
+    caption: str,
+    attended: tuple[str, str] = ("Yes", "No"),
+    caption_size: str | None = None,
+) -> dict[str, Any]:
+    """Sessions at a service, newest first: the date and whether the person came (in the
+    words of `attended`: yes, then no)."""
+    return tables.table(
+        caption,
+        ["Date", "Attended"],
+        (
+            [
+                tables.text(date_uk(session.session_on)),
+                tables.text(attended[0] if session.attended else attended[1]),
+            ]
+            for session in sessions
+        ),
+        caption_size=caption_size,
+    )
+
+
+def _connection_link(connection: Any) -> str:
+    return reverse("casework:connection", args=[connection.referral_id, connection.pk])
+
+
+def _open_connection_details(connection: Any, paused_because: str, today: dt.date) -> Markup:
+    details = tables.markup("")
+    if connection.status == ConnectionStatus.REQUESTED:
+        details = tables.markup("Answer due by {}", date_uk(connection.respond_by))
+        if connection.respond_by and connection.respond_by < today:
+            details += tables.markup(": <strong>overdue</strong>")
+    elif connection.status == ConnectionStatus.ACCEPTED and connection.waiting_list:
+        details = tables.markup("On the service's waiting list")
+    elif connection.status == ConnectionStatus.ON_HOLD:
+        details = (
+            tables.markup("Paused: the service is {}", paused_because)
+            if paused_because
+            else tables.markup("The service has reopened: you can resume this connection")
+        )
+    if connection.supported_linking:
+        details += tables.markup("<br>Supported linking")
+    return details
+
+
+def open_connections_table(
+    connections: Iterable[Any], *, paused_because: Mapping[Any, str], today: dt.date
+) -> dict[str, Any]:
+    """A referral's open connections, newest first, with what each is waiting for."""
+    return tables.table(
+        "Open connections, newest first",
+        ["Service", "Status", "Details"],
+        (
+            [
+                tables.html(
+                    tables.markup(
+                        '<a href="{}">{}</a><br><span class="nhsuk-body-s">{}</span>',
+                        _connection_link(connection),
+                        connection.service.name,
+                        connection.service.organization.name,
+                    )
+                ),
+                tables.html(tables.tag(status_tag(connection))),
+                tables.html(
+                    _open_connection_details(
+                        connection, paused_because.get(connection.pk, ""), today
+                    )
+                ),
+            ]
+            for connection in connections
+        ),
+    )
+
+
+def ended_connections_table(connections: Iterable[Any]) -> dict[str, Any]:
+    """A referral's ended connections and the services it was signposted to."""
+    return tables.table(
+        "Connections that have ended and services signposted",
+        ["Service", "Status", "Since"],
+        (
+            [
+                tables.html(
+                    tables.markup(
+                        '<a href="{}">{}</a>', _connection_link(connection), connection.service.name
+                    )
+                ),
+                tables.html(tables.tag(status_tag(connection))),
+                tables.text(date_uk(connection.updated_at)),
+            ]
+            for connection in connections
+        ),
+    )

@@ -9,6 +9,7 @@ share with services, none of their details are shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection, SharedField, SupportPlan
+from linkwork.core import tables
 from linkwork.core.languages import LANGUAGES
 from linkwork.core.presenters import date_uk, status_tag
 from linkwork.people.models import ConsentKind, current_consents
@@ -86,6 +88,63 @@ class InboxRow:
     overdue: bool
     tag: dict[str, str]
     supported_linking: str
+
+
+def inbox_table(section: Section, rows: Iterable[InboxRow]) -> dict[str, Any]:
+    """One section of the inbox; overdue answers are tagged."""
+    body = []
+    for row in rows:
+        deadline = tables.text(row.deadline)
+        if row.overdue:
+            overdue = tables.tag({"text": "Overdue", "classes": "nhsuk-tag--red"})
+            deadline = tables.html(tables.markup("{} {}", row.deadline, overdue))
+        body.append(
+            [
+                tables.link(row.reference, row.href),
+                tables.text(row.service),
+                tables.text(row.requested),
+                deadline,
+                tables.html(tables.tag(row.tag)),
+                tables.text(row.supported_linking),
+            ]
+        )
+    answered = "Answer by" if section.slug == "answer" else "Answered"
+    return tables.table(
+        section.caption,
+        ["Referral", "Service", "Requested", answered, "Status", "Supported linking"],
+        body,
+    )
+
+
+def services_table(services: Iterable[Any]) -> dict[str, Any]:
+    """The provider's services (annotated with `open_connections` and `on_hold`), each with
+    a link to change whether it is running and taking people."""
+    return tables.table(
+        "Your organisation's services",
+        [
+            "Service",
+            "Status",
+            "Taking people",
+            "Open referrals",
+            "On hold",
+            tables.hidden_heading("Action"),
+        ],
+        (
+            [
+                tables.text(service.name),
+                tables.text(service.get_status_display()),
+                tables.text(service.get_capacity_display()),
+                tables.text(service.open_connections),
+                tables.text(service.on_hold),
+                tables.link(
+                    "Change availability",
+                    reverse("casework:service_availability", args=[service.pk]),
+                    hidden=f"of {service.name}",
+                ),
+            ]
+            for service in services
+        ),
+    )
 
 
 def is_overdue(connection: Connection, today: dt.date | None = None) -> bool:

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.urls import reverse
+
+from linkwork.core import tables
+from linkwork.core.presenters import date_uk
+from linkwork.directory.duplicates import Pair
 from linkwork.directory.models import (
     Capacity,
     DeliveryMode,
@@ -90,3 +97,43 @@ def session(schedule: Schedule) -> str:
     if days:
         return ", ".join(days)
     return schedule.description
+
+
+def listings_table(services: Iterable[Service]) -> dict[str, Any]:
+    """A provider's own listings with their capacity and when each was last checked."""
+    rows = []
+    for service in services:
+        capacity = service.get_capacity_display()
+        if service.status != ServiceStatus.ACTIVE:
+            capacity += f" ({service.get_status_display().lower()})"
+        rows.append(
+            [
+                tables.link(service.name, reverse("directory:service", args=[service.pk])),
+                tables.text(capacity),
+                tables.text(date_uk(service.assured_date) if service.assured_date else "Never"),
+            ]
+        )
+    return tables.table(
+        "Your listings, the longest unchecked first", ["Listing", "Capacity", "Last checked"], rows
+    )
+
+
+def _listing(service: Service) -> tables.Cell:
+    return tables.html(
+        tables.markup(
+            '<a href="{}">{}</a><br><span class="nhsuk-body-s">{}</span>',
+            reverse("directory:service", args=[service.pk]),
+            service.name,
+            service.organization.name,
+        )
+    )
+
+
+def duplicates_table(pairs: Iterable[Pair]) -> dict[str, Any]:
+    """Pairs of listings that may be one service: the one to keep, the duplicate and why.
+    The page adds each row's merge form, in the last column."""
+    return tables.table(
+        "Pairs of listings that may be the same service",
+        ["Keep", "Duplicate", "Why", tables.hidden_heading("Action")],
+        ([_listing(pair.first), _listing(pair.second), tables.text(pair.reason)] for pair in pairs),
+    )

@@ -135,10 +135,15 @@ def verify_service(request: AuthenticatedHttpRequest, service_id: str) -> HttpRe
 @login_required
 def duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     gate.require(request, Ability.CURATE_DIRECTORY)
+    pairs = duplicates.likely_duplicates()
     return render(
         request,
         "directory/duplicates.jinja",
-        {"page_title": "Likely duplicates", "pairs": duplicates.likely_duplicates()},
+        {
+            "page_title": "Likely duplicates",
+            "pairs": pairs,
+            "duplicates_table": presenters.duplicates_table(pairs),
+        },
     )
 
 

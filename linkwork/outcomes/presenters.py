@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from linkwork.core import tables
 from linkwork.core.presenters import date_uk
 from linkwork.outcomes.definitions import Instrument, LicensedSpec, MeaningfulChange
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
@@ -45,6 +47,32 @@ class Series:
     rows: tuple[Row, ...]
     extra_headings: tuple[str, ...] = ()
     show_band: bool = True
+
+    @property
+    def table(self) -> dict[str, Any]:
+        """The chart's table alternative, oldest first."""
+        head = ["Date", "Time point", "Score", *self.extra_headings]
+        if self.show_band:
+            head.append("Band")
+        head.append("Change from baseline")
+        return tables.table(
+            f"{self.title}, oldest first",
+            head,
+            (self._cells(row) for row in self.rows),
+            caption_size="s",
+        )
+
+    def _cells(self, row: Row) -> list[tables.Cell]:
+        cells = [tables.text(row.date), tables.text(row.time_point), tables.text(row.score)]
+        cells += [tables.text(extra) for extra in row.extras]
+        if self.show_band:
+            cells.append(tables.text(row.band))
+        if row.meaningful:
+            meaningful = tables.tag({"text": row.meaningful, "classes": "nhsuk-tag--blue"})
+            cells.append(tables.html(tables.markup("{} {}", row.change, meaningful)))
+        else:
+            cells.append(tables.text(row.change))
+        return cells
 
 
 @dataclass(frozen=True)

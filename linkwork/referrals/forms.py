@@ -6,7 +6,9 @@ Messages follow the NHS.UK style: they name the field and say how to put it righ
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django import forms
 from django.db import models
@@ -35,7 +37,7 @@ CONTACT_DETAIL = {
 
 
 def require_contact_details(
-    form: forms.Form, data: dict[str, Any], messages: dict[str, str]
+    form: forms.Form, data: dict[str, Any], messages: Mapping[str, str]
 ) -> None:
     """The detail the chosen way of contact needs (a phone number for calls and texts, and so
     on) must be given; `messages` says, per field, how to put it right."""
@@ -48,46 +50,143 @@ def _required(message: str) -> dict[str, str]:
     return {"required": message}
 
 
-class PersonForm(forms.Form):
-    """Screen 1: who the person is and how to reach them."""
+@dataclass(frozen=True)
+class PersonWording:
+    """What the person fields say in one voice: to staff about the person, or to the person.
 
-    given_name = forms.CharField(
-        label="First name",
-        max_length=100,
-        error_messages=_required("Enter the person's first name"),
-    )
-    family_name = forms.CharField(
-        label="Last name", max_length=100, error_messages=_required("Enter the person's last name")
-    )
+    Both voices stand side by side below, so a change to one is seen against the other."""
+
+    given_name_missing: str
+    family_name_missing: str
+    date_of_birth: str
+    # None: the postcode may be left out.
+    postcode_missing: str | None
+    contact_method: str
+    contact_method_missing: str
+    contact_methods: Sequence[tuple[str, str]]
+    phone: str
+    email: str
+    email_invalid: str
+    address: str
+    # What to say when the chosen way of contact lacks its detail.
+    detail_missing: Mapping[str, str]
+
+
+ABOUT_THE_PERSON = PersonWording(
+    given_name_missing="Enter the person's first name",
+    family_name_missing="Enter the person's last name",
+    date_of_birth="Date of birth",
+    postcode_missing=None,
+    contact_method="How does the person prefer to be contacted?",
+    contact_method_missing="Select how the person prefers to be contacted",
+    contact_methods=ContactMethod.choices,
+    phone="Phone number (optional)",
+    email="Email address (optional)",
+    email_invalid="Enter an email address in the correct format, like name@example.org",
+    address="Address (optional)",
+    detail_missing={
+        "phone": "Enter a phone number, or choose another way to contact the person",
+        "email": "Enter an email address, or choose another way to contact the person",
+        "address": "Enter an address so we can write to the person",
+    },
+)
+
+ABOUT_YOU = PersonWording(
+    given_name_missing="Enter your first name",
+    family_name_missing="Enter your last name",
+    date_of_birth="Your date of birth",
+    postcode_missing="Enter your postcode",
+    contact_method="How should we contact you?",
+    contact_method_missing="Select how we should contact you",
+    # Meeting in person is arranged by a link worker, not asked for on the public form.
+    contact_methods=[
+        (value, label) for value, label in ContactMethod.choices if value != ContactMethod.IN_PERSON
+    ],
+    phone="Phone number",
+    email="Email address",
+    email_invalid="Enter an email address in the correct format, like name@example.com",
+    address="Address",
+    detail_missing={
+        "phone": "Enter your phone number, or choose another way for us to contact you",
+        "email": "Enter your email address, or choose another way for us to contact you",
+        "address": "Enter your address, or choose another way for us to contact you",
+    },
+)
+
+
+class PersonFieldsForm(forms.Form):
+    """Who the person is and how to reach them: the fields the staff form and the
+    self-referral form share, worded by the subclass's `wording`."""
+
+    wording: ClassVar[PersonWording]
+
+    given_name = forms.CharField(label="First name", max_length=100)
+    family_name = forms.CharField(label="Last name", max_length=100)
     date_of_birth = DatePartsField(
         label="Date of birth", what="Date of birth", past=True, help_text="For example, 15 3 1984"
     )
+    postcode = forms.CharField(label="Postcode", max_length=10)
+    preferred_contact_method = forms.ChoiceField(widget=forms.RadioSelect)
+    phone = forms.CharField(required=False, max_length=20)
+    email = forms.EmailField(required=False)
+    address = forms.CharField(required=False, widget=forms.Textarea, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        words = self.wording
+        fields = self.fields
+        fields["given_name"].error_messages["required"] = words.given_name_missing
+        fields["family_name"].error_messages["required"] = words.family_name_missing
+        date_of_birth = fields["date_of_birth"]
+        assert isinstance(date_of_birth, DatePartsField)
+        date_of_birth.what = words.date_of_birth
+        fields["postcode"].required = words.postcode_missing is not None
+        if words.postcode_missing is not None:
+            fields["postcode"].error_messages["required"] = words.postcode_missing
+        contact_method = fields["preferred_contact_method"]
+        assert isinstance(contact_method, forms.ChoiceField)
+        contact_method.label = words.contact_method
+        contact_method.choices = words.contact_methods
+        contact_method.error_messages["required"] = words.contact_method_missing
+        fields["phone"].label = words.phone
+        fields["email"].label = words.email
+        fields["email"].error_messages["invalid"] = words.email_invalid
+        fields["address"].label = words.address
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        require_contact_details(self, data, self.wording.detail_missing)
+        return data
+
+
+class PersonForm(PersonFieldsForm):
+    """Screen 1: who the person is and how to reach them."""
+
+    wording = ABOUT_THE_PERSON
+    field_order = [
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "nhs_number",
+        "postcode",
+        "phone",
+        "email",
+        "preferred_contact_method",
+        "gp_practice",
+        "interpreter_needed",
+        "address",
+        "preferred_language",
+        "safeguarding_concerns",
+    ]
+
     nhs_number = forms.CharField(
         label="NHS number (optional)",
         required=False,
         max_length=14,
         help_text="10 digits, like 485 777 3456",
     )
-    postcode = forms.CharField(label="Postcode", required=False, max_length=10)
-    phone = forms.CharField(label="Phone number (optional)", required=False, max_length=20)
-    email = forms.EmailField(
-        label="Email address (optional)",
-        required=False,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.org"
-        },
-    )
-    preferred_contact_method = forms.ChoiceField(
-        label="How does the person prefer to be contacted?",
-        choices=ContactMethod.choices,
-        widget=forms.RadioSelect,
-        error_messages=_required("Select how the person prefers to be contacted"),
-    )
     gp_practice = forms.ChoiceField(label="GP practice", required=False)
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
-    address = forms.CharField(
-        label="Address (optional)", required=False, widget=forms.Textarea, max_length=500
-    )
     preferred_language = forms.ChoiceField(
         label="Preferred language", required=False, choices=LANGUAGES, initial="en"
     )
@@ -111,19 +210,6 @@ class PersonForm(forms.Form):
         if number:
             validate_nhs_number(number)
         return number
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        require_contact_details(
-            self,
-            data,
-            {
-                "phone": "Enter a phone number, or choose another way to contact the person",
-                "email": "Enter an email address, or choose another way to contact the person",
-                "address": "Enter an address so we can write to the person",
-            },
-        )
-        return data
 
 
 class ReferralForm(forms.Form):
@@ -193,46 +279,11 @@ class ConsentForm(forms.Form):
     )
 
 
-class SelfReferralForm(forms.Form):
+class SelfReferralForm(PersonFieldsForm):
     """The public form at /refer/: short, plain English, and safe from automated abuse."""
 
-    given_name = forms.CharField(
-        label="First name", max_length=100, error_messages=_required("Enter your first name")
-    )
-    family_name = forms.CharField(
-        label="Last name", max_length=100, error_messages=_required("Enter your last name")
-    )
-    date_of_birth = DatePartsField(
-        label="Date of birth",
-        what="Your date of birth",
-        past=True,
-        help_text="For example, 15 3 1984",
-    )
-    postcode = forms.CharField(
-        label="Postcode", max_length=10, error_messages=_required("Enter your postcode")
-    )
-    preferred_contact_method = forms.ChoiceField(
-        label="How should we contact you?",
-        choices=[
-            (ContactMethod.PHONE, "Phone call"),
-            (ContactMethod.TEXT, "Text message"),
-            (ContactMethod.EMAIL, "Email"),
-            (ContactMethod.LETTER, "Letter"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages=_required("Select how we should contact you"),
-    )
-    phone = forms.CharField(label="Phone number", required=False, max_length=20)
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
-        },
-    )
-    address = forms.CharField(
-        label="Address", required=False, widget=forms.Textarea, max_length=500
-    )
+    wording = ABOUT_YOU
+
     needs = forms.MultipleChoiceField(
         label="What would you like help with?",
         choices=Need.choices,
@@ -262,19 +313,6 @@ class SelfReferralForm(forms.Form):
     )
     # A field hidden from people; software that fills in every box fills it in.
     website = forms.CharField(required=False, label="Leave this box empty")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        require_contact_details(
-            self,
-            data,
-            {
-                "phone": "Enter your phone number, or choose another way for us to contact you",
-                "email": "Enter your email address, or choose another way for us to contact you",
-                "address": "Enter your address, or choose another way for us to contact you",
-            },
-        )
-        return data
 
 
 ROUTE_FOR_ORGANISATION = {

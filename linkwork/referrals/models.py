@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Organisation, Role, Scheme
+from linkwork.core.models import StatusHistory
 from linkwork.people.models import Person
 from linkwork.referrals.lifecycle import ClosureReason, Complexity, DeclineReason, Status
 from linkwork.vocabulary.routes import Route
@@ -153,31 +154,12 @@ class Referral(models.Model):
         return self.reference
 
 
-class StatusChange(models.Model):
-    """One immutable row per status change: who, when and why."""
+class StatusChange(StatusHistory):
+    """One immutable row per referral status change: who, when and why."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="history")
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["changed_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or 'new'} -> {self.to_status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Status history is immutable.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise ValueError("Status history is immutable.")
 
 
 class CodedEvent(models.Model):

@@ -19,8 +19,9 @@ from linkwork.accounts.models import Membership, Organisation, OrganisationKind,
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.lifecycle import InvalidTransition
-from linkwork.people.models import ConsentMethod, ContactMethod
-from linkwork.referrals import actions, capacity, intake, panels
+from linkwork.core.tables import status_history_table
+from linkwork.people.models import ConsentMethod
+from linkwork.referrals import actions, capacity, intake, panels, presenters
 from linkwork.referrals.forms import (
     NO_GP,
     ROUTE_FOR_ORGANISATION,
@@ -32,8 +33,7 @@ from linkwork.referrals.forms import (
     TriageForm,
 )
 from linkwork.referrals.lifecycle import OPEN_STATUSES, DeclineReason, Status
-from linkwork.referrals.models import Channel, Referral, Urgency
-from linkwork.vocabulary.needs import Need
+from linkwork.referrals.models import Channel, Referral
 from linkwork.vocabulary.routes import Route
 
 PAGE_SIZE = 25
@@ -62,7 +62,13 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/list.jinja",
-        {"page_title": "Referrals", "page": page, "status": status, "statuses": Status.choices},
+        {
+            "page_title": "Referrals",
+            "page": page,
+            "referrals_table": presenters.list_table(page.object_list),
+            "status": status,
+            "statuses": Status.choices,
+        },
     )
 
 
@@ -79,9 +85,10 @@ def detail(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
         {
             "page_title": f"Referral {referral.reference}",
             "referral": referral,
-            "route": Route(referral.route).label,
-            "needs": [Need(slug).label for slug in referral.needs if slug in Need.values],
-            "history": list(referral.history.select_related("changed_by")),
+            "summary_rows": presenters.ReferralSummary(referral).detail_rows(),
+            "history_table": status_history_table(
+                referral.history.select_related("changed_by"), nobody="Self-referral"
+            ),
             "can_triage": referral.status == Status.RECEIVED
             and permissions.may(request.user, Ability.TRIAGE_REFERRAL, referral),
             "works_in_scheme": works_in_scheme,
@@ -227,13 +234,8 @@ def new_check(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_title": "Check and send the referral",
             "form": form,
             "form_errors": bool(form.errors),
-            "person": person_form.cleaned_data,
-            "details": details_form.cleaned_data,
-            "need_labels": [Need(n).label for n in details_form.cleaned_data["needs"]],
-            "route_label": Route(details_form.cleaned_data["route"]).label,
-            "contact_label": ContactMethod(
-                person_form.cleaned_data["preferred_contact_method"]
-            ).label,
+            "person_rows": presenters.check_person_rows(person_form.cleaned_data),
+            "referral_rows": presenters.check_referral_rows(details_form.cleaned_data),
         },
     )
 
@@ -442,7 +444,7 @@ def self_referral_done(request: HttpRequest) -> HttpResponse:
 def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     gate.require(request, Ability.TRIAGE_REFERRAL)
     schemes = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
-    waiting = (
+    waiting = list(
         Referral.objects.visible_to(request.user)
         .filter(scheme_id__in=schemes, status=Status.RECEIVED)
         .select_related("scheme")
@@ -454,9 +456,8 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "referrals/triage_queue.jinja",
         {
             "page_title": "Triage",
-            "referrals": list(waiting),
-            "today": timezone.localdate(),
-            "urgent": Urgency.URGENT,
+            "referrals": waiting,
+            "waiting_table": presenters.triage_queue_table(waiting, timezone.localdate()),
         },
     )
 
@@ -486,8 +487,7 @@ def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any)
         {
             "page_title": f"Triage referral {referral.reference}",
             "referral": referral,
-            "needs": [Need(slug).label for slug in referral.needs if slug in Need.values],
-            "route": Route(referral.route).label,
+            "summary_rows": presenters.ReferralSummary(referral).triage_rows(),
             "link_workers": _link_workers(referral),
             "scheme_full": capacity.scheme_is_full(referral.scheme),
             "limit": referral.scheme.active_caseload_limit,

@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Role, Scheme, User
+from linkwork.referrals import presenters
 from linkwork.referrals.lifecycle import OPEN_STATUSES, Status
-from linkwork.referrals.models import Referral, Urgency
+from linkwork.referrals.models import Referral
 from linkwork.vocabulary.routes import NHS_ROUTES, Route
 
 # Counts below this are shown as "fewer than 5" so a small group cannot be singled out.
@@ -71,7 +72,7 @@ def _caseload(request: HttpRequest) -> Section:
         Role.LINK_WORKER,
         "Your caseload",
         "web/home/caseload.jinja",
-        {"referrals": list(referrals[:50]), "total": referrals.count()},
+        {"table": presenters.caseload_home_table(referrals[:50]), "total": referrals.count()},
     )
 
 
@@ -99,15 +100,16 @@ def _triage(request: HttpRequest) -> Section:
         .order_by("full_name")
         .distinct()
     )
+    workers = list(link_workers)
     return Section(
         Role.SCHEME_LEAD,
         "Waiting for triage",
         "web/home/triage.jinja",
         {
-            "referrals": list(waiting[:50]),
+            "table": presenters.triage_home_table(waiting[:50]),
             "total": waiting.count(),
-            "urgent": Urgency.URGENT,
-            "link_workers": list(link_workers),
+            "link_workers": workers,
+            "link_workers_table": presenters.open_cases_table(workers),
             "schemes": list(Scheme.objects.filter(pk__in=schemes)),
         },
     )
@@ -121,11 +123,16 @@ def _my_referrals(request: HttpRequest) -> Section:
         .select_related("person", "scheme")
         .order_by("-received_at")
     )
+    shown = list(referrals[:20])
     return Section(
         Role.REFERRER,
         "Your organisation's referrals",
         "web/home/my_referrals.jinja",
-        {"referrals": list(referrals[:20]), "total": referrals.count()},
+        {
+            "referrals": shown,
+            "table": presenters.my_referrals_table(shown),
+            "total": referrals.count(),
+        },
     )
 
 
@@ -134,19 +141,22 @@ def _provider(request: HttpRequest) -> Section:
     from linkwork.casework.lifecycle import ConnectionStatus
     from linkwork.casework.models import Connection
     from linkwork.directory.models import Service
+    from linkwork.directory.presenters import listings_table
 
     listings = (
         Service.objects.editable_by(request.user)
         .select_related("organization")
         .order_by(F("assured_date").asc(nulls_first=True), "name")
     )
+    shown = list(listings[:50])
     return Section(
         Role.PROVIDER,
         "Your organisation",
         "web/home/provider.jinja",
         {
             "organisations": _organisations(request, Role.PROVIDER),
-            "listings": list(listings[:50]),
+            "listings": shown,
+            "table": listings_table(shown),
             "today": timezone.localdate(),
             "waiting": Connection.objects.for_provider(request.user)
             .filter(status=ConnectionStatus.REQUESTED)
@@ -213,7 +223,11 @@ def _analyst(request: HttpRequest) -> Section:
         Role.ANALYST,
         "Referrals by route in the last 12 months",
         "web/home/analyst.jinja",
-        {"rows": table, "small_number": SMALL_NUMBER},
+        {
+            "rows": table,
+            "table": presenters.routes_table(table, SMALL_NUMBER),
+            "small_number": SMALL_NUMBER,
+        },
     )
 
 

@@ -12,6 +12,7 @@ from linkwork.audit import auditor
 from linkwork.people.models import Person
 from linkwork.people.nhs_number import format_nhs_number
 from linkwork.referrals.models import Referral
+from linkwork.referrals.presenters import person_referrals_table
 
 
 @login_required
@@ -30,6 +31,6 @@ def detail(request: AuthenticatedHttpRequest, person_id: str) -> HttpResponse:
             "page_title": person.full_name,
             "person": person,
             "nhs_number": format_nhs_number(person.nhs_number),
-            "referrals": list(referrals),
+            "referrals_table": person_referrals_table(referrals),
         },
     )

@@ -13,7 +13,8 @@ from django.utils import timezone
 from linkwork.directory.models import ListingConfirmationRequest, Service, ServiceStatus
 from linkwork.directory.tasks import ask_providers_to_confirm_listings
 from tests.conftest import World
-from tests.unit.directory.factories import OrganizationFactory, ServiceFactory
+from tests.factories import ServiceFactory
+from tests.unit.directory.factories import OrganizationFactory
 
 
 @pytest.fixture

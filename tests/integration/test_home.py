@@ -89,7 +89,8 @@ def test_user_without_role_told_to_ask_admin(client, db):
 
 @pytest.mark.django_db
 def test_provider_home_lists_own_listings_only(client, world: World):
-    from tests.unit.directory.factories import OrganizationFactory, ServiceFactory
+    from tests.factories import ServiceFactory
+    from tests.unit.directory.factories import OrganizationFactory
 
     own = ServiceFactory(
         organization=OrganizationFactory(account_organisation=world.provider_org), name="Our walk"
@@ -104,7 +105,7 @@ def test_provider_home_lists_own_listings_only(client, world: World):
 
 @pytest.mark.django_db
 def test_curator_home_counts_listings_due_a_check(client, world: World):
-    from tests.unit.directory.factories import ServiceFactory
+    from tests.factories import ServiceFactory
 
     ServiceFactory(name="Never checked walk", assured_date=None)
     signed_in(client, world.curator)

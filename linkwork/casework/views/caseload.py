@@ -157,18 +157,22 @@ def capacity(request: AuthenticatedHttpRequest) -> HttpResponse:
         .filter(scheme_id__in=led)
         .select_related("person", "scheme")
     )
+    per_scheme = []
+    for scheme in schemes:
+        summaries = [presenters.LoadSummary.of(load) for load in loads[scheme.pk]]
+        per_scheme.append((scheme, summaries, presenters.loads_table(scheme, summaries)))
+    waiting_rows = [presenters.WaitingRow.of(referral, today) for referral in waiting]
     auditor.record(action="capacity.viewed", request=request, detail={"schemes": sorted(led)})
     return render(
         request,
         "casework/capacity.jinja",
         {
             "page_title": "Capacity",
-            "schemes": [
-                (scheme, [presenters.LoadSummary.of(load) for load in loads[scheme.pk]])
-                for scheme in schemes
-            ],
-            "waiting": [presenters.WaitingRow.of(referral, today) for referral in waiting],
-            "several_schemes": len(schemes) > 1,
+            "schemes": per_scheme,
+            "waiting": waiting_rows,
+            "waiting_table": presenters.waiting_table(
+                waiting_rows, several_schemes=len(schemes) > 1
+            ),
         },
     )
 

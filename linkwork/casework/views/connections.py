@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from linkwork.accounts import gate
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.audit import auditor
-from linkwork.casework import actions, notices
+from linkwork.casework import actions, notices, presenters
 from linkwork.casework.alternatives import alternatives_for
 from linkwork.casework.forms import ConnectForm, DischargeForm, EndConnectionForm
 from linkwork.casework.forms_inbox import AttendanceForm
@@ -30,6 +30,7 @@ from linkwork.casework.models import Connection, FollowUp, SharedField
 from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.presenters import date_uk
+from linkwork.core.tables import status_history_table
 from linkwork.directory.models import ReferralRoute, Service
 from linkwork.notifications.addressing import Recipient
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
@@ -66,6 +67,10 @@ def connections(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResp
         .select_related("service__organization")
     )
     paused = [c for c in found if c.status == ConnectionStatus.ON_HOLD]
+    paused_because = {c.pk: notices.paused_because(c.service) for c in paused}
+    open_connections = [c for c in found if c.status in OPEN_STATUSES]
+    ended_connections = [c for c in found if c.status not in OPEN_STATUSES]
+    today = timezone.localdate()
     auditor.record(
         action="connections.viewed", request=request, target=referral, scheme_id=referral.scheme_id
     )
@@ -90,19 +95,22 @@ def connections(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResp
             "referral": referral,
             "person": referral.person,
             "safeguarding": safeguarding_concerns(request.user, referral),
-            "open_connections": [c for c in found if c.status in OPEN_STATUSES],
-            "ended_connections": [c for c in found if c.status not in OPEN_STATUSES],
+            "open_connections": open_connections,
+            "open_connections_table": presenters.open_connections_table(
+                open_connections, paused_because=paused_because, today=today
+            ),
+            "ended_connections": ended_connections,
+            "ended_connections_table": presenters.ended_connections_table(ended_connections),
             "alternatives": alternatives_for(
                 paused, connected_service_ids={c.service_id for c in found}
             ),
-            "paused_because": {c.pk: notices.paused_because(c.service) for c in paused},
             "follow_ups": list(
                 FollowUp.objects.visible_to(request.user)
                 .due()
                 .filter(referral=referral)
                 .select_related("connection__service")
             ),
-            "today": timezone.localdate(),
+            "today": today,
             "search_url": _search_url(referral),
             "is_open": is_open,
             "suggested": suggested,
@@ -240,6 +248,7 @@ def connection(
             scheme_id=referral.scheme_id,
         )
     allowed = TRANSITIONS[ConnectionStatus(found.status)]
+    attendance = list(found.attendance.all())
     invalid = bool(error or attendance_form.errors or end_form.errors)
     return render(
         request,
@@ -250,8 +259,13 @@ def connection(
             "person": referral.person,
             "connection": found,
             "shared": [SharedField(value).label for value in found.shared_fields],
-            "history": list(found.history.select_related("changed_by")),
-            "attendance": list(found.attendance.all()),
+            "history_table": status_history_table(
+                found.history.select_related("changed_by"), nobody="Linkwork"
+            ),
+            "attendance": attendance,
+            "attendance_table": presenters.sessions_table(
+                attendance, caption="Sessions, newest first"
+            ),
             "can_send": ConnectionStatus.REQUESTED in allowed
             and found.status == ConnectionStatus.DRAFT,
             "can_resume": found.status == ConnectionStatus.ON_HOLD,

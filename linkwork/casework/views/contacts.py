@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.audit import auditor
-from linkwork.casework import actions
+from linkwork.casework import actions, presenters
 from linkwork.casework.forms import ContactForm
 from linkwork.casework.models import Contact
 from linkwork.casework.safeguarding import safeguarding_concerns
@@ -51,6 +51,7 @@ def contacts(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRespons
             "referral": referral,
             "person": person,
             "contacts": found,
+            "contacts_table": presenters.contacts_table(found),
             "missed": missed,
             "review": missed >= referral.scheme.missed_contacts_before_review
             and referral.status in (Status.ACTIVE, Status.ON_HOLD),

@@ -21,7 +21,7 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Role
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
-from linkwork.casework import actions, notices, provider
+from linkwork.casework import actions, notices, presenters, provider
 from linkwork.casework.actions import CaseworkError
 from linkwork.casework.forms_inbox import AnswerForm, AttendanceForm, AvailabilityForm
 from linkwork.casework.lifecycle import ConnectionStatus, Decision
@@ -105,6 +105,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for s in provider.SECTIONS
             ],
             "rows": rows,
+            "inbox_table": provider.inbox_table(section, rows),
             "overdue": sum(row.overdue for row in rows),
         },
     )
@@ -174,6 +175,7 @@ def inbox_connection(request: AuthenticatedHttpRequest, connection_id: Any) -> H
     )
     can_answer = connection.status == ConnectionStatus.REQUESTED
     can_record = connection.status in (ConnectionStatus.ACCEPTED, ConnectionStatus.IN_PROGRESS)
+    sessions = list(connection.attendance.all())
     return render(
         request,
         "casework/inbox_connection.jinja",
@@ -191,7 +193,13 @@ def inbox_connection(request: AuthenticatedHttpRequest, connection_id: Any) -> H
             "can_record": can_record,
             "answer_form": answer_form,
             "attendance_form": attendance_form,
-            "sessions": list(connection.attendance.all()),
+            "sessions": sessions,
+            "sessions_table": presenters.sessions_table(
+                sessions,
+                caption="Sessions recorded, newest first",
+                attended=("Attended", "Did not attend"),
+                caption_size="s",
+            ),
             "problem": problem,
             "form_errors": status != 200,
         },
@@ -217,7 +225,11 @@ def provider_services(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/provider_services.jinja",
-        {"page_title": "Your services", "services": services},
+        {
+            "page_title": "Your services",
+            "services": services,
+            "services_table": provider.services_table(services),
+        },
     )
 
 

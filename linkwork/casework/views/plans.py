@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -44,6 +45,7 @@ from linkwork.casework.models import (
     PlanAction,
     SupportPlan,
 )
+from linkwork.core import tables
 from linkwork.core.forms import error_summary
 from linkwork.core.presenters import date_uk
 from linkwork.referrals.lifecycle import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
@@ -117,6 +119,67 @@ def goal_row(goal: Goal) -> GoalRow:
 
 def action_tag(action: PlanAction) -> dict[str, str]:
     return {"text": action.get_status_display(), "classes": ACTION_TAG_CLASSES[action.status]}
+
+
+def goals_table(referral: Referral, rows: Iterable[GoalRow]) -> dict[str, Any]:
+    """The plan's goals, most important first, each with its progress and status."""
+    body = []
+    for row in rows:
+        progress = tables.markup("{}<br>{}", row.bar, row.latest)
+        if row.history:
+            progress += tables.markup(
+                '<br><span class="nhsuk-body-s">History: {}</span>', row.history
+            )
+        body.append(
+            [
+                tables.link(
+                    row.goal.description,
+                    reverse("casework:goal", args=[referral.pk, row.goal.pk]),
+                ),
+                tables.text(row.importance),
+                tables.html(progress),
+                tables.html(tables.tag(row.tag)),
+            ]
+        )
+    return tables.table(
+        "Goals, most important first", ["Goal", "How much it matters", "Progress", "Status"], body
+    )
+
+
+def plan_actions_table(referral: Referral, plan_actions: Iterable[PlanAction]) -> dict[str, Any]:
+    """The plan's actions, soonest first: what, who, by when and how it stands."""
+    return tables.table(
+        "Actions, soonest first",
+        ["What", "Who", "By when", "Status"],
+        (
+            [
+                tables.link(
+                    action.what,
+                    reverse("casework:plan_action", args=[referral.pk, action.pk]),
+                ),
+                tables.text(action.who),
+                tables.text(date_uk(action.due_on) if action.due_on else "No date"),
+                tables.html(tables.tag(action_tag(action))),
+            ]
+            for action in plan_actions
+        ),
+    )
+
+
+def ratings_table(ratings: Iterable[GoalRating]) -> dict[str, Any]:
+    """A goal's progress ratings, oldest first."""
+    return tables.table(
+        "Progress ratings from 0 to 10, oldest first",
+        ["Date", "Progress", "Recorded by"],
+        (
+            [
+                tables.text(date_uk(rating.rated_on)),
+                tables.text(f"{rating.score} out of 10"),
+                tables.text(rating.recorded_by.full_name),
+            ]
+            for rating in ratings
+        ),
+    )
 
 
 def summary(form: forms.Form) -> list[dict[str, str]]:
@@ -281,6 +344,7 @@ def plan(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
         action="plan.viewed", request=request, target=referral, scheme_id=referral.scheme_id
     )
     goals = _goals(request, referral)
+    plan_actions = _plan_actions(request, referral)
     return render(
         request,
         "casework/plan.jinja",
@@ -292,10 +356,10 @@ def plan(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
             "editable": _editable(referral),
             "read_only_id": READ_ONLY_ID,
             "safeguarding_notes": _safeguarding(request, referral),
-            "goals": [goal_row(goal) for goal in goals],
-            "plan_actions": [
-                (action, action_tag(action)) for action in _plan_actions(request, referral)
-            ],
+            "goals": goals,
+            "goals_table": goals_table(referral, [goal_row(goal) for goal in goals]),
+            "plan_actions": plan_actions,
+            "plan_actions_table": plan_actions_table(referral, plan_actions),
             "plan_form": plan_form,
             "goal_form": goal_form,
             "action_form": action_form,
@@ -350,6 +414,7 @@ def goal(request: AuthenticatedHttpRequest, referral_id: str, goal_id: str) -> H
     auditor.record(
         action="goal.viewed", request=request, target=found, scheme_id=referral.scheme_id
     )
+    ratings = list(found.ratings.select_related("recorded_by"))
     return render(
         request,
         "casework/goal.jinja",
@@ -358,7 +423,8 @@ def goal(request: AuthenticatedHttpRequest, referral_id: str, goal_id: str) -> H
             "referral": referral,
             "person": referral.person,
             "goal": goal_row(found),
-            "ratings": list(found.ratings.select_related("recorded_by")),
+            "ratings": ratings,
+            "ratings_table": ratings_table(ratings),
             "editable": _editable(referral),
             "read_only_id": READ_ONLY_ID,
             "rating_form": rating_form,

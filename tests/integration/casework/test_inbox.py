@@ -27,6 +27,7 @@ from tests.factories import (
     ReferralFactory,
     ServiceFactory,
 )
+from tests.html import plain
 
 
 def consent_to_share(person, by, given: bool = True) -> None:  # type: ignore[no-untyped-def]
@@ -487,7 +488,7 @@ def test_services_lists_own_services_with_open_counts(
     assert re.search(
         r"Millbrook Walks</td>\s*<td>Active</td>\s*<td>Accepting people</td>\s*"
         r"<td>1</td>\s*<td>0</td>",
-        body,
+        plain(body),
     )
     assert reverse("casework:service_availability", args=[requested.service.pk]) in body
 

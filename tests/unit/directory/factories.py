@@ -7,7 +7,6 @@ import factory
 from linkwork.directory.models import (
     Location,
     Organization,
-    Service,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -19,15 +18,6 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Community Group {n}")
     description = "A community group."
-
-
-class ServiceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Service
-
-    organization = factory.SubFactory(OrganizationFactory)
-    name = factory.Sequence(lambda n: f"Walking Group {n}")
-    description = "A friendly walk."
 
 
 class LocationFactory(factory.django.DjangoModelFactory):

@@ -34,11 +34,10 @@ from linkwork.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from tests.factories import UserFactory
+from tests.factories import ServiceFactory, UserFactory
 from tests.unit.directory.factories import (
     LocationFactory,
     OrganizationFactory,
-    ServiceFactory,
     TaxonomyTermFactory,
 )
 

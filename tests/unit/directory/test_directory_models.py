@@ -17,7 +17,8 @@ from linkwork.directory.models import (
     stale_after_days,
 )
 from linkwork.directory.versioning import record_changes
-from tests.unit.directory.factories import OrganizationFactory, ServiceFactory
+from tests.factories import ServiceFactory
+from tests.unit.directory.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 

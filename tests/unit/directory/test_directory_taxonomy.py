@@ -9,7 +9,7 @@ from linkwork.directory import taxonomy
 from linkwork.directory.models import Attribute, Entity, LinkType, Service, Taxonomy, TaxonomyTerm
 from linkwork.directory.taxonomy import ensure_linkwork_taxonomy
 from linkwork.vocabulary.categories import AUDIENCES, CATEGORIES, categories_for_needs
-from tests.unit.directory.factories import ServiceFactory
+from tests.factories import ServiceFactory
 
 
 def test_audience_term_travels_through_oruk_terms():

@@ -29,7 +29,8 @@ from linkwork.directory.oruk.attributes import (
 )
 from linkwork.directory.taxonomy import ensure_linkwork_taxonomy, term_id
 from linkwork.vocabulary.categories import AUDIENCES, CATEGORIES, TAXONOMY_NAME
-from tests.unit.directory.factories import OrganizationFactory, ServiceFactory
+from tests.factories import ServiceFactory
+from tests.unit.directory.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,16 +15,17 @@ from linkwork.directory.models import (
     CostOption,
     Language,
     Phone,
+    ReferralRoute,
     Schedule,
     Service,
     ServiceAtLocation,
 )
 from linkwork.directory.oruk import serialize
 from linkwork.directory.taxonomy import ensure_linkwork_taxonomy
+from tests.factories import ServiceFactory
 from tests.unit.directory.factories import (
     LocationFactory,
     OrganizationFactory,
-    ServiceFactory,
     TaxonomyTermFactory,
 )
 
@@ -49,7 +50,9 @@ def full(service: Service) -> dict[str, object]:
 def test_bare_service_has_only_its_values(db):
     ensure_linkwork_taxonomy()
     organization = OrganizationFactory(description="")
-    service = ServiceFactory(organization=organization, description="", url="", email="")
+    service = ServiceFactory(
+        organization=organization, description="", url="", email="", assured_date=None
+    )
     document = full(service)
     assert blanks({k: v for k, v in document.items() if k != "organization"}) == []
     assert document["id"] == str(service.id)
@@ -88,7 +91,9 @@ def test_values_take_oruk_formats(db):
 
 def test_social_prescribing_fields_are_linkwork_attributes(db):
     ensure_linkwork_taxonomy()
-    service = ServiceFactory(delivers_online=True, capacity="full")
+    service = ServiceFactory(
+        delivers_online=True, capacity="full", referral_route=ReferralRoute.SIGNPOST
+    )
     document = full(service)
     terms = {a["taxonomy_term"]["name"]: a for a in document["attributes"]}
     assert {"delivery:in_person", "delivery:online", "capacity:full", "route:signpost"} <= set(
