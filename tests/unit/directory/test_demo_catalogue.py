@@ -10,7 +10,7 @@ from importlib.resources import files
 
 from linkwork.directory import demo_catalogue as catalogue
 from linkwork.directory.models import DeliveryMode, ServiceFormat
-from linkwork.directory.taxonomy import AUDIENCES, CATEGORIES
+from linkwork.vocabulary.categories import AUDIENCES, CATEGORIES
 
 
 def test_demo_catalogue_says_who_wrote_and_checked_it():
