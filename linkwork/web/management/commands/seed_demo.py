@@ -129,7 +129,10 @@ class Command(BaseCommand):
 
         link_workers = [user for users in accounts.link_workers.values() for user in users]
         return seed_directory(
-            rng=rng, account_organisations=accounts.vcse, tip_authors=link_workers
+            rng=rng,
+            account_organisations=accounts.vcse,
+            tip_authors=link_workers,
+            demo_provider=accounts.demo_provider_organisation,
         )
 
     def _share_caseloads(
