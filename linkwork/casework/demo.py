@@ -304,7 +304,9 @@ def _in_section(row: Row, slug: str) -> bool:
     """Whether the connection `row` shows in the provider's inbox section `slug`."""
     for lookup, value in section_filters(slug).items():
         name, _, operator = lookup.partition("__")
-        actual = row[name] if name in row else Connection._meta.get_field(name).get_default()
+        field = Connection._meta.get_field(name)
+        default = field.get_default() if isinstance(field, models.Field) else None
+        actual = row.get(name, default)
         if not (actual in value if operator == "in" else actual == value):
             return False
     return True
