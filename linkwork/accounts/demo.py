@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -86,6 +87,20 @@ VCSE_KINDS = [
     "Family Hub",
     "Library Friends",
 ]
+# Names for the link workers the demo adds when one scheme's referrals need more of them.
+STAFF_FIRST_NAMES = (
+    "Abigail Adam Aisha Alex Amanda Ben Bethan Caroline Chloe Chris Claire Daniel Deborah "
+    "Eleanor Emeka Farah Fiona Gemma Hamza Hannah Ioana Jack Jasmine Joanne Jordan Kate "
+    "Kieran Lauren Lucy Marcus Megan Mohammed Naomi Nadia Nathan Nicola Oliver Paul Rebecca "
+    "Rhys Ruth Samir Sarah Shauna Simon Sophie Stuart Tariq Tom Vicky Wei Yasmin Zoe"
+).split()
+STAFF_FAMILY_NAMES = (
+    "Adams Ahmed Akhtar Anderson Bailey Bell Bibi Brennan Campbell Carter Chowdhury Collins "
+    "Cox Daly Dawson Ellis Fisher Foster Gallagher Graham Gray Hart Holmes Howard Iqbal "
+    "Jenkins Kaur Lambert Lawson Malik Marshall Mason Mills Mistry Morgan Nolan Obi Osei "
+    "Owen Palmer Parry Pearson Quinn Rahman Rees Riley Saunders Sharp Simpson Sutton Walsh "
+    "Ward Watts Webb Yates"
+).split()
 
 
 @dataclass
@@ -95,6 +110,10 @@ class DemoAccounts:
     schemes: list[Scheme] = field(default_factory=list)
     link_workers: dict[int, list[User]] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    # The link worker and the provider organisation whose logins the demo prints.
+    demo_link_worker: User | None = None
+    demo_provider_organisation: Organisation | None = None
+    password: str = ""
 
 
 def _totp_key(email: str) -> str:
@@ -145,7 +164,7 @@ def seed_accounts(*, rng: random.Random, vcse_count: int = 64) -> DemoAccounts:
             ],
         ),
     ]
-    password = make_password(DEMO_PASSWORD)
+    password = result.password = make_password(DEMO_PASSWORD)
     people = _staff(result)
     users = [
         User(
@@ -175,6 +194,9 @@ def seed_accounts(*, rng: random.Random, vcse_count: int = 64) -> DemoAccounts:
             )
         if role == Role.LINK_WORKER and scheme is not None:
             result.link_workers.setdefault(scheme.pk, []).append(user)
+            result.demo_link_worker = result.demo_link_worker or user
+        if role == Role.PROVIDER and result.demo_provider_organisation is None:
+            result.demo_provider_organisation = organisation
     Membership.objects.bulk_create(memberships)
     TOTPDevice.objects.bulk_create(devices)
     seen: set[Role] = set()
@@ -184,6 +206,45 @@ def seed_accounts(*, rng: random.Random, vcse_count: int = 64) -> DemoAccounts:
             where = scheme.name if scheme else organisation.name
             result.logins.append((Role(role).label, email, where))
     return result
+
+
+def add_link_workers(
+    *, rng: random.Random, accounts: DemoAccounts, scheme: Scheme, count: int
+) -> list[User]:
+    """`count` more link workers for `scheme`, with names made up from `rng`, their
+    memberships and authenticators, so the demo can share a large caseload out safely.
+    They are added to `accounts.link_workers`."""
+    taken = set(
+        User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").values_list("email", flat=True)
+    )
+    password = accounts.password or make_password(DEMO_PASSWORD)
+    users = []
+    for _ in range(count):
+        first, family = rng.choice(STAFF_FIRST_NAMES), rng.choice(STAFF_FAMILY_NAMES)
+        handle = re.sub(r"[^a-z.]", "", f"lw.{first}.{family}".lower())
+        email, serial = f"{handle}@{DEMO_EMAIL_DOMAIN}", 2
+        while email in taken:
+            email, serial = f"{handle}{serial}@{DEMO_EMAIL_DOMAIN}", serial + 1
+        taken.add(email)
+        users.append(
+            User(
+                email=email,
+                full_name=f"{first} {family}",
+                job_title="Link worker",
+                password=password,
+            )
+        )
+    User.objects.bulk_create(users)
+    Membership.objects.bulk_create(
+        Membership(user=user, organisation=scheme.host, scheme=scheme, role=Role.LINK_WORKER)
+        for user in users
+    )
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name="Demo authenticator", confirmed=True, key=_totp_key(user.email))
+        for user in users
+    )
+    accounts.link_workers.setdefault(scheme.pk, []).extend(users)
+    return users
 
 
 def _staff(result: DemoAccounts) -> list[tuple[str, str, str, Role, Organisation, Scheme | None]]:

@@ -49,6 +49,7 @@ from linkwork.casework.models import (
     SharedField,
     SupportPlan,
 )
+from linkwork.casework.provider import section_filters
 from linkwork.directory.models import (
     Attribute,
     Capacity,
@@ -266,6 +267,51 @@ CASEWORK_STATUSES = frozenset({Status.ACCEPTED, Status.ACTIVE, Status.ON_HOLD, S
 Step = tuple[str, dt.datetime, int | None, str]
 
 Row = dict[str, Any]
+
+
+def _paused(service: Service) -> str:
+    """Why requests to the service are on hold, or "" when they are not."""
+    if service.status == ServiceStatus.TEMPORARILY_CLOSED:
+        return "temporarily closed"
+    if service.status == ServiceStatus.ACTIVE and service.capacity == Capacity.FULL:
+        return "full"
+    return ""
+
+
+def _running(service: Service) -> bool:
+    return service.status == ServiceStatus.ACTIVE and not _paused(service)
+
+
+# For each part of a provider's inbox: the status to aim a request at, and the kind of
+# service that shows it there.
+INBOX_SHOWCASE: dict[str, tuple[str, Callable[[Service], bool]]] = {
+    "answer": (ConnectionStatus.REQUESTED, _running),
+    "waiting_list": (
+        ConnectionStatus.ACCEPTED,
+        lambda s: _running(s) and s.capacity == Capacity.WAITING_LIST,
+    ),
+    "accepted": (
+        ConnectionStatus.ACCEPTED,
+        lambda s: _running(s) and s.capacity != Capacity.WAITING_LIST,
+    ),
+    "attending": (ConnectionStatus.IN_PROGRESS, _running),
+    "on_hold": (ConnectionStatus.REQUESTED, lambda s: bool(_paused(s))),
+    "closed": (ConnectionStatus.COMPLETED, _running),
+}
+
+
+def _in_section(row: Row, slug: str) -> bool:
+    """Whether the connection `row` shows in the provider's inbox section `slug`."""
+    for lookup, value in section_filters(slug).items():
+        name, _, operator = lookup.partition("__")
+        field = Connection._meta.get_field(name)
+        default = field.get_default() if isinstance(field, models.Field) else None
+        actual = row.get(name, default)
+        if not (actual in value if operator == "in" else actual == value):
+            return False
+    return True
+
+
 # Written in this order, so every row's foreign keys already exist.
 TABLES: tuple[type[models.Model], ...] = (
     Contact,
@@ -423,11 +469,20 @@ class _Seeder:
         self.provider_of: dict[Any, int | None] = {
             s.pk: providers.get(s.organization.account_organisation_id or 0) for s in self.services
         }
-        self.with_login = [
-            s
-            for s in self.services
-            if self.provider_of[s.pk] and s.referral_route == ReferralRoute.REFERRAL
-        ]
+        # Each provider organisation with a demo login gets a request in every part of its
+        # inbox, on the first open cases that can show it.
+        self.inbox_to_fill: list[tuple[int, str, Service, str]] = []
+        for organisation_id in sorted(providers):
+            own = [
+                s
+                for s in self.services
+                if s.organization.account_organisation_id == organisation_id
+                and s.referral_route == ReferralRoute.REFERRAL
+            ]
+            for slug, (target, fits) in INBOX_SHOWCASE.items():
+                service = next((s for s in own if fits(s)), None)
+                if service is not None:
+                    self.inbox_to_fill.append((organisation_id, slug, service, target))
         # The first connections show every status, so even a small demo has each of them.
         self.showcase: list[str] = [
             ConnectionStatus.DRAFT,
@@ -442,7 +497,7 @@ class _Seeder:
         requestable = [s for s in self.services if s.referral_route == ReferralRoute.REFERRAL]
         signposts = [s for s in self.services if s.referral_route == ReferralRoute.SIGNPOST]
         self.to_show = {
-            "on hold": [s for s in requestable if self._paused(s)][:1],
+            "on hold": [s for s in requestable if _paused(s)][:1],
             "signposted": signposts[:1],
         }
         self.target = ""
@@ -517,14 +572,6 @@ class _Seeder:
                 [s for s in chosen if s.referral_route == ReferralRoute.SIGNPOST],
             )
         return self.candidates[key]
-
-    @staticmethod
-    def _paused(service: Service) -> str:
-        if service.status == ServiceStatus.TEMPORARILY_CLOSED:
-            return "temporarily closed"
-        if service.status == ServiceStatus.ACTIVE and service.capacity == Capacity.FULL:
-            return "full"
-        return ""
 
     @staticmethod
     def _morning(day: dt.date) -> dt.datetime:
@@ -743,10 +790,6 @@ class _Seeder:
         for _ in range(count):
             pool = requestable if self.rng.random() < 0.65 else signpost
             pool = pool or requestable or signpost
-            # Services whose provider has a demo login get a fair share, so the demo
-            # provider's inbox has requests in every section.
-            if self.with_login and self.rng.random() < 0.1:
-                pool = self.with_login
             service = self.rng.choice(pool)
             picks.setdefault(service.pk, service)
         forced: dict[Any, str] = {}
@@ -757,13 +800,27 @@ class _Seeder:
                     picks.setdefault(services[0].pk, services[0])
                     forced[services[0].pk] = ConnectionStatus.ACCEPTED
                     self.to_show[kind] = []
+            if self.inbox_to_fill:
+                _, _, service, target = self.inbox_to_fill[0]
+                picks.setdefault(service.pk, service)
+                forced[service.pk] = target
         for service in picks.values():
             created = self.between(plan_at, min(plan_at + 21 * DAY, episode.end))
-            self.connection(episode, service, created, forced.get(service.pk))
+            row = self.connection(episode, service, created, forced.get(service.pk))
+            self.inbox_filled(service, row)
+
+    def inbox_filled(self, service: Service, row: Row) -> None:
+        """Tick off the part of its provider's inbox that the connection `row` shows, if
+        it was still empty (a request may stop short of its target, at today)."""
+        organisation_id = service.organization.account_organisation_id
+        for item in self.inbox_to_fill:
+            if item[0] == organisation_id and _in_section(row, item[1]):
+                self.inbox_to_fill.remove(item)
+                return
 
     def connection(
         self, episode: Episode, service: Service, created: dt.datetime, target: str | None
-    ) -> None:
+    ) -> Row:
         rng = self.rng
         referral = episode.referral
         row: Row = {
@@ -807,6 +864,7 @@ class _Seeder:
             )
             previous = status
         self.after_acceptance(episode, row, service, steps)
+        return row
 
     def walk(
         self,
@@ -870,7 +928,7 @@ class _Seeder:
                 row["reminded_at"] = self._morning(row["remind_on"])
             if row["respond_by"] < self.today:
                 row["escalated_at"] = self._morning(row["respond_by"] + DAY)
-        paused = self._paused(service)
+        paused = _paused(service)
         if paused and last[0] in PAUSABLE_STATUSES:
             row["held_from"] = last[0]
             steps.append(

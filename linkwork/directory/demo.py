@@ -640,9 +640,44 @@ class _Seeder:
             own = sum(1 for s in services if s.organization is org)
             if own < 3:
                 for service in self.rng.sample(services, 3 - own):
-                    service.organization = org
-                    service.email = org.email
-                    service.url = f"{org.website}{slugify(service.name)[:60]}/"
+                    self.hand_over(service, org)
+
+    @staticmethod
+    def hand_over(service: Service, org: Organization) -> None:
+        service.organization = org
+        service.email = org.email
+        service.url = f"{org.website}{slugify(service.name)[:60]}/"
+
+    def for_demo_provider(self, account: Organisation) -> None:
+        """The demo provider's organisation also runs services that take referrals: two open
+        to new people, one with a waiting list and one paused, so each part of its inbox
+        has something in it. They come from organisations no one signs in for."""
+        org = next(
+            (o for o in self.rows[Organization] if o.account_organisation_id == account.pk), None
+        )
+        if org is None:
+            return
+        spare = [
+            s
+            for s in self.rows[Service]
+            if s.referral_route == ReferralRoute.REFERRAL
+            and s.organization.account_organisation_id is None
+        ]
+        active = [s for s in spare if s.status == ServiceStatus.ACTIVE]
+        kinds = [
+            [s for s in active if s.capacity == Capacity.ACCEPTING],
+            [s for s in active if s.capacity == Capacity.ACCEPTING],
+            [s for s in active if s.capacity == Capacity.WAITING_LIST],
+            [s for s in active if s.capacity == Capacity.FULL]
+            + [s for s in spare if s.status == ServiceStatus.TEMPORARILY_CLOSED],
+        ]
+        chosen: list[Service] = []
+        for candidates in kinds:
+            left = [s for s in candidates if s not in chosen]
+            if left:
+                chosen.append(self.rng.choice(left))
+        for service in chosen:
+            self.hand_over(service, org)
 
     def tips(self, authors: Sequence[User]) -> None:
         if not authors:
@@ -693,12 +728,15 @@ def seed_directory(
     account_organisations: list[Organisation],
     tip_authors: Sequence[User] = (),
     today: date | None = None,
+    demo_provider: Organisation | None = None,
 ) -> dict[str, int]:
     """Create the synthetic Brackenfield directory and return how many rows of each kind.
 
     One listing per given account organisation (pass the voluntary-sector ones), linked so
     its providers can edit it, plus the town's other organisations; about 280 services across all
     categories. `tip_authors` (link workers), when given, write a few private tips.
+    `demo_provider`, one of the account organisations, looks after services that take
+    referrals in every state its provider's inbox shows.
     """
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -708,6 +746,8 @@ def seed_directory(
         by_category, linked = seeder.organizations(account_organisations)
         venues = seeder.venues()
         seeder.services(venues, by_category, linked)
+        if demo_provider is not None:
+            seeder.for_demo_provider(demo_provider)
         seeder.tips(tip_authors)
         counts.update(seeder.save())
     return counts

@@ -1,19 +1,32 @@
 """Synthetic referrals over the last 18 months, from every route, in every state, with a
-status history that follows the lifecycle.
+status history that follows the lifecycle, shared out among link workers as a careful scheme
+lead would: everyone below the scheme's safe caseload limits, the demo link worker close to
+the active limit so the warning has something to say.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import itertools
+import math
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, User
 from linkwork.people.models import Person
-from linkwork.referrals.lifecycle import TRANSITIONS, ClosureReason, DeclineReason, Status
+from linkwork.referrals.capacity import NEAR_SHARE, YEAR, weight_of
+from linkwork.referrals.lifecycle import (
+    COMPLEXITY_WEIGHTS,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    ClosureReason,
+    Complexity,
+    DeclineReason,
+    Status,
+)
 from linkwork.referrals.models import (
     REFERENCE_ALPHABET,
     Channel,
@@ -104,6 +117,15 @@ REASONS = {
     Need.TRANSPORT: "Cannot get to appointments without transport.",
     Need.PURPOSE_VOLUNTEERING: "Recently retired and would like to volunteer.",
 }
+# Made-up shares of how complex accepted referrals are, so caseloads are weighted as a real
+# scheme's would be.
+COMPLEXITY_SHARES = {Complexity.STANDARD: 75, Complexity.COMPLEX: 18, Complexity.VERY_COMPLEX: 7}
+# A referral in one of these states has been taken on, so it has a link worker.
+WITH_LINK_WORKER = frozenset({*OPEN_STATUSES, Status.CLOSED})
+# Link workers other than the demo one stay at or below this share of each limit: the
+# capacity pages show them as having room.
+COMFORTABLE_SHARE = 0.8
+HEAVIEST = max(COMPLEXITY_WEIGHTS.values())
 REDIRECT_REASONS = ["Community mental health team", "Adult social care", "Citizens' advice service"]
 WHAT_MATTERS = [
     "Getting out of the house and meeting people again.",
@@ -118,7 +140,6 @@ WHAT_MATTERS = [
 @dataclass
 class ReferralContext:
     schemes: Sequence[Scheme]
-    link_workers: dict[int, list[User]]
     organisations: Sequence[Organisation]
     staff: Sequence[User]
 
@@ -241,9 +262,9 @@ def generate_referrals(
                 closure_reason=rng.choices(list(ClosureReason), [40, 20, 15, 8, 9, 8])[0]
                 if final == Status.CLOSED
                 else "",
-                link_worker=rng.choice(context.link_workers[scheme.pk])
+                complexity=rng.choices(list(COMPLEXITY_SHARES), list(COMPLEXITY_SHARES.values()))[0]
                 if Status.ACCEPTED in path
-                else None,
+                else Complexity.STANDARD,
                 received_at=received,
                 channel=Channel.SELF_REFERRAL if route == Route.SELF else Channel.STAFF_FORM,
                 consent_to_refer=True,
@@ -291,3 +312,100 @@ def generate_referrals(
 
 def _coded(referral: Referral, code: tuple[str, str], at: dt.datetime) -> CodedEvent:
     return CodedEvent(referral=referral, code=code[0], display=code[1], recorded_at=at)
+
+
+# Sharing the caseloads out
+
+
+def near_limit_load(scheme: Scheme) -> float:
+    """The active load the demo link worker is given: halfway between "near limit" and the
+    limit, so the warning shows and assigning one more is still allowed."""
+    return scheme.active_caseload_limit * (NEAR_SHARE + 1) / 2
+
+
+def _loads(referrals: Sequence[Referral], scheme: Scheme, now: dt.datetime) -> tuple[float, float]:
+    """The scheme's open load and its load over the last year, weighted as capacity weighs
+    them (a person referred twice counts twice here, which only errs on the safe side)."""
+    since = now - YEAR
+    mine = [r for r in referrals if r.scheme_id == scheme.pk and r.status in WITH_LINK_WORKER]
+    open_load = sum(weight_of(r.complexity) for r in mine if r.status in OPEN_STATUSES)
+    year_load = sum(weight_of(r.complexity) for r in mine if r.received_at >= since)
+    return open_load, year_load
+
+
+def link_workers_needed(
+    *, referrals: Sequence[Referral], scheme: Scheme, now: dt.datetime, near_limit: bool
+) -> int:
+    """How many link workers `scheme` needs so that `assign_link_workers` keeps each of them at
+    or below the comfortable share of both limits, besides one near the active limit when
+    `near_limit`.
+
+    Giving each referral to the least loaded link worker leaves no one more than one
+    referral's weight above the average, so the average is kept one heaviest referral below
+    the comfortable load."""
+    open_load, year_load = _loads(referrals, scheme, now)
+    active_room = COMFORTABLE_SHARE * scheme.active_caseload_limit - HEAVIEST
+    year_room = COMFORTABLE_SHARE * scheme.yearly_caseload_limit - HEAVIEST
+    # The demo link worker takes referrals until one more would not fit under her load.
+    taken = near_limit_load(scheme) - HEAVIEST if near_limit else 0.0
+    for_active = int(near_limit) + math.ceil(max(open_load - taken, 0.0) / active_room)
+    return max(1, for_active, math.ceil(year_load / year_room))
+
+
+def assign_link_workers(
+    *,
+    rng: random.Random,
+    referrals: Sequence[Referral],
+    link_workers: Mapping[int, Sequence[User]],
+    now: dt.datetime,
+    near_limit: User | None = None,
+) -> None:
+    """Give every referral a link worker has taken on to one of its scheme's `link_workers`
+    (by scheme id).
+
+    `near_limit` takes open referrals (accepted, active, on hold) up to `near_limit_load`;
+    the rest go each to the least loaded of the others, as a lead balancing caseloads would.
+    Closed referrals go to anyone with room under the comfortable share of the yearly limit.
+    With `link_workers_needed` link workers in each scheme, nobody goes over it."""
+    since = now - YEAR
+    by_scheme: dict[int, list[Referral]] = {}
+    for referral in referrals:
+        if referral.status in WITH_LINK_WORKER:
+            by_scheme.setdefault(referral.scheme_id, []).append(referral)
+    for scheme_id, mine in by_scheme.items():
+        workers = list(link_workers.get(scheme_id, ()))
+        if not workers:
+            continue
+        scheme = mine[0].scheme
+        year = dict.fromkeys((worker.pk for worker in workers), 0.0)
+        busy = near_limit if near_limit in workers else None
+        busy_load, most = 0.0, near_limit_load(scheme)
+        # (active load, position, worker): the least loaded first, ties in list order.
+        heap = [(0.0, n, w) for n, w in enumerate(w for w in workers if w != busy)]
+        for referral in mine:
+            if referral.status not in OPEN_STATUSES:
+                continue
+            weight = weight_of(referral.complexity)
+            if busy is not None and (busy_load + weight <= most or not heap):
+                worker, busy_load = busy, busy_load + weight
+            else:
+                load, n, worker = heapq.heappop(heap)
+                heapq.heappush(heap, (load + weight, n, worker))
+            referral.link_worker = worker
+            if referral.received_at >= since:
+                year[worker.pk] += weight
+        # Anyone below this still has room for the heaviest referral.
+        ceiling = COMFORTABLE_SHARE * scheme.yearly_caseload_limit - HEAVIEST
+        with_room = [w for w in workers if year[w.pk] <= ceiling]
+        for referral in mine:
+            if referral.status in OPEN_STATUSES:
+                continue
+            if referral.received_at < since:
+                referral.link_worker = rng.choice(workers)
+                continue
+            # Nobody is left with room only when there are too few link workers.
+            worker = rng.choice(with_room) if with_room else min(workers, key=lambda w: year[w.pk])
+            referral.link_worker = worker
+            year[worker.pk] += weight_of(referral.complexity)
+            if with_room and year[worker.pk] > ceiling:
+                with_room.remove(worker)

@@ -5,6 +5,7 @@ directory, people and 18 months of referrals. Deterministic for a given --seed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import random
 import time
 from collections.abc import Iterable, Sequence
@@ -16,13 +17,18 @@ from django.db import models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from linkwork.accounts.demo import DEMO_PASSWORD, DemoAccounts, seed_accounts
+from linkwork.accounts.demo import DEMO_PASSWORD, DemoAccounts, add_link_workers, seed_accounts
 from linkwork.accounts.models import Organisation, Role, Scheme, User
 from linkwork.casework.demo import seed_casework
 from linkwork.outcomes.demo import seed_outcomes
 from linkwork.people.demo import generate_consents, generate_people
 from linkwork.people.models import Consent, Person
-from linkwork.referrals.demo import ReferralContext, generate_referrals
+from linkwork.referrals.demo import (
+    ReferralContext,
+    assign_link_workers,
+    generate_referrals,
+    link_workers_needed,
+)
 from linkwork.referrals.models import CodedEvent, Referral, StatusChange
 
 M = TypeVar("M", bound=models.Model)
@@ -94,13 +100,13 @@ class Command(BaseCommand):
             self._bulk(Person, people, "people", quiet)
             context = ReferralContext(
                 schemes=accounts.schemes,
-                link_workers=accounts.link_workers,
                 organisations=list(Organisation.objects.all()),
                 staff=[user for users in accounts.link_workers.values() for user in users],
             )
             referrals, changes, events = generate_referrals(
                 rng=rng, people=people, now=now, context=context
             )
+            self._share_caseloads(rng, accounts, referrals, now)
             self._bulk(Referral, referrals, "referrals", quiet)
             self._bulk(StatusChange, changes, "status history", quiet)
             self._bulk(CodedEvent, events, "coded events", quiet)
@@ -123,7 +129,37 @@ class Command(BaseCommand):
 
         link_workers = [user for users in accounts.link_workers.values() for user in users]
         return seed_directory(
-            rng=rng, account_organisations=accounts.vcse, tip_authors=link_workers
+            rng=rng,
+            account_organisations=accounts.vcse,
+            tip_authors=link_workers,
+            demo_provider=accounts.demo_provider_organisation,
+        )
+
+    def _share_caseloads(
+        self,
+        rng: random.Random,
+        accounts: DemoAccounts,
+        referrals: Sequence[Referral],
+        now: dt.datetime,
+    ) -> None:
+        """Enough link workers in each scheme to keep every caseload below its limits, then
+        each referral a link worker has taken on given to one of them."""
+        busy = accounts.demo_link_worker
+        for scheme in accounts.schemes:
+            named = accounts.link_workers.get(scheme.pk, [])
+            needed = link_workers_needed(
+                referrals=referrals, scheme=scheme, now=now, near_limit=busy in named
+            )
+            if needed > len(named):
+                add_link_workers(
+                    rng=rng, accounts=accounts, scheme=scheme, count=needed - len(named)
+                )
+        assign_link_workers(
+            rng=rng,
+            referrals=referrals,
+            link_workers=accounts.link_workers,
+            now=now,
+            near_limit=busy,
         )
 
     def _bulk(self, model: type[M], rows: Sequence[M], label: str, quiet: bool) -> None:
