@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 CLOSURE_SECTIONS = [
     "Plan and requested actions",
+    "Safety flags",
     "Needs identified",
     "Support offered",
     "Connections made",
