@@ -177,7 +177,8 @@ def flag(request: AuthenticatedHttpRequest, referral_id: str, flag_id: str) -> H
         "outcomes/flag.jinja",
         {
             "page_title": f"Safety flag on referral {referral.reference}",
-            "referral": referral,
+            # Not "referral": the layout would repeat this flag above its own form.
+            "case": referral,
             "flag": safety.present(found),
             "handled": handled,
             "form": form,

@@ -100,6 +100,9 @@ def test_recording_what_was_done_closes_the_flag_with_who_and_when(world, referr
     flag = SafetyFlag.objects.get()
     client = signed_in(Client(), world.link_worker_a)
     url = reverse("outcomes:flag", args=[referral_a.pk, flag.pk])
+    form_page = client.get(url).content.decode()
+    assert "Talk with them today" in form_page
+    assert form_page.count(FLAG) == 1, "the flag shows once, as the page's heading"
     response = client.post(url, {"action_taken": " "})
     assert response.status_code == 400
     assert "Enter what you did about the flag" in response.content.decode()
