@@ -59,6 +59,10 @@ LINKWORK_LICENSED_INSTRUMENTS = env.list("LINKWORK_LICENSED_INSTRUMENTS", [])
 # How recorded EQ-5D-5L states become an index: england_5l, uk_5l_2026, vanhout_crosswalk or
 # dsu_2023 (needs the person's sex, male or female, and age).
 LINKWORK_EQ5D_METHOD = env.str("LINKWORK_EQ5D_METHOD", "england_5l")
+# A later score counts as change from the baseline only when recorded at least this many weeks
+# after it: sooner, a difference says more about the day than about support. One value for the
+# deployment, not per scheme, so that change means the same in every scheme's figures.
+LINKWORK_CHANGE_INTERVAL_WEEKS = env.int("LINKWORK_CHANGE_INTERVAL_WEEKS", 6)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

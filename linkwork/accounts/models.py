@@ -126,6 +126,11 @@ class Scheme(models.Model):
     missed_contacts_before_review = models.PositiveSmallIntegerField(
         default=3, help_text="Missed contacts in a row before the link worker is asked to review."
     )
+    minimum_age = models.PositiveSmallIntegerField(
+        default=16,
+        help_text="The youngest age, in years, the scheme supports; younger people are "
+        "refused at referral with where to go instead.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     if TYPE_CHECKING:

@@ -20,6 +20,7 @@ from linkwork.api.schemas import PersonIn, ReferralRequest
 from linkwork.audit import auditor
 from linkwork.people.actions import create_person, likely_duplicates, record_consents
 from linkwork.people.models import ConsentMethod, Person
+from linkwork.referrals import intake
 from linkwork.referrals.actions import create_referral
 from linkwork.referrals.models import Channel, Referral
 from linkwork.vocabulary.routes import Route
@@ -46,6 +47,10 @@ def receive_referral(*, token: ApiToken, request: ReferralRequest) -> Referral:
         problems.append(
             FieldError("referral.route", f"This scheme takes referrals only from: {accepted}.")
         )
+    if scheme is not None:
+        young = intake.too_young(scheme, request.person.date_of_birth)
+        if young is not None:
+            problems.append(FieldError("person.date_of_birth", young))
     practice = None
     if request.person.gp_practice_ods_code:
         practice = Organisation.objects.filter(

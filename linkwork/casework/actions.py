@@ -46,6 +46,8 @@ from linkwork.casework.models import (
 )
 from linkwork.directory.models import Capacity, ReferralRoute, Service, ServiceStatus
 from linkwork.notifications.models import Event
+from linkwork.outcomes import actions as outcome_actions
+from linkwork.outcomes.models import FlagKind, SafetyFlag
 from linkwork.people.models import ConsentKind, current_consents
 from linkwork.referrals.actions import close_referral, start_support
 from linkwork.referrals.lifecycle import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
@@ -141,6 +143,9 @@ def add_case_note(*, by: User, referral: Referral, text: str, safeguarding: bool
         scheme_id=referral.scheme_id,
         detail={"referral": str(referral.pk), "safeguarding": safeguarding},
     )
+    if safeguarding:
+        # A concern stays in view, and the leads hear of it, until someone records the response.
+        outcome_actions.raise_flag(by=by, referral=referral, kind=FlagKind.SAFEGUARDING)
     return note
 
 
@@ -647,7 +652,18 @@ def chase_connections(today: dt.date | None = None) -> dict[str, int]:
 def discharge(*, by: User, referral: Referral, reason: ClosureReason, note: str = "") -> Referral:
     """End the episode: drafts are cancelled, open follow-ups closed, and the referral closes,
     which sends the message back to the referrer and GP. Connections the person still
-    attends stay as they are: support from the service does not end with ours."""
+    attends stay as they are: support from the service does not end with ours.
+
+    "Goals met" is refused while a safety flag is open: the risk must be answered first."""
+    if (
+        reason == ClosureReason.GOALS_MET
+        and SafetyFlag.objects.filter(referral=referral).open().exists()
+    ):
+        raise CaseworkError(
+            'You cannot end support as "goals met" while a safety flag is open. Record how '
+            'you handled the flag first (use "Record what you did" in the safety flag box at '
+            "the top of this page), or choose another reason, such as escalated to clinical care."
+        )
     for draft in Connection.objects.filter(referral=referral, status=ConnectionStatus.DRAFT):
         draft.referral = referral
         end_connection(by=by, connection=draft, status=ConnectionStatus.CANCELLED)

@@ -215,13 +215,20 @@ def caseload_rows(
     connections: Mapping[Any, ConnectionCounts],
     measures: Mapping[Any, Sequence[DueMeasure]],
     today: dt.date,
+    flags: Mapping[Any, Sequence[str]] | None = None,
 ) -> list[CaseloadRow]:
     """One row per referral, sorted: overdue first, then by the earliest due date, then by
-    when the referral arrived. Reads no more from the database."""
+    when the referral arrived. `flags` gives each referral's open safety flags, which come
+    first in its row and count as overdue. Reads no more from the database."""
     rows = []
     urls = CaseloadUrls.build()
     for referral in referrals:
         counts = connections.get(referral.pk)
+        href = urls.referral(referral.pk)
+        flagged = [
+            DueItem(f"Safety flag: {label.lower()}", overdue=True, href=href, link_text="act on it")
+            for label in (flags or {}).get(referral.pk, ())
+        ]
         dates = [
             d
             for d in (
@@ -234,7 +241,7 @@ def caseload_rows(
             CaseloadRow(
                 referral_id=referral.pk,
                 person_name=referral.person.full_name,
-                href=urls.referral(referral.pk),
+                href=href,
                 reference=referral.reference,
                 status=status_tag(referral),
                 complexity=Complexity(referral.complexity).label,
@@ -250,7 +257,8 @@ def caseload_rows(
                 ),
                 assigned=referral.link_worker_id is not None,
                 assign_href=urls.assign(referral.pk),
-                due=due_items(referral, counts, measures.get(referral.pk, ()), today, urls),
+                due=flagged
+                + due_items(referral, counts, measures.get(referral.pk, ()), today, urls),
                 earliest_due=min(dates) if dates else None,
             )
         )

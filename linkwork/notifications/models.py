@@ -43,6 +43,7 @@ class Event(models.TextChoices):
     SERVICE_PAUSED = "service_paused", "Service paused"
     SERVICE_REOPENED = "service_reopen", "Service reopened"
     DUE_ITEMS = "due_items", "Casework due"
+    SAFETY_FLAG = "safety_flag", "Safety flag raised"
 
 
 class DeliveryChannel(models.TextChoices):

@@ -1,16 +1,30 @@
-"""Writes for outcome measures: each in one transaction with its own audit event."""
+"""Writes for outcome measures and safety flags: each in one transaction with its own audit
+event."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
-from linkwork.accounts.models import User
+from linkwork import notifications
+from linkwork.accounts.models import Membership, Role, User
 from linkwork.audit import auditor
-from linkwork.outcomes.models import OutcomeMeasure, TimePoint
+from linkwork.notifications.addressing import Recipient
+from linkwork.notifications.models import Audience, DeliveryChannel, Event
+from linkwork.outcomes.models import FlagHandling, FlagKind, OutcomeMeasure, SafetyFlag, TimePoint
 from linkwork.outcomes.scoring import get_instrument, score
 from linkwork.referrals.models import Referral
+
+# Instrument flags (the definitions' `[[flags]]` ids) that are risks to the person: each raises
+# a safety flag that stays open until handled. Caseness and the like are not risks.
+SAFETY_FLAGS = {"self_harm_risk": FlagKind.SELF_HARM}
+
+
+class FlagError(ValueError):
+    """A flag change that cannot be made; the message is for people."""
 
 
 @transaction.atomic
@@ -48,4 +62,75 @@ def record_measure(
             "version": definition.version,
         },
     )
+    for flag_id in measure.flags:
+        if flag_id in SAFETY_FLAGS:
+            raise_flag(by=by, referral=referral, kind=SAFETY_FLAGS[flag_id], measure=measure)
     return measure
+
+
+@transaction.atomic
+def raise_flag(
+    *, by: User, referral: Referral, kind: FlagKind, measure: OutcomeMeasure | None = None
+) -> SafetyFlag:
+    """Open a safety flag on `referral` and tell the scheme's leads at once."""
+    flag = SafetyFlag.objects.create(referral=referral, kind=kind, measure=measure, raised_by=by)
+    auditor.record(
+        action="safety_flag.raised",
+        actor=by,
+        target=flag,
+        scheme_id=referral.scheme_id,
+        detail={"referral": str(referral.pk), "kind": flag.kind},
+    )
+    _tell_leads(flag)
+    return flag
+
+
+def _tell_leads(flag: SafetyFlag) -> None:
+    """An email to each active lead of the scheme. It names the reference and the kind of
+    flag, never the person: the reader signs in to see more."""
+    referral = flag.referral
+    link = settings.LINKWORK_BASE_URL.rstrip("/") + reverse("referrals:detail", args=[referral.pk])
+    kind = FlagKind(flag.kind).label.lower()
+    subject = f"Safety flag on referral {referral.reference}: {kind}"
+    body = (
+        f"A safety flag ({kind}) was raised on referral {referral.reference} in "
+        f"{referral.scheme.name}. The flag stays on the person's record until the link worker "
+        "records how it was handled. Please check the link worker has the support they "
+        f"need:\n{link}\n"
+    )
+    leads = Membership.objects.filter(
+        role=Role.SCHEME_LEAD, scheme_id=referral.scheme_id, user__is_active=True
+    ).select_related("user")
+    seen: set[str] = set()
+    for membership in leads:
+        lead = membership.user
+        if not lead.email or lead.email.lower() in seen:
+            continue
+        seen.add(lead.email.lower())
+        notifications.send(
+            to=Recipient(Audience.SCHEME_LEAD, DeliveryChannel.EMAIL, lead.full_name, lead.email),
+            event=Event.SAFETY_FLAG,
+            subject=subject,
+            body=body,
+            referral_id=referral.pk,
+        )
+
+
+@transaction.atomic
+def record_flag_handled(*, by: User, flag: SafetyFlag, action_taken: str) -> FlagHandling:
+    """Close `flag` with what was done about it, by whom and when."""
+    if not action_taken.strip():
+        raise FlagError("Enter what you did about the flag")
+    if FlagHandling.objects.filter(flag=flag).exists():
+        raise FlagError("This flag has already been recorded as handled")
+    handling = FlagHandling.objects.create(
+        flag=flag, action_taken=action_taken.strip(), handled_by=by
+    )
+    auditor.record(
+        action="safety_flag.handled",
+        actor=by,
+        target=flag,
+        scheme_id=flag.referral.scheme_id,
+        detail={"referral": str(flag.referral_id), "kind": flag.kind},
+    )
+    return handling

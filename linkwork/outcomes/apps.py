@@ -12,3 +12,7 @@ class OutcomesConfig(AppConfig):
 
         # Referrals writes the message back but may not read outcomes: we write our section.
         message_back.contribute(message_back.OUTCOMES, outcome_scores)
+
+        from linkwork.outcomes.safety import flags_raised
+
+        message_back.contribute(message_back.SAFETY, flags_raised)

@@ -286,3 +286,21 @@ def _number(raw: object) -> object:
     if re.fullmatch(r"-?\d{1,6}\.\d{1,6}", text):
         return float(text)
     return text or None
+
+
+class FlagHandledForm(forms.Form):
+    """What the link worker did about a safety flag."""
+
+    action_taken = forms.CharField(
+        label="What did you do?",
+        help_text=(
+            "For example: spoke with the person by phone, agreed a safety plan, told their GP. "
+            "This goes in the closing summary to the GP."
+        ),
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={
+            "required": "Enter what you did about the flag",
+            "max_length": "What you did must be 5,000 characters or fewer",
+        },
+    )

@@ -1,4 +1,6 @@
-"""Recorded outcome measures: one immutable row per completed questionnaire."""
+"""Recorded outcome measures: one immutable row per completed questionnaire; and the safety
+flags a measure or a safeguarding concern raises, each open until a link worker records how it
+was handled."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from linkwork.accounts import permissions
+from linkwork.accounts.models import Role
 from linkwork.referrals.models import Referral
 
 
@@ -60,4 +64,89 @@ class OutcomeMeasure(models.Model):
         # Measures are evidence: a correction is a new row, never an edit of an old one.
         if not self._state.adding:
             raise ImmutableMeasure("Outcome measures cannot be changed; record a new measure.")
+        super().save(*args, **kwargs)
+
+
+class FlagKind(models.TextChoices):
+    SELF_HARM = "self_harm", "Thoughts of self-harm"
+    SAFEGUARDING = "safeguarding", "Safeguarding concern"
+
+
+class ImmutableFlag(Exception):
+    """Raised on an attempt to change a raised flag or the record of how it was handled."""
+
+
+class SafetyFlagQuerySet(models.QuerySet["SafetyFlag"]):
+    def visible_to(self, user: Any) -> SafetyFlagQuerySet:
+        """Flags of the referrals the user supports: link workers and scheme leads of the
+        referral's scheme. Referrers and providers see none."""
+        schemes = permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+        return self.filter(
+            referral__scheme_id__in=schemes, referral__in=Referral.objects.visible_to(user)
+        )
+
+    def open(self) -> SafetyFlagQuerySet:
+        """Flags nobody has yet recorded as handled."""
+        return self.filter(handling__isnull=True)
+
+
+class SafetyFlag(models.Model):
+    """A risk raised in one episode of support. It stays open, shown on every page of the
+    person's record, until a `FlagHandling` records what was done."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="safety_flags")
+    kind = models.CharField(max_length=16, choices=FlagKind.choices)
+    # The measure whose answer raised it; none for a safeguarding concern.
+    measure = models.ForeignKey(
+        OutcomeMeasure, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+
+    objects = SafetyFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=FlagKind.values), name="safety_flag_kind_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Identity only: what the flag is about is personal data.
+        return f"Safety flag {self.pk} ({self.kind})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableFlag("A raised flag cannot be changed; record how it was handled.")
+        super().save(*args, **kwargs)
+
+
+class FlagHandling(models.Model):
+    """How a link worker handled a flag: what they did, who they are and when. Immutable."""
+
+    flag = models.OneToOneField(SafetyFlag, on_delete=models.PROTECT, related_name="handling")
+    action_taken = models.TextField()
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(action_taken=""), name="flag_handling_says_what_was_done"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Handling of safety flag {self.flag_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableFlag("How a flag was handled cannot be changed once recorded.")
         super().save(*args, **kwargs)

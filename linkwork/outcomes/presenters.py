@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 
 from linkwork.core import tables
 from linkwork.core.presenters import date_uk
+from linkwork.outcomes.change import TOO_SOON, too_soon
 from linkwork.outcomes.definitions import Instrument, LicensedSpec, MeaningfulChange
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.scoring import get_instrument
@@ -249,7 +250,21 @@ def _series(
     for measure, value in points:
         change = value - base
         meaningful = ""
-        if measure is not base_measure and rule is not None and abs(change) >= rule.points:
+        early = measure is not base_measure and too_soon(
+            base_measure.recorded_at, measure.recorded_at
+        )
+        if early:
+            change_text = TOO_SOON
+        elif measure is base_measure:
+            change_text = "Baseline"
+        else:
+            change_text = f"{change:+.3f}" if inst.eq5d is not None else _signed(change, fmt)
+        if (
+            not early
+            and measure is not base_measure
+            and rule is not None
+            and abs(change) >= rule.points
+        ):
             better = (change > 0) == (rule.improvement == "increase")
             meaningful = (
                 f"{CHANGE_LABELS[rule.kind]} ({'improvement' if better else 'deterioration'})"
@@ -260,9 +275,7 @@ def _series(
                 time_point=TimePoint(measure.time_point).label,
                 score=fmt(value),
                 band=_band(inst, measure, key),
-                change="Baseline"
-                if measure is base_measure
-                else (f"{change:+.3f}" if inst.eq5d is not None else _signed(change, fmt)),
+                change=change_text,
                 meaningful=meaningful,
                 extras=_extras(inst, measure, key),
             )

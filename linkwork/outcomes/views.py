@@ -12,14 +12,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from linkwork.accounts import gate
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.audit import auditor
-from linkwork.outcomes import actions, presenters
+from linkwork.outcomes import actions, presenters, safety
 from linkwork.outcomes.definitions import Instrument
 from linkwork.outcomes.errors import ScoreError
-from linkwork.outcomes.forms import SCALED_FORMATS, Eq5dForm, LicensedForm, MeasureForm
+from linkwork.outcomes.forms import (
+    SCALED_FORMATS,
+    Eq5dForm,
+    FlagHandledForm,
+    LicensedForm,
+    MeasureForm,
+)
 from linkwork.outcomes.licensing import recordable
-from linkwork.outcomes.models import OutcomeMeasure
+from linkwork.outcomes.models import OutcomeMeasure, SafetyFlag
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.models import Referral
 from linkwork.referrals.scoping import get_case_or_404
@@ -145,4 +152,37 @@ def trajectories(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRes
             "instruments": _recordable_instruments(),
             "warnings": warnings,
         },
+    )
+
+
+@login_required
+def flag(request: AuthenticatedHttpRequest, referral_id: str, flag_id: str) -> HttpResponse:
+    """Record how an open safety flag was handled; once recorded, the flag closes."""
+    referral = get_case_or_404(request, referral_id)
+    found = gate.get_visible_or_404(request, SafetyFlag, pk=flag_id, referral=referral)
+    handled = getattr(found, "handling", None)
+    form = FlagHandledForm(request.POST if request.method == "POST" and handled is None else None)
+    if form.is_bound and form.is_valid():
+        try:
+            actions.record_flag_handled(
+                by=request.user, flag=found, action_taken=form.cleaned_data["action_taken"]
+            )
+        except actions.FlagError as error:
+            form.add_error("action_taken", str(error))
+        else:
+            messages.success(request, "What you did is recorded. The safety flag is closed.")
+            return redirect("referrals:detail", referral.pk)
+    return render(
+        request,
+        "outcomes/flag.jinja",
+        {
+            "page_title": f"Safety flag on referral {referral.reference}",
+            # Not "referral": the layout would repeat this flag above its own form.
+            "case": referral,
+            "flag": safety.present(found),
+            "handled": handled,
+            "form": form,
+            "form_errors": bool(form.errors),
+        },
+        status=400 if form.errors else 200,
     )

@@ -6,6 +6,7 @@ Messages follow the NHS.UK style: they name the field and say how to put it righ
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -18,7 +19,7 @@ from linkwork.core.forms import DatePartsField
 from linkwork.core.languages import LANGUAGES
 from linkwork.people.models import ConsentKind, ContactMethod, DigitalAccess
 from linkwork.people.nhs_number import normalise, validate_nhs_number
-from linkwork.referrals import capacity
+from linkwork.referrals import capacity, intake
 from linkwork.referrals.lifecycle import DeclineReason
 from linkwork.referrals.models import Referral, Urgency
 from linkwork.vocabulary.needs import Need
@@ -252,6 +253,19 @@ class ReferralForm(forms.Form):
         initial=Urgency.ROUTINE,
         error_messages=_required("Select how urgent the referral is"),
     )
+
+    def __init__(self, *args: Any, date_of_birth: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # From screen 1: the scheme chosen here must support someone of the person's age.
+        self.date_of_birth = date_of_birth
+
+    def clean_scheme(self) -> Scheme:
+        scheme: Scheme = self.cleaned_data["scheme"]
+        if self.date_of_birth is not None:
+            young = intake.too_young(scheme, self.date_of_birth)
+            if young is not None:
+                raise forms.ValidationError(young)
+        return scheme
 
 
 class ConsentForm(forms.Form):

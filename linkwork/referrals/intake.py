@@ -7,11 +7,13 @@ the referral.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from linkwork.accounts.models import User
+from linkwork.accounts.models import Scheme, User
 from linkwork.people.actions import create_person, likely_duplicates, record_consents
 from linkwork.people.models import ConsentKind, ConsentMethod, Person
 from linkwork.referrals.actions import create_referral
@@ -46,6 +48,25 @@ def submit(
         )
     created = create_referral(by=by, person=person, **referral)
     return created, known is not None
+
+
+def age_on(born: dt.date, on: dt.date) -> int:
+    """Age in whole years on `on`."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def too_young(scheme: Scheme, date_of_birth: dt.date, today: dt.date | None = None) -> str | None:
+    """Why the scheme cannot take someone born on `date_of_birth`, with where to go instead,
+    for the date of birth field; None when they are old enough."""
+    today = today or timezone.localdate()
+    if age_on(date_of_birth, today) >= scheme.minimum_age:
+        return None
+    return (
+        f"The date of birth shows this person is under {scheme.minimum_age}: this scheme "
+        f"supports people aged {scheme.minimum_age} and over. For a child or young person, "
+        "ask their GP practice, health visitor or school nurse about support for young people "
+        "instead."
+    )
 
 
 def consent_choices(chosen: list[str], *, contact: bool = True) -> dict[str, bool]:

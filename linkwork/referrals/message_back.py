@@ -48,12 +48,13 @@ class Section:
 
 
 PLAN = Section("Plan and requested actions", NO_ACTION)
+SAFETY = Section("Safety flags", "None raised.")
 NEEDS = Section("Needs identified")
 SUPPORT = Section("Support offered")
 CONNECTIONS = Section("Connections made")
 OUTCOMES = Section("Outcome scores")
 # In the order the closing summary gives them: what the reader must act on first.
-CLOSING_SECTIONS = (PLAN, NEEDS, SUPPORT, CONNECTIONS, OUTCOMES)
+CLOSING_SECTIONS = (PLAN, SAFETY, NEEDS, SUPPORT, CONNECTIONS, OUTCOMES)
 
 Lines = Callable[[Referral], list[str]]
 

@@ -160,6 +160,7 @@ def _step(
     template: str,
     title: str,
     next_url: str,
+    form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     gate.require(request, Ability.MAKE_REFERRAL)
     draft = _draft(request)
@@ -170,7 +171,9 @@ def _step(
             initial["route"] = ROUTE_FOR_ORGANISATION.get(
                 OrganisationKind(organisation.kind), Route.OTHER
             )
-    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    form = form_class(
+        request.POST if request.method == "POST" else None, initial=initial, **(form_kwargs or {})
+    )
     if request.method == "POST" and form.is_valid():
         _save_draft(request, step, _serialisable(form.cleaned_data))
         return redirect(next_url)
@@ -196,7 +199,8 @@ def new_person(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def new_details(request: AuthenticatedHttpRequest) -> HttpResponse:
     gate.require(request, Ability.MAKE_REFERRAL)
-    if "person" not in _draft(request):
+    draft = _draft(request)
+    if "person" not in draft:
         return redirect("referrals:new_person")
     return _step(
         request,
@@ -205,7 +209,13 @@ def new_details(request: AuthenticatedHttpRequest) -> HttpResponse:
         template="referrals/new_details.jinja",
         title="Why you are referring",
         next_url=reverse("referrals:new_check"),
+        form_kwargs={"date_of_birth": _date_of_birth(draft)},
     )
+
+
+def _date_of_birth(draft: dict[str, Any]) -> dt.date | None:
+    saved = draft.get("person", {}).get("date_of_birth")
+    return dt.date.fromisoformat(saved) if saved else None
 
 
 @login_required
@@ -218,7 +228,7 @@ def new_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     if "details" not in draft:
         return redirect("referrals:new_details")
     person_form = PersonForm(_form_data(draft["person"]))
-    details_form = ReferralForm(_form_data(draft["details"]))
+    details_form = ReferralForm(_form_data(draft["details"]), date_of_birth=_date_of_birth(draft))
     form = ConsentForm(request.POST if request.method == "POST" else None)
     if not (person_form.is_valid() and details_form.is_valid()):
         return redirect("referrals:new_person")
@@ -385,9 +395,13 @@ def self_referral(request: HttpRequest) -> HttpResponse:
                 return render(
                     request, "referrals/self_busy.jinja", {"page_title": "Please phone us instead"}
                 )
-            referral = _submit_self_referral(request, form, scheme)
-            request.session[SELF_SENT] = referral.reference
-            return redirect("refer_done")
+            young = intake.too_young(scheme, form.cleaned_data["date_of_birth"])
+            if young is not None:
+                form.add_error("date_of_birth", young)
+            else:
+                referral = _submit_self_referral(request, form, scheme)
+                request.session[SELF_SENT] = referral.reference
+                return redirect("refer_done")
     return render(
         request,
         "referrals/self_referral.jinja",

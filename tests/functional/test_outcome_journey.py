@@ -3,7 +3,10 @@ the trajectories page; axe checks the form and the chart page."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from linkwork.outcomes.models import OutcomeMeasure
 from tests.conftest import build_world
@@ -52,6 +55,8 @@ def test_link_worker_records_swemwbs_and_sees_the_change(live_server, page):
     _answer_all(page, "Baseline", "seldom")
     page.wait_for_url("**/outcomes/referrals/*/?recorded=*")
     assert page.get_by_text("recorded").first.is_visible()
+    # The follow-up counts as change only 6 weeks or more after the baseline.
+    OutcomeMeasure.objects.update(recorded_at=timezone.now() - dt.timedelta(weeks=7))
 
     page.goto(record)
     _answer_all(page, "Follow-up", "usually")

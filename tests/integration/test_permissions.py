@@ -24,6 +24,8 @@ from linkwork.api.actions import issue_api_token
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import PlanAction
 from linkwork.notifications.models import Message
+from linkwork.outcomes.actions import raise_flag
+from linkwork.outcomes.models import FlagKind
 from tests.conftest import World, signed_in
 from tests.factories import (
     ConnectionFactory,
@@ -237,6 +239,7 @@ RESTRICTED: dict[str, Gated] = {
     "casework:service_availability": PROVIDER_RECORD,
     "outcomes:trajectories": CASEWORK,
     "outcomes:record": CASEWORK,
+    "outcomes:flag": CASEWORK,
     "notifications:referral_messages": Gated(wrong_role=None, other_scope="link_worker_b"),
     "notifications:message": Gated(wrong_role=None, other_scope="link_worker_b"),
     "notifications:letter": Gated(wrong_role=None, other_scope="link_worker_b"),
@@ -307,6 +310,9 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         "follow_up_id": FollowUpFactory(referral=referral).pk,
         "service_id": service.pk,
         "message_id": message.pk,
+        "flag_id": raise_flag(
+            by=world.link_worker_a, referral=referral, kind=FlagKind.SELF_HARM
+        ).pk,
         "instrument": "swemwbs",
         "id": referral.pk,
         "slug": "invalid-transition",

@@ -20,6 +20,7 @@ from linkwork.audit import auditor
 from linkwork.casework import capacity as caseload_facts
 from linkwork.casework import presenters
 from linkwork.core.forms import choice_field
+from linkwork.outcomes import safety
 from linkwork.referrals import actions as referral_actions
 from linkwork.referrals import capacity as workload
 from linkwork.referrals.lifecycle import OPEN_STATUSES, Complexity, Status
@@ -116,6 +117,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         caseload_facts.connection_counts(referrals, today),
         caseload_facts.measures_due(found, today),
         today,
+        flags=safety.open_flag_labels(r.pk for r in found),
     )
     if chosen.get("due"):
         rows = [row for row in rows if row.due]

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 CLOSURE_SECTIONS = [
     "Plan and requested actions",
+    "Safety flags",
     "Needs identified",
     "Support offered",
     "Connections made",
@@ -210,7 +211,8 @@ def record_outcomes(world: World, referral: Referral) -> None:
             responses=responses,
         )
         OutcomeMeasure.objects.filter(pk=measure.pk).update(
-            recorded_at=start + dt.timedelta(days=day)
+            # Four weeks apart: the end is long enough after the start to compare.
+            recorded_at=start + dt.timedelta(weeks=4 * day)
         )
 
 
