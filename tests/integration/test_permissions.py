@@ -218,6 +218,7 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
 RESTRICTED: dict[str, Gated] = {
     **{name: Gated(wrong_role=persona, other_scope=None) for name, persona in PAGE.items()},
     "people:detail": Gated(wrong_role=None, other_scope="link_worker_b"),
+    "people:edit": CASEWORK,
     "referrals:detail": Gated(wrong_role=None, other_scope="link_worker_b"),
     "referrals:triage": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "referrals:triage_decide": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
