@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +99,8 @@ class CaseloadRow:
     assign_href: str
     due: list[DueItem] = field(default_factory=list)
     earliest_due: dt.date | None = None
+    # Family name first, lower case: how a list of people is put in order by name.
+    sort_name: str = ""
 
     @property
     def overdue(self) -> bool:
@@ -116,6 +118,27 @@ class CaseloadRow:
             self.earliest_due or dt.date.max,
             self.received_at,
         )
+
+    def name_key(self) -> tuple[str, dt.datetime]:
+        return (self.sort_name, self.received_at)
+
+    def waiting_key(self) -> dt.datetime:
+        """The longest waiting since referral first."""
+        return self.received_at
+
+
+# The orders a caseload can be shown in: the parameter, its label and its key.
+CASELOAD_SORTS: dict[str, tuple[str, Callable[[CaseloadRow], Any]]] = {
+    "due": ("Due date", CaseloadRow.sort_key),
+    "name": ("Name", CaseloadRow.name_key),
+    "waiting": ("Days waiting", CaseloadRow.waiting_key),
+}
+
+
+def sort_caseload(rows: Iterable[CaseloadRow], by: str) -> list[CaseloadRow]:
+    """The rows in the order asked for (`CASELOAD_SORTS`); by due date when it is unknown."""
+    _, key = CASELOAD_SORTS.get(by, CASELOAD_SORTS["due"])
+    return sorted(rows, key=key)
 
 
 def connections_summary(counts: ConnectionCounts | None) -> str:
@@ -252,6 +275,7 @@ def caseload_rows(
                 assign_href=urls.assign(referral.pk),
                 due=due_items(referral, counts, measures.get(referral.pk, ()), today, urls),
                 earliest_due=min(dates) if dates else None,
+                sort_name=f"{referral.person.family_name} {referral.person.given_name}".lower(),
             )
         )
     return sorted(rows, key=CaseloadRow.sort_key)
