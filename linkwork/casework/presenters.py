@@ -538,3 +538,58 @@ def ended_connections_table(connections: Iterable[Any]) -> dict[str, Any]:
             for connection in connections
         ),
     )
+
+
+# The link worker's home page: what is due first.
+
+
+def _due_cell(row: CaseloadRow) -> tables.Cell:
+    return tables.html(
+        Markup("<br>").join(
+            tables.markup("<strong>{}</strong>", item.text) if item.overdue else item.text
+            for item in row.due
+        )
+    )
+
+
+def _person_cell(row: CaseloadRow) -> tables.Cell:
+    return tables.link(row.person_name, row.href)
+
+
+def due_today_table(rows: Iterable[CaseloadRow]) -> dict[str, Any]:
+    """People with something overdue or due today, overdue first."""
+    return tables.records_table(
+        "Due today, overdue first",
+        [
+            ("Person", _person_cell),
+            ("Reference", lambda row: tables.text(row.reference)),
+            ("What is due", _due_cell),
+        ],
+        rows,
+    )
+
+
+def due_this_week_table(rows: Iterable[CaseloadRow]) -> dict[str, Any]:
+    """People with a follow-up or a provider's deadline in the next 7 days, soonest first."""
+    return tables.records_table(
+        "Due in the next 7 days, soonest first",
+        [
+            ("Person", _person_cell),
+            ("Reference", lambda row: tables.text(row.reference)),
+            ("Due", lambda row: tables.text(date_uk(row.earliest_due))),
+        ],
+        rows,
+    )
+
+
+def others_table(rows: Iterable[CaseloadRow]) -> dict[str, Any]:
+    """The rest of the caseload, with nothing due this week, the longest waiting first."""
+    return tables.records_table(
+        "Others on your caseload, the longest waiting first",
+        [
+            ("Person", _person_cell),
+            ("Reference", lambda row: tables.text(row.reference)),
+            ("Referred", lambda row: tables.text(f"{row.days_since_text} ago")),
+        ],
+        rows,
+    )

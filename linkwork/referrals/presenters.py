@@ -249,15 +249,6 @@ def person_referrals_table(referrals: Iterable[Referral]) -> dict[str, Any]:
 # The home page's referral sections.
 
 
-def caseload_home_table(referrals: Iterable[Referral]) -> dict[str, Any]:
-    """A link worker's open referrals on the home page, the longest first."""
-    return tables.records_table(
-        "People on your caseload",
-        [("Person", _person_link), REFERENCE, STATUS, ("Referred", _received_ago)],
-        referrals,
-    )
-
-
 def triage_home_table(referrals: Iterable[Referral]) -> dict[str, Any]:
     """Referrals waiting for triage on a scheme lead's home page."""
     return tables.records_table(

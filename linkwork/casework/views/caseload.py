@@ -19,8 +19,8 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
-from linkwork.casework import capacity as caseload_facts
 from linkwork.casework import presenters
+from linkwork.casework.caseload import caseload_rows
 from linkwork.core.forms import choice_field
 from linkwork.referrals import actions as referral_actions
 from linkwork.referrals import capacity as workload
@@ -115,18 +115,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         referrals = referrals.filter(status=chosen["status"])
     if chosen.get("complexity"):
         referrals = referrals.filter(complexity=chosen["complexity"])
-    # Only what the page shows: hundreds of rows, so no whole people, schemes or users.
-    shown = referrals.select_related("person", "link_worker").only(
-        *("id", "reference", "status", "complexity", "received_at", "scheme_id"),
-        *("person__given_name", "person__family_name", "link_worker__full_name"),
-    )
-    found = list(caseload_facts.annotate_caseload(shown, today))
-    rows = presenters.caseload_rows(
-        found,
-        caseload_facts.connection_counts(referrals, today),
-        caseload_facts.measures_due(found, today),
-        today,
-    )
+    rows = caseload_rows(referrals, today)
     if chosen.get("due"):
         rows = [row for row in rows if row.due]
     overdue = sum(1 for row in rows if row.overdue)
