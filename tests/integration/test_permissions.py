@@ -225,6 +225,7 @@ RESTRICTED: dict[str, Gated] = {
     "casework:assign": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "casework:contacts": CASEWORK,
     "casework:notes": CASEWORK,
+    "casework:timeline": CASEWORK,
     "casework:plan": CASEWORK,
     "casework:plan_letter": CASEWORK,
     "casework:goal": CASEWORK,
