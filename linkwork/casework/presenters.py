@@ -137,7 +137,7 @@ CASELOAD_SORTS: dict[str, tuple[str, Callable[[CaseloadRow], Any]]] = {
 
 def sort_caseload(rows: Iterable[CaseloadRow], by: str) -> list[CaseloadRow]:
     """The rows in the order asked for (`CASELOAD_SORTS`); by due date when it is unknown."""
-    _, key = CASELOAD_SORTS.get(by, CASELOAD_SORTS["due"])
+    key: Callable[[CaseloadRow], Any] = CASELOAD_SORTS.get(by, CASELOAD_SORTS["due"])[1]
     return sorted(rows, key=key)
 
 

@@ -90,4 +90,5 @@ def changes_table(changes: Iterable[PersonChange]) -> dict[str, Any]:
             ("What changed", _changed),
         ],
         changes,
+        responsive=True,
     )

@@ -243,6 +243,7 @@ def person_referrals_table(referrals: Iterable[Referral]) -> dict[str, Any]:
         "Referrals for this person",
         [REFERENCE, SCHEME, STATUS, ("Received", _received_on), ("Link worker", _link_worker)],
         referrals,
+        responsive=True,
     )
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 
 from linkwork.people.nhs_number import normalise
-from linkwork.referrals.models import Referral
 
+Found = TypeVar("Found", bound=QuerySet[Any])
 # Long enough for any name or reference; a longer box is cut, not refused.
 MAX_LENGTH = 100
 MONTHS = {
@@ -52,7 +53,8 @@ class Search:
     kind: str
     condition: Q
 
-    def apply(self, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    def apply(self, referrals: Found) -> Found:
+        """`referrals` (a scoped queryset of referrals) narrowed to what was searched for."""
         return referrals.filter(self.condition) if self.kind else referrals
 
 
