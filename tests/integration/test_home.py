@@ -158,7 +158,7 @@ def test_home_caseload_shows_due_today_then_this_week_before_others(client, worl
             "Today Home",
             "<h3>Due this week</h3>",
             "Thursday Home",
-            "<h3>Others on your caseload</h3>",
+            "<h3>Nothing due this week</h3>",
             "Oldest Home",
         )
     ]
