@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +99,8 @@ class CaseloadRow:
     assign_href: str
     due: list[DueItem] = field(default_factory=list)
     earliest_due: dt.date | None = None
+    # Family name first, lower case: how a list of people is put in order by name.
+    sort_name: str = ""
 
     @property
     def overdue(self) -> bool:
@@ -116,6 +118,27 @@ class CaseloadRow:
             self.earliest_due or dt.date.max,
             self.received_at,
         )
+
+    def name_key(self) -> tuple[str, dt.datetime]:
+        return (self.sort_name, self.received_at)
+
+    def waiting_key(self) -> dt.datetime:
+        """The longest waiting since referral first."""
+        return self.received_at
+
+
+# The orders a caseload can be shown in: the parameter, its label and its key.
+CASELOAD_SORTS: dict[str, tuple[str, Callable[[CaseloadRow], Any]]] = {
+    "due": ("Due date", CaseloadRow.sort_key),
+    "name": ("Name", CaseloadRow.name_key),
+    "waiting": ("Days waiting", CaseloadRow.waiting_key),
+}
+
+
+def sort_caseload(rows: Iterable[CaseloadRow], by: str) -> list[CaseloadRow]:
+    """The rows in the order asked for (`CASELOAD_SORTS`); by due date when it is unknown."""
+    key: Callable[[CaseloadRow], Any] = CASELOAD_SORTS.get(by, CASELOAD_SORTS["due"])[1]
+    return sorted(rows, key=key)
 
 
 def connections_summary(counts: ConnectionCounts | None) -> str:
@@ -260,6 +283,7 @@ def caseload_rows(
                 due=flagged
                 + due_items(referral, counts, measures.get(referral.pk, ()), today, urls),
                 earliest_due=min(dates) if dates else None,
+                sort_name=f"{referral.person.family_name} {referral.person.given_name}".lower(),
             )
         )
     return sorted(rows, key=CaseloadRow.sort_key)
@@ -521,4 +545,59 @@ def ended_connections_table(connections: Iterable[Any]) -> dict[str, Any]:
             ]
             for connection in connections
         ),
+    )
+
+
+# The link worker's home page: what is due first.
+
+
+def _due_cell(row: CaseloadRow) -> tables.Cell:
+    return tables.html(
+        Markup("<br>").join(
+            tables.markup("<strong>{}</strong>", item.text) if item.overdue else item.text
+            for item in row.due
+        )
+    )
+
+
+def _person_cell(row: CaseloadRow) -> tables.Cell:
+    return tables.link(row.person_name, row.href)
+
+
+def due_today_table(rows: Iterable[CaseloadRow]) -> dict[str, Any]:
+    """People with something overdue or due today, overdue first."""
+    return tables.records_table(
+        "Due today, overdue first",
+        [
+            ("Person", _person_cell),
+            ("Reference", lambda row: tables.text(row.reference)),
+            ("What is due", _due_cell),
+        ],
+        rows,
+    )
+
+
+def due_this_week_table(rows: Iterable[CaseloadRow]) -> dict[str, Any]:
+    """People with a follow-up or a provider's deadline in the next 7 days, soonest first."""
+    return tables.records_table(
+        "Due in the next 7 days, soonest first",
+        [
+            ("Person", _person_cell),
+            ("Reference", lambda row: tables.text(row.reference)),
+            ("Due", lambda row: tables.text(date_uk(row.earliest_due))),
+        ],
+        rows,
+    )
+
+
+def others_table(rows: Iterable[CaseloadRow]) -> dict[str, Any]:
+    """The rest of the caseload, with nothing due this week, the longest waiting first."""
+    return tables.records_table(
+        "Others on your caseload, the longest waiting first",
+        [
+            ("Person", _person_cell),
+            ("Reference", lambda row: tables.text(row.reference)),
+            ("Referred", lambda row: tables.text(f"{row.days_since_text} ago")),
+        ],
+        rows,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linkwork.casework.views import caseload, connections, contacts, inbox, plans
+from linkwork.casework.views import caseload, connections, contacts, inbox, plans, timeline
 
 app_name = "casework"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     # One episode.
     path("referrals/<uuid:referral_id>/contacts/", contacts.contacts, name="contacts"),
     path("referrals/<uuid:referral_id>/notes/", plans.notes, name="notes"),
+    path("referrals/<uuid:referral_id>/timeline/", timeline.timeline, name="timeline"),
     path("referrals/<uuid:referral_id>/plan/", plans.plan, name="plan"),
     path("referrals/<uuid:referral_id>/plan/letter/", plans.plan_letter, name="plan_letter"),
     path("referrals/<uuid:referral_id>/plan/goals/<uuid:goal_id>/", plans.goal, name="goal"),

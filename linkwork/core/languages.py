@@ -15,3 +15,8 @@ LANGUAGES = [
     ("ti", "Tigrinya"),
     ("ur", "Urdu"),
 ]
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code ("pl" -> "Polish"); an unlisted code as given."""
+    return dict(LANGUAGES).get(code, code)

@@ -26,9 +26,11 @@ def table(
     *,
     caption_size: str | None = None,
     classes: str | None = None,
+    responsive: bool = False,
 ) -> dict[str, Any]:
     """Parameters for the NHS.UK table macro. Every table has a caption for screen readers;
-    it is shown, at `caption_size`, only where the page needs it."""
+    it is shown, at `caption_size`, only where the page needs it. A `responsive` table shows
+    each row as a block, each cell with its heading, on screens narrower than a desktop."""
     params: dict[str, Any] = {
         "caption": {"text": caption, "size": caption_size}
         if caption_size
@@ -38,6 +40,8 @@ def table(
     }
     if classes:
         params["classes"] = classes
+    if responsive:
+        params["responsive"] = True
     return params
 
 

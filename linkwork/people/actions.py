@@ -1,5 +1,6 @@
-"""Writes to the person record: creating a person with their consents, and finding likely
-duplicates so a second record is never made for someone already known."""
+"""Writes to the person record: creating a person with their consents, editing their details
+(each edit kept as a change row), and finding likely duplicates so a second record is never
+made for someone already known."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from django.db.models import Q, QuerySet
 
 from linkwork.accounts.models import User
 from linkwork.audit import auditor
-from linkwork.people.models import Consent, ConsentMethod, Person
+from linkwork.people.models import (
+    Consent,
+    ConsentMethod,
+    Person,
+    PersonChange,
+    current_consents,
+)
 from linkwork.people.nhs_number import normalise
 
 
@@ -66,3 +73,70 @@ def record_consents(
         Consent(person=person, kind=kind, given=given, method=method, recorded_by=recorder)
         for kind, given in consents.items()
     )
+
+
+# The details the scheme's staff may change on the person page. Identity (name, date of birth,
+# NHS number) is not among them: a wrong identity is a different person, fixed by a merge.
+EDITABLE_DETAILS = (
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "preferred_contact_method",
+    "gp_practice",
+    "no_known_gp_practice",
+    "preferred_language",
+    "interpreter_needed",
+    "digital_access",
+    "accessibility_needs",
+    "reasonable_adjustments",
+)
+
+
+@transaction.atomic
+def edit_person(
+    *,
+    by: User,
+    person: Person,
+    details: dict[str, Any],
+    consents: dict[str, bool],
+    consent_method: ConsentMethod | None,
+) -> list[str]:
+    """Change the person's details and consent decisions; return the names of what changed.
+
+    A change writes one `PersonChange` row and one `person.edited` audit event, both naming
+    the fields only (consents as `consent:<kind>`), never their values. A changed consent is
+    a new decision recorded with `consent_method`; nothing changed writes nothing."""
+    unknown = set(details) - set(EDITABLE_DETAILS)
+    if unknown:
+        raise ValueError(f"These details cannot be edited here: {sorted(unknown)}")
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    changed = [
+        name
+        for name in EDITABLE_DETAILS
+        if name in details and _differs(locked, name, details[name])
+    ]
+    for name in changed:
+        setattr(locked, name, details[name])
+    in_force = current_consents(locked)
+    new_decisions = {kind: given for kind, given in consents.items() if in_force.get(kind) != given}
+    if new_decisions and consent_method is None:
+        raise ValueError("A changed consent needs the way it was given.")
+    if not changed and not new_decisions:
+        return []
+    if changed:
+        locked.full_clean()
+        locked.save(update_fields=changed)
+    if new_decisions and consent_method is not None:
+        record_consents(by=by, person=locked, consents=new_decisions, method=consent_method)
+    names = changed + [f"consent:{kind}" for kind in new_decisions]
+    PersonChange.objects.create(person=locked, changed_by=by, fields=names)
+    auditor.record(action="person.edited", actor=by, target=locked, detail={"fields": names})
+    return names
+
+
+def _differs(person: Person, name: str, value: Any) -> bool:
+    if name == "gp_practice":
+        wanted = value.pk if value is not None else None
+        return person.gp_practice_id != wanted
+    return bool(getattr(person, name) != value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -232,3 +232,31 @@ def current_consents(person: Person) -> dict[str, bool]:
     for kind, given in person.consents.order_by("-recorded_at", "-id").values_list("kind", "given"):
         current.setdefault(kind, given)
     return current
+
+
+class PersonChange(models.Model):
+    """One edit of a person's record: who, when and which fields changed.
+
+    The values are left out on purpose: old and new values are personal data, and the record
+    itself holds the current ones. Rows are never changed or deleted."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    fields = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Person {self.person_id} changed: {', '.join(self.fields)}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("A person's change history is immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ValueError("A person's change history is immutable.")

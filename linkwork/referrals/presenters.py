@@ -243,19 +243,11 @@ def person_referrals_table(referrals: Iterable[Referral]) -> dict[str, Any]:
         "Referrals for this person",
         [REFERENCE, SCHEME, STATUS, ("Received", _received_on), ("Link worker", _link_worker)],
         referrals,
+        responsive=True,
     )
 
 
 # The home page's referral sections.
-
-
-def caseload_home_table(referrals: Iterable[Referral]) -> dict[str, Any]:
-    """A link worker's open referrals on the home page, the longest first."""
-    return tables.records_table(
-        "People on your caseload",
-        [("Person", _person_link), REFERENCE, STATUS, ("Referred", _received_ago)],
-        referrals,
-    )
 
 
 def triage_home_table(referrals: Iterable[Referral]) -> dict[str, Any]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from linkwork.audit import auditor
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.tables import status_history_table
 from linkwork.people.models import ConsentMethod
-from linkwork.referrals import actions, capacity, intake, panels, presenters
+from linkwork.referrals import actions, capacity, intake, panels, presenters, search
 from linkwork.referrals.forms import (
     NO_GP,
     ROUTE_FOR_ORGANISATION,
@@ -48,7 +49,11 @@ SELF_REFERRAL_LIMIT = 5
 def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     gate.require(request, Ability.VIEW_REFERRAL)
     status = request.GET.get("status", "")
-    referrals = Referral.objects.visible_to(request.user).select_related("person", "scheme")
+    query = request.GET.get("q", "")
+    searched = search.parse(query)
+    referrals = searched.apply(
+        Referral.objects.visible_to(request.user).select_related("person", "scheme")
+    )
     if status in Status.values:
         referrals = referrals.filter(status=status)
     page = Paginator(referrals.order_by("-received_at"), PAGE_SIZE).get_page(
@@ -57,7 +62,7 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     auditor.record(
         action="referral.list_viewed",
         request=request,
-        detail={"status": status, "page": page.number},
+        detail={"status": status, "page": page.number, **search.audit_detail(searched)},
     )
     return render(
         request,
@@ -68,6 +73,8 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "referrals_table": presenters.list_table(page.object_list),
             "status": status,
             "statuses": Status.choices,
+            "query": query,
+            "query_string": urlencode({"status": status, "q": query}),
         },
     )
 
@@ -458,19 +465,24 @@ def self_referral_done(request: HttpRequest) -> HttpResponse:
 def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     gate.require(request, Ability.TRIAGE_REFERRAL)
     schemes = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
+    query = request.GET.get("q", "")
+    searched = search.parse(query)
     waiting = list(
-        Referral.objects.visible_to(request.user)
+        searched.apply(Referral.objects.visible_to(request.user))
         .filter(scheme_id__in=schemes, status=Status.RECEIVED)
         .select_related("scheme")
         .order_by("-urgency", "received_at")
     )
-    auditor.record(action="referral.triage_queue_viewed", request=request)
+    auditor.record(
+        action="referral.triage_queue_viewed", request=request, detail=search.audit_detail(searched)
+    )
     return render(
         request,
         "referrals/triage_queue.jinja",
         {
             "page_title": "Triage",
             "referrals": waiting,
+            "query": query,
             "waiting_table": presenters.triage_queue_table(waiting, timezone.localdate()),
         },
     )

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Role, Scheme, User
+from linkwork.casework import presenters as casework_presenters
+from linkwork.casework.caseload import caseload_rows
 from linkwork.referrals import presenters
 from linkwork.referrals.lifecycle import OPEN_STATUSES, Status
 from linkwork.referrals.models import Referral
@@ -61,18 +63,44 @@ def home_sections(request: HttpRequest) -> list[Section]:
     return [build(request) for role, build in builders if role in held]
 
 
+# How many of the caseload with nothing due this week the home page lists; the caseload
+# page has them all.
+OTHERS_SHOWN = 10
+# Each of the due lists is cut here: a longer list is the caseload page's work.
+DUE_SHOWN = 50
+
+
 def _caseload(request: HttpRequest) -> Section:
-    referrals = (
-        Referral.objects.visible_to(request.user)
-        .filter(link_worker_id=request.user.pk, status__in=OPEN_STATUSES)
-        .select_related("person")
-        .order_by("received_at")
+    """What is due today (overdue first), then in the next 7 days, then a few others."""
+    today = timezone.localdate()
+    referrals = Referral.objects.visible_to(request.user).filter(
+        link_worker_id=request.user.pk, status__in=OPEN_STATUSES
+    )
+    rows = caseload_rows(referrals, today)
+    week_end = today + dt.timedelta(days=7)
+    due_today = [row for row in rows if row.due]
+    this_week = [
+        row
+        for row in rows
+        if not row.due and row.earliest_due is not None and row.earliest_due <= week_end
+    ]
+    others = sorted(
+        (row for row in rows if not row.due and row not in this_week),
+        key=lambda row: row.received_at,
     )
     return Section(
         Role.LINK_WORKER,
         "Your caseload",
         "web/home/caseload.jinja",
-        {"table": presenters.caseload_home_table(referrals[:50]), "total": referrals.count()},
+        {
+            "total": len(rows),
+            "due_today": len(due_today),
+            "this_week": len(this_week),
+            "others": len(others),
+            "today_table": casework_presenters.due_today_table(due_today[:DUE_SHOWN]),
+            "week_table": casework_presenters.due_this_week_table(this_week[:DUE_SHOWN]),
+            "others_table": casework_presenters.others_table(others[:OTHERS_SHOWN]),
+        },
     )
 
 

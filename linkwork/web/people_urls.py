@@ -7,4 +7,5 @@ from linkwork.web import views
 app_name = "people"
 urlpatterns = [
     path("<uuid:person_id>/", views.detail, name="detail"),
+    path("<uuid:person_id>/edit/", views.edit, name="edit"),
 ]

@@ -112,3 +112,68 @@ def test_curator_home_counts_listings_due_a_check(client, world: World):
     body = client.get(reverse("web:home")).content.decode()
     assert "Due a check" in body
     assert "Never checked walk" in body
+
+
+def _home_case(world: World, given: str, days: int):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import PersonFactory, ReferralFactory
+
+    return ReferralFactory(
+        scheme=world.scheme_a,
+        link_worker=world.link_worker_a,
+        status="active",
+        received_at=timezone.now() - dt.timedelta(days=days),
+        person=PersonFactory(given_name=given, family_name="Home"),
+    )
+
+
+@pytest.mark.django_db
+def test_home_caseload_shows_due_today_then_this_week_before_others(client, world: World):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import FollowUpFactory
+
+    today = timezone.localdate()
+    _home_case(world, "Oldest", days=546)
+    overdue = _home_case(world, "Overdue", days=10)
+    FollowUpFactory(referral=overdue, due_on=today - dt.timedelta(days=2))
+    due_now = _home_case(world, "Today", days=5)
+    FollowUpFactory(referral=due_now, due_on=today)
+    soon = _home_case(world, "Thursday", days=3)
+    FollowUpFactory(referral=soon, due_on=today + dt.timedelta(days=4))
+    later = _home_case(world, "Later", days=2)
+    FollowUpFactory(referral=later, due_on=today + dt.timedelta(days=20))
+    signed_in(client, world.link_worker_a)
+    body = client.get(reverse("web:home")).content.decode()
+    order = [
+        body.index(text)
+        for text in (
+            "<h3>Due today</h3>",
+            "Overdue Home",
+            "Today Home",
+            "<h3>Due this week</h3>",
+            "Thursday Home",
+            "<h3>Nothing due this week</h3>",
+            "Oldest Home",
+        )
+    ]
+    assert order == sorted(order)
+    assert body.index("Later Home") > body.index("Oldest Home")
+    assert "1 follow-up overdue" in body
+    assert "Follow-up due today" in body
+
+
+@pytest.mark.django_db
+def test_home_caseload_lists_only_a_few_people_with_nothing_due(client, world: World):
+    for n in range(15):
+        _home_case(world, f"Quiet{n:02d}", days=100 - n)
+    signed_in(client, world.link_worker_a)
+    body = client.get(reverse("web:home")).content.decode()
+    assert "Nothing is due or overdue today." in body
+    assert body.count(" Home</a>") == 10
+    assert "See all 15 people on your caseload" in body

@@ -4,10 +4,12 @@ waiting list, and (re)assigning a referral to a link worker."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,16 +19,18 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
-from linkwork.casework import capacity as caseload_facts
 from linkwork.casework import presenters
+from linkwork.casework.caseload import caseload_rows
 from linkwork.core.forms import choice_field
-from linkwork.outcomes import safety
 from linkwork.referrals import actions as referral_actions
 from linkwork.referrals import capacity as workload
+from linkwork.referrals import search
 from linkwork.referrals.lifecycle import OPEN_STATUSES, Complexity, Status
 from linkwork.referrals.models import Referral
 from linkwork.referrals.scoping import get_case_or_404
 
+# A page a phone can scroll and a screen reader can list.
+PAGE_SIZE = 50
 OPEN_STATUS_CHOICES = [(s.value, s.label) for s in Status if s in OPEN_STATUSES]
 
 
@@ -88,6 +92,10 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = CaseloadFilters(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
+    query = request.GET.get("q", "")
+    searched = search.parse(query)
+    order = request.GET.get("sort", "")
+    order = order if order in presenters.CASELOAD_SORTS else "due"
     own = permissions.has_role(user, Role.LINK_WORKER)
     referrals = Referral.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
     loads: list[presenters.LoadSummary] = []
@@ -102,44 +110,51 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
     else:
         referrals = referrals.filter(scheme_id__in=permissions.scheme_ids(user, Role.SCHEME_LEAD))
+    referrals = searched.apply(referrals)
     if chosen.get("status"):
         referrals = referrals.filter(status=chosen["status"])
     if chosen.get("complexity"):
         referrals = referrals.filter(complexity=chosen["complexity"])
-    # Only what the page shows: hundreds of rows, so no whole people, schemes or users.
-    shown = referrals.select_related("person", "link_worker").only(
-        *("id", "reference", "status", "complexity", "received_at", "scheme_id"),
-        *("person__given_name", "person__family_name", "link_worker__full_name"),
-    )
-    found = list(caseload_facts.annotate_caseload(shown, today))
-    rows = presenters.caseload_rows(
-        found,
-        caseload_facts.connection_counts(referrals, today),
-        caseload_facts.measures_due(found, today),
-        today,
-        flags=safety.open_flag_labels(r.pk for r in found),
-    )
+    rows = caseload_rows(referrals, today)
     if chosen.get("due"):
         rows = [row for row in rows if row.due]
+    overdue = sum(1 for row in rows if row.overdue)
+    page = Paginator(presenters.sort_caseload(rows, order), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     auditor.record(
         action="caseload.viewed",
         request=request,
         detail={
             "people": len(rows),
             "filters": {key: value for key, value in chosen.items() if value},
+            # The default order and first page go unsaid, as before sorting and pages.
+            **({"sort": order} if order != "due" else {}),
+            **({"page": page.number} if page.number > 1 else {}),
+            **search.audit_detail(searched),
         },
     )
+    kept = {key: value for key, value in request.GET.items() if key not in ("page", "sort")}
     return render(
         request,
         "casework/caseload.jinja",
         {
             "page_title": "Your caseload" if own else "Open referrals",
             "own": own,
-            "rows": rows,
-            "overdue": sum(1 for row in rows if row.overdue),
+            "rows": page.object_list,
+            "people": len(rows),
+            "page": page,
+            "overdue": overdue,
+            "query": query,
+            "sort": order,
+            "sorts": [
+                (key, label, "?" + urlencode({**kept, "sort": key}))
+                for key, (label, _) in presenters.CASELOAD_SORTS.items()
+            ],
+            "page_query": urlencode({**kept, "sort": order}),
             "loads": loads,
             "filters": filters,
-            "filtered": any(chosen.values()),
+            "filtered": any(chosen.values()) or bool(searched.kind),
             "form_errors": bool(filters.errors),
         },
         status=400 if filters.errors else 200,

@@ -1,0 +1,106 @@
+"""The one search box of the caseload, the referral list and the triage queue: a name, a date
+of birth (4/3/1950, 04-03-1950, 4 March 1950, 4 Mar 1950), an NHS number (with or without
+spaces) or a referral reference (LW-ABCD-2345, with or without its hyphens).
+
+What was typed is personal data: callers audit only the kind of search (`Search.kind`),
+never the text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db.models import Q, QuerySet
+
+from linkwork.people.nhs_number import normalise
+
+Found = TypeVar("Found", bound=QuerySet[Any])
+# Long enough for any name or reference; a longer box is cut, not refused.
+MAX_LENGTH = 100
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+WORDED_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
+NHS_NUMBER = re.compile(r"^[\d\s\-]+$")
+REFERENCE = re.compile(r"^LW[\s\-]*([A-Z0-9][A-Z0-9\s\-]*)$")
+
+
+@dataclass(frozen=True)
+class Search:
+    """What the box held, read: its kind (a code, safe to audit) and the filter it means."""
+
+    kind: str
+    condition: Q
+
+    def apply(self, referrals: Found) -> Found:
+        """`referrals` (a scoped queryset of referrals) narrowed to what was searched for."""
+        return referrals.filter(self.condition) if self.kind else referrals
+
+
+def audit_detail(search: Search) -> dict[str, str]:
+    """What an audit event may say about a search: its kind, never the words."""
+    return {"search": search.kind} if search.kind else {}
+
+
+def date_of_birth(text: str) -> dt.date | None:
+    """A date written the ways people in the UK write one, day first; None if it is not one."""
+    text = text.strip().lower()
+    numeric = NUMERIC_DATE.match(text)
+    worded = WORDED_DATE.match(text)
+    if numeric:
+        day, month, year = (int(part) for part in numeric.groups())
+    elif worded and worded.group(2) in MONTHS:
+        day, month, year = int(worded.group(1)), MONTHS[worded.group(2)], int(worded.group(3))
+    else:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse(text: str) -> Search:
+    """Read the search box. Empty finds everything; anything not a date, NHS number or
+    reference is taken as (parts of) a name."""
+    text = " ".join(text[:MAX_LENGTH].split())
+    if not text:
+        return Search("", Q())
+    if NUMERIC_DATE.match(text) or WORDED_DATE.match(text.lower()):
+        born = date_of_birth(text)
+        # A date that does not exist (31/2/1950) finds no one rather than every name.
+        return Search("date_of_birth", Q(person__date_of_birth=born) if born else Q(pk__in=[]))
+    if NHS_NUMBER.match(text):
+        number = normalise(text)
+        if len(number) == 10:
+            return Search("nhs_number", Q(person__nhs_number=number))
+    condition = Q()
+    for word in text.split():
+        condition &= Q(person__given_name__icontains=word) | Q(person__family_name__icontains=word)
+    reference = REFERENCE.match(text.upper())
+    if reference:
+        body = re.sub(r"[^A-Z0-9]", "", reference.group(1))
+        prefix = f"LW-{body[:4]}" + (f"-{body[4:8]}" if len(body) > 4 else "")
+        # "Lwazi" reads as a name and as the start of a reference: either may be meant.
+        return Search("name_or_reference", condition | Q(reference__startswith=prefix))
+    return Search("name", condition)
