@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 
@@ -23,7 +24,7 @@ from linkwork.directory.models import (
     ServiceStatus,
     ServiceTip,
 )
-from tests.conftest import World, signed_in
+from tests.conftest import LONDON, World, signed_in
 
 POSTCODE = "BK1 1AE"
 
@@ -166,10 +167,14 @@ def test_search_query_count_fixed_whatever_the_page_size(client, directory):
 
 
 @pytest.mark.django_db
-def test_search_shows_stale_listings_as_such(client, directory):
+@pytest.mark.parametrize("now", [None, dt.datetime(2028, 2, 29, 10, tzinfo=LONDON)])
+def test_search_shows_stale_listings_as_such(client, directory, time_machine, now):
+    if now is not None:
+        time_machine.move_to(now, tick=False)
     signed_in(client, directory.link_worker_a)
     service = Service.objects.filter(status=ServiceStatus.ACTIVE).first()
-    service.assured_date = timezone.localdate().replace(year=timezone.localdate().year - 2)
+    # Two years back, even from 29 February (which `replace(year=...)` would break on).
+    service.assured_date = timezone.localdate() - dt.timedelta(days=2 * 365)
     service.save()
     body = search(client, q=service.name).content.decode()
     assert "Not checked recently" in body
