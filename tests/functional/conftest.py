@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.prerequisites import AXE, CHROMIUM, require_path
 
@@ -23,6 +24,9 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Assertions wait for the page (expect(...)); the wait is generous because two cores run the
+# server, the browser and, under xdist, other tests at once. A pass is never slowed by it.
+expect.set_options(timeout=15_000)
 # WCAG 2.2 AA and everything below it.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
