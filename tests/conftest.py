@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -98,6 +101,19 @@ def _member(
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+@contextmanager
+def shared_by_module(django_db_blocker: Any) -> Iterator[None]:
+    """Rows written inside are seen by every test of one module and rolled back after it.
+
+    For data that are slow to build and that tests only read, such as the demo: seeded once
+    per module (per xdist worker), not once per test. Each test still runs in its own
+    savepoint (it must use the `db` fixture), so what one test writes, the next never sees.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def build_world() -> World:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -24,19 +26,27 @@ from linkwork.directory.models import (
     ServiceStatus,
     ServiceTip,
 )
-from tests.conftest import LONDON, World, signed_in
+from tests.conftest import LONDON, World, build_world, shared_by_module, signed_in
 
 POSTCODE = "BK1 1AE"
 
 
+@pytest.fixture(scope="module")
+def seeded_directory(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The personas and the demo directory, built once for the module's tests to read."""
+    with shared_by_module(django_db_blocker):
+        world = build_world()
+        seed_directory(
+            rng=random.Random(5),
+            account_organisations=[world.provider_org],
+            tip_authors=[world.link_worker_a],
+        )
+        yield world
+
+
 @pytest.fixture
-def directory(world: World) -> World:
-    seed_directory(
-        rng=random.Random(5),
-        account_organisations=[world.provider_org],
-        tip_authors=[world.link_worker_a],
-    )
-    return world
+def directory(seeded_directory: World, db: None) -> World:
+    return seeded_directory
 
 
 def results(response) -> list[str]:  # type: ignore[no-untyped-def]
