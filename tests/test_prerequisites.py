@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from tests import prerequisites
-from tests.prerequisites import missing, require_path, shared_standard
+from tests.prerequisites import in_ci, missing, require_path, shared_standard
 
 TESTS = Path(__file__).resolve().parent
 
@@ -66,3 +67,11 @@ def test_no_test_skips_for_a_missing_prerequisite_by_itself():
         and direct.search(path.read_text("utf-8"))
     ]
     assert offenders == []
+
+
+def test_hypothesis_ci_profile_draws_the_same_examples_every_run():
+    profile = hypothesis.settings.get_profile("ci")
+    assert profile.derandomize is True
+    assert profile.database is None
+    # Loaded exactly when CI=true, so a local run still explores new examples.
+    assert (hypothesis.settings.default.derandomize is True) == in_ci()
