@@ -43,8 +43,9 @@ assets: $(ASSETS)
 demo: $(BASE_STAMP) $(ASSETS)
 	$(BIN)/linkwork demo
 
+# One test process per core (pytest-xdist); `pytest -n0` runs in one process for debugging.
 test: $(DEV_STAMP) $(ASSETS)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The checks load the settings (django-stubs, makemigrations) but never serve anything.
 check: export SECRET_KEY = check-only-not-a-secret

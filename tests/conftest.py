@@ -1,14 +1,22 @@
-"""Shared fixtures: the named personas of STYLE.md rule 10 and signed-in clients."""
+"""Shared fixtures: the named personas of STYLE.md rule 10 and signed-in clients; the
+Hypothesis profile for CI; and `--now`, which runs the suite as if on another day."""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+import time_machine
+from django.db import transaction
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from linkwork.accounts.models import Organisation, OrganisationKind, Role, Scheme, User
 from tests.factories import (
@@ -19,6 +27,37 @@ from tests.factories import (
     SchemeFactory,
     UserFactory,
 )
+from tests.prerequisites import in_ci
+
+# In CI, property tests draw the same examples every run, so a red build is never luck and a
+# green one never hides a counterexample that only turns up sometimes. Locally they vary.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+if in_ci():
+    hypothesis_settings.load_profile("ci")
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--now",
+        metavar="YYYY-MM-DDTHH:MM",
+        help="run the suite as if it were this moment (Europe/London), the clock ticking on; "
+        "for example 2028-02-29T00:02 to prove no test depends on the day it runs",
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _travel_to_now_option(request: pytest.FixtureRequest) -> Iterator[None]:
+    given = request.config.getoption("--now")
+    if not given:
+        yield
+        return
+    moment = dt.datetime.fromisoformat(given)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LONDON)
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -62,6 +101,19 @@ def _member(
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+@contextmanager
+def shared_by_module(django_db_blocker: Any) -> Iterator[None]:
+    """Rows written inside are seen by every test of one module and rolled back after it.
+
+    For data that are slow to build and that tests only read, such as the demo: seeded once
+    per module (per xdist worker), not once per test. Each test still runs in its own
+    savepoint (it must use the `db` fixture), so what one test writes, the next never sees.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def build_world() -> World:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
@@ -112,7 +113,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     description = "Gentle weekly walks."
     email = factory.Sequence(lambda n: f"service{n}@example.org")
     referral_route = ReferralRoute.REFERRAL
-    assured_date = factory.LazyFunction(lambda: dt.date.today())
+    assured_date = factory.LazyFunction(timezone.localdate)
 
 
 class ContactFactory(factory.django.DjangoModelFactory):
@@ -120,7 +121,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
         model = Contact
 
     referral = factory.SubFactory(ReferralFactory)
-    occurred_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+    occurred_at = factory.LazyFunction(timezone.now)
     mode = "phone"
     duration_minutes = 30
     outcome = "attended"
@@ -162,7 +163,7 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
         model = FollowUp
 
     referral = factory.SubFactory(ReferralFactory)
-    due_on = factory.LazyFunction(lambda: dt.date.today())
+    due_on = factory.LazyFunction(timezone.localdate)
     reason = "Check in"
 
 

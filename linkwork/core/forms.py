@@ -127,7 +127,7 @@ class DatePartsField(forms.Field):
             raise forms.ValidationError(f"{self.what} must be a real date") from None
         if year < 1900:
             raise forms.ValidationError(f"{self.what} must be after 1900")
-        if self.past and value >= dt.date.today():
+        if self.past and value >= timezone.localdate():
             raise forms.ValidationError(f"{self.what} must be in the past")
         return value
 

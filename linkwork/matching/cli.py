@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     _setup()
     import datetime as dt
 
+    from django.utils import timezone
+
     from linkwork.directory.models import stale_after_days
     from linkwork.matching.engine import rank
     from linkwork.matching.facts import read_feed
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.k <= 50:
         return _fail("k must be between 1 and 50", "k")
     try:
-        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+        today = dt.date.fromisoformat(args.today) if args.today else timezone.localdate()
     except ValueError:
         return _fail("today must be a date written YYYY-MM-DD", "today")
     try:

@@ -1,6 +1,7 @@
 """Real Chromium (Debian's package) driven by Playwright, with axe-core for accessibility.
 
-Functional tests skip, saying why, on a machine without /usr/bin/chromium; CI installs it.
+Without /usr/bin/chromium or axe-core, functional tests skip on a developer's machine and
+fail under CI=true (`tests/prerequisites.py`); CI installs both.
 """
 
 from __future__ import annotations
@@ -8,13 +9,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+from tests.prerequisites import AXE, CHROMIUM, require_path
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -23,6 +24,9 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Assertions wait for the page (expect(...)); the wait is generous because two cores run the
+# server, the browser and, under xdist, other tests at once. A pass is never slowed by it.
+expect.set_options(timeout=15_000)
 # WCAG 2.2 AA and everything below it.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -37,12 +41,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(
-            "Debian Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
-        )
-    if not AXE.exists():
-        pytest.skip("axe-core is missing: run `npm ci` (make test does)")
+    require_path(CHROMIUM, "install Debian's Chromium (apt-get install chromium)")
+    require_path(AXE, "axe-core is installed by `npm ci` (make test does)")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread while the browser is open; the

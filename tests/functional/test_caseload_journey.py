@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from linkwork.accounts.models import Role
 from linkwork.audit.models import AuditEvent
@@ -50,26 +51,28 @@ def test_link_worker_sees_overdue_first_and_filters(live_server, page):
     sign_in(page, live_server, world.link_worker_a)
 
     page.goto(f"{live_server.url}/casework/caseload/")
-    assert page.get_by_role("heading", name="Your caseload").is_visible()
+    expect(page.get_by_role("heading", name="Your caseload")).to_be_visible()
     rows = page.locator("tbody tr")
-    assert rows.count() == 3
-    assert "Olive Overdue" in rows.nth(0).inner_text()
-    assert "1 follow-up overdue" in rows.nth(0).inner_text()
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("Olive Overdue")
+    expect(rows.nth(0)).to_contain_text("1 follow-up overdue")
     assert_accessible(page)
 
     page.get_by_label("Status").select_option("accepted")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/casework/caseload/?status=accepted*")
-    assert rows.count() == 1
-    assert "Nina New" in rows.nth(0).inner_text()
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0)).to_contain_text("Nina New")
     assert_accessible(page)
 
     page.get_by_role("link", name="Clear filters").click()
+    # The cleared page has the same form: wait for it, or the box is ticked on the old one.
+    page.wait_for_url("**/casework/caseload/")
     page.get_by_label("Only people with something due").check()
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/casework/caseload/?*due=1*")
-    assert rows.count() == 1
-    assert "Olive Overdue" in rows.nth(0).inner_text()
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0)).to_contain_text("Olive Overdue")
 
     page.get_by_role("link", name="Olive Overdue").click()
     page.wait_for_url(f"**/referrals/{late.pk}/")
@@ -101,9 +104,9 @@ def test_scheme_lead_assigns_from_the_waiting_list_and_reassigns(live_server, pa
     sign_in(page, live_server, world.scheme_lead_a)
 
     page.goto(f"{live_server.url}/casework/capacity/")
-    assert page.get_by_role("heading", name="Capacity", exact=True).is_visible()
-    assert page.get_by_role("cell", name="At limit").is_visible()
-    assert "6 days" in page.locator("tbody").last.inner_text()
+    expect(page.get_by_role("heading", name="Capacity", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="At limit")).to_be_visible()
+    expect(page.locator("tbody").last).to_contain_text("6 days")
     assert_accessible(page)
 
     # Lina is at her limit: assigning Walt to her needs "Assign anyway".
@@ -112,14 +115,14 @@ def test_scheme_lead_assigns_from_the_waiting_list_and_reassigns(live_server, pa
     assert_accessible(page)
     page.get_by_label("Lina Worker").check()
     page.get_by_role("button", name="Assign").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.get_by_text("This would give Lina Worker 2 active").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_text("This would give Lina Worker 2 active")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Assign anyway").check()
     page.get_by_role("button", name="Assign").click()
     page.wait_for_url("**/casework/capacity/")
-    assert page.get_by_text("assigned to Lina Worker").is_visible()
-    assert page.get_by_text("No one is waiting for a link worker.").is_visible()
+    expect(page.get_by_text("assigned to Lina Worker")).to_be_visible()
+    expect(page.get_by_text("No one is waiting for a link worker.")).to_be_visible()
 
     # Then move Fay to Omar, who has room.
     page.goto(f"{live_server.url}/casework/caseload/")
@@ -128,7 +131,7 @@ def test_scheme_lead_assigns_from_the_waiting_list_and_reassigns(live_server, pa
     page.get_by_label("Omar Other").check()
     page.get_by_role("button", name="Assign").click()
     page.wait_for_url("**/casework/capacity/")
-    assert page.get_by_text("assigned to Omar Other").is_visible()
+    expect(page.get_by_text("assigned to Omar Other")).to_be_visible()
     waiting.refresh_from_db()
     assert waiting.link_worker == world.link_worker_a
     assert AuditEvent.objects.filter(action="referral.assigned").count() == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection, Contact
@@ -51,7 +52,9 @@ def test_link_worker_records_contact_connects_and_discharges(live_server, page):
     # Contact entry: no video offered to someone with no digital access.
     page.goto(case)
     page.get_by_role("link", name="Contacts").click()
-    assert page.get_by_label("Video call").count() == 0
+    page.wait_for_url(f"**/casework/referrals/{referral.pk}/contacts/")
+    expect(page.get_by_label("Phone")).to_be_visible()
+    expect(page.get_by_label("Video call")).to_have_count(0)
     assert_accessible(page)
     today = timezone.localdate()
     page.get_by_label("Day").fill(str(today.day))
@@ -62,26 +65,30 @@ def test_link_worker_records_contact_connects_and_discharges(live_server, page):
     page.get_by_label("Duration in minutes").fill("30")
     page.get_by_label("Attended").check()
     page.get_by_role("button", name="Save contact").click()
-    assert page.get_by_text("Contact recorded").is_visible()
+    expect(page.get_by_text("Contact recorded")).to_be_visible()
     assert Contact.objects.count() == 1
 
     # Find a service from the connections page and connect, sharing the name only.
     page.goto(case)
     page.get_by_role("link", name="Connections to services").click()
+    page.wait_for_url(f"**/casework/referrals/{referral.pk}/connections/")
     assert_accessible(page)
     page.get_by_role("link", name="Find a service").click()
     # The person's postcode comes filled in; these test services have no venue, so clear it.
-    assert page.get_by_label("Postcode").input_value() == "BK1 2AB"
+    expect(page.get_by_label("Postcode")).to_have_value("BK1 2AB")
     page.get_by_label("Postcode").fill("")
     page.get_by_label("Search", exact=True).fill("Millbrook")
     page.get_by_role("button", name="Search").click()
+    connect = page.get_by_role("link", name="Connect Ann to Millbrook Walking Group")
+    expect(connect).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Connect Ann to Millbrook Walking Group").click()
+    connect.click()
+    expect(page.get_by_role("button", name="Send request")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Name", exact=True).check()
     page.get_by_label("I will go with the person the first time").check()
     page.get_by_role("button", name="Send request").click()
-    assert page.get_by_text("Request sent to Millbrook Walking Group").is_visible()
+    expect(page.get_by_text("Request sent to Millbrook Walking Group")).to_be_visible()
     connection = Connection.objects.get()
     assert connection.status == ConnectionStatus.REQUESTED
     assert connection.shared_fields == ["name"]
@@ -94,20 +101,22 @@ def test_link_worker_records_contact_connects_and_discharges(live_server, page):
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Signpost Ann to Millbrook Library Café").click()
     page.get_by_role("button", name="Record signposting").click()
-    assert page.get_by_text("Signposting to Millbrook Library Café recorded").is_visible()
+    expect(page.get_by_text("Signposting to Millbrook Library Café recorded")).to_be_visible()
 
     page.get_by_role("link", name="Millbrook Walking Group").click()
+    page.wait_for_url(f"**/casework/referrals/{referral.pk}/connections/*/")
     assert_accessible(page)
 
     # End support.
     page.goto(case)
     page.get_by_role("link", name="End support").click()
+    page.wait_for_url(f"**/casework/referrals/{referral.pk}/discharge/")
     assert_accessible(page)
     page.get_by_role("button", name="End support and send the message back").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Goals met").check()
     page.get_by_role("button", name="End support and send the message back").click()
-    assert page.get_by_text("Support ended.").is_visible()
+    expect(page.get_by_text("Support ended.")).to_be_visible()
     referral.refresh_from_db()
     assert referral.status == "closed"

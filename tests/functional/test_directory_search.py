@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from playwright.sync_api import expect
 
 from linkwork.directory.demo import seed_directory
 from tests.conftest import build_world
@@ -19,7 +20,7 @@ def test_link_worker_finds_a_service_near_a_postcode(live_server, page):
     sign_in(page, live_server, world.link_worker_a)
 
     page.goto(f"{live_server.url}/directory/")
-    assert page.get_by_role("heading", name="Find a service").is_visible()
+    expect(page.get_by_role("heading", name="Find a service")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Type of support").select_option(label="Social groups and activities")
@@ -29,14 +30,14 @@ def test_link_worker_finds_a_service_near_a_postcode(live_server, page):
 
     heading = page.get_by_role("heading", name="services found")
     heading.wait_for()
-    assert "away" in page.locator("ol").first.inner_text()
+    expect(page.locator("ol").first).to_contain_text("away")
     assert_accessible(page)
 
     first = page.locator("ol h3 a").first
     name = first.inner_text()
     first.click()
     page.get_by_role("heading", level=1, name=name).wait_for()
-    assert "Last checked" in page.content()
+    expect(page.locator("body")).to_contain_text("Last checked")
     assert_accessible(page)
 
 
@@ -45,5 +46,5 @@ def test_search_errors_are_accessible(live_server, page):
     world = build_world()
     sign_in(page, live_server, world.link_worker_a)
     page.goto(f"{live_server.url}/directory/?postcode=nonsense")
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(page)

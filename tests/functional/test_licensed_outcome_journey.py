@@ -4,6 +4,7 @@ sees the scores over time; axe checks the forms, their errors and the trajectori
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from linkwork.outcomes.models import OutcomeMeasure
 from tests.conftest import build_world
@@ -28,7 +29,7 @@ def test_link_worker_records_pam_and_mycaw_and_sees_them(live_server, page, sett
     page.goto(f"{base}/pam/")
     assert_accessible(page)
     page.get_by_role("button", name="Save measure").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Baseline", exact=True).check()
     page.get_by_label("PAM score").fill("62.5")
@@ -44,15 +45,15 @@ def test_link_worker_records_pam_and_mycaw_and_sees_them(live_server, page, sett
     concern.get_by_label("Score").fill("9")
     page.get_by_label("Wellbeing").fill("3")
     page.get_by_role("button", name="Save measure").click()
-    assert page.get_by_role(
-        "link", name="Concern 1 score is 9; it must be from 0 to 6."
-    ).is_visible()
+    expect(
+        page.get_by_role("link", name="Concern 1 score is 9; it must be from 0 to 6.")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("group", name="Concern 1", exact=True).get_by_label("Score").fill("4")
     page.get_by_role("button", name="Save measure").click()
     page.wait_for_url("**/outcomes/referrals/*/?recorded=*")
 
-    assert page.get_by_role("img", name="PAM score", exact=False).count() == 1
-    assert page.get_by_role("cell", name="Sleeping badly").is_visible()
+    expect(page.get_by_role("img", name="PAM score", exact=False)).to_have_count(1)
+    expect(page.get_by_role("cell", name="Sleeping badly")).to_be_visible()
     assert_accessible(page)
     assert OutcomeMeasure.objects.count() == 2

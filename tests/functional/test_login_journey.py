@@ -3,9 +3,12 @@ no violations on the login, two-factor and home pages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.conftest import build_world
 from tests.factories import PASSWORD, ReferralFactory
@@ -19,8 +22,8 @@ def test_link_worker_logs_in_with_two_factor(live_server, page):
     user = world.link_worker_a
 
     page.goto(f"{live_server.url}/")
-    assert page.url.endswith("/account/login/?next=/")
-    assert page.title().startswith("Log in")
+    expect(page).to_have_url(re.compile(r"/account/login/\?next=/$"))
+    expect(page).to_have_title(re.compile(r"^Log in"))
     assert_accessible(page)
 
     page.get_by_label("Email address").fill(user.email)
@@ -35,7 +38,7 @@ def test_link_worker_logs_in_with_two_factor(live_server, page):
     page.get_by_role("button", name="Continue").click()
 
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("heading", name="Your caseload").is_visible()
+    expect(page.get_by_role("heading", name="Your caseload")).to_be_visible()
     assert_accessible(page)
 
 
@@ -43,6 +46,6 @@ def test_link_worker_logs_in_with_two_factor(live_server, page):
 def test_login_errors_are_accessible(live_server, page):
     page.goto(f"{live_server.url}/account/login/")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.title().startswith("Error: ")
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert_accessible(page)

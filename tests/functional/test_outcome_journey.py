@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from linkwork.outcomes.models import OutcomeMeasure
 from tests.conftest import build_world
@@ -49,12 +50,12 @@ def test_link_worker_records_swemwbs_and_sees_the_change(live_server, page):
     page.goto(record)
     assert_accessible(page)
     page.get_by_role("button", name="Save measure").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(page)
 
     _answer_all(page, "Baseline", "seldom")
     page.wait_for_url("**/outcomes/referrals/*/?recorded=*")
-    assert page.get_by_text("recorded").first.is_visible()
+    expect(page.get_by_text("recorded").first).to_be_visible()
     # The follow-up counts as change only 6 weeks or more after the baseline.
     OutcomeMeasure.objects.update(recorded_at=timezone.now() - dt.timedelta(weeks=7))
 
@@ -62,8 +63,8 @@ def test_link_worker_records_swemwbs_and_sees_the_change(live_server, page):
     _answer_all(page, "Follow-up", "usually")
     page.wait_for_url("**/outcomes/referrals/*/?recorded=*")
 
-    assert page.locator('svg[role="img"]').count() == 1
-    assert page.get_by_role("img", name="SWEMWBS", exact=False).count() == 1
-    assert page.get_by_role("cell", name="+9.71 meaningful change (improvement)").is_visible()
+    expect(page.locator('svg[role="img"]')).to_have_count(1)
+    expect(page.get_by_role("img", name="SWEMWBS", exact=False)).to_have_count(1)
+    expect(page.get_by_role("cell", name="+9.71 meaningful change (improvement)")).to_be_visible()
     assert_accessible(page)
     assert OutcomeMeasure.objects.count() == 2

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from linkwork.people.models import PersonChange
 from tests.conftest import build_world
@@ -72,10 +73,10 @@ def test_link_worker_finds_person_and_opens_person_page(live_server, page, width
 
     page.get_by_role("link", name="Rowan Staffref").click()
     page.wait_for_url(f"**/people/{rowan.person_id}/")
-    assert page.get_by_role("heading", name="Rowan Staffref").is_visible()
-    assert page.get_by_text("01632 960001").is_visible()
-    assert page.get_by_text("Polish").is_visible()
-    assert page.get_by_text("Alder Street Surgery").is_visible()
+    expect(page.get_by_role("heading", name="Rowan Staffref")).to_be_visible()
+    expect(page.get_by_text("01632 960001")).to_be_visible()
+    expect(page.get_by_text("Polish")).to_be_visible()
+    expect(page.get_by_text("Alder Street Surgery")).to_be_visible()
     check(page, width)
 
     page.get_by_role("link", name="Change details").click()
@@ -83,17 +84,17 @@ def test_link_worker_finds_person_and_opens_person_page(live_server, page, width
     check(page, width)
     page.get_by_label("Email address (optional)").fill("not an email")
     page.get_by_role("button", name="Save details").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     check(page, width)
     page.get_by_label("Email address (optional)").fill("rowan@example.org")
     page.get_by_label("Phone number (optional)").fill("07700 900123")
     page.get_by_role("button", name="Save details").click()
     page.wait_for_url(f"**/people/{rowan.person_id}/")
-    assert page.get_by_text("07700 900123").is_visible()
-    assert page.get_by_role("cell", name="Phone number, Email address").is_visible()
+    expect(page.get_by_text("07700 900123")).to_be_visible()
+    expect(page.get_by_role("cell", name="Phone number, Email address")).to_be_visible()
     check(page, width)
     assert PersonChange.objects.get(person_id=rowan.person_id).fields == ["phone", "email"]
 
     page.goto(f"{live_server.url}/casework/referrals/{rowan.pk}/timeline/")
-    assert page.get_by_text("First call went well").is_visible()
+    expect(page.get_by_text("First call went well")).to_be_visible()
     check(page, width)

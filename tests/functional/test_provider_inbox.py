@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from linkwork.casework import actions
 from linkwork.casework.lifecycle import ConnectionStatus
@@ -54,38 +56,38 @@ def test_provider_answers_a_referral_and_closes_a_service(live_server, page):
     sign_in(page, live_server, world.provider)
 
     page.goto(f"{live_server.url}/casework/inbox/")
-    assert page.get_by_role("heading", name="Needs an answer").is_visible()
-    assert page.get_by_role(
-        "cell", name="The link worker will come to the first session"
-    ).is_visible()
+    expect(page.get_by_role("heading", name="Needs an answer")).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="The link worker will come to the first session")
+    ).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name=referral.reference).click()
     page.wait_for_url(f"**/casework/inbox/{connection.pk}/")
-    assert page.get_by_text("Ann Example").is_visible()
-    assert page.get_by_text("Loneliness or isolation").is_visible()
-    assert page.get_by_text("07700 900123").count() == 0
-    assert page.get_by_text("3 February 1951").count() == 0
+    expect(page.get_by_text("Ann Example")).to_be_visible()
+    expect(page.get_by_text("Loneliness or isolation")).to_be_visible()
+    expect(page.get_by_text("07700 900123")).to_have_count(0)
+    expect(page.get_by_text("3 February 1951")).to_have_count(0)
     assert_accessible(page)
 
     # Declining without a reason is refused, and says why.
     page.get_by_label("Decline", exact=True).check()
     page.get_by_role("button", name="Send answer").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Accept", exact=True).check()
     page.get_by_role("button", name="Send answer").click()
-    assert page.get_by_text(f"You accepted referral {referral.reference}").is_visible()
+    expect(page.get_by_text(f"You accepted referral {referral.reference}")).to_be_visible()
 
-    today = dt.date.today()
+    today = timezone.localdate()
     page.get_by_label("Day").fill(str(today.day))
     page.get_by_label("Month").fill(str(today.month))
     page.get_by_label("Year").fill(str(today.year))
     page.get_by_label("Yes, they attended").check()
     page.get_by_role("button", name="Save attendance").click()
-    assert page.get_by_text("recorded").first.is_visible()
-    assert page.get_by_role("cell", name="Attended", exact=True).is_visible()
+    expect(page.get_by_text("recorded").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Attended", exact=True)).to_be_visible()
     assert_accessible(page)
 
     connection = Connection.objects.get(pk=connection.pk)
@@ -95,10 +97,11 @@ def test_provider_answers_a_referral_and_closes_a_service(live_server, page):
     page.goto(f"{live_server.url}/casework/services/")
     assert_accessible(page)
     page.get_by_role("link", name="Change availability of Millbrook Walks").click()
+    expect(page.get_by_label("Temporarily closed")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Temporarily closed").check()
     page.get_by_role("button", name="Save availability").click()
     page.wait_for_url("**/casework/services/")
-    assert page.get_by_text("1 referral to it went on hold").is_visible()
+    expect(page.get_by_text("1 referral to it went on hold")).to_be_visible()
     assert Service.objects.get(pk=service.pk).status == ServiceStatus.TEMPORARILY_CLOSED
     assert Connection.objects.get(pk=connection.pk).status == ConnectionStatus.ON_HOLD

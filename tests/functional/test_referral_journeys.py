@@ -5,6 +5,7 @@ triages."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral
@@ -47,7 +48,7 @@ def test_practice_referrer_refers_in_three_screens(live_server, page):
     page.wait_for_url("**/referrals/sent/")
     assert_accessible(page)
     referral = Referral.objects.get()
-    assert referral.reference in page.content()
+    expect(page.locator("body")).to_contain_text(referral.reference)
     assert screens <= 3
 
 
@@ -60,7 +61,7 @@ def test_person_self_refers_without_javascript(live_server, browser):
         page.goto(f"{live_server.url}/refer/")
         assert_accessible_without_scripts(page)
         page.get_by_role("button", name="Send").click()
-        assert page.get_by_role("heading", name="There is a problem").is_visible()
+        expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
         page.get_by_label("First name").fill("Sam")
         page.get_by_label("Last name").fill("Example")
         page.get_by_label("Day").fill("2")
@@ -75,7 +76,7 @@ def test_person_self_refers_without_javascript(live_server, browser):
         page.get_by_role("button", name="Send").click()
         page.wait_for_url("**/refer/done/")
         referral = Referral.objects.get()
-        assert referral.reference in page.content()
+        expect(page.locator("body")).to_contain_text(referral.reference)
     finally:
         context.close()
 
@@ -108,6 +109,6 @@ def test_scheme_lead_triages(live_server, page):
     page.get_by_label("Lina Worker").check()
     page.get_by_role("button", name="Accept and assign").click()
     page.wait_for_url("**/referrals/triage/")
-    assert f"Referral {referral.reference} accepted" in page.content()
+    expect(page.locator("body")).to_contain_text(f"Referral {referral.reference} accepted")
     referral.refresh_from_db()
     assert referral.status == Status.ACCEPTED

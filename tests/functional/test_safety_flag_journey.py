@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from linkwork.outcomes import actions
 from linkwork.outcomes.models import FlagHandling
@@ -51,19 +52,19 @@ def test_link_worker_resolves_a_self_harm_flag_and_the_lead_is_told(live_server,
 
     row.get_by_role("link", name="act on it").click()
     worker.wait_for_url(f"**/referrals/{referral.pk}/")
-    assert worker.get_by_text(FLAG).is_visible()
-    assert worker.get_by_text("Talk with them today").is_visible()
+    expect(worker.get_by_text(FLAG)).to_be_visible()
+    expect(worker.get_by_text("Talk with them today")).to_be_visible()
     accessible_at_both_widths(worker)
 
     worker.get_by_role("link", name="Record what you did").first.click()
-    assert worker.get_by_role("heading", name=FLAG, level=1).is_visible()
+    expect(worker.get_by_role("heading", name=FLAG, level=1)).to_be_visible()
     worker.get_by_role("button", name="Record what I did").click()
-    assert worker.get_by_role("heading", name="There is a problem").is_visible()
+    expect(worker.get_by_role("heading", name="There is a problem")).to_be_visible()
     accessible_at_both_widths(worker)
     worker.get_by_label("What did you do?").fill("Phoned Ann, agreed a safety plan, told her GP.")
     worker.get_by_role("button", name="Record what I did").click()
     worker.wait_for_url(f"**/referrals/{referral.pk}/")
-    assert worker.get_by_text("The safety flag is closed").is_visible()
+    expect(worker.get_by_text("The safety flag is closed")).to_be_visible()
     assert worker.get_by_text(FLAG).count() == 0
     accessible_at_both_widths(worker)
     assert FlagHandling.objects.get().handled_by == world.link_worker_a
@@ -72,8 +73,8 @@ def test_link_worker_resolves_a_self_harm_flag_and_the_lead_is_told(live_server,
     sign_in(lead, live_server, world.scheme_lead_a)
     lead.goto(f"{live_server.url}/messages/referrals/{referral.pk}/")
     notice = lead.get_by_role("link", name=f"Safety flag on referral {referral.reference}")
-    assert notice.is_visible()
+    expect(notice).to_be_visible()
     accessible_at_both_widths(lead)
     notice.click()
-    assert lead.get_by_text("records how it was handled", exact=False).is_visible()
+    expect(lead.get_by_text("records how it was handled", exact=False)).to_be_visible()
     accessible_at_both_widths(lead)

@@ -11,6 +11,7 @@ import io
 import random
 from collections.abc import Iterator
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -46,6 +47,7 @@ from linkwork.referrals.lifecycle import OPEN_STATUSES, TRANSITIONS, Complexity,
 from linkwork.referrals.models import Referral
 from linkwork.vocabulary.routes import Route
 from linkwork.web.management.commands.seed_demo import demo_logins
+from tests.conftest import shared_by_module
 
 HOME_HEADINGS = {
     Role.LINK_WORKER.label: "Your caseload",
@@ -58,11 +60,18 @@ HOME_HEADINGS = {
 }
 
 
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The demo, seeded once for the module: its tests read it, each in its own savepoint."""
+    with shared_by_module(django_db_blocker):
+        out = io.StringIO()
+        call_command("seed_demo", people=120, seed=7, quiet=True, stdout=out)
+        yield out.getvalue()
+
+
 @pytest.fixture
-def demo(db) -> str:
-    out = io.StringIO()
-    call_command("seed_demo", people=120, seed=7, quiet=True, stdout=out)
-    return out.getvalue()
+def demo(seeded_demo: str, db: None) -> str:
+    return seeded_demo
 
 
 def test_seed_demo_builds_the_area(demo):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -23,19 +26,27 @@ from linkwork.directory.models import (
     ServiceStatus,
     ServiceTip,
 )
-from tests.conftest import World, signed_in
+from tests.conftest import LONDON, World, build_world, shared_by_module, signed_in
 
 POSTCODE = "BK1 1AE"
 
 
+@pytest.fixture(scope="module")
+def seeded_directory(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The personas and the demo directory, built once for the module's tests to read."""
+    with shared_by_module(django_db_blocker):
+        world = build_world()
+        seed_directory(
+            rng=random.Random(5),
+            account_organisations=[world.provider_org],
+            tip_authors=[world.link_worker_a],
+        )
+        yield world
+
+
 @pytest.fixture
-def directory(world: World) -> World:
-    seed_directory(
-        rng=random.Random(5),
-        account_organisations=[world.provider_org],
-        tip_authors=[world.link_worker_a],
-    )
-    return world
+def directory(seeded_directory: World, db: None) -> World:
+    return seeded_directory
 
 
 def results(response) -> list[str]:  # type: ignore[no-untyped-def]
@@ -166,10 +177,14 @@ def test_search_query_count_fixed_whatever_the_page_size(client, directory):
 
 
 @pytest.mark.django_db
-def test_search_shows_stale_listings_as_such(client, directory):
+@pytest.mark.parametrize("now", [None, dt.datetime(2028, 2, 29, 10, tzinfo=LONDON)])
+def test_search_shows_stale_listings_as_such(client, directory, time_machine, now):
+    if now is not None:
+        time_machine.move_to(now, tick=False)
     signed_in(client, directory.link_worker_a)
     service = Service.objects.filter(status=ServiceStatus.ACTIVE).first()
-    service.assured_date = timezone.localdate().replace(year=timezone.localdate().year - 2)
+    # Two years back, even from 29 February (which `replace(year=...)` would break on).
+    service.assured_date = timezone.localdate() - dt.timedelta(days=2 * 365)
     service.save()
     body = search(client, q=service.name).content.decode()
     assert "Not checked recently" in body

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +12,7 @@ from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import Contact
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import CodedEvent
-from tests.conftest import World, signed_in
+from tests.conftest import LONDON, World, signed_in
 from tests.factories import ReferralFactory
 
 
@@ -82,12 +84,18 @@ def test_contact_errors_named_and_nothing_saved(client, world: World, accepted):
 
 
 @pytest.mark.django_db
-def test_future_contact_refused(client, world: World, accepted):
+@pytest.mark.parametrize("now", [None, dt.datetime(2028, 2, 29, 10, tzinfo=LONDON)])
+def test_future_contact_refused(client, world: World, accepted, time_machine, now):
+    if now is not None:
+        time_machine.move_to(now, tick=False)
     signed_in(client, world.link_worker_a)
-    future = timezone.localdate().replace(year=timezone.localdate().year + 1)
+    # A year ahead, even from 29 February (which `replace(year=...)` would break on).
+    future = timezone.localdate() + dt.timedelta(days=366)
     response = client.post(
         reverse("casework:contacts", args=[accepted.pk]),
-        contact_data(**{"date[year]": future.year}),
+        contact_data(
+            **{"date[day]": future.day, "date[month]": future.month, "date[year]": future.year}
+        ),
     )
     assert "must be today or in the past" in response.content.decode()
     assert not Contact.objects.exists()

@@ -6,29 +6,23 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
-from django.conf import settings
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from tests.prerequisites import SHARED_STANDARDS, shared_standard
+
 SCHEMA_URL = "https://openreferraluk.org/specifications/3.0/schema/"
-STANDARD = Path(settings.BASE_DIR).parent / "shared" / "standards" / "oruk-3.0"
+STANDARD = SHARED_STANDARDS / "oruk-3.0"
 SCHEMAS = STANDARD / "schema"
 
 
 def require_schemas() -> None:
-    """Skip, saying why, where the standards folder is not beside the repository."""
-    if not SCHEMAS.is_dir():
-        pytest.skip(
-            f"ORUK 3.0 schemas not found at {SCHEMAS}: the conformance tests read them from "
-            "the `shared/standards` folder beside the repository root.",
-            allow_module_level=True,
-        )
+    """Skip locally, fail in CI, where the standards folder is not beside the repository."""
+    shared_standard("oruk-3.0/schema", module_level=True)
 
 
 FORMATS = FormatChecker()

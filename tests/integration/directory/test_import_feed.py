@@ -9,30 +9,24 @@ import copy
 import io
 import json
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from linkwork.directory import models as m
 from linkwork.directory.oruk import importer
 from linkwork.directory.oruk.importer import FetchError, SourceError, UrlFetcher
+from tests.prerequisites import shared_standard
 
 pytestmark = pytest.mark.django_db
 
 BASE = "https://feed.example.org/oruk"
-EXAMPLES = Path(settings.BASE_DIR).parent / "shared" / "standards" / "oruk-3.0" / "examples"
 NAMESPACE = uuid.UUID("6f1d4a36-0c55-4d49-9d6c-3f7f2f2a4b10")
 
 
 def example(name: str) -> Any:
-    path = EXAMPLES / name
-    if not path.is_file():
-        pytest.skip(
-            f"{path} not found: the examples sit in the `shared` folder beside the repository"
-        )
+    path = shared_standard(f"oruk-3.0/examples/{name}")
     return json.loads(path.read_text("utf-8"))
 
 

@@ -14,28 +14,21 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from linkwork.cli import main
 from linkwork.directory import models as m
 from linkwork.directory.oruk.importer import ImportReport, SourceError, Status, import_oruk
+from tests.prerequisites import shared_standard
 
 pytestmark = pytest.mark.django_db
 
-STANDARDS = Path(settings.BASE_DIR).parent / "shared" / "standards"
 FAIL = "oruk-validator-fixtures/V3.0-UK-Fail"
 
 
 def standard(relative: str) -> Path:
-    """A folder or file of the official standards, or skip saying where it should be."""
-    path = STANDARDS / relative
-    if not path.exists():
-        pytest.skip(
-            f"{path} not found: the official examples sit in the `shared/standards` folder "
-            "beside the repository root"
-        )
-    return path
+    """A folder or file of the official standards (missing: skip locally, fail in CI)."""
+    return shared_standard(relative)
 
 
 def table_counts() -> dict[str, int]:

@@ -19,6 +19,7 @@ from tests.integration.directory.oruk_schemas import (
     errors,
     require_schemas,
 )
+from tests.prerequisites import require_path
 
 require_schemas()
 pytestmark = pytest.mark.django_db
@@ -202,7 +203,5 @@ FIXTURES = STANDARD.parent / "oruk-validator-fixtures"
 def test_schema_check_tells_the_validator_fixtures_apart(fixture, schema, conforming):
     """The check these tests rely on passes the official validator's good feed and catches
     its broken one, so a pass above means something."""
-    path = FIXTURES / fixture
-    if not path.exists():
-        pytest.skip(f"{path} not found: the validator fixtures sit beside the ORUK schemas.")
+    path = require_path(FIXTURES / fixture, "the validator fixtures sit beside the ORUK schemas")
     assert (errors(json.loads(path.read_text("utf-8")), schema) == []) is conforming

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from linkwork.directory.oruk.importer import Candidate, document_items
 from linkwork.directory.oruk.validation import RECORD_TYPES, check, record_id
+from tests.prerequisites import SHARED_STANDARDS, shared_standard
 
 SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
 ORG_ID = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
-STANDARDS = Path(settings.BASE_DIR).parent / "shared" / "standards"
 
 
 def service(**fields: Any) -> dict[str, Any]:
@@ -355,11 +353,7 @@ SCHEMA_FILES = {
 
 
 def schema(name: str) -> dict[str, Any]:
-    path = STANDARDS / "oruk-3.0" / "schema" / name
-    if not path.is_file():
-        pytest.skip(
-            f"{path} not found: the standards sit in the `shared` folder beside the repository"
-        )
+    path = shared_standard(f"oruk-3.0/schema/{name}")
     return json.loads(path.read_text("utf-8"))
 
 
@@ -391,7 +385,7 @@ def fixture_records() -> list[tuple[str, Candidate]]:
         "oruk-validator-fixtures/V3.0-UK-Default",
         "oruk-validator-fixtures/V3.0-UK-Fail",
     ):
-        for path in sorted((STANDARDS / folder).glob("*.json")):
+        for path in sorted((SHARED_STANDARDS / folder).glob("*.json")):
             document = json.loads(path.read_text("utf-8"))
             for item in document_items(document, f"{folder}/{path.name}"):
                 if isinstance(item, Candidate) and not item.failure:
@@ -419,8 +413,7 @@ def test_records_the_schemas_reject_are_rejected_by_the_import_too():
 
 
 def test_default_fixtures_pass_the_import_checks():
-    if not (STANDARDS / "oruk-validator-fixtures").is_dir():
-        pytest.skip("the validator fixtures are in the `shared` folder beside the repository")
+    shared_standard("oruk-validator-fixtures")
     for folder, candidate in fixture_records():
         if folder.endswith("Fail"):
             continue

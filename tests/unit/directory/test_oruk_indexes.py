@@ -13,9 +13,11 @@ from linkwork.directory.oruk.queries import search_condition
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="trigram indexes exist on PostgreSQL only; SQLite scans",
+)
 def test_search_uses_the_trigram_indexes_on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("trigram indexes exist on PostgreSQL only; SQLite scans")
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'directory_service'")
         names = {row[0] for row in cursor.fetchall()}

@@ -397,6 +397,25 @@ def test_runner_running_one_module_keeps_the_others(monkeypatch, tmp_path: Path)
     assert set(saved["modules"]) == {"fake_timing", "fake_quality"}
 
 
+def test_runner_keeps_the_hand_written_part_of_the_page(monkeypatch, tmp_path: Path):
+    _fake_module(monkeypatch, "benchmarks.fake_timing", run=lambda: [])
+    monkeypatch.setattr(runner, "MODULES", ["benchmarks.fake_timing"])
+    monkeypatch.setattr(runner, "RESULTS", tmp_path / "results.json")
+    monkeypatch.setattr(runner, "ROOT", tmp_path)
+    page = tmp_path / "docs" / "performance.md"
+    page.parent.mkdir()
+    hand = f"{runner.KEPT_BELOW}\n\n## Test suite duration\n\nBy hand.\n"
+    page.write_text("# Old figures\n\n" + hand, encoding="utf-8")
+
+    assert runner.main(["fake_timing"]) == 0
+    written = page.read_text(encoding="utf-8")
+    assert written.startswith("# Performance\n")
+    assert "# Old figures" not in written
+    assert written.endswith(hand)
+    assert runner.main(["fake_timing"]) == 0
+    assert page.read_text(encoding="utf-8") == written
+
+
 def test_runner_refuses_an_unknown_module(monkeypatch, tmp_path: Path):
     monkeypatch.setattr(runner, "RESULTS", tmp_path / "results.json")
     monkeypatch.setattr(runner, "ROOT", tmp_path)

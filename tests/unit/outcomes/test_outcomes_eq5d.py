@@ -18,8 +18,8 @@ import pytest
 
 from linkwork.outcomes import ScoreError, eq5d_index, eq5d_index_array, score
 from linkwork.outcomes.eq5d import AGE_BANDS, METHODS, SEXES, age_band, all_states
+from tests.prerequisites import shared_standard
 
-SHARED_EQ5D = Path(__file__).resolve().parents[3] / ".." / "shared" / "standards" / "eq5d"
 DIMENSIONS = ("MO", "SC", "UA", "PD", "AD")
 BAND_AGES = {
     "18-34": (18, 34),
@@ -32,10 +32,7 @@ ALL_CODES = np.array([int(s) for s in all_states()])
 
 
 def shared_file(name: str) -> Path:
-    path = SHARED_EQ5D / name
-    if not path.is_file():
-        pytest.skip(f"shared standards file not found at {path.resolve()} (folder beside the repo)")
-    return path
+    return shared_standard(f"eq5d/{name}")
 
 
 def round3(text: str | Decimal) -> float:

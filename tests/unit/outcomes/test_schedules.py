@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.schedules import ScheduleError, due_measures, parse_schedule
-from linkwork.referrals.models import StatusChange
+from linkwork.referrals.models import Referral, StatusChange
 from tests.factories import ReferralFactory, SchemeFactory, UserFactory
 
 
@@ -80,12 +80,17 @@ def test_recorded_measure_is_no_longer_due_and_follow_up_comes_at_week_12():
 
 @pytest.mark.django_db
 def test_due_measures_query_count_is_constant(django_assert_num_queries):
-    referrals = [ReferralFactory(status="active") for _ in range(5)]
-    for referral in referrals:
-        _started(referral, 3)
-    loaded = list(type(referrals[0]).objects.select_related("scheme").filter(status="active"))
+    def started_referrals(count: int) -> list[Referral]:
+        for _ in range(count):
+            _started(ReferralFactory(status="active"), 3)
+        return list(Referral.objects.select_related("scheme").filter(status="active"))
+
+    one = started_referrals(1)
     with django_assert_num_queries(2):
-        due_measures(loaded, today=timezone.localdate())
+        assert len(due_measures(one, today=timezone.localdate())) == 1
+    five = started_referrals(4)
+    with django_assert_num_queries(2):
+        assert len(due_measures(five, today=timezone.localdate())) == 5
 
 
 @pytest.mark.django_db

@@ -105,15 +105,21 @@ def test_loads_are_per_scheme_and_list_every_active_link_worker(world: World):
 
 
 def test_load_queries_do_not_grow_with_link_workers(world: World, django_assert_num_queries):
-    for _ in range(5):
-        worker = UserFactory()
-        MembershipFactory(
-            user=worker,
-            organisation=world.scheme_a.host,
-            scheme=world.scheme_a,
-            role=Role.LINK_WORKER,
-        )
-        case(world, link_worker=worker)
+    def add_link_workers(count: int) -> None:
+        for _ in range(count):
+            worker = UserFactory()
+            MembershipFactory(
+                user=worker,
+                organisation=world.scheme_a.host,
+                scheme=world.scheme_a,
+                role=Role.LINK_WORKER,
+            )
+            case(world, link_worker=worker)
+
+    add_link_workers(1)
+    with django_assert_num_queries(3):
+        assert len(scheme_loads([world.scheme_a])[world.scheme_a.pk]) == 2
+    add_link_workers(4)
     with django_assert_num_queries(3):
         assert len(scheme_loads([world.scheme_a])[world.scheme_a.pk]) == 6
 
