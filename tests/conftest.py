@@ -158,3 +158,18 @@ def signed_in(client: Client, user: User) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+def sign_in_as_demo_user(client: Client, email: str) -> None:
+    """Sign in a demo account through the real login and two-factor pages."""
+    from django.urls import reverse
+    from django_otp.oath import TOTP
+
+    from linkwork.accounts.demo import DEMO_PASSWORD
+
+    client.logout()
+    client.post(reverse("accounts:login"), {"email": email, "password": DEMO_PASSWORD})
+    device = TOTPDevice.objects.filter(user__email=email).first()
+    if device is not None:  # roles without two-factor (curator, analyst) have none
+        code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
+        client.post(reverse("accounts:two_factor"), {"code": f"{code:06d}"})
