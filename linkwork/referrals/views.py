@@ -447,7 +447,8 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     waiting = list(
         Referral.objects.visible_to(request.user)
         .filter(scheme_id__in=schemes, status=Status.RECEIVED)
-        .select_related("scheme")
+        .select_related("scheme", "person", "referring_organisation")
+        .with_open_elsewhere()
         .order_by("-urgency", "received_at")
     )
     auditor.record(action="referral.triage_queue_viewed", request=request)
