@@ -76,7 +76,7 @@ def test_link_worker_records_contact_connects_and_discharges(live_server, page):
     page.get_by_label("Search", exact=True).fill("Millbrook")
     page.get_by_role("button", name="Search").click()
     assert_accessible(page)
-    page.get_by_role("link", name="Connect Ann to Millbrook Walking Group").click()
+    page.get_by_role("link", name="Request a place for Ann at Millbrook Walking Group").click()
     assert_accessible(page)
     page.get_by_label("Name", exact=True).check()
     page.get_by_label("I will go with the person the first time").check()
@@ -92,7 +92,7 @@ def test_link_worker_records_contact_connects_and_discharges(live_server, page):
     page.get_by_label("Postcode").fill("")
     page.get_by_label("Search", exact=True).fill("Café")
     page.get_by_role("button", name="Search").click()
-    page.get_by_role("link", name="Signpost Ann to Millbrook Library Café").click()
+    page.get_by_role("link", name="Record signposting for Ann to Millbrook Library Café").click()
     page.get_by_role("button", name="Record signposting").click()
     assert page.get_by_text("Signposting to Millbrook Library Café recorded").is_visible()
 
