@@ -16,6 +16,7 @@ from django.db import models
 from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, User
 from linkwork.core.forms import DatePartsField
 from linkwork.core.languages import LANGUAGES
+from linkwork.directory.geography import InvalidPostcode, normalise_postcode
 from linkwork.people.models import ConsentKind, ContactMethod, DigitalAccess
 from linkwork.people.nhs_number import normalise, validate_nhs_number
 from linkwork.referrals import capacity
@@ -25,6 +26,9 @@ from linkwork.vocabulary.needs import Need
 from linkwork.vocabulary.routes import Route
 
 NO_GP = "none"
+# The NHS.UK pattern for a postcode that is not in the UK format (Royal Mail's rules, so
+# "12345" and the NHS pseudo-postcodes "ZZ99 ..." are not postcodes either).
+POSTCODE_INVALID = "Enter a real postcode, like BK1 1AE"
 
 
 # The detail each way of contacting someone needs.
@@ -152,6 +156,16 @@ class PersonFieldsForm(forms.Form):
         fields["email"].label = words.email
         fields["email"].error_messages["invalid"] = words.email_invalid
         fields["address"].label = words.address
+
+    def clean_postcode(self) -> str:
+        """Upper case with one space ("bk11ae" -> "BK1 1AE"), or blank where allowed."""
+        postcode: str = self.cleaned_data["postcode"].strip()
+        if not postcode:
+            return ""
+        try:
+            return normalise_postcode(postcode)
+        except InvalidPostcode:
+            raise forms.ValidationError(POSTCODE_INVALID, code="invalid") from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

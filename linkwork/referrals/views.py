@@ -20,6 +20,7 @@ from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.tables import status_history_table
+from linkwork.directory.geography import postcode_known
 from linkwork.people.models import ConsentMethod
 from linkwork.referrals import actions, capacity, intake, panels, presenters
 from linkwork.referrals.forms import (
@@ -235,9 +236,16 @@ def new_check(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "form_errors": bool(form.errors),
             "person_rows": presenters.check_person_rows(person_form.cleaned_data),
+            "postcode_unknown": _postcode_unknown(person_form.cleaned_data["postcode"]),
             "referral_rows": presenters.check_referral_rows(details_form.cleaned_data),
         },
     )
+
+
+def _postcode_unknown(postcode: str) -> bool:
+    """A well-formed postcode the loaded postcode table does not list: worth a second look
+    (the directory cannot find services near it), but never a reason to refuse a referral."""
+    return bool(postcode) and postcode_known(postcode) is False
 
 
 def _form_data(saved: dict[str, Any]) -> dict[str, Any]:
