@@ -18,12 +18,13 @@ from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.audit.models import AuditEvent
 from linkwork.core import tables
+from linkwork.core.forms import HouseVoice
 from linkwork.core.presenters import datetime_uk
 
 PAGE_SIZE = 50
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(HouseVoice, forms.Form):
     action = forms.CharField(
         label="Action",
         required=False,

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from linkwork.casework.lifecycle import ConnectionStatus, FailureReason
 from linkwork.casework.models import Mode, Outcome
-from linkwork.core.forms import DatePartsField
+from linkwork.core.forms import DatePartsField, HouseVoice
 from linkwork.people.models import DigitalAccess, Person
 from linkwork.referrals.lifecycle import ClosureReason
 
 
-class ContactForm(forms.Form):
+class ContactForm(HouseVoice, forms.Form):
     """Quick entry of one contact; a person with no digital access is not offered video."""
 
     date = DatePartsField(label="Date of the contact", what="Date of the contact")
@@ -70,7 +70,7 @@ class ContactForm(forms.Form):
         return data
 
 
-class ConnectForm(forms.Form):
+class ConnectForm(HouseVoice, forms.Form):
     """Connect the person to one service: what to share (only with consent), supported
     linking, and a message to the provider."""
 
@@ -98,7 +98,7 @@ class ConnectForm(forms.Form):
         self.fields["shared_fields"].choices = [(f.value, f.label) for f in shareable]  # type: ignore[attr-defined]
 
 
-class EndConnectionForm(forms.Form):
+class EndConnectionForm(HouseVoice, forms.Form):
     outcome = forms.ChoiceField(
         label="How did it end?",
         choices=[
@@ -124,7 +124,7 @@ class EndConnectionForm(forms.Form):
         return data
 
 
-class DischargeForm(forms.Form):
+class DischargeForm(HouseVoice, forms.Form):
     reason = forms.ChoiceField(
         label="Why is support ending?",
         choices=ClosureReason.choices,

@@ -14,7 +14,7 @@ from django import forms
 from django.db import models
 
 from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, User
-from linkwork.core.forms import DatePartsField
+from linkwork.core.forms import DatePartsField, HouseVoice
 from linkwork.core.languages import LANGUAGES
 from linkwork.directory.geography import InvalidPostcode, normalise_postcode
 from linkwork.people.models import ConsentKind, ContactMethod, DigitalAccess
@@ -118,7 +118,7 @@ ABOUT_YOU = PersonWording(
 )
 
 
-class PersonFieldsForm(forms.Form):
+class PersonFieldsForm(HouseVoice, forms.Form):
     """Who the person is and how to reach them: the fields the staff form and the
     self-referral form share, worded by the subclass's `wording`."""
 
@@ -226,7 +226,7 @@ class PersonForm(PersonFieldsForm):
         return number
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(HouseVoice, forms.Form):
     """Screen 2: why the person is referred, and to which scheme."""
 
     scheme = forms.ModelChoiceField(
@@ -268,7 +268,7 @@ class ReferralForm(forms.Form):
     )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(HouseVoice, forms.Form):
     """Screen 3: consent, and where the response should go."""
 
     consent_to_refer = forms.BooleanField(
@@ -357,7 +357,7 @@ DECLINE_REASON_MESSAGE = "Select why the referral is declined"
 DECISION_MESSAGE = "Select accept, waiting list, decline or redirect"
 
 
-class TriageForm(forms.Form):
+class TriageForm(HouseVoice, forms.Form):
     """The scheme lead's decision on a received referral: accept with a link worker, add to
     the waiting list, decline with a reason, or redirect. The page holds every decision's
     fields, so only those of the chosen decision are read, and each of them is required."""
