@@ -58,6 +58,10 @@ class ContactForm(HouseVoice, forms.Form):
         if person.digital_access == DigitalAccess.NONE:
             modes = [(value, label) for value, label in modes if value != Mode.VIDEO]
         self.fields["mode"].choices = modes  # type: ignore[attr-defined]
+        # Most contacts are recorded as they end: start from now, changed when it was earlier.
+        now = timezone.localtime()
+        self.fields["date"].initial = now.date()
+        self.fields["time"].initial = now.strftime("%H:%M")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -65,7 +69,11 @@ class ContactForm(HouseVoice, forms.Form):
         if isinstance(day, dt.date) and isinstance(time, dt.time):
             when = timezone.make_aware(dt.datetime.combine(day, time))
             if when > timezone.now() + dt.timedelta(minutes=5):
-                self.add_error("date", "The date of the contact must be today or in the past")
+                # Today at a later hour is a wrong time, not a wrong date: name the one to fix.
+                if day > timezone.localdate():
+                    self.add_error("date", "The date of the contact must be today or in the past")
+                else:
+                    self.add_error("time", "The time must be now or earlier")
             data["occurred_at"] = when
         return data
 
