@@ -190,11 +190,12 @@ def django_default_messages(field: forms.Field) -> set[str]:
 
 def _validator_codes(field: forms.Field) -> dict[str, Any]:
     """The error codes of the field's validators, each with its limit (if it has one)."""
-    return {
-        validator.code: getattr(validator, "limit_value", None)
-        for validator in field.validators
-        if isinstance(getattr(validator, "code", None), str)
-    }
+    codes: dict[str, Any] = {}
+    for validator in field.validators:
+        code = getattr(validator, "code", None)
+        if isinstance(code, str):
+            codes[code] = getattr(validator, "limit_value", None)
+    return codes
 
 
 def _field_name(field: forms.Field, name: str) -> str:
