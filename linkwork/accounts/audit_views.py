@@ -7,23 +7,27 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from markupsafe import Markup
 
 from linkwork.accounts import gate
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
+from linkwork.audit.labels import action_words
 from linkwork.audit.models import AuditEvent
 from linkwork.core import tables
+from linkwork.core.forms import HouseVoice
 from linkwork.core.presenters import datetime_uk
 
 PAGE_SIZE = 50
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(HouseVoice, forms.Form):
     action = forms.CharField(
         label="Action",
         required=False,
@@ -53,24 +57,55 @@ class AuditSearchForm(forms.Form):
         return data
 
 
+def _model_words(label: str) -> str:
+    """ "referrals.referral" -> "Referral": the model's own name for itself."""
+    try:
+        name = str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+    return name[:1].upper() + name[1:]
+
+
+def _record(event: AuditEvent) -> Markup:
+    """The record, and for a refusal the page that was refused (the gate stores its path and
+    URL name), so a refusal can be followed up without reading the raw entry."""
+    parts = []
+    if event.object_type:
+        parts.append(
+            tables.markup("{} <code>{}</code>", _model_words(event.object_type), event.object_id)
+        )
+    if event.action == "access.denied":
+        detail = event.detail if isinstance(event.detail, dict) else {}
+        if event.path:
+            parts.append(tables.markup("Page <code>{}</code>", event.path))
+        if detail.get("page"):
+            parts.append(tables.markup("({})", detail["page"]))
+        if detail.get("status"):
+            parts.append(tables.markup("answered {}", detail["status"]))
+    return Markup(" ").join(parts)
+
+
+def _action(event: AuditEvent) -> Markup:
+    # The code stays beside the words: the search box takes codes.
+    return tables.markup(
+        '{}<br><span class="nhsuk-body-s"><code>{}</code></span>',
+        action_words(event.action),
+        event.action,
+    )
+
+
 def events_table(events: Iterable[AuditEvent]) -> dict[str, Any]:
     """Audit events, newest first: when, who, what and to which record, and from where."""
-    rows = []
-    for event in events:
-        record = (
-            tables.markup("{} <code>{}</code>", event.object_type, event.object_id)
-            if event.object_type
-            else tables.markup("")
-        )
-        rows.append(
-            [
-                {"text": datetime_uk(event.occurred_at), "classes": "lw-nowrap"},
-                tables.text(event.actor.email if event.actor else "Not signed in"),
-                tables.html(tables.markup("<code>{}</code>", event.action)),
-                tables.html(record),
-                tables.text(event.ip_address or ""),
-            ]
-        )
+    rows = [
+        [
+            {"text": datetime_uk(event.occurred_at), "classes": "lw-nowrap"},
+            tables.text(event.actor.email if event.actor else "Not signed in"),
+            tables.html(_action(event)),
+            tables.html(_record(event)),
+            tables.text(event.ip_address or ""),
+        ]
+        for event in events
+    ]
     return tables.table("Audit entries", ["When", "Who", "Action", "Record", "From"], rows)
 
 

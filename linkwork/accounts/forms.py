@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
+from linkwork.core.forms import HouseVoice
 
-class LoginForm(forms.Form):
+
+class LoginForm(HouseVoice, forms.Form):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -20,7 +22,7 @@ class LoginForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(HouseVoice, forms.Form):
     code = forms.CharField(
         label="Security code",
         help_text="The 6-digit code from your authenticator app",

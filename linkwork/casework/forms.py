@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from linkwork.casework.lifecycle import ConnectionStatus, FailureReason
 from linkwork.casework.models import Mode, Outcome
-from linkwork.core.forms import DatePartsField
+from linkwork.core.forms import DatePartsField, HouseVoice
 from linkwork.people.models import DigitalAccess, Person
 from linkwork.referrals.lifecycle import ClosureReason
 
 
-class ContactForm(forms.Form):
+class ContactForm(HouseVoice, forms.Form):
     """Quick entry of one contact; a person with no digital access is not offered video."""
 
     date = DatePartsField(label="Date of the contact", what="Date of the contact")
@@ -58,6 +58,10 @@ class ContactForm(forms.Form):
         if person.digital_access == DigitalAccess.NONE:
             modes = [(value, label) for value, label in modes if value != Mode.VIDEO]
         self.fields["mode"].choices = modes  # type: ignore[attr-defined]
+        # Most contacts are recorded as they end: start from now, changed when it was earlier.
+        now = timezone.localtime()
+        self.fields["date"].initial = now.date()
+        self.fields["time"].initial = now.strftime("%H:%M")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -65,12 +69,16 @@ class ContactForm(forms.Form):
         if isinstance(day, dt.date) and isinstance(time, dt.time):
             when = timezone.make_aware(dt.datetime.combine(day, time))
             if when > timezone.now() + dt.timedelta(minutes=5):
-                self.add_error("date", "The date of the contact must be today or in the past")
+                # Today at a later hour is a wrong time, not a wrong date: name the one to fix.
+                if day > timezone.localdate():
+                    self.add_error("date", "The date of the contact must be today or in the past")
+                else:
+                    self.add_error("time", "The time must be now or earlier")
             data["occurred_at"] = when
         return data
 
 
-class ConnectForm(forms.Form):
+class ConnectForm(HouseVoice, forms.Form):
     """Connect the person to one service: what to share (only with consent), supported
     linking, and a message to the provider."""
 
@@ -98,7 +106,7 @@ class ConnectForm(forms.Form):
         self.fields["shared_fields"].choices = [(f.value, f.label) for f in shareable]  # type: ignore[attr-defined]
 
 
-class EndConnectionForm(forms.Form):
+class EndConnectionForm(HouseVoice, forms.Form):
     outcome = forms.ChoiceField(
         label="How did it end?",
         choices=[
@@ -124,7 +132,7 @@ class EndConnectionForm(forms.Form):
         return data
 
 
-class DischargeForm(forms.Form):
+class DischargeForm(HouseVoice, forms.Form):
     reason = forms.ChoiceField(
         label="Why is support ending?",
         choices=ClosureReason.choices,

@@ -9,11 +9,11 @@ from typing import Any
 from django import forms
 
 from linkwork.casework.lifecycle import Decision, RejectionReason
-from linkwork.core.forms import DatePartsField, today_or_earlier
+from linkwork.core.forms import DatePartsField, HouseVoice, today_or_earlier
 from linkwork.directory.models import Capacity, ServiceStatus
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(HouseVoice, forms.Form):
     """The provider's answer to a request; declining needs a reason."""
 
     decision = forms.ChoiceField(
@@ -50,7 +50,7 @@ class AnswerForm(forms.Form):
         return data
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(HouseVoice, forms.Form):
     session_on = DatePartsField(
         label="Date of the session",
         what="The date of the session",
@@ -76,7 +76,7 @@ PROVIDER_STATUSES = [
 ]
 
 
-class AvailabilityForm(forms.Form):
+class AvailabilityForm(HouseVoice, forms.Form):
     status = forms.ChoiceField(
         label="Is the service running?",
         choices=PROVIDER_STATUSES,

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 
 from linkwork.casework.models import ActionStatus, GoalStatus
-from linkwork.core.forms import DatePartsField, today_or_earlier, today_or_later
+from linkwork.core.forms import DatePartsField, HouseVoice, today_or_earlier, today_or_later
 
 # Who does a plan action. The person and their link worker are stored as these words, so the
 # letter can say "you" and name whoever is the link worker when it is printed.
@@ -41,7 +41,7 @@ def _zero_to_ten(label: str, what: str, *, required: bool, help_text: str = "") 
     )
 
 
-class PlanForm(forms.Form):
+class PlanForm(HouseVoice, forms.Form):
     """What matters to the person, in their words, and whether they agreed the plan."""
 
     what_matters = forms.CharField(
@@ -79,7 +79,7 @@ class PlanForm(forms.Form):
         return today_or_later(self.cleaned_data.get("review_on"), "The review date")
 
 
-class GoalForm(forms.Form):
+class GoalForm(HouseVoice, forms.Form):
     description = forms.CharField(
         label="Goal",
         max_length=500,
@@ -103,7 +103,7 @@ class GoalForm(forms.Form):
     )
 
 
-class PlanActionForm(forms.Form):
+class PlanActionForm(HouseVoice, forms.Form):
     what = forms.CharField(
         label="What will be done",
         max_length=500,
@@ -149,7 +149,7 @@ class PlanActionForm(forms.Form):
         return data
 
 
-class RatingForm(forms.Form):
+class RatingForm(HouseVoice, forms.Form):
     score = _zero_to_ten(
         "Progress today, from 0 to 10",
         "the progress",
@@ -164,7 +164,7 @@ class RatingForm(forms.Form):
         return today_or_earlier(self.cleaned_data.get("rated_on"), "The date of the rating")
 
 
-class GoalStatusForm(forms.Form):
+class GoalStatusForm(HouseVoice, forms.Form):
     status = forms.ChoiceField(
         label="Status of the goal",
         choices=GoalStatus.choices,
@@ -173,7 +173,7 @@ class GoalStatusForm(forms.Form):
     )
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(HouseVoice, forms.Form):
     status = forms.ChoiceField(
         label="Status of the action",
         choices=ActionStatus.choices,
@@ -182,7 +182,7 @@ class ActionStatusForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(HouseVoice, forms.Form):
     text = forms.CharField(
         label="Note",
         widget=forms.Textarea,

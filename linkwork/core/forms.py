@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -164,3 +165,108 @@ def today_or_earlier(day: dt.date | None, what: str) -> dt.date | None:
     if day is not None and day > timezone.localdate():
         raise forms.ValidationError(f"{what} must be today or in the past")
     return day
+
+
+# --- Messages in the house voice -----------------------------------------------------------
+#
+# Django's own messages ("This field is required.", "Ensure this value has at most 10
+# characters (it has 12).") name no field and read as a machine talking. Every form here mixes
+# in `HouseVoice`, which swaps any message still at Django's default for one that names the
+# field and says how to put it right. Messages a form sets itself are kept.
+
+_CHOOSE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select)
+_CHOOSE_FIELDS = (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField)
+
+
+def django_default_messages(field: forms.Field) -> set[str]:
+    """The messages Django itself gives this kind of field."""
+    return {
+        str(message)
+        for klass in type(field).__mro__
+        if klass.__module__.startswith("django.")
+        for message in getattr(klass, "default_error_messages", {}).values()
+    }
+
+
+def _validator_codes(field: forms.Field) -> dict[str, Any]:
+    """The error codes of the field's validators, each with its limit (if it has one)."""
+    codes: dict[str, Any] = {}
+    for validator in field.validators:
+        code = getattr(validator, "code", None)
+        if isinstance(code, str):
+            codes[code] = getattr(validator, "limit_value", None)
+    return codes
+
+
+def _field_name(field: forms.Field, name: str) -> str:
+    label = str(field.label or name.replace("_", " ").capitalize())
+    return label.removesuffix(" (optional)").strip()
+
+
+def _lower(label: str) -> str:
+    # "NHS number" keeps its capitals; "First name" becomes "first name".
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def house_message(field: forms.Field, name: str, code: str, limit: Any = None) -> str:
+    """A message for `code` that names the field and says how to put it right."""
+    label = _field_name(field, name)
+    question = label.endswith("?")
+    thing = f'an answer to "{label}"' if question else _lower(label)
+    subject = f'The answer to "{label}"' if question else label[:1].upper() + label[1:]
+    choose = isinstance(field, _CHOOSE_FIELDS) or isinstance(field.widget, _CHOOSE_WIDGETS)
+    if code == "required":
+        return f"Select {thing}" if choose else f"Enter {thing}"
+    if code in {"invalid_choice", "invalid_list", "invalid_pk_value"}:
+        return (
+            f'Select one of the choices given for "{label}"'
+            if question
+            else (f"Select one of the choices given for {thing}")
+        )
+    if code == "max_length":
+        return f"{subject} must be {limit} characters or fewer"
+    if code == "min_length":
+        return f"{subject} must be {limit} characters or more"
+    if code == "max_value":
+        return f"{subject} must be {limit} or less"
+    if code == "min_value":
+        return f"{subject} must be {limit} or more"
+    if code == "step_size":
+        return f"{subject} must be a multiple of {limit}"
+    if code == "null_characters_not_allowed":
+        return f"Remove the hidden (null) characters from {thing}"
+    if isinstance(field, forms.EmailField):
+        return f"Enter {thing} in the correct format, like name@example.com"
+    if isinstance(field, forms.URLField):
+        return f"Enter {thing} in the correct format, like https://www.example.org"
+    if isinstance(field, forms.IntegerField):
+        return f"{subject} must be a whole number"
+    if isinstance(field, forms.DecimalField | forms.FloatField):
+        return f"{subject} must be a number"
+    if isinstance(field, forms.DateField):
+        return f"{subject} must be a real date"
+    if isinstance(field, forms.TimeField):
+        return f"{subject} must be a real time, like 14:30"
+    return f"Enter {thing} in the correct format"
+
+
+def use_house_voice(fields: Mapping[str, forms.Field]) -> None:
+    """Give every field a house-voice message wherever Django's default would show."""
+    for name, field in fields.items():
+        defaults = django_default_messages(field)
+        codes: dict[str, Any] = dict.fromkeys(field.error_messages)
+        codes.update(_validator_codes(field))
+        for code, limit in codes.items():
+            current = field.error_messages.get(code)
+            if current is None or str(current) in defaults:
+                field.error_messages[code] = house_message(field, name, code, limit)
+
+
+class HouseVoice(forms.BaseForm):
+    """Mixed into every form: no message of Django's own reaches a person (see above).
+    The messages are set when the form is cleaned, after any `__init__` has relabelled or
+    added fields."""
+
+    def full_clean(self) -> None:
+        use_house_voice(self.fields)
+        super().full_clean()

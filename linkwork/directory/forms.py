@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from linkwork.core.forms import HouseVoice
 from linkwork.core.languages import LANGUAGES
 from linkwork.directory.geography import Point, get_geocoder, is_valid_postcode
 from linkwork.directory.models import Capacity, DeliveryMode, ReferralRoute, Service, Weekday
@@ -21,7 +22,7 @@ ANY: list[tuple[str, str]] = [("", "Any")]
 DISTANCES = [(1, "1 km"), (2, "2 km"), (5, "5 km"), (10, "10 km"), (20, "20 km")]
 
 
-class SearchForm(forms.Form):
+class SearchForm(HouseVoice, forms.Form):
     q = forms.CharField(
         label="Search",
         required=False,
@@ -103,7 +104,7 @@ class SearchForm(forms.Form):
         )
 
 
-class ServiceForm(forms.ModelForm[Service]):
+class ServiceForm(HouseVoice, forms.ModelForm[Service]):
     """What a curator, or the provider who runs the service, keeps up to date."""
 
     url = forms.URLField(

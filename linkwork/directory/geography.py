@@ -90,6 +90,14 @@ def postcode_district(postcode: str) -> str:
     return normalise_postcode(postcode).split(" ")[0]
 
 
+def postcode_known(postcode: str) -> bool | None:
+    """Whether the postcode table lists a well-formed postcode; None when no table is loaded,
+    so an unknown postcode can be questioned without blocking anyone on a site that has none."""
+    if not Postcode.objects.exists():
+        return None
+    return Postcode.objects.filter(postcode=normalise_postcode(postcode)).exists()
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres between two WGS84 points."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)

@@ -15,6 +15,7 @@ from linkwork.directory.duplicates import Pair
 from linkwork.directory.models import (
     Capacity,
     DeliveryMode,
+    ReferralRoute,
     Schedule,
     Service,
     ServiceStatus,
@@ -37,6 +38,40 @@ STATUS_TAGS = {
 class Tag:
     text: str
     classes: str
+
+
+@dataclass(frozen=True)
+class ConnectAction:
+    """What connecting a person to a service does, said plainly: a service that takes
+    referrals gets a request; for one that does not, the signposting is recorded."""
+
+    button: str
+    preposition: str
+    explanation: str
+
+    def label(self, service_name: str) -> str:
+        """The button with the service named, for screen readers: "Request a place at ..."."""
+        return f"{self.button} {self.preposition} {service_name}"
+
+
+REQUEST_A_PLACE = ConnectAction(
+    "Request a place",
+    "at",
+    "Sends the service a request for a place; they accept or decline it.",
+)
+RECORD_SIGNPOSTING = ConnectAction(
+    "Record signposting",
+    "to",
+    "This service takes no referrals: the person contacts it themselves, and Linkwork "
+    "records that you told them about it.",
+)
+
+
+def connect_action(referral_route: str) -> ConnectAction:
+    """The connect button for a service, from its referral route."""
+    if referral_route == ReferralRoute.SIGNPOST:
+        return RECORD_SIGNPOSTING
+    return REQUEST_A_PLACE
 
 
 def tags(service: Service, *, stale: bool) -> list[Tag]:

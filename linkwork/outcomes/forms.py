@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from linkwork.core.forms import HouseVoice
 from linkwork.outcomes.definitions import AnswerOption, Instrument, LicensedSpec
 from linkwork.outcomes.models import TimePoint
 from linkwork.outcomes.scoring import licensed_problems
@@ -32,7 +33,7 @@ def item_field_name(item_id: str) -> str:
     return f"item_{item_id}"
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(HouseVoice, forms.Form):
     time_point = forms.ChoiceField(
         label="When was this measure taken?",
         choices=TimePoint.choices,
@@ -91,7 +92,7 @@ def _answer(raw: object) -> object:
     return text
 
 
-class Eq5dForm(forms.Form):
+class Eq5dForm(HouseVoice, forms.Form):
     """EQ-5D-5L: one level 1-5 for each of the five dimensions, and the EQ VAS 0-100."""
 
     time_point = MeasureForm.base_fields["time_point"]
@@ -180,7 +181,7 @@ def _width(high: int, decimals: int) -> str:
     return "nhsuk-input--width-2" if digits <= 2 else "nhsuk-input--width-4"
 
 
-class LicensedForm(forms.Form):
+class LicensedForm(HouseVoice, forms.Form):
     """A licensed tool's own results (PAM score and level; MYCaW concerns and scores), typed
     as the tool reported them. Nothing is calculated: the scoring library checks ranges and
     its messages, naming each field, are the ones people see."""

@@ -15,8 +15,9 @@ from django import forms
 from django.db import models
 
 from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, User
-from linkwork.core.forms import DatePartsField
+from linkwork.core.forms import DatePartsField, HouseVoice
 from linkwork.core.languages import LANGUAGES
+from linkwork.directory.geography import InvalidPostcode, normalise_postcode
 from linkwork.people.models import ConsentKind, ContactMethod, DigitalAccess
 from linkwork.people.nhs_number import normalise, validate_nhs_number
 from linkwork.referrals import capacity, intake
@@ -26,6 +27,9 @@ from linkwork.vocabulary.needs import Need
 from linkwork.vocabulary.routes import Route
 
 NO_GP = "none"
+# The NHS.UK pattern for a postcode that is not in the UK format (Royal Mail's rules, so
+# "12345" and the NHS pseudo-postcodes "ZZ99 ..." are not postcodes either).
+POSTCODE_INVALID = "Enter a real postcode, like BK1 1AE"
 
 
 # The detail each way of contacting someone needs.
@@ -115,7 +119,7 @@ ABOUT_YOU = PersonWording(
 )
 
 
-class PersonFieldsForm(forms.Form):
+class PersonFieldsForm(HouseVoice, forms.Form):
     """Who the person is and how to reach them: the fields the staff form and the
     self-referral form share, worded by the subclass's `wording`."""
 
@@ -153,6 +157,16 @@ class PersonFieldsForm(forms.Form):
         fields["email"].label = words.email
         fields["email"].error_messages["invalid"] = words.email_invalid
         fields["address"].label = words.address
+
+    def clean_postcode(self) -> str:
+        """Upper case with one space ("bk11ae" -> "BK1 1AE"), or blank where allowed."""
+        postcode: str = self.cleaned_data["postcode"].strip()
+        if not postcode:
+            return ""
+        try:
+            return normalise_postcode(postcode)
+        except InvalidPostcode:
+            raise forms.ValidationError(POSTCODE_INVALID, code="invalid") from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -213,7 +227,7 @@ class PersonForm(PersonFieldsForm):
         return number
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(HouseVoice, forms.Form):
     """Screen 2: why the person is referred, and to which scheme."""
 
     scheme = forms.ModelChoiceField(
@@ -268,7 +282,7 @@ class ReferralForm(forms.Form):
         return scheme
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(HouseVoice, forms.Form):
     """Screen 3: consent, and where the response should go."""
 
     consent_to_refer = forms.BooleanField(
@@ -357,7 +371,7 @@ DECLINE_REASON_MESSAGE = "Select why the referral is declined"
 DECISION_MESSAGE = "Select accept, waiting list, decline or redirect"
 
 
-class TriageForm(forms.Form):
+class TriageForm(HouseVoice, forms.Form):
     """The scheme lead's decision on a received referral: accept with a link worker, add to
     the waiting list, decline with a reason, or redirect. The page holds every decision's
     fields, so only those of the chosen decision are read, and each of them is required."""

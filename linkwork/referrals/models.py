@@ -8,14 +8,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Organisation, Role, Scheme
 from linkwork.core.models import StatusHistory
 from linkwork.people.models import Person
-from linkwork.referrals.lifecycle import ClosureReason, Complexity, DeclineReason, Status
+from linkwork.referrals.lifecycle import (
+    OPEN_STATUSES,
+    ClosureReason,
+    Complexity,
+    DeclineReason,
+    Status,
+)
 from linkwork.vocabulary.routes import Route
 
 # No 0/O or 1/I/L, so a reference read over the phone is not misheard.
@@ -58,6 +64,15 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         """Referrals of the schemes an organisation hosts, for that organisation's own case
         management system calling the API with its token. Never for a person's session."""
         return self.filter(scheme__host_id=organisation_id)
+
+    def with_open_elsewhere(self) -> ReferralQuerySet:
+        """Annotate `open_elsewhere`: the person already has another open referral, in this
+        scheme or another. Only the fact is shown, never which scheme, so triage can ask before
+        starting a second episode without a record crossing a tenant line."""
+        others = Referral.objects.filter(
+            person_id=OuterRef("person_id"), status__in=OPEN_STATUSES
+        ).exclude(pk=OuterRef("pk"))
+        return self.annotate(open_elsewhere=Exists(others))
 
     def for_analysis(self, user: Any) -> ReferralQuerySet:
         """Referrals an analyst may count: those of schemes hosted by the analyst's

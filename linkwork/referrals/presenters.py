@@ -13,6 +13,8 @@ from markupsafe import Markup
 
 from linkwork.core import tables
 from linkwork.core.presenters import ago, date_uk, datetime_uk, status_tag
+from linkwork.directory.geography import InvalidPostcode, postcode_district
+from linkwork.matching.profile import age_on
 from linkwork.people.models import ContactMethod
 from linkwork.referrals.models import Referral, Urgency
 from linkwork.vocabulary.needs import Need
@@ -213,8 +215,43 @@ def list_table(referrals: Iterable[Referral]) -> dict[str, Any]:
     )
 
 
+def _triage_person(referral: Referral, today: dt.date) -> tables.Cell:
+    """Name and age; a person with another open referral is marked, so the lead can check
+    before a second episode starts."""
+    person = referral.person
+    who = f"{person.full_name}, {age_on(person.date_of_birth, today)}"
+    if not getattr(referral, "open_elsewhere", False):
+        return tables.text(who)
+    badge = tables.tag(
+        {"text": "Known person: open referral elsewhere", "classes": "nhsuk-tag--blue"}
+    )
+    return tables.html(tables.markup("{}<br>{}", who, badge))
+
+
+def referrer_label(referral: Referral) -> str:
+    """The route with who referred, as far as it is known: "GP practice: Dr Ada Lee, Hill
+    Surgery"."""
+    organisation = (
+        referral.referring_organisation.name
+        if referral.referring_organisation
+        else referral.referrer_organisation_name
+    )
+    who = ", ".join(part for part in (referral.referrer_name, organisation) if part)
+    return f"{route_label(referral.route)}: {who}" if who else route_label(referral.route)
+
+
+def postcode_area(postcode: str) -> str:
+    """The outward code only ("BK3 4QT" -> "BK3"): enough to see where, not who."""
+    try:
+        return postcode_district(postcode)
+    except InvalidPostcode:
+        return "Not known"
+
+
 def triage_queue_table(referrals: Iterable[Referral], today: dt.date) -> dict[str, Any]:
-    """Referrals waiting for triage, each linking to its triage page; overdue ones say so."""
+    """Referrals waiting for triage, each linking to its triage page, with what a lead needs
+    to decide: who, needs, who referred and where; overdue ones say so. The referrals come
+    with their person, scheme and referring organisation, and `open_elsewhere` annotated."""
     rows = []
     for referral in referrals:
         due = tables.text(date_uk(referral.triage_due))
@@ -224,6 +261,10 @@ def triage_queue_table(referrals: Iterable[Referral], today: dt.date) -> dict[st
         rows.append(
             [
                 _reference_link(referral, "referrals:triage"),
+                _triage_person(referral, today),
+                tables.text(", ".join(need_labels(referral.needs)) or "None given"),
+                tables.text(referrer_label(referral)),
+                tables.text(postcode_area(referral.person.postcode)),
                 _scheme(referral),
                 _urgency(referral),
                 _received_ago(referral),
@@ -232,7 +273,17 @@ def triage_queue_table(referrals: Iterable[Referral], today: dt.date) -> dict[st
         )
     return tables.table(
         "Referrals waiting for triage",
-        ["Reference", "Scheme", "Urgency", "Received", "Due by"],
+        [
+            "Reference",
+            "Person and age",
+            "Needs",
+            "Referred by",
+            "Postcode area",
+            "Scheme",
+            "Urgency",
+            "Received",
+            "Due by",
+        ],
         rows,
     )
 

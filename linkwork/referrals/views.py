@@ -21,6 +21,7 @@ from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.tables import status_history_table
+from linkwork.directory.geography import postcode_known
 from linkwork.people.models import ConsentMethod
 from linkwork.referrals import actions, capacity, intake, panels, presenters, search
 from linkwork.referrals.forms import (
@@ -252,9 +253,16 @@ def new_check(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "form_errors": bool(form.errors),
             "person_rows": presenters.check_person_rows(person_form.cleaned_data),
+            "postcode_unknown": _postcode_unknown(person_form.cleaned_data["postcode"]),
             "referral_rows": presenters.check_referral_rows(details_form.cleaned_data),
         },
     )
+
+
+def _postcode_unknown(postcode: str) -> bool:
+    """A well-formed postcode the loaded postcode table does not list: worth a second look
+    (the directory cannot find services near it), but never a reason to refuse a referral."""
+    return bool(postcode) and postcode_known(postcode) is False
 
 
 def _form_data(saved: dict[str, Any]) -> dict[str, Any]:
@@ -470,7 +478,8 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     waiting = list(
         searched.apply(Referral.objects.visible_to(request.user))
         .filter(scheme_id__in=schemes, status=Status.RECEIVED)
-        .select_related("scheme")
+        .select_related("scheme", "person", "referring_organisation")
+        .with_open_elsewhere()
         .order_by("-urgency", "received_at")
     )
     auditor.record(

@@ -29,6 +29,9 @@ CHROMIUM_FLAGS = [
 expect.set_options(timeout=15_000)
 # WCAG 2.2 AA and everything below it.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# And two moderate best-practice rules: every part of the page is in a landmark, and heading
+# levels never skip (a screen reader user moves by landmarks and headings).
+AXE_RULES = {"region": {"enabled": True}, "heading-order": {"enabled": True}}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -61,20 +64,27 @@ def browser() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
+# Every journey runs on a desktop and on a small phone (the NHS.UK frontend's smallest
+# breakpoint is 320 px; 375 px is a common phone).
+WIDTHS = {"desktop": 1280, "phone": 375}
+
+
+@pytest.fixture(params=list(WIDTHS.values()), ids=list(WIDTHS))
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": request.param, "height": 900})
     page = context.new_page()
     yield page
     context.close()
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core in the page and return its WCAG 2.2 AA violations."""
+    """Run axe-core in the page and return its WCAG 2.2 AA violations, and those of the rules
+    in `AXE_RULES`."""
     page.add_script_tag(content=AXE.read_text())
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
+        "async ([tags, rules]) => await axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, rules: rules})",
+        [AXE_TAGS, AXE_RULES],
     )
     return list(result["violations"])
 

@@ -79,7 +79,7 @@ def test_link_worker_records_contact_connects_and_discharges(live_server, page):
     page.get_by_label("Postcode").fill("")
     page.get_by_label("Search", exact=True).fill("Millbrook")
     page.get_by_role("button", name="Search").click()
-    connect = page.get_by_role("link", name="Connect Ann to Millbrook Walking Group")
+    connect = page.get_by_role("link", name="Request a place for Ann at Millbrook Walking Group")
     expect(connect).to_be_visible()
     assert_accessible(page)
     connect.click()
@@ -99,7 +99,7 @@ def test_link_worker_records_contact_connects_and_discharges(live_server, page):
     page.get_by_label("Postcode").fill("")
     page.get_by_label("Search", exact=True).fill("Café")
     page.get_by_role("button", name="Search").click()
-    page.get_by_role("link", name="Signpost Ann to Millbrook Library Café").click()
+    page.get_by_role("link", name="Record signposting for Ann to Millbrook Library Café").click()
     page.get_by_role("button", name="Record signposting").click()
     expect(page.get_by_text("Signposting to Millbrook Library Café recorded")).to_be_visible()
 

@@ -21,7 +21,7 @@ from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.casework import presenters
 from linkwork.casework.caseload import caseload_rows
-from linkwork.core.forms import choice_field
+from linkwork.core.forms import HouseVoice, choice_field
 from linkwork.referrals import actions as referral_actions
 from linkwork.referrals import capacity as workload
 from linkwork.referrals import search
@@ -34,7 +34,7 @@ PAGE_SIZE = 50
 OPEN_STATUS_CHOICES = [(s.value, s.label) for s in Status if s in OPEN_STATUSES]
 
 
-class CaseloadFilters(forms.Form):
+class CaseloadFilters(HouseVoice, forms.Form):
     """Quick filters, sent as GET parameters so they work without JavaScript."""
 
     status = forms.ChoiceField(
@@ -50,7 +50,7 @@ class CaseloadFilters(forms.Form):
     due = forms.BooleanField(label="Only people with something due", required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(HouseVoice, forms.Form):
     link_worker = forms.TypedChoiceField(
         coerce=int,
         widget=forms.RadioSelect,

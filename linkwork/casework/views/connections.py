@@ -32,6 +32,7 @@ from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.presenters import date_uk
 from linkwork.core.tables import status_history_table
 from linkwork.directory.models import ReferralRoute, Service
+from linkwork.directory.presenters import connect_action
 from linkwork.notifications.addressing import Recipient
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.schedules import parse_schedule
@@ -87,6 +88,12 @@ def connections(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResp
         if is_open
         else []
     )
+    routes = {
+        str(pk): route
+        for pk, route in Service.objects.filter(
+            pk__in=[result.service_id for result in suggested]
+        ).values_list("pk", "referral_route")
+    }
     return render(
         request,
         "casework/connections.jinja",
@@ -113,7 +120,10 @@ def connections(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResp
             "today": today,
             "search_url": _search_url(referral),
             "is_open": is_open,
-            "suggested": suggested,
+            "suggested": [
+                (result, connect_action(routes.get(result.service_id, ""))) for result in suggested
+            ],
+            "connect_action": connect_action,
             "one_click_shares": [f.label.lower() for f in one_click],
             "one_click_shares_values": [f.value for f in one_click],
         },

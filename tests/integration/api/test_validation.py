@@ -81,6 +81,8 @@ CASES: dict[str, tuple[Change, str, str]] = {
     "unknown_sex": (_set("person", "sex", "other"), "person.sex", "'female'"),
     "bad_email": (_set("person", "email", "nadia-at-example"), "person.email", "format"),
     "bad_postcode": (_set("person", "postcode", "NOT A CODE"), "person.postcode", "postcode"),
+    "digits_postcode": (_set("person", "postcode", "12345"), "person.postcode", "postcode"),
+    "pseudo_postcode": (_set("person", "postcode", "ZZ99 9ZZ"), "person.postcode", "postcode"),
     "misspelt_field": (_set("person", "nhsNumber", "9434765919"), "person.nhsNumber", "name"),
     "not_a_boolean": (_set("consents", "contact", "perhaps"), "consents.contact", "true or false"),
     "no_phone_for_calls": (_drop("person", "phone"), "person.phone", "phone number"),

@@ -244,7 +244,7 @@ def test_service_closing_puts_connections_on_hold_and_suggests_alternatives(
     signed_in(client, world.link_worker_a)
     page = client.get(reverse("casework:connections", args=[referral_a.pk])).content.decode()
     assert "Paused: the service is temporarily closed" in page
-    assert "Connect to Friendship Café" in page
+    assert "Request a place at Friendship Café" in page
     # Reopening offers to resume; resuming gives a fresh deadline.
     with committed(execute=True):
         actions.set_service_availability(
@@ -311,3 +311,23 @@ def test_directory_search_for_a_referral_offers_connect(
     signed_in(client, world.link_worker_b)
     response = client.get(reverse("directory:search"), {"for": referral_a.pk, "q": "Millbrook"})
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_directory_search_for_a_referral_says_request_or_signpost(
+    client, world: World, referral_a, provider_service
+):
+    ServiceFactory(name="Millbrook Library Café", referral_route=ReferralRoute.SIGNPOST)
+    signed_in(client, world.link_worker_a)
+    page = " ".join(
+        client.get(reverse("directory:search"), {"for": referral_a.pk, "q": "Millbrook"})
+        .content.decode()
+        .split()
+    )
+    hidden = '<span class="nhsuk-u-visually-hidden">'
+    given = referral_a.person.given_name
+    assert f"Request a place{hidden} for {given} at {provider_service.name}" in page
+    assert "Sends the service a request for a place; they accept or decline it." in page
+    assert f"Record signposting{hidden} for {given} to Millbrook Library Café" in page
+    assert "This service takes no referrals: the person contacts it themselves" in page
+    assert ">Connect " not in page

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,3 +125,30 @@ def test_contacts_hidden_outside_the_scheme_team(client, world: World, accepted,
     signed_in(client, getattr(world, persona))
     assert client.get(reverse("casework:contacts", args=[accepted.pk])).status_code == status
     assert AuditEvent.objects.filter(action="access.denied").exists()
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 6, 1, 9, 30, tzinfo=ZoneInfo("Europe/London")), tick=False)
+def test_contact_date_and_time_start_at_now(client, world: World, accepted):
+    signed_in(client, world.link_worker_a)
+    body = client.get(reverse("casework:contacts", args=[accepted.pk])).content.decode()
+    assert re.search(r'name="time"[^>]*value="09:30"', body)
+    assert re.search(r'name="date\[day\]"[^>]*value="1"', body)
+    assert re.search(r'name="date\[month\]"[^>]*value="6"', body)
+    assert re.search(r'name="date\[year\]"[^>]*value="2026"', body)
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 6, 1, 9, 30, tzinfo=ZoneInfo("Europe/London")), tick=False)
+def test_contact_later_today_is_a_wrong_time_not_a_wrong_date(client, world: World, accepted):
+    signed_in(client, world.link_worker_a)
+    response = client.post(
+        reverse("casework:contacts", args=[accepted.pk]),
+        contact_data(**{"date[day]": 1, "date[month]": 6, "date[year]": 2026, "time": "11:00"}),
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "The time must be now or earlier" in body
+    assert 'href="#id_time"' in body
+    assert "must be today or in the past" not in body
+    assert not Contact.objects.exists()

@@ -10,6 +10,7 @@ from linkwork.api.actions import issue_api_token
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
+from linkwork.directory.models import ReferralRoute
 from linkwork.matching.models import Shown
 from linkwork.matching.service import clear_cache
 from linkwork.people.actions import record_consents
@@ -115,4 +116,20 @@ def test_connections_page_suggests_and_connects_in_one_click(
     assert connection.status == ConnectionStatus.REQUESTED
     # Once connected, the service is not suggested again.
     page = client.get(reverse("casework:connections", args=[referral_a.pk])).content.decode()
-    assert "Connect to Gentle Walks" not in page
+    assert "Request a place at Gentle Walks" not in page
+
+
+@pytest.mark.django_db
+def test_connections_page_says_request_a_place_or_record_signposting(
+    client, world: World, referral_a, directory
+):
+    leaflet = ServiceFactory(name="Walking Leaflet", referral_route=ReferralRoute.SIGNPOST)
+    categorise(leaflet, "social")
+    clear_cache()
+    signed_in(client, world.link_worker_a)
+    page = client.get(reverse("casework:connections", args=[referral_a.pk])).content.decode()
+    assert 'aria-label="Request a place at Gentle Walks"' in page
+    assert 'aria-label="Record signposting to Walking Leaflet"' in page
+    assert "Sends the service a request for a place; they accept or decline it." in page
+    assert "This service takes no referrals: the person contacts it themselves" in page
+    assert ">Connect<" not in "".join(page.split())
