@@ -289,7 +289,7 @@ def _number(raw: object) -> object:
     return text or None
 
 
-class FlagHandledForm(forms.Form):
+class FlagHandledForm(HouseVoice, forms.Form):
     """What the link worker did about a safety flag."""
 
     action_taken = forms.CharField(

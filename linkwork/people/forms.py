@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from linkwork.accounts.models import Organisation, OrganisationKind
+from linkwork.core.forms import HouseVoice
 from linkwork.core.languages import LANGUAGES
 from linkwork.people.models import (
     ConsentKind,
@@ -37,7 +38,7 @@ def _too_long(what: str, most: int) -> dict[str, str]:
     return {"max_length": f"{what} must be {most} characters or fewer"}
 
 
-class PersonDetailsForm(forms.Form):
+class PersonDetailsForm(HouseVoice, forms.Form):
     """Contact details, address, GP practice, language, access needs and consents."""
 
     phone = forms.CharField(

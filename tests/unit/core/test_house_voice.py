@@ -59,6 +59,8 @@ def _instances(klass: type[Any], world: World, referral: Any) -> list[forms.Base
         return [klass({}, loads=[load])]
     if name == "TriageForm":
         return [klass({}, referral=referral)]
+    if name == "PersonDetailsForm":
+        return [klass({}, person=referral.person)]
     if name in {"MeasureForm", "Eq5dForm", "LicensedForm"}:
         made = []
         for instrument in INSTRUMENTS.values():
