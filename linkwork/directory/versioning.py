@@ -7,10 +7,10 @@ history (and the ORUK `metadata` arrays) says who changed which field, from what
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.utils import timezone
 
+from linkwork.accounts.models import User
 from linkwork.directory.models import HsdsRecord, Metadata, MetadataAction
 
 
@@ -26,7 +26,7 @@ def record_changes(
     *,
     before: HsdsRecord | None,
     after: HsdsRecord,
-    by: Any = None,
+    by: User | None = None,
     when: datetime | None = None,
 ) -> list[Metadata]:
     """Write the metadata for a create (`before` is None) or for each field that changed.

@@ -9,12 +9,12 @@ Call `referral_event` after the change it reports has committed. From a referral
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from uuid import UUID
 
 from django.db import transaction
 
 from linkwork import notifications
+from linkwork.accounts.models import User
 from linkwork.audit import auditor
 from linkwork.notifications.addressing import Recipient, Skip, person_recipient
 from linkwork.notifications.models import Audience, Event, Message
@@ -33,7 +33,7 @@ def referral_event(
     referral_id: UUID | str,
     event: str,
     *,
-    by: Any = None,
+    by: User | None = None,
     appointment_at: dt.datetime | None = None,
     appointment_place: str = "",
 ) -> list[Message]:
