@@ -12,20 +12,10 @@ from linkwork.casework.capacity import annotate_caseload, connection_counts, mea
 from linkwork.casework.models import Contact
 from linkwork.referrals.models import Referral
 from tests.conftest import World
-from tests.factories import ConnectionFactory, ContactFactory, FollowUpFactory, ReferralFactory
+from tests.factories import ConnectionFactory, ContactFactory, FollowUpFactory
+from tests.unit.capacity_cases import case, days_ago
 
 pytestmark = pytest.mark.django_db
-
-
-def days_ago(days: int) -> dt.datetime:
-    return timezone.now() - dt.timedelta(days=days)
-
-
-def case(world: World, **fields: object) -> Referral:
-    fields.setdefault("status", "active")
-    fields.setdefault("scheme", world.scheme_a)
-    fields.setdefault("link_worker", world.link_worker_a)
-    return ReferralFactory(**fields)
 
 
 def test_annotate_caseload_matches_missed_in_a_row(world: World):

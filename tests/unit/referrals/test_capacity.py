@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 
@@ -23,20 +21,10 @@ from linkwork.referrals.capacity import (
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral, StatusChange
 from tests.conftest import World
-from tests.factories import MembershipFactory, PersonFactory, ReferralFactory, UserFactory
+from tests.factories import MembershipFactory, PersonFactory, UserFactory
+from tests.unit.capacity_cases import case, days_ago
 
 pytestmark = pytest.mark.django_db
-
-
-def days_ago(days: int) -> dt.datetime:
-    return timezone.now() - dt.timedelta(days=days)
-
-
-def case(world: World, **fields: object) -> Referral:
-    fields.setdefault("status", "active")
-    fields.setdefault("scheme", world.scheme_a)
-    fields.setdefault("link_worker", world.link_worker_a)
-    return ReferralFactory(**fields)
 
 
 @pytest.mark.parametrize(
