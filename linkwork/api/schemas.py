@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from linkwork.api.problems import FieldError
-from linkwork.directory.geography import InvalidPostcode, normalise_postcode
+from linkwork.core.postcodes import InvalidPostcode, normalise_postcode
 from linkwork.people.models import ContactMethod, DigitalAccess, Ethnicity, RiskStatus, Sex
 from linkwork.people.nhs_number import normalise, validate_nhs_number
 from linkwork.referrals.lifecycle import Status

@@ -8,7 +8,8 @@ from django import forms
 
 from linkwork.core.forms import HouseVoice
 from linkwork.core.languages import LANGUAGES
-from linkwork.directory.geography import Point, get_geocoder, is_valid_postcode
+from linkwork.core.postcodes import is_valid_postcode
+from linkwork.directory.geography import Point, get_geocoder
 from linkwork.directory.models import Capacity, DeliveryMode, ReferralRoute, Service, Weekday
 from linkwork.directory.search import (
     ACCESSIBILITY_FEATURES,

@@ -25,27 +25,15 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from linkwork.core.postcodes import InvalidPostcode, normalise_postcode
 from linkwork.directory.models import ImdDecile, Postcode
 
 logger = logging.getLogger(__name__)
 
 EARTH_RADIUS_KM: Final = 6371.0088  # mean Earth radius (IUGG)
 
-# The UK postcode format, with the letters each position may hold (Royal Mail rules), and
-# the one special case GIR 0AA.
-_POSTCODE_RE: Final = re.compile(
-    r"^(?:GIR 0AA|"
-    r"(?:[A-PR-UWYZ][0-9]{1,2}|[A-PR-UWYZ][A-HK-Y][0-9]{1,2}"
-    r"|[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
-    r" [0-9][ABD-HJLNP-UW-Z]{2})$"
-)
 # A GSS code such as E01000001: one letter and eight digits.
 _LSOA_RE: Final = re.compile(r"^[A-Z][0-9]{8}$")
-
-
-class InvalidPostcode(ValueError):
-    """Text that is not a UK postcode. The message never repeats the text: it may be a
-    person's."""
 
 
 class GeocoderUnavailable(RuntimeError):
@@ -63,26 +51,6 @@ class Geocoder(Protocol):
     def locate(self, postcode: str) -> Point | None:
         """The point of a postcode, or None if the postcode is invalid or unknown."""
         ...
-
-
-def normalise_postcode(text: str) -> str:
-    """Upper case with one space before the inward code ("bk34qt" -> "BK3 4QT").
-
-    Raises InvalidPostcode if the result is not a UK postcode.
-    """
-    compact = "".join(text.split()).upper()
-    candidate = f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else compact
-    if not _POSTCODE_RE.match(candidate):
-        raise InvalidPostcode("Enter a full UK postcode, such as LS1 4AP.")
-    return candidate
-
-
-def is_valid_postcode(text: str) -> bool:
-    try:
-        normalise_postcode(text)
-    except InvalidPostcode:
-        return False
-    return True
 
 
 def postcode_district(postcode: str) -> str:

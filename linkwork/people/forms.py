@@ -11,6 +11,7 @@ from django import forms
 from linkwork.accounts.models import Organisation, OrganisationKind
 from linkwork.core.forms import HouseVoice
 from linkwork.core.languages import LANGUAGES
+from linkwork.core.postcodes import POSTCODE_INVALID, InvalidPostcode, normalise_postcode
 from linkwork.people.models import (
     ConsentKind,
     ConsentMethod,
@@ -161,7 +162,14 @@ class PersonDetailsForm(HouseVoice, forms.Form):
         return practice
 
     def clean_postcode(self) -> str:
-        return " ".join(self.cleaned_data["postcode"].upper().split())
+        """The same rule as at intake: upper case with one space, or blank."""
+        postcode: str = self.cleaned_data["postcode"].strip()
+        if not postcode:
+            return ""
+        try:
+            return normalise_postcode(postcode)
+        except InvalidPostcode:
+            raise forms.ValidationError(POSTCODE_INVALID, code="invalid") from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -17,7 +17,7 @@ from django.db import models
 from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, User
 from linkwork.core.forms import DatePartsField, HouseVoice
 from linkwork.core.languages import LANGUAGES
-from linkwork.directory.geography import InvalidPostcode, normalise_postcode
+from linkwork.core.postcodes import POSTCODE_INVALID, InvalidPostcode, normalise_postcode
 from linkwork.people.models import ConsentKind, ContactMethod, DigitalAccess
 from linkwork.people.nhs_number import normalise, validate_nhs_number
 from linkwork.referrals import capacity, intake
@@ -29,7 +29,6 @@ from linkwork.vocabulary.routes import Route
 NO_GP = "none"
 # The NHS.UK pattern for a postcode that is not in the UK format (Royal Mail's rules, so
 # "12345" and the NHS pseudo-postcodes "ZZ99 ..." are not postcodes either).
-POSTCODE_INVALID = "Enter a real postcode, like BK1 1AE"
 
 
 # The detail each way of contacting someone needs.

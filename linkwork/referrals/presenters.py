@@ -12,8 +12,9 @@ from django.urls import reverse
 from markupsafe import Markup
 
 from linkwork.core import tables
+from linkwork.core.postcodes import InvalidPostcode
 from linkwork.core.presenters import ago, date_uk, datetime_uk, status_tag
-from linkwork.directory.geography import InvalidPostcode, postcode_district
+from linkwork.directory.geography import postcode_district
 from linkwork.matching.profile import age_on
 from linkwork.people.models import ContactMethod
 from linkwork.referrals.models import Referral, Urgency

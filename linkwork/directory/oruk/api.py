@@ -30,7 +30,8 @@ from ninja.renderers import BaseRenderer
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field, field_validator
 
-from linkwork.directory.geography import GeocoderUnavailable, get_geocoder, is_valid_postcode
+from linkwork.core.postcodes import is_valid_postcode
+from linkwork.directory.geography import GeocoderUnavailable, get_geocoder
 from linkwork.directory.models import Organization, Service, ServiceAtLocation, Taxonomy
 from linkwork.directory.oruk import serialize
 from linkwork.directory.oruk.attributes import TERMS, TERMS_BY_ID

@@ -135,6 +135,8 @@ def test_edit_person_unchanged_writes_no_history(client, world, person):
             "Select how the person gave the consent decision you changed",
         ),
         ({"gp_practice": "999999"}, "Select a GP practice from the list"),
+        # The same postcode rule as at intake: a format the directory could not look up.
+        ({"postcode": "12345"}, "Enter a real postcode, like BK1 1AE"),
     ],
 )
 def test_edit_person_errors_name_the_field_in_house_voice(client, world, person, change, message):

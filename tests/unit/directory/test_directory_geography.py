@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
+from linkwork.core.postcodes import InvalidPostcode, is_valid_postcode, normalise_postcode
 from linkwork.directory import geography
 from linkwork.directory.geography import (
     ImportFileError,
-    InvalidPostcode,
     Point,
     PostcodesIoGeocoder,
     TableGeocoder,
@@ -20,8 +20,6 @@ from linkwork.directory.geography import (
     haversine_km,
     imd_decile,
     import_postcodes,
-    is_valid_postcode,
-    normalise_postcode,
     parse_postcodes_io,
     postcode_district,
 )
