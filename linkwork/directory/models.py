@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Organisation, Role
+from linkwork.directory.text import plain_text
 
 
 # A listing not checked by a person for a year is stale: link workers are warned, curators
@@ -457,6 +458,9 @@ class Service(HsdsRecord):
     name = models.CharField(max_length=255)
     alternate_name = models.CharField(max_length=255, blank=True)
     description = models.TextField(blank=True)
+    # The description's words without markup, for search, matching, snippets and export;
+    # kept in step by `save()` (and by importers that bulk-write, through `refresh_text()`).
+    description_text = models.TextField(blank=True, editable=False)
     url = models.URLField(max_length=500, blank=True)
     email = models.EmailField(blank=True)
     status = models.CharField(
@@ -552,6 +556,16 @@ class Service(HsdsRecord):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_text()
+        if (fields := kwargs.get("update_fields")) is not None and "description" in fields:
+            kwargs["update_fields"] = {*fields, "description_text"}
+        super().save(*args, **kwargs)
+
+    def refresh_text(self) -> None:
+        """Derive `description_text` from `description`."""
+        self.description_text = plain_text(self.description)
 
     @property
     def delivery_modes(self) -> list[str]:
