@@ -96,6 +96,7 @@ def receive_referral(*, token: ApiToken, request: ReferralRequest) -> Referral:
             referring_organisation=token.organisation,
             referrer=wanted.referrer.model_dump(),
             response_to=wanted.response_to.model_dump(),
+            safeguarding_concern=request.person.safeguarding_concerns,
         )
     except ValidationError as error:
         raise InvalidRequest.from_django(error, "referral") from None

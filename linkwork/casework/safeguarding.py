@@ -14,10 +14,12 @@ from linkwork.referrals.models import Referral
 
 
 def safeguarding_concerns(user: Any, referral: Referral) -> list[str]:
-    """The person's recorded concerns, then safeguarding case notes, newest first."""
-    concerns = (
-        [referral.person.safeguarding_concerns] if referral.person.safeguarding_concerns else []
-    )
+    """The concern given with this referral, the person's recorded concerns, then
+    safeguarding case notes, newest first."""
+    concerns = [referral.safeguarding_concern] if referral.safeguarding_concern else []
+    recorded = referral.person.safeguarding_concerns
+    if recorded and recorded.strip() not in concerns:
+        concerns.append(recorded)
     concerns += (
         CaseNote.objects.visible_to(user)
         .filter(referral=referral, safeguarding=True)

@@ -70,7 +70,7 @@ def record_measure(
 
 @transaction.atomic
 def raise_flag(
-    *, by: User, referral: Referral, kind: FlagKind, measure: OutcomeMeasure | None = None
+    *, by: User | None, referral: Referral, kind: FlagKind, measure: OutcomeMeasure | None = None
 ) -> SafetyFlag:
     """Open a safety flag on `referral` and tell the scheme's leads at once."""
     flag = SafetyFlag.objects.create(referral=referral, kind=kind, measure=measure, raised_by=by)
@@ -83,6 +83,13 @@ def raise_flag(
     )
     _tell_leads(flag)
     return flag
+
+
+def flag_concern_at_intake(referral: Referral, by: User | None) -> None:
+    """A safeguarding concern given with a new referral opens a safeguarding flag at once, so
+    the lead hears of it before triage and it stays on the record until handled."""
+    if referral.safeguarding_concern:
+        raise_flag(by=by, referral=referral, kind=FlagKind.SAFEGUARDING)
 
 
 def _tell_leads(flag: SafetyFlag) -> None:

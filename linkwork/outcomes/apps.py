@@ -16,3 +16,9 @@ class OutcomesConfig(AppConfig):
         from linkwork.outcomes.safety import flags_raised
 
         message_back.contribute(message_back.SAFETY, flags_raised)
+
+        from linkwork.outcomes.actions import flag_concern_at_intake
+        from linkwork.referrals.actions import on_received
+
+        # A safeguarding concern typed at intake raises a flag in the same transaction.
+        on_received(flag_concern_at_intake)

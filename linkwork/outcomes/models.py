@@ -101,8 +101,9 @@ class SafetyFlag(models.Model):
     measure = models.ForeignKey(
         OutcomeMeasure, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # None when raised at intake by someone outside Linkwork (a self-referral, the API).
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     raised_at = models.DateTimeField(default=timezone.now)
 

@@ -6,6 +6,7 @@ row and an audit event, and queues any message after commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -27,6 +28,17 @@ from linkwork.referrals.lifecycle import (
 from linkwork.referrals.messages import referral_event
 from linkwork.referrals.models import Channel, CodedEvent, Referral, StatusChange, Urgency
 from linkwork.referrals.working_days import working_days_after
+
+# What other apps do with a new referral, inside its transaction: outcomes raises a safety flag
+# for a safeguarding concern given at intake. Registered from their AppConfig.ready().
+ReceivedHook = Callable[[Referral, "User | None"], None]
+_on_received: list[ReceivedHook] = []
+
+
+def on_received(hook: ReceivedHook) -> None:
+    """Run `hook(referral, by)` for every new referral, in the transaction that creates it."""
+    if hook not in _on_received:
+        _on_received.append(hook)
 
 
 class AssignmentError(ValueError):
@@ -59,8 +71,10 @@ def create_referral(
     referring_organisation: Any = None,
     referrer: dict[str, str] | None = None,
     response_to: dict[str, str] | None = None,
+    safeguarding_concern: str = "",
 ) -> Referral:
-    """Receive a referral from any route into `scheme`."""
+    """Receive a referral from any route into `scheme`. A safeguarding concern given with it
+    is kept on the referral and raises a safety flag (through the `on_received` hooks)."""
     if not consent_to_refer:
         raise ValueError("A referral needs the person's consent.")
     referrer = referrer or {}
@@ -85,6 +99,7 @@ def create_referral(
         response_to_name=response_to.get("name", ""),
         response_to_email=response_to.get("email", ""),
         response_to_address=response_to.get("address", ""),
+        safeguarding_concern=safeguarding_concern.strip(),
         triage_due=working_days_after(today, scheme.triage_working_days),
         created_by=_actor(by),
     )
@@ -103,6 +118,8 @@ def create_referral(
         scheme_id=scheme.pk,
         detail={"route": route, "channel": channel},
     )
+    for hook in _on_received:
+        hook(referral, _actor(by))
     _tell(referral, "received", by)
     return referral
 

@@ -46,7 +46,12 @@ def submit(
         person = create_person(
             by=by, details=person_details, consents=consents, consent_method=consent_method
         )
-    created = create_referral(by=by, person=person, **referral)
+    created = create_referral(
+        by=by,
+        person=person,
+        safeguarding_concern=person_details.get("safeguarding_concerns", ""),
+        **referral,
+    )
     return created, known is not None
 
 

@@ -105,6 +105,10 @@ class Referral(models.Model):
     needs = models.JSONField(default=list, blank=True)
     reason = models.TextField(blank=True)
     what_matters = models.TextField("what matters to me", blank=True)
+    # A safeguarding concern the referrer gave with this referral. Kept on the referral, not
+    # only the person, so a concern about someone already known is never lost; it raises a
+    # safety flag (outcomes) that stays until a link worker records how it was handled.
+    safeguarding_concern = models.TextField(blank=True)
     consent_to_refer = models.BooleanField(
         default=False, help_text="The referrer confirms the person agreed to this referral."
     )

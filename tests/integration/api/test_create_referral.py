@@ -182,3 +182,16 @@ def test_post_referral_accepts_null_as_not_given(client, practice, body):
 
     assert response.status_code == 201, response.content
     assert Person.objects.get().nhs_number == ""
+
+
+def test_safeguarding_concern_sent_by_api_raises_a_safety_flag(client, practice, body):
+    from linkwork.outcomes.models import SafetyFlag
+
+    body["person"]["safeguarding_concerns"] = "Carer reports bruising on her arms."
+    response = post(client, practice, body)
+
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get()
+    assert referral.safeguarding_concern == "Carer reports bruising on her arms."
+    flag = SafetyFlag.objects.get()
+    assert (flag.referral, flag.kind, flag.raised_by) == (referral, "safeguarding", None)

@@ -197,3 +197,53 @@ def test_closing_summary_gives_each_flag_and_how_it_was_handled(world):
     assert lines[0].endswith("by Lina Worker: Agreed a safety plan.")
     assert lines[1].startswith("- Safeguarding concern, raised on ")
     assert lines[1].endswith("Not yet recorded as handled.")
+
+
+SAFEGUARDING = "Safety flag: safeguarding concern"
+
+
+def _intake(world, person, concern, by):  # type: ignore[no-untyped-def]
+    from linkwork.referrals.actions import create_referral
+    from linkwork.referrals.models import Channel
+
+    return create_referral(
+        by=by,
+        person=person,
+        scheme=world.scheme_a,
+        route="gp_practice",
+        channel=Channel.STAFF_FORM,
+        needs=["loneliness"],
+        consent_to_refer=True,
+        safeguarding_concern=concern,
+    )
+
+
+def test_safeguarding_concern_given_at_intake_raises_a_flag_the_lead_hears_of(world):
+    from tests.factories import PersonFactory
+
+    referral = _intake(world, PersonFactory(), "  Lives with a partner who shouts at her.  ", None)
+    flag = SafetyFlag.objects.get()
+    assert (flag.referral, flag.kind, flag.raised_by) == (referral, "safeguarding", None)
+    assert referral.safeguarding_concern == "Lives with a partner who shouts at her."
+    message = Message.objects.get(event="safety_flag")
+    assert message.recipient_address == world.scheme_lead_a.email
+    assert "shouts" not in message.subject + message.body
+    lead = signed_in(Client(), world.scheme_lead_a)
+    page = lead.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert SAFEGUARDING in page
+    assert "Lives with a partner who shouts at her." in page
+
+
+def test_concern_about_someone_already_known_is_kept_on_the_referral(world, referral_a):
+    """The person exists with no recorded concern; the new referral's concern still shows."""
+    referral = _intake(world, referral_a.person, "Neighbour reports unpaid carer is absent.", None)
+    referral_a.person.refresh_from_db()
+    assert referral_a.person.safeguarding_concerns == ""
+    assert SafetyFlag.objects.get().referral == referral
+
+
+def test_referral_without_a_concern_raises_no_flag(world):
+    from tests.factories import PersonFactory
+
+    _intake(world, PersonFactory(), "   ", world.referrer)
+    assert not SafetyFlag.objects.exists()
