@@ -405,7 +405,20 @@ def self_referral(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data["website"]:
                 # Filled in by software, not a person: say thank you, store nothing.
                 return render(request, "referrals/self_done.jinja", {"page_title": "Thank you"})
-            scheme = _scheme_for(form.cleaned_data["postcode"])
+            postcode = form.cleaned_data["postcode"].upper()
+            if _postcode_unknown(postcode) and request.POST.get("postcode_checked") != postcode:
+                # Warn once, never block: sending again with the same postcode goes ahead.
+                return render(
+                    request,
+                    "referrals/self_referral.jinja",
+                    {
+                        "page_title": "Refer yourself for social prescribing",
+                        "form": form,
+                        "form_errors": False,
+                        "postcode_checked": postcode,
+                    },
+                )
+            scheme = _scheme_for(postcode)
             if scheme is None:
                 return render(
                     request, "referrals/self_busy.jinja", {"page_title": "Please phone us instead"}
@@ -523,6 +536,7 @@ def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any)
             "page_title": f"Triage referral {referral.reference}",
             "referral": referral,
             "summary_rows": presenters.ReferralSummary(referral).triage_rows(),
+            "postcode_unknown": _postcode_unknown(referral.person.postcode),
             "link_workers": _link_workers(referral),
             "scheme_full": capacity.scheme_is_full(referral.scheme),
             "limit": referral.scheme.active_caseload_limit,

@@ -66,3 +66,45 @@ def test_staff_form_does_not_question_a_known_postcode_or_when_no_table(client, 
     assert "Check the postcode" not in _to_check_page(client, world, "BF1 2AB")
     Postcode.objects.create(postcode="BF1 2AB", latitude=53.8, longitude=-1.5)
     assert "Check the postcode" not in _to_check_page(client, world, "BF1 2AB")
+
+
+@pytest.mark.django_db
+def test_self_referral_questions_an_unknown_postcode_once_then_sends(client, world: World):
+    Postcode.objects.create(postcode="BK1 1AE", latitude=53.8, longitude=-1.5)
+    form = {**SELF, "postcode": "bk2 9zz"}
+    page = client.post(reverse("refer"), form).content.decode()
+    assert "Check your postcode" in page
+    assert "BK2 9ZZ" in page
+    assert 'name="postcode_checked" value="BK2 9ZZ"' in page
+    assert not Referral.objects.exists()
+    # Changing the postcode to another unknown one asks again; sending the same one goes ahead.
+    page = client.post(
+        reverse("refer"), {**form, "postcode": "BK2 9ZY", "postcode_checked": "BK2 9ZZ"}
+    ).content.decode()
+    assert "Check your postcode" in page
+    response = client.post(reverse("refer"), {**form, "postcode_checked": "BK2 9ZZ"})
+    assert response.status_code == 302
+    assert Referral.objects.get().person.postcode == "BK2 9ZZ"
+
+
+@pytest.mark.django_db
+def test_self_referral_with_a_known_postcode_is_not_questioned(client, world: World):
+    Postcode.objects.create(postcode="BK2 4QT", latitude=53.8, longitude=-1.5)
+    response = client.post(reverse("refer"), {**SELF, "postcode": "BK2 4QT"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_triage_questions_an_unknown_postcode_from_any_route(client, world: World):
+    """A referral from the API or a self-referral reaches triage with the question still open."""
+    from tests.factories import PersonFactory, ReferralFactory
+
+    Postcode.objects.create(postcode="BK1 1AE", latitude=53.8, longitude=-1.5)
+    referral = ReferralFactory(scheme=world.scheme_a, person=PersonFactory(postcode="BK1 9ZZ"))
+    signed_in(client, world.scheme_lead_a)
+    page = client.get(reverse("referrals:triage", args=[referral.pk])).content.decode()
+    assert "Check the postcode" in page
+    assert "BK1 9ZZ" in page
+    Postcode.objects.create(postcode="BK1 9ZZ", latitude=53.8, longitude=-1.5)
+    page = client.get(reverse("referrals:triage", args=[referral.pk])).content.decode()
+    assert "Check the postcode" not in page
