@@ -2,8 +2,9 @@
 outcome measures, safety flags and messages, newest first, in a constant number of queries.
 
 Each kind is read by one source, in one or a few queries whatever the length of the episode.
-Apps that keep other things worth seeing on the timeline (safety flags with their own
-records, for example) add a source with `contribute(kind, source)` from their
+Safety flags come from their own records (`SafetyFlag` and its `FlagHandling`), so the
+timeline shows when each was raised and how it was handled. Apps that keep other things worth
+seeing on the timeline add a source with `contribute(kind, source)` from their
 `AppConfig.ready()`."""
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from linkwork.accounts.models import User
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import CaseNote, Connection, Contact
 from linkwork.notifications.models import Message
-from linkwork.outcomes.models import OutcomeMeasure
+from linkwork.outcomes.models import FlagKind, OutcomeMeasure, SafetyFlag
+from linkwork.outcomes.safety import RAISED_BY
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.models import Referral
 
@@ -47,10 +49,6 @@ KIND_LABELS = {
     Kind.MESSAGE: "Messages",
 }
 
-# What an outcome measure's flag means, said for link workers.
-FLAG_WORDS = {
-    "self_harm_risk": "The person said they have had thoughts of self-harm (PHQ-9 question 9)",
-}
 # The headline score of each instrument's result, in the order tried.
 HEADLINE_KEYS = ("metric", "index", "total")
 
@@ -135,7 +133,7 @@ def _headline(measure: OutcomeMeasure) -> str:
 
 
 def measures(referral: Referral, user: User) -> Iterable[Entry]:
-    """Each measure recorded, and each safety flag a measure raised."""
+    """Each measure recorded, with its headline score."""
     for measure in (
         OutcomeMeasure.objects.visible_to(user)
         .filter(referral=referral)
@@ -151,13 +149,35 @@ def measures(referral: Referral, user: User) -> Iterable[Entry]:
             by=_name(measure.recorded_by),
             detail=headline[:1].upper() + headline[1:],
         )
-        for flag in measure.flags or ():
+
+
+def flags(referral: Referral, user: User) -> Iterable[Entry]:
+    """Each safety flag raised in the episode, and how it was handled once that is recorded."""
+    for flag in (
+        SafetyFlag.objects.visible_to(user)
+        .filter(referral=referral)
+        .select_related("raised_by", "handling__handled_by")
+    ):
+        kind = FlagKind(flag.kind)
+        href = reverse("outcomes:flag", args=[referral.pk, flag.pk])
+        handling = getattr(flag, "handling", None)
+        yield Entry(
+            at=flag.raised_at,
+            kind=Kind.FLAG,
+            title=f"Safety flag raised: {kind.label.lower()}",
+            by=_name(flag.raised_by, "The referrer"),
+            detail=f"Raised {RAISED_BY[kind]}."
+            + ("" if handling else " Still open: not yet recorded as handled."),
+            href=href,
+        )
+        if handling is not None:
             yield Entry(
-                at=measure.recorded_at,
+                at=handling.handled_at,
                 kind=Kind.FLAG,
-                title=f"Safety flag raised by {name}",
-                by=_name(measure.recorded_by),
-                detail=FLAG_WORDS.get(flag, flag.replace("_", " ").capitalize()),
+                title=f"Safety flag handled: {kind.label.lower()}",
+                by=_name(handling.handled_by),
+                detail=handling.action_taken,
+                href=href,
             )
 
 
@@ -177,7 +197,8 @@ SOURCES: list[tuple[frozenset[Kind], Source]] = [
     (frozenset({Kind.CONTACT}), contacts),
     (frozenset({Kind.NOTE, Kind.FLAG}), notes),
     (frozenset({Kind.CONNECTION}), connections),
-    (frozenset({Kind.MEASURE, Kind.FLAG}), measures),
+    (frozenset({Kind.MEASURE}), measures),
+    (frozenset({Kind.FLAG}), flags),
     (frozenset({Kind.MESSAGE}), messages),
 ]
 

@@ -18,6 +18,7 @@ from linkwork.casework.models import CaseNote, ConnectionStatusChange
 from linkwork.notifications.models import Message
 from linkwork.outcomes import get_instrument
 from linkwork.outcomes.actions import record_measure
+from linkwork.outcomes.models import SafetyFlag
 from tests.conftest import World, signed_in
 from tests.factories import ConnectionFactory, ContactFactory, ServiceFactory
 
@@ -67,6 +68,7 @@ def fill(world: World, referral, n: int = 1) -> None:  # type: ignore[no-untyped
             responses={"items": responses},
         )
         type(measure).objects.filter(pk=measure.pk).update(recorded_at=ago(base - 3))
+        SafetyFlag.objects.filter(measure=measure).update(raised_at=ago(base - 3))
         Message.objects.create(
             referral=referral,
             audience="referrer",
@@ -92,7 +94,7 @@ def test_timeline_lists_every_kind_newest_first_with_uk_dates(client, world, ref
         body.index(text)
         for text in (
             "Referral accepted: email to the referrer",
-            "Safety flag raised by Patient Health Questionnaire-9 (PHQ-9)",
+            "Safety flag raised: thoughts of self-harm",
             "Walking Group 0: requested",
             "Prefers mornings 0",
             "Talked about walking 0",
@@ -113,7 +115,7 @@ def test_timeline_filters_by_kind(client, world, referral_a):
         reverse(URL, args=[referral_a.pk]), {"kind": ["contact", "flag"]}
     ).content.decode()
     assert "Talked about walking 0" in body
-    assert "Safety flag raised by Patient Health Questionnaire-9 (PHQ-9)" in body
+    assert "Safety flag raised: thoughts of self-harm" in body
     assert "Prefers mornings 0" not in body
     assert "Walking Group 0" not in body
     assert "Referral accepted: email" not in body
@@ -178,3 +180,21 @@ def test_referral_page_links_to_timeline(client, world, referral_a):
     signed_in(client, world.link_worker_a)
     body = client.get(reverse("referrals:detail", args=[referral_a.pk])).content.decode()
     assert reverse(URL, args=[referral_a.pk]) in body
+
+
+def test_timeline_shows_each_flag_and_how_it_was_handled(client, world, referral_a):
+    from linkwork.outcomes import actions as outcome_actions
+
+    fill(world, referral_a)
+    flag = SafetyFlag.objects.get()
+    signed_in(client, world.link_worker_a)
+    body = client.get(reverse(URL, args=[referral_a.pk]), {"kind": "flag"}).content.decode()
+    assert "Still open: not yet recorded as handled." in body
+    assert reverse("outcomes:flag", args=[referral_a.pk, flag.pk]) in body
+    outcome_actions.record_flag_handled(
+        by=world.link_worker_a, flag=flag, action_taken="Phoned her; she has a crisis plan."
+    )
+    body = client.get(reverse(URL, args=[referral_a.pk]), {"kind": "flag"}).content.decode()
+    assert "Safety flag handled: thoughts of self-harm" in body
+    assert "Phoned her; she has a crisis plan." in body
+    assert "Still open" not in body
