@@ -60,6 +60,7 @@ from linkwork.directory.models import (
     ServiceStatus,
 )
 from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID
+from linkwork.outcomes.models import FlagHandling, FlagKind, SafetyFlag
 from linkwork.people.models import Consent, ConsentKind, DigitalAccess
 from linkwork.referrals.lifecycle import ClosureReason, Status
 from linkwork.referrals.models import Referral, StatusChange
@@ -193,6 +194,21 @@ SAFEGUARDING_NOTES = [
     "Home visit: concerns about self-neglect. Agreed with the scheme lead to tell the GP and adult social care.",
     "Said they feel unsafe at home. Gave the domestic abuse helpline number and told the scheme lead.",
 ]
+# What the link worker recorded as done about the flag each safeguarding note raised.
+SAFEGUARDING_HANDLED = {
+    SAFEGUARDING_NOTES[
+        0
+    ]: "Safeguarding referral made to adult social care; scheme lead told the same day.",
+    SAFEGUARDING_NOTES[
+        1
+    ]: "Told the GP and adult social care with the person's agreement; welfare visit booked.",
+    SAFEGUARDING_NOTES[
+        2
+    ]: "Gave the domestic abuse helpline number, agreed a safe way to contact them and told the scheme lead.",
+}
+# Ids for the flags the demo's safeguarding notes raise, derived from the note's id so the
+# demo stays the same for a given seed.
+FLAG_IDS = uuid.UUID("5b7f0c4e-2d1a-4c36-9a51-0d6c1f3e8a20")
 MESSAGES_TO_PROVIDER = [
     "They would like to bring a friend the first time.",
     "Mornings suit best. I will come along to the first session.",
@@ -316,6 +332,8 @@ def _in_section(row: Row, slug: str) -> bool:
 TABLES: tuple[type[models.Model], ...] = (
     Contact,
     CaseNote,
+    SafetyFlag,
+    FlagHandling,
     SupportPlan,
     Goal,
     GoalRating,
@@ -682,7 +700,7 @@ class _Seeder:
         if rng.random() < 0.03:
             notes.append((rng.choice(SAFEGUARDING_NOTES), True))
         for text, safeguarding in notes:
-            self.add(
+            note = self.add(
                 CaseNote,
                 id=self.new_id(),
                 referral_id=episode.referral.pk,
@@ -691,6 +709,26 @@ class _Seeder:
                 written_by_id=episode.worker_id,
                 written_at=self.between(active_at, episode.end),
             )
+            if safeguarding:
+                self.safeguarding_flag(episode, note)
+
+    def safeguarding_flag(self, episode: Episode, note: Row) -> None:
+        """The flag a safeguarding note raises, handled as the note says, within a day."""
+        flag = self.add(
+            SafetyFlag,
+            id=uuid.uuid5(FLAG_IDS, str(note["id"])),
+            referral_id=episode.referral.pk,
+            kind=FlagKind.SAFEGUARDING,
+            raised_by_id=episode.worker_id,
+            raised_at=note["written_at"],
+        )
+        self.add(
+            FlagHandling,
+            flag_id=flag["id"],
+            action_taken=SAFEGUARDING_HANDLED[note["text"]],
+            handled_by_id=episode.worker_id,
+            handled_at=min(note["written_at"] + dt.timedelta(hours=3), self.now),
+        )
 
     # The support plan
 

@@ -1,6 +1,11 @@
 """Synthetic outcome measures for the demo: SWEMWBS and ONS4 at first contact, at the
 follow-up week and at discharge, as the default schedule asks, most people a little better by
-the end. Scored by the real scoring library, so every number is what Linkwork would compute."""
+the end. Scored by the real scoring library, so every number is what Linkwork would compute.
+
+Some people whose low mood was the reason for referral also answered the PHQ-9 at first
+contact; a few said they had thoughts of self-harm, which raised a safety flag. Most of those
+flags were handled (what was done, by whom, when); the demo link worker has one still open,
+so the flag can be seen and handled in the demo."""
 
 from __future__ import annotations
 
@@ -8,7 +13,13 @@ import datetime as dt
 import random
 from collections.abc import Iterable, Sequence
 
-from linkwork.outcomes.models import OutcomeMeasure, TimePoint
+from linkwork.outcomes.models import (
+    FlagHandling,
+    FlagKind,
+    OutcomeMeasure,
+    SafetyFlag,
+    TimePoint,
+)
 from linkwork.outcomes.schedules import DEFAULT_FOLLOW_UP_WEEKS
 from linkwork.outcomes.scoring import INSTRUMENTS, score
 from linkwork.referrals.lifecycle import Status
@@ -16,6 +27,20 @@ from linkwork.referrals.models import Referral, StatusChange
 
 # How often a scheduled measure was actually recorded, as in practice: not every time.
 RECORDED = {TimePoint.BASELINE: 0.85, TimePoint.FOLLOW_UP: 0.65, TimePoint.DISCHARGE: 0.6}
+# Of people referred for low mood whose support started, how many answered the PHQ-9 at
+# first contact, and of those how many answered question 9 (self-harm) above "not at all".
+PHQ9_SHARE = 0.5
+SELF_HARM_SHARE = 0.1
+# Of flags on open cases, how many a link worker has already recorded as handled.
+HANDLED_SHARE = 0.7
+HANDLED_ACTIONS = [
+    "Talked it through the same day. They have no plans to act on the thoughts and agreed a "
+    "safety plan; GP told with their agreement.",
+    "Phoned the same afternoon. They are safe and their daughter is with them; gave the "
+    "crisis line number and booked a GP appointment for tomorrow.",
+    "Discussed with the scheme lead and followed the safety procedure: GP practice told, "
+    "crisis line number given, next contact in two days.",
+]
 
 
 def _answers(rng: random.Random, level: float, count: int, low: int, high: int) -> list[int]:
@@ -43,8 +68,10 @@ def seed_outcomes(
     changes: Iterable[StatusChange],
     now: dt.datetime,
     instruments: Sequence[str] = ("swemwbs", "ons4"),
+    focus_worker_id: int | None = None,
 ) -> int:
-    """Measures for every referral whose support started; returns how many were written."""
+    """Measures for every referral whose support started; returns how many were written.
+    `focus_worker_id`, the demo link worker, gets one open self-harm flag to handle."""
     started: dict[object, dt.datetime] = {}
     closed: dict[object, dt.datetime] = {}
     for change in changes:
@@ -85,5 +112,94 @@ def seed_outcomes(
                         recorded_at=when + dt.timedelta(minutes=30),
                     )
                 )
+    # Drawn last, so the measures above stay as they were for a given seed.
+    measures += _phq9_with_flags(rng, referrals, started, closed, now, focus_worker_id)
     OutcomeMeasure.objects.bulk_create(measures, batch_size=2000)
+    _write_flags(rng, measures, referrals, now, focus_worker_id)
     return len(measures)
+
+
+def _phq9_with_flags(
+    rng: random.Random,
+    referrals: Sequence[Referral],
+    started: dict[object, dt.datetime],
+    closed: dict[object, dt.datetime],
+    now: dt.datetime,
+    focus_worker_id: int | None,
+) -> list[OutcomeMeasure]:
+    """PHQ-9 at first contact for some people referred for low mood; a few with question 9
+    above 0. The focus link worker's first such open case always has one."""
+    measures = []
+    focus_done = False
+    for referral in sorted(referrals, key=lambda r: str(r.pk)):
+        first = started.get(referral.pk)
+        if first is None or referral.link_worker_id is None or "low_mood" not in referral.needs:
+            continue
+        is_focus = (
+            not focus_done
+            and referral.link_worker_id == focus_worker_id
+            and referral.status == Status.ACTIVE
+        )
+        if not is_focus and rng.random() > PHQ9_SHARE:
+            continue
+        self_harm = is_focus or rng.random() < SELF_HARM_SHARE
+        focus_done = focus_done or is_focus
+        items = _answers(rng, rng.uniform(0.3, 0.7), 9, 0, 3)
+        items[8] = rng.choice((1, 2)) if self_harm else 0
+        responses = {"items": items}
+        result = score("phq9", responses)
+        measures.append(
+            OutcomeMeasure(
+                referral_id=referral.pk,
+                instrument="phq9",
+                instrument_version=INSTRUMENTS["phq9"].version,
+                time_point=TimePoint.BASELINE,
+                responses=responses,
+                result=result.to_dict(),
+                flags=list(result.flags or ()),
+                recorded_by_id=referral.link_worker_id,
+                recorded_at=min(first + dt.timedelta(minutes=35), now),
+            )
+        )
+    return measures
+
+
+def _write_flags(
+    rng: random.Random,
+    measures: Sequence[OutcomeMeasure],
+    referrals: Sequence[Referral],
+    now: dt.datetime,
+    focus_worker_id: int | None,
+) -> None:
+    """A flag for each PHQ-9 with thoughts of self-harm, handled within a day unless the case
+    is still open and the draw (or the focus case) leaves it for the link worker."""
+    status = {referral.pk: referral.status for referral in referrals}
+    flags, handled = [], []
+    focus_left_open = False
+    for measure in measures:
+        if measure.instrument != "phq9" or "self_harm_risk" not in (measure.flags or ()):
+            continue
+        flag = SafetyFlag(
+            referral_id=measure.referral_id,
+            kind=FlagKind.SELF_HARM,
+            measure_id=measure.pk,
+            raised_by_id=measure.recorded_by_id,
+            raised_at=measure.recorded_at,
+        )
+        flags.append(flag)
+        is_open = status[measure.referral_id] != Status.CLOSED
+        if is_open and measure.recorded_by_id == focus_worker_id and not focus_left_open:
+            focus_left_open = True
+            continue
+        if is_open and rng.random() > HANDLED_SHARE:
+            continue
+        handled.append(
+            FlagHandling(
+                flag=flag,
+                action_taken=rng.choice(HANDLED_ACTIONS),
+                handled_by_id=measure.recorded_by_id,
+                handled_at=min(measure.recorded_at + dt.timedelta(hours=4), now),
+            )
+        )
+    SafetyFlag.objects.bulk_create(flags, batch_size=2000)
+    FlagHandling.objects.bulk_create(handled, batch_size=2000)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -15,7 +16,7 @@ from linkwork.core import tables
 from linkwork.core.presenters import date_uk
 from linkwork.outcomes.change import TOO_SOON, too_soon
 from linkwork.outcomes.definitions import Instrument, LicensedSpec, MeaningfulChange
-from linkwork.outcomes.models import OutcomeMeasure, TimePoint
+from linkwork.outcomes.models import FlagKind, OutcomeMeasure, SafetyFlag, TimePoint
 from linkwork.outcomes.scoring import get_instrument
 
 WIDTH, HEIGHT = 640, 280
@@ -413,3 +414,32 @@ def line_chart(
 
 def _f(value: float) -> str:
     return f"{value:.1f}"
+
+
+def open_flags_table(flags: Iterable[SafetyFlag]) -> dict[str, Any]:
+    """Open safety flags on a scheme lead's home: which referral, what, since when, whose case.
+    Select `referral__link_worker` with the flags."""
+    return tables.records_table(
+        "Open safety flags",
+        [
+            (
+                "Referral",
+                lambda flag: tables.link(
+                    flag.referral.reference,
+                    reverse("outcomes:flag", args=[flag.referral_id, flag.pk]),
+                ),
+            ),
+            ("Flag", lambda flag: tables.text(FlagKind(flag.kind).label)),
+            ("Raised", lambda flag: tables.text(date_uk(flag.raised_at))),
+            (
+                "Link worker",
+                lambda flag: tables.text(
+                    flag.referral.link_worker.full_name
+                    if flag.referral.link_worker
+                    else "Not assigned"
+                ),
+            ),
+        ],
+        flags,
+        responsive=True,
+    )

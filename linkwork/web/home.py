@@ -21,6 +21,8 @@ from linkwork.accounts import permissions
 from linkwork.accounts.models import Role, Scheme, User
 from linkwork.casework import presenters as casework_presenters
 from linkwork.casework.caseload import caseload_rows
+from linkwork.outcomes import presenters as outcome_presenters
+from linkwork.outcomes.models import SafetyFlag
 from linkwork.referrals import presenters
 from linkwork.referrals.lifecycle import OPEN_STATUSES, Status
 from linkwork.referrals.models import Referral
@@ -68,6 +70,8 @@ def home_sections(request: HttpRequest) -> list[Section]:
 OTHERS_SHOWN = 10
 # Each of the due lists is cut here: a longer list is the caseload page's work.
 DUE_SHOWN = 50
+# Open safety flags listed on a scheme lead's home, the oldest first.
+FLAGS_SHOWN = 20
 
 
 def _caseload(request: HttpRequest) -> Section:
@@ -129,6 +133,13 @@ def _triage(request: HttpRequest) -> Section:
         .distinct()
     )
     workers = list(link_workers)
+    flags = (
+        SafetyFlag.objects.visible_to(request.user)
+        .open()
+        .filter(referral__scheme_id__in=schemes)
+        .select_related("referral__link_worker")
+        .order_by("raised_at")
+    )
     return Section(
         Role.SCHEME_LEAD,
         "Waiting for triage",
@@ -139,6 +150,8 @@ def _triage(request: HttpRequest) -> Section:
             "link_workers": workers,
             "link_workers_table": presenters.open_cases_table(workers),
             "schemes": list(Scheme.objects.filter(pk__in=schemes)),
+            "flags_table": outcome_presenters.open_flags_table(flags[:FLAGS_SHOWN]),
+            "flags_total": flags.count(),
         },
     )
 

@@ -154,3 +154,26 @@ def test_demo_has_outcome_measures_at_each_time_point(demo):
         # Stored results are exactly what the scoring library gives for the answers.
         assert score(measure.instrument, measure.responses).to_dict() == measure.result
     assert not OutcomeMeasure.objects.exclude(referral__status__in=["active", "on_hold", "closed"])
+
+
+def test_demo_link_worker_has_an_open_self_harm_flag_the_lead_sees(client, demo):
+    """The demo shows safety flags as they should be: most handled, with what was done, and
+    one open on the demo link worker's caseload for the flag journey to be tried."""
+    from linkwork.outcomes.models import SafetyFlag
+
+    emails = {role: email for role, email, _ in demo_logins()}
+    worker = User.objects.get(email=emails[Role.LINK_WORKER.label])
+    open_flag = SafetyFlag.objects.open().get(referral__link_worker=worker, kind="self_harm")
+    assert open_flag.measure is not None
+    assert open_flag.measure.responses["items"][8] > 0
+    assert open_flag.referral.status == Status.ACTIVE
+    # Closed cases never carry an open flag; every safeguarding note raised a flag.
+    assert not SafetyFlag.objects.open().filter(referral__status=Status.CLOSED).exists()
+    assert SafetyFlag.objects.filter(kind="safeguarding").exists()
+    assert not SafetyFlag.objects.filter(kind="safeguarding", handling__isnull=True).exists()
+    sign_in_as_demo_user(client, worker.email)
+    page = client.get(reverse("referrals:detail", args=[open_flag.referral_id])).content.decode()
+    assert "Safety flag: thoughts of self-harm" in page
+    sign_in_as_demo_user(client, emails[Role.SCHEME_LEAD.label])
+    home = client.get(reverse("web:home")).content.decode()
+    assert open_flag.referral.reference in home

@@ -247,3 +247,18 @@ def test_referral_without_a_concern_raises_no_flag(world):
 
     _intake(world, PersonFactory(), "   ", world.referrer)
     assert not SafetyFlag.objects.exists()
+
+
+def test_scheme_lead_home_lists_open_flags_until_handled(world, referral_a):
+    phq9_with_self_harm(referral_a, world.link_worker_a)
+    flag = SafetyFlag.objects.get()
+    lead = signed_in(Client(), world.scheme_lead_a)
+    home = lead.get(reverse("web:home")).content.decode()
+    assert "Open safety flags" in home
+    assert "1 flag is open" in home
+    link = reverse("outcomes:flag", args=[referral_a.pk, flag.pk])
+    assert link in home
+    assert lead.get(link).status_code == 200
+    actions.record_flag_handled(by=world.link_worker_a, flag=flag, action_taken="Phoned today.")
+    home = lead.get(reverse("web:home")).content.decode()
+    assert "No safety flags are open." in home

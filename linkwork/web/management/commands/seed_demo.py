@@ -112,7 +112,13 @@ class Command(BaseCommand):
             self._bulk(CodedEvent, events, "coded events", quiet)
             self._bulk(Consent, list(generate_consents(rng=rng, people=people)), "consents", quiet)
             casework = seed_casework(rng=rng, referrals=referrals, changes=changes, now=now)
-            measures = seed_outcomes(rng=rng, referrals=referrals, changes=changes, now=now)
+            measures = seed_outcomes(
+                rng=rng,
+                referrals=referrals,
+                changes=changes,
+                now=now,
+                focus_worker_id=accounts.demo_link_worker.pk if accounts.demo_link_worker else None,
+            )
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
