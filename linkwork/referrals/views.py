@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from linkwork.accounts import gate, permissions
 from linkwork.accounts.gate import AuthenticatedHttpRequest
-from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme, User
+from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.lifecycle import InvalidTransition
@@ -39,6 +39,8 @@ from linkwork.referrals.models import Channel, Referral
 from linkwork.vocabulary.routes import Route
 
 PAGE_SIZE = 25
+# The triage queue is worked from the top, urgent first: a page of 50 at a time.
+TRIAGE_PAGE_SIZE = 50
 DRAFT = "referral_draft"
 SENT = "referral_sent"
 SELF_SENT = "self_referral_reference"
@@ -488,47 +490,74 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     schemes = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
     query = request.GET.get("q", "")
     searched = search.parse(query)
-    waiting = list(
+    waiting = (
         searched.apply(Referral.objects.visible_to(request.user))
         .filter(scheme_id__in=schemes, status=Status.RECEIVED)
         .select_related("scheme", "person", "referring_organisation")
         .with_open_elsewhere()
-        .order_by("-urgency", "received_at")
+        .order_by("-urgency", "received_at", "pk")
     )
+    page = Paginator(waiting, TRIAGE_PAGE_SIZE).get_page(request.GET.get("page"))
     auditor.record(
-        action="referral.triage_queue_viewed", request=request, detail=search.audit_detail(searched)
+        action="referral.triage_queue_viewed",
+        request=request,
+        detail={"page": page.number, **search.audit_detail(searched)},
     )
     return render(
         request,
         "referrals/triage_queue.jinja",
         {
             "page_title": "Triage",
-            "referrals": waiting,
+            "page": page,
+            "total": page.paginator.count,
             "query": query,
-            "waiting_table": presenters.triage_queue_table(waiting, timezone.localdate()),
+            "query_string": urlencode({"q": query}),
+            "waiting_table": presenters.triage_queue_table(page.object_list, timezone.localdate()),
         },
     )
 
 
-def _link_workers(referral: Referral) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__role=Role.LINK_WORKER,
-            memberships__scheme_id=referral.scheme_id,
-        )
-        .annotate(
-            open_cases=Count(
-                "assigned_referrals",
-                filter=Q(assigned_referrals__status__in=OPEN_STATUSES),
-                distinct=True,
-            )
-        )
-        .order_by("open_cases", "full_name")
+# Link workers offered at triage without a search: those with the most room first. A scheme
+# with hundreds of link workers is searched by name rather than listed whole.
+SHOWN_LINK_WORKERS = 10
+
+
+@dataclass(frozen=True)
+class WorkerChoice:
+    """The link workers the triage page offers, and what the lead asked for."""
+
+    offered: list[capacity.WorkerLoad]
+    total: int
+    scheme_full: bool
+    search: str
+
+
+def _link_worker_choice(referral: Referral, search: str, chosen: str) -> WorkerChoice:
+    """Link workers to offer: those matching `search` by name, or else the ones with the most
+    room; the one already `chosen` on a failed form is always kept. Loads in fixed queries."""
+    loads = capacity.scheme_loads([referral.scheme]).get(referral.scheme_id, [])
+    search = " ".join(search.split())[:100]
+    if search:
+        wanted = search.casefold()
+        offered = [load for load in loads if wanted in load.worker.full_name.casefold()]
+    else:
+        offered = sorted(
+            loads, key=lambda load: (max(load.active_share, load.year_share), load.worker.full_name)
+        )[:SHOWN_LINK_WORKERS]
+    if chosen and all(str(load.worker.pk) != chosen for load in offered):
+        offered += [load for load in loads if str(load.worker.pk) == chosen]
+    return WorkerChoice(
+        offered=offered,
+        total=len(loads),
+        scheme_full=all(load.is_full for load in loads),
+        search=search,
     )
 
 
 def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any) -> HttpResponse:
+    choice = _link_worker_choice(
+        referral, request.GET.get("worker", ""), request.POST.get("link_worker", "")
+    )
     return render(
         request,
         "referrals/triage.jinja",
@@ -537,8 +566,8 @@ def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any)
             "referral": referral,
             "summary_rows": presenters.ReferralSummary(referral).triage_rows(),
             "postcode_unknown": _postcode_unknown(referral.person.postcode),
-            "link_workers": _link_workers(referral),
-            "scheme_full": capacity.scheme_is_full(referral.scheme),
+            "choice": choice,
+            "scheme_full": choice.scheme_full,
             "limit": referral.scheme.active_caseload_limit,
             "decline_items": [
                 {"value": v, "text": t}

@@ -72,3 +72,20 @@ def test_triage_queue_queries_do_not_grow_with_referrals(client, world: World):
     with CaptureQueriesContext(connection) as six:
         client.get(reverse("referrals:triage_queue"))
     assert len(six.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.django_db
+def test_triage_queue_is_paged_fifty_at_a_time_urgent_first(client, world: World):
+    from linkwork.referrals.models import Urgency
+
+    ReferralFactory.create_batch(55, scheme=world.scheme_a)
+    urgent = ReferralFactory(scheme=world.scheme_a, urgency=Urgency.URGENT)
+    signed_in(client, world.scheme_lead_a)
+    first = client.get(reverse("referrals:triage_queue")).content.decode()
+    assert "56 referrals are waiting" in first
+    assert "Page 1 of 2" in first
+    assert urgent.reference in first
+    second = client.get(reverse("referrals:triage_queue"), {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second
+    assert urgent.reference not in second
+    assert 'page=1"' in second  # a link back to the first page
