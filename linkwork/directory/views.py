@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -93,7 +93,7 @@ def service_detail(request: AuthenticatedHttpRequest, service_id: str) -> HttpRe
             "result": result,
             "sessions": [presenters.session(schedule) for schedule in result.sessions],
             "places": list(places),
-            "costs": list(service.cost_options.all()),
+            "cost_words": [presenters.cost(option) for option in service.cost_options.all()],
             "phones": list(service.phones.all()),
             "tips": list(ServiceTip.objects.visible_to(request.user).filter(service=service)),
             "can_edit": Service.objects.editable_by(request.user).filter(pk=service.pk).exists(),
