@@ -78,7 +78,8 @@ def test_curator_creates_listing_with_history_and_audit(client, world: World, ow
     )
     assert service.description_text == "A gentle walk round the park.\nTea afterwards at the cafe."
     assert service.url == "https://millbrook.example.org"
-    assert service.assured_date is not None and service.assurer == world.curator
+    assert service.assured_date is not None
+    assert service.assurer == world.curator
     terms = set(
         Attribute.objects.filter(link_id=service.pk).values_list("link_type", "taxonomy_term__code")
     )
