@@ -23,6 +23,7 @@ class Ability(StrEnum):
     SEARCH_DIRECTORY = "search_directory"
     CURATE_DIRECTORY = "curate_directory"
     EDIT_LISTINGS = "edit_listings"
+    ADD_SERVICE_TIPS = "add_service_tips"
     VIEW_INSIGHTS = "view_insights"
     DO_CASEWORK = "do_casework"
     MANAGE_CAPACITY = "manage_capacity"
@@ -97,6 +98,9 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
     if ability is Ability.EDIT_LISTINGS:
         # Which listings is decided by `Service.objects.editable_by(user)`.
         return has_role(user, Role.CURATOR, Role.PROVIDER)
+    if ability is Ability.ADD_SERVICE_TIPS:
+        # The roles that read tips write them; curators check each one before it is shown.
+        return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
     if ability is Ability.VIEW_INSIGHTS:
         return has_role(user, Role.ANALYST, Role.SCHEME_LEAD)
     if ability is Ability.DO_CASEWORK:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -12,20 +15,50 @@ from django.utils import timezone
 
 from linkwork.accounts.models import User
 from linkwork.audit import auditor
-from linkwork.directory.models import Service, ServiceStatus
-from linkwork.directory.versioning import record_changes
+from linkwork.core.languages import language_name
+from linkwork.directory.geography import Point
+from linkwork.directory.listing import ListingLinks, current_links
+from linkwork.directory.models import (
+    Accessibility,
+    Address,
+    Attribute,
+    CostOption,
+    Entity,
+    Frequency,
+    Language,
+    LinkType,
+    Location,
+    LocationType,
+    Phone,
+    PhoneType,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+    ServiceTip,
+    TaxonomyTerm,
+    TipStatus,
+    Weekday,
+)
+from linkwork.directory.oruk.attributes import AUDIENCE_TAXONOMY_NAME
+from linkwork.directory.search import ACCESSIBILITY_FEATURES
+from linkwork.directory.taxonomy import ensure_linkwork_taxonomy, term_id
+from linkwork.directory.versioning import record_changes, record_deletion
+from linkwork.vocabulary.categories import TAXONOMY_NAME
 
 
-def _save_with_history(*, by: User, service: Service, before: Service, action: str) -> None:
+def _save_with_history(
+    *, by: User, service: Service, before: Service, action: str, links: Iterable[str] = ()
+) -> None:
     service.last_modified = timezone.now()
     service.save()
     changed = record_changes(before=before, after=service, by=by)
-    auditor.record(
-        action=action,
-        actor=by,
-        target=service,
-        detail={"fields": sorted({row.field_name for row in changed if row.field_name})},
-    )
+    detail: dict[str, Any] = {
+        "fields": sorted({row.field_name for row in changed if row.field_name})
+    }
+    if links:
+        detail["links"] = list(links)
+    auditor.record(action=action, actor=by, target=service, detail=detail)
 
 
 @transaction.atomic
@@ -40,13 +73,25 @@ def verify_service(*, by: User, service: Service, today: dt.date | None = None) 
 
 
 @transaction.atomic
-def edit_service(*, by: User, service: Service, changes: dict[str, Any]) -> Service:
-    """Apply a curator's or provider's edits to a listing."""
+def edit_service(
+    *,
+    by: User,
+    service: Service,
+    changes: dict[str, Any],
+    links: ListingLinks | None = None,
+) -> Service:
+    """Apply a curator's or provider's edits to a listing: its own fields, and, when given,
+    its categories, audiences, languages and main phone."""
     before = copy.copy(service)
     for name, value in changes.items():
         setattr(service, name, value)
     service.full_clean()
-    _save_with_history(by=by, service=service, before=before, action="service.edited")
+    linked = (
+        _apply_links(by=by, service=service, before=current_links(service), after=links)
+        if links is not None
+        else []
+    )
+    _save_with_history(by=by, service=service, before=before, action="service.edited", links=linked)
     return service
 
 
@@ -62,3 +107,321 @@ def merge_services(*, by: User, keep: Service, duplicate: Service) -> Service:
     duplicate.alert = f"Merged into {keep.name} ({keep.pk})."
     _save_with_history(by=by, service=duplicate, before=before, action="service.merged")
     return keep
+
+
+# Creating and keeping a listing in the browser ----------------------------------------------
+#
+# Each write below is one transaction that leaves HSDS metadata for every record it adds,
+# changes or removes, marks the listing modified (so exports and matching see the change) and
+# writes one audit event naming the listing.
+
+
+def _touch(*, service: Service) -> None:
+    service.last_modified = timezone.now()
+    Service.objects.filter(pk=service.pk).update(last_modified=service.last_modified)
+
+
+def _ensure_terms(ids: set[uuid.UUID]) -> None:
+    """The vocabulary's terms exist before attributes point at them (a new site may not have
+    written them yet)."""
+    if ids and TaxonomyTerm.objects.filter(id__in=ids).count() < len(ids):
+        ensure_linkwork_taxonomy()
+
+
+def _set_terms(
+    *,
+    by: User,
+    service: Service,
+    link_type: str,
+    taxonomy: str,
+    had: Iterable[str],
+    wanted: Iterable[str],
+) -> list[str]:
+    had, wanted = set(had), set(wanted)
+    ids = {term_id(taxonomy, slug) for slug in wanted - had}
+    _ensure_terms(ids)
+    for slug in sorted(wanted - had):
+        attribute = Attribute.objects.create(
+            link_id=service.pk,
+            link_entity=Entity.SERVICE,
+            link_type=link_type,
+            taxonomy_term_id=term_id(taxonomy, slug),
+        )
+        record_changes(before=None, after=attribute, by=by)
+    gone = Attribute.objects.filter(
+        link_id=service.pk,
+        link_entity=Entity.SERVICE,
+        link_type=link_type,
+        taxonomy_term_id__in=[term_id(taxonomy, slug) for slug in had - wanted],
+    )
+    for attribute in gone:
+        record_deletion(record=attribute, by=by)
+        attribute.delete()
+    return [f"{link_type}:{slug}" for slug in sorted(had ^ wanted)]
+
+
+def _set_languages(*, by: User, service: Service, had: set[str], wanted: set[str]) -> list[str]:
+    for code in sorted(wanted - had):
+        language = Language.objects.create(service=service, code=code, name=language_name(code))
+        record_changes(before=None, after=language, by=by)
+    for language in service.languages.filter(code__in=had - wanted):
+        record_deletion(record=language, by=by)
+        language.delete()
+    return [f"language:{code}" for code in sorted(had ^ wanted)]
+
+
+def _set_phone(*, by: User, service: Service, had: str, wanted: str) -> list[str]:
+    if had == wanted:
+        return []
+    phone = service.phones.filter(number=had).order_by("pk").first() if had else None
+    if phone is None:
+        phone = Phone.objects.create(service=service, number=wanted, type=PhoneType.VOICE)
+        record_changes(before=None, after=phone, by=by)
+    elif not wanted:
+        record_deletion(record=phone, by=by)
+        phone.delete()
+    else:
+        before = copy.copy(phone)
+        phone.number = wanted
+        phone.save(update_fields=["number"])
+        record_changes(before=before, after=phone, by=by)
+    return ["phone"]
+
+
+def _apply_links(
+    *, by: User, service: Service, before: ListingLinks, after: ListingLinks
+) -> list[str]:
+    return [
+        *_set_terms(
+            by=by,
+            service=service,
+            link_type=LinkType.CATEGORY,
+            taxonomy=TAXONOMY_NAME,
+            had=before.categories,
+            wanted=after.categories,
+        ),
+        *_set_terms(
+            by=by,
+            service=service,
+            link_type=LinkType.AUDIENCE,
+            taxonomy=AUDIENCE_TAXONOMY_NAME,
+            had=before.audiences,
+            wanted=after.audiences,
+        ),
+        *_set_languages(
+            by=by, service=service, had=set(before.languages), wanted=set(after.languages)
+        ),
+        *_set_phone(by=by, service=service, had=before.phone, wanted=after.phone),
+    ]
+
+
+@transaction.atomic
+def create_service(
+    *, by: User, fields: dict[str, Any], links: ListingLinks, today: dt.date | None = None
+) -> Service:
+    """A new listing, written by a curator or by the provider who runs it. The person who
+    writes it has just checked it, so it counts as checked today."""
+    service = Service(**fields)
+    service.assured_date = today or timezone.localdate()
+    service.assurer = by
+    service.last_modified = timezone.now()
+    service.full_clean()
+    service.save()
+    record_changes(before=None, after=service, by=by)
+    linked = _apply_links(by=by, service=service, before=ListingLinks(), after=links)
+    auditor.record(
+        action="service.created",
+        actor=by,
+        target=service,
+        detail={"fields": sorted(name for name, value in fields.items() if value), "links": linked},
+    )
+    return service
+
+
+@transaction.atomic
+def add_schedule(
+    *,
+    by: User,
+    service: Service,
+    day: str,
+    opens_at: dt.time,
+    closes_at: dt.time,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+) -> Schedule:
+    """A weekly session of the listing: a day, opening and closing times, and the dates a
+    course runs between where it has them."""
+    schedule = Schedule(
+        service=service,
+        freq=Frequency.WEEKLY,
+        interval=1,
+        wkst=Weekday.MO,
+        byday=day,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        dtstart=valid_from,
+        until=valid_to,
+        description=f"{Weekday(day).label}s, {opens_at:%H:%M} to {closes_at:%H:%M}",
+    )
+    schedule.full_clean()
+    schedule.save()
+    record_changes(before=None, after=schedule, by=by)
+    _touch(service=service)
+    auditor.record(
+        action="service.schedule_added",
+        actor=by,
+        target=service,
+        detail={"schedule": str(schedule.pk)},
+    )
+    return schedule
+
+
+@transaction.atomic
+def remove_schedule(*, by: User, service: Service, schedule: Schedule) -> None:
+    record_deletion(record=schedule, by=by)
+    schedule_id = str(schedule.pk)
+    schedule.delete()
+    _touch(service=service)
+    auditor.record(
+        action="service.schedule_removed",
+        actor=by,
+        target=service,
+        detail={"schedule": schedule_id},
+    )
+
+
+@transaction.atomic
+def add_venue(
+    *,
+    by: User,
+    service: Service,
+    point: Point,
+    postcode: str,
+    address_1: str,
+    city: str,
+    name: str = "",
+    address_2: str = "",
+    county: str = "",
+    accessibility: Iterable[str] = (),
+    access_details: str = "",
+    transportation: str = "",
+) -> ServiceAtLocation:
+    """A place where the listing runs: a location at the postcode's point, its address and
+    what it offers for access, linked to the listing."""
+    location = Location.objects.create(
+        location_type=LocationType.PHYSICAL,
+        organization=service.organization,
+        name=name,
+        latitude=point.latitude,
+        longitude=point.longitude,
+        transportation=transportation,
+    )
+    address = Address.objects.create(
+        location=location,
+        address_1=address_1,
+        address_2=address_2,
+        city=city,
+        state_province=county,
+        postal_code=postcode,
+        country="GB",
+        address_type=LocationType.PHYSICAL,
+    )
+    access = [
+        Accessibility.objects.create(location=location, description=ACCESSIBILITY_FEATURES[key][0])
+        for key in accessibility
+    ]
+    if access_details:
+        access.append(
+            Accessibility.objects.create(
+                location=location, description="Access", details=access_details
+            )
+        )
+    place = ServiceAtLocation.objects.create(service=service, location=location)
+    for record in (location, address, *access, place):
+        record_changes(before=None, after=record, by=by)
+    _touch(service=service)
+    auditor.record(
+        action="service.venue_added",
+        actor=by,
+        target=service,
+        detail={"location": str(location.pk)},
+    )
+    return place
+
+
+@transaction.atomic
+def remove_venue(*, by: User, service: Service, place: ServiceAtLocation) -> None:
+    """Take a venue off the listing. The place itself stays: other listings may meet there."""
+    record_deletion(record=place, by=by)
+    location_id = str(place.location_id)
+    place.delete()
+    _touch(service=service)
+    auditor.record(
+        action="service.venue_removed",
+        actor=by,
+        target=service,
+        detail={"location": location_id},
+    )
+
+
+@transaction.atomic
+def add_cost(
+    *, by: User, service: Service, amount: Decimal, amount_description: str = ""
+) -> CostOption:
+    """A cost option: an amount of 0 is free."""
+    free = amount == 0
+    option = CostOption.objects.create(
+        service=service,
+        amount=amount,
+        currency="GBP",
+        option="Everyone" if free else "",
+        amount_description=amount_description or ("Free" if free else ""),
+    )
+    record_changes(before=None, after=option, by=by)
+    _touch(service=service)
+    auditor.record(
+        action="service.cost_added", actor=by, target=service, detail={"cost": str(option.pk)}
+    )
+    return option
+
+
+@transaction.atomic
+def remove_cost(*, by: User, service: Service, option: CostOption) -> None:
+    record_deletion(record=option, by=by)
+    option_id = str(option.pk)
+    option.delete()
+    _touch(service=service)
+    auditor.record(
+        action="service.cost_removed", actor=by, target=service, detail={"cost": option_id}
+    )
+
+
+# Tips --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_tip(*, by: User, service: Service, text: str) -> ServiceTip:
+    """A link worker's tip, waiting for a curator before other link workers see it."""
+    tip = ServiceTip.objects.create(service=service, author=by, text=text)
+    auditor.record(action="tip.added", actor=by, target=tip, detail={"service": str(service.pk)})
+    return tip
+
+
+@transaction.atomic
+def moderate_tip(*, by: User, tip: ServiceTip, approve: bool) -> ServiceTip:
+    """A curator approves a tip (it is shown to link workers) or rejects it (it never is)."""
+    if tip.status != TipStatus.PENDING:
+        raise ValueError("This tip has already been checked.")
+    tip.status = TipStatus.APPROVED if approve else TipStatus.REJECTED
+    tip.moderated_by = by
+    tip.moderated_at = timezone.now()
+    tip.save(update_fields=["status", "moderated_by", "moderated_at"])
+    auditor.record(
+        action="tip.approved" if approve else "tip.rejected",
+        actor=by,
+        target=tip,
+        detail={"service": str(tip.service_id)},
+    )
+    return tip

@@ -50,6 +50,7 @@ from linkwork.directory.models import (
     ServiceAtLocation,
     ServiceStatus,
     ServiceTip,
+    TipStatus,
 )
 from linkwork.directory.taxonomy import bundled_data, ensure_linkwork_taxonomy, term_id
 from linkwork.vocabulary.categories import AUDIENCES, DEFINITION, TAXONOMY_NAME
@@ -691,6 +692,8 @@ class _Seeder:
                     author=self.rng.choice(authors),
                     text=self.rng.choice(catalogue.TIPS),
                     created_at=self.moment(self.today - timedelta(days=self.rng.randint(1, 300))),
+                    # The demo's tips are shown, as if a curator had checked them.
+                    status=TipStatus.APPROVED,
                 )
             )
 

@@ -578,16 +578,33 @@ class Service(HsdsRecord):
         return self.assured_date < today - timedelta(days=stale_after_days())
 
 
+class TipStatus(models.TextChoices):
+    """A tip is shown to link workers only once a curator has approved it."""
+
+    PENDING = "pending", "Waiting to be checked"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
 class ServiceTipQuerySet(models.QuerySet["ServiceTip"]):
     def visible_to(self, user: Any) -> ServiceTipQuerySet:
-        """Tips are shared among link workers and scheme leads, and shown to no one else."""
+        """Approved tips are shared among link workers and scheme leads, who also see their
+        own tips while they wait to be checked; no one else sees tips here (curators check
+        them on the moderation page)."""
         if permissions.has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD):
-            return self.all()
+            return self.filter(Q(status=TipStatus.APPROVED) | Q(author_id=user.pk)).exclude(
+                status=TipStatus.REJECTED
+            )
         return self.none()
+
+    def pending(self) -> ServiceTipQuerySet:
+        """Tips waiting for a curator, oldest first."""
+        return self.filter(status=TipStatus.PENDING).order_by("created_at")
 
 
 class ServiceTip(models.Model):
-    """A link worker's private tip about a service ("ask for Jo at the door"); never exported."""
+    """A link worker's private tip about a service ("ask for Jo at the door"); never exported.
+    Curators approve or reject each new tip before other link workers see it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="tips")
@@ -596,13 +613,26 @@ class ServiceTip(models.Model):
     )
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=TipStatus.choices, default=TipStatus.PENDING)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
 
     objects = ServiceTipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="dir_tip_status_idx")]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="dir_tip_text_not_blank"),
+            models.CheckConstraint(
+                condition=Q(status__in=TipStatus.values), name="dir_tip_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from linkwork.core.presenters import date_uk
 from linkwork.directory.duplicates import Pair
 from linkwork.directory.models import (
     Capacity,
+    CostOption,
     DeliveryMode,
     ReferralRoute,
     Schedule,
@@ -172,3 +173,40 @@ def duplicates_table(pairs: Iterable[Pair]) -> dict[str, Any]:
         ["Keep", "Duplicate", "Why", tables.hidden_heading("Action")],
         ([_listing(pair.first), _listing(pair.second), tables.text(pair.reason)] for pair in pairs),
     )
+
+
+def session_order(schedule: Schedule) -> tuple[int, dt.time]:
+    """Sessions in the order of the week, then of the day."""
+    days = list(Weekday.values)
+    first = schedule.byday.split(",")[0][-2:] if schedule.byday else ""
+    return (days.index(first) if first in days else 7, schedule.opens_at or dt.time(0))
+
+
+def session_dates(schedule: Schedule) -> str:
+    """'From 2 March 2027 to 25 May 2027' for a session that runs between dates."""
+    if schedule.valid_from and schedule.valid_to:
+        return f"From {date_uk(schedule.valid_from)} to {date_uk(schedule.valid_to)}"
+    if schedule.valid_from:
+        return f"From {date_uk(schedule.valid_from)}"
+    if schedule.valid_to:
+        return f"Until {date_uk(schedule.valid_to)}"
+    return ""
+
+
+def cost(option: CostOption) -> str:
+    """'Free', or '£3.50 per session', from a cost option."""
+    if option.amount is None:
+        return option.amount_description or option.option or "Ask the provider"
+    if option.amount == 0:
+        return "Free"
+    words = option.amount_description or option.option
+    return f"£{option.amount:,.2f}" + (f" {words}" if words else "")
+
+
+def address(place: Any) -> str:
+    """One line of a location's first address: '12 Mill Lane, Brackenfield BK1 1AE'."""
+    found = next(iter(place.addresses.all()), None)
+    if found is None:
+        return ""
+    lines = [found.address_1, found.address_2, f"{found.city} {found.postal_code}".strip()]
+    return ", ".join(line for line in lines if line)

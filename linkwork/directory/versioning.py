@@ -59,3 +59,18 @@ def record_changes(
             if old[name] != new[name]
         ]
     return Metadata.objects.bulk_create(rows)
+
+
+def record_deletion(
+    *, record: HsdsRecord, by: User | None = None, when: datetime | None = None
+) -> Metadata:
+    """Write the metadata for a record removed from the directory (such as a session or a
+    venue taken off a listing): the row outlives the record, so the history stays whole."""
+    return Metadata.objects.create(
+        resource_id=record.pk,
+        resource_type=record.hsds_entity,
+        last_action_date=when or timezone.now(),
+        last_action_type=MetadataAction.DELETE,
+        updated_by=by.get_full_name() if by is not None else "Linkwork",
+        updated_by_user=by,
+    )

@@ -1,21 +1,34 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linkwork.accounts import gate
+from linkwork.accounts import gate, permissions
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
 from linkwork.directory import actions, duplicates, presenters
-from linkwork.directory.forms import SearchForm, ServiceForm
-from linkwork.directory.models import Service, ServiceTip
+from linkwork.directory.forms import (
+    APPROVE,
+    FREE,
+    CostForm,
+    ScheduleForm,
+    SearchForm,
+    ServiceForm,
+    TipDecisionForm,
+    TipForm,
+    VenueForm,
+)
+from linkwork.directory.models import Schedule, Service, ServiceTip
 from linkwork.directory.search import decorate, search
 
 # A link worker may search for one person (`?for=<referral id>`, from a referral's connections
@@ -80,10 +93,11 @@ def service_detail(request: AuthenticatedHttpRequest, service_id: str) -> HttpRe
             "result": result,
             "sessions": [presenters.session(schedule) for schedule in result.sessions],
             "places": list(places),
-            "costs": list(service.cost_options.all()),
+            "cost_words": [presenters.cost(option) for option in service.cost_options.all()],
             "phones": list(service.phones.all()),
             "tips": list(ServiceTip.objects.visible_to(request.user).filter(service=service)),
             "can_edit": Service.objects.editable_by(request.user).filter(pk=service.pk).exists(),
+            "can_add_tip": permissions.may(request.user, Ability.ADD_SERVICE_TIPS),
             "today": today,
             "present": presenters,
         },
@@ -99,27 +113,226 @@ def _editable(request: HttpRequest, service_id: str) -> Service:
     )
 
 
+def _listing_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    form = context.get("form")
+    return render(
+        request,
+        template,
+        {**context, "form_errors": bool(form is not None and form.errors), "present": presenters},
+    )
+
+
+@login_required
+def new_service(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A curator, or a provider for their own organisation, adds a listing."""
+    gate.require(request, Ability.EDIT_LISTINGS)
+    form = ServiceForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        instance=Service(),
+    )
+    if request.method == "POST" and form.is_valid():
+        service = actions.create_service(
+            by=request.user, fields=form.listing_fields(), links=form.new_links()
+        )
+        messages.success(request, "Listing added. Now add when and where it runs.")
+        return redirect("directory:service", service.pk)
+    return _listing_page(
+        request,
+        "directory/edit.jinja",
+        {"page_title": "Add a listing", "service": None, "form": form},
+    )
+
+
 @login_required
 def edit_service(request: AuthenticatedHttpRequest, service_id: str) -> HttpResponse:
     service = _editable(request, service_id)
     form = ServiceForm(
         request.POST if request.method == "POST" else None,
+        user=request.user,
         instance=Service.objects.get(pk=service.pk),
     )
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        actions.edit_service(by=request.user, service=service, changes=changes)
+        actions.edit_service(
+            by=request.user,
+            service=service,
+            changes=form.listing_changes(),
+            links=form.new_links(),
+        )
         messages.success(request, "Listing updated")
         return redirect("directory:service", service.pk)
-    return render(
+    return _listing_page(
         request,
         "directory/edit.jinja",
+        {"page_title": f"Edit {service.name}", "service": service, "form": form},
+    )
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _removed(request: HttpRequest, records: QuerySet[Any], what: str) -> Any:
+    """The record named by the form's "remove" button among `records`, or None (with a
+    message) when it is no longer there."""
+    found = records.filter(pk=_uuid(request.POST.get("remove"))).first()
+    if found is None:
+        messages.error(request, f"That {what} was already removed")
+    return found
+
+
+def _sessions_of(service: Service) -> QuerySet[Schedule]:
+    return (
+        Schedule.objects.filter(Q(service=service) | Q(service_at_location__service=service))
+        .distinct()
+        .order_by("byday", "opens_at")
+    )
+
+
+@login_required
+def service_schedules(request: AuthenticatedHttpRequest, service_id: str) -> HttpResponse:
+    """When the listing runs: its weekly sessions, each removable, and a form to add one."""
+    service = _editable(request, service_id)
+    adding = request.method == "POST" and "remove" not in request.POST
+    form = ScheduleForm(request.POST if adding else None)
+    if request.method == "POST" and not adding:
+        schedule = _removed(request, _sessions_of(service), "time")
+        if schedule is not None:
+            actions.remove_schedule(by=request.user, service=service, schedule=schedule)
+            messages.success(request, f"Removed {presenters.session(schedule)}")
+        return redirect("directory:schedules", service.pk)
+    if adding and form.is_valid():
+        schedule = actions.add_schedule(by=request.user, service=service, **form.cleaned_data)
+        messages.success(request, f"Added {presenters.session(schedule)}")
+        return redirect("directory:schedules", service.pk)
+    sessions = sorted(_sessions_of(service), key=presenters.session_order)
+    return _listing_page(
+        request,
+        "directory/schedules.jinja",
         {
-            "page_title": f"Edit {service.name}",
+            "page_title": f"When {service.name} runs",
             "service": service,
             "form": form,
-            "form_errors": bool(form.errors),
+            "sessions": [(schedule, presenters.session(schedule)) for schedule in sessions],
         },
+    )
+
+
+@login_required
+def service_venues(request: AuthenticatedHttpRequest, service_id: str) -> HttpResponse:
+    """Where the listing runs: its venues, each removable, and a form to add one."""
+    service = _editable(request, service_id)
+    adding = request.method == "POST" and "remove" not in request.POST
+    form = VenueForm(request.POST if adding else None)
+    places = service.service_at_locations.select_related("location").prefetch_related(
+        "location__addresses", "location__accessibility"
+    )
+    if request.method == "POST" and not adding:
+        place = _removed(request, places, "venue")
+        if place is not None:
+            actions.remove_venue(by=request.user, service=service, place=place)
+            messages.success(request, "Venue removed from the listing")
+        return redirect("directory:venues", service.pk)
+    if adding and form.is_valid():
+        assert form.point is not None
+        actions.add_venue(by=request.user, service=service, point=form.point, **form.cleaned_data)
+        messages.success(request, "Venue added")
+        return redirect("directory:venues", service.pk)
+    return _listing_page(
+        request,
+        "directory/venues.jinja",
+        {
+            "page_title": f"Where {service.name} runs",
+            "service": service,
+            "form": form,
+            "places": list(places),
+        },
+    )
+
+
+@login_required
+def service_costs(request: AuthenticatedHttpRequest, service_id: str) -> HttpResponse:
+    """What the listing costs: its cost options, each removable, and a form to add one."""
+    service = _editable(request, service_id)
+    adding = request.method == "POST" and "remove" not in request.POST
+    form = CostForm(request.POST if adding else None)
+    if request.method == "POST" and not adding:
+        option = _removed(request, service.cost_options.all(), "cost")
+        if option is not None:
+            actions.remove_cost(by=request.user, service=service, option=option)
+            messages.success(request, "Cost removed")
+        return redirect("directory:costs", service.pk)
+    if adding and form.is_valid():
+        data = form.cleaned_data
+        amount = Decimal(0) if data["kind"] == FREE else data["amount"]
+        actions.add_cost(
+            by=request.user,
+            service=service,
+            amount=amount,
+            amount_description=data["amount_description"],
+        )
+        messages.success(request, "Cost added")
+        return redirect("directory:costs", service.pk)
+    return _listing_page(
+        request,
+        "directory/costs.jinja",
+        {
+            "page_title": f"What {service.name} costs",
+            "service": service,
+            "form": form,
+            "costs": [
+                (option, presenters.cost(option))
+                for option in service.cost_options.order_by("amount")
+            ],
+        },
+    )
+
+
+@login_required
+def add_tip(request: AuthenticatedHttpRequest, service_id: str) -> HttpResponse:
+    """A link worker shares a tip about a service; a curator checks it before others see it."""
+    gate.require(request, Ability.ADD_SERVICE_TIPS)
+    service = _service(request, service_id)
+    form = TipForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_tip(by=request.user, service=service, text=form.cleaned_data["text"])
+        messages.success(
+            request, "Thank you. Your tip will be shown to other link workers once checked."
+        )
+        return redirect("directory:service", service.pk)
+    return _listing_page(
+        request,
+        "directory/tip.jinja",
+        {"page_title": f"Add a tip about {service.name}", "service": service, "form": form},
+    )
+
+
+@login_required
+def tips_to_check(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Curators approve or reject the tips waiting to be checked."""
+    gate.require(request, Ability.CURATE_DIRECTORY)
+    if request.method == "POST":
+        decision = TipDecisionForm(request.POST)
+        tip = (
+            ServiceTip.objects.pending().filter(pk=decision.cleaned_data["tip"]).first()
+            if decision.is_valid()
+            else None
+        )
+        if tip is None:
+            messages.error(request, "That tip has already been checked")
+        else:
+            approve = decision.cleaned_data["decision"] == APPROVE
+            actions.moderate_tip(by=request.user, tip=tip, approve=approve)
+            messages.success(request, "Tip approved" if approve else "Tip rejected")
+        return redirect("directory:tips")
+    pending = ServiceTip.objects.pending().select_related("service", "author")
+    return _listing_page(
+        request,
+        "directory/tips.jinja",
+        {"page_title": "Tips to check", "tips": list(pending)},
     )
 
 

@@ -40,6 +40,8 @@ NAVIGATION = (
     NavItem("Referrals", "referrals:list", Ability.VIEW_REFERRAL),
     NavItem("Failed messages", "notifications:failed", Ability.TRIAGE_REFERRAL),
     NavItem("Directory", "directory:search", Ability.SEARCH_DIRECTORY),
+    NavItem("Add a listing", "directory:new", Ability.EDIT_LISTINGS),
+    NavItem("Tips to check", "directory:tips", Ability.CURATE_DIRECTORY),
     NavItem("Duplicates", "directory:duplicates", Ability.CURATE_DIRECTORY),
     NavItem("Audit log", "audit:search", Ability.VIEW_AUDIT),
 )

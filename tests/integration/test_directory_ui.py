@@ -25,6 +25,7 @@ from linkwork.directory.models import (
     Service,
     ServiceStatus,
     ServiceTip,
+    TipStatus,
 )
 from tests.conftest import LONDON, World, build_world, shared_by_module, signed_in
 
@@ -199,7 +200,7 @@ def test_search_works_for_every_role_but_needs_login(client, directory):
 
 @pytest.mark.django_db
 def test_service_page_shows_tips_to_link_workers_only(client, directory):
-    tip = ServiceTip.objects.select_related("service").first()
+    tip = ServiceTip.objects.filter(status=TipStatus.APPROVED).select_related("service").first()
     assert tip is not None
     url = reverse("directory:service", args=[tip.service_id])
     signed_in(client, directory.link_worker_a)
@@ -229,6 +230,7 @@ def test_provider_edits_own_listing_with_history_and_audit(client, directory):
     assert form.status_code == 200
     data = {
         "name": service.name,
+        "organization": service.organization_id,
         "description": "New description.",
         "status": ServiceStatus.ACTIVE,
         "capacity": Capacity.WAITING_LIST,

@@ -216,6 +216,8 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "directory:service": "nobody",
     "directory:duplicates": "provider",
     "directory:merge": "provider",
+    "directory:new": "link_worker_a",
+    "directory:tips": "provider",
 }
 RESTRICTED: dict[str, Gated] = {
     **{name: Gated(wrong_role=persona, other_scope=None) for name, persona in PAGE.items()},
@@ -248,6 +250,11 @@ RESTRICTED: dict[str, Gated] = {
     "notifications:retry": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "directory:edit": PROVIDER_RECORD,
     "directory:verify": PROVIDER_RECORD,
+    "directory:schedules": PROVIDER_RECORD,
+    "directory:venues": PROVIDER_RECORD,
+    "directory:costs": PROVIDER_RECORD,
+    # Any listing may get a tip from those who read tips; a provider reads none.
+    "directory:add_tip": Gated(wrong_role="provider", other_scope=None),
     # The internal API: callers sign in with a token (another organisation's token: 404) or,
     # for recommendations, with a session (a role that does no casework: 403).
     "api_v1:referrals": Gated(wrong_role=None, other_scope=None),

@@ -76,8 +76,8 @@ def _duplicate_service_at_location() -> None:
         ServiceAtLocation.objects.create(service=service, location=location)
 
 
-def _tip(text: str) -> None:
-    ServiceTip.objects.create(service=ServiceFactory(), author=UserFactory(), text=text)
+def _tip(text: str, **fields: object) -> None:
+    ServiceTip.objects.create(service=ServiceFactory(), author=UserFactory(), text=text, **fields)
 
 
 def _address(**fields: object) -> None:
@@ -128,6 +128,7 @@ VIOLATIONS: dict[str, Callable[[], object]] = {
         assurer=UserFactory(), assured_date=None
     ),
     "dir_tip_text_not_blank": lambda: _tip(""),
+    "dir_tip_status_valid": lambda: _tip("Use the side door.", status="hidden"),
     "dir_location_type_valid": lambda: LocationFactory(location_type="boat"),
     "dir_location_latitude_range": lambda: LocationFactory(latitude=90.5),
     "dir_location_longitude_range": lambda: LocationFactory(longitude=-180.5),

@@ -14,6 +14,7 @@ from linkwork.directory.models import (
     Organization,
     Service,
     ServiceTip,
+    TipStatus,
     stale_after_days,
 )
 from linkwork.directory.versioning import record_changes
@@ -48,7 +49,10 @@ def test_services_editable_by_others_none(world):
 
 def test_tips_visible_to_link_workers_and_leads_only(world):
     tip = ServiceTip.objects.create(
-        service=ServiceFactory(), author=world.link_worker_a, text="Use the side door."
+        service=ServiceFactory(),
+        author=world.link_worker_a,
+        text="Use the side door.",
+        status=TipStatus.APPROVED,
     )
     assert list(ServiceTip.objects.visible_to(world.link_worker_b)) == [tip]
     assert list(ServiceTip.objects.visible_to(world.scheme_lead_a)) == [tip]
@@ -109,3 +113,24 @@ def test_record_changes_create_then_each_changed_field(world):
 def test_record_changes_refuses_different_records():
     with pytest.raises(ValueError, match="same record"):
         record_changes(before=ServiceFactory(), after=ServiceFactory())
+
+
+def test_new_tip_waits_for_a_curator_shown_only_to_its_author(world):
+    tip = ServiceTip.objects.create(
+        service=ServiceFactory(), author=world.link_worker_a, text="Ring the bell twice."
+    )
+    assert tip.status == TipStatus.PENDING
+    assert list(ServiceTip.objects.visible_to(world.link_worker_a)) == [tip]
+    assert not ServiceTip.objects.visible_to(world.link_worker_b).exists()
+    assert list(ServiceTip.objects.pending()) == [tip]
+
+
+def test_rejected_tip_shown_to_no_one(world):
+    ServiceTip.objects.create(
+        service=ServiceFactory(),
+        author=world.link_worker_a,
+        text="Not about the service.",
+        status=TipStatus.REJECTED,
+    )
+    for user in (world.link_worker_a, world.link_worker_b, world.scheme_lead_a):
+        assert not ServiceTip.objects.visible_to(user).exists()
