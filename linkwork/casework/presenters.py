@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -380,6 +381,40 @@ def _person_with_reference(href: str, name: str, reference: str) -> tables.Cell:
             reference,
         )
     )
+
+
+@dataclass(frozen=True)
+class SchemeLoads:
+    """One scheme on the capacity page: every link worker's load, how many are at each
+    status, and the page of the (filtered) list shown."""
+
+    scheme: Any
+    loads: list[LoadSummary]
+    counts: list[tuple[str, int]]
+    page: Any
+    table: dict[str, Any]
+    previous_url: str | None
+    next_url: str | None
+
+    @property
+    def crowded(self) -> int:
+        return sum(1 for load in self.loads if load.near)
+
+
+def filter_loads(loads: Iterable[LoadSummary], *, status: str, name: str) -> list[LoadSummary]:
+    """The loads at `status` (any, when blank) whose link worker's name contains `name`."""
+    wanted = " ".join(name.split()).casefold()
+    return [
+        load
+        for load in loads
+        if (not status or load.status == status) and wanted in load.worker_name.casefold()
+    ]
+
+
+def status_counts(loads: Iterable[LoadSummary]) -> list[tuple[str, int]]:
+    """How many link workers are at each status, in the statuses' order, leaving out none."""
+    counted = Counter(load.status for load in loads)
+    return [(status.label, counted.get(status, 0)) for status in LoadStatus]
 
 
 def loads_table(scheme: Any, loads: Iterable[LoadSummary]) -> dict[str, Any]:

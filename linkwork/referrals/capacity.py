@@ -15,11 +15,10 @@ are: loads are grouped in the database.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, Count, FloatField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -130,33 +129,49 @@ def _loads(schemes: Sequence[Scheme], worker: User | None = None) -> dict[int, l
         .values("scheme_id", "link_worker_id")
         .annotate(people=Count("id"), weighted=Sum(weight_expression()))
     }
-    # A person referred twice in the year counts once, at the heavier weight.
-    year: dict[tuple[int, int], list[float]] = defaultdict(list)
-    for row in (
-        referrals.filter(received_at__gte=timezone.now() - YEAR)
-        .order_by()
-        .values("scheme_id", "link_worker_id", "person_id")
-        .annotate(weight=Max(weight_expression()))
-    ):
-        year[(row["scheme_id"], row["link_worker_id"])].append(float(row["weight"]))
+    year = _year_loads(referrals)
     loads: dict[int, list[WorkerLoad]] = {scheme_id: [] for scheme_id in by_id}
     for member in sorted(members, key=lambda m: (m.user.full_name, m.user.pk)):
         scheme_id = member.scheme_id
         assert scheme_id is not None  # a link worker's membership always has a scheme
         key = (scheme_id, member.user_id)
         now = active.get(key, {})
-        weights = year.get(key, [])
+        year_people, year_weighted = year.get(key, (0, 0.0))
         loads[scheme_id].append(
             WorkerLoad(
                 scheme=by_id[scheme_id],
                 worker=member.user,
                 active_people=int(now.get("people") or 0),
                 active_weighted=float(now.get("weighted") or 0.0),
-                year_people=len(weights),
-                year_weighted=float(sum(weights, 0.0)),
+                year_people=year_people,
+                year_weighted=year_weighted,
             )
         )
     return loads
+
+
+def _year_loads(referrals: models.QuerySet[Referral]) -> dict[tuple[int, int], tuple[int, float]]:
+    """People referred in the last 365 days and their weighted sum, by (scheme, link worker).
+
+    A person referred twice in the year counts once, at the heavier weight: the weights are
+    taken per person in a grouped subquery and summed per link worker around it, so the
+    database returns one row per link worker rather than one per person."""
+    per_person = (
+        referrals.filter(received_at__gte=timezone.now() - YEAR)
+        .order_by()
+        .values("scheme_id", "link_worker_id", "person_id")
+        .annotate(weight=Max(weight_expression()))
+    )
+    sql, params = per_person.query.sql_with_params()
+    # The inner SQL is Django's own, its parameters passed separately.
+    columns = "per_person.scheme_id, per_person.link_worker_id"
+    summed = f"SELECT {columns}, COUNT(*), SUM(per_person.weight) FROM ({sql}) per_person GROUP BY {columns}"  # noqa: S608, E501
+    with connections[per_person.db].cursor() as cursor:
+        cursor.execute(summed, params)
+        return {
+            (scheme_id, worker_id): (int(people), float(weighted or 0.0))
+            for scheme_id, worker_id, people, weighted in cursor.fetchall()
+        }
 
 
 def scheme_loads(schemes: Iterable[Scheme]) -> dict[int, list[WorkerLoad]]:

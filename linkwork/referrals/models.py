@@ -153,6 +153,19 @@ class Referral(models.Model):
             models.Index(
                 fields=["link_worker", "received_at"], name="referral_worker_received_idx"
             ),
+            # Every link worker's loads in a scheme (capacity, triage, the lead's home), read
+            # from the index alone: open cases by status and weight, the year's people.
+            models.Index(
+                fields=[
+                    "scheme",
+                    "link_worker",
+                    "status",
+                    "complexity",
+                    "person",
+                    "received_at",
+                ],
+                name="referral_load_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

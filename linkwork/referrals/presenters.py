@@ -5,7 +5,7 @@ Presenters format; the pages lay out."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.urls import reverse
@@ -17,6 +17,7 @@ from linkwork.core.presenters import ago, date_uk, datetime_uk, status_tag
 from linkwork.directory.geography import postcode_district
 from linkwork.matching.profile import age_on
 from linkwork.people.models import ContactMethod
+from linkwork.referrals import capacity
 from linkwork.referrals.models import Referral, Urgency
 from linkwork.vocabulary.needs import Need
 from linkwork.vocabulary.routes import Route
@@ -311,14 +312,27 @@ def triage_home_table(referrals: Iterable[Referral]) -> dict[str, Any]:
     )
 
 
-def open_cases_table(link_workers: Iterable[Any]) -> dict[str, Any]:
-    """Each link worker's open cases (`open_cases`, annotated), on a scheme lead's home page."""
+def load_counts_table(
+    schemes: Sequence[Any], loads: Mapping[int, Sequence[capacity.WorkerLoad]]
+) -> dict[str, Any]:
+    """How many of each scheme's link workers have room, are near, at or over a limit, on a
+    scheme lead's home page (the capacity page lists them)."""
+    statuses = list(capacity.LoadStatus)
     return tables.table(
-        "Open cases per link worker",
-        ["Link worker", {"text": "Open cases", "format": "numeric"}],
+        "Link workers by how near their limits they are",
+        [
+            "Scheme",
+            *({"text": status.label, "format": "numeric"} for status in statuses),
+        ],
         (
-            [tables.text(worker.full_name), tables.text(worker.open_cases)]
-            for worker in link_workers
+            [
+                tables.text(scheme.name),
+                *(
+                    tables.text(sum(1 for load in loads.get(scheme.pk, []) if load.status == s))
+                    for s in statuses
+                ),
+            ]
+            for scheme in schemes
         ),
     )
 

@@ -23,7 +23,7 @@ from linkwork.casework import presenters as casework_presenters
 from linkwork.casework.caseload import caseload_rows
 from linkwork.outcomes import presenters as outcome_presenters
 from linkwork.outcomes.models import SafetyFlag
-from linkwork.referrals import presenters
+from linkwork.referrals import capacity, presenters
 from linkwork.referrals.lifecycle import OPEN_STATUSES, Status
 from linkwork.referrals.models import Referral
 from linkwork.vocabulary.routes import NHS_ROUTES, Route
@@ -120,19 +120,8 @@ def _triage(request: HttpRequest) -> Section:
             "received_at",
         )
     )
-    link_workers = (
-        User.objects.filter(memberships__role=Role.LINK_WORKER, memberships__scheme_id__in=schemes)
-        .annotate(
-            open_cases=Count(
-                "assigned_referrals",
-                filter=Q(assigned_referrals__status__in=OPEN_STATUSES),
-                distinct=True,
-            )
-        )
-        .order_by("full_name")
-        .distinct()
-    )
-    workers = list(link_workers)
+    led = list(Scheme.objects.filter(pk__in=schemes).order_by("name"))
+    loads = capacity.scheme_loads(led)
     flags = (
         SafetyFlag.objects.visible_to(request.user)
         .open()
@@ -147,9 +136,9 @@ def _triage(request: HttpRequest) -> Section:
         {
             "table": presenters.triage_home_table(waiting[:50]),
             "total": waiting.count(),
-            "link_workers": workers,
-            "link_workers_table": presenters.open_cases_table(workers),
-            "schemes": list(Scheme.objects.filter(pk__in=schemes)),
+            "link_workers": sum(len(scheme_loads) for scheme_loads in loads.values()),
+            "link_workers_table": presenters.load_counts_table(led, loads),
+            "schemes": led,
             "flags_table": outcome_presenters.open_flags_table(flags[:FLAGS_SHOWN]),
             "flags_total": flags.count(),
         },

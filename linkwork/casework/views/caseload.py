@@ -169,29 +169,72 @@ def capacity(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     schemes = list(Scheme.objects.filter(pk__in=led).order_by("name"))
     loads = workload.scheme_loads(schemes)
-    waiting = workload.waiting_list(
-        Referral.objects.visible_to(request.user)
-        .filter(scheme_id__in=led)
-        .select_related("person", "scheme")
-    )
+    filters = CapacityFilters(request.GET or None)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
     per_scheme = []
     for scheme in schemes:
         summaries = [presenters.LoadSummary.of(load) for load in loads[scheme.pk]]
-        per_scheme.append((scheme, summaries, presenters.loads_table(scheme, summaries)))
-    waiting_rows = [presenters.WaitingRow.of(referral, today) for referral in waiting]
+        shown = presenters.filter_loads(
+            summaries, status=wanted.get("status", ""), name=wanted.get("name", "")
+        )
+        page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get(f"page-{scheme.pk}"))
+        per_scheme.append(
+            presenters.SchemeLoads(
+                scheme=scheme,
+                loads=summaries,
+                counts=presenters.status_counts(summaries),
+                page=page,
+                table=presenters.loads_table(scheme, page.object_list),
+                previous_url=_page_url(request, f"page-{scheme.pk}", page, -1),
+                next_url=_page_url(request, f"page-{scheme.pk}", page, +1),
+            )
+        )
+    waiting = Paginator(
+        workload.waiting_list(
+            Referral.objects.visible_to(request.user)
+            .filter(scheme_id__in=led)
+            .select_related("person", "scheme")
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("waiting-page"))
+    waiting_rows = [presenters.WaitingRow.of(referral, today) for referral in waiting.object_list]
     auditor.record(action="capacity.viewed", request=request, detail={"schemes": sorted(led)})
     return render(
         request,
         "casework/capacity.jinja",
         {
             "page_title": "Capacity",
+            "filters": filters,
             "schemes": per_scheme,
-            "waiting": waiting_rows,
+            "waiting": waiting,
+            "waiting_previous_url": _page_url(request, "waiting-page", waiting, -1),
+            "waiting_next_url": _page_url(request, "waiting-page", waiting, +1),
             "waiting_table": presenters.waiting_table(
                 waiting_rows, several_schemes=len(schemes) > 1
             ),
         },
     )
+
+
+def _page_url(request: AuthenticatedHttpRequest, name: str, page: Any, step: int) -> str | None:
+    """The address of the page `step` away from `page` under the GET parameter `name`, other
+    parameters kept; None when there is no such page."""
+    if not (page.has_next() if step > 0 else page.has_previous()):
+        return None
+    params = request.GET.copy()
+    params[name] = str(page.number + step)
+    return "?" + params.urlencode()
+
+
+class CapacityFilters(HouseVoice, forms.Form):
+    """Narrow the link workers listed: by how near their limits they are, or by name."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Everyone"), *workload.LoadStatus.choices],
+    )
+    name = forms.CharField(label="Name", required=False, max_length=100)
 
 
 @login_required

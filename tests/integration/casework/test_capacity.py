@@ -257,3 +257,39 @@ def test_assign_page_is_audited(client, world: World):
     event = AuditEvent.objects.get(action="referral.assignment_viewed")
     assert event.object_id == str(referral.pk)
     assert event.detail == {}
+
+
+def test_capacity_pages_link_workers_and_finds_them_by_status_or_name(client, world: World):
+    world.scheme_a.active_caseload_limit = 2
+    world.scheme_a.save()
+    for n in range(55):
+        link_worker(world, f"Extra Worker {n:02d}")
+    full = link_worker(world, "Zed Full")
+    case(world, "One", link_worker=full)
+    case(world, "Two", link_worker=full)
+    signed_in(client, world.scheme_lead_a)
+    body = client.get(CAPACITY).content.decode()
+    assert "Page 1 of 2 (57 link workers)" in body
+    assert "Zed Full" not in body  # on page 2, by name
+    assert f"page-{world.scheme_a.pk}=2" in body
+    second = client.get(CAPACITY, {f"page-{world.scheme_a.pk}": 2}).content.decode()
+    assert "Zed Full" in second
+    over = client.get(CAPACITY, {"status": "at_limit"}).content.decode()
+    assert "Zed Full" in over
+    assert "Extra Worker 00" not in over
+    named = client.get(CAPACITY, {"name": "worker 54"}).content.decode()
+    assert "Extra Worker 54" in named
+    assert "Extra Worker 53" not in named
+    assert "Page 1 of" not in named
+
+
+def test_capacity_queries_do_not_grow_with_link_workers(client, world: World):
+    signed_in(client, world.scheme_lead_a)
+    link_worker(world, "First")
+    with CaptureQueriesContext(connection) as few:
+        client.get(CAPACITY)
+    for n in range(30):
+        link_worker(world, f"More {n}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(CAPACITY)
+    assert len(many.captured_queries) == len(few.captured_queries)
