@@ -269,10 +269,11 @@ class Outcome:
             "id": self.id,
             "where": self.where,
             "status": self.status.value,
-            "original_id": self.original_id,
             "problems": [f"{self.label()}: {p}" for p in self.problems],
             "warnings": [f"{self.label()}: {w}" for w in self.warnings],
-            "dropped": [f"{self.label()}: {d}" for d in self.dropped],
+            # Only for records read from ORUK 1.0 feeds.
+            **({"original_id": self.original_id} if self.original_id else {}),
+            **({"dropped": [f"{self.label()}: {d}" for d in self.dropped]} if self.dropped else {}),
         }
 
 
@@ -491,6 +492,7 @@ def legacy_candidate(record: Any, where: str, base: str) -> Candidate:
             where,
             failure=translated.failure,
             original_id=translated.original_id,
+            not_kept=tuple(translated.not_kept),
         )
     return Candidate(
         "service",
@@ -1521,12 +1523,12 @@ def import_candidate(candidate: Candidate, report: ImportReport, run: _Run) -> O
         original_id=candidate.original_id,
     )
     report.outcomes.append(outcome)
+    report.not_stored.update(candidate.not_kept)
     if candidate.failure:
         outcome.problems.append(candidate.failure)
         return outcome
     outcome.warnings += candidate.notes
     outcome.dropped += candidate.dropped
-    report.not_stored.update(candidate.not_kept)
     checked = check(
         candidate.record_type,
         candidate.data,
@@ -1536,7 +1538,10 @@ def import_candidate(candidate: Candidate, report: ImportReport, run: _Run) -> O
     )
     report.not_stored.update(checked.not_stored)
     report.unread.update(checked.unread)
-    outcome.dropped += [str(p) for p in checked.warnings if p.drops]
+    if candidate.lenient:
+        # A 1.0 record's unreadable fields are left out and counted (exit status 1); a 3.0
+        # record's few dropped values (coordinates off the globe) stay warnings, as before.
+        outcome.dropped += [str(p) for p in checked.warnings if p.drops]
     outcome.warnings += [
         str(p) for p in checked.warnings if not (candidate.lenient and p.drops)
     ]

@@ -94,6 +94,7 @@ _BARE_DOMAIN: Final = re.compile(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-
 _SCHEME: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _LA_CODE: Final = re.compile(r"\b([ENSW][0-9]{8})\b")
 LA_CODE: Final = re.compile(r"^[ENSW][0-9]{8}$")
+_UNSTORABLE: Final = re.compile("[\x00\ud800-\udfff]")
 _WORDS: Final = re.compile(r"[\s_\-]+")
 _TIME: Final = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([aApP][mM])?$")
 _AMOUNT: Final = re.compile(r"^[£$€]?\s*(-?\d+(?:\.\d+)?)$")
@@ -180,6 +181,11 @@ _SERVICE_READ: Final = frozenset(
         *(LISTS - {"reviews"}),
     }
 )
+
+
+def _uuid5(name: str) -> str:
+    # A feed may hold lone surrogates (valid JSON, not UTF-8): hashed escaped.
+    return str(uuid.uuid5(ORUK1_NAMESPACE, name.encode("utf-8", "backslashreplace").decode()))
 
 
 def is_uuid(value: Any) -> bool:
@@ -281,8 +287,8 @@ class _Translator:
         if is_uuid(given):
             return str(given).lower()
         if isinstance(given, int | str) and not isinstance(given, bool) and str(given).strip():
-            return str(uuid.uuid5(ORUK1_NAMESPACE, f"{self.base}|{kind}|{str(given).strip()}"))
-        return str(uuid.uuid5(ORUK1_NAMESPACE, f"{self.base}|{kind}|at|{fallback}"))
+            return _uuid5(f"{self.base}|{kind}|{str(given).strip()}")
+        return _uuid5(f"{self.base}|{kind}|at|{fallback}")
 
     def extra(self, kind: str, record_id: str, **values: Any) -> None:
         self.result.extras.setdefault((kind, uuid.UUID(record_id)), {}).update(values)
@@ -473,6 +479,11 @@ class _Translator:
         return out
 
     def service(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        for key in sorted(set(data) - _SERVICE_READ):
+            if data[key] not in (None, "", []) and not key.endswith(
+                ("target_audience", "target_audiences")
+            ):
+                self.result.not_kept.append(f"service.{key}")
         given_id = data.get("id")
         if given_id is None or (isinstance(given_id, str) and not given_id.strip()):
             self.result.failure = "has no id"
@@ -481,6 +492,11 @@ class _Translator:
             self.result.failure = f"id {show(given_id)} is not text or a number"
             return None
         self.result.original_id = str(given_id).strip()
+        if _UNSTORABLE.search(self.result.original_id):
+            self.result.failure = (
+                "id: holds a character no database can store (NUL or a lone surrogate)"
+            )
+            return None
         name = data.get("name")
         if not isinstance(name, str) or not _INVISIBLE.sub("", name):
             self.result.failure = "name: has no name"
@@ -549,11 +565,6 @@ class _Translator:
             out["attributes"] = attributes
         for key in ("reviews",):
             if data.get(key):
-                self.result.not_kept.append(f"service.{key}")
-        for key in sorted(set(data) - _SERVICE_READ):
-            if data[key] not in (None, "", []) and not key.endswith(
-                ("target_audience", "target_audiences")
-            ):
                 self.result.not_kept.append(f"service.{key}")
         return out
 
