@@ -13,7 +13,6 @@ from markupsafe import Markup
 from linkwork.core import tables
 from linkwork.core.presenters import date_uk
 from linkwork.directory.duplicates import Pair
-from linkwork.directory.text import looks_like_html, sanitise_html
 from linkwork.directory.models import (
     Capacity,
     DeliveryMode,
@@ -23,6 +22,7 @@ from linkwork.directory.models import (
     ServiceStatus,
     Weekday,
 )
+from linkwork.directory.text import looks_like_html, sanitise_html
 
 CAPACITY_TAGS = {
     Capacity.ACCEPTING: ("Accepting referrals", "nhsuk-tag--green"),

@@ -47,6 +47,7 @@ import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -312,11 +313,7 @@ class ImportReport:
     def complete(self) -> bool:
         """Everything the source held was imported, every field of it (skipped documents held
         no records)."""
-        return (
-            not self.rejected
-            and not self.dropped
-            and not any(s.lost for s in self.skipped)
-        )
+        return not self.rejected and not self.dropped and not any(s.lost for s in self.skipped)
 
     def as_dict(self) -> dict[str, Any]:
         by_type: dict[str, dict[str, int]] = {}
@@ -827,7 +824,11 @@ class FeedSource(Source):
         if not isinstance(item, dict) or legacy.is_whole(item):
             return legacy_candidate(item, where, self.base)
         service_id = item.get("id")
-        if not isinstance(service_id, str | int) or isinstance(service_id, bool) or service_id == "":
+        if (
+            not isinstance(service_id, str | int)
+            or isinstance(service_id, bool)
+            or service_id == ""
+        ):
             return legacy_candidate(item, where, self.base)
         url = f"{self.base}/services/{urllib.parse.quote(str(service_id), safe='')}"
         try:
@@ -1542,9 +1543,7 @@ def import_candidate(candidate: Candidate, report: ImportReport, run: _Run) -> O
         # A 1.0 record's unreadable fields are left out and counted (exit status 1); a 3.0
         # record's few dropped values (coordinates off the globe) stay warnings, as before.
         outcome.dropped += [str(p) for p in checked.warnings if p.drops]
-    outcome.warnings += [
-        str(p) for p in checked.warnings if not (candidate.lenient and p.drops)
-    ]
+    outcome.warnings += [str(p) for p in checked.warnings if not (candidate.lenient and p.drops)]
     if checked.errors:
         outcome.problems += [str(p) for p in checked.errors]
         return outcome
@@ -1599,6 +1598,8 @@ def _make_late_links(run: _Run) -> None:
 
 
 ProgressFactory = Callable[[int | None], Any]
+# Records written per database commit.
+COMMIT_EVERY: Final = 200
 
 
 def with_area(candidate: Candidate, code: str) -> Candidate:
@@ -1615,9 +1616,11 @@ def with_area(candidate: Candidate, code: str) -> Candidate:
         return candidate
     area, area_id = legacy.service_area_for(candidate.data["id"].lower(), code)
     areas = candidate.data.get("service_areas")
-    listed = [a for a in areas if not (isinstance(a, dict) and a.get("id") == area["id"])] if (
-        isinstance(areas, list)
-    ) else []
+    listed = (
+        [a for a in areas if not (isinstance(a, dict) and a.get("id") == area["id"])]
+        if (isinstance(areas, list))
+        else []
+    )
     extras = {**candidate.extras, ("service_area", area_id): {"local_authority_code": code}}
     return replace(
         candidate,
@@ -1656,8 +1659,15 @@ def import_oruk(
     report = ImportReport(source=source)
     run = _Run()
     bar = progress(opened.total) if progress is not None else None
+    batch = ExitStack()
+    in_batch = 0
     try:
         for item in opened:
+            if in_batch == 0:
+                # Records are committed in batches (each record is still its own savepoint,
+                # written whole or not at all): one commit per record is most of the time an
+                # import takes on a disk.
+                batch.enter_context(transaction.atomic())
             if bar is not None and opened.total is not None and bar.total != opened.total:
                 bar.total = opened.total
             if isinstance(item, Note):
@@ -1668,7 +1678,11 @@ def import_oruk(
                 import_candidate(with_area(item, area) if area else item, report, run)
                 if bar is not None:
                     bar.update(1)
+            in_batch = (in_batch + 1) % COMMIT_EVERY
+            if in_batch == 0:
+                batch.close()
     finally:
+        batch.close()
         if bar is not None:
             bar.close()
     _make_late_links(run)

@@ -90,7 +90,9 @@ _UUID_RE: Final = re.compile(
 _INVISIBLE: Final = re.compile("[\u00a0\u200b\u200c\u200d\u2060\ufeff\u00ad\\s]+")
 _EMAIL_TRAILING: Final = ".,;:!?'\")>]"
 _EMAIL_SPLIT: Final = re.compile(r"[;,/\s]+|\bor\b|\band\b")
-_BARE_DOMAIN: Final = re.compile(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}([/?#].*)?$")
+_BARE_DOMAIN: Final = re.compile(
+    r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}([/?#].*)?$"
+)
 _SCHEME: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _LA_CODE: Final = re.compile(r"\b([ENSW][0-9]{8})\b")
 LA_CODE: Final = re.compile(r"^[ENSW][0-9]{8}$")
@@ -290,7 +292,7 @@ class _Translator:
             return _uuid5(f"{self.base}|{kind}|{str(given).strip()}")
         return _uuid5(f"{self.base}|{kind}|at|{fallback}")
 
-    def extra(self, kind: str, record_id: str, **values: Any) -> None:
+    def keep_extra(self, kind: str, record_id: str, **values: Any) -> None:
         self.result.extras.setdefault((kind, uuid.UUID(record_id)), {}).update(values)
 
     # values
@@ -403,7 +405,9 @@ class _Translator:
             return None
         return f"{hour:02d}:{minutes}:{seconds or '00'}"
 
-    def items(self, data: Mapping[str, Any], key: str, path: str) -> list[tuple[int, dict[str, Any]]]:
+    def items(
+        self, data: Mapping[str, Any], key: str, path: str
+    ) -> list[tuple[int, dict[str, Any]]]:
         value = data.get(key)
         if value is None:
             return []
@@ -442,7 +446,7 @@ class _Translator:
                 "organisation for a curator to name"
             )
         placeholder = self.id_for("organization", None, "placeholder")
-        self.extra("organization", placeholder, placeholder=True)
+        self.keep_extra("organization", placeholder, placeholder=True)
         return {
             "id": placeholder,
             "name": "Organisation not given by the feed",
@@ -455,7 +459,7 @@ class _Translator:
         original = given.get("id")
         org_id = self.id_for("organization", original, f"service/{self.result.original_id}")
         if original is not None and not is_uuid(original):
-            self.extra("organization", org_id, original_id=str(original)[:255])
+            self.keep_extra("organization", org_id, original_id=str(original)[:255])
         out: dict[str, Any] = {"id": org_id}
         for key in ("name", "alternate_name", "tax_status", "tax_id", "legal_status"):
             value = self.text(given, key, f"{path}.{key}")
@@ -503,7 +507,7 @@ class _Translator:
             return None
         service_id = self.id_for("service", given_id, "")
         if not is_uuid(given_id):
-            self.extra("service", service_id, original_id=self.result.original_id[:255])
+            self.keep_extra("service", service_id, original_id=self.result.original_id[:255])
         out: dict[str, Any] = {"id": service_id, "name": _INVISIBLE.sub(" ", name).strip()}
         for key in (
             "alternate_name",
@@ -583,10 +587,14 @@ class _Translator:
                     continue
                 said = _words(item)
                 found = [
-                    f"delivery:{mode}" for mode, phrases in rules.delivery.items() if _says(said, phrases)
+                    f"delivery:{mode}"
+                    for mode, phrases in rules.delivery.items()
+                    if _says(said, phrases)
                 ]
                 routes = [
-                    f"route:{route}" for route, phrases in rules.route.items() if _says(said, phrases)
+                    f"route:{route}"
+                    for route, phrases in rules.route.items()
+                    if _says(said, phrases)
                 ]
                 found += routes
                 if not found and key != "deliverable_type":
@@ -621,7 +629,13 @@ class _Translator:
                 lows.append(low)
             if isinstance(high, int):
                 highs.append(high)
-            for key in set(item) - {"id", "service_id", "eligibility", "minimum_age", "maximum_age"}:
+            for key in set(item) - {
+                "id",
+                "service_id",
+                "eligibility",
+                "minimum_age",
+                "maximum_age",
+            }:
                 self.result.not_kept.append(f"eligibility.{key}")
         for key in data:
             if key.endswith(("target_audience", "target_audiences")):
@@ -654,7 +668,9 @@ class _Translator:
                     str(weekday).strip().upper()
                 )
                 if code is None:
-                    self.result.dropped.append(f"{where}.weekday: {show(weekday)} is not a day; left out")
+                    self.result.dropped.append(
+                        f"{where}.weekday: {show(weekday)} is not a day; left out"
+                    )
                 else:
                     schedule["byday"] = code
             freq = item.get("freq")
@@ -732,7 +748,9 @@ class _Translator:
                 out["latitude"], out["longitude"] = lat, lon
         addresses = []
         for index, item in self.items(data, "physical_addresses", path):
-            addresses.append(self.address(item, f"{path}.physical_addresses[{index}]", loc_id, index))
+            addresses.append(
+                self.address(item, f"{path}.physical_addresses[{index}]", loc_id, index)
+            )
         if addresses:
             out["addresses"] = addresses
         access = []
@@ -749,7 +767,9 @@ class _Translator:
             out["accessibility"] = access
         return out
 
-    def address(self, data: Mapping[str, Any], path: str, loc_id: str, index: int) -> dict[str, Any]:
+    def address(
+        self, data: Mapping[str, Any], path: str, loc_id: str, index: int
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": self.id_for("address", data.get("id"), f"{loc_id}/{index}"),
             "address_type": m.LocationType.PHYSICAL,
@@ -773,7 +793,9 @@ class _Translator:
         out["country"] = country
         return out
 
-    def costs(self, data: Mapping[str, Any], service_id: str, terms: list[str]) -> list[dict[str, Any]]:
+    def costs(
+        self, data: Mapping[str, Any], service_id: str, terms: list[str]
+    ) -> list[dict[str, Any]]:
         out = []
         rules = mapping()
         for index, item in self.items(data, "cost_options", ""):
@@ -804,11 +826,15 @@ class _Translator:
             terms.append(FREE)
         return out
 
-    def language(self, data: Mapping[str, Any], path: str, service_id: str, index: int) -> dict[str, Any] | None:
+    def language(
+        self, data: Mapping[str, Any], path: str, service_id: str, index: int
+    ) -> dict[str, Any] | None:
         name = self.text(data, "language", f"{path}.language")
         if not name or not name.strip():
             return None
-        out: dict[str, Any] = {"id": self.id_for("language", data.get("id"), f"{service_id}/{index}")}
+        out: dict[str, Any] = {
+            "id": self.id_for("language", data.get("id"), f"{service_id}/{index}")
+        }
         name = name.strip()
         if re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$", name):
             out["code"] = name
@@ -828,13 +854,17 @@ class _Translator:
             if mapped in m.PhoneType.values:
                 out["type"] = mapped
             else:
-                self.result.dropped.append(f"{path}.type: {show(kind)} is not a phone type; left out")
+                self.result.dropped.append(
+                    f"{path}.type: {show(kind)} is not a phone type; left out"
+                )
         extension = self.number(data.get("extension"), f"{path}.extension", whole=True)
         if extension is not None:
             out["extension"] = extension
         return out
 
-    def contact(self, data: Mapping[str, Any], path: str, service_id: str, index: int) -> dict[str, Any]:
+    def contact(
+        self, data: Mapping[str, Any], path: str, service_id: str, index: int
+    ) -> dict[str, Any]:
         contact_id = self.id_for("contact", data.get("id"), f"{service_id}/{index}")
         out: dict[str, Any] = {"id": contact_id}
         for key in ("name", "title", "department"):
@@ -870,18 +900,22 @@ class _Translator:
                 value = item.get(key)
                 found = _LA_CODE.search(value) if isinstance(value, str) else None
                 if found:
-                    self.extra("service_area", area_id, local_authority_code=found.group(1))
+                    self.keep_extra("service_area", area_id, local_authority_code=found.group(1))
                     break
             out.append(area)
         return out
 
-    def taxonomies(self, data: Mapping[str, Any], service_id: str, terms: list[str]) -> list[dict[str, Any]]:
+    def taxonomies(
+        self, data: Mapping[str, Any], service_id: str, terms: list[str]
+    ) -> list[dict[str, Any]]:
         out = []
         for index, item in self.items(data, "service_taxonomys", ""):
             path = f"service_taxonomys[{index}]"
             taxonomy = item.get("taxonomy")
             if not isinstance(taxonomy, dict):
-                self.result.dropped.append(f"{path}.taxonomy: {show(taxonomy)} is not a term; left out")
+                self.result.dropped.append(
+                    f"{path}.taxonomy: {show(taxonomy)} is not a term; left out"
+                )
                 continue
             name = self.text(taxonomy, "name", f"{path}.taxonomy.name")
             if not name or not name.strip():
@@ -945,4 +979,3 @@ def service_area_for(service_id: str, code: str) -> tuple[dict[str, Any], uuid.U
         },
         area_id,
     )
-

@@ -47,7 +47,6 @@ from linkwork.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from linkwork.directory.text import plain_text
 from linkwork.directory.oruk.attributes import (
     ATTRIBUTE_TAXONOMY,
     TERMS,
@@ -57,6 +56,7 @@ from linkwork.directory.oruk.attributes import (
     service_attribute_terms,
     stored_attribute_term,
 )
+from linkwork.directory.text import plain_text
 
 JSON = dict[str, Any]
 Form = Literal["minimal", "list", "full"]

@@ -727,7 +727,11 @@ class _Checker:
             self.error(path, f"{show(value)} is not text", required=need)
             return
         if _UNSTORABLE_RE.search(value):
-            self.error(path, "holds a character no database can store (NUL or a lone surrogate)", required=need)
+            self.error(
+                path,
+                "holds a character no database can store (NUL or a lone surrogate)",
+                required=need,
+            )
             return
         if spec.not_blank and not value.strip():
             self.error(path, "is empty", required=need)
@@ -740,7 +744,9 @@ class _Checker:
                 self.error(path, problem, required=need)
                 return
         if spec.choices and value not in spec.choices:
-            self.error(path, f"{show(value)} is not one of {', '.join(spec.choices)}", required=need)
+            self.error(
+                path, f"{show(value)} is not one of {', '.join(spec.choices)}", required=need
+            )
             return
         if spec.check is not None and value:
             problem = spec.check(value)
@@ -749,7 +755,11 @@ class _Checker:
                 return
         limit = rtype.max_length(key)
         if limit is not None and len(value) > limit:
-            self.error(path, f"is {len(value)} characters long; Linkwork keeps at most {limit}", required=need)
+            self.error(
+                path,
+                f"is {len(value)} characters long; Linkwork keeps at most {limit}",
+                required=need,
+            )
 
     def nested(
         self, rtype: RecordType, key: str, value: Any, path: str, *, list_item: bool

@@ -147,13 +147,9 @@ def test_normalised_values_ids_and_mapped_facts():
     # Weekday names become RRULE days; a 1.0 schedule is weekly.
     assert older.schedules.get(description="").byday == "MO"
     # The area the feed serves, for every service, by ONS code.
-    assert m.ServiceArea.objects.filter(
-        service=service, local_authority_code="E06000001"
-    ).exists()
+    assert m.ServiceArea.objects.filter(service=service, local_authority_code="E06000001").exists()
     # A feed's own service area that names an ONS code keeps it too.
-    assert m.ServiceArea.objects.filter(
-        service=service, local_authority_code="E06000099"
-    ).exists()
+    assert m.ServiceArea.objects.filter(service=service, local_authority_code="E06000099").exists()
 
 
 def test_descriptions_are_sanitised_html_with_plain_text_beside():
@@ -169,9 +165,11 @@ def test_descriptions_are_sanitised_html_with_plain_text_beside():
     assert "javascript" not in linked.description
     # Other free text is kept plain.
     schedule = m.Schedule.objects.filter(description__contains="Term time").first()
-    assert schedule is not None and schedule.description == "Term time only"
+    assert schedule is not None
+    assert schedule.description == "Term time only"
     org = m.Organization.objects.get(original_id="ORG-1")
-    assert "<strong>" in org.description and "data:" not in org.description
+    assert "<strong>" in org.description
+    assert "data:" not in org.description
 
 
 def _everything_in_the_database() -> str:
@@ -216,7 +214,8 @@ def test_nothing_unsafe_survives_in_database_pages_api_or_export(client, tmp_pat
 
     body = client.get("/oruk/services?per_page=100&full_service=true").content.decode()
     assert not UNSAFE.search(body)
-    assert "<p>" not in body and "&lt;" not in body
+    assert "<p>" not in body
+    assert "&lt;" not in body
     one = client.get(f"/oruk/services/{listing.pk}").json()
     assert "<" not in one["description"]
     assert "<" not in one["organization"]["description"]
