@@ -35,6 +35,7 @@ MODULES = [
     "benchmarks.casework",
     "benchmarks.matching_quality",
     "benchmarks.matching_speed",
+    "benchmarks.oruk10_import",
 ]
 COLUMNS = ["benchmark", "size", "p50_ms", "p95_ms", "floor_p50_ms", "ratio"]
 RESULTS = ROOT / "benchmarks" / "results.json"

@@ -720,6 +720,9 @@ class _Seeder:
         counts: dict[str, int] = {}
         for key, model in order:
             rows = self.rows.get(model, [])
+            for row in rows:
+                if isinstance(row, Service):
+                    row.refresh_text()  # bulk_create skips `save()`
             model._default_manager.bulk_create(rows, batch_size=500)
             counts[key] = len(rows)
         return counts

@@ -253,6 +253,15 @@ class Organization(HsdsRecord):
         help_text="The signed-in organisation whose providers may edit this listing.",
     )
     last_modified = models.DateTimeField(default=timezone.now)
+    # The id the feed gave, when it was not a UUID (Linkwork's id is then a UUID5 of it).
+    original_id = models.CharField(
+        max_length=255, blank=True, help_text="The id the source feed gave this organisation."
+    )
+    # Made by an import for services a feed gave no organisation: a curator should name it.
+    placeholder = models.BooleanField(
+        default=False,
+        help_text="Made by an import for services whose feed named no organisation.",
+    )
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -461,6 +470,10 @@ class Service(HsdsRecord):
     # The description's words without markup, for search, matching, snippets and export;
     # kept in step by `save()` (and by importers that bulk-write, through `refresh_text()`).
     description_text = models.TextField(blank=True, editable=False)
+    # The id the feed gave, when it was not a UUID (Linkwork's id is then a UUID5 of it).
+    original_id = models.CharField(
+        max_length=255, blank=True, help_text="The id the source feed gave this service."
+    )
     url = models.URLField(max_length=500, blank=True)
     email = models.EmailField(blank=True)
     status = models.CharField(
@@ -954,6 +967,11 @@ class ServiceArea(HsdsRecord):
     extent = models.TextField(blank=True)
     extent_type = models.CharField(max_length=10, choices=ExtentType.choices, blank=True)
     uri = models.URLField(max_length=500, blank=True)
+    # The ONS code of the local authority the area is (E06000001), when known: from the
+    # feed's own service area, or stated for a whole feed by `import-oruk --area`.
+    local_authority_code = models.CharField(
+        max_length=9, blank=True, help_text="ONS local authority code, such as E06000001."
+    )
 
     def __str__(self) -> str:
         return self.name or str(self.id)

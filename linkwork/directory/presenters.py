@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from markupsafe import Markup
 
 from linkwork.core import tables
 from linkwork.core.presenters import date_uk
@@ -22,6 +23,7 @@ from linkwork.directory.models import (
     ServiceStatus,
     Weekday,
 )
+from linkwork.directory.text import looks_like_html, sanitise_html
 
 CAPACITY_TAGS = {
     Capacity.ACCEPTING: ("Accepting referrals", "nhsuk-tag--green"),
@@ -99,6 +101,17 @@ def freshness(service: Service, today: dt.date) -> str:
     if months < 12:
         return f"Checked {months} month{'s' if months != 1 else ''} ago"
     return f"Checked {service.assured_date.day} {service.assured_date:%B %Y}"
+
+
+def description(text: str) -> Markup:
+    """A description for a page: feeds' HTML sanitised again here (only this output is marked
+    safe), plain text as escaped paragraphs; never literal tags."""
+    if not text:
+        return Markup("")
+    if looks_like_html(text):
+        return Markup(sanitise_html(text))  # noqa: S704 (sanitised by nh3 just now)
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(p) for p in paragraphs)
 
 
 def delivery(service: Service) -> str:

@@ -27,6 +27,7 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "head", "title", "template"
 
 _BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/\s*(p|div|h[1-6]|tr|table|ul|ol|blockquote))\s*>")
 _CELL_END = re.compile(r"(?i)<\s*/\s*(td|th)\s*>")
+_ROW_END = re.compile(r"(?i)<\s*/\s*tr\s*>")
 _LIST_ITEM = re.compile(r"(?i)<\s*li[^>]*>")
 _SPACES = re.compile(r"[ \t\u00a0\u200b\u200c\u200d\u2060\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -41,6 +42,8 @@ def sanitise_html(value: str) -> str:
     """The description with only safe formatting left; links open safely."""
     if not value:
         return ""
+    # Tables are not kept: their cells and rows stay apart as words and lines.
+    value = _ROW_END.sub("<br>", _CELL_END.sub(" ", value))
     cleaned = nh3.clean(
         value,
         tags=set(ALLOWED_TAGS),

@@ -47,7 +47,8 @@ import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -58,12 +59,14 @@ from django.db import DataError, IntegrityError, models, transaction
 
 from linkwork.audit import auditor
 from linkwork.directory import models as m
-from linkwork.directory.oruk import tabular
+from linkwork.directory.oruk import legacy, tabular
 from linkwork.directory.oruk.attributes import (
     ATTRIBUTE_TAXONOMY,
     AUDIENCE_TAXONOMY_NAME,
+    FREE,
     TERMS_BY_ID,
     apply_attribute_terms,
+    attribute_id,
 )
 from linkwork.directory.oruk.validation import (
     RECORD_TYPES,
@@ -77,6 +80,7 @@ from linkwork.directory.oruk.validation import (
     show,
 )
 from linkwork.directory.taxonomy import ensure_linkwork_taxonomy, term_id
+from linkwork.directory.text import plain_text, sanitise_html
 from linkwork.directory.versioning import record_changes
 from linkwork.vocabulary.categories import AUDIENCES, CATEGORIES, TAXONOMY_NAME
 
@@ -199,6 +203,19 @@ class Candidate:
     within: str = ""
     # Set when the record could not be obtained: it is rejected with this reason.
     failure: str = ""
+    # Read from an ORUK 1.0 feed (see `legacy`): checked leniently, a field that cannot be
+    # read is left out rather than rejecting the record.
+    lenient: bool = False
+    # (record type, id) -> model fields the 3.0 record has no key for (`original_id`...).
+    extras: Mapping[tuple[str, uuid.UUID], Mapping[str, Any]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    # What reading the record normalised (warnings) and left out (dropped fields).
+    notes: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+    not_kept: tuple[str, ...] = ()
+    # The id the source gave, when the record is filed under another.
+    original_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -237,8 +254,14 @@ class Outcome:
     status: Status
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Fields (or list items) left out of the record, each with its reason.
+    dropped: list[str] = field(default_factory=list)
+    # The id the source gave, when Linkwork files the record under another.
+    original_id: str = ""
 
     def label(self) -> str:
+        if self.original_id and self.original_id != self.id:
+            return f"{self.record_type} {self.original_id} ({self.id})"
         return f"{self.record_type} {self.id}"
 
     def as_dict(self) -> dict[str, Any]:
@@ -249,6 +272,9 @@ class Outcome:
             "status": self.status.value,
             "problems": [f"{self.label()}: {p}" for p in self.problems],
             "warnings": [f"{self.label()}: {w}" for w in self.warnings],
+            # Only for records read from ORUK 1.0 feeds.
+            **({"original_id": self.original_id} if self.original_id else {}),
+            **({"dropped": [f"{self.label()}: {d}" for d in self.dropped]} if self.dropped else {}),
         }
 
 
@@ -275,9 +301,19 @@ class ImportReport:
         return [o for o in self.outcomes if o.status is Status.REJECTED]
 
     @property
+    def dropped(self) -> list[Outcome]:
+        """Records imported with some of their fields left out."""
+        return [o for o in self.outcomes if o.dropped and o.status is not Status.REJECTED]
+
+    @property
+    def imported(self) -> int:
+        return sum(1 for o in self.outcomes if o.status is not Status.REJECTED)
+
+    @property
     def complete(self) -> bool:
-        """Everything the source held was imported (skipped documents held no records)."""
-        return not self.rejected and not any(s.lost for s in self.skipped)
+        """Everything the source held was imported, every field of it (skipped documents held
+        no records)."""
+        return not self.rejected and not self.dropped and not any(s.lost for s in self.skipped)
 
     def as_dict(self) -> dict[str, Any]:
         by_type: dict[str, dict[str, int]] = {}
@@ -289,6 +325,7 @@ class ImportReport:
             "counts": self.counts,
             "by_type": by_type,
             "rejected": [o.as_dict() for o in self.rejected],
+            "dropped": [o.as_dict() for o in self.dropped],
             "warnings": [
                 o.as_dict() for o in self.outcomes if o.warnings and o.status is not Status.REJECTED
             ],
@@ -440,8 +477,60 @@ def _page_notes(document: Mapping[str, Any], where: str) -> Iterator[Item]:
         )
 
 
-def document_items(document: Any, where: str, hint: str = "") -> Iterator[Item]:
-    """The records of one JSON document: a record, a page, a list, or tables as JSON."""
+def legacy_candidate(record: Any, where: str, base: str) -> Candidate:
+    """An ORUK 1.0 service record, translated to the 3.0 shape (see `legacy`)."""
+    if not isinstance(record, dict):
+        return Candidate("service", record, where, failure="is not a record")
+    translated = legacy.translate(record, base)
+    if translated.failure:
+        return Candidate(
+            "service",
+            record,
+            where,
+            failure=translated.failure,
+            original_id=translated.original_id,
+            not_kept=tuple(translated.not_kept),
+        )
+    return Candidate(
+        "service",
+        translated.data,
+        where,
+        lenient=True,
+        extras=MappingProxyType(translated.extras),
+        notes=tuple(translated.notes),
+        dropped=tuple(translated.dropped),
+        not_kept=tuple(translated.not_kept),
+        original_id=translated.original_id,
+    )
+
+
+def _envelope_items(document: Mapping[str, Any], where: str, base: str) -> Iterator[Item]:
+    """The services of an ORUK 1.0 page (`content`, `totalElements`, `totalPages`...)."""
+    pages = document.get("totalPages")
+    if isinstance(pages, int) and not isinstance(pages, bool) and pages > 1:
+        yield Note(
+            f"{where}: page {show(document.get('number'))} of {pages} (ORUK 1.0); only this "
+            f"page is in the file (pages are followed only from an API URL)"
+        )
+    for index, item in enumerate(document["content"]):
+        yield legacy_candidate(item, f"{where} content[{index}]", base)
+
+
+def document_items(document: Any, where: str, hint: str = "", base: str = "") -> Iterator[Item]:
+    """The records of one JSON document: a record, a page, a list, or tables as JSON; ORUK 1.0
+    pages, arrays and records are told by their shape. `base` names the feed, for the ids of
+    1.0 records that have no UUIDs (the file's name when not given)."""
+    base = base or where
+    if legacy.is_envelope(document):
+        yield from _envelope_items(document, where, base)
+        return
+    if isinstance(document, list) and any(legacy.looks_1_0(item) for item in document):
+        for index, item in enumerate(document):
+            yield legacy_candidate(item, f"{where}[{index}]", base)
+        return
+    if isinstance(document, dict) and "id" in document and legacy.looks_1_0(document):
+        yield legacy_candidate(document, where, base)
+        return
     if isinstance(document, list):
         for index, item in enumerate(document):
             item_where = f"{where}[{index}]"
@@ -552,7 +641,7 @@ class FolderSource(Source):
                 self.items.append(Skipped(entry.name, "not a JSON file"))
             else:
                 found = True
-                self.items.extend(_file_items(entry, entry.name))
+                self.items.extend(_file_items(entry, entry.name, base=path.name))
         if not found:
             raise SourceError(f"{path} holds no JSON files and no tabular package")
         self.total = sum(1 for i in self.items if isinstance(i, Candidate))
@@ -561,12 +650,12 @@ class FolderSource(Source):
         return iter(self.items)
 
 
-def _file_items(path: Path, where: str) -> list[Item]:
+def _file_items(path: Path, where: str, base: str = "") -> list[Item]:
     try:
         document = _read_json(path)
     except SourceError as exc:
         return [Skipped(where, str(exc), lost=True)]
-    return list(document_items(document, where, hint_from_name(path.name)))
+    return list(document_items(document, where, hint_from_name(path.name), base))
 
 
 # The folders of an `export-oruk` export, in the order that lets each record find the
@@ -653,6 +742,9 @@ class FeedSource(Source):
                     raise SourceError(f"{url} cannot be read: {exc}") from exc
                 yield Skipped(url, f"cannot be read ({exc}); later pages were not read", lost=True)
                 return
+            if page == 1 and (legacy.is_envelope(document) or isinstance(document, list)):
+                yield from self._legacy(document, url)
+                return
             contents = document.get("contents") if isinstance(document, dict) else None
             if not isinstance(contents, list):
                 if page == 1:
@@ -674,6 +766,92 @@ class FeedSource(Source):
                 yield Skipped(url, f"the feed claims {pages} pages; stopped", lost=True)
                 return
             page += 1
+
+    def _legacy(self, first: Any, first_url: str) -> Iterator[Item]:
+        """An ORUK 1.0 feed: pages of `content` (a bare array is the whole list), followed
+        until `last`, `totalPages` or an empty page; each summary read whole from
+        `/services/{id}`."""
+        if isinstance(first, list):
+            self.total = len(first)
+            for index, item in enumerate(first):
+                yield self._legacy_service(item, f"{first_url} [{index}]")
+            return
+        total = first.get("totalElements")
+        if isinstance(total, int) and not isinstance(total, bool):
+            self.total = total
+        pages = first.get("totalPages")
+        pages = pages if isinstance(pages, int) and not isinstance(pages, bool) else None
+        # Some 1.0 APIs count pages from 0: page=1 is then the second page.
+        numbers = [0, 1] if first.get("first") is False and first.get("number") == 1 else [1]
+        document, url, seen = first, first_url, set()
+        page = numbers[0]
+        if page == 0:
+            url = f"{self.base}/services?page=0"
+            try:
+                document = self.fetcher.get_json(url)
+            except FetchError as exc:
+                raise SourceError(f"{url} cannot be read: {exc}") from exc
+        read = 0
+        while True:
+            content = document.get("content") if isinstance(document, dict) else None
+            if not isinstance(content, list):
+                yield Skipped(url, "is not a page of services; later pages were not read", True)
+                return
+            ids = tuple(str(i.get("id")) for i in content if isinstance(i, dict))
+            if ids and ids in seen:
+                yield Note(f"{url}: repeats an earlier page; stopped here")
+                return
+            seen.add(ids)
+            for index, item in enumerate(content):
+                yield self._legacy_service(item, f"{url} content[{index}]")
+            read += 1
+            if (
+                not content
+                or document.get("last") is True
+                or (pages is not None and read >= pages)
+                or read >= self.MAX_PAGES
+            ):
+                return
+            page += 1
+            url = f"{self.base}/services?page={page}"
+            try:
+                document = self.fetcher.get_json(url)
+            except FetchError as exc:
+                yield Skipped(url, f"cannot be read ({exc}); later pages were not read", lost=True)
+                return
+
+    def _legacy_service(self, item: Any, where: str) -> Candidate:
+        if not isinstance(item, dict) or legacy.is_whole(item):
+            return legacy_candidate(item, where, self.base)
+        service_id = item.get("id")
+        if (
+            not isinstance(service_id, str | int)
+            or isinstance(service_id, bool)
+            or service_id == ""
+        ):
+            return legacy_candidate(item, where, self.base)
+        url = f"{self.base}/services/{urllib.parse.quote(str(service_id), safe='')}"
+        try:
+            full = self.fetcher.get_json(url)
+        except FetchError as exc:
+            candidate = legacy_candidate(item, where, self.base)
+            return replace(
+                candidate,
+                dropped=(
+                    *candidate.dropped,
+                    f"the full record {url} cannot be read ({exc}); imported from the list "
+                    f"page's summary",
+                ),
+            )
+        if not isinstance(full, dict) or str(full.get("id")) != str(service_id):
+            return Candidate(
+                "service",
+                item,
+                url,
+                failure=f"answered with another record (id {show(record_id(full))})",
+                original_id=str(service_id),
+            )
+        return legacy_candidate(full, url, self.base)
 
     def _root(self) -> Iterator[Item]:
         try:
@@ -837,9 +1015,12 @@ class _Planner:
             attr = rtype.attr(key)
             if spec.reference:
                 self.link(row, attr, parse_value(spec, value), key_path)
-            elif not attr:
                 continue
-            elif spec.fallback:
+            if not attr:
+                continue
+            if spec.type is Type.TEXT and isinstance(value, str):
+                value = clean_text(rtype.name, key, value)
+            if spec.fallback:
                 row.fallbacks.setdefault(attr, parse_value(spec, value))
             else:
                 row.values[attr] = parse_value(spec, value)
@@ -920,6 +1101,31 @@ class _Planner:
             )
         return {attribute_id}
 
+    def _free(self, service_id: uuid.UUID) -> None:
+        """`cost:free`: the service costs nothing, kept as a cost option of amount 0 (what
+        `is_free`, search's free filter, matching and the export read), unless the record
+        lists its costs already."""
+        costs = [
+            row
+            for (model, _), row in self.plan.rows.items()
+            if model is m.CostOption and row.links.get("service_id", (None,))[0] == service_id
+        ]
+        if any(row.values.get("amount") not in (None, 0) for row in costs):
+            self.plan.warnings.append(
+                "attributes: cost:free is given, but the record lists a cost above 0; the "
+                "costs were kept as listed"
+            )
+            return
+        if any(row.values.get("amount") == 0 for row in costs):
+            return
+        option_id = attribute_id(service_id, FREE)
+        row = self.row(RECORD_TYPES["cost_option"], option_id, "attributes", True)
+        row.values.update(option=FREE_OPTION, amount=0, currency="GBP")
+        self.link(row, "service_id", service_id, "attributes")
+        for collection in self.plan.collections:
+            if collection.model is m.CostOption and collection.parent_id == service_id:
+                collection.kept.add(option_id)
+
     def apply_linkwork(self) -> None:
         """Social prescribing terms become the service's own fields and category and
         audience attributes."""
@@ -939,6 +1145,8 @@ class _Planner:
                 )
             for text in applied.conflicts:
                 self.plan.warnings.append(f"attributes: {text}; left as it was")
+            if applied.free:
+                self._free(service_id)
             by_term = {term: (attribute_id, data, path) for term, attribute_id, data, path in given}
             kept = {
                 c.parent_id: c
@@ -963,7 +1171,25 @@ class _Planner:
                     kept[service_id].kept.add(attribute_id)
 
 
+# Text that holds markup: a tag, a comment or an entity.
+_MARKUP: Final = re.compile(r"<[A-Za-z!/?]|&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]+);")
+# Fields kept as sanitised HTML (pages show their formatting); every other text is kept plain.
+HTML_FIELDS: Final = frozenset({("service", "description"), ("organization", "description")})
+
+
+def clean_text(record_type: str, key: str, value: str) -> str:
+    """A text as Linkwork keeps it: descriptions sanitised to a small set of tags (no scripts,
+    handlers, styles or `data:` images), other texts without markup; text with no markup is
+    kept exactly as given."""
+    if not _MARKUP.search(value):
+        return value
+    if (record_type, key) in HTML_FIELDS:
+        return sanitise_html(value)
+    return plain_text(value)
+
+
 _UNSET: Final = object()
+FREE_OPTION: Final = "Free"
 _LINKWORK_FIELDS: Final = (
     "delivers_in_person",
     "delivers_online",
@@ -990,6 +1216,10 @@ def plan_record(candidate: Candidate, checked: Checked) -> _Plan:
     rtype = RECORD_TYPES[candidate.record_type]
     planner.add(rtype, candidate.data, "", full=not candidate.list_item)
     planner.apply_linkwork()
+    for (record_type, record_id_), values in candidate.extras.items():
+        row = planner.plan.rows.get((RECORD_TYPES[record_type].model, record_id_))
+        if row is not None:
+            row.values.update(values)
     return planner.plan
 
 
@@ -1287,21 +1517,33 @@ def _constraint_message(exc: Exception) -> str:
 def import_candidate(candidate: Candidate, report: ImportReport, run: _Run) -> Outcome:
     """Check one record and write it whole, or reject it with every reason."""
     outcome = Outcome(
-        candidate.record_type, record_id(candidate.data), candidate.where, Status.REJECTED
+        candidate.record_type,
+        record_id(candidate.data),
+        candidate.where,
+        Status.REJECTED,
+        original_id=candidate.original_id,
     )
     report.outcomes.append(outcome)
+    report.not_stored.update(candidate.not_kept)
     if candidate.failure:
         outcome.problems.append(candidate.failure)
         return outcome
+    outcome.warnings += candidate.notes
+    outcome.dropped += candidate.dropped
     checked = check(
         candidate.record_type,
         candidate.data,
         list_item=candidate.list_item,
         within=candidate.within,
+        lenient=candidate.lenient,
     )
     report.not_stored.update(checked.not_stored)
     report.unread.update(checked.unread)
-    outcome.warnings += [str(p) for p in checked.warnings]
+    if candidate.lenient:
+        # A 1.0 record's unreadable fields are left out and counted (exit status 1); a 3.0
+        # record's few dropped values (coordinates off the globe) stay warnings, as before.
+        outcome.dropped += [str(p) for p in checked.warnings if p.drops]
+    outcome.warnings += [str(p) for p in checked.warnings if not (candidate.lenient and p.drops)]
     if checked.errors:
         outcome.problems += [str(p) for p in checked.errors]
         return outcome
@@ -1356,6 +1598,46 @@ def _make_late_links(run: _Run) -> None:
 
 
 ProgressFactory = Callable[[int | None], Any]
+# Records written per database commit.
+COMMIT_EVERY: Final = 200
+
+
+def with_area(candidate: Candidate, code: str) -> Candidate:
+    """A whole service record with the local authority area its feed serves (`--area`), as
+    one more service area whose `local_authority_code` is `code`."""
+    if (
+        candidate.failure
+        or candidate.list_item
+        or candidate.record_type != "service"
+        or not isinstance(candidate.data, dict)
+        or not isinstance(candidate.data.get("id"), str)
+        or not _UUID_TEXT.match(candidate.data["id"])
+    ):
+        return candidate
+    area, area_id = legacy.service_area_for(candidate.data["id"].lower(), code)
+    areas = candidate.data.get("service_areas")
+    listed = (
+        [a for a in areas if not (isinstance(a, dict) and a.get("id") == area["id"])]
+        if (isinstance(areas, list))
+        else []
+    )
+    extras = {**candidate.extras, ("service_area", area_id): {"local_authority_code": code}}
+    return replace(
+        candidate,
+        data={**candidate.data, "service_areas": [*listed, area]},
+        extras=MappingProxyType(extras),
+    )
+
+
+def check_area(code: str) -> str:
+    """An ONS local authority code as given to `--area`; raises ValueError naming it."""
+    cleaned = code.strip().upper()
+    if not legacy.LA_CODE.match(cleaned):
+        raise ValueError(
+            f"--area {code!r} is not an ONS local authority code (a letter E, N, S or W and "
+            f"eight digits, such as E06000001)"
+        )
+    return cleaned
 
 
 def import_oruk(
@@ -1363,19 +1645,29 @@ def import_oruk(
     *,
     fetcher: Fetcher | None = None,
     progress: ProgressFactory | None = None,
+    area: str = "",
 ) -> ImportReport:
     """Import every record of `source` (a URL, a file or a folder); raises SourceError when
     the source cannot be read at all.
 
     `progress`, given the number of records when known, returns an object with `update(n)`,
-    `total` and `close()` (a tqdm bar).
+    `total` and `close()` (a tqdm bar). `area`: the ONS code of the local authority the feed
+    serves, kept as a service area of each service read whole (see `with_area`).
     """
+    area = check_area(area) if area else ""
     opened = open_source(source, fetcher=fetcher)
     report = ImportReport(source=source)
     run = _Run()
     bar = progress(opened.total) if progress is not None else None
+    batch = ExitStack()
+    in_batch = 0
     try:
         for item in opened:
+            if in_batch == 0:
+                # Records are committed in batches (each record is still its own savepoint,
+                # written whole or not at all): one commit per record is most of the time an
+                # import takes on a disk.
+                batch.enter_context(transaction.atomic())
             if bar is not None and opened.total is not None and bar.total != opened.total:
                 bar.total = opened.total
             if isinstance(item, Note):
@@ -1383,10 +1675,14 @@ def import_oruk(
             elif isinstance(item, Skipped):
                 report.skipped.append(item)
             else:
-                import_candidate(item, report, run)
+                import_candidate(with_area(item, area) if area else item, report, run)
                 if bar is not None:
                     bar.update(1)
+            in_batch = (in_batch + 1) % COMMIT_EVERY
+            if in_batch == 0:
+                batch.close()
     finally:
+        batch.close()
         if bar is not None:
             bar.close()
     _make_late_links(run)

@@ -56,6 +56,7 @@ from linkwork.directory.oruk.attributes import (
     service_attribute_terms,
     stored_attribute_term,
 )
+from linkwork.directory.text import plain_text
 
 JSON = dict[str, Any]
 Form = Literal["minimal", "list", "full"]
@@ -236,7 +237,8 @@ def organization(record: Organization) -> JSON:
             "id": record.id,
             "name": record.name,
             "alternate_name": record.alternate_name,
-            "description": record.description,
+            # Published without markup: the listing keeps sanitised HTML for its own pages.
+            "description": plain_text(record.description),
             "email": record.email,
             "website": record.website,
             "tax_status": record.tax_status,
@@ -496,7 +498,8 @@ def service(record: Service, *, with_organization: bool = True) -> JSON:
             "organization_id": record.organization_id,
             "name": record.name,
             "alternate_name": record.alternate_name,
-            "description": record.description,
+            # Published without markup: the listing keeps sanitised HTML for its own pages.
+            "description": record.description_text,
             "url": record.url,
             "email": record.email,
             "status": record.status,
@@ -636,7 +639,15 @@ def _service_prefetches(
 
 # Never published, so never read: who assured a listing, funding notes, the signed-in
 # organisation behind a listing. List forms leave out what only the attributes say, too.
-_PRIVATE: Final = ("assurer", "funding_note", "funded_for_social_prescribing")
+# The listing's HTML description is read as its plain text (`description_text`), and the id a
+# feed gave it is the curators' to see.
+_PRIVATE: Final = (
+    "assurer",
+    "funding_note",
+    "funded_for_social_prescribing",
+    "description",
+    "original_id",
+)
 _ATTRIBUTES_ONLY: Final = (
     "delivers_in_person",
     "delivers_online",

@@ -161,6 +161,8 @@ _TIME_RE: Final = re.compile(r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}(:?\d
 _DAY_RE: Final = re.compile(r"^(?:([+-]?)(\d{1,2}))?(MO|TU|WE|TH|FR|SA|SU)$")
 _NUMBER_LIST_RE: Final = re.compile(r"^[+-]?\d{1,3}$")
 _UNSTORABLE_RE: Final = re.compile("[\x00\ud800-\udfff]")
+# Addresses that run or embed content when a page links them: never kept.
+_UNSAFE_SCHEMES: Final = frozenset({"javascript", "data", "vbscript"})
 _CURRENCY_RE: Final = re.compile(r"^[A-Za-z]{3}$")
 _COUNTRY_RE: Final = re.compile(r"^[A-Za-z]{2}$")
 
@@ -224,6 +226,8 @@ def _format_problem(spec: Field, value: str) -> str | None:
         return f"{show(value)} is not an email address"
     if spec.type is Type.URI and not _URI_RE.match(value):
         return f"{show(value)} is not a URI (it needs a scheme, such as https://)"
+    if spec.type is Type.URI and value.split(":", 1)[0].strip().lower() in _UNSAFE_SCHEMES:
+        return f"{show(value)} is a {value.split(':', 1)[0].lower()}: address, never kept"
     if spec.type is Type.DATE and parse_date(value) is None:
         return f"{show(value)} is not a date (YYYY-MM-DD)"
     if spec.type is Type.DATETIME and parse_datetime(value) is None:
@@ -647,13 +651,34 @@ class _Seen:
     scalars: dict[str, Any]
 
 
+def _enclosing_item(path: str) -> str:
+    """The nearest list item a path lies in (`schedules[0]` for `schedules[0].byday`), or ""
+    when it lies in the record itself."""
+    end = path.rfind("]")
+    return path[: end + 1] if end >= 0 else ""
+
+
 class _Checker:
-    def __init__(self) -> None:
+    def __init__(self, *, lenient: bool = False) -> None:
         self.result = Checked()
         self.ids: dict[str, _Seen] = {}
+        self.lenient = lenient
 
-    def error(self, path: str, message: str) -> None:
-        self.result.problems.append(Problem(path, message))
+    def error(self, path: str, message: str, *, required: bool = False) -> None:
+        """A problem: rejects the record, or, when lenient, drops the field (or, for a required
+        one, the list item it lies in) and keeps the record; a required field of the record
+        itself still rejects it."""
+        if not self.lenient:
+            self.result.problems.append(Problem(path, message))
+            return
+        if not required:
+            self.warn(path, f"{message}; the field was left out", path)
+            return
+        item = _enclosing_item(path)
+        if not item:
+            self.result.problems.append(Problem(path, message))
+            return
+        self.warn(path, f"{message}; {item} was left out", item)
 
     def warn(self, path: str, message: str, *drops: str) -> None:
         self.result.problems.append(Problem(path, message, warning=True, drops=drops))
@@ -678,52 +703,63 @@ class _Checker:
             if spec.required and data.get(key) in (None, ""):
                 if data.get(key) == "" and not spec.not_blank and spec.type is Type.TEXT:
                     continue
-                self.error(_join(path, key), "is required")
+                self.error(_join(path, key), "is required", required=True)
         _RULES.get(rtype.name, _no_rule)(self, data, path, parent)
 
     def field(self, rtype: RecordType, key: str, value: Any, path: str) -> None:
         spec = rtype.fields[key]
+        need = spec.required
         if spec.type in (Type.NUMBER, Type.INTEGER):
             if (
                 isinstance(value, bool)
                 or not isinstance(value, int | float)
                 or not math.isfinite(value)
             ):
-                self.error(path, f"{show(value)} is not a number")
+                self.error(path, f"{show(value)} is not a number", required=need)
             elif spec.type is Type.INTEGER and value != int(value):
-                self.error(path, f"{show(value)} is not a whole number")
+                self.error(path, f"{show(value)} is not a whole number", required=need)
             elif spec.low is not None and value < spec.low:
-                self.error(path, f"{show(value)} is below {spec.low:g}")
+                self.error(path, f"{show(value)} is below {spec.low:g}", required=need)
             elif spec.high is not None and value > spec.high:
-                self.error(path, f"{show(value)} is above {spec.high:g}")
+                self.error(path, f"{show(value)} is above {spec.high:g}", required=need)
             return
         if not isinstance(value, str):
-            self.error(path, f"{show(value)} is not text")
+            self.error(path, f"{show(value)} is not text", required=need)
             return
         if _UNSTORABLE_RE.search(value):
-            self.error(path, "holds a character no database can store (NUL or a lone surrogate)")
+            self.error(
+                path,
+                "holds a character no database can store (NUL or a lone surrogate)",
+                required=need,
+            )
             return
         if spec.not_blank and not value.strip():
-            self.error(path, "is empty")
+            self.error(path, "is empty", required=need)
             return
         if spec.type is not Type.TEXT:
             if value == "":
                 return
             problem = _format_problem(spec, value)
             if problem:
-                self.error(path, problem)
+                self.error(path, problem, required=need)
                 return
         if spec.choices and value not in spec.choices:
-            self.error(path, f"{show(value)} is not one of {', '.join(spec.choices)}")
+            self.error(
+                path, f"{show(value)} is not one of {', '.join(spec.choices)}", required=need
+            )
             return
         if spec.check is not None and value:
             problem = spec.check(value)
             if problem:
-                self.error(path, problem)
+                self.error(path, problem, required=need)
                 return
         limit = rtype.max_length(key)
         if limit is not None and len(value) > limit:
-            self.error(path, f"is {len(value)} characters long; Linkwork keeps at most {limit}")
+            self.error(
+                path,
+                f"is {len(value)} characters long; Linkwork keeps at most {limit}",
+                required=need,
+            )
 
     def nested(
         self, rtype: RecordType, key: str, value: Any, path: str, *, list_item: bool
@@ -760,6 +796,7 @@ class _Checker:
                 where,
                 f"{show(record_id)} is already the id of the {seen.record_type} at "
                 f"{_at(seen.path)}; every record needs its own id",
+                required=True,
             )
             return
         for name, value in scalars.items():
@@ -814,7 +851,9 @@ def _service_rule(checker: _Checker, data: Mapping[str, Any], path: str, parent:
         and data.get("organization_id") is None
     ):
         checker.error(
-            _join(path, "organization"), "is required: every service belongs to an organization"
+            _join(path, "organization"),
+            "is required: every service belongs to an organization",
+            required=True,
         )
 
 
@@ -822,9 +861,9 @@ def _service_at_location_rule(
     checker: _Checker, data: Mapping[str, Any], path: str, parent: str
 ) -> None:
     if parent != "service" and data.get("service") is None and data.get("service_id") is None:
-        checker.error(_join(path, "service"), "is required (or service_id)")
+        checker.error(_join(path, "service"), "is required (or service_id)", required=True)
     if data.get("location") is None and data.get("location_id") is None:
-        checker.error(_join(path, "location"), "is required (or location_id)")
+        checker.error(_join(path, "location"), "is required (or location_id)", required=True)
 
 
 def _location_rule(checker: _Checker, data: Mapping[str, Any], path: str, parent: str) -> None:
@@ -861,6 +900,7 @@ def _attribute_rule(checker: _Checker, data: Mapping[str, Any], path: str, paren
         checker.error(
             _join(path, "taxonomy_term"),
             "is required (or taxonomy_term_id): an attribute links a taxonomy term",
+            required=True,
         )
 
 
@@ -883,14 +923,24 @@ _RULES: Final[Mapping[str, _Rule]] = MappingProxyType(
 )
 
 
-def check(record_type: str, data: Any, *, list_item: bool = False, within: str = "") -> Checked:
+def check(
+    record_type: str,
+    data: Any,
+    *,
+    list_item: bool = False,
+    within: str = "",
+    lenient: bool = False,
+) -> Checked:
     """Check one record (with the records nested in it) of `record_type`.
 
     `list_item`: the record comes from a list page, which carries one-to-one fields only, so
     its lists are not read. `within`: the record type it sits in, when the caller took it out
     of one (a service listed in an organization needs no `organization` of its own).
+    `lenient`: a field that cannot be read is left out with a warning, and so is a nested
+    list item missing a required field; only the record's own required fields reject it (the
+    reading of ORUK 1.0 feeds, which are normalised first and then read this way).
     """
-    checker = _Checker()
+    checker = _Checker(lenient=lenient)
     checker.record(RECORD_TYPES[record_type], data, "", list_item=list_item, parent=within)
     return checker.result
 

@@ -296,9 +296,10 @@ def test_validator_fail_file_leaves_no_partial_rows(name, rejected):
     assert table_counts() == before
 
 
-def test_command_prints_the_report_and_exits_1_when_records_are_rejected():
+def test_command_prints_the_report_and_exits_2_when_every_record_is_rejected():
+    # Nothing imported is a failure a cron job must see (issue 13): exit status 2.
     status, out = run_command(str(standard(f"{FAIL}/service_list.json")))
-    assert status == 1
+    assert status == 2
     assert "  rejected   4" in out
     assert "  service_list.json contents[2]" in out
     assert "    service e85f5bb0-62f0-42cc-a08a-0c5c16273090: email: false is not text" in out
@@ -306,7 +307,7 @@ def test_command_prints_the_report_and_exits_1_when_records_are_rejected():
 
 def test_command_json_report():
     status, out = run_command(str(standard(f"{FAIL}/taxonomy_term.json")), "--json")
-    assert status == 1
+    assert status == 2
     report: dict[str, Any] = json.loads(out)
     assert report["counts"] == {"created": 0, "updated": 0, "unchanged": 0, "rejected": 1}
     assert report["rejected"] == [
@@ -373,7 +374,7 @@ def _write(path: Path, text: str) -> Path:
 def test_command_prints_a_feed_with_lone_surrogates(tmp_path):
     record = {"id": "\ud800", "name": "x", "status": "active", "\udfff": 1}
     status, out = run_command(_write(tmp_path / "odd.json", json.dumps(record)).as_posix())
-    assert status == 1
+    assert status == 2
     assert "service \\ud800: id: holds a character no database can store" in out
     assert "service.\\udfff (1)" in out
 

@@ -1,7 +1,9 @@
-"""`linkwork import-oruk SOURCE`: import Open Referral UK 3.0 records into the directory.
+"""`linkwork import-oruk SOURCE`: import Open Referral UK 3.0 or 1.0 records into the directory.
 
-Exit status 0 when everything was imported, 1 when some records were rejected (or part of the
-source could not be read), 2 when the source cannot be read at all.
+The version is told from the data (a 1.0 page envelope, a bare array of 1.0 services, 1.0 full
+records). Exit status 0 when everything was read, 1 when some records or fields were rejected
+(or part of the source could not be read), 2 when nothing was imported or the source cannot
+be read at all, so a cron job sees a failure.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from linkwork.directory.oruk.importer import (
     ImportReport,
     SourceError,
     Status,
+    check_area,
     import_oruk,
 )
 
@@ -26,9 +29,11 @@ SHOWN_RECORDS = 50
 
 class Command(BaseCommand):
     help = (
-        "Import Open Referral UK 3.0 / HSDS 3.0 records from an ORUK API base URL, a JSON "
-        "file or folder of JSON files, or an HSDS tabular package folder."
+        "Import Open Referral UK 3.0 / HSDS 3.0 or ORUK 1.0 records from an ORUK API base "
+        "URL, a JSON file or folder of JSON files, or an HSDS tabular package folder."
     )
+    # Tests read feeds through a fetcher of their own (no network): `fetcher=` to call_command.
+    stealth_options = ("fetcher",)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -41,6 +46,13 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--no-progress", action="store_true", help="Do not show the progress bar."
+        )
+        parser.add_argument(
+            "--area",
+            default="",
+            metavar="CODE",
+            help="The ONS code of the local authority the feed serves (such as E06000001), "
+            "kept as a service area of every service read whole.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -57,7 +69,13 @@ class Command(BaseCommand):
             )
 
         try:
-            report = import_oruk(source, progress=progress)
+            area = check_area(options["area"]) if options["area"] else ""
+        except ValueError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        try:
+            report = import_oruk(
+                source, progress=progress, area=area, fetcher=options.get("fetcher")
+            )
         except SourceError as exc:
             raise CommandError(str(exc), returncode=2) from None
         text = (
@@ -67,10 +85,21 @@ class Command(BaseCommand):
         )
         # A feed may hold lone surrogates (valid JSON, not UTF-8): print them escaped.
         self.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+        if not report.imported:
+            raise CommandError(
+                f"nothing was imported from {source}"
+                + (f" ({len(report.rejected)} record(s) rejected)" if report.rejected else ""),
+                returncode=2,
+            )
         if not report.complete:
             rejected = report.count(Status.REJECTED)
+            dropped = len(report.dropped)
             raise CommandError(
-                f"{rejected} record(s) rejected" if rejected else "part of the source was not read",
+                f"{rejected} record(s) rejected"
+                if rejected
+                else f"{dropped} record(s) imported with fields left out"
+                if dropped
+                else "part of the source was not read",
                 returncode=1,
             )
 
@@ -88,6 +117,14 @@ def render(report: ImportReport) -> str:
             lines.append(f"  {outcome.where}")
             lines += [f"    {outcome.label()}: {problem}" for problem in outcome.problems]
         hidden = len(report.rejected) - SHOWN_RECORDS
+        if hidden > 0:
+            lines.append(f"  ... and {hidden} more (use --json to see them all)")
+    if report.dropped:
+        lines += ["", "Imported with fields left out:"]
+        for outcome in report.dropped[:SHOWN_RECORDS]:
+            lines.append(f"  {outcome.where}")
+            lines += [f"    {outcome.label()}: {text}" for text in outcome.dropped]
+        hidden = len(report.dropped) - SHOWN_RECORDS
         if hidden > 0:
             lines.append(f"  ... and {hidden} more (use --json to see them all)")
     warned = [o for o in report.outcomes if o.warnings and o.status is not Status.REJECTED]
