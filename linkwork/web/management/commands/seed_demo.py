@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -119,6 +119,10 @@ class Command(BaseCommand):
                 now=now,
                 focus_worker_id=accounts.demo_link_worker.pk if accounts.demo_link_worker else None,
             )
+        # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`
+        # would give later: without them the first pages may pick slow plans.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
