@@ -252,6 +252,7 @@ def keyword_scores(
         taken_name: list[tuple[int, int]] = []
         taken_text: list[tuple[int, int]] = []
         score = 0.0
+        strong = False
         words: list[str] = []
         for keyword in entry.keywords:
             found_name = _hits(keyword.pattern, in_name, taken_name)
@@ -259,8 +260,10 @@ def keyword_scores(
             if found_name is None and found_text is None:
                 continue
             score += keyword.points + (NAME_BONUS if found_name is not None else 0.0)
+            strong = strong or keyword.points >= STRONG_POINTS
             words.append(found_name or found_text or keyword.phrase)
-        if score:
+        # Weak words only add to a category that a strong one has found.
+        if strong:
             scores[slug] = (score, tuple(words))
     return scores
 
