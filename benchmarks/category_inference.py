@@ -14,7 +14,8 @@ micro-averaged precision there is at least 0.85); even-numbered services are hel
 only scored. Per-category figures are on the held-out half; micro averages are given for each
 half and the whole set, at the threshold in `category_keywords.toml`.
 
-Run with `linkwork bench category_inference` or `PYTHONPATH=. python benchmarks/category_inference.py`.
+Run with `linkwork bench category_inference` or
+`PYTHONPATH=. python benchmarks/category_inference.py`.
 """
 
 from __future__ import annotations
@@ -182,7 +183,9 @@ def report() -> str:
     if not _LAST:
         run()
     items: list[Labelled] = _LAST["items"]
-    held = next(r for r in _LAST["rows"] if r["split"] == "held-out" and r["category"] == "micro-average")
+    held = next(
+        r for r in _LAST["rows"] if r["split"] == "held-out" and r["category"] == "micro-average"
+    )
     sweep = "\n".join(
         f"| {row['threshold']:g} | {row['precision']:.3f} | {row['recall']:.3f} |"
         for row in _LAST["sweep"]
@@ -210,7 +213,7 @@ def report() -> str:
         "| threshold | precision | recall |\n|---|---|---|\n"
         f"{sweep}\n\n"
         "Ages and sex limits found in the text (offered to curators, never applied), over the "
-        "whole set, counted as exact values (\"11-18\", \"50-\", \"women_only\"):\n\n"
+        'whole set, counted as exact values ("11-18", "50-", "women_only"):\n\n'
         "| limit | labels | found | precision | recall |\n|---|---|---|---|---|\n"
         f"{eligibility}\n\n"
         "- The same author wrote the keyword lists and the labelled set (with the keyword "

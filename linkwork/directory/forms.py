@@ -180,3 +180,12 @@ class ServiceForm(HouseVoice, forms.ModelForm[Service]):
 
 CAPACITY_LABELS = dict(Capacity.choices)
 ROUTE_LABELS = dict(ReferralRoute.choices)
+
+
+class SuggestionDecisionForm(HouseVoice, forms.Form):
+    """A curator's one click on a suggested category, audience or age range."""
+
+    suggestion = forms.UUIDField(label="Suggestion", widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="Decision", choices=[("confirm", "Confirm"), ("reject", "Reject")]
+    )

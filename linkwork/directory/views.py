@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linkwork.accounts import gate
+from linkwork.accounts import gate, permissions
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
 from linkwork.directory import actions, duplicates, presenters
-from linkwork.directory.forms import SearchForm, ServiceForm
+from linkwork.directory.forms import SearchForm, ServiceForm, SuggestionDecisionForm
 from linkwork.directory.models import Service, ServiceTip
 from linkwork.directory.search import decorate, search
 
@@ -71,6 +71,7 @@ def service_detail(request: AuthenticatedHttpRequest, service_id: str) -> HttpRe
     places = service.service_at_locations.select_related("location").prefetch_related(
         "location__addresses", "location__accessibility"
     )
+    curator = permissions.may(request.user, Ability.CURATE_DIRECTORY)
     return render(
         request,
         "directory/service.jinja",
@@ -84,6 +85,10 @@ def service_detail(request: AuthenticatedHttpRequest, service_id: str) -> HttpRe
             "phones": list(service.phones.all()),
             "tips": list(ServiceTip.objects.visible_to(request.user).filter(service=service)),
             "can_edit": Service.objects.editable_by(request.user).filter(pk=service.pk).exists(),
+            "suggested_categories": presenters.suggested_categories(service),
+            "suggestions": (
+                presenters.suggestion_rows(service.suggestions.open()) if curator else []
+            ),
             "today": today,
             "present": presenters,
         },
@@ -129,6 +134,32 @@ def verify_service(request: AuthenticatedHttpRequest, service_id: str) -> HttpRe
     service = _editable(request, service_id)
     actions.verify_service(by=request.user, service=service)
     messages.success(request, "Listing marked as checked today")
+    return redirect("directory:service", service.pk)
+
+
+@login_required
+@require_POST
+def decide_suggestion(request: AuthenticatedHttpRequest, service_id: str) -> HttpResponse:
+    """A curator confirms or rejects one suggestion on a listing, in one click."""
+    gate.require(request, Ability.CURATE_DIRECTORY)
+    service = _service(request, service_id)
+    form = SuggestionDecisionForm(request.POST)
+    suggestion = None
+    if form.is_valid():
+        suggestion = service.suggestions.filter(pk=form.cleaned_data["suggestion"]).first()
+    if suggestion is None:
+        messages.error(request, "That suggestion was not found on this listing")
+        return redirect("directory:service", service.pk)
+    what = presenters.suggestion_rows([suggestion])[0].what
+    try:
+        if form.cleaned_data["decision"] == "confirm":
+            actions.confirm_suggestion(by=request.user, suggestion=suggestion)
+            messages.success(request, f"Confirmed: {what}")
+        else:
+            actions.reject_suggestion(by=request.user, suggestion=suggestion)
+            messages.success(request, f"Rejected: {what}")
+    except actions.SuggestionDecided as exc:
+        messages.error(request, str(exc).rstrip("."))
     return redirect("directory:service", service.pk)
 
 
