@@ -356,7 +356,7 @@ _RANGE_BEFORE = re.compile(
 _RANGE_AFTER = re.compile(rf"\b(\d{{1,2}}){_DASH}(\d{{1,3}})\s*{_YEARS}")
 # "over 50s", "over-60s", "aged over 18", "over the age of 65"
 _OVER = re.compile(
-    r"(?<!£)\b(?:aged\s+)?over\s*(?:the\s+age\s+of\s+)?(\d{2})(s\b|\s*(?:years?|yrs)\b)?"
+    r"(?<!£)\b(?:aged\s+)?over\s*-?\s*(?:the\s+age\s+of\s+)?(\d{2})(s\b|\s*(?:years?|yrs)\b)?"
 )
 # "50+", "aged 18 and over", "65 or older", "18 plus"
 _PLUS = re.compile(
@@ -365,7 +365,7 @@ _PLUS = re.compile(
 )
 # "under 25s", "aged under 18", "under the age of 16", "up to the age of 25", "aged up to 19"
 _UNDER = re.compile(
-    r"\b(aged\s+)?(under|up\s+to)\s*(the\s+age\s+of\s+)?(\d{1,2})(s\b|\s*(?:years?|yrs)\b)?"
+    r"\b(aged\s+)?(under|up\s+to)\s*-?\s*(the\s+age\s+of\s+)?(\d{1,2})(s\b|\s*(?:years?|yrs)\b)?"
 )
 
 _WOMEN = re.compile(

@@ -248,6 +248,7 @@ RESTRICTED: dict[str, Gated] = {
     "notifications:retry": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "directory:edit": PROVIDER_RECORD,
     "directory:verify": PROVIDER_RECORD,
+    "directory:suggestions": Gated(wrong_role="provider", other_scope=None),
     # The internal API: callers sign in with a token (another organisation's token: 404) or,
     # for recommendations, with a session (a role that does no casework: 403).
     "api_v1:referrals": Gated(wrong_role=None, other_scope=None),
