@@ -35,6 +35,7 @@ MODULES = [
     "benchmarks.casework",
     "benchmarks.matching_quality",
     "benchmarks.matching_speed",
+    "benchmarks.category_inference",
 ]
 COLUMNS = ["benchmark", "size", "p50_ms", "p95_ms", "floor_p50_ms", "ratio"]
 RESULTS = ROOT / "benchmarks" / "results.json"
