@@ -42,9 +42,7 @@ def lunch_club() -> Service:
 
 
 def open_values(service: Service, kind: str) -> set[str]:
-    return set(
-        service.suggestions.open().filter(kind=kind).values_list("value", flat=True)
-    )
+    return set(service.suggestions.open().filter(kind=kind).values_list("value", flat=True))
 
 
 def test_categories_ages_and_sex_suggested_from_the_words() -> None:
@@ -53,7 +51,8 @@ def test_categories_ages_and_sex_suggested_from_the_words() -> None:
         description="A walking group for women aged 18-30, meeting at the park gates.",
     )
     report = suggest_for_services([service.pk])
-    assert report.services == 1 and report.with_category == 1
+    assert report.services == 1
+    assert report.with_category == 1
     assert "physical_activity" in open_values(service, SuggestionKind.CATEGORY)
     assert open_values(service, SuggestionKind.AGES) == {"18-30"}
     assert open_values(service, SuggestionKind.AUDIENCE) == {"women_only"}
@@ -62,7 +61,8 @@ def test_categories_ages_and_sex_suggested_from_the_words() -> None:
     assert "walking group" in walking.evidence
     # Nothing is applied: the listing's own fields are as they were.
     service.refresh_from_db()
-    assert service.minimum_age is None and service.maximum_age is None
+    assert service.minimum_age is None
+    assert service.maximum_age is None
     assert not Attribute.objects.filter(link_id=service.pk).exists()
 
 
@@ -145,6 +145,7 @@ def test_curator_confirms_and_rejects_in_one_click_each(client) -> None:  # type
     assert "Suggestions to check" in page
     assert "Type of support: Social groups and activities" in page
     assert "Ages 60 and over" in page
+    assert 'Confirm<span class="nhsuk-u-visually-hidden"> Ages 60 and over</span>' in page
 
     url = reverse("directory:suggestions", args=[service.pk])
     social = service.suggestions.get(kind=SuggestionKind.CATEGORY, value="social")
@@ -157,7 +158,8 @@ def test_curator_confirms_and_rejects_in_one_click_each(client) -> None:  # type
     assert attribute.taxonomy_term_id == term_id(TAXONOMY_NAME, "social")
     assert Metadata.objects.filter(resource_id=attribute.pk, last_action_type="create").exists()
     event = AuditEvent.objects.get(action="service.suggestion_confirmed")
-    assert event.detail["kind"] == "category" and event.detail["value"] == "social"
+    assert event.detail["kind"] == "category"
+    assert event.detail["value"] == "social"
     assert event.actor == world.curator
 
     ages = service.suggestions.get(kind=SuggestionKind.AGES)
@@ -222,7 +224,36 @@ def test_command_suggests_over_the_directory() -> None:
     out = io.StringIO()
     call_command("suggest_categories", "--json", stdout=out)
     report = json.loads(out.getvalue())
-    assert report["services"] == 1 and report["added"] >= 3
-    assert report["open_categories"] >= 2 and report["open_limits"] == 1
+    assert report["services"] == 1
+    assert report["added"] >= 3
+    assert report["open_categories"] >= 2
+    assert report["open_limits"] == 1
     with pytest.raises(Exception, match="no service"):
         call_command("suggest_categories", "--service", "5b1a8a5e-3e2d-4a49-8f55-4c1d2c7b1e00")
+
+
+def test_import_suggests_for_what_it_imported_and_reimport_changes_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    record = {
+        "id": "ac148810-d857-441c-9679-408f346de14b",
+        "name": "Walk and Talk",
+        "status": "active",
+        "description": "<p>A friendly <b>health walk</b> for over 50s.</p>",
+        "organization": {
+            "id": "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610",
+            "name": "Walkers",
+            "description": "Walks.",
+        },
+    }
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    call_command("import_oruk", str(path), "--no-progress", stdout=io.StringIO())
+    service = Service.objects.get(pk=record["id"])
+    assert "physical_activity" in open_values(service, SuggestionKind.CATEGORY)
+    assert open_values(service, SuggestionKind.AGES) == {"50-"}
+    before = list(Suggestion.objects.values_list("id", "kind", "value", "status", "evidence"))
+    modified = service.last_modified
+    call_command("import_oruk", str(path), "--no-progress", stdout=io.StringIO())
+    after = list(Suggestion.objects.values_list("id", "kind", "value", "status", "evidence"))
+    assert sorted(after) == sorted(before)
+    service.refresh_from_db()
+    assert service.last_modified == modified

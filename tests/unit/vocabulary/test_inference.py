@@ -31,8 +31,10 @@ def slugs(name: str, text: str = "") -> set[str]:
 
 def test_reviewed_files_cover_every_category_and_name_their_authors() -> None:
     assert set(KEYWORDS.categories) == set(CATEGORIES)
-    assert KEYWORDS.authored_by and KEYWORDS.checked_by
-    assert TERM_MAPPING.authored_by and TERM_MAPPING.checked_by
+    assert KEYWORDS.authored_by
+    assert KEYWORDS.checked_by
+    assert TERM_MAPPING.authored_by
+    assert TERM_MAPPING.checked_by
     mapped = {slug for found in TERM_MAPPING.terms.values() for slug in found}
     assert mapped == set(CATEGORIES)
     assert set(TERM_MAPPING.audiences) <= set(AUDIENCES)
@@ -43,7 +45,10 @@ def test_reviewed_files_cover_every_category_and_name_their_authors() -> None:
 @pytest.mark.parametrize(
     ("text", "field"),
     [
-        ('threshold = 2\nsource = "s"\nauthored_by = "a"\nchecked_by = "c"\n', "missing categories"),
+        (
+            'threshold = 2\nsource = "s"\nauthored_by = "a"\nchecked_by = "c"\n',
+            "missing categories",
+        ),
         (
             'threshold = 0\nsource = "s"\nauthored_by = "a"\nchecked_by = "c"\n[categories]\n',
             "threshold: must be a positive number",
@@ -107,7 +112,9 @@ def test_a_category_needs_a_strong_word_and_ignored_phrases_do_not_count() -> No
     # "run by volunteers" says who runs a lunch club, not that it offers volunteering.
     assert "volunteering" not in slugs("Lunch club", "A lunch club run by volunteers.")
     # "social worker" is not a social group; "walking distance" is not a walk.
-    assert slugs("Duty desk", "Speak to a social worker, within walking distance of the bus.") == set()
+    assert (
+        slugs("Duty desk", "Speak to a social worker, within walking distance of the bus.") == set()
+    )
     # Plurals and prefixes: "befriend*" matches befriending and befrienders.
     assert "social" in slugs("Befrienders", "")
 
