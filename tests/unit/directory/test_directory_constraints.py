@@ -168,7 +168,9 @@ VIOLATIONS: dict[str, Callable[[], object]] = {
     "dir_imd_decile_range": lambda: ImdDecile.objects.create(lsoa="E01999001", decile=11),
     "dir_suggestion_unique": lambda: [_suggestion(service=s) for s in [ServiceFactory()] * 2],
     "dir_suggestion_kind_valid": lambda: _suggestion(kind="colour"),
-    "dir_suggestion_status_valid": lambda: _suggestion(status="maybe"),
+    "dir_suggestion_status_valid": lambda: _suggestion(
+        status="maybe", decided_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    ),
     "dir_suggestion_source_valid": lambda: _suggestion(source="guess"),
     "dir_suggestion_value_not_blank": lambda: _suggestion(value=""),
     "dir_suggestion_decided_when_not_open": lambda: _suggestion(status="confirmed"),
