@@ -36,6 +36,9 @@ from linkwork.directory.models import (
     ServiceAtLocation,
     ServiceStatus,
     ServiceTip,
+    Suggestion,
+    SuggestionKind,
+    SuggestionStatus,
     TaxonomyTerm,
     TipStatus,
     Weekday,
@@ -48,17 +51,24 @@ from linkwork.vocabulary.categories import TAXONOMY_NAME
 
 
 def _save_with_history(
-    *, by: User, service: Service, before: Service, action: str, links: Iterable[str] = ()
+    *,
+    by: User,
+    service: Service,
+    before: Service,
+    action: str,
+    links: Iterable[str] = (),
+    detail: dict[str, Any] | None = None,
 ) -> None:
     service.last_modified = timezone.now()
     service.save()
     changed = record_changes(before=before, after=service, by=by)
-    detail: dict[str, Any] = {
-        "fields": sorted({row.field_name for row in changed if row.field_name})
+    said: dict[str, Any] = {
+        "fields": sorted({row.field_name for row in changed if row.field_name}),
+        **(detail or {}),
     }
     if links:
-        detail["links"] = list(links)
-    auditor.record(action=action, actor=by, target=service, detail=detail)
+        said["links"] = list(links)
+    auditor.record(action=action, actor=by, target=service, detail=said)
 
 
 @transaction.atomic
@@ -425,3 +435,72 @@ def moderate_tip(*, by: User, tip: ServiceTip, approve: bool) -> ServiceTip:
         detail={"service": str(tip.service_id)},
     )
     return tip
+
+
+# Suggested categories, ages and sex limits: confirmed or rejected by a curator ---------------
+
+
+class SuggestionDecided(ValueError):
+    """The suggestion was already confirmed or rejected (by someone else, or a second click)."""
+
+
+def _decide(*, by: User, suggestion: Suggestion, status: str) -> None:
+    if suggestion.status != SuggestionStatus.SUGGESTED:
+        raise SuggestionDecided(f"This suggestion was already {suggestion.status}.")
+    suggestion.status = status
+    suggestion.decided_at = timezone.now()
+    suggestion.decided_by = by
+    suggestion.save(update_fields=["status", "decided_at", "decided_by"])
+
+
+@transaction.atomic
+def confirm_suggestion(*, by: User, suggestion: Suggestion) -> Service:
+    """A curator agrees with a suggestion: it becomes a stated fact of the listing (a category
+    or audience attribute, or the listing's ages), with its history and an audit event."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    service = Service.objects.select_for_update().get(pk=suggestion.service_id)
+    _decide(by=by, suggestion=suggestion, status=SuggestionStatus.CONFIRMED)
+    before = copy.copy(service)
+    if suggestion.kind == SuggestionKind.AGES:
+        low, _, high = suggestion.value.partition("-")
+        service.minimum_age = int(low) if low else None
+        service.maximum_age = int(high) if high else None
+        service.full_clean()
+    else:
+        ensure_linkwork_taxonomy()
+        category = suggestion.kind == SuggestionKind.CATEGORY
+        attribute, created = Attribute.objects.get_or_create(
+            link_entity=Entity.SERVICE,
+            link_id=service.pk,
+            link_type=LinkType.CATEGORY if category else LinkType.AUDIENCE,
+            taxonomy_term_id=term_id(
+                TAXONOMY_NAME if category else AUDIENCE_TAXONOMY_NAME, suggestion.value
+            ),
+        )
+        if created:
+            record_changes(before=None, after=attribute, by=by)
+    _save_with_history(
+        by=by,
+        service=service,
+        before=before,
+        action="service.suggestion_confirmed",
+        detail={"kind": suggestion.kind, "value": suggestion.value},
+    )
+    return service
+
+
+@transaction.atomic
+def reject_suggestion(*, by: User, suggestion: Suggestion) -> Service:
+    """A curator disagrees with a suggestion: it stops counting and is not offered again."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    service = Service.objects.select_for_update().get(pk=suggestion.service_id)
+    _decide(by=by, suggestion=suggestion, status=SuggestionStatus.REJECTED)
+    before = copy.copy(service)
+    _save_with_history(
+        by=by,
+        service=service,
+        before=before,
+        action="service.suggestion_rejected",
+        detail={"kind": suggestion.kind, "value": suggestion.value},
+    )
+    return service

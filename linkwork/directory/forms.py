@@ -540,3 +540,12 @@ class TipDecisionForm(HouseVoice, forms.Form):
 
     tip = forms.UUIDField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[(APPROVE, "Approve"), (REJECT, "Reject")])
+
+
+class SuggestionDecisionForm(HouseVoice, forms.Form):
+    """A curator's one click on a suggested category, audience or age range."""
+
+    suggestion = forms.UUIDField(label="Suggestion", widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="Decision", choices=[("confirm", "Confirm"), ("reject", "Reject")]
+    )

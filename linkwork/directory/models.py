@@ -419,15 +419,18 @@ class Attribute(HsdsRecord):
 
 class ServiceQuerySet(models.QuerySet["Service"]):
     def in_categories(self, slugs: Iterable[str]) -> ServiceQuerySet:
-        """Services with any of these Linkwork categories."""
+        """Services with any of these Linkwork categories, stated or suggested (a suggestion
+        no curator has rejected yet: see `Suggestion`)."""
         # Imported here: the taxonomy module reads its data files, and imports these models.
         from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID
 
-        terms = TaxonomyTerm.objects.filter(taxonomy_id=LINKWORK_TAXONOMY_ID, code__in=list(slugs))
+        slugs = list(slugs)
+        terms = TaxonomyTerm.objects.filter(taxonomy_id=LINKWORK_TAXONOMY_ID, code__in=slugs)
         linked = Attribute.objects.filter(
             link_entity=Entity.SERVICE, link_type=LinkType.CATEGORY, taxonomy_term__in=terms
         ).values("link_id")
-        return self.filter(id__in=linked)
+        suggested = Suggestion.objects.suggested_categories().filter(value__in=slugs)
+        return self.filter(Q(id__in=linked) | Q(id__in=suggested.values("service_id")))
 
     def with_delivery_mode(self, *modes: str) -> ServiceQuerySet:
         """Services delivered in any of these modes."""
@@ -1109,3 +1112,100 @@ class ListingConfirmationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Confirmation of {self.service_id} requested {self.requested_at:%Y-%m-%d}"
+
+
+class SuggestionKind(models.TextChoices):
+    CATEGORY = "category", "Type of support"
+    AUDIENCE = "audience", "Who it is for"
+    AGES = "ages", "Ages"
+
+
+class SuggestionStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class SuggestionSource(models.TextChoices):
+    FEED_TERM = "feed_term", "The feed's own taxonomy term"
+    KEYWORDS = "keywords", "Words in the name and description"
+    TEXT = "text", "Stated in the text"
+
+
+class SuggestionQuerySet(models.QuerySet["Suggestion"]):
+    def open(self) -> SuggestionQuerySet:
+        """Suggestions no curator has decided yet."""
+        return self.filter(status=SuggestionStatus.SUGGESTED)
+
+    def suggested_categories(self) -> SuggestionQuerySet:
+        """Undecided category suggestions: search and matching count them as categories."""
+        return self.open().filter(kind=SuggestionKind.CATEGORY)
+
+
+class Suggestion(models.Model):
+    """A category, audience or age range that Linkwork inferred for a listing whose feed did
+    not state it (`directory.suggestions`), kept apart from what the feed or a curator stated.
+
+    A suggested category counts for search and matching until a curator decides; a suggested
+    audience or age range counts for nothing until confirmed. Confirming writes the stated
+    fact (an attribute row, or the listing's ages) with its history; rejecting keeps the row,
+    so the same guess is not offered again.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="suggestions")
+    kind = models.CharField(max_length=10, choices=SuggestionKind.choices)
+    value = models.CharField(
+        max_length=100,
+        help_text="A category or audience slug, or ages as 'min-max' ('11-18', '50-', '-24').",
+    )
+    status = models.CharField(
+        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.SUGGESTED
+    )
+    source = models.CharField(max_length=10, choices=SuggestionSource.choices)
+    evidence = models.CharField(
+        max_length=500, blank=True, help_text="The words or feed terms that gave the guess."
+    )
+    score = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "value"]
+        indexes = [
+            models.Index(fields=["kind", "status", "value"], name="dir_suggestion_open_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "kind", "value"], name="dir_suggestion_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SuggestionKind.values), name="dir_suggestion_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SuggestionStatus.values),
+                name="dir_suggestion_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=SuggestionSource.values),
+                name="dir_suggestion_source_valid",
+            ),
+            models.CheckConstraint(condition=~Q(value=""), name="dir_suggestion_value_not_blank"),
+            models.CheckConstraint(
+                condition=Q(status=SuggestionStatus.SUGGESTED, decided_at__isnull=True)
+                | (~Q(status=SuggestionStatus.SUGGESTED) & Q(decided_at__isnull=False)),
+                name="dir_suggestion_decided_when_not_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value} for {self.service_id} ({self.status})"

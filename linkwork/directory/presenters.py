@@ -21,9 +21,12 @@ from linkwork.directory.models import (
     Schedule,
     Service,
     ServiceStatus,
+    Suggestion,
+    SuggestionKind,
     Weekday,
 )
 from linkwork.directory.text import looks_like_html, sanitise_html
+from linkwork.vocabulary.categories import AUDIENCES, CATEGORIES
 
 CAPACITY_TAGS = {
     Capacity.ACCEPTING: ("Accepting referrals", "nhsuk-tag--green"),
@@ -223,3 +226,50 @@ def address(place: Any) -> str:
         return ""
     lines = [found.address_1, found.address_2, f"{found.city} {found.postal_code}".strip()]
     return ", ".join(line for line in lines if line)
+
+
+@dataclass(frozen=True)
+class SuggestionRow:
+    id: Any
+    what: str
+    why: str
+    effect: str
+
+
+def _suggested_value(suggestion: Suggestion) -> str:
+    if suggestion.kind == SuggestionKind.CATEGORY:
+        term = CATEGORIES.get(suggestion.value)
+        return f"Type of support: {term.name if term else suggestion.value}"
+    if suggestion.kind == SuggestionKind.AUDIENCE:
+        term = AUDIENCES.get(suggestion.value)
+        return f"Who it is for: {term.name if term else suggestion.value}"
+    low, _, high = suggestion.value.partition("-")
+    if low and high:
+        return f"Ages {low} to {high}"
+    return f"Ages {low} and over" if low else f"Ages up to {high}"
+
+
+def suggestion_rows(suggestions: Iterable[Suggestion]) -> list[SuggestionRow]:
+    """Open suggestions as a curator reads them: what, because of what, and what it changes."""
+    return [
+        SuggestionRow(
+            id=suggestion.pk,
+            what=_suggested_value(suggestion),
+            why=f"From {suggestion.evidence}" if suggestion.evidence else "Inferred",
+            effect=(
+                "Counts in search and matching until you decide."
+                if suggestion.kind == SuggestionKind.CATEGORY
+                else "Not applied until you confirm it."
+            ),
+        )
+        for suggestion in suggestions
+    ]
+
+
+def suggested_categories(service: Service) -> list[str]:
+    """The names of a listing's open category suggestions, for the listing page."""
+    return sorted(
+        CATEGORIES[value].name
+        for value in service.suggestions.suggested_categories().values_list("value", flat=True)
+        if value in CATEGORIES
+    )

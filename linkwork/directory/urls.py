@@ -11,6 +11,11 @@ urlpatterns = [
     path("services/<uuid:service_id>/times/", views.service_schedules, name="schedules"),
     path("services/<uuid:service_id>/venues/", views.service_venues, name="venues"),
     path("services/<uuid:service_id>/costs/", views.service_costs, name="costs"),
+    path(
+        "services/<uuid:service_id>/suggestions/",
+        views.decide_suggestion,
+        name="suggestions",
+    ),
     path("services/<uuid:service_id>/verify/", views.verify_service, name="verify"),
     path("services/<uuid:service_id>/tips/new/", views.add_tip, name="add_tip"),
     path("tips/", views.tips_to_check, name="tips"),

@@ -24,6 +24,7 @@ from linkwork.directory.forms import (
     ScheduleForm,
     SearchForm,
     ServiceForm,
+    SuggestionDecisionForm,
     TipDecisionForm,
     TipForm,
     VenueForm,
@@ -79,6 +80,7 @@ def _service(request: HttpRequest, pk: str) -> Service:
 def service_detail(request: AuthenticatedHttpRequest, service_id: str) -> HttpResponse:
     gate.require(request, Ability.SEARCH_DIRECTORY)
     service = _service(request, service_id)
+    curator = permissions.may(request.user, Ability.CURATE_DIRECTORY)
     today = timezone.localdate()
     result = decorate([service], today=today)[0]
     places = service.service_at_locations.select_related("location").prefetch_related(
@@ -98,6 +100,10 @@ def service_detail(request: AuthenticatedHttpRequest, service_id: str) -> HttpRe
             "tips": list(ServiceTip.objects.visible_to(request.user).filter(service=service)),
             "can_edit": Service.objects.editable_by(request.user).filter(pk=service.pk).exists(),
             "can_add_tip": permissions.may(request.user, Ability.ADD_SERVICE_TIPS),
+            "suggested_categories": presenters.suggested_categories(service),
+            "suggestions": (
+                presenters.suggestion_rows(service.suggestions.open()) if curator else []
+            ),
             "today": today,
             "present": presenters,
         },
@@ -372,3 +378,29 @@ def merge(request: AuthenticatedHttpRequest) -> HttpResponse:
         actions.merge_services(by=request.user, keep=keep, duplicate=duplicate)
         messages.success(request, f"Merged the duplicate into {keep.name}")
     return redirect("directory:duplicates")
+
+
+@login_required
+@require_POST
+def decide_suggestion(request: AuthenticatedHttpRequest, service_id: str) -> HttpResponse:
+    """A curator confirms or rejects one suggestion on a listing, in one click."""
+    gate.require(request, Ability.CURATE_DIRECTORY)
+    service = _service(request, service_id)
+    form = SuggestionDecisionForm(request.POST)
+    suggestion = None
+    if form.is_valid():
+        suggestion = service.suggestions.filter(pk=form.cleaned_data["suggestion"]).first()
+    if suggestion is None:
+        messages.error(request, "That suggestion was not found on this listing")
+        return redirect("directory:service", service.pk)
+    what = presenters.suggestion_rows([suggestion])[0].what
+    try:
+        if form.cleaned_data["decision"] == "confirm":
+            actions.confirm_suggestion(by=request.user, suggestion=suggestion)
+            messages.success(request, f"Confirmed: {what}")
+        else:
+            actions.reject_suggestion(by=request.user, suggestion=suggestion)
+            messages.success(request, f"Rejected: {what}")
+    except actions.SuggestionDecided as exc:
+        messages.error(request, str(exc).rstrip("."))
+    return redirect("directory:service", service.pk)

@@ -26,6 +26,7 @@ from linkwork.directory.models import (
     Service,
     ServiceAtLocation,
     ServiceFormat,
+    Suggestion,
     stale_after_days,
 )
 from linkwork.directory.oruk.attributes import (
@@ -57,7 +58,7 @@ def _minutes(value: dt.time | None, default: int) -> int:
 
 
 def load_facts() -> list[ServiceFacts]:
-    """Every service's facts, in seven queries whatever the number of services."""
+    """Every service's facts, in eight queries whatever the number of services."""
     categories: dict[Any, set[str]] = defaultdict(set)
     audiences: dict[Any, set[str]] = defaultdict(set)
     for link_id, taxonomy_id, code in Attribute.objects.filter(
@@ -65,6 +66,11 @@ def load_facts() -> list[ServiceFacts]:
         taxonomy_term__taxonomy_id__in=[LINKWORK_TAXONOMY_ID, AUDIENCE_TAXONOMY_ID],
     ).values_list("link_id", "taxonomy_term__taxonomy_id", "taxonomy_term__code"):
         (categories if taxonomy_id == LINKWORK_TAXONOMY_ID else audiences)[link_id].add(code)
+    # Categories inferred for listings whose feed gave none count until a curator rejects them.
+    for service_id, code in Suggestion.objects.suggested_categories().values_list(
+        "service_id", "value"
+    ):
+        categories[service_id].add(code)
     costs: dict[Any, list[Any]] = defaultdict(list)
     for service_id, amount in CostOption.objects.values_list("service_id", "amount"):
         costs[service_id].append(amount)

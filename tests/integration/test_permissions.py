@@ -255,6 +255,7 @@ RESTRICTED: dict[str, Gated] = {
     "directory:costs": PROVIDER_RECORD,
     # Any listing may get a tip from those who read tips; a provider reads none.
     "directory:add_tip": Gated(wrong_role="provider", other_scope=None),
+    "directory:suggestions": Gated(wrong_role="provider", other_scope=None),
     # The internal API: callers sign in with a token (another organisation's token: 404) or,
     # for recommendations, with a session (a role that does no casework: 403).
     "api_v1:referrals": Gated(wrong_role=None, other_scope=None),

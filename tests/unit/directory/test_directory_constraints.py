@@ -31,6 +31,7 @@ from linkwork.directory.models import (
     Service,
     ServiceAtLocation,
     ServiceTip,
+    Suggestion,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -166,7 +167,27 @@ VIOLATIONS: dict[str, Callable[[], object]] = {
         postcode="BK1 1AA", latitude=53.8, longitude=181
     ),
     "dir_imd_decile_range": lambda: ImdDecile.objects.create(lsoa="E01999001", decile=11),
+    "dir_suggestion_unique": lambda: [_suggestion(service=s) for s in [ServiceFactory()] * 2],
+    "dir_suggestion_kind_valid": lambda: _suggestion(kind="colour"),
+    "dir_suggestion_status_valid": lambda: _suggestion(
+        status="maybe", decided_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    ),
+    "dir_suggestion_source_valid": lambda: _suggestion(source="guess"),
+    "dir_suggestion_value_not_blank": lambda: _suggestion(value=""),
+    "dir_suggestion_decided_when_not_open": lambda: _suggestion(status="confirmed"),
 }
+
+
+def _suggestion(**fields: object) -> Suggestion:
+    values: dict[str, object] = {
+        "kind": "category",
+        "value": "social",
+        "source": "keywords",
+        **fields,
+    }
+    if "service" not in values:
+        values["service"] = ServiceFactory()
+    return Suggestion.objects.create(**values)
 
 
 def _declared_constraints() -> set[str]:

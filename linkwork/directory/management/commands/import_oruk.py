@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -22,6 +23,7 @@ from linkwork.directory.oruk.importer import (
     check_area,
     import_oruk,
 )
+from linkwork.directory.suggestions import suggest_for_services
 
 # Enough to find the pattern in a broken feed without flooding the terminal; --json has all.
 SHOWN_RECORDS = 50
@@ -78,6 +80,8 @@ class Command(BaseCommand):
             )
         except SourceError as exc:
             raise CommandError(str(exc), returncode=2) from None
+        # Services the feed gave no Linkwork category get suggestions for curators to check.
+        suggest_for_services(imported_service_ids(report))
         text = (
             json.dumps(report.as_dict(), indent=2, ensure_ascii=False)
             if options["json"]
@@ -102,6 +106,19 @@ class Command(BaseCommand):
                 else "part of the source was not read",
                 returncode=1,
             )
+
+
+def imported_service_ids(report: ImportReport) -> list[uuid.UUID]:
+    """The ids of the services this import wrote or found unchanged."""
+    found = []
+    for outcome in report.outcomes:
+        if outcome.record_type != "service" or outcome.status is Status.REJECTED:
+            continue
+        try:
+            found.append(uuid.UUID(str(outcome.id)))
+        except ValueError:
+            continue  # not stored under this id: nothing to suggest for
+    return found
 
 
 def render(report: ImportReport) -> str:
