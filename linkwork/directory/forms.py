@@ -105,8 +105,29 @@ class SearchForm(HouseVoice, forms.Form):
         )
 
 
+# What a listing's page and forms say of a fact no feed or person has stated.
+NOT_STATED = "Not stated"
+DELIVERY_FIELDS = ("delivers_in_person", "delivers_online", "delivers_by_phone")
+
+
 class ServiceForm(HouseVoice, forms.ModelForm[Service]):
-    """What a curator, or the provider who runs the service, keeps up to date."""
+    """What a curator, or the provider who runs the service, keeps up to date.
+
+    Capacity and route may be left "Not stated"; ticking no delivery mode leaves delivery
+    not stated, ticking any states every mode (the unticked ones as not offered).
+    """
+
+    capacity = forms.ChoiceField(
+        label="Capacity", required=False, choices=[("", NOT_STATED), *Capacity.choices]
+    )
+    referral_route = forms.ChoiceField(
+        label="How people get a place",
+        required=False,
+        choices=[("", NOT_STATED), *ReferralRoute.choices],
+    )
+    delivers_in_person = forms.BooleanField(label="In person", required=False)
+    delivers_online = forms.BooleanField(label="Online", required=False)
+    delivers_by_phone = forms.BooleanField(label="By phone", required=False)
 
     url = forms.URLField(
         label="Website",
@@ -170,11 +191,9 @@ class ServiceForm(HouseVoice, forms.ModelForm[Service]):
             self.add_error(
                 "maximum_age", "The maximum age must be the same as or more than the minimum age"
             )
-        if not any(
-            data.get(name)
-            for name in ("delivers_in_person", "delivers_online", "delivers_by_phone")
-        ):
-            self.add_error("delivers_in_person", "Select at least one way the service is delivered")
+        stated = any(data.get(name) for name in DELIVERY_FIELDS)
+        for name in DELIVERY_FIELDS:
+            data[name] = bool(data.get(name)) if stated else None
         return data
 
 

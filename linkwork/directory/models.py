@@ -490,14 +490,16 @@ class Service(HsdsRecord):
     alert = models.TextField(blank=True)
     last_modified = models.DateTimeField(default=timezone.now)
 
-    # Social prescribing's own fields.
-    delivers_in_person = models.BooleanField(default=True)
-    delivers_online = models.BooleanField(default=False)
-    delivers_by_phone = models.BooleanField(default=False)
+    # Social prescribing's own fields. Each is unknown until a feed or a person states it:
+    # delivery modes are all None ("not stated") or each True or False with at least one
+    # True; route, capacity and format are "" when not stated. Nothing is guessed.
+    delivers_in_person = models.BooleanField(null=True, blank=True, default=None)
+    delivers_online = models.BooleanField(null=True, blank=True, default=None)
+    delivers_by_phone = models.BooleanField(null=True, blank=True, default=None)
     referral_route = models.CharField(
-        max_length=10, choices=ReferralRoute.choices, default=ReferralRoute.SIGNPOST
+        max_length=10, choices=ReferralRoute.choices, blank=True, default=""
     )
-    capacity = models.CharField(max_length=12, choices=Capacity.choices, default=Capacity.ACCEPTING)
+    capacity = models.CharField(max_length=12, choices=Capacity.choices, blank=True, default="")
     format = models.CharField(max_length=10, choices=ServiceFormat.choices, blank=True)
     funded_for_social_prescribing = models.BooleanField(
         default=False,
@@ -528,11 +530,12 @@ class Service(HsdsRecord):
                 condition=Q(status__in=ServiceStatus.values), name="dir_service_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(referral_route__in=ReferralRoute.values),
+                condition=Q(referral_route="") | Q(referral_route__in=ReferralRoute.values),
                 name="dir_service_referral_route_valid",
             ),
             models.CheckConstraint(
-                condition=Q(capacity__in=Capacity.values), name="dir_service_capacity_valid"
+                condition=Q(capacity="") | Q(capacity__in=Capacity.values),
+                name="dir_service_capacity_valid",
             ),
             models.CheckConstraint(
                 condition=Q(format="") | Q(format__in=ServiceFormat.values),
@@ -543,10 +546,15 @@ class Service(HsdsRecord):
                 name="dir_service_min_age_not_above_max",
             ),
             models.CheckConstraint(
-                condition=Q(delivers_in_person=True)
+                condition=Q(
+                    delivers_in_person__isnull=True,
+                    delivers_online__isnull=True,
+                    delivers_by_phone__isnull=True,
+                )
+                | Q(delivers_in_person=True)
                 | Q(delivers_online=True)
                 | Q(delivers_by_phone=True),
-                name="dir_service_has_delivery_mode",
+                name="dir_service_delivery_stated_or_unknown",
             ),
             models.CheckConstraint(
                 condition=Q(assurer__isnull=True) | Q(assured_date__isnull=False),
@@ -569,7 +577,13 @@ class Service(HsdsRecord):
 
     @property
     def delivery_modes(self) -> list[str]:
+        """The modes the service is stated to be delivered in; [] when not stated."""
         return [mode for mode, field in DELIVERY_MODE_FIELDS.items() if getattr(self, field)]
+
+    @property
+    def delivery_stated(self) -> bool:
+        """Whether a feed or a person has said how the service is delivered."""
+        return any(getattr(self, field) is not None for field in DELIVERY_MODE_FIELDS.values())
 
     def is_stale(self, today: date | None = None) -> bool:
         if self.assured_date is None:

@@ -164,7 +164,7 @@ def test_apply_leaves_unmentioned_fields_and_reports_the_rest(taxonomy):
     assert service.delivery_modes == ["online"]
     assert service.capacity == Capacity.ACCEPTING
     assert service.format == ServiceFormat.GROUP
-    assert service.referral_route == ReferralRoute.SIGNPOST  # the model default, untouched
+    assert service.referral_route == ""  # not stated, the model default, untouched
     assert applied.unknown == ["category:nonsense", "colour:blue"]
     assert len(applied.conflicts) == 1
     assert "route" in applied.conflicts[0]
