@@ -32,6 +32,12 @@ def stale_after_days() -> int:
     return int(getattr(settings, "LINKWORK_LISTING_STALE_DAYS", 365))
 
 
+def expire_after_days() -> int:
+    """Days after its last check when matching leaves a listing out altogether
+    (LINKWORK_LISTING_EXPIRE_DAYS, three years unless set); never less than the stale limit."""
+    return max(int(getattr(settings, "LINKWORK_LISTING_EXPIRE_DAYS", 1095)), stale_after_days())
+
+
 def confirm_after_days() -> int:
     """Days after its last check when providers are asked to confirm a listing."""
     return int(getattr(settings, "LINKWORK_LISTING_CONFIRM_DAYS", 183))
@@ -1030,6 +1036,11 @@ class Postcode(models.Model):
     latitude = models.FloatField()
     longitude = models.FloatField()
     lsoa = models.CharField("LSOA", max_length=9, blank=True)
+    local_authority = models.CharField(
+        max_length=9,
+        blank=True,
+        help_text="ONS code of the local authority district, such as E08000035 ('' unknown).",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["lsoa"], name="dir_postcode_lsoa_idx")]
