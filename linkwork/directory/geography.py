@@ -38,6 +38,24 @@ _LSOA_RE: Final = re.compile(r"^[A-Z][0-9]{8}$")
 GSS_CODE_RE: Final = re.compile(r"^[ENSW][0-9]{8}$")
 
 
+# A service area names an ONS area by its code: the statistics.data.gov.uk URI of the code
+# (as Open Referral UK feeds write it) in `uri`, or the bare code as its `extent` (extent_type
+# "text") or name. `linkwork import-oruk --area CODE` should store a feed's area that way.
+ONS_AREA_URI: Final = "http://statistics.data.gov.uk/id/statistical-geography/"
+_CODE_IN_TEXT_RE: Final = re.compile(r"(?:^|/)([ENSW][0-9]{8})/?$")
+
+
+def area_codes(*texts: str) -> set[str]:
+    """The ONS area codes named by a service area's texts (extent, uri, name): a bare code,
+    or a URI ending in one. Anything else (GeoJSON, a place name) names none."""
+    found = set()
+    for text in texts:
+        match = _CODE_IN_TEXT_RE.search(text.strip().upper()) if text else None
+        if match:
+            found.add(match[1])
+    return found
+
+
 class GeocoderUnavailable(RuntimeError):
     """The geocoder could not be asked (network, service down); not the same as unknown."""
 

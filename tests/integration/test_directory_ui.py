@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from linkwork.accounts.models import Role
 from linkwork.audit.models import AuditEvent
+from linkwork.core.presenters import date_uk
 from linkwork.directory.demo import seed_directory
 from linkwork.directory.geography import get_geocoder, haversine_km
 from linkwork.directory.models import (
@@ -187,7 +188,7 @@ def test_search_shows_stale_listings_as_such(client, directory, time_machine, no
     service.assured_date = timezone.localdate() - dt.timedelta(days=2 * 365)
     service.save()
     body = search(client, q=service.name).content.decode()
-    assert "Not checked recently" in body
+    assert f"Not checked since {date_uk(service.assured_date)}" in body
 
 
 @pytest.mark.django_db
