@@ -196,6 +196,18 @@ class ServiceForm(HouseVoice, forms.ModelForm[Service]):
             data[name] = bool(data.get(name)) if stated else None
         return data
 
+    @property
+    def changed_data(self) -> list[str]:
+        """As Django has it, except that the delivery modes are compared as stored: an
+        unticked box is None (not stated) or False (not offered), decided together."""
+        changed = [name for name in super().changed_data if name not in DELIVERY_FIELDS]
+        cleaned = getattr(self, "cleaned_data", {})
+        return changed + [
+            name
+            for name in DELIVERY_FIELDS
+            if name in cleaned and cleaned[name] != self.initial.get(name)
+        ]
+
 
 CAPACITY_LABELS = dict(Capacity.choices)
 ROUTE_LABELS = dict(ReferralRoute.choices)
