@@ -59,7 +59,7 @@ def _minutes(value: dt.time | None, default: int) -> int:
 
 
 def load_facts() -> list[ServiceFacts]:
-    """Every service's facts, in eight queries whatever the number of services."""
+    """Every service's facts, in seven queries whatever the number of services."""
     categories: dict[Any, set[str]] = defaultdict(set)
     audiences: dict[Any, set[str]] = defaultdict(set)
     for link_id, taxonomy_id, code in Attribute.objects.filter(
