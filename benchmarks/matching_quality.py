@@ -67,6 +67,9 @@ COLUMNS: Final = [
 ]
 PERSONA_KEYS: Final = frozenset({"key", "group", "rationale", "person", "labels"})
 EVALUATION_KEYS: Final = frozenset({"today", "stale_days", "k", "authored_by", "checked_by"})
+# Optional: the expire limit (LINKWORK_LISTING_EXPIRE_DAYS); the engine's default when absent.
+OPTIONAL_EVALUATION_KEYS: Final = frozenset({"expire_days"})
+DEFAULT_EXPIRE_DAYS: Final = 1095
 
 
 # --- The collection ------------------------------------------------------------------------
@@ -92,6 +95,7 @@ class Collection:
     checked_by: str
     services: list[ServiceFacts]
     personas: list[Persona]
+    expire_days: int = DEFAULT_EXPIRE_DAYS
 
     def by_id(self) -> dict[str, ServiceFacts]:
         return {service.id: service for service in self.services}
@@ -151,8 +155,11 @@ def load_collection(catalogue: Path = CATALOGUE, personas: Path = PERSONAS) -> C
     with personas.open("rb") as handle:
         document = tomllib.load(handle)
     evaluation = document.get("evaluation") or {}
-    if set(evaluation) != EVALUATION_KEYS:
-        raise CollectionError(f"evaluation must have exactly {', '.join(sorted(EVALUATION_KEYS))}")
+    if not EVALUATION_KEYS <= set(evaluation) <= EVALUATION_KEYS | OPTIONAL_EVALUATION_KEYS:
+        raise CollectionError(
+            f"evaluation must have exactly {', '.join(sorted(EVALUATION_KEYS))}"
+            f" (and optionally {', '.join(sorted(OPTIONAL_EVALUATION_KEYS))})"
+        )
     known = {service.id for service in services}
     found = [_persona(raw, n, known) for n, raw in enumerate(document.get("personas") or [])]
     keys = [p.key for p in found]
@@ -161,6 +168,7 @@ def load_collection(catalogue: Path = CATALOGUE, personas: Path = PERSONAS) -> C
     return Collection(
         today=evaluation["today"],
         stale_days=int(evaluation["stale_days"]),
+        expire_days=int(evaluation.get("expire_days", DEFAULT_EXPIRE_DAYS)),
         k=int(evaluation["k"]),
         authored_by=evaluation["authored_by"],
         checked_by=evaluation["checked_by"],
@@ -195,14 +203,22 @@ def attended_in_person(service: ServiceFacts) -> bool:
 
 
 def broken_rules(
-    service: ServiceFacts, profile: Profile, *, today: dt.date, stale_days: int
+    service: ServiceFacts,
+    profile: Profile,
+    *,
+    today: dt.date,
+    stale_days: int,
+    expire_days: int | None = None,
 ) -> list[str]:
-    """The issue's hard constraints this service breaks for this person (empty: none)."""
+    """The issue's hard constraints this service breaks for this person (empty: none).
+    A stale listing is only ranked lower (issue 13); one checked longer ago than the expire
+    limit is out. A listing never checked is stale, not expired."""
+    expire = max(expire_days or DEFAULT_EXPIRE_DAYS, stale_days)
     broken = []
     if service.status != "active":
         broken.append("not active")
-    if service.assured_date is None or (today - service.assured_date).days > stale_days:
-        broken.append("stale")
+    if service.assured_date is not None and (today - service.assured_date).days > expire:
+        broken.append("expired")
     if profile.age is not None and (
         (service.minimum_age is not None and profile.age < service.minimum_age)
         or (service.maximum_age is not None and profile.age > service.maximum_age)
@@ -216,6 +232,8 @@ def broken_rules(
         broken.append("online only")
     if attended_in_person(service) and venue_km(service, profile) > profile.max_distance_km:
         broken.append("too far")
+    if profile.area and not service.places and service.areas and profile.area not in service.areas:
+        broken.append("outside its service area")
     if service.capacity == "full":
         broken.append("full")
     if "en" not in profile.languages:
@@ -272,13 +290,18 @@ def violation_rate_at(
     *,
     today: dt.date,
     stale_days: int,
+    expire_days: int | None = None,
     k: int = K,
 ) -> float:
     """Share of the first k results that break a hard constraint (0 when there are none)."""
     top = ranked[:k]
     if not top:
         return 0.0
-    broken = [s for s in top if broken_rules(s, profile, today=today, stale_days=stale_days)]
+    broken = [
+        s
+        for s in top
+        if broken_rules(s, profile, today=today, stale_days=stale_days, expire_days=expire_days)
+    ]
     return len(broken) / len(top)
 
 
@@ -352,6 +375,7 @@ def rank_linkwork(context: Context, candidates: list[int]) -> list[str]:
         weights=DEFAULT_WEIGHTS,
         today=context.collection.today,
         stale_days=context.collection.stale_days,
+        expire_days=context.collection.expire_days,
     )
     return [result.service_id for result in found.results]
 
@@ -396,6 +420,7 @@ def evaluate(collection: Collection) -> dict[str, dict[str, Scores]]:
             persona.profile,
             today=collection.today,
             stale_days=collection.stale_days,
+            expire_days=collection.expire_days,
             distance=distances_km(index, persona.profile),
         )
         context = Context(
@@ -412,6 +437,7 @@ def evaluate(collection: Collection) -> dict[str, dict[str, Scores]]:
                 persona.profile,
                 today=collection.today,
                 stale_days=collection.stale_days,
+                expire_days=collection.expire_days,
                 k=collection.k,
             )
 
@@ -663,7 +689,8 @@ def report() -> str:
     return (
         f"{len(collection.personas)} personas, {labels} graded labels, "
         f"{len(collection.services)} services; evaluated on {collection.today.isoformat()} "
-        f"with a {collection.stale_days}-day stale limit, k = {collection.k}. "
+        f"with a {collection.stale_days}-day stale limit (ranked lower) and a "
+        f"{collection.expire_days}-day expire limit (excluded), k = {collection.k}. "
         f"Labels authored by: {collection.authored_by}; checked by: {collection.checked_by}.\n\n"
         f"{verdict} Constraint-violation rate at 10 for Linkwork: "
         f"{linkwork['violation_rate_at_10']:.3f}.\n\n"

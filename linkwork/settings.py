@@ -44,9 +44,11 @@ LINKWORK_HTTPS = env.bool("LINKWORK_HTTPS", not DEBUG)
 # or "postcodes.io" (the public postcodes.io service; never used in tests).
 LINKWORK_GEOCODER = env.str("LINKWORK_GEOCODER", "table")
 # Providers are asked to confirm a listing this many days after its last check; past the
-# second limit it is stale: shown as such and left out of matching, never deleted.
+# second limit it is stale: tagged "not checked since <date>" and ranked lower by matching;
+# past the third it has expired and matching leaves it out. Nothing is ever deleted.
 LINKWORK_LISTING_CONFIRM_DAYS = env.int("LINKWORK_LISTING_CONFIRM_DAYS", 183)
 LINKWORK_LISTING_STALE_DAYS = env.int("LINKWORK_LISTING_STALE_DAYS", 365)
+LINKWORK_LISTING_EXPIRE_DAYS = env.int("LINKWORK_LISTING_EXPIRE_DAYS", 1095)
 # Bank holidays for working-day deadlines: ENG (England and Wales), SCT or NIR.
 LINKWORK_BANK_HOLIDAYS = env.str("LINKWORK_BANK_HOLIDAYS", "ENG")
 # The address people use to reach this service, for links in emails.

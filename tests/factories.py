@@ -12,6 +12,7 @@ from linkwork.accounts.models import Membership, Organisation, OrganisationKind,
 from linkwork.casework.models import Connection, Contact, FollowUp, Goal, SupportPlan
 from linkwork.directory.models import (
     Attribute,
+    Capacity,
     Entity,
     LinkType,
     Organization,
@@ -113,6 +114,10 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     description = "Gentle weekly walks."
     email = factory.Sequence(lambda n: f"service{n}@example.org")
     referral_route = ReferralRoute.REFERRAL
+    capacity = Capacity.ACCEPTING
+    delivers_in_person = True
+    delivers_online = False
+    delivers_by_phone = False
     assured_date = factory.LazyFunction(timezone.localdate)
 
 

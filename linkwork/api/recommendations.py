@@ -47,6 +47,11 @@ class RecommendationsOut(Schema):
     weights_version: str
     results: list[RecommendationOut]
     excluded: list[ExclusionOut]
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What to know about the answer as a whole, such as how many services "
+        "were left out as not checked for years.",
+    )
 
 
 class RecommendationQuery(Schema):
@@ -98,9 +103,11 @@ def get_recommendations(
 ) -> dict[str, Any]:
     """The top k community services for the person, best first, each with its score, the
     score's components and the reasons in plain English; and every service left out by a hard
-    constraint (not running, not checked within the stale limit, age, women or men only,
-    online only without digital access, too far, full, no shared language, not free when
-    only free will do) with its reason. Identity preferences are never inferred."""
+    constraint (not running, not checked within the expire limit, age, women or men only,
+    online only without digital access, too far, outside its service area when it has no
+    venue, full, no shared language, not free when only free will do) with its reason. A
+    service not checked within the stale limit is ranked lower and says so. Facts a listing
+    does not state constrain nothing. Identity preferences are never inferred."""
     referral = _referral_for(request, id)
     user = request.auth if not isinstance(request.auth, ApiToken) else None  # type: ignore[attr-defined]
     found = recommend_for_referral(referral, k=query.k, shown_to=user)

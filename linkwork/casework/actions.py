@@ -358,7 +358,8 @@ def create_connection(
             "The person has not consented to share their details with services, so none "
             "can be shared. Record their consent first, or share nothing."
         )
-    signpost = service.referral_route == ReferralRoute.SIGNPOST
+    # Only a service stated to take referrals gets a request; a route not stated is signposted.
+    signpost = service.referral_route != ReferralRoute.REFERRAL
     if not signpost and send and (reason := why_not_requestable(service)):
         raise CaseworkError(f"{reason}: choose another service, or save a draft for later.")
     if Connection.objects.filter(referral=referral, service=service, status__in=OPEN_STATUSES):

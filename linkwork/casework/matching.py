@@ -80,6 +80,7 @@ def profile_for_referral(referral: Referral, *, today: dt.date | None = None) ->
         languages=languages,
         latitude=point.latitude if point else None,
         longitude=point.longitude if point else None,
+        area=point.local_authority if point else "",
         digital_access=DIGITAL.get(person.digital_access, "confident"),
     )
 

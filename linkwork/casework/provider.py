@@ -133,7 +133,7 @@ def services_table(services: Iterable[Any]) -> dict[str, Any]:
             [
                 tables.text(service.name),
                 tables.text(service.get_status_display()),
-                tables.text(service.get_capacity_display()),
+                tables.text(service.get_capacity_display() or "Not stated"),
                 tables.text(service.open_connections),
                 tables.text(service.on_hold),
                 tables.link(

@@ -125,6 +125,10 @@ LANGUAGE_CODES = frozenset(code for code, _ in LANGUAGES)
 # Digits, spaces and the signs people write in phone numbers: "+44 (0)1632 960 001".
 _PHONE_RE = re.compile(r"^\+?[0-9 ()\-]+$")
 
+# What a listing's page and forms say of a fact no feed or person has stated.
+NOT_STATED = "Not stated"
+DELIVERY_FIELDS = ("delivers_in_person", "delivers_online", "delivers_by_phone")
+
 
 def plain_description(value: str) -> str:
     """What a person typed in a description box, as plain words: any markup typed or pasted
@@ -207,6 +211,18 @@ class ServiceForm(HouseVoice, forms.ModelForm[Service]):
         choices=[(slug, category.name) for slug, category in CATEGORIES.items()],
         widget=forms.CheckboxSelectMultiple,
     )
+    # Capacity and route may be left "Not stated"; so may delivery (no box ticked).
+    capacity = forms.ChoiceField(
+        label="Capacity", required=False, choices=[("", NOT_STATED), *Capacity.choices]
+    )
+    referral_route = forms.ChoiceField(
+        label="How people get a place",
+        required=False,
+        choices=[("", NOT_STATED), *ReferralRoute.choices],
+    )
+    delivers_in_person = forms.BooleanField(label="In person", required=False)
+    delivers_online = forms.BooleanField(label="Online", required=False)
+    delivers_by_phone = forms.BooleanField(label="By phone", required=False)
 
     class Meta:
         model = Service
@@ -304,12 +320,23 @@ class ServiceForm(HouseVoice, forms.ModelForm[Service]):
             value = data.get(name)
             if value is not None and value > 120:
                 self.add_error(name, f"The {what} age must be 120 or less")
-        if not any(
-            data.get(name)
-            for name in ("delivers_in_person", "delivers_online", "delivers_by_phone")
-        ):
-            self.add_error("delivers_in_person", "Select at least one way the service is delivered")
+        # Ticking no delivery mode leaves delivery not stated; ticking any states every mode.
+        stated = any(data.get(name) for name in DELIVERY_FIELDS)
+        for name in DELIVERY_FIELDS:
+            data[name] = bool(data.get(name)) if stated else None
         return data
+
+    @property
+    def changed_data(self) -> list[str]:
+        """As Django has it, except that the delivery modes are compared as stored: an
+        unticked box is None (not stated) or False (not offered), decided together."""
+        changed = [name for name in super().changed_data if name not in DELIVERY_FIELDS]
+        cleaned = getattr(self, "cleaned_data", {})
+        return changed + [
+            name
+            for name in DELIVERY_FIELDS
+            if name in cleaned and cleaned[name] != self.initial.get(name)
+        ]
 
     def listing_changes(self) -> dict[str, Any]:
         """The listing's own fields that changed, as they are stored."""

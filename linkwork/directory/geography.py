@@ -34,6 +34,26 @@ EARTH_RADIUS_KM: Final = 6371.0088  # mean Earth radius (IUGG)
 
 # A GSS code such as E01000001: one letter and eight digits.
 _LSOA_RE: Final = re.compile(r"^[A-Z][0-9]{8}$")
+# An ONS (GSS) code of an area such as a local authority district, E08000035.
+GSS_CODE_RE: Final = re.compile(r"^[ENSW][0-9]{8}$")
+
+
+# A service area names an ONS area by its code: the statistics.data.gov.uk URI of the code
+# (as Open Referral UK feeds write it) in `uri`, or the bare code as its `extent` (extent_type
+# "text") or name. `linkwork import-oruk --area CODE` should store a feed's area that way.
+ONS_AREA_URI: Final = "http://statistics.data.gov.uk/id/statistical-geography/"
+_CODE_IN_TEXT_RE: Final = re.compile(r"(?:^|/)([ENSW][0-9]{8})/?$")
+
+
+def area_codes(*texts: str) -> set[str]:
+    """The ONS area codes named by a service area's texts (extent, uri, name): a bare code,
+    or a URI ending in one. Anything else (GeoJSON, a place name) names none."""
+    found = set()
+    for text in texts:
+        match = _CODE_IN_TEXT_RE.search(text.strip().upper()) if text else None
+        if match:
+            found.add(match[1])
+    return found
 
 
 class GeocoderUnavailable(RuntimeError):
@@ -45,6 +65,8 @@ class Point:
     latitude: float
     longitude: float
     lsoa: str = ""
+    # ONS code of the local authority district ("" when the table does not say).
+    local_authority: str = ""
 
 
 class Geocoder(Protocol):
@@ -93,7 +115,7 @@ class TableGeocoder:
         row = Postcode.objects.filter(postcode=key).first()
         if row is None:
             return None
-        return Point(row.latitude, row.longitude, row.lsoa)
+        return Point(row.latitude, row.longitude, row.lsoa, row.local_authority)
 
 
 def parse_postcodes_io(payload: Mapping[str, Any]) -> Point | None:
@@ -106,7 +128,13 @@ def parse_postcodes_io(payload: Mapping[str, Any]) -> Point | None:
         return None
     codes = result.get("codes")
     lsoa = codes.get("lsoa", "") if isinstance(codes, Mapping) else ""
-    return Point(float(latitude), float(longitude), lsoa if isinstance(lsoa, str) else "")
+    district = codes.get("admin_district", "") if isinstance(codes, Mapping) else ""
+    return Point(
+        float(latitude),
+        float(longitude),
+        lsoa if isinstance(lsoa, str) else "",
+        district if isinstance(district, str) and GSS_CODE_RE.match(district) else "",
+    )
 
 
 class PostcodesIoGeocoder:
@@ -182,8 +210,13 @@ class ImportReport:
         self.rejected.append(Rejection(line, reason))
 
 
-def _columns(reader: csv.DictReader[str], wanted: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    """Map each wanted column to the header that holds it, accepting the ONS names too."""
+def _columns(
+    reader: csv.DictReader[str],
+    wanted: Mapping[str, tuple[str, ...]],
+    optional: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict[str, str]:
+    """Map each wanted (and each optional, when present) column to the header that holds it,
+    accepting the ONS names too."""
     header = {name.strip().lower(): name for name in reader.fieldnames or ()}
     if not header:
         raise ImportFileError("The file is empty: expected a header row.")
@@ -195,6 +228,10 @@ def _columns(reader: csv.DictReader[str], wanted: Mapping[str, tuple[str, ...]])
     missing = [c for c in wanted if c not in found]
     if missing:
         raise ImportFileError(f"Missing column(s): {', '.join(missing)}.")
+    for column, aliases in (optional or {}).items():
+        match = next((header[a] for a in (column, *aliases) if a in header), None)
+        if match is not None:
+            found[column] = match
     return found
 
 
@@ -214,15 +251,21 @@ _POSTCODE_COLUMNS: Final = {
     "longitude": ("long",),
     "lsoa": ("lsoa21cd", "lsoa21", "lsoa11cd", "lsoa11"),
 }
+# The local authority district is optional (older tables have none): ONSPD calls it
+# oslaua, or ladYYcd in some extracts.
+_POSTCODE_OPTIONAL_COLUMNS: Final = {
+    "local_authority": ("oslaua", "laua", "lad", "lad25cd", "lad24cd", "lad23cd", "lad22cd"),
+}
 _IMD_COLUMNS: Final = {"lsoa": ("lsoa_code",), "imd_decile": ("decile",)}
 
 
 def import_postcodes(lines: Iterable[str], *, batch_size: int = 5000) -> ImportReport:
-    """Upsert postcodes from CSV text (columns postcode, latitude, longitude, lsoa, or the
-    ONSPD names pcds, lat, long, lsoa21). Bad rows are reported with their line numbers and
-    skipped; the good rows are written in one transaction."""
+    """Upsert postcodes from CSV text (columns postcode, latitude, longitude, lsoa and
+    optionally local_authority, or the ONSPD names pcds, lat, long, lsoa21, oslaua). Bad rows
+    are reported with their line numbers and skipped; the good rows are written in one
+    transaction."""
     reader = csv.DictReader(lines)
-    cols = _columns(reader, _POSTCODE_COLUMNS)
+    cols = _columns(reader, _POSTCODE_COLUMNS, _POSTCODE_OPTIONAL_COLUMNS)
     report = ImportReport()
     seen: dict[str, int] = {}
     batch: list[Postcode] = []
@@ -232,7 +275,7 @@ def import_postcodes(lines: Iterable[str], *, batch_size: int = 5000) -> ImportR
             batch,
             update_conflicts=True,
             unique_fields=["postcode"],
-            update_fields=["latitude", "longitude", "lsoa"],
+            update_fields=["latitude", "longitude", "lsoa", "local_authority"],
         )
         report.imported += len(batch)
         batch.clear()
@@ -253,6 +296,15 @@ def import_postcodes(lines: Iterable[str], *, batch_size: int = 5000) -> ImportR
                 lsoa = (row.get(cols["lsoa"]) or "").strip().upper()
                 if lsoa and not _LSOA_RE.match(lsoa):
                     raise ValueError(f"lsoa {lsoa!r} is not an LSOA code such as E01000001")
+                district = (
+                    (row.get(cols["local_authority"]) or "").strip().upper()
+                    if "local_authority" in cols
+                    else ""
+                )
+                if district and not GSS_CODE_RE.match(district):
+                    raise ValueError(
+                        f"local_authority {district!r} is not an ONS code such as E08000035"
+                    )
                 if postcode in seen:
                     raise ValueError(f"postcode {postcode} is a duplicate of line {seen[postcode]}")
             except ValueError as exc:
@@ -260,7 +312,13 @@ def import_postcodes(lines: Iterable[str], *, batch_size: int = 5000) -> ImportR
                 continue
             seen[postcode] = line
             batch.append(
-                Postcode(postcode=postcode, latitude=latitude, longitude=longitude, lsoa=lsoa)
+                Postcode(
+                    postcode=postcode,
+                    latitude=latitude,
+                    longitude=longitude,
+                    lsoa=lsoa,
+                    local_authority=district,
+                )
             )
             if len(batch) >= batch_size:
                 flush()

@@ -32,6 +32,12 @@ def stale_after_days() -> int:
     return int(getattr(settings, "LINKWORK_LISTING_STALE_DAYS", 365))
 
 
+def expire_after_days() -> int:
+    """Days after its last check when matching leaves a listing out altogether
+    (LINKWORK_LISTING_EXPIRE_DAYS, three years unless set); never less than the stale limit."""
+    return max(int(getattr(settings, "LINKWORK_LISTING_EXPIRE_DAYS", 1095)), stale_after_days())
+
+
 def confirm_after_days() -> int:
     """Days after its last check when providers are asked to confirm a listing."""
     return int(getattr(settings, "LINKWORK_LISTING_CONFIRM_DAYS", 183))
@@ -506,14 +512,16 @@ class Service(HsdsRecord):
     alert = models.TextField(blank=True)
     last_modified = models.DateTimeField(default=timezone.now)
 
-    # Social prescribing's own fields.
-    delivers_in_person = models.BooleanField(default=True)
-    delivers_online = models.BooleanField(default=False)
-    delivers_by_phone = models.BooleanField(default=False)
+    # Social prescribing's own fields. Each is unknown until a feed or a person states it:
+    # delivery modes are all None ("not stated") or each True or False with at least one
+    # True; route, capacity and format are "" when not stated. Nothing is guessed.
+    delivers_in_person = models.BooleanField(null=True, blank=True, default=None)
+    delivers_online = models.BooleanField(null=True, blank=True, default=None)
+    delivers_by_phone = models.BooleanField(null=True, blank=True, default=None)
     referral_route = models.CharField(
-        max_length=10, choices=ReferralRoute.choices, default=ReferralRoute.SIGNPOST
+        max_length=10, choices=ReferralRoute.choices, blank=True, default=""
     )
-    capacity = models.CharField(max_length=12, choices=Capacity.choices, default=Capacity.ACCEPTING)
+    capacity = models.CharField(max_length=12, choices=Capacity.choices, blank=True, default="")
     format = models.CharField(max_length=10, choices=ServiceFormat.choices, blank=True)
     funded_for_social_prescribing = models.BooleanField(
         default=False,
@@ -544,11 +552,12 @@ class Service(HsdsRecord):
                 condition=Q(status__in=ServiceStatus.values), name="dir_service_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(referral_route__in=ReferralRoute.values),
+                condition=Q(referral_route="") | Q(referral_route__in=ReferralRoute.values),
                 name="dir_service_referral_route_valid",
             ),
             models.CheckConstraint(
-                condition=Q(capacity__in=Capacity.values), name="dir_service_capacity_valid"
+                condition=Q(capacity="") | Q(capacity__in=Capacity.values),
+                name="dir_service_capacity_valid",
             ),
             models.CheckConstraint(
                 condition=Q(format="") | Q(format__in=ServiceFormat.values),
@@ -559,10 +568,15 @@ class Service(HsdsRecord):
                 name="dir_service_min_age_not_above_max",
             ),
             models.CheckConstraint(
-                condition=Q(delivers_in_person=True)
+                condition=Q(
+                    delivers_in_person__isnull=True,
+                    delivers_online__isnull=True,
+                    delivers_by_phone__isnull=True,
+                )
+                | Q(delivers_in_person=True)
                 | Q(delivers_online=True)
                 | Q(delivers_by_phone=True),
-                name="dir_service_has_delivery_mode",
+                name="dir_service_delivery_stated_or_unknown",
             ),
             models.CheckConstraint(
                 condition=Q(assurer__isnull=True) | Q(assured_date__isnull=False),
@@ -585,7 +599,13 @@ class Service(HsdsRecord):
 
     @property
     def delivery_modes(self) -> list[str]:
+        """The modes the service is stated to be delivered in; [] when not stated."""
         return [mode for mode, field in DELIVERY_MODE_FIELDS.items() if getattr(self, field)]
+
+    @property
+    def delivery_stated(self) -> bool:
+        """Whether a feed or a person has said how the service is delivered."""
+        return any(getattr(self, field) is not None for field in DELIVERY_MODE_FIELDS.values())
 
     def is_stale(self, today: date | None = None) -> bool:
         if self.assured_date is None:
@@ -1067,6 +1087,11 @@ class Postcode(models.Model):
     latitude = models.FloatField()
     longitude = models.FloatField()
     lsoa = models.CharField("LSOA", max_length=9, blank=True)
+    local_authority = models.CharField(
+        max_length=9,
+        blank=True,
+        help_text="ONS code of the local authority district, such as E08000035 ('' unknown).",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["lsoa"], name="dir_postcode_lsoa_idx")]

@@ -28,6 +28,8 @@ from linkwork.directory.models import (
 from linkwork.directory.text import looks_like_html, sanitise_html
 from linkwork.vocabulary.categories import AUDIENCES, CATEGORIES
 
+# What a page says of a fact no feed or person has stated.
+NOT_STATED = "Not stated"
 CAPACITY_TAGS = {
     Capacity.ACCEPTING: ("Accepting referrals", "nhsuk-tag--green"),
     Capacity.WAITING_LIST: ("Waiting list", "nhsuk-tag--yellow"),
@@ -73,11 +75,22 @@ RECORD_SIGNPOSTING = ConnectAction(
 )
 
 
+RECORD_SIGNPOSTING_ROUTE_NOT_STATED = ConnectAction(
+    "Record signposting",
+    "to",
+    "This listing does not say whether the service takes referrals, so no request is sent: "
+    "the person contacts it themselves, and Linkwork records that you told them about it.",
+)
+
+
 def connect_action(referral_route: str) -> ConnectAction:
-    """The connect button for a service, from its referral route."""
+    """The connect button for a service, from its referral route. Only a service stated to
+    take referrals gets a request; one whose route is not stated is signposted, and says so."""
+    if referral_route == ReferralRoute.REFERRAL:
+        return REQUEST_A_PLACE
     if referral_route == ReferralRoute.SIGNPOST:
         return RECORD_SIGNPOSTING
-    return REQUEST_A_PLACE
+    return RECORD_SIGNPOSTING_ROUTE_NOT_STATED
 
 
 def tags(service: Service, *, stale: bool) -> list[Tag]:
@@ -87,8 +100,15 @@ def tags(service: Service, *, stale: bool) -> list[Tag]:
     if service.capacity in CAPACITY_TAGS:
         result.append(Tag(*CAPACITY_TAGS[Capacity(service.capacity)]))
     if stale:
-        result.append(Tag("Not checked recently", "nhsuk-tag--grey"))
+        result.append(Tag(not_checked_since(service.assured_date), "nhsuk-tag--grey"))
     return result
+
+
+def not_checked_since(assured: dt.date | None) -> str:
+    """'Not checked since 5 March 2024', for a listing past the stale limit."""
+    if assured is None:
+        return "Never checked by a person"
+    return f"Not checked since {date_uk(assured)}"
 
 
 def freshness(service: Service, today: dt.date) -> str:
@@ -120,7 +140,15 @@ def description(text: str) -> Markup:
 def delivery(service: Service) -> str:
     """'In person, online' from the service's delivery modes."""
     labels = [DeliveryMode(mode).label for mode in service.delivery_modes]
-    return ", ".join(labels).capitalize() if labels else "Ask the provider"
+    return ", ".join(labels).capitalize() if labels else NOT_STATED
+
+
+def route(service: Service) -> str:
+    return service.get_referral_route_display() or NOT_STATED
+
+
+def capacity(service: Service) -> str:
+    return service.get_capacity_display() or NOT_STATED
 
 
 def distance(km: float | None) -> str:
@@ -155,7 +183,7 @@ def listings_table(services: Iterable[Service]) -> dict[str, Any]:
     """A provider's own listings with their capacity and when each was last checked."""
     rows = []
     for service in services:
-        capacity = service.get_capacity_display()
+        capacity = service.get_capacity_display() or NOT_STATED
         if service.status != ServiceStatus.ACTIVE:
             capacity += f" ({service.get_status_display().lower()})"
         rows.append(

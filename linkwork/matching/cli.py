@@ -1,6 +1,9 @@
 """`linkwork match --services FEED --person person.json --k 10`: rank the services of an Open
 Referral UK feed for one person, with no database. Prints one JSON object:
-`{"results": [{"service_id", "score", "reasons", ...}], "excluded": [{"service_id", "reason"}]}`.
+`{"results": [{"service_id", "score", "reasons", ...}], "excluded": [{"service_id", "reason"}],
+"warnings": ["812 of 818 services excluded: not checked since 1 November 2023", ...]}`, and
+each warning on standard error too. The person may give `area`, an ONS local authority code:
+a service with no venue is then offered only if its service areas include it.
 A bad person file or feed prints `{"error": ..., "field": ...}` and exits 2.
 """
 
@@ -43,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.utils import timezone
 
-    from linkwork.directory.models import stale_after_days
+    from linkwork.directory.models import expire_after_days, stale_after_days
     from linkwork.matching.engine import rank
     from linkwork.matching.facts import read_feed
     from linkwork.matching.index import build_index
@@ -80,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         weights=DEFAULT_WEIGHTS,
         today=today,
         stale_days=stale_after_days(),
+        expire_days=expire_after_days(),
     )
     print(json.dumps(found.as_json(), ensure_ascii=False))
+    for warning in found.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0

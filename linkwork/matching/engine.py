@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -37,7 +38,13 @@ DAY_NAMES: Final = dict(
 )
 
 # Exclusion reasons, in the order they are checked: a service gets the first that applies.
-NOT_ACTIVE, STALE, AGE, SEX, ONLINE_ONLY, TOO_FAR, FULL, LANGUAGE, NOT_FREE = range(1, 10)
+# EXPIRED is a listing unchecked past the expire limit (a stale one is only ranked lower).
+NOT_ACTIVE, EXPIRED, AGE, SEX, ONLINE_ONLY, TOO_FAR, OUT_OF_AREA, FULL, LANGUAGE, NOT_FREE = range(
+    1, 11
+)
+STALE: Final = EXPIRED  # the old name
+# Past LINKWORK_LISTING_EXPIRE_DAYS unless the caller says otherwise: three years.
+DEFAULT_EXPIRE_DAYS: Final = 1095
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,9 @@ class Recommendations:
     _excluded: tuple[npt.NDArray[np.int64], npt.NDArray[np.int8]] = field(repr=False)
     _explain: Callable[[int, int], str] = field(repr=False)
     _ids: Sequence[str] = field(repr=False)
+    # What the person asking should know about the whole answer, in plain English, such as
+    # "812 of 818 services excluded: not checked since 1 November 2023".
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def excluded_count(self) -> int:
@@ -86,7 +96,7 @@ class Recommendations:
             for i, c in zip(indices, codes, strict=True)
         ]
 
-    def as_json(self) -> dict[str, list[dict[str, object]]]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "results": [
                 {
@@ -99,6 +109,7 @@ class Recommendations:
                 for r in self.results
             ],
             "excluded": [{"service_id": e.service_id, "reason": e.reason} for e in self.excluded],
+            "warnings": list(self.warnings),
         }
 
 
@@ -120,6 +131,27 @@ def distances_km(index: ServiceIndex, profile: Profile) -> npt.NDArray[np.float6
     return nearest
 
 
+def expired(index: ServiceIndex, *, today: dt.date, expire_days: int) -> npt.NDArray[np.bool_]:
+    """Checked by a person, but not within the expire limit. A listing never checked is
+    stale, not expired: nothing says how old it is."""
+    cutoff = (today - dt.timedelta(days=expire_days)).toordinal()
+    return (index.assured > 0) & (index.assured < cutoff)
+
+
+def stale(index: ServiceIndex, *, today: dt.date, stale_days: int) -> npt.NDArray[np.bool_]:
+    """Never checked by a person, or not within the stale limit: tagged and ranked lower."""
+    cutoff = (today - dt.timedelta(days=stale_days)).toordinal()
+    return index.assured < cutoff
+
+
+def outside_area(index: ServiceIndex, profile: Profile) -> npt.NDArray[np.bool_]:
+    """Services with no venue whose stated areas leave out the person's area (none when the
+    person's area is unknown)."""
+    if not profile.area:
+        return np.zeros(len(index), dtype=bool)
+    return ~index.has_place & index.has_area & ~index.in_area(profile.area)
+
+
 def constraint_codes(
     index: ServiceIndex,
     profile: Profile,
@@ -127,15 +159,18 @@ def constraint_codes(
     today: dt.date,
     stale_days: int,
     distance: npt.NDArray[np.float64],
+    expire_days: int | None = None,
 ) -> npt.NDArray[np.int8]:
-    """0 where a service may be suggested, else the code of the first rule it breaks."""
+    """0 where a service may be suggested, else the code of the first rule it breaks.
+    Facts not stated (delivery, capacity, areas) constrain nothing."""
     codes = np.zeros(len(index), dtype=np.int8)
+    expire_days = max(expire_days or DEFAULT_EXPIRE_DAYS, stale_days)
 
     def rule(code: int, broken: npt.NDArray[np.bool_]) -> None:
         np.putmask(codes, (codes == 0) & broken, code)
 
     rule(NOT_ACTIVE, ~index.active)
-    rule(STALE, index.assured < (today - dt.timedelta(days=stale_days)).toordinal())
+    rule(EXPIRED, expired(index, today=today, expire_days=expire_days))
     if profile.age is not None:
         rule(AGE, (index.min_age > profile.age) | (index.max_age < profile.age))
     if index.women_only_bit and profile.sex != "female":
@@ -146,6 +181,7 @@ def constraint_codes(
         rule(ONLINE_ONLY, index.online_only)
     if profile.located:
         rule(TOO_FAR, index.in_person & index.has_place & (distance > profile.max_distance_km))
+    rule(OUT_OF_AREA, outside_area(index, profile))
     rule(FULL, index.capacity == 2)
     if "en" not in profile.languages:
         spoken = index.language_vocabulary.query(profile.languages)
@@ -155,13 +191,23 @@ def constraint_codes(
     return codes
 
 
+def day_month_year(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def not_checked_since(assured: dt.date | None) -> str:
+    return (
+        f"not checked since {day_month_year(assured)}" if assured else "never checked by a person"
+    )
+
+
 def explain_exclusion(
-    service: ServiceFacts, code: int, profile: Profile, distance: float, stale_days: int
+    service: ServiceFacts, code: int, profile: Profile, distance: float, expire_days: int
 ) -> str:
     if code == NOT_ACTIVE:
         return f"status is {service.status}, not active"
-    if code == STALE:
-        return f"not checked in the last {stale_days} days"
+    if code == EXPIRED:
+        return f"{not_checked_since(service.assured_date)}, over {expire_days} days ago"
     if code == AGE:
         low = service.minimum_age if service.minimum_age is not None else 0
         high = f"{service.maximum_age}" if service.maximum_age is not None else "any age"
@@ -172,6 +218,9 @@ def explain_exclusion(
         return "online only, and the person has no digital access"
     if code == TOO_FAR:
         return f"{distance:.1f} km away, beyond {profile.max_distance_km:g} km"
+    if code == OUT_OF_AREA:
+        areas = ", ".join(sorted(service.areas))
+        return f"no venue, and serves only {areas}; the person is in {profile.area}"
     if code == FULL:
         return "full"
     if code == LANGUAGE:
@@ -245,13 +294,25 @@ def rank(
     weights: Weights,
     today: dt.date,
     stale_days: int,
+    expire_days: int | None = None,
     provider_stats: Callable[[Sequence[ServiceFacts]], Mapping[str, ProviderStats]] | None = None,
     skip: Collection[str] = (),
 ) -> Recommendations:
     """The top k services for `profile`. Services in `skip` (say, those the person is already
-    connected to) are left out without being reported as excluded."""
+    connected to) are left out without being reported as excluded. Past `stale_days` a
+    service is ranked lower and says so; past `expire_days` (three years unless given) it is
+    excluded."""
+    expire_days = max(expire_days or DEFAULT_EXPIRE_DAYS, stale_days)
     distance = distances_km(index, profile)
-    codes = constraint_codes(index, profile, today=today, stale_days=stale_days, distance=distance)
+    codes = constraint_codes(
+        index,
+        profile,
+        today=today,
+        stale_days=stale_days,
+        expire_days=expire_days,
+        distance=distance,
+    )
+    is_stale = stale(index, today=today, stale_days=stale_days)
     eligible = codes == 0
     skipped = [index.positions[s] for s in skip if s in index.positions]
     eligible[skipped] = False
@@ -296,6 +357,7 @@ def rank(
         "free": weights.free * index.free.astype(float),
         "waiting_list": -weights.waiting_list * waiting,
         "freshness": weights.freshness * fresh,
+        "stale": -weights.stale * is_stale.astype(float),
         "engagement": category_adjustment,
     }
     score = sum(parts.values(), np.zeros(len(index)))
@@ -331,6 +393,7 @@ def rank(
                     words=words,
                     stats=stats.get(index.services[i].organization_id),
                     fits_schedule=schedule[i] == 1.0,
+                    stale=bool(is_stale[i]),
                 ),
                 position=position,
             )
@@ -338,7 +401,7 @@ def rank(
     excluded_idx = np.flatnonzero(codes)
 
     def explain(i: int, code: int) -> str:
-        return explain_exclusion(index.services[i], code, profile, float(distance[i]), stale_days)
+        return explain_exclusion(index.services[i], code, profile, float(distance[i]), expire_days)
 
     return Recommendations(
         results=results,
@@ -346,7 +409,60 @@ def rank(
         _excluded=(excluded_idx, codes[excluded_idx]),
         _explain=explain,
         _ids=index.ids,
+        warnings=warnings_for(
+            index,
+            profile,
+            codes=codes,
+            results=results,
+            is_stale=is_stale,
+            today=today,
+            stale_days=stale_days,
+            expire_days=expire_days,
+        ),
     )
+
+
+def warnings_for(
+    index: ServiceIndex,
+    profile: Profile,
+    *,
+    codes: npt.NDArray[np.int8],
+    results: Sequence[Result],
+    is_stale: npt.NDArray[np.bool_],
+    today: dt.date,
+    stale_days: int,
+    expire_days: int,
+) -> list[str]:
+    """What the person asking should know about the answer as a whole."""
+    total = len(index)
+    warnings = []
+    expired_count = int((codes == EXPIRED).sum())
+    if expired_count:
+        since = day_month_year(today - dt.timedelta(days=expire_days))
+        warnings.append(f"{expired_count} of {total} services excluded: not checked since {since}")
+    stale_results = sum(1 for r in results if is_stale[index.positions[r.service_id]])
+    if stale_results:
+        since = day_month_year(today - dt.timedelta(days=stale_days))
+        warnings.append(
+            f"{stale_results} of the {len(results)} results not checked since {since}: "
+            "ranked lower; check them before suggesting"
+        )
+    out_of_area = int((codes == OUT_OF_AREA).sum())
+    if out_of_area:
+        warnings.append(
+            f"{out_of_area} of {total} services excluded: no venue, and their service area "
+            f"leaves out {profile.area}"
+        )
+    limited = int((~index.has_place & index.has_area).sum())
+    if limited and not profile.area:
+        warnings.append(
+            f"the person's area is not known, so {limited} services without a venue were not "
+            "checked against their service area; give a postcode or an area"
+        )
+    if total and not results:
+        excluded = int((codes != 0).sum())
+        warnings.append(f"no service can be suggested: {excluded} of {total} services excluded")
+    return warnings
 
 
 def _response_value(stats: ProviderStats | None) -> float:
@@ -360,7 +476,10 @@ def _response_value(stats: ProviderStats | None) -> float:
 
 
 def _mode(index: ServiceIndex, i: int) -> str:
-    return "in_person" if index.in_person[i] else "remote"
+    """In person, remote (online or by phone), or "" when delivery is not stated."""
+    if index.in_person[i]:
+        return "in_person"
+    return "remote" if index.online[i] or index.phone[i] else ""
 
 
 def diversify(
@@ -374,7 +493,7 @@ def diversify(
     least two delivery modes (in person, remote) appear when the candidates allow."""
     k = min(k, len(order))
     needs_left = {need for need, mask in met if any(mask[i] for i in order)}
-    modes_available = {_mode(index, i) for i in order}
+    modes_available = {_mode(index, i) for i in order} - {""}
     modes_wanted = min(2, len(modes_available))
     chosen: list[int] = []
     remaining = list(order)
@@ -386,19 +505,108 @@ def diversify(
         if requirements and slots <= requirements:
             for i in remaining:
                 helps_need = any(mask[i] for need, mask in met if need in needs_left)
-                helps_mode = len(modes) < modes_wanted and _mode(index, i) not in modes
+                mode = _mode(index, i)
+                helps_mode = len(modes) < modes_wanted and mode != "" and mode not in modes
                 if helps_need or helps_mode:
                     pick = i
                     break
         remaining.remove(pick)
         chosen.append(pick)
         modes.add(_mode(index, pick))
+        modes.discard("")
         needs_left -= {need for need, mask in met if mask[pick]}
     return chosen
 
 
 def _part_of_day(minutes: int) -> str:
     return "mornings" if minutes < 12 * 60 else "afternoons" if minutes < 17 * 60 else "evenings"
+
+
+# Words a person uses that are not stop words but would read as filler in a reason
+# ("you mentioned people, help"): they still count for the text score.
+READING_FILLER: Final = frozenset(
+    {
+        "able",
+        "back",
+        "bit",
+        "come",
+        "day",
+        "feel",
+        "feeling",
+        "find",
+        "get",
+        "getting",
+        "going",
+        "good",
+        "help",
+        "helping",
+        "keep",
+        "life",
+        "little",
+        "lot",
+        "need",
+        "needs",
+        "new",
+        "one",
+        "people",
+        "person",
+        "see",
+        "someone",
+        "start",
+        "support",
+        "take",
+        "thing",
+        "things",
+        "time",
+        "try",
+        "week",
+    }
+)
+_WORD_RE: Final = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _forms(word: str) -> set[str]:
+    """A word and its stem without "-ing" ("walking": walk; "dancing": dance), so a reason
+    can say the person's word when the service says "walks"."""
+    if len(word) > 5 and word.endswith("ing"):
+        return {word, word[:-3], word[:-3] + "e"}
+    return {word}
+
+
+def word_reasons(service: ServiceFacts, profile: Profile) -> list[str]:
+    """The person's own interests and words that the service's text mentions, in their words:
+    "walking, as you said you enjoy", "you mentioned gardening and allotments"."""
+    from linkwork.matching.index import service_text
+
+    offered: set[str] = set()
+    for word in tokens(service_text(service)):
+        offered |= _forms(word)
+    reasons = []
+    covered: set[str] = set()
+    enjoyed = []
+    for interest in profile.interests:
+        words = [w for w in tokens(interest) if w not in READING_FILLER]
+        if any(_forms(w) & offered for w in words):
+            enjoyed.append(interest.strip().lower())
+            covered |= set(words)
+    if enjoyed:
+        reasons.append(f"{_and(enjoyed[:3])}, as you said you enjoy")
+    mentioned: list[str] = []
+    for raw in _WORD_RE.findall(profile.what_matters.lower()):
+        found = tokens(raw)
+        if len(found) != 1 or len(raw) < 3:
+            continue
+        (word,) = found
+        if _forms(word) & offered and word not in covered and word not in READING_FILLER:
+            covered.add(word)
+            mentioned.append(raw)
+    if mentioned:
+        reasons.append(f"you mentioned {_and(mentioned[:3])}")
+    return reasons
 
 
 def reasons_for(
@@ -410,8 +618,10 @@ def reasons_for(
     words: Sequence[str],
     stats: ProviderStats | None,
     fits_schedule: bool,
+    stale: bool = False,
 ) -> list[str]:
-    """Why this service, in plain English, most telling first."""
+    """Why this service, in plain English, most telling first; facts not stated are said to
+    be not stated, never guessed."""
     reasons = []
     for need in met:
         label = Need(need).label.lower() if need in Need.values else need
@@ -424,16 +634,15 @@ def reasons_for(
         reasons.append("online, from home")
     elif "phone" in service.delivery:
         reasons.append("by phone")
+    if not service.delivery:
+        reasons.append("delivery not stated")
+    if not service.places and profile.area and profile.area in service.areas:
+        reasons.append("serves your area")
     for audience in profile.audiences:
         if audience in service.audiences:
             reasons.append(f"{_audience_words(audience)}, as you asked")
-    text = set(words)
-    if text:
-        from linkwork.matching.index import service_text
-
-        found = [w for w in dict.fromkeys(tokens(service_text(service))) if w in text]
-        if found:
-            reasons.append("mentions " + ", ".join(found[:3]))
+    if words:
+        reasons += word_reasons(service, profile)
     if service.sessions:
         session = service.sessions[0]
         if fits_schedule:
@@ -461,6 +670,8 @@ def reasons_for(
     if stats is not None and stats.answered >= 3 and stats.median_days is not None:
         days = max(1, round(stats.median_days))
         reasons.append(f"usually replies in {days} day{'s' if days != 1 else ''}")
+    if stale:
+        reasons.append(not_checked_since(service.assured_date))
     return reasons
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from linkwork.directory.geography import area_codes
 from linkwork.directory.oruk.attributes import ATTRIBUTE_TAXONOMY
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -49,11 +50,19 @@ class ServiceFacts:
     languages: frozenset[str] = frozenset()
     places: tuple[tuple[float, float], ...] = ()
     sessions: tuple[Session, ...] = ()
+    # ONS codes of the areas the service is for (from its service areas); empty when none
+    # is stated. A service with no venue is offered only to people in one of them.
+    areas: frozenset[str] = frozenset()
 
     @property
     def in_person(self) -> bool:
-        """Delivered in person: said so, or (when no delivery mode is given) has a venue."""
+        """Delivered in person: said so, or (when no delivery mode is stated) has a venue,
+        whose distance then counts: the venue is a stated fact, the mode is not guessed."""
         return "in_person" in self.delivery or (not self.delivery and bool(self.places))
+
+    @property
+    def delivery_stated(self) -> bool:
+        return bool(self.delivery)
 
     @property
     def online_only(self) -> bool:
@@ -153,6 +162,12 @@ def from_oruk(record: Mapping[str, Any]) -> ServiceFacts:
         for language in record.get("languages") or []
         if language.get("code")
     }
+    areas: set[str] = set()
+    for area in record.get("service_areas") or []:
+        if isinstance(area, Mapping):
+            areas |= area_codes(
+                *(str(area.get(key) or "") for key in ("extent", "uri", "name", "service_area"))
+            )
     return ServiceFacts(
         id=str(record["id"]),
         name=str(record.get("name") or ""),
@@ -166,6 +181,7 @@ def from_oruk(record: Mapping[str, Any]) -> ServiceFacts:
         languages=frozenset(languages),
         places=tuple(places),
         sessions=tuple(_sessions(schedules)),
+        areas=frozenset(areas),
         **from_terms(terms_of(record)),
     )
 

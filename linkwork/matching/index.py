@@ -78,6 +78,84 @@ STOPWORDS: Final = frozenset(
         "up",
         "us",
         "will",
+        # Function and filler words people use in what matters to them ("I'd say being
+        # with others is what I want"): they say nothing about a service either.
+        "about",
+        "after",
+        "again",
+        "also",
+        "am",
+        "because",
+        "been",
+        "before",
+        "being",
+        "but",
+        "could",
+        "did",
+        "does",
+        "doing",
+        "didn",
+        "doesn",
+        "don",
+        "each",
+        "even",
+        "ever",
+        "had",
+        "he",
+        "her",
+        "here",
+        "him",
+        "his",
+        "if",
+        "isn",
+        "ll",
+        "re",
+        "ve",
+        "wasn",
+        "just",
+        "know",
+        "let",
+        "like",
+        "lot",
+        "make",
+        "many",
+        "may",
+        "maybe",
+        "might",
+        "much",
+        "must",
+        "no",
+        "now",
+        "off",
+        "only",
+        "other",
+        "over",
+        "really",
+        "said",
+        "say",
+        "she",
+        "should",
+        "some",
+        "something",
+        "still",
+        "such",
+        "than",
+        "then",
+        "there",
+        "these",
+        "thing",
+        "those",
+        "too",
+        "very",
+        "want",
+        "wanted",
+        "way",
+        "well",
+        "which",
+        "while",
+        "why",
+        "would",
+        "yet",
     ]
 )
 BM25_K1: Final = 1.2
@@ -153,6 +231,11 @@ class ServiceIndex:
     session_day: npt.NDArray[np.int8]
     session_opens: npt.NDArray[np.int64]
     session_closes: npt.NDArray[np.int64]
+    # The services' stated areas, flat: area_service[j] is limited to area_code[j].
+    has_area: npt.NDArray[np.bool_]
+    area_service: npt.NDArray[np.int64]
+    area_code: npt.NDArray[np.int64]
+    area_codes: dict[str, int]
     category_vocabulary: Vocabulary
     audience_vocabulary: Vocabulary
     language_vocabulary: Vocabulary
@@ -172,6 +255,14 @@ class ServiceIndex:
             if posting is not None:
                 np.add.at(scores, posting[0], posting[1])
         return scores
+
+    def in_area(self, code: str) -> npt.NDArray[np.bool_]:
+        """The services whose stated areas include the ONS area `code`."""
+        found = np.zeros(len(self), dtype=bool)
+        number = self.area_codes.get(code)
+        if number is not None:
+            found[self.area_service[self.area_code == number]] = True
+        return found
 
 
 def build_index(services: Sequence[ServiceFacts]) -> ServiceIndex:
@@ -196,7 +287,11 @@ def build_index(services: Sequence[ServiceFacts]) -> ServiceIndex:
         "free": np.zeros(n, dtype=bool),
         "capacity": np.zeros(n, dtype=np.int8),
         "route_referral": np.zeros(n, dtype=bool),
+        "has_area": np.zeros(n, dtype=bool),
     }
+    area_codes: dict[str, int] = {}
+    area_service: list[int] = []
+    area_code: list[int] = []
     place_service: list[int] = []
     place_lat: list[float] = []
     place_lon: list[float] = []
@@ -226,6 +321,10 @@ def build_index(services: Sequence[ServiceFacts]) -> ServiceIndex:
         arrays["free"][i] = service.free
         arrays["capacity"][i] = CAPACITY_CODES.get(service.capacity, 0)
         arrays["route_referral"][i] = service.route == "referral"
+        arrays["has_area"][i] = bool(service.areas)
+        for code in service.areas:
+            area_service.append(i)
+            area_code.append(area_codes.setdefault(code, len(area_codes)))
         for lat, lon in service.places:
             place_service.append(i)
             place_lat.append(lat)
@@ -247,6 +346,9 @@ def build_index(services: Sequence[ServiceFacts]) -> ServiceIndex:
         session_day=np.array(session_day, dtype=np.int8),
         session_opens=np.array(session_opens, dtype=np.int64),
         session_closes=np.array(session_closes, dtype=np.int64),
+        area_service=np.array(area_service, dtype=np.int64),
+        area_code=np.array(area_code, dtype=np.int64),
+        area_codes=area_codes,
         category_vocabulary=categories,
         audience_vocabulary=audiences,
         language_vocabulary=languages,

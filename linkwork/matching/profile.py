@@ -18,6 +18,7 @@ FORMATS: Final = ("group", "one_to_one")
 DEFAULT_MAX_DISTANCE_KM: Final = 5.0
 _TIME_RE: Final = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _LANG_RE: Final = re.compile(r"^[a-z]{2}$")
+_AREA_RE: Final = re.compile(r"^[ENSW][0-9]{8}$")
 
 
 class ProfileError(ValueError):
@@ -49,6 +50,9 @@ class Profile:
     latitude: float | None = None
     longitude: float | None = None
     postcode: str = ""
+    # ONS code of the person's local authority district, given or from their postcode;
+    # "" when unknown (then no service is left out for its area).
+    area: str = ""
     max_distance_km: float = DEFAULT_MAX_DISTANCE_KM
     digital_access: str = "confident"
     audiences: tuple[str, ...] = ()
@@ -92,6 +96,7 @@ KNOWN_KEYS: Final = frozenset(
         "sex",
         "languages",
         "location",
+        "area",
         "max_distance_km",
         "digital_access",
         "preferences",
@@ -128,6 +133,10 @@ def parse_profile(raw: Any, *, locate: Any = None) -> Profile:
     for n, code in enumerate(languages):
         if not _LANG_RE.match(code):
             raise ProfileError(f"languages[{n}]", "languages must be ISO 639-1 codes, like en")
+    area = raw.get("area") or ""
+    if not isinstance(area, str) or (area.strip() and not _AREA_RE.match(area.strip().upper())):
+        raise ProfileError("area", "area must be an ONS local authority code, like E08000035")
+    area = area.strip().upper()
     latitude = longitude = None
     postcode = ""
     location = raw.get("location")
@@ -145,6 +154,7 @@ def parse_profile(raw: Any, *, locate: Any = None) -> Profile:
             if point is None:
                 raise ProfileError("location.postcode", "The postcode is not known")
             latitude, longitude = point.latitude, point.longitude
+            area = area or getattr(point, "local_authority", "")
         else:
             raise ProfileError("location", "location needs latitude and longitude, or postcode")
     max_distance = raw.get("max_distance_km", DEFAULT_MAX_DISTANCE_KM)
@@ -187,6 +197,7 @@ def parse_profile(raw: Any, *, locate: Any = None) -> Profile:
         latitude=latitude,
         longitude=longitude,
         postcode=postcode,
+        area=area,
         max_distance_km=max_distance,
         digital_access=digital,
         audiences=audiences,

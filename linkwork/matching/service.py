@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from linkwork.directory.geography import GeocoderUnavailable, Point, get_geocoder
+from linkwork.directory.geography import GeocoderUnavailable, Point, area_codes, get_geocoder
 from linkwork.directory.models import (
     Attribute,
     CostOption,
@@ -24,9 +24,11 @@ from linkwork.directory.models import (
     Language,
     Schedule,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     ServiceFormat,
     Suggestion,
+    expire_after_days,
     stale_after_days,
 )
 from linkwork.directory.oruk.attributes import (
@@ -80,6 +82,11 @@ def load_facts() -> list[ServiceFacts]:
     ):
         if code:
             languages[service_id].add(code.lower()[:2])
+    areas: dict[Any, set[str]] = defaultdict(set)
+    for service_id, extent, uri, name in ServiceArea.objects.values_list(
+        "service_id", "extent", "uri", "name"
+    ):
+        areas[service_id] |= area_codes(extent, uri, name)
     places: dict[Any, list[tuple[float, float]]] = defaultdict(list)
     for service_id, lat, lon in ServiceAtLocation.objects.filter(
         location__latitude__isnull=False, location__longitude__isnull=False
@@ -114,6 +121,8 @@ def load_facts() -> list[ServiceFacts]:
     ).order_by("id"):
         pk = row["id"]
         amounts = costs.get(pk, [])
+        # Not stated (None) and not offered (False) both leave a mode out; no mode at all
+        # is "delivery not stated".
         delivery = {
             mode
             for mode, on in (
@@ -145,6 +154,7 @@ def load_facts() -> list[ServiceFacts]:
                 languages=frozenset(languages.get(pk, ())),
                 places=tuple(places.get(pk, ())),
                 sessions=tuple(sessions.get(pk, ())),
+                areas=frozenset(areas.get(pk, ())),
             )
         )
     return facts
@@ -216,6 +226,7 @@ def recommend(
         weights=weights,
         today=today,
         stale_days=stale_after_days(),
+        expire_days=expire_after_days(),
         provider_stats=provider_stats,
         skip=skip,
     )

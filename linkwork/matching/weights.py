@@ -25,6 +25,8 @@ class Weights:
     waiting_list: float = 0.7
     response: float = 0.5
     freshness: float = 0.4
+    # Taken off the score of a listing not checked within the stale limit.
+    stale: float = 1.0
     # Learned from outcomes: added to the score of services in each category.
     category_adjustments: Mapping[str, float] = field(default_factory=dict)
 

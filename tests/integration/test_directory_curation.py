@@ -184,7 +184,6 @@ def test_bad_listing_names_each_field_and_writes_nothing(client, world: World, o
         "Enter the maximum age as a whole number, like 65",
         "Enter a phone number, like 01632 960 001",
         "Enter an email address in the correct format, like name@example.org",
-        "Select at least one way the service is delivered",
         "Select one of the choices given for type of support",
     ):
         assert message in body, message

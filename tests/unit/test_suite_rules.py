@@ -18,3 +18,19 @@ def test_functional_tests_assert_with_auto_waiting_expect():
         if re.search(r"\.is_(visible|hidden|checked|enabled)\(\)", line)
     ]
     assert not bare, f"use expect(...) instead of a bare check: {bare}"
+
+
+def test_no_symbolic_links_are_committed():
+    """A committed link (a helper's `node_modules` pointing at one machine's checkout) breaks
+    `make` on every other machine: the repository holds files only."""
+    import shutil
+    import subprocess
+
+    root = FUNCTIONAL.parents[1]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        return  # an unpacked source archive: nothing to check
+    listed = subprocess.run(
+        ["git", "ls-files", "-s"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    links = [line.split("\t", 1)[1] for line in listed.splitlines() if line.startswith("120000")]
+    assert not links, f"symbolic links are committed: {links}"

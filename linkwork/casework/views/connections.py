@@ -142,7 +142,8 @@ def connect(request: AuthenticatedHttpRequest, referral_id: str, service_id: str
     referrals, a signposted record for one that does not."""
     referral = get_case_or_404(request, referral_id)
     service = _service(request, service_id)
-    signpost = service.referral_route == ReferralRoute.SIGNPOST
+    # Only a service stated to take referrals gets a request; a route not stated is signposted.
+    signpost = service.referral_route != ReferralRoute.REFERRAL
     shareable = actions.shareable_fields(referral)
     form = ConnectForm(request.POST if request.method == "POST" else None, shareable=shareable)
     if request.method == "POST" and form.is_valid():

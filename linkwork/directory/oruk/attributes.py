@@ -149,8 +149,11 @@ def service_attribute_terms(
         terms.append(f"{FORMAT}:{ServiceFormat.ONE_TO_ONE}")
     if is_free(service):
         terms.append(FREE)
-    terms.append(f"{ROUTE}:{service.referral_route}")
-    terms.append(f"{CAPACITY}:{service.capacity}")
+    # Only what a feed or a person stated: a fact not stated is left out, never defaulted.
+    if service.referral_route:
+        terms.append(f"{ROUTE}:{service.referral_route}")
+    if service.capacity:
+        terms.append(f"{CAPACITY}:{service.capacity}")
     return terms
 
 

@@ -130,17 +130,15 @@ def test_linkwork_attributes_set_the_services_own_fields(tmp_path):
 def test_linkwork_kinds_not_given_leave_the_fields_as_they_are(tmp_path):
     import_oruk(write(tmp_path, "s.json", service_record()))
     service = m.Service.objects.get()
-    assert (service.delivery_modes, service.referral_route, service.capacity) == (
-        ["in_person"],
-        "signpost",
-        "accepting",
-    )
+    # A feed that says nothing of delivery, route or capacity leaves them not stated.
+    assert not service.delivery_stated
+    assert (service.delivery_modes, service.referral_route, service.capacity) == ([], "", "")
     attributes = [
         linkwork_attribute("capacity:full", ids(1)),
         linkwork_attribute("capacity:accepting", ids(2)),
     ]
     report = import_oruk(write(tmp_path, "s.json", service_record(attributes=attributes)))
-    assert m.Service.objects.get().capacity == "accepting"
+    assert m.Service.objects.get().capacity == ""
     assert report.outcomes[0].warnings == [
         "attributes: capacity has more than one value (capacity:accepting, capacity:full); "
         "left as it was"

@@ -122,7 +122,7 @@ VIOLATIONS: dict[str, Callable[[], object]] = {
     "dir_service_capacity_valid": lambda: ServiceFactory(capacity="busy"),
     "dir_service_format_valid": lambda: ServiceFactory(format="drop_in"),
     "dir_service_min_age_not_above_max": lambda: ServiceFactory(minimum_age=65, maximum_age=18),
-    "dir_service_has_delivery_mode": lambda: ServiceFactory(
+    "dir_service_delivery_stated_or_unknown": lambda: ServiceFactory(
         delivers_in_person=False, delivers_online=False, delivers_by_phone=False
     ),
     "dir_service_assurer_needs_date": lambda: ServiceFactory(

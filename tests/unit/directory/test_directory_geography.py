@@ -133,10 +133,10 @@ def test_parse_postcodes_io_response():
             "latitude": 53.796,
             "longitude": -1.548,
             "lsoa": "Leeds 111B",
-            "codes": {"lsoa": "E01033015"},
+            "codes": {"lsoa": "E01033015", "admin_district": "E08000035"},
         },
     }
-    assert parse_postcodes_io(payload) == Point(53.796, -1.548, "E01033015")
+    assert parse_postcodes_io(payload) == Point(53.796, -1.548, "E01033015", "E08000035")
 
 
 def test_parse_postcodes_io_without_coordinates_is_none():
@@ -200,6 +200,23 @@ def test_import_postcodes_updates_existing_rows(tmp_path):
 
 
 @pytest.mark.django_db
+def test_import_postcodes_reads_the_local_authority_when_given():
+    report = import_postcodes(
+        [
+            "pcds,lat,long,lsoa21,oslaua",
+            "BK1 1AE,53.8,-1.55,E01999003,e08999001",
+            "BK1 1BY,53.7,-1.5,E01999003,",
+            "BK1 1DL,53.7,-1.5,E01999003,Leeds",
+        ]
+    )
+    assert [r.reason for r in report.rejected] == [
+        "local_authority 'LEEDS' is not an ONS code such as E08000035"
+    ]
+    assert TableGeocoder().locate("BK1 1AE") == Point(53.8, -1.55, "E01999003", "E08999001")
+    assert TableGeocoder().locate("BK1 1BY") == Point(53.7, -1.5, "E01999003", "")
+
+
+@pytest.mark.django_db
 def test_import_postcodes_missing_column_rejected(tmp_path):
     path = write(tmp_path, "postcode,latitude\nBK1 1AE,53.8\n")
     with pytest.raises(CommandError, match="Missing column\\(s\\): longitude, lsoa"):
@@ -237,7 +254,8 @@ def test_demo_postcode_file_is_valid_and_local():
     text = bundled_data().joinpath("demo_postcodes.csv").read_text("utf-8").splitlines()
     rows = [line.split(",") for line in text[1:]]
     assert len(rows) >= 300
-    for postcode, latitude, longitude, lsoa in rows:
+    for postcode, latitude, longitude, lsoa, local_authority in rows:
+        assert local_authority == "E08999001"  # fictional, like the town
         assert normalise_postcode(postcode) == postcode
         assert postcode_district(postcode) in {f"BK{n}" for n in range(1, 10)}
         assert haversine_km(53.80, -1.55, float(latitude), float(longitude)) <= 8.5

@@ -113,6 +113,32 @@ def test_service_terms_describe_every_social_prescribing_field(taxonomy):
     ]
 
 
+def test_facts_not_stated_are_not_exported(taxonomy):
+    service = ServiceFactory(
+        delivers_in_person=None,
+        delivers_online=None,
+        delivers_by_phone=None,
+        referral_route="",
+        capacity="",
+    )
+    assert not service.delivery_stated
+    assert service_attribute_terms(service, attributes=[]) == []
+    # Read back, an export that says nothing leaves a new service not stated too.
+    copy = Service(organization=OrganizationFactory(), name="Imported")
+    apply_attribute_terms(copy, service_attribute_terms(service, attributes=[]))
+    assert (copy.delivery_stated, copy.referral_route, copy.capacity) == (False, "", "")
+
+
+def test_a_new_service_states_nothing_until_told():
+    service = Service.objects.create(organization=OrganizationFactory(), name="Drop-in")
+    assert (service.delivers_in_person, service.delivers_online, service.delivers_by_phone) == (
+        None,
+        None,
+        None,
+    )
+    assert (service.delivery_modes, service.referral_route, service.capacity) == ([], "", "")
+
+
 @pytest.mark.parametrize(
     ("amounts", "free"),
     [((), False), (("0",), True), (("0", "0.00"), True), (("0", "2.50"), False), ((None,), False)],
@@ -164,7 +190,7 @@ def test_apply_leaves_unmentioned_fields_and_reports_the_rest(taxonomy):
     assert service.delivery_modes == ["online"]
     assert service.capacity == Capacity.ACCEPTING
     assert service.format == ServiceFormat.GROUP
-    assert service.referral_route == ReferralRoute.SIGNPOST  # the model default, untouched
+    assert service.referral_route == ""  # not stated, the model default, untouched
     assert applied.unknown == ["category:nonsense", "colour:blue"]
     assert len(applied.conflicts) == 1
     assert "route" in applied.conflicts[0]

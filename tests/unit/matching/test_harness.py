@@ -136,6 +136,7 @@ def test_no_label_breaks_a_hard_constraint(collection):
             persona.profile,
             today=collection.today,
             stale_days=collection.stale_days,
+            expire_days=collection.expire_days,
             distance=distances_km(index, persona.profile),
         )
         for sid in persona.labels:
@@ -145,6 +146,7 @@ def test_no_label_breaks_a_hard_constraint(collection):
                 persona.profile,
                 today=collection.today,
                 stale_days=collection.stale_days,
+                expire_days=collection.expire_days,
             )
             assert not broken, (persona.key, persona.label_keys[sid], broken)
 
@@ -157,11 +159,16 @@ def test_harness_rules_agree_with_the_engine_on_every_persona_and_service(collec
             persona.profile,
             today=collection.today,
             stale_days=collection.stale_days,
+            expire_days=collection.expire_days,
             distance=distances_km(index, persona.profile),
         )
         for i, service in enumerate(index.services):
             broken = broken_rules(
-                service, persona.profile, today=collection.today, stale_days=collection.stale_days
+                service,
+                persona.profile,
+                today=collection.today,
+                stale_days=collection.stale_days,
+                expire_days=collection.expire_days,
             )
             assert bool(broken) == bool(codes[i]), (persona.key, service.name, broken, codes[i])
 
@@ -218,8 +225,12 @@ def test_broken_rules_passes_a_service_that_breaks_nothing():
     ("service", "person", "rule"),
     [
         (_service(status="temporarily closed"), _person(), "not active"),
-        (_service(assured_date=TODAY - dt.timedelta(days=366)), _person(), "stale"),
-        (_service(assured_date=None), _person(), "stale"),
+        (_service(assured_date=TODAY - dt.timedelta(days=1096)), _person(), "expired"),
+        (
+            _service(places=(), areas=frozenset({"E08000036"})),
+            _person(area="E08000035"),
+            "outside its service area",
+        ),
         (_service(minimum_age=60), _person(age=59), "age"),
         (_service(maximum_age=25), _person(age=26), "age"),
         (_service(audiences=frozenset({"women_only"})), _person(sex="male"), "women only"),
@@ -245,6 +256,13 @@ def test_broken_rules_names_each_hard_constraint(service, person, rule):
     ("service", "person"),
     [
         (_service(assured_date=TODAY - dt.timedelta(days=365)), _person()),
+        # Stale (ranked lower, not excluded), and never checked (stale, not expired).
+        (_service(assured_date=TODAY - dt.timedelta(days=1095)), _person()),
+        (_service(assured_date=None), _person()),
+        # In the area; or with a venue (distance counts instead); or the area is unknown.
+        (_service(places=(), areas=frozenset({"E08000035"})), _person(area="E08000035")),
+        (_service(areas=frozenset({"E08000036"})), _person(area="E08000035")),
+        (_service(places=(), areas=frozenset({"E08000036"})), _person()),
         (_service(minimum_age=40, maximum_age=40), _person(age=40)),
         (_service(minimum_age=60), _person(age=None)),
         (_service(audiences=frozenset({"women_only"})), _person(sex="female")),

@@ -19,6 +19,8 @@ from linkwork.matching.weights import DEFAULT_WEIGHTS
 
 TODAY = dt.date(2026, 11, 1)
 STALE_DAYS = 365
+EXPIRE_DAYS = 1095
+AREAS = ["E08000035", "E08000036", "E06000014"]
 CATEGORIES = ["social", "physical_activity", "money_debt", "emotional_support", "food"]
 AUDIENCES = ["women_only", "men_only", "carers", "lgbtq", "culture:polish", "faith:sikh"]
 LANGUAGES = ["en", "pl", "ur", "ar"]
@@ -49,7 +51,7 @@ def services(draw: st.DrawFn, n: int) -> ServiceFacts:
         status=draw(
             st.sampled_from(["active", "active", "active", "inactive", "temporarily closed"])
         ),
-        assured_date=draw(st.none() | st.dates(TODAY - dt.timedelta(days=800), TODAY)),
+        assured_date=draw(st.none() | st.dates(TODAY - dt.timedelta(days=1400), TODAY)),
         categories=frozenset(draw(st.sets(st.sampled_from(CATEGORIES), max_size=3))),
         audiences=frozenset(draw(st.sets(st.sampled_from(AUDIENCES), max_size=2))),
         delivery=frozenset(draw(st.sets(st.sampled_from(["in_person", "online", "phone"])))),
@@ -67,6 +69,7 @@ def services(draw: st.DrawFn, n: int) -> ServiceFacts:
                 st.lists(st.tuples(st.sampled_from(DAYS), st.integers(0, 1200)), max_size=2)
             )
         ),
+        areas=frozenset(draw(st.sets(st.sampled_from(AREAS), max_size=2))),
     )
 
 
@@ -84,6 +87,7 @@ def people(draw: st.DrawFn) -> Profile:
         languages=tuple(draw(st.sets(st.sampled_from(LANGUAGES), min_size=1, max_size=2))),
         latitude=place[0] if located else None,
         longitude=place[1] if located else None,
+        area=draw(st.sampled_from(["", *AREAS])),
         max_distance_km=draw(st.floats(0.5, 20)),
         digital_access=draw(st.sampled_from(["none", "limited", "confident"])),
         audiences=tuple(draw(st.sets(st.sampled_from(AUDIENCES), max_size=2))),
@@ -101,7 +105,8 @@ def people(draw: st.DrawFn) -> Profile:
 def breaks_a_rule(service: ServiceFacts, person: Profile) -> bool:
     if service.status != "active":
         return True
-    if service.assured_date is None or (TODAY - service.assured_date).days > STALE_DAYS:
+    # Stale listings are ranked lower; only expired ones (checked, but too long ago) are out.
+    if service.assured_date is not None and (TODAY - service.assured_date).days > EXPIRE_DAYS:
         return True
     if person.age is not None:
         if service.minimum_age is not None and person.age < service.minimum_age:
@@ -119,6 +124,8 @@ def breaks_a_rule(service: ServiceFacts, person: Profile) -> bool:
         nearest = min(km((person.latitude, person.longitude or 0), p) for p in service.places)
         if nearest > person.max_distance_km:
             return True
+    if person.area and not service.places and service.areas and person.area not in service.areas:
+        return True
     if service.capacity == "full":
         return True
     spoken = service.languages or frozenset({"en"})
@@ -143,6 +150,7 @@ def test_no_recommendation_breaks_a_hard_constraint(catalogue, person, k):
         weights=DEFAULT_WEIGHTS,
         today=TODAY,
         stale_days=STALE_DAYS,
+        expire_days=EXPIRE_DAYS,
     )
     by_id = {s.id: s for s in catalogue}
     for result in found.results:
