@@ -184,8 +184,8 @@ def _get(mapping: Mapping[str, Any], key: str) -> Any:
 
 def _value(mapping: Mapping[str, Any], key: str) -> Any:
     """`mapping[key]`, or None where it is missing."""
-    value = _get(mapping, key)
-    return None if value is _MISSING else value
+    value = mapping.get(key)
+    return None if isinstance(value, Undefined) else value
 
 
 def _refuse(where: str, mapping: Mapping[str, Any], known: frozenset[str]) -> None:
@@ -199,6 +199,8 @@ def _refuse(where: str, mapping: Mapping[str, Any], known: frozenset[str]) -> No
 
 def _attribute(name: str, value: Any, optional: bool) -> str:
     """One attribute as `nhsukAttributes` writes it."""
+    if optional and (value is None or value is False or value is _MISSING):
+        return ""
     if value is None or value is _MISSING:
         value, escaped = None, ""
     elif hasattr(value, "__html__"):
@@ -207,8 +209,6 @@ def _attribute(name: str, value: Any, optional: bool) -> str:
         escaped = str(escape(value))
     if optional and value is True:
         return f" {escape(name)}"
-    if optional and (value is None or value is False):
-        return ""
     written = str(value).lower() if isinstance(value, bool) else escaped
     if '"' in written:
         return f" {escape(name)}='{written}'"
@@ -249,10 +249,13 @@ def _cell_value(text: Any, html: Any, hidden: Any) -> str:
 
 
 def _as_item(value: Any) -> Mapping[str, Any]:
-    """A heading or cell given as a string: its text, and its HTML if it is markup."""
+    """A heading or cell given as a string: its text, and its HTML if it is markup. A missing
+    heading is a mapping of nothing, which labels a responsive cell with an empty heading."""
     if isinstance(value, Mapping):
         return value
-    return {"text": value, "html": value if hasattr(value, "__html__") else _MISSING}
+    if not isinstance(value, str):
+        return {"text": None, "html": None}
+    return {"text": value, "html": value if hasattr(value, "__html__") else None}
 
 
 def _cell(
@@ -398,7 +401,7 @@ def render(params: Mapping[str, Any] | None) -> Markup:
         lines.append(f'    <tr class="nhsuk-table__row"{row_role}>')
         for given in head:
             if not isinstance(given, str | Mapping):
-                headings.append(_as_item(_MISSING))
+                headings.append(_as_item(None))
                 continue
             heading = _as_item(given)
             headings.append(heading)
@@ -427,7 +430,7 @@ def render(params: Mapping[str, Any] | None) -> Markup:
                 continue
             data = _as_item(given)
             _refuse("cell", data, _CELL_KEYS)
-            heading = headings[index] if index < len(headings) else _as_item(_MISSING)
+            heading = headings[index] if index < len(headings) else _as_item(None)
             fmt = _get(data, "format")
             align = _get(data, "align")
             if align is _MISSING:
