@@ -193,7 +193,8 @@ def _refuse(where: str, mapping: Mapping[str, Any], known: frozenset[str]) -> No
         if key not in known and _value(mapping, key) not in (None, False, "", [], {}):
             raise ValueError(
                 f"table {where}: `{key}` is not supported by linkwork.core.tables.render; "
-                f"use the NHS.UK table macro for it, or add it to the renderer and its tests"
+                "draw it as the NHS.UK macro does there, and compare the two in "
+                "tests/unit/core/test_tables_render.py"
             )
 
 
