@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
-from linkwork.core import forms, presenters
+from linkwork.core import forms, presenters, tables
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -40,6 +40,7 @@ def environment(**options: Any) -> Environment:
             "checkbox": forms.checkbox,
             "date_field": forms.date_field,
             "error_summary": forms.error_summary,
+            "render_table": tables.render,
         }
     )
     env.filters.update(

@@ -1,5 +1,6 @@
-"""Tables drawn by the NHS.UK `table` macro: presenters build the caption, the headings and the
-cells here; templates lay them out with `{{ table(params) }}`.
+"""Tables in the NHS.UK table macro's shape: presenters build the caption, the headings and the
+cells here; templates lay them out with `{{ table(params) }}`, imported from
+`linkwork/table.jinja`, which draws the macro's markup with `render` below.
 
 A cell is the macro's own shape: `{"text": ...}`, a link `{"text": ..., "href": ...}`, or
 `{"html": ...}` for markup that presenters build with `markup()` (which escapes every value)
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
-from markupsafe import Markup
+from jinja2 import Undefined
+from markupsafe import Markup, escape
 
 from linkwork.core.presenters import datetime_uk
 
@@ -117,3 +119,338 @@ def status_history_table(changes: Iterable[Any], *, nobody: str) -> dict[str, An
             for change in changes
         ),
     )
+
+
+# Drawing a table: the NHS.UK table macro's markup, written in Python.
+#
+# The macro (nhsuk-frontend-jinja 0.10, `nhsuk/components/tables/template.jinja`) calls a macro
+# for each cell, another for its value and `nhsukAttributes` for every attribute list; a 50-row
+# table took most of a page's time. `render` writes the same elements, attributes, classes and
+# text (white space aside) for the parameters our pages use, and refuses the macro's other
+# features (sorting, scroll, card, panel, variants) with an error naming the parameter, rather
+# than drawing them half right. tests/unit/core/test_tables_render.py compares the two.
+
+_MISSING: Final = object()
+_TABLE_KEYS: Final = frozenset(
+    {
+        "caption",
+        "captionSize",
+        "captionClasses",
+        "head",
+        "rows",
+        "responsive",
+        "firstCellIsHeader",
+        "classes",
+        "tableClasses",
+        "compact",
+        "striped",
+        "border",
+        "lastRowBorder",
+        "id",
+        "attributes",
+    }
+)
+_CAPTION_KEYS: Final = frozenset(
+    {"text", "html", "size", "classes", "id", "attributes", "visuallyHiddenText"}
+)
+_CELL_KEYS: Final = frozenset(
+    {
+        "text",
+        "html",
+        "href",
+        "visuallyHiddenText",
+        "format",
+        "classes",
+        "align",
+        "width",
+        "colspan",
+        "rowspan",
+        "attributes",
+        # The macro takes `header` on a cell but never draws it; a responsive cell is
+        # labelled by its column's heading.
+        "header",
+    }
+)
+_CAPTION_SIZES: Final = ("s", "m", "l", "xl")
+_CAPTION_PREFIX: Final = "nhsuk-table__caption--"
+_ALIGNS: Final = ("left", "centre", "right")
+
+
+def _get(mapping: Mapping[str, Any], key: str) -> Any:
+    """`mapping[key]`, or `_MISSING` where the macro would find it undefined."""
+    value = mapping.get(key, _MISSING)
+    return _MISSING if isinstance(value, Undefined) else value
+
+
+def _value(mapping: Mapping[str, Any], key: str) -> Any:
+    """`mapping[key]`, or None where it is missing."""
+    value = mapping.get(key)
+    return None if isinstance(value, Undefined) else value
+
+
+def _refuse(where: str, mapping: Mapping[str, Any], known: frozenset[str]) -> None:
+    for key in mapping:
+        if key not in known and _value(mapping, key) not in (None, False, "", [], {}):
+            raise ValueError(
+                f"table {where}: `{key}` is not supported by linkwork.core.tables.render; "
+                "draw it as the NHS.UK macro does there, and compare the two in "
+                "tests/unit/core/test_tables_render.py"
+            )
+
+
+def _attribute(name: str, value: Any, optional: bool) -> str:
+    """One attribute as `nhsukAttributes` writes it."""
+    if optional and (value is None or value is False or value is _MISSING):
+        return ""
+    if value is None or value is _MISSING:
+        value, escaped = None, ""
+    elif hasattr(value, "__html__"):
+        value, escaped = _MISSING, str(value.__html__())
+    else:
+        escaped = str(escape(value))
+    if optional and value is True:
+        return f" {escape(name)}"
+    written = str(value).lower() if isinstance(value, bool) else escaped
+    if '"' in written:
+        return f" {escape(name)}='{written}'"
+    return f' {escape(name)}="{written}"'
+
+
+def _attributes(attributes: Any) -> str:
+    """The `attributes` parameter of a component: a mapping, or a string of trusted HTML."""
+    if attributes is None or attributes is _MISSING or isinstance(attributes, Undefined):
+        return ""
+    if isinstance(attributes, str):
+        # The macro writes white space before the string, which parts it from the last name.
+        return f" {attributes}"
+    if not isinstance(attributes, Mapping):
+        return ""
+    written = []
+    for name, item in attributes.items():
+        if isinstance(item, Mapping):
+            if _value(item, "type") == "array":
+                raise ValueError(f"table attributes: `{name}` of type array is not supported")
+            value = _get(item, "value")
+            written.append(_attribute(name, value, _value(item, "optional") is True))
+        else:
+            written.append(_attribute(name, None if isinstance(item, Undefined) else item, False))
+    return "".join(written)
+
+
+def _cell_value(text: Any, html: Any, hidden: Any) -> str:
+    """A cell's text (escaped) or HTML (trusted), then any words for screen readers only."""
+    written = ""
+    if html or text:
+        if hidden:
+            hidden = " " + (hidden if isinstance(hidden, str) else str(hidden))
+        written = str(html) if html else str(escape(text))
+    if hidden:
+        written += f'<span class="nhsuk-u-visually-hidden">{escape(hidden)}</span>'
+    return written.strip()
+
+
+def _as_item(value: Any) -> Mapping[str, Any]:
+    """A heading or cell given as a string: its text, and its HTML if it is markup. A missing
+    heading is a mapping of nothing, which labels a responsive cell with an empty heading."""
+    if isinstance(value, Mapping):
+        return value
+    if not isinstance(value, str):
+        return {"text": None, "html": None}
+    return {"text": value, "html": value if hasattr(value, "__html__") else None}
+
+
+def _cell(
+    element: str,
+    item: Mapping[str, Any],
+    *,
+    fmt: Any,
+    align: Any,
+    scope: str | None,
+    role: str | None,
+    colspan: Any,
+    heading: Mapping[str, Any] | None,
+    attributes: Any,
+) -> str:
+    base = "nhsuk-table__header" if element == "th" else "nhsuk-table__cell"
+    classes = _value(item, "classes")
+    names = base
+    if fmt == "numeric" and (not classes or f"{base}--numeric" not in classes):
+        names += f" {base}--numeric"
+    if (
+        align
+        and align in _ALIGNS
+        and (not classes or not any(f"nhsuk-u-text-align-{a}" in classes for a in _ALIGNS))
+    ):
+        names += f" nhsuk-u-text-align-{align}"
+    width = _value(item, "width")
+    if width and (not classes or f"nhsuk-u-width-{width}" not in classes):
+        names += f" nhsuk-u-width-{width}"
+    if classes:
+        names += f" {classes}"
+    html = _value(item, "html")
+    inner = _cell_value(_value(item, "text"), html, _value(item, "visuallyHiddenText"))
+    href = _value(item, "href")
+    if href:
+        inner = f'<a class="nhsuk-link" href="{escape(href)}">{inner}</a>'
+    if heading is not None:
+        label = _cell_value(
+            _value(heading, "text"), _value(heading, "html"), _value(heading, "visuallyHiddenText")
+        )
+        if html:
+            inner = f"<span>{inner}</span>"
+        inner = f'<span class="nhsuk-table__heading" aria-hidden="true">{label} </span>{inner}'
+    opening = (
+        f"<{element}"
+        f"{_attribute('class', names, False)}"
+        f"{_attribute('scope', scope, True)}"
+        f"{_attribute('role', role, True)}"
+        f"{_attribute('colspan', colspan, True)}"
+        f"{_attribute('rowspan', _value(item, 'rowspan'), True)}"
+        f"{_attributes(attributes)}>"
+    )
+    if not inner:
+        return f"      {opening}</{element}>"
+    return f"      {opening}\n        {inner}\n      </{element}>"
+
+
+def _caption(params: Mapping[str, Any]) -> str:
+    given = _value(params, "caption")
+    if isinstance(given, Mapping):
+        _refuse("caption", given, _CAPTION_KEYS)
+        caption: Mapping[str, Any] = given
+        hidden = _value(given, "visuallyHiddenText")
+    else:
+        caption = {
+            "text": given if isinstance(given, str) else None,
+            "html": given if hasattr(given, "__html__") else None,
+            "size": _value(params, "captionSize"),
+            "classes": _value(params, "captionClasses"),
+        }
+        hidden = None
+    text, html = _value(caption, "text"), _value(caption, "html")
+    if not (text or html):
+        return ""
+    names = "nhsuk-table__caption"
+    size, classes = _value(caption, "size"), _value(caption, "classes")
+    if (
+        size
+        and size in _CAPTION_SIZES
+        and (
+            not classes
+            or not any(_CAPTION_PREFIX + s in classes for s in ("xxs", "xs", *_CAPTION_SIZES))
+        )
+    ):
+        names += f" {_CAPTION_PREFIX}{size}"
+    if classes:
+        names += f" {classes}"
+    inner = (str(html) if html else str(escape(text))).strip()
+    if hidden:
+        words = escape("(") + escape(hidden) + ")"
+        inner += f'<span class="nhsuk-u-visually-hidden"> {words}</span>'
+    attributes = (
+        _attribute("class", names, True)
+        + _attribute("id", _value(caption, "id"), True)
+        + _attributes(_value(caption, "attributes"))
+    )
+    return f"  <caption{attributes}>\n    {inner}\n  </caption>\n"
+
+
+def render(params: Mapping[str, Any] | None) -> Markup:
+    """The HTML the NHS.UK `table` macro draws for `params` (the macro's own parameters)."""
+    if params is None or isinstance(params, Undefined):
+        params = {}
+    if not isinstance(params, Mapping):
+        raise ValueError(f"table: the parameters must be a mapping, not {type(params).__name__}")
+    _refuse("parameters", params, _TABLE_KEYS)
+    classes = _value(params, "classes")
+    responsive = bool(_value(params, "responsive"))
+    first_is_header = bool(_value(params, "firstCellIsHeader"))
+
+    names = "nhsuk-table"
+    if _value(params, "compact") and (not classes or "nhsuk-table--compact" not in classes):
+        names += " nhsuk-table--compact"
+    if responsive and (not classes or "nhsuk-table--responsive" not in classes):
+        names += " nhsuk-table--responsive"
+    if _value(params, "border") is False:
+        if not (classes and "nhsuk-table--no-border" in classes):
+            names += " nhsuk-table--no-border"
+    elif _value(params, "lastRowBorder") is False and not (
+        classes and "nhsuk-table--no-last-row-border" in classes
+    ):
+        names += " nhsuk-table--no-last-row-border"
+    if _value(params, "striped") and (not classes or "nhsuk-table--striped" not in classes):
+        names += " nhsuk-table--striped"
+    extra = classes or _value(params, "tableClasses")
+    if extra:
+        names += f" {extra}"
+
+    head = _value(params, "head") or []
+    lines = [
+        "<table"
+        + _attribute("class", names, False)
+        + _attribute("id", _value(params, "id"), True)
+        + _attribute("role", "table" if responsive else None, True)
+        + _attributes(_value(params, "attributes"))
+        + ">\n"
+        + _caption(params)
+    ]
+    row_role = ' role="row"' if responsive else ""
+    group_role = ' role="rowgroup"' if responsive else ""
+    headings: list[Mapping[str, Any]] = []
+    if head:
+        lines.append(f'  <thead class="nhsuk-table__head"{group_role}>')
+        lines.append(f'    <tr class="nhsuk-table__row"{row_role}>')
+        for given in head:
+            if not isinstance(given, str | Mapping):
+                headings.append(_as_item(None))
+                continue
+            heading = _as_item(given)
+            headings.append(heading)
+            _refuse("heading", heading, _CELL_KEYS)
+            lines.append(
+                _cell(
+                    "th",
+                    heading,
+                    fmt=_value(heading, "format"),
+                    align=_value(heading, "align"),
+                    scope="col",
+                    role="columnheader" if responsive else None,
+                    colspan=None if responsive else _value(heading, "colspan"),
+                    heading=None,
+                    attributes=_value(heading, "attributes"),
+                )
+            )
+        lines.append("    </tr>\n  </thead>")
+    lines.append('  <tbody class="nhsuk-table__body">')
+    for row in _value(params, "rows") or []:
+        if isinstance(row, Undefined) or not isinstance(row, Iterable):
+            continue
+        lines.append(f'    <tr class="nhsuk-table__row"{row_role}>')
+        for index, given in enumerate(row):
+            if not isinstance(given, str | Mapping):
+                continue
+            data = _as_item(given)
+            _refuse("cell", data, _CELL_KEYS)
+            heading = headings[index] if index < len(headings) else _as_item(None)
+            fmt = _get(data, "format")
+            align = _get(data, "align")
+            if align is _MISSING:
+                string_in_numbers = fmt == "string" and _value(heading, "format") == "numeric"
+                align = "right" if string_in_numbers else _value(heading, "align")
+            is_header = index == 0 and first_is_header
+            lines.append(
+                _cell(
+                    "th" if is_header else "td",
+                    data,
+                    fmt=_value(heading, "format") if fmt is _MISSING else fmt,
+                    align=align,
+                    scope="row" if is_header else None,
+                    role=("rowheader" if is_header else "cell") if responsive else None,
+                    colspan=None if responsive else _value(data, "colspan"),
+                    heading=heading if responsive and heading else None,
+                    attributes=_value(data, "attributes"),
+                )
+            )
+        lines.append("    </tr>")
+    lines.append("  </tbody>\n</table>")
+    return Markup("\n".join(lines))  # noqa: S704 - every value is escaped above; `html` is trusted as in the macro
