@@ -349,3 +349,25 @@ def test_cost_free_survives_import_matching_and_export(tmp_path, client):
         terms = [a["taxonomy_term"]["name"] for a in exported.get("attributes", [])]
         assert FREE in terms
         assert from_oruk(exported).free
+    # Matching's free_only, on the directory's own facts, keeps both free services.
+    import datetime as dt
+
+    from linkwork.matching.engine import rank
+    from linkwork.matching.index import build_index
+    from linkwork.matching.profile import parse_profile
+    from linkwork.matching.service import load_facts
+    from linkwork.matching.weights import DEFAULT_WEIGHTS
+
+    facts = load_facts()
+    assert {f.id for f in facts if f.free} >= {str(service_id), str(knit.pk)}
+    chosen = rank(
+        build_index(facts),
+        parse_profile({"needs": ["loneliness"], "preferences": {"free_only": True}}),
+        k=50,
+        weights=DEFAULT_WEIGHTS,
+        today=dt.date.today(),
+        stale_days=365,
+    )
+    ids = {result.service_id for result in chosen.results}
+    assert all(f.free for f in facts if f.id in ids)
+    assert str(service_id) in ids
