@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "linkwork.outcomes",
     "linkwork.matching",
     "linkwork.web",
+    "linkwork.insights",
 ]
 
 MIDDLEWARE = [

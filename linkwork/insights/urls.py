@@ -1,0 +1,7 @@
+"""Insights pages: the dashboards and their downloads."""
+
+from django.urls import URLPattern
+
+app_name = "insights"
+
+urlpatterns: list[URLPattern] = []
