@@ -33,6 +33,19 @@ def record_changes(
 
     `by` is the user who made the change, or None for imports and the system.
     """
+    return Metadata.objects.bulk_create(changes(before=before, after=after, by=by, when=when))
+
+
+def changes(
+    *,
+    before: HsdsRecord | None,
+    after: HsdsRecord,
+    by: User | None = None,
+    when: datetime | None = None,
+) -> list[Metadata]:
+    """The metadata `record_changes` writes, not yet saved: for writers that save many rows
+    at once (the import writes a batch of records' rows and their metadata in a few queries).
+    """
     when = when or timezone.now()
     common = {
         "resource_id": after.pk,
@@ -58,7 +71,7 @@ def record_changes(
             for name in new
             if old[name] != new[name]
         ]
-    return Metadata.objects.bulk_create(rows)
+    return rows
 
 
 def record_deletion(
