@@ -39,6 +39,7 @@ How the records map onto the directory:
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 import urllib.error
@@ -54,7 +55,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Protocol
 
-from django.db import DataError, IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, connections, models, router, transaction
+from django.utils import timezone
 
 from linkwork.audit import auditor
 from linkwork.directory import models as m
@@ -80,7 +82,7 @@ from linkwork.directory.oruk.validation import (
 )
 from linkwork.directory.taxonomy import ensure_linkwork_taxonomy, term_id
 from linkwork.directory.text import plain_text, sanitise_html
-from linkwork.directory.versioning import changes, record_changes
+from linkwork.directory.versioning import changes, creation_values, record_changes
 from linkwork.vocabulary.categories import AUDIENCES, CATEGORIES, TAXONOMY_NAME
 
 # Rows are written parents first, so that every link points at a row already there.
@@ -1225,6 +1227,7 @@ def plan_record(candidate: Candidate, checked: Checked) -> _Plan:
 # Writing one record ---------------------------------------------------------------------------
 
 
+@functools.cache
 def _model_field(model: type[m.HsdsRecord], name: str) -> models.Field[Any, Any]:
     model_field = model._meta.get_field(name)
     assert isinstance(model_field, models.Field)
@@ -1253,8 +1256,70 @@ def _noun(model: type[models.Model]) -> str:
     return str(model._meta.verbose_name)
 
 
+def _copy(obj: m.HsdsRecord) -> m.HsdsRecord:
+    """A copy of a row, as `copy.copy` makes it (the related rows it holds are not copied)
+    but without pickling's detour: the import copies every row it compares."""
+    clone = obj.__class__.__new__(obj.__class__)
+    clone.__dict__ = obj.__dict__.copy()
+    clone._state = copy.copy(obj._state)
+    clone._state.fields_cache = obj._state.fields_cache.copy()
+    return clone
+
+
+def _insert_rows(model: type[models.Model], rows: list[list[Any]]) -> None:
+    """Insert new rows, each given as its values in the order of the model's columns, in one
+    statement run for many values (what `bulk_create` does, without building the SQL anew for
+    every chunk of rows and without a model instance for each row)."""
+    database = connections[router.db_for_write(model)]
+    fields = model._meta.concrete_fields
+    quote = database.ops.quote_name
+    # Names from the model, quoted; the values go as parameters.
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    values = [
+        [f.get_db_prep_save(value, database) for f, value in zip(fields, row, strict=True)]
+        for row in rows
+    ]
+    with database.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
+def _insert_objects(model: type[models.Model], objs: list[Any]) -> None:
+    fields = model._meta.concrete_fields
+    _insert_rows(model, [[f.pre_save(obj, True) for f in fields] for obj in objs])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = router.db_for_write(model)
+
+
 def _field_values(obj: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@functools.cache
+def _plain_attrs(record_type: str) -> tuple[str, ...]:
+    """The attnames of a record type's own values (not its id, links or fallbacks), in the
+    order of its fields."""
+    rtype = RECORD_TYPES[record_type]
+    return tuple(
+        rtype.attr(key)
+        for key, spec in rtype.fields.items()
+        if rtype.attr(key) and key != "id" and not spec.reference and not spec.fallback
+    )
+
+
+@functools.cache
+def _emptied_attrs(record_type: str) -> frozenset[str]:
+    """The attnames a whole record of the type decides, given or not (fallbacks included)."""
+    rtype = RECORD_TYPES[record_type]
+    return frozenset(
+        rtype.attr(key)
+        for key, spec in rtype.fields.items()
+        if key != "id" and not spec.reference and rtype.attr(key)
+    )
 
 
 @dataclass
@@ -1438,14 +1503,11 @@ class _Writer:
             return str(row.values.get("name", ""))
         return self._stored_taxonomy_name(taxonomy_id)
 
-    def _desired(self, row: _Row, obj: m.HsdsRecord) -> m.HsdsRecord:
-        """A copy of `obj` with the row's values and links applied."""
+    def _desired(self, row: _Row, obj: m.HsdsRecord, *, new: bool = False) -> m.HsdsRecord:
+        """A copy of `obj` (`obj` itself when `new`) with the row's values and links applied."""
         model = row.model
-        wanted = copy.copy(obj)
-        for key, spec in row.rtype.fields.items():
-            attr = row.rtype.attr(key)
-            if not attr or key == "id" or spec.reference or spec.fallback:
-                continue
+        wanted = obj if new else _copy(obj)
+        for attr in _plain_attrs(row.rtype.name):
             if attr in row.values:
                 continue
             if attr in row.fallbacks:
@@ -1472,11 +1534,7 @@ class _Writer:
         leaves out (which it empties)."""
         given = set(row.values) | set(row.links) | set(row.fallbacks)
         if row.full:
-            given |= {
-                row.rtype.attr(key)
-                for key, spec in row.rtype.fields.items()
-                if key != "id" and not spec.reference and row.rtype.attr(key)
-            }
+            given |= _emptied_attrs(row.rtype.name)
             given -= {attr for model, attr in KEEP_WHEN_OMITTED if model is row.model}
         return given
 
@@ -1484,7 +1542,7 @@ class _Writer:
         key = (row.model, row.id)
         given = self._given(row)
         if obj is None:
-            obj = self._desired(row, row.model(id=row.id))
+            obj = self._desired(row, row.model(id=row.id), new=True)
             self._insert(obj)
             self.changed = True
             self.created_top = self.created_top or is_top
@@ -1510,7 +1568,7 @@ class _Writer:
                     f"gives other {', '.join(sorted(conflicting))}",
                 )
             differing = [name for name in differing if name not in conflicting]
-            wanted = copy.copy(obj)
+            wanted = _copy(obj)
             for name in differing:
                 setattr(wanted, name, new[name])
             self._add_given(earlier, given)
@@ -1672,7 +1730,8 @@ class _State:
         self.children: dict[_ChildKey, dict[uuid.UUID, set[uuid.UUID]]] = {}
         self.inserts: dict[tuple[type[m.HsdsRecord], uuid.UUID], m.HsdsRecord] = {}
         self.updates: dict[tuple[type[m.HsdsRecord], uuid.UUID], set[str]] = {}
-        self.metadata: list[m.Metadata] = []
+        # The metadata rows to write, by attname.
+        self.metadata: list[dict[str, Any]] = []
         # What the batch's records noted in the run, to take back if the batch fails.
         self.remembered: list[tuple[type[m.HsdsRecord], uuid.UUID]] = []
         self.given: list[tuple[_Written, set[str]]] = []
@@ -1749,7 +1808,7 @@ class _State:
             obj.refresh_text()
         self._put(obj)
         self.inserts[(type(obj), obj.pk)] = obj
-        self.metadata += changes(before=None, after=obj)
+        self.metadata.append(creation_values(obj, timezone.now()))
 
     def update(self, before: m.HsdsRecord, after: m.HsdsRecord) -> None:
         if isinstance(after, m.Service):
@@ -1761,7 +1820,10 @@ class _State:
             self.inserts[key] = after
         else:
             self.updates.setdefault(key, set()).update(n for n in new if old[n] != new[n])
-        self.metadata += changes(before=before, after=after)
+        self.metadata += [
+            {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+            for row in changes(before=before, after=after)
+        ]
 
     def flush(self) -> None:
         """Write what the batch holds, in one transaction; raises IntegrityError or DataError
@@ -1770,7 +1832,7 @@ class _State:
             for model in WRITE_ORDER:
                 new = [obj for (kind, _), obj in self.inserts.items() if kind is model]
                 if new:
-                    model._default_manager.bulk_create(new)
+                    _insert_objects(model, new)
             by_fields: dict[tuple[type[m.HsdsRecord], tuple[str, ...]], list[m.HsdsRecord]] = {}
             for (model, row_id), names in self.updates.items():
                 if names:
@@ -1779,7 +1841,8 @@ class _State:
                     by_fields.setdefault((model, tuple(sorted(names))), []).append(obj)
             for (model, fields), objs in by_fields.items():
                 model._default_manager.bulk_update(objs, list(fields))
-            m.Metadata.objects.bulk_create(self.metadata)
+            fields = m.Metadata._meta.concrete_fields
+            _insert_rows(m.Metadata, [[row[f.attname] for f in fields] for row in self.metadata])
 
     def take_back(self, run: _Run) -> None:
         """Undo what the batch's records noted in the run (the batch was not written)."""
