@@ -605,6 +605,14 @@ class Source:
         raise NotImplementedError
 
 
+def _read_once(items: list[Item]) -> Iterator[Item]:
+    """The items in order, each let go of once read: a feed of thousands of records is not
+    held whole in memory while it is written. A source is read once."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8-sig"))
@@ -622,7 +630,7 @@ class FileSource(Source):
         self.total = sum(1 for i in self.items if isinstance(i, Candidate))
 
     def __iter__(self) -> Iterator[Item]:
-        return iter(self.items)
+        return _read_once(self.items)
 
 
 class FolderSource(Source):
@@ -648,7 +656,7 @@ class FolderSource(Source):
         self.total = sum(1 for i in self.items if isinstance(i, Candidate))
 
     def __iter__(self) -> Iterator[Item]:
-        return iter(self.items)
+        return _read_once(self.items)
 
 
 def _file_items(path: Path, where: str, base: str = "") -> list[Item]:
@@ -701,7 +709,7 @@ class ExportSource(Source):
         self.total = sum(1 for i in self.items if isinstance(i, Candidate))
 
     def __iter__(self) -> Iterator[Item]:
-        return iter(self.items)
+        return _read_once(self.items)
 
 
 class PackageSource(Source):
@@ -715,7 +723,7 @@ class PackageSource(Source):
         self.total = sum(1 for i in self.items if isinstance(i, Candidate))
 
     def __iter__(self) -> Iterator[Item]:
-        return iter(self.items)
+        return _read_once(self.items)
 
 
 class FeedSource(Source):
@@ -1322,11 +1330,12 @@ def _emptied_attrs(record_type: str) -> frozenset[str]:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Written:
     outcome: Outcome
-    # The attnames decided by the records of this import that wrote the row so far.
-    given: set[str]
+    # The attnames decided by the records of this import that wrote the row so far (one
+    # shared set for each distinct set: an import remembers every row it writes).
+    given: frozenset[str]
 
 
 @dataclass
@@ -1345,6 +1354,11 @@ class _Run:
     late_links: list[
         tuple[type[m.HsdsRecord], uuid.UUID, str, type[m.HsdsRecord], uuid.UUID, Outcome, str]
     ] = field(default_factory=list)
+    # Each distinct set of attnames `written` holds, held once.
+    given_sets: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
+
+    def shared(self, given: frozenset[str]) -> frozenset[str]:
+        return self.given_sets.setdefault(given, given)
 
 
 class _Writer:
@@ -1431,10 +1445,11 @@ class _Writer:
         record_changes(before=before, after=after)
 
     def _remember(self, key: tuple[type[m.HsdsRecord], uuid.UUID], given: set[str]) -> None:
-        self.run.written.setdefault(key, _Written(self.outcome, given))
+        if key not in self.run.written:
+            self.run.written[key] = _Written(self.outcome, self.run.shared(frozenset(given)))
 
     def _add_given(self, earlier: _Written, given: set[str]) -> None:
-        earlier.given |= given
+        earlier.given = self.run.shared(earlier.given | given)
 
     @staticmethod
     def _target(row: _Row, attname: str) -> type[m.HsdsRecord]:
@@ -1734,7 +1749,7 @@ class _State:
         self.metadata: list[dict[str, Any]] = []
         # What the batch's records noted in the run, to take back if the batch fails.
         self.remembered: list[tuple[type[m.HsdsRecord], uuid.UUID]] = []
-        self.given: list[tuple[_Written, set[str]]] = []
+        self.given: list[tuple[_Written, frozenset[str]]] = []
 
     def load(self, plans: list[_Plan]) -> None:
         wanted: dict[type[m.HsdsRecord], set[uuid.UUID]] = {}
@@ -1834,15 +1849,15 @@ class _State:
                 if new:
                     _insert_objects(model, new)
             by_fields: dict[tuple[type[m.HsdsRecord], tuple[str, ...]], list[m.HsdsRecord]] = {}
-            for (model, row_id), names in self.updates.items():
-                if names:
+            for (model, row_id), changed in self.updates.items():
+                if changed:
                     obj = self.rows[model][row_id]
                     assert obj is not None
-                    by_fields.setdefault((model, tuple(sorted(names))), []).append(obj)
-            for (model, fields), objs in by_fields.items():
-                model._default_manager.bulk_update(objs, list(fields))
-            fields = m.Metadata._meta.concrete_fields
-            _insert_rows(m.Metadata, [[row[f.attname] for f in fields] for row in self.metadata])
+                    by_fields.setdefault((model, tuple(sorted(changed))), []).append(obj)
+            for (model, names), objs in by_fields.items():
+                model._default_manager.bulk_update(objs, list(names))
+            columns = m.Metadata._meta.concrete_fields
+            _insert_rows(m.Metadata, [[row[f.attname] for f in columns] for row in self.metadata])
 
     def take_back(self, run: _Run) -> None:
         """Undo what the batch's records noted in the run (the batch was not written)."""
@@ -1904,7 +1919,7 @@ class _BatchWriter(_Writer):
         super()._remember(key, given)
 
     def _add_given(self, earlier: _Written, given: set[str]) -> None:
-        self.state.given.append((earlier, set(earlier.given)))
+        self.state.given.append((earlier, earlier.given))
         super()._add_given(earlier, given)
 
 
