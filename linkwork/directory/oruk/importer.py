@@ -6,9 +6,12 @@ of records, or an HSDS tabular package written as JSON), a folder of JSON files,
 tabular package folder (`datapackage.json` and CSV files). Documents that are not records (the
 API root document, the validator's dashboards) are skipped, and the report says why.
 
-Each record is checked by `validation.check` and then written whole, in one transaction (a
-savepoint when the caller already holds one), or not at all: a record with an error is rejected
-with every reason, never half written. Records are upserted by id, so importing the same
+Each record is checked by `validation.check` and then written whole or not at all: a record
+with an error is rejected with every reason, never half written. Records are written in
+batches (`write_batch`): the rows a batch reads are loaded in one query per table and the rows
+it writes are inserted together, in one transaction; a batch the database refuses is written
+again record by record, each in a savepoint of its own, so only the records at fault are
+rejected. Records are upserted by id, so importing the same
 source again changes nothing. Every row written leaves metadata through
 `versioning.record_changes`; rows the source no longer lists are removed and leave a `delete`
 metadata row.
