@@ -6,9 +6,12 @@ of records, or an HSDS tabular package written as JSON), a folder of JSON files,
 tabular package folder (`datapackage.json` and CSV files). Documents that are not records (the
 API root document, the validator's dashboards) are skipped, and the report says why.
 
-Each record is checked by `validation.check` and then written whole, in one transaction (a
-savepoint when the caller already holds one), or not at all: a record with an error is rejected
-with every reason, never half written. Records are upserted by id, so importing the same
+Each record is checked by `validation.check` and then written whole or not at all: a record
+with an error is rejected with every reason, never half written. Records are written in
+batches (`write_batch`): the rows a batch reads are loaded in one query per table and the rows
+it writes are inserted together, in one transaction; a batch the database refuses is written
+again record by record, each in a savepoint of its own, so only the records at fault are
+rejected. Records are upserted by id, so importing the same
 source again changes nothing. Every row written leaves metadata through
 `versioning.record_changes`; rows the source no longer lists are removed and leave a `delete`
 metadata row.
@@ -39,6 +42,7 @@ How the records map onto the directory:
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 import urllib.error
@@ -47,7 +51,6 @@ import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -55,7 +58,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Protocol
 
-from django.db import DataError, IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, connections, models, router, transaction
+from django.utils import timezone
 
 from linkwork.audit import auditor
 from linkwork.directory import models as m
@@ -81,7 +85,7 @@ from linkwork.directory.oruk.validation import (
 )
 from linkwork.directory.taxonomy import ensure_linkwork_taxonomy, term_id
 from linkwork.directory.text import plain_text, sanitise_html
-from linkwork.directory.versioning import record_changes
+from linkwork.directory.versioning import changes, creation_values, record_changes
 from linkwork.vocabulary.categories import AUDIENCES, CATEGORIES, TAXONOMY_NAME
 
 # Rows are written parents first, so that every link points at a row already there.
@@ -604,6 +608,14 @@ class Source:
         raise NotImplementedError
 
 
+def _read_once(items: list[Item]) -> Iterator[Item]:
+    """The items in order, each let go of once read: a feed of thousands of records is not
+    held whole in memory while it is written. A source is read once."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8-sig"))
@@ -621,7 +633,7 @@ class FileSource(Source):
         self.total = sum(1 for i in self.items if isinstance(i, Candidate))
 
     def __iter__(self) -> Iterator[Item]:
-        return iter(self.items)
+        return _read_once(self.items)
 
 
 class FolderSource(Source):
@@ -647,7 +659,7 @@ class FolderSource(Source):
         self.total = sum(1 for i in self.items if isinstance(i, Candidate))
 
     def __iter__(self) -> Iterator[Item]:
-        return iter(self.items)
+        return _read_once(self.items)
 
 
 def _file_items(path: Path, where: str, base: str = "") -> list[Item]:
@@ -700,7 +712,7 @@ class ExportSource(Source):
         self.total = sum(1 for i in self.items if isinstance(i, Candidate))
 
     def __iter__(self) -> Iterator[Item]:
-        return iter(self.items)
+        return _read_once(self.items)
 
 
 class PackageSource(Source):
@@ -714,7 +726,7 @@ class PackageSource(Source):
         self.total = sum(1 for i in self.items if isinstance(i, Candidate))
 
     def __iter__(self) -> Iterator[Item]:
-        return iter(self.items)
+        return _read_once(self.items)
 
 
 class FeedSource(Source):
@@ -1226,6 +1238,7 @@ def plan_record(candidate: Candidate, checked: Checked) -> _Plan:
 # Writing one record ---------------------------------------------------------------------------
 
 
+@functools.cache
 def _model_field(model: type[m.HsdsRecord], name: str) -> models.Field[Any, Any]:
     model_field = model._meta.get_field(name)
     assert isinstance(model_field, models.Field)
@@ -1254,15 +1267,78 @@ def _noun(model: type[models.Model]) -> str:
     return str(model._meta.verbose_name)
 
 
+def _copy(obj: m.HsdsRecord) -> m.HsdsRecord:
+    """A copy of a row, as `copy.copy` makes it (the related rows it holds are not copied)
+    but without pickling's detour: the import copies every row it compares."""
+    clone = obj.__class__.__new__(obj.__class__)
+    clone.__dict__ = obj.__dict__.copy()
+    clone._state = copy.copy(obj._state)
+    clone._state.fields_cache = obj._state.fields_cache.copy()
+    return clone
+
+
+def _insert_rows(model: type[models.Model], rows: list[list[Any]]) -> None:
+    """Insert new rows, each given as its values in the order of the model's columns, in one
+    statement run for many values (what `bulk_create` does, without building the SQL anew for
+    every chunk of rows and without a model instance for each row)."""
+    database = connections[router.db_for_write(model)]
+    fields = model._meta.concrete_fields
+    quote = database.ops.quote_name
+    # Names from the model, quoted; the values go as parameters.
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    values = [
+        [f.get_db_prep_save(value, database) for f, value in zip(fields, row, strict=True)]
+        for row in rows
+    ]
+    with database.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
+def _insert_objects(model: type[models.Model], objs: list[Any]) -> None:
+    fields = model._meta.concrete_fields
+    _insert_rows(model, [[f.pre_save(obj, True) for f in fields] for obj in objs])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = router.db_for_write(model)
+
+
 def _field_values(obj: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
-@dataclass
+@functools.cache
+def _plain_attrs(record_type: str) -> tuple[str, ...]:
+    """The attnames of a record type's own values (not its id, links or fallbacks), in the
+    order of its fields."""
+    rtype = RECORD_TYPES[record_type]
+    return tuple(
+        rtype.attr(key)
+        for key, spec in rtype.fields.items()
+        if rtype.attr(key) and key != "id" and not spec.reference and not spec.fallback
+    )
+
+
+@functools.cache
+def _emptied_attrs(record_type: str) -> frozenset[str]:
+    """The attnames a whole record of the type decides, given or not (fallbacks included)."""
+    rtype = RECORD_TYPES[record_type]
+    return frozenset(
+        rtype.attr(key)
+        for key, spec in rtype.fields.items()
+        if key != "id" and not spec.reference and rtype.attr(key)
+    )
+
+
+@dataclass(slots=True)
 class _Written:
     outcome: Outcome
-    # The attnames decided by the records of this import that wrote the row so far.
-    given: set[str]
+    # The attnames decided by the records of this import that wrote the row so far (one
+    # shared set for each distinct set: an import remembers every row it writes).
+    given: frozenset[str]
 
 
 @dataclass
@@ -1281,6 +1357,11 @@ class _Run:
     late_links: list[
         tuple[type[m.HsdsRecord], uuid.UUID, str, type[m.HsdsRecord], uuid.UUID, Outcome, str]
     ] = field(default_factory=list)
+    # Each distinct set of attnames `written` holds, held once.
+    given_sets: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
+
+    def shared(self, given: frozenset[str]) -> frozenset[str]:
+        return self.given_sets.setdefault(given, given)
 
 
 class _Writer:
@@ -1301,15 +1382,12 @@ class _Writer:
                 if (related, target) not in self.plan.rows:
                     wanted.setdefault(related, set()).add(target)
         linkwork_terms = wanted.get(m.TaxonomyTerm, set()) & STORED_TERMS.keys()
-        if linkwork_terms and m.TaxonomyTerm.objects.filter(id__in=linkwork_terms).count() < len(
+        if linkwork_terms and len(self._found(m.TaxonomyTerm, linkwork_terms)) < len(
             linkwork_terms
         ):
             # The Linkwork taxonomy is made the first time a feed uses it.
-            ensure_linkwork_taxonomy()
-        found = {
-            model: set(model._default_manager.filter(id__in=ids).values_list("id", flat=True))
-            for model, ids in wanted.items()
-        }
+            self._ensure_linkwork_taxonomy()
+        found = {model: self._found(model, ids) for model, ids in wanted.items()}
         errors = []
         for row in self.plan.rows.values():
             for attname, (target, path) in list(row.links.items()):
@@ -1329,6 +1407,52 @@ class _Writer:
                     errors.append(message)
         if errors:
             raise Rejected(errors)
+
+    # What the writer reads and writes: the directory itself, one query per step; the batch
+    # writer (`_BatchWriter`) answers from rows loaded for a whole batch and holds its writes.
+
+    def _found(self, model: type[m.HsdsRecord], ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of `ids` that name a row of `model`."""
+        return set(model._default_manager.filter(id__in=ids).values_list("id", flat=True))
+
+    def _ensure_linkwork_taxonomy(self) -> None:
+        ensure_linkwork_taxonomy()
+
+    def _load(
+        self, model: type[m.HsdsRecord], ids: list[uuid.UUID]
+    ) -> Mapping[uuid.UUID, m.HsdsRecord]:
+        return model._default_manager.in_bulk(ids)
+
+    def _gone(self, collection: _Collection) -> list[m.HsdsRecord]:
+        """The children the collection's parent has that it no longer lists."""
+        gone: models.QuerySet[Any]
+        if collection.model is m.Attribute:
+            gone = m.Attribute.objects.filter(
+                link_entity=collection.parent_type, link_id=collection.parent_id
+            ).exclude(id__in=collection.kept)
+        else:
+            gone = collection.model._default_manager.filter(
+                **{collection.link: collection.parent_id}
+            ).exclude(id__in=collection.kept)
+        return list(gone)
+
+    def _stored_taxonomy_name(self, taxonomy_id: uuid.UUID) -> str | None:
+        return m.Taxonomy.objects.filter(id=taxonomy_id).values_list("name", flat=True).first()
+
+    def _insert(self, obj: m.HsdsRecord) -> None:
+        obj.save(force_insert=True)
+        record_changes(before=None, after=obj)
+
+    def _update(self, before: m.HsdsRecord, after: m.HsdsRecord) -> None:
+        after.save()
+        record_changes(before=before, after=after)
+
+    def _remember(self, key: tuple[type[m.HsdsRecord], uuid.UUID], given: set[str]) -> None:
+        if key not in self.run.written:
+            self.run.written[key] = _Written(self.outcome, self.run.shared(frozenset(given)))
+
+    def _add_given(self, earlier: _Written, given: set[str]) -> None:
+        earlier.given = self.run.shared(earlier.given | given)
 
     @staticmethod
     def _target(row: _Row, attname: str) -> type[m.HsdsRecord]:
@@ -1354,16 +1478,7 @@ class _Writer:
         """Children a whole record no longer lists: unlinked from it, or removed when no
         other record lists them."""
         for collection in self.plan.collections:
-            gone: models.QuerySet[Any]
-            if collection.model is m.Attribute:
-                gone = m.Attribute.objects.filter(
-                    link_entity=collection.parent_type, link_id=collection.parent_id
-                ).exclude(id__in=collection.kept)
-            else:
-                gone = collection.model._default_manager.filter(
-                    **{collection.link: collection.parent_id}
-                ).exclude(id__in=collection.kept)
-            for obj in gone:
+            for obj in self._gone(collection):
                 earlier = self._first_from(collection.model, obj.pk)
                 if earlier is not None:
                     self._kept(collection.model, obj.pk, earlier, "does not list it")
@@ -1396,7 +1511,7 @@ class _Writer:
             rows = by_model.get(model, [])
             if not rows:
                 continue
-            existing = model._default_manager.in_bulk([r.id for r in rows])
+            existing = self._load(model, [r.id for r in rows])
             for row in rows:
                 self._upsert(row, existing.get(row.id), is_top=(model, row.id) == top)
 
@@ -1404,16 +1519,13 @@ class _Writer:
         row = self.plan.rows.get((m.Taxonomy, taxonomy_id))
         if row is not None:
             return str(row.values.get("name", ""))
-        return m.Taxonomy.objects.filter(id=taxonomy_id).values_list("name", flat=True).first()
+        return self._stored_taxonomy_name(taxonomy_id)
 
-    def _desired(self, row: _Row, obj: m.HsdsRecord) -> m.HsdsRecord:
-        """A copy of `obj` with the row's values and links applied."""
+    def _desired(self, row: _Row, obj: m.HsdsRecord, *, new: bool = False) -> m.HsdsRecord:
+        """A copy of `obj` (`obj` itself when `new`) with the row's values and links applied."""
         model = row.model
-        wanted = copy.copy(obj)
-        for key, spec in row.rtype.fields.items():
-            attr = row.rtype.attr(key)
-            if not attr or key == "id" or spec.reference or spec.fallback:
-                continue
+        wanted = obj if new else _copy(obj)
+        for attr in _plain_attrs(row.rtype.name):
             if attr in row.values:
                 continue
             if attr in row.fallbacks:
@@ -1440,11 +1552,7 @@ class _Writer:
         leaves out (which it empties)."""
         given = set(row.values) | set(row.links) | set(row.fallbacks)
         if row.full:
-            given |= {
-                row.rtype.attr(key)
-                for key, spec in row.rtype.fields.items()
-                if key != "id" and not spec.reference and row.rtype.attr(key)
-            }
+            given |= _emptied_attrs(row.rtype.name)
             given -= {attr for model, attr in KEEP_WHEN_OMITTED if model is row.model}
         return given
 
@@ -1452,12 +1560,11 @@ class _Writer:
         key = (row.model, row.id)
         given = self._given(row)
         if obj is None:
-            obj = self._desired(row, row.model(id=row.id))
-            obj.save(force_insert=True)
-            record_changes(before=None, after=obj)
+            obj = self._desired(row, row.model(id=row.id), new=True)
+            self._insert(obj)
             self.changed = True
             self.created_top = self.created_top or is_top
-            self.run.written.setdefault(key, _Written(self.outcome, given))
+            self._remember(key, given)
             return
         wanted = self._desired(row, obj)
         old, new = _field_values(obj), _field_values(wanted)
@@ -1479,15 +1586,14 @@ class _Writer:
                     f"gives other {', '.join(sorted(conflicting))}",
                 )
             differing = [name for name in differing if name not in conflicting]
-            wanted = copy.copy(obj)
+            wanted = _copy(obj)
             for name in differing:
                 setattr(wanted, name, new[name])
-            earlier.given |= given
+            self._add_given(earlier, given)
         if differing:
-            wanted.save()
-            record_changes(before=obj, after=wanted)
+            self._update(obj, wanted)
             self.changed = True
-        self.run.written.setdefault(key, _Written(self.outcome, given))
+        self._remember(key, given)
 
 
 def _constraint_patterns() -> dict[str, str]:
@@ -1514,8 +1620,30 @@ def _constraint_message(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def import_candidate(candidate: Candidate, report: ImportReport, run: _Run) -> Outcome:
-    """Check one record and write it whole, or reject it with every reason."""
+@dataclass
+class _Prepared:
+    """A record checked and planned, ready to be written."""
+
+    candidate: Candidate
+    checked: Checked
+    outcome: Outcome
+    plan: _Plan
+    top: tuple[type[m.HsdsRecord], uuid.UUID]
+    # How many warnings the outcome had before writing began.
+    warnings_at: int
+
+    def reset(self) -> None:
+        """Back to how it was before writing was tried: the writer changes the plan (links
+        left out) and the outcome."""
+        del self.outcome.warnings[self.warnings_at :]
+        self.outcome.problems.clear()
+        self.outcome.status = Status.REJECTED
+        self.plan = plan_record(self.candidate, self.checked)
+
+
+def prepare_candidate(candidate: Candidate, report: ImportReport) -> _Prepared | None:
+    """Check and plan one record, adding its outcome to the report; None when it is
+    rejected before anything is written."""
     outcome = Outcome(
         candidate.record_type,
         record_id(candidate.data),
@@ -1527,7 +1655,7 @@ def import_candidate(candidate: Candidate, report: ImportReport, run: _Run) -> O
     report.not_stored.update(candidate.not_kept)
     if candidate.failure:
         outcome.problems.append(candidate.failure)
-        return outcome
+        return None
     outcome.warnings += candidate.notes
     outcome.dropped += candidate.dropped
     checked = check(
@@ -1546,33 +1674,317 @@ def import_candidate(candidate: Candidate, report: ImportReport, run: _Run) -> O
     outcome.warnings += [str(p) for p in checked.warnings if not (candidate.lenient and p.drops)]
     if checked.errors:
         outcome.problems += [str(p) for p in checked.errors]
-        return outcome
+        return None
     plan = plan_record(candidate, checked)
     outcome.warnings += plan.warnings
     if plan.errors:
         outcome.problems += plan.errors
-        return outcome
+        return None
     top = (RECORD_TYPES[candidate.record_type].model, uuid.UUID(candidate.data["id"]))
-    writer = _Writer(plan, outcome, run)
+    return _Prepared(candidate, checked, outcome, plan, top, len(outcome.warnings))
+
+
+def _finish(outcome: Outcome, writer: _Writer) -> None:
+    if writer.created_top:
+        outcome.status = Status.CREATED
+    else:
+        outcome.status = Status.UPDATED if writer.changed else Status.UNCHANGED
+
+
+def write_prepared(prepared: _Prepared, run: _Run) -> None:
+    """Write one record whole, in a transaction of its own (a savepoint in the caller's), or
+    reject it with every reason."""
+    outcome = prepared.outcome
+    writer = _Writer(prepared.plan, outcome, run)
     late = len(run.late_links)
     try:
         with transaction.atomic():
             writer.resolve()
             writer.remove_unlisted()
-            writer.upsert(top)
+            writer.upsert(prepared.top)
     except Rejected as exc:
         del run.late_links[late:]
         outcome.problems += exc.problems
-        return outcome
+        return
     except (IntegrityError, DataError) as exc:
         del run.late_links[late:]
         outcome.problems.append(f"cannot be saved: {_constraint_message(exc)}")
-        return outcome
-    if writer.created_top:
-        outcome.status = Status.CREATED
-    else:
-        outcome.status = Status.UPDATED if writer.changed else Status.UNCHANGED
-    return outcome
+        return
+    _finish(outcome, writer)
+
+
+def import_candidate(candidate: Candidate, report: ImportReport, run: _Run) -> Outcome:
+    """Check one record and write it whole, or reject it with every reason."""
+    prepared = prepare_candidate(candidate, report)
+    if prepared is not None:
+        write_prepared(prepared, run)
+    return report.outcomes[-1]
+
+
+# Writing a batch of records ---------------------------------------------------------------------
+
+
+class _Careful(Exception):
+    """The record removes or unlinks rows, or makes the Linkwork taxonomy: it is written on
+    its own, by `write_prepared`, rather than as part of a batch."""
+
+
+_ChildKey = tuple[type[m.HsdsRecord], str, str]
+
+
+class _State:
+    """The directory rows a batch of records reads, loaded in one query per model (and one
+    per kind of list), and the rows the batch writes, held in memory until `flush` writes
+    them all: one insert per model, one update per model and set of fields, one insert of
+    metadata.
+
+    What the batch writes is seen by the batch's later records, as it would be in the
+    database if each record were written as it came."""
+
+    def __init__(self) -> None:
+        # model -> id -> the row as the batch has left it (None: no such row).
+        self.rows: dict[type[m.HsdsRecord], dict[uuid.UUID, m.HsdsRecord | None]] = {}
+        # (model, link, parent type) -> parent id -> ids of the rows linked to it.
+        self.children: dict[_ChildKey, dict[uuid.UUID, set[uuid.UUID]]] = {}
+        self.inserts: dict[tuple[type[m.HsdsRecord], uuid.UUID], m.HsdsRecord] = {}
+        self.updates: dict[tuple[type[m.HsdsRecord], uuid.UUID], set[str]] = {}
+        # The metadata rows to write, by attname.
+        self.metadata: list[dict[str, Any]] = []
+        # What the batch's records noted in the run, to take back if the batch fails.
+        self.remembered: list[tuple[type[m.HsdsRecord], uuid.UUID]] = []
+        self.given: list[tuple[_Written, frozenset[str]]] = []
+
+    def load(self, plans: list[_Plan]) -> None:
+        wanted: dict[type[m.HsdsRecord], set[uuid.UUID]] = {}
+        parents: dict[_ChildKey, set[uuid.UUID]] = {}
+        for plan in plans:
+            for (model, row_id), row in plan.rows.items():
+                wanted.setdefault(model, set()).add(row_id)
+                for attname, (target, _) in row.links.items():
+                    wanted.setdefault(_Writer._target(row, attname), set()).add(target)
+            for c in plan.collections:
+                parents.setdefault(_child_key(c), set()).add(c.parent_id)
+        for model, ids in wanted.items():
+            self._get_many(model, ids)
+        for key, ids in parents.items():
+            self._load_children(key, ids)
+
+    def _get_many(self, model: type[m.HsdsRecord], ids: set[uuid.UUID]) -> None:
+        known = self.rows.setdefault(model, {})
+        missing = [i for i in ids if i not in known]
+        if missing:
+            found = model._default_manager.in_bulk(missing)
+            for i in missing:
+                known[i] = found.get(i)
+
+    def get(self, model: type[m.HsdsRecord], row_id: uuid.UUID) -> m.HsdsRecord | None:
+        known = self.rows.setdefault(model, {})
+        if row_id not in known:
+            self._get_many(model, {row_id})
+        return known[row_id]
+
+    def _load_children(self, key: _ChildKey, parent_ids: set[uuid.UUID]) -> None:
+        model, link, parent_type = key
+        index = self.children.setdefault(key, {})
+        missing = [p for p in parent_ids if p not in index]
+        if not missing:
+            return
+        query = model._default_manager.filter(**{f"{link}__in": missing})
+        if model is m.Attribute:
+            query = query.filter(**{"link_entity": parent_type})
+        known = self.rows.setdefault(model, {})
+        for p in missing:
+            index[p] = set()
+        for found in query:
+            if found.pk not in known:
+                known[found.pk] = found
+        # Rows the batch already holds count as the batch left them.
+        wanted = set(missing)
+        for obj in known.values():
+            if obj is not None and _links_to(obj, key) in wanted:
+                index[_links_to(obj, key)].add(obj.pk)
+
+    def children_of(self, key: _ChildKey, parent_id: uuid.UUID) -> set[uuid.UUID]:
+        self._load_children(key, {parent_id})
+        return self.children[key][parent_id]
+
+    def _put(self, obj: m.HsdsRecord) -> None:
+        model = type(obj)
+        known = self.rows.setdefault(model, {})
+        old = known.get(obj.pk)
+        known[obj.pk] = obj
+        for key, index in self.children.items():
+            if key[0] is not model:
+                continue
+            if old is not None and (parent := _links_to(old, key)) in index:
+                index[parent].discard(obj.pk)
+            if (parent := _links_to(obj, key)) in index:
+                index[parent].add(obj.pk)
+
+    def insert(self, obj: m.HsdsRecord) -> None:
+        if isinstance(obj, m.Service):
+            obj.refresh_text()
+        self._put(obj)
+        self.inserts[(type(obj), obj.pk)] = obj
+        self.metadata.append(creation_values(obj, timezone.now()))
+
+    def update(self, before: m.HsdsRecord, after: m.HsdsRecord) -> None:
+        if isinstance(after, m.Service):
+            after.refresh_text()
+        old, new = _field_values(before), _field_values(after)
+        self._put(after)
+        key = (type(after), after.pk)
+        if key in self.inserts:
+            self.inserts[key] = after
+        else:
+            self.updates.setdefault(key, set()).update(n for n in new if old[n] != new[n])
+        self.metadata += [
+            {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+            for row in changes(before=before, after=after)
+        ]
+
+    def flush(self) -> None:
+        """Write what the batch holds, in one transaction; raises IntegrityError or DataError
+        when the database refuses it."""
+        with transaction.atomic():
+            for model in WRITE_ORDER:
+                new = [obj for (kind, _), obj in self.inserts.items() if kind is model]
+                if new:
+                    _insert_objects(model, new)
+            by_fields: dict[tuple[type[m.HsdsRecord], tuple[str, ...]], list[m.HsdsRecord]] = {}
+            for (model, row_id), changed in self.updates.items():
+                if changed:
+                    obj = self.rows[model][row_id]
+                    assert obj is not None
+                    by_fields.setdefault((model, tuple(sorted(changed))), []).append(obj)
+            for (model, names), objs in by_fields.items():
+                model._default_manager.bulk_update(objs, list(names))
+            columns = m.Metadata._meta.concrete_fields
+            _insert_rows(m.Metadata, [[row[f.attname] for f in columns] for row in self.metadata])
+
+    def take_back(self, run: _Run) -> None:
+        """Undo what the batch's records noted in the run (the batch was not written)."""
+        for written, given in reversed(self.given):
+            written.given = given
+        for key in self.remembered:
+            del run.written[key]
+
+
+def _child_key(collection: _Collection) -> _ChildKey:
+    if collection.model is m.Attribute:
+        return (m.Attribute, "link_id", collection.parent_type)
+    return (collection.model, collection.link, "")
+
+
+def _links_to(obj: m.HsdsRecord, key: _ChildKey) -> Any:
+    """The parent `obj` is linked to through `key`, or None."""
+    if key[2] and getattr(obj, "link_entity", None) != key[2]:
+        return None
+    return getattr(obj, key[1])
+
+
+class _BatchWriter(_Writer):
+    """Writes a record into a batch's `_State` rather than the database."""
+
+    def __init__(self, plan: _Plan, outcome: Outcome, run: _Run, state: _State) -> None:
+        super().__init__(plan, outcome, run)
+        self.state = state
+
+    def _found(self, model: type[m.HsdsRecord], ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        return {i for i in ids if self.state.get(model, i) is not None}
+
+    def _ensure_linkwork_taxonomy(self) -> None:
+        raise _Careful
+
+    def _load(
+        self, model: type[m.HsdsRecord], ids: list[uuid.UUID]
+    ) -> Mapping[uuid.UUID, m.HsdsRecord]:
+        return {i: obj for i in ids if (obj := self.state.get(model, i)) is not None}
+
+    def _gone(self, collection: _Collection) -> list[m.HsdsRecord]:
+        if self.state.children_of(_child_key(collection), collection.parent_id) - collection.kept:
+            raise _Careful
+        return []
+
+    def _stored_taxonomy_name(self, taxonomy_id: uuid.UUID) -> str | None:
+        taxonomy = self.state.get(m.Taxonomy, taxonomy_id)
+        return taxonomy.name if isinstance(taxonomy, m.Taxonomy) else None
+
+    def _insert(self, obj: m.HsdsRecord) -> None:
+        self.state.insert(obj)
+
+    def _update(self, before: m.HsdsRecord, after: m.HsdsRecord) -> None:
+        self.state.update(before, after)
+
+    def _remember(self, key: tuple[type[m.HsdsRecord], uuid.UUID], given: set[str]) -> None:
+        if key not in self.run.written:
+            self.state.remembered.append(key)
+        super()._remember(key, given)
+
+    def _add_given(self, earlier: _Written, given: set[str]) -> None:
+        self.state.given.append((earlier, earlier.given))
+        super()._add_given(earlier, given)
+
+
+# Records written one by one (each its own savepoint) once a batch has met this many records
+# that must be; the batch grows back as records go in together again.
+_SMALLEST_BATCH: Final = 4
+
+
+def write_batch(batch: list[_Prepared], run: _Run) -> None:
+    """Write checked records, each whole or not at all, in as few queries as the batch
+    allows: the rows they read are loaded together, the rows they write are inserted and
+    updated together. A record that removes or unlinks rows is written on its own; a batch
+    the database refuses (a constraint) is written again record by record, so that only the
+    records at fault are rejected."""
+    size = len(batch)
+    start = 0
+    while start < len(batch):
+        if size < _SMALLEST_BATCH:
+            for prepared in batch[start : start + size]:
+                write_prepared(prepared, run)
+            start += size
+            size *= 2
+            continue
+        window = batch[start : start + size]
+        state = _State()
+        state.load([p.plan for p in window])
+        late = len(run.late_links)
+        stop = len(window)
+        for index, prepared in enumerate(window):
+            record_late = len(run.late_links)
+            writer = _BatchWriter(prepared.plan, prepared.outcome, run, state)
+            try:
+                writer.resolve()
+                writer.remove_unlisted()
+            except Rejected as exc:
+                del run.late_links[record_late:]
+                prepared.outcome.problems += exc.problems
+                continue
+            except _Careful:
+                del run.late_links[record_late:]
+                prepared.reset()
+                stop = index
+                break
+            writer.upsert(prepared.top)
+            _finish(prepared.outcome, writer)
+        try:
+            state.flush()
+        except (IntegrityError, DataError):
+            # Written again one by one: only the records at fault are rejected.
+            state.take_back(run)
+            del run.late_links[late:]
+            for prepared in window[:stop]:
+                prepared.reset()
+                write_prepared(prepared, run)
+            size = max(1, size // 4)
+        else:
+            size = min(len(batch), size * 2)
+        start += stop
+        if stop < len(window):
+            write_prepared(window[stop], run)
+            start += 1
+            size = max(1, size // 4)
 
 
 def _make_late_links(run: _Run) -> None:
@@ -1659,15 +2071,21 @@ def import_oruk(
     report = ImportReport(source=source)
     run = _Run()
     bar = progress(opened.total) if progress is not None else None
-    batch = ExitStack()
-    in_batch = 0
+    batch: list[_Prepared] = []
+
+    def write() -> None:
+        # Records are written in batches, each in one transaction: the rows a batch reads are
+        # loaded together and the rows it writes are inserted together (each record is still
+        # written whole or not at all, see `write_batch`).
+        with transaction.atomic():
+            write_batch(batch, run)
+        if bar is not None:
+            for _ in batch:
+                bar.update(1)
+        batch.clear()
+
     try:
         for item in opened:
-            if in_batch == 0:
-                # Records are committed in batches (each record is still its own savepoint,
-                # written whole or not at all): one commit per record is most of the time an
-                # import takes on a disk.
-                batch.enter_context(transaction.atomic())
             if bar is not None and opened.total is not None and bar.total != opened.total:
                 bar.total = opened.total
             if isinstance(item, Note):
@@ -1675,14 +2093,16 @@ def import_oruk(
             elif isinstance(item, Skipped):
                 report.skipped.append(item)
             else:
-                import_candidate(with_area(item, area) if area else item, report, run)
-                if bar is not None:
+                prepared = prepare_candidate(with_area(item, area) if area else item, report)
+                if prepared is not None:
+                    batch.append(prepared)
+                elif bar is not None:
                     bar.update(1)
-            in_batch = (in_batch + 1) % COMMIT_EVERY
-            if in_batch == 0:
-                batch.close()
+                if len(batch) >= COMMIT_EVERY:
+                    write()
+        if batch:
+            write()
     finally:
-        batch.close()
         if bar is not None:
             bar.close()
     _make_late_links(run)

@@ -252,7 +252,16 @@ def mapping() -> Mapping10:
 
 
 def _says(text: str, phrases: Iterable[str]) -> bool:
-    return any(re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", text) for p in phrases)
+    """Whether `text` has one of `phrases` as whole words."""
+    pattern = _phrases_pattern(tuple(phrases))
+    return pattern is not None and pattern.search(text) is not None
+
+
+@cache
+def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    return re.compile(rf"(?<![a-z])(?:{'|'.join(re.escape(p) for p in phrases)})(?![a-z])")
 
 
 # Translating one record ------------------------------------------------------------------------
