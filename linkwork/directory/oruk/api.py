@@ -216,6 +216,13 @@ class PageQuery(Schema):
 
 
 class ServiceFilterQuery(PageQuery):
+    search: str | None = Field(
+        None,
+        max_length=200,
+        description="Words to search for in the service's name, description and organisation "
+        "name, with English stemming and synonyms (lonely also finds loneliness); results are "
+        "ordered by relevance unless a postcode orders them by distance.",
+    )
     taxonomy_term_id: uuid.UUID | None = Field(
         None, description="Only services with an attribute of this taxonomy term."
     )
@@ -425,9 +432,9 @@ def about(request: HttpRequest) -> JSON:
 )
 def list_services(request: HttpRequest, query: Query[ServiceQuery]) -> Any:
     form: serialize.Form = "minimal" if query.minimal else "full" if query.full else "list"
-    records = (
-        serialize.services_queryset(form).filter(query.filters().condition()).order_by("name", "id")
-    )
+    records, searched = query.filters().apply(serialize.services_queryset(form))
+    order = ("-relevance", "name", "id") if searched else ("name", "id")
+    records = records.order_by(*order)
     return page(
         Rows[Service](records), query, lambda rows: serialize.serialize_services(rows, form)
     )
@@ -449,8 +456,8 @@ def get_service(request: HttpRequest, id: uuid.UUID) -> JSON:
     openapi_extra=_documented("service_at_location_list.json", "Services at locations"),
 )
 def list_services_at_locations(request: HttpRequest, query: Query[ServiceAtLocationQuery]) -> Any:
-    records = serialize.services_at_locations_queryset(full=query.full).filter(
-        query.filters().condition("service__")
+    records, searched = query.filters().apply(
+        serialize.services_at_locations_queryset(full=query.full), "service__"
     )
     if query.proximity is not None and not query.postcode:
         raise BadParameter("proximity", "Give a postcode to measure the distance from.")
@@ -467,7 +474,8 @@ def list_services_at_locations(request: HttpRequest, query: Query[ServiceAtLocat
         else:
             source = Rows(by_distance(records, centre))
     else:
-        source = Rows(records.order_by("service__name", "location__name", "id"))
+        order = ("service__name", "location__name", "id")
+        source = Rows(records.order_by(*(("-relevance", *order) if searched else order)))
     return page(
         source,
         query,
