@@ -11,7 +11,7 @@ joins the forms of a word (walk, walks, walking).
   joined with `&&`, tested with `@@` against the indexed `search_vector` and scored with
   `ts_rank` (name weighs 1.0, description 0.4, organisation 0.2).
 - SQLite: the same groups as an FTS5 query over the Porter-stemmed index, scored with BM25
-  (name 10, description 4, organisation 1).
+  (name 20, description 4, organisation 1).
 
 When fewer than `FEW` services match every group, services matching any group are taken
 instead (more groups matched still score higher); if that is still few, a word that no service
@@ -23,11 +23,15 @@ The index itself is described in `search_index.py`.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
+import sqlite3
+import threading
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any, Final, Literal, TypeVar
 
@@ -47,7 +51,7 @@ TRIGRAM_THRESHOLD: Final = 0.4
 TRIGRAM_CANDIDATES: Final = 200
 # ts_rank weights for D, C, B, A: organisation name is C, description B, service name A.
 PG_WEIGHTS: Final = "{0.1, 0.2, 0.4, 1.0}"
-SQLITE_WEIGHTS: Final = "10.0, 4.0, 1.0"
+SQLITE_WEIGHTS: Final = "20.0, 4.0, 1.0"
 # Added to the score of a service that says every word when the search was widened to any:
 # more than any score either database gives.
 EVERY_WORD_BONUS: Final = 1000
@@ -62,9 +66,10 @@ STOP_WORDS: Final = frozenset(
     ourselves out over own same she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up very was we were
     what when where which while who whom why will with would you your yours yourself
-    yourselves""".split()
+    yourselves""".split()  # noqa: SIM905
 )
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+# Words, with inner apostrophes (straight or curly) and hyphens: men's, long-term.
+_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 
 Kind = Literal["match", "rank"]
 M = TypeVar("M", bound=Model)
@@ -121,7 +126,33 @@ def words(text: str) -> list[str]:
 
 
 def group_for(word: str) -> tuple[str, ...]:
-    return synonyms().groups.get(word, (word,))
+    """The word and its synonyms, one of each stem (isolated and isolation are one: each
+    alternative would otherwise score again)."""
+    group = synonyms().groups.get(word, (word,))
+    seen: set[tuple[str, ...]] = set()
+    kept = []
+    for alternative in group:
+        key = stems(alternative)
+        if key not in seen:
+            seen.add(key)
+            kept.append(alternative)
+    return tuple(kept)
+
+
+_stemmer_lock = threading.Lock()
+
+
+@lru_cache(maxsize=8192)
+def stems(text: str) -> tuple[str, ...]:
+    """The Porter stems of `text`, from SQLite's own FTS5 tokenizer (an in-memory database of
+    the standard library's sqlite3, whatever database the site uses)."""
+    with _stemmer_lock, sqlite3.connect(":memory:") as db:
+        db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'porter unicode61')")
+        db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        db.execute("INSERT INTO t (x) VALUES (?)", [text])
+        rows = db.execute("SELECT term FROM v ORDER BY offset").fetchall()
+    db.close()
+    return tuple(row[0] for row in rows)
 
 
 def parse(text: str) -> Terms:
@@ -209,12 +240,12 @@ class Fulltext(Expression):
         for_save: bool = False,
     ) -> Fulltext:
         column = F(self.anchor).resolve_expression(query, allow_joins, reuse, summarize, for_save)
-        clone = self.copy()
-        clone.alias = column.alias
+        clone = copy.copy(self)
+        clone.alias = getattr(column, "alias", None)
         return clone
 
-    def relabeled_clone(self, change_map: dict[str, str]) -> Fulltext:
-        clone = self.copy()
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> Fulltext:
+        clone = copy.copy(self)
         clone.alias = change_map.get(self.alias or "", self.alias)
         return clone
 
@@ -252,14 +283,15 @@ class Fulltext(Expression):
         if connection.vendor == "sqlite":
             service_id = f"{table}.{connection.ops.quote_name('id')}"
             if kind == "match":
+                # Only names of our own tables and columns are formatted in; text is a parameter.
                 return (
-                    f"{service_id} IN (SELECT d.service_id FROM directory_service_fts f "
+                    f"{service_id} IN (SELECT d.service_id FROM directory_service_fts f "  # noqa: S608
                     "JOIN directory_service_fts_doc d ON d.docid = f.rowid "
                     "WHERE directory_service_fts MATCH %s)",
                     [fts_query(terms)],
                 )
             return (
-                f"COALESCE((SELECT -bm25(directory_service_fts, {SQLITE_WEIGHTS}) "
+                f"COALESCE((SELECT -bm25(directory_service_fts, {SQLITE_WEIGHTS}) "  # noqa: S608
                 "FROM directory_service_fts WHERE directory_service_fts MATCH %s AND rowid = "
                 "(SELECT docid FROM directory_service_fts_doc "
                 f"WHERE service_id = {service_id})), 0.0)",

@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -170,7 +170,7 @@ def ranked(criteria: Criteria) -> tuple[ServiceQuerySet, dict[str, str]]:
         services = _near(services, criteria.origin, criteria.within_km)
     found = fulltext.relevant(services, criteria.text)
     if found is not None:
-        services = found.services
+        services = cast(ServiceQuerySet, found.services)
         if criteria.origin is not None:
             km = Coalesce(F("distance_km"), Value(criteria.within_km), output_field=FloatField())
             score = F("relevance") / (Value(1.0) + km / Value(DISTANCE_HALVING_KM))

@@ -72,8 +72,8 @@ PG_INSTALL = [
     "CREATE TRIGGER directory_service_search_vector BEFORE INSERT OR UPDATE "
     "ON directory_service FOR EACH ROW EXECUTE FUNCTION directory_service_search_vector()",
     "DROP TRIGGER IF EXISTS directory_organization_search_vector ON directory_organization",
-    "CREATE TRIGGER directory_organization_search_vector AFTER UPDATE "
-    "ON directory_organization FOR EACH ROW EXECUTE FUNCTION directory_organization_search_vector()",
+    "CREATE TRIGGER directory_organization_search_vector AFTER UPDATE ON directory_organization "
+    "FOR EACH ROW EXECUTE FUNCTION directory_organization_search_vector()",
 ]
 PG_REBUILD = [
     "UPDATE directory_service "
@@ -108,35 +108,35 @@ SQLITE_TABLES = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS directory_service_fts_vocab "
     "USING fts5vocab(directory_service_fts, 'row')",
 ]
-_SQLITE_DOCID = "(SELECT docid FROM directory_service_fts_doc WHERE service_id = {row}.id)"
-_SQLITE_ORGANISATION = (
-    "coalesce((SELECT name FROM directory_organization WHERE id = NEW.organization_id), '')"
-)
 SQLITE_TRIGGERS = {
-    "directory_service_fts_insert": f"""
+    "directory_service_fts_insert": """
 CREATE TRIGGER IF NOT EXISTS directory_service_fts_insert AFTER INSERT ON directory_service
 BEGIN
   INSERT INTO directory_service_fts_doc (service_id) VALUES (NEW.id);
   INSERT INTO directory_service_fts (rowid, name, description, organisation)
-  VALUES ({_SQLITE_DOCID.format(row="NEW")}, NEW.name, NEW.description_text,
-          {_SQLITE_ORGANISATION});
+  VALUES ((SELECT docid FROM directory_service_fts_doc WHERE service_id = NEW.id),
+          NEW.name, NEW.description_text,
+          coalesce((SELECT name FROM directory_organization WHERE id = NEW.organization_id), ''));
 END""",
-    "directory_service_fts_update": f"""
+    "directory_service_fts_update": """
 CREATE TRIGGER IF NOT EXISTS directory_service_fts_update AFTER UPDATE ON directory_service
 WHEN OLD.name IS NOT NEW.name OR OLD.description_text IS NOT NEW.description_text
   OR OLD.organization_id IS NOT NEW.organization_id OR OLD.id IS NOT NEW.id
 BEGIN
-  DELETE FROM directory_service_fts WHERE rowid = {_SQLITE_DOCID.format(row="OLD")};
+  DELETE FROM directory_service_fts
+   WHERE rowid = (SELECT docid FROM directory_service_fts_doc WHERE service_id = OLD.id);
   DELETE FROM directory_service_fts_doc WHERE service_id = OLD.id;
   INSERT INTO directory_service_fts_doc (service_id) VALUES (NEW.id);
   INSERT INTO directory_service_fts (rowid, name, description, organisation)
-  VALUES ({_SQLITE_DOCID.format(row="NEW")}, NEW.name, NEW.description_text,
-          {_SQLITE_ORGANISATION});
+  VALUES ((SELECT docid FROM directory_service_fts_doc WHERE service_id = NEW.id),
+          NEW.name, NEW.description_text,
+          coalesce((SELECT name FROM directory_organization WHERE id = NEW.organization_id), ''));
 END""",
-    "directory_service_fts_delete": f"""
+    "directory_service_fts_delete": """
 CREATE TRIGGER IF NOT EXISTS directory_service_fts_delete AFTER DELETE ON directory_service
 BEGIN
-  DELETE FROM directory_service_fts WHERE rowid = {_SQLITE_DOCID.format(row="OLD")};
+  DELETE FROM directory_service_fts
+   WHERE rowid = (SELECT docid FROM directory_service_fts_doc WHERE service_id = OLD.id);
   DELETE FROM directory_service_fts_doc WHERE service_id = OLD.id;
 END""",
     "directory_organization_fts_rename": """
