@@ -52,6 +52,8 @@ TRIGRAM_CANDIDATES: Final = 200
 # ts_rank weights for D, C, B, A: organisation name is C, description B, service name A.
 PG_WEIGHTS: Final = "{0.1, 0.2, 0.4, 1.0}"
 SQLITE_WEIGHTS: Final = "20.0, 4.0, 1.0"
+# How much again the words as typed count, beside their synonyms.
+TYPED_WEIGHT: Final = 0.25
 # Added to the score of a service that says every word when the search was widened to any:
 # more than any score either database gives.
 EVERY_WORD_BONUS: Final = 1000
@@ -257,10 +259,10 @@ class Fulltext(Expression):
         sql, params = self._sql(self.terms, table, connection)
         typed = self.terms.as_typed()
         if self.kind == "rank" and typed != self.terms:
-            # The words as typed count again: a synonym finds a service, but a rare synonym
-            # (which BM25 weighs up) should not outrank the word the link worker chose.
+            # The words as typed count a little again: a synonym finds a service, but a rare
+            # synonym (which BM25 weighs up) should not outrank the word the link worker chose.
             again, again_params = self._sql(typed, table, connection)
-            sql = f"({sql} + {again})"
+            sql = f"({sql} + {TYPED_WEIGHT} * {again})"
             params = [*params, *again_params]
         if self.kind == "rank" and not self.terms.every and len(self.terms.groups) > 1:
             # Widened to any word: the services that say every word still come first.
