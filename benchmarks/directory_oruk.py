@@ -27,6 +27,9 @@ SIZES = (1_000, 10_000, 100_000)
 REQUESTS = 40
 WARM_UP = 3
 SEARCH_WORD = "walking"
+# The search page by relevance: a common word (many matches to rank), a word with synonyms,
+# and a typo (the fallback: few matches, then the correction).
+SEARCH_UI_WORDS = ("walking", "lonely", "lonley")
 POSTCODE = "BK1 1AE"
 PROXIMITY_M = 5000
 # Towns in a grid: rows a quarter of a degree of latitude apart, columns 0.4 degrees of
@@ -261,6 +264,16 @@ def run(sizes: tuple[int, ...] = SIZES, repeats: int = REQUESTS) -> list[dict[st
                     repeats,
                 )
             )
+            for word in SEARCH_UI_WORDS:
+                rows.append(
+                    measure(
+                        f"search UI {word} ({connection.vendor})",
+                        have,
+                        f"/directory/?q={word}",
+                        repeats,
+                        client=worker,
+                    )
+                )
             rows.append(
                 measure(
                     f"search UI {SEARCH_WORD} within 5 km of a postcode ({connection.vendor})",
