@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib.resources import files
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Generic, Literal, TypeVar
 
 from django.db import NotSupportedError, connections, transaction
 from django.db.models import BooleanField, Expression, F, FloatField, Model, QuerySet
@@ -258,9 +258,10 @@ class Fulltext(Expression):
         table = compiler.quote_name_unless_alias(self.alias)
         sql, params = self._sql(self.terms, table, connection)
         typed = self.terms.as_typed()
-        if self.kind == "rank" and typed != self.terms:
+        if self.kind == "rank" and typed != self.terms and connection.vendor == "sqlite":
             # The words as typed count a little again: a synonym finds a service, but a rare
             # synonym (which BM25 weighs up) should not outrank the word the link worker chose.
+            # (ts_rank on PostgreSQL does not weigh rare words up.)
             again, again_params = self._sql(typed, table, connection)
             sql = f"({sql} + {TYPED_WEIGHT} * {again})"
             params = [*params, *again_params]
@@ -411,3 +412,28 @@ def _pg_vocabulary(word: str, using: str) -> set[str]:
         )
         texts = [row[0] for row in cursor.fetchall()]
     return {w for text in texts for w in words(text) if len(w) >= MIN_TYPO_LENGTH - 1}
+
+
+class RankedPages(Generic[M]):
+    """A ranked queryset read a page at a time, for `Paginator` and the ORUK lists.
+
+    Ranking sorts every matching row, so the page's ids are found on the service table alone
+    (no joins, no wide columns read for rows that will not be shown); then only those rows
+    are read in full, with everything the queryset selects and prefetches.
+    """
+
+    def __init__(self, records: QuerySet[M]) -> None:
+        self.records = records
+
+    def count(self) -> int:
+        return self.records.order_by().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[M]:
+        ids = list(self.records.values_list("pk", flat=True)[index])
+        if not ids:
+            return []
+        found = {row.pk: row for row in self.records.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]

@@ -224,7 +224,8 @@ class SearchPage:
 def search(criteria: Criteria, page_number: Any = 1, *, today: dt.date | None = None) -> SearchPage:
     """One page of results, each with its distance, categories, languages and sessions."""
     services, corrected = ranked(criteria)
-    page = Paginator(services, PAGE_SIZE).get_page(page_number)
+    rows: Any = fulltext.RankedPages(services) if criteria.text else services
+    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
     results = decorate(list(page.object_list), today=today or timezone.localdate())
     return SearchPage(page=page, results=results, corrected=corrected)
 

@@ -31,6 +31,7 @@ from ninja.throttling import AnonRateThrottle
 from pydantic import Field, field_validator
 
 from linkwork.core.postcodes import is_valid_postcode
+from linkwork.directory.fulltext import RankedPages
 from linkwork.directory.geography import GeocoderUnavailable, get_geocoder
 from linkwork.directory.models import Organization, Service, ServiceAtLocation, Taxonomy
 from linkwork.directory.oruk import serialize
@@ -338,6 +339,19 @@ class Rows(Source[Row]):
         yield from self.extra
 
 
+class Relevant(Source[Row]):
+    """Records ranked by search relevance, a page at a time (`fulltext.RankedPages`)."""
+
+    def __init__(self, records: QuerySet[Any]) -> None:
+        self.pages = RankedPages(records)
+
+    def count(self) -> int:
+        return self.pages.count()
+
+    def slice(self, start: int, stop: int) -> list[Row]:
+        return self.pages[start:stop]
+
+
 class Ranked(Source[Row]):
     """Records in the order of a list of their ids, read a page at a time."""
 
@@ -433,11 +447,11 @@ def about(request: HttpRequest) -> JSON:
 def list_services(request: HttpRequest, query: Query[ServiceQuery]) -> Any:
     form: serialize.Form = "minimal" if query.minimal else "full" if query.full else "list"
     records, searched = query.filters().apply(serialize.services_queryset(form))
-    order = ("-relevance", "name", "id") if searched else ("name", "id")
-    records = records.order_by(*order)
-    return page(
-        Rows[Service](records), query, lambda rows: serialize.serialize_services(rows, form)
-    )
+    if searched:
+        source: Source[Service] = Relevant(records.order_by("-relevance", "name", "id"))
+    else:
+        source = Rows(records.order_by("name", "id"))
+    return page(source, query, lambda rows: serialize.serialize_services(rows, form))
 
 
 @api.get(
@@ -475,7 +489,10 @@ def list_services_at_locations(request: HttpRequest, query: Query[ServiceAtLocat
             source = Rows(by_distance(records, centre))
     else:
         order = ("service__name", "location__name", "id")
-        source = Rows(records.order_by(*(("-relevance", *order) if searched else order)))
+        if searched:
+            source = Relevant(records.order_by("-relevance", *order))
+        else:
+            source = Rows(records.order_by(*order))
     return page(
         source,
         query,

@@ -134,3 +134,21 @@ def test_index_is_rebuilt_when_its_triggers_are_lost():
     assert "Tai Chi in the Park" in names("movement")
     if connection.vendor == "sqlite":
         assert names("qigong") == ["Qigong Morning"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'AND OR NOT "unbalanced',
+        "name:walking NEAR(a b) *",
+        "-walking ^café o'brien long-term",
+        "{}[]()!:;,.?<>@#~",
+        "x" * 200,
+        "ünïcödé 東京 walking",
+    ],
+)
+def test_no_text_is_query_syntax(text):
+    service("Walking Group", "Weekly walks in the café garden.")
+    found = relevant(Service.objects.all(), text)
+    if found is not None:
+        list(found.services.order_by("-relevance"))
