@@ -36,7 +36,16 @@ from importlib.resources import files
 from typing import Any, Final, Generic, Literal, TypeVar
 
 from django.db import NotSupportedError, connections, transaction
-from django.db.models import BooleanField, Expression, F, FloatField, Model, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Expression,
+    F,
+    FloatField,
+    Model,
+    QuerySet,
+    Window,
+)
 
 # Fewer matches than this and the search widens (any word, then typos corrected).
 FEW: Final = 5
@@ -418,21 +427,48 @@ class RankedPages(Generic[M]):
     """A ranked queryset read a page at a time, for `Paginator` and the ORUK lists.
 
     Ranking sorts every matching row, so the page's ids are found on the service table alone
-    (no joins, no wide columns read for rows that will not be shown); then only those rows
-    are read in full, with everything the queryset selects and prefetches.
+    (no joins, no wide columns read for rows that will not be shown), with the number of
+    matches counted in the same pass (a window count); then only those rows are read in full,
+    with everything the queryset selects and prefetches. `expected` is the slice a paginator
+    will ask for once it has counted: counting then fetches that page's ids at once.
     """
 
-    def __init__(self, records: QuerySet[M]) -> None:
+    def __init__(self, records: QuerySet[M], expected: slice | None = None) -> None:
         self.records = records
+        self.expected = expected
+        self._total: int | None = None
+        self._ids: dict[tuple[int, int], list[Any]] = {}
 
     def count(self) -> int:
-        return self.records.order_by().count()
+        if self._total is None and self.expected is not None:
+            self._page_ids(self.expected.start or 0, self.expected.stop)
+        if self._total is None:
+            self._total = self.records.order_by().count()
+        return self._total
 
     def __len__(self) -> int:
         return self.count()
 
+    def _page_ids(self, start: int, stop: int) -> list[Any]:
+        for (begun, ended), ids in self._ids.items():
+            # A page already read that holds this one (Paginator asks for a last page only
+            # up to the count).
+            if begun == start and (ended >= stop or len(ids) < ended - begun):
+                return ids[: stop - start]
+        key = (start, stop)
+        if key not in self._ids:
+            rows = list(
+                self.records.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")[
+                    start:stop
+                ]
+            )
+            self._ids[key] = [pk for pk, _ in rows]
+            if rows:
+                self._total = rows[0][1]
+        return self._ids[key]
+
     def __getitem__(self, index: slice) -> list[M]:
-        ids = list(self.records.values_list("pk", flat=True)[index])
+        ids = self._page_ids(index.start or 0, index.stop)
         if not ids:
             return []
         found = {row.pk: row for row in self.records.filter(pk__in=ids)}

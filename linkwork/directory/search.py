@@ -224,7 +224,13 @@ class SearchPage:
 def search(criteria: Criteria, page_number: Any = 1, *, today: dt.date | None = None) -> SearchPage:
     """One page of results, each with its distance, categories, languages and sessions."""
     services, corrected = ranked(criteria)
-    rows: Any = fulltext.RankedPages(services) if criteria.text else services
+    rows: Any = services
+    if criteria.text:
+        try:
+            first = (max(1, int(page_number)) - 1) * PAGE_SIZE
+        except (TypeError, ValueError):
+            first = 0
+        rows = fulltext.RankedPages(services, expected=slice(first, first + PAGE_SIZE))
     page = Paginator(rows, PAGE_SIZE).get_page(page_number)
     results = decorate(list(page.object_list), today=today or timezone.localdate())
     return SearchPage(page=page, results=results, corrected=corrected)

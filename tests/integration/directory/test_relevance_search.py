@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from linkwork.directory import search_index
-from linkwork.directory.fulltext import FEW, parse, relevant, synonyms
+from linkwork.directory.fulltext import FEW, RankedPages, parse, relevant, synonyms
 from linkwork.directory.models import Organization, Service
 from linkwork.directory.search import Criteria, ranked
 
@@ -152,3 +152,36 @@ def test_no_text_is_query_syntax(text):
     found = relevant(Service.objects.all(), text)
     if found is not None:
         list(found.services.order_by("-relevance"))
+
+
+def test_ranked_pages_count_and_page_in_one_pass():
+    for n in range(7):
+        service(f"Walking Group {n}", "Walks. " * (n + 1))
+    ordered = list(
+        relevant(Service.objects.all(), "walking")  # type: ignore[union-attr]
+        .services.order_by("-relevance", "name", "pk")
+        .values_list("pk", flat=True)
+    )
+    records = relevant(Service.objects.all(), "walking").services.order_by(  # type: ignore[union-attr]
+        "-relevance", "name", "pk"
+    )
+    pages = RankedPages(records, expected=slice(0, 3))
+    with CaptureQueriesContext(connection) as queries:
+        assert pages.count() == 7
+        first = pages[0:3]
+    assert len(queries) == 2  # the page's ids with the count, then its rows
+    assert [s.pk for s in first + pages[3:6] + pages[6:9]] == ordered
+    assert pages[9:12] == []
+    assert RankedPages(records).count() == 7
+
+
+def test_search_pages_follow_the_ranking(client):
+    from linkwork.directory.search import PAGE_SIZE, search
+
+    for n in range(PAGE_SIZE + 3):
+        service(f"Choir {n:02d}", "Singing. " * (1 + n % 4))
+    first, second = search(Criteria(text="choir"), 1), search(Criteria(text="choir"), 2)
+    assert first.page.paginator.count == PAGE_SIZE + 3
+    shown = [r.service.pk for r in first.results + second.results]
+    assert len(set(shown)) == PAGE_SIZE + 3
+    assert search(Criteria(text="choir"), 99).page.number == 2
