@@ -14,7 +14,7 @@ joins the forms of a word (walk, walks, walking).
   (name 20, description 4, organisation 1).
 
 When fewer than `FEW` services match every group, services matching any group are taken
-instead (more groups matched still score higher); if that is still few, a word that no service
+instead (those matching every group first); if that is still few, a word that no service
 says at all is taken for a typo and replaced by the nearest word the directory does say
 (PostgreSQL finds candidates with pg_trgm's word similarity on the trigram indexes, SQLite
 reads the FTS5 vocabulary; `difflib` picks the nearest), and the search runs again.
