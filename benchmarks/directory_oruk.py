@@ -23,10 +23,21 @@ from typing import Any
 
 import numpy as np
 
+NOTES = """
+- Directory search by relevance (issue 13): `search <word>` is `directory.search.search`
+  (the ranked page of results and its distances, categories, languages and sessions, without
+  the HTML); `search UI <word>` is the whole search page with only those words. `walking`
+  ranks thousands of matches at 100,000 services, `lonely` goes through its synonyms, `lonley`
+  is a typo (few matches, so the search widens and corrects it). Targets: p95 under 100 ms at
+  100,000 services and at most 3x the floor, the bare full-text SQL the search issued.
+"""
 SIZES = (1_000, 10_000, 100_000)
 REQUESTS = 40
 WARM_UP = 3
 SEARCH_WORD = "walking"
+# The search page by relevance: a common word (many matches to rank), a word with synonyms,
+# and a typo (the fallback: few matches, then the correction).
+SEARCH_UI_WORDS = ("walking", "lonely", "lonley")
 POSTCODE = "BK1 1AE"
 PROXIMITY_M = 5000
 # Towns in a grid: rows a quarter of a degree of latitude apart, columns 0.4 degrees of
@@ -222,6 +233,46 @@ def measure(name: str, size: int, url: str, repeats: int, client: Any = None) ->
     }
 
 
+def measure_search(word: str, size: int, repeats: int) -> dict[str, object]:
+    """`directory.search.search` for a word (the results page's query and its decoration,
+    without the HTML), against the same SQL run bare."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from linkwork.directory.search import Criteria, search
+
+    def call() -> None:
+        assert search(Criteria(text=word)).results
+
+    for _ in range(WARM_UP):
+        call()
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    statements = [q["sql"] for q in captured.captured_queries]
+
+    def bare() -> None:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+
+    times: list[float] = []
+    floor: list[float] = []
+    for _ in range(repeats):
+        times += _ms(call, 1)
+        floor += _ms(bare, 1)
+    p50, floor_p50 = float(np.percentile(times, 50)), float(np.percentile(floor, 50))
+    return {
+        "benchmark": f"search {word} ({connection.vendor})",
+        "size": size,
+        "p50_ms": p50,
+        "p95_ms": float(np.percentile(times, 95)),
+        "floor_p50_ms": floor_p50,
+        "ratio": p50 / floor_p50 if floor_p50 else float("nan"),
+    }
+
+
 def run(sizes: tuple[int, ...] = SIZES, repeats: int = REQUESTS) -> list[dict[str, object]]:
     """One row per endpoint and size; sizes above 10k only on PostgreSQL."""
     from django.db import connection
@@ -261,6 +312,18 @@ def run(sizes: tuple[int, ...] = SIZES, repeats: int = REQUESTS) -> list[dict[st
                     repeats,
                 )
             )
+            for word in SEARCH_UI_WORDS:
+                rows.append(measure_search(word, have, repeats))
+            for word in SEARCH_UI_WORDS:
+                rows.append(
+                    measure(
+                        f"search UI {word} ({connection.vendor})",
+                        have,
+                        f"/directory/?q={word}",
+                        repeats,
+                        client=worker,
+                    )
+                )
             rows.append(
                 measure(
                     f"search UI {SEARCH_WORD} within 5 km of a postcode ({connection.vendor})",

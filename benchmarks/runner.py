@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = [
     "benchmarks.eq5d_scoring",
     "benchmarks.directory_oruk",
+    "benchmarks.search_quality",
     "benchmarks.casework",
     "benchmarks.demo_pages",
     "benchmarks.matching_quality",

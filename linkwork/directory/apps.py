@@ -1,4 +1,14 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def _ensure_search_index(using: str = "default", **kwargs: Any) -> None:
+    from linkwork.directory import search_index
+
+    search_index.ensure(connections[using])
 
 
 class DirectoryConfig(AppConfig):
@@ -11,3 +21,4 @@ class DirectoryConfig(AppConfig):
         from linkwork.directory.tasks import ask_providers_to_confirm_listings
 
         daily.register(ask_providers_to_confirm_listings)
+        post_migrate.connect(_ensure_search_index, sender=self)

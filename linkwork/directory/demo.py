@@ -720,9 +720,10 @@ class _Seeder:
         counts: dict[str, int] = {}
         for key, model in order:
             rows = self.rows.get(model, [])
-            for row in rows:
-                if isinstance(row, Service):
-                    row.refresh_text()  # bulk_create skips `save()`
+            if model is Service:
+                # bulk_create skips save(), which keeps the plain text that search reads.
+                for service in rows:
+                    service.refresh_text()
             model._default_manager.bulk_create(rows, batch_size=500)
             counts[key] = len(rows)
         return counts

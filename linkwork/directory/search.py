@@ -1,5 +1,8 @@
 """Directory search for link workers: the filters a link worker uses to find a service.
 
+Text is searched by relevance (`fulltext.py`): words, their stems and synonyms, in the name,
+the description's plain text and the organisation's name, best first.
+
 One query builds the page of results; distance, categories, languages and next sessions for
 that page come from a fixed number of further queries, whatever the page size.
 """
@@ -11,7 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -23,10 +26,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Power, Radians, Sqrt
+from django.db.models.functions import Coalesce, Power, Radians, Sqrt
 from django.utils import timezone
 
+from linkwork.directory import fulltext
 from linkwork.directory.geography import Point
 from linkwork.directory.models import (
     DELIVERY_MODE_FIELDS,
@@ -49,6 +54,8 @@ from linkwork.vocabulary.categories import CATEGORIES
 EARTH_RADIUS_KM = 6371.0
 PAGE_SIZE = 20
 DEFAULT_DISTANCE_KM = 5.0
+# With text and a place, relevance halves at this distance (see `ranked`).
+DISTANCE_HALVING_KM = 3.0
 
 # Parts of the day a person can attend, as opening-time windows.
 TIMES_OF_DAY: dict[str, tuple[dt.time, dt.time, str]] = {
@@ -116,15 +123,22 @@ def _bounding_box(origin: Point, km: float) -> Q:
 
 def service_queryset(criteria: Criteria) -> ServiceQuerySet:
     """Services matching every criterion (they combine with AND), best first."""
+    return ranked(criteria)[0]
+
+
+def ranked(criteria: Criteria) -> tuple[ServiceQuerySet, dict[str, str]]:
+    """Services matching every criterion, best first, and the typos corrected in the text.
+
+    With text, services are ordered by relevance (`fulltext.relevant`: stemmed words and
+    synonyms, the name weighing most). With a place as well, relevance is divided by
+    `1 + km / DISTANCE_HALVING_KM`, so a service that far away needs twice the relevance of
+    one next door to rank beside it; services not delivered in person have no distance and
+    count as at the edge of the chosen radius. With a place and no text, nearest first; with
+    neither, by name.
+    """
     services = Service.objects.filter(
         status__in=[ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED]
     ).select_related("organization")
-    for word in criteria.text.split()[:8]:
-        services = services.filter(
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(organization__name__icontains=word)
-        )
     if criteria.category:
         services = services.in_categories([criteria.category])
     if criteria.delivery:
@@ -154,8 +168,17 @@ def service_queryset(criteria: Criteria) -> ServiceQuerySet:
     # Every filter above is a semi-join, so no row repeats and no DISTINCT is needed.
     if criteria.origin is not None:
         services = _near(services, criteria.origin, criteria.within_km)
-        return services.order_by(F("distance_km").asc(nulls_last=True), "name")
-    return services.order_by("name")
+    found = fulltext.relevant(services, criteria.text)
+    if found is not None:
+        services = cast(ServiceQuerySet, found.services)
+        if criteria.origin is not None:
+            km = Coalesce(F("distance_km"), Value(criteria.within_km), output_field=FloatField())
+            score = F("relevance") / (Value(1.0) + km / Value(DISTANCE_HALVING_KM))
+            return services.order_by(score.desc(), "name", "pk"), found.corrected
+        return services.order_by(F("relevance").desc(), "name", "pk"), found.corrected
+    if criteria.origin is not None:
+        return services.order_by(F("distance_km").asc(nulls_last=True), "name"), {}
+    return services.order_by("name"), {}
 
 
 def _sessions(criteria: Criteria) -> QuerySet[Schedule]:
@@ -195,13 +218,22 @@ def _near(services: ServiceQuerySet, origin: Point, km: float) -> ServiceQuerySe
 class SearchPage:
     page: Page[Service]
     results: list[Result]
+    corrected: dict[str, str] = field(default_factory=dict)  # typed word -> word searched
 
 
 def search(criteria: Criteria, page_number: Any = 1, *, today: dt.date | None = None) -> SearchPage:
     """One page of results, each with its distance, categories, languages and sessions."""
-    page = Paginator(service_queryset(criteria), PAGE_SIZE).get_page(page_number)
+    services, corrected = ranked(criteria)
+    rows: Any = services
+    if criteria.text:
+        try:
+            first = (max(1, int(page_number)) - 1) * PAGE_SIZE
+        except (TypeError, ValueError):
+            first = 0
+        rows = fulltext.RankedPages(services, expected=slice(first, first + PAGE_SIZE))
+    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
     results = decorate(list(page.object_list), today=today or timezone.localdate())
-    return SearchPage(page=page, results=results)
+    return SearchPage(page=page, results=results, corrected=corrected)
 
 
 def decorate(services: Sequence[Service], *, today: dt.date) -> list[Result]:

@@ -173,7 +173,7 @@ def test_search_query_count_fixed_whatever_the_page_size(client, directory):
     with CaptureQueriesContext(connection) as few:
         small = search(client, q="carers")
     with CaptureQueriesContext(connection) as many:
-        large = search(client, q="a")
+        large = search(client, q="group")
     assert 0 < len(results(small)) < len(results(large))
     assert len(few) == len(many)
 
@@ -346,3 +346,11 @@ def test_curator_role_in_another_organisation_still_curates(client, directory):
     signed_in(client, directory.curator)
     assert Role.CURATOR in {m.role for m in directory.curator.memberships.all()}
     assert client.get(reverse("directory:duplicates")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_search_says_when_it_corrected_a_typo(client, directory):
+    signed_in(client, directory.link_worker_a)
+    body = search(client, q="lonley").content.decode()
+    assert "No service says “lonley”: showing services that say “lonely”" in body
+    assert "Befriending" in body

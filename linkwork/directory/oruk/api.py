@@ -31,6 +31,7 @@ from ninja.throttling import AnonRateThrottle
 from pydantic import Field, field_validator
 
 from linkwork.core.postcodes import is_valid_postcode
+from linkwork.directory.fulltext import RankedPages
 from linkwork.directory.geography import GeocoderUnavailable, get_geocoder
 from linkwork.directory.models import Organization, Service, ServiceAtLocation, Taxonomy
 from linkwork.directory.oruk import serialize
@@ -216,6 +217,13 @@ class PageQuery(Schema):
 
 
 class ServiceFilterQuery(PageQuery):
+    search: str | None = Field(
+        None,
+        max_length=200,
+        description="Words to search for in the service's name, description and organisation "
+        "name, with English stemming and synonyms (lonely also finds loneliness); results are "
+        "ordered by relevance unless a postcode orders them by distance.",
+    )
     taxonomy_term_id: uuid.UUID | None = Field(
         None, description="Only services with an attribute of this taxonomy term."
     )
@@ -331,6 +339,19 @@ class Rows(Source[Row]):
         yield from self.extra
 
 
+class Relevant(Source[Row]):
+    """Records ranked by search relevance, a page at a time (`fulltext.RankedPages`)."""
+
+    def __init__(self, records: QuerySet[Any]) -> None:
+        self.pages = RankedPages(records)
+
+    def count(self) -> int:
+        return self.pages.count()
+
+    def slice(self, start: int, stop: int) -> list[Row]:
+        return self.pages[start:stop]
+
+
 class Ranked(Source[Row]):
     """Records in the order of a list of their ids, read a page at a time."""
 
@@ -425,12 +446,12 @@ def about(request: HttpRequest) -> JSON:
 )
 def list_services(request: HttpRequest, query: Query[ServiceQuery]) -> Any:
     form: serialize.Form = "minimal" if query.minimal else "full" if query.full else "list"
-    records = (
-        serialize.services_queryset(form).filter(query.filters().condition()).order_by("name", "id")
-    )
-    return page(
-        Rows[Service](records), query, lambda rows: serialize.serialize_services(rows, form)
-    )
+    records, searched = query.filters().apply(serialize.services_queryset(form))
+    if searched:
+        source: Source[Service] = Relevant(records.order_by("-relevance", "name", "id"))
+    else:
+        source = Rows(records.order_by("name", "id"))
+    return page(source, query, lambda rows: serialize.serialize_services(rows, form))
 
 
 @api.get(
@@ -449,8 +470,8 @@ def get_service(request: HttpRequest, id: uuid.UUID) -> JSON:
     openapi_extra=_documented("service_at_location_list.json", "Services at locations"),
 )
 def list_services_at_locations(request: HttpRequest, query: Query[ServiceAtLocationQuery]) -> Any:
-    records = serialize.services_at_locations_queryset(full=query.full).filter(
-        query.filters().condition("service__")
+    records, searched = query.filters().apply(
+        serialize.services_at_locations_queryset(full=query.full), "service__"
     )
     if query.proximity is not None and not query.postcode:
         raise BadParameter("proximity", "Give a postcode to measure the distance from.")
@@ -467,7 +488,11 @@ def list_services_at_locations(request: HttpRequest, query: Query[ServiceAtLocat
         else:
             source = Rows(by_distance(records, centre))
     else:
-        source = Rows(records.order_by("service__name", "location__name", "id"))
+        order = ("service__name", "location__name", "id")
+        if searched:
+            source = Relevant(records.order_by("-relevance", *order))
+        else:
+            source = Rows(records.order_by(*order))
     return page(
         source,
         query,

@@ -1,7 +1,8 @@
 """The filters of the Open Referral UK API, as query conditions that combine with AND.
 
-Free-text search matches every word in the name or the description, case-insensitively; on
-PostgreSQL trigram indexes (migration `0003_oruk_indexes`) serve it, on SQLite it scans. Distance
+Services are searched by relevance (`directory/fulltext.py`: stemmed words and synonyms in the
+name, the description's plain text and the organisation's name); the other lists' free-text
+search matches every word in the name or the description, case-insensitively. Distance
 from a postcode is the haversine distance, after a bounding box on the indexed coordinates has
 cut the candidates down to the few nearby locations.
 """
@@ -13,11 +14,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Final, TypeVar
 
-from django.db.models import ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+from django.db.models import ExpressionWrapper, F, FloatField, Model, Q, QuerySet, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Sin, Sqrt
 
+from linkwork.directory.fulltext import relevant
 from linkwork.directory.geography import EARTH_RADIUS_KM, Point, haversine_km
 from linkwork.directory.models import Attribute, Entity, ServiceAtLocation
 from linkwork.directory.oruk.attributes import TERMS_BY_ID, service_term_condition
@@ -26,6 +28,7 @@ from linkwork.directory.oruk.attributes import TERMS_BY_ID, service_term_conditi
 MAX_SEARCH_WORDS: Final = 8
 EARTH_RADIUS_M: Final = EARTH_RADIUS_KM * 1000
 _RADIANS: Final = math.pi / 180
+R = TypeVar("R", bound=Model)
 
 
 def search_condition(text: str | None, fields: Sequence[str]) -> Q:
@@ -49,9 +52,18 @@ class ServiceFilters:
     organization_id: uuid.UUID | None = None
     modified_after: datetime | None = None
 
+    def apply(self, records: QuerySet[R], prefix: str = "") -> tuple[QuerySet[R], bool]:
+        """The records that pass every filter; `prefix` "service__" for services at locations.
+        With search text they are annotated with `relevance` (and the second value is True)."""
+        records = records.filter(self.condition(prefix))
+        found = relevant(records, self.search, anchor=f"{prefix}name")
+        if found is None:
+            return records, False
+        return found.services, True
+
     def condition(self, prefix: str = "") -> Q:
-        """The services that pass every filter; `prefix` "service__" for services at locations."""
-        condition = search_condition(self.search, (f"{prefix}name", f"{prefix}description"))
+        """Every filter but the search text."""
+        condition = Q()
         if self.taxonomy_term_id is not None:
             term = TERMS_BY_ID.get(self.taxonomy_term_id)
             if term is not None:

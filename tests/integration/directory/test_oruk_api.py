@@ -78,20 +78,30 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
 # Filters -----------------------------------------------------------------------------------
 
 
-def test_search_matches_every_word_in_name_or_description(client, directory):
-    found = fetch(client, "/oruk/services?search=WALKING+group&per_page=1000")["contents"]
-    assert found
-    for service in found:
-        text = f"{service['name']} {service.get('description', '')}".casefold()
-        assert "walking" in text
-        assert "group" in text
-    everything = Service.objects.all()
-    expected = {
-        str(s.id)
-        for s in everything
-        if all(w in f"{s.name} {s.description}".casefold() for w in ("walking", "group"))
-    }
-    assert {s["id"] for s in found} == expected
+def says(service: Service, *stems: str) -> bool:
+    """Whether the service's name, plain description or organisation says every stem."""
+    text = f"{service.name} {service.description_text} {service.organization.name}".casefold()
+    return all(stem in text for stem in stems)
+
+
+def test_search_matches_stemmed_words_best_first(client, directory):
+    found = fetch(client, "/oruk/services?search=FOOTBALL+walks&per_page=1000")["contents"]
+    services = Service.objects.select_related("organization")
+    both = {str(s.id) for s in services if says(s, "walk", "football")}
+    either = {str(s.id) for s in services if says(s, "walk") or says(s, "football")}
+    assert both
+    # Services saying both words come first; too few of them, and those saying either follow.
+    assert {s["id"] for s in found[: len(both)]} == both
+    assert {s["id"] for s in found} <= either
+
+
+def test_search_ranks_names_above_descriptions(client, directory):
+    found = fetch(client, "/oruk/services?search=walking&per_page=1000")["contents"]
+    named = [any(w in s["name"].casefold() for w in ("walk", "wander")) for s in found]
+    assert named[:3] == [True, True, True]
+    places = [i for i, n in enumerate(named) if n]
+    others = [i for i, n in enumerate(named) if not n]
+    assert sum(places) / len(places) < sum(others) / len(others)
 
 
 def test_organization_filter_gives_that_organizations_services(client, directory):
@@ -178,11 +188,9 @@ def test_service_at_location_filters_apply_to_its_service(client, directory):
         client, f"/oruk/service_at_locations?search=walking&taxonomy_term_id={online}&per_page=1000"
     )["contents"]
     assert found
-    expected = ServiceAtLocation.objects.filter(
-        service__delivers_in_person=True, service__name__icontains="walking"
-    ) | ServiceAtLocation.objects.filter(
-        service__delivers_in_person=True, service__description__icontains="walking"
-    )
+    in_person = Service.objects.filter(delivers_in_person=True).select_related("organization")
+    walking = [s.pk for s in in_person if says(s, "walk") or says(s, "wander")]
+    expected = ServiceAtLocation.objects.filter(service__in=walking)
     assert {s["id"] for s in found} == {str(i) for i in expected.values_list("id", flat=True)}
 
 
