@@ -53,7 +53,8 @@ CLOSED_STATUSES = (
     ConnectionStatus.FAILED,
     ConnectionStatus.CANCELLED,
 )
-CLOSED_SHOWN = 50
+# A page of the inbox: a phone can scroll it and a screen reader can list it.
+PAGE_SIZE = 50
 
 
 def section_filters(slug: str) -> dict[str, Any]:

@@ -8,9 +8,11 @@ services (another organisation's connection or service is 404); the gate audits 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -70,24 +72,29 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     chosen = request.GET.get("show", "")
     section = provider.SECTIONS_BY_SLUG.get(chosen, provider.SECTIONS[0])
     mine = Connection.objects.for_provider(request.user)
+    today = timezone.localdate()
     counts = mine.aggregate(
         **{
             # Aliases must not clash with field names such as `waiting_list`.
             f"count_{s.slug}": Count("pk", filter=Q(**provider.section_filters(s.slug)))
             for s in provider.SECTIONS
-        }
+        },
+        overdue=Count(
+            "pk",
+            filter=Q(status=ConnectionStatus.REQUESTED, respond_by__lt=today),
+        ),
     )
     found = (
         mine.filter(**provider.section_filters(section.slug))
         .select_related("referral", "service")
-        .order_by(*provider.section_ordering(section.slug))
+        .order_by(*provider.section_ordering(section.slug), "pk")
     )
-    if section.slug == "closed":
-        found = found[: provider.CLOSED_SHOWN]
-    today = timezone.localdate()
-    rows = [provider.inbox_row(connection, today) for connection in found]
+    page = Paginator(found, provider.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [provider.inbox_row(connection, today) for connection in page.object_list]
     auditor.record(
-        action="inbox.viewed", request=request, detail={"section": section.slug, "rows": len(rows)}
+        action="inbox.viewed",
+        request=request,
+        detail={"section": section.slug, "rows": len(rows), "page": page.number},
     )
     return render(
         request,
@@ -105,8 +112,10 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for s in provider.SECTIONS
             ],
             "rows": rows,
+            "page": page,
+            "page_query": urlencode({"show": section.slug}),
             "inbox_table": provider.inbox_table(section, rows),
-            "overdue": sum(row.overdue for row in rows),
+            "overdue": counts["overdue"] if section.slug == "answer" else 0,
         },
     )
 

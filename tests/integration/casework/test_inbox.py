@@ -182,7 +182,7 @@ def test_inbox_sections_hold_their_statuses(client, world: World, service):
 
 
 @pytest.mark.django_db
-def test_inbox_closed_section_shows_the_latest_50(client, world: World, service):
+def test_inbox_closed_section_shows_the_latest_50_a_page(client, world: World, service):
     for n in range(52):
         ConnectionFactory(
             service=service,
@@ -196,6 +196,29 @@ def test_inbox_closed_section_shows_the_latest_50(client, world: World, service)
     assert "CL000049" in body
     assert "CL000050" not in body
     assert "Closed (52)" in body
+    assert "Page 1 of 2" in body
+    older = client.get(inbox("closed") + "&page=2").content.decode()
+    assert "CL000050" in older
+    assert "CL000051" in older
+    assert "CL000049" not in older
+
+
+@pytest.mark.django_db
+def test_inbox_pages_requests_and_counts_every_overdue_one(client, world: World, service):
+    today = timezone.localdate()
+    for n in range(53):
+        ConnectionFactory(
+            service=service,
+            referral__reference=f"RQ{n:06d}",
+            requested_at=timezone.now() - dt.timedelta(days=30 - n % 30),
+            respond_by=today - dt.timedelta(days=1) if n < 52 else today + dt.timedelta(days=3),
+        )
+    signed_in(client, world.provider)
+    body = client.get(inbox()).content.decode()
+    assert "52 referrals are past the deadline to answer" in body
+    assert "Page 1 of 2" in body
+    second = client.get(inbox("answer") + "&page=2").content.decode()
+    assert "RQ000052" in second  # the one not yet due comes last
 
 
 def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
