@@ -166,6 +166,11 @@ class Referral(models.Model):
                 ],
                 name="referral_load_idx",
             ),
+            # Counts by route over a period, per scheme (the analyst's home, insights), read
+            # from the index alone.
+            models.Index(
+                fields=["scheme", "received_at", "route"], name="referral_scheme_received_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
