@@ -64,7 +64,7 @@ def write(tmp_path: Path, body: str, header: str = HEADER) -> Path:
 
 
 def test_imports_the_all_ages_all_sexes_row_of_each_known_practice(practices):
-    code, out, err = run(FIXTURE)
+    code, _, err = run(FIXTURE)
     assert code == 0, err
     stored = {
         row.practice.ods_code: (row.extract_date, row.patients)
