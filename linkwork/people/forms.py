@@ -98,7 +98,6 @@ EQUALITY_ABOUT_YOU = EqualityWording(
     ],
 )
 
-EQUALITY_FIELDS = ("sex", "gender_same_as_sex", "gender_identity", "ethnicity", "digital_access")
 # What intake asks: the sexes people choose between ("Indeterminate" is a clinical record's
 # word, taken from the API and kept on the person page, never offered to the person).
 INTAKE_SEXES = [
