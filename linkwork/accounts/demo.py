@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import random
 import re
@@ -15,6 +16,7 @@ from linkwork.accounts.models import (
     Membership,
     Organisation,
     OrganisationKind,
+    PracticeListSize,
     Role,
     Scheme,
     User,
@@ -119,6 +121,38 @@ class DemoAccounts:
 def _totp_key(email: str) -> str:
     # A stable key per demo account, so a re-seeded demo keeps working in an authenticator app.
     return hashlib.sha256(f"linkwork-demo:{email}".encode()).hexdigest()[:40]
+
+
+def demo_practices(accounts: DemoAccounts) -> list[Organisation]:
+    return sorted(
+        (
+            org
+            for org in accounts.organisations.values()
+            if org.kind == OrganisationKind.GP_PRACTICE
+        ),
+        key=lambda org: org.ods_code,
+    )
+
+
+def seed_list_sizes(
+    *, rng: random.Random, practices: list[Organisation], today: dt.date
+) -> list[PracticeListSize]:
+    """List sizes for the demo practices, as of the first of this month and a year before:
+    from about 3,000 to 16,000 patients (the spread of English practices), growing a little."""
+    this_month = today.replace(day=1)
+    year_before = this_month.replace(year=this_month.year - 1)
+    rows = []
+    for practice in practices:
+        patients = rng.randrange(3_000, 16_000, 10)
+        rows.append(
+            PracticeListSize(
+                practice=practice,
+                extract_date=year_before,
+                patients=round(patients * rng.uniform(0.95, 1.0)),
+            )
+        )
+        rows.append(PracticeListSize(practice=practice, extract_date=this_month, patients=patients))
+    return PracticeListSize.objects.bulk_create(rows)
 
 
 def seed_accounts(*, rng: random.Random, vcse_count: int = 64) -> DemoAccounts:

@@ -7,6 +7,7 @@ organisation.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -84,6 +85,45 @@ class Organisation(models.Model):
     @property
     def is_nhs(self) -> bool:
         return self.kind in NHS_KINDS
+
+
+class PracticeListSize(models.Model):
+    """How many patients were registered at a GP practice on an extract date, from NHS
+    England's "Patients Registered at a GP Practice" publication (`linkwork
+    import-list-sizes`): the denominator of referral rates per 1,000 registered patients."""
+
+    practice = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="list_sizes",
+        limit_choices_to={"kind": OrganisationKind.GP_PRACTICE},
+    )
+    extract_date = models.DateField()
+    patients = models.PositiveIntegerField()
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["practice", "-extract_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "extract_date"], name="practice_list_size_once_per_extract"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} on {self.extract_date}: {self.patients}"
+
+
+def latest_list_sizes(on: dt.date | None = None) -> dict[int, PracticeListSize]:
+    """Each practice's list size from the latest extract (on or before `on`, when given), by
+    practice id."""
+    rows = PracticeListSize.objects.order_by("practice_id", "-extract_date")
+    if on is not None:
+        rows = rows.filter(extract_date__lte=on)
+    latest: dict[int, PracticeListSize] = {}
+    for row in rows:
+        latest.setdefault(row.practice_id, row)
+    return latest
 
 
 class Scheme(models.Model):

@@ -135,6 +135,8 @@ def known_person(person: PersonIn) -> Person | None:
 def _person_details(person: PersonIn, practice: Organisation | None) -> dict[str, Any]:
     details = person.model_dump(exclude={"gp_practice_ods_code"})
     details["gp_practice"] = practice
+    # Not asked is blank on the record.
+    details["gender_same_as_sex"] = person.gender_same_as_sex or ""
     return details
 
 

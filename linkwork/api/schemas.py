@@ -19,7 +19,15 @@ from pydantic_core import PydanticCustomError
 
 from linkwork.api.problems import FieldError
 from linkwork.core.postcodes import InvalidPostcode, normalise_postcode
-from linkwork.people.models import ContactMethod, DigitalAccess, Ethnicity, RiskStatus, Sex
+from linkwork.people.models import (
+    NHS_ETHNIC_CATEGORY,
+    ContactMethod,
+    DigitalAccess,
+    Ethnicity,
+    GenderSameAsSex,
+    RiskStatus,
+    Sex,
+)
 from linkwork.people.nhs_number import normalise, validate_nhs_number
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Urgency
@@ -64,7 +72,19 @@ class PersonIn(Input):
         description="10 digits, spaces allowed (485 777 3456); checked with modulus 11.",
     )
     sex: Sex = Sex.NOT_KNOWN
-    ethnicity: Ethnicity = Field(Ethnicity.NOT_KNOWN, description="NHS ethnic category code.")
+    gender_same_as_sex: GenderSameAsSex | None = Field(
+        None,
+        description="Is the gender the person identifies with the same as their sex registered "
+        "at birth (the ONS 2021 question)? Leave out if not asked.",
+    )
+    gender_identity: str = Field(
+        "", max_length=100, description="The person's gender identity in their own words."
+    )
+    ethnicity: Ethnicity = Field(
+        Ethnicity.NOT_KNOWN,
+        description="ONS 2021 ethnic group, such as 'asian_indian'; the NHS Data Dictionary's "
+        "2001 letter codes ('A' to 'Z', '99') are also taken and recorded as their 2021 group.",
+    )
     preferred_language: str = Field(
         "en", pattern=r"^[a-z]{2,3}$", description="ISO 639 code, such as 'en' or 'pl'."
     )
@@ -74,7 +94,7 @@ class PersonIn(Input):
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=254)
     preferred_contact_method: ContactMethod = ContactMethod.PHONE
-    digital_access: DigitalAccess = DigitalAccess.CONFIDENT
+    digital_access: DigitalAccess = DigitalAccess.NOT_KNOWN
     gp_practice_ods_code: str = Field(
         "", max_length=12, description="The ODS code of the person's GP practice."
     )
@@ -95,6 +115,13 @@ class PersonIn(Input):
             raise _error("future_date", "Enter a date of birth in the past.")
         if value.year < 1900:
             raise _error("old_date", "Enter a date of birth after 1900.")
+        return value
+
+    @field_validator("ethnicity", mode="before")
+    @classmethod
+    def _nhs_ethnic_category(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().upper() in NHS_ETHNIC_CATEGORY:
+            return NHS_ETHNIC_CATEGORY[value.strip().upper()]
         return value
 
     @field_validator("nhs_number")

@@ -104,6 +104,16 @@ def imd_decile(lsoa: str) -> int | None:
     return ImdDecile.objects.filter(lsoa=lsoa).values_list("decile", flat=True).first()
 
 
+def postcode_area(postcode: str) -> tuple[str, str, int | None] | None:
+    """(LSOA, local authority, IMD decile) of a postcode from the loaded tables, or None when
+    the postcode is not in them. Offline whatever geocoder is configured: this is a person's
+    address, and statistics never need it to leave the server."""
+    point = TableGeocoder().locate(postcode)
+    if point is None:
+        return None
+    return point.lsoa, point.local_authority, imd_decile(point.lsoa)
+
+
 class TableGeocoder:
     """Looks postcodes up in the `Postcode` table: offline, no data leaves the server."""
 

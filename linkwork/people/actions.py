@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from linkwork.accounts.models import User
 from linkwork.audit import auditor
+from linkwork.people.areas import fill_area
 from linkwork.people.models import (
     Consent,
     ConsentMethod,
@@ -55,9 +56,11 @@ def create_person(
     consents: dict[str, bool],
     consent_method: ConsentMethod,
 ) -> Person:
-    """Create a person and record each consent decision with who, when and how."""
+    """Create a person and record each consent decision with who, when and how. Their area
+    (LSOA, local authority, IMD decile) comes from the postcode."""
     person = Person(**details, created_by=by if by is not None and by.is_authenticated else None)
     person.nhs_number = normalise(person.nhs_number)
+    fill_area(person)
     person.full_clean()
     person.save()
     record_consents(by=by, person=person, consents=consents, method=consent_method)
@@ -75,9 +78,16 @@ def record_consents(
     )
 
 
-# The details the scheme's staff may change on the person page. Identity (name, date of birth,
-# NHS number) is not among them: a wrong identity is a different person, fixed by a merge.
+# The details the scheme's staff may change on the person page. A name may be corrected (a
+# misspelling, a new surname); the date of birth and NHS number may not: a wrong one means a
+# different person, fixed by a merge. The area fields follow the postcode, never typed in.
 EDITABLE_DETAILS = (
+    "given_name",
+    "family_name",
+    "sex",
+    "gender_same_as_sex",
+    "gender_identity",
+    "ethnicity",
     "phone",
     "email",
     "address",
@@ -106,7 +116,8 @@ def edit_person(
 
     A change writes one `PersonChange` row and one `person.edited` audit event, both naming
     the fields only (consents as `consent:<kind>`), never their values. A changed consent is
-    a new decision recorded with `consent_method`; nothing changed writes nothing."""
+    a new decision recorded with `consent_method`; nothing changed writes nothing. A changed
+    postcode recomputes the area (LSOA, local authority, IMD decile), named among the changes."""
     unknown = set(details) - set(EDITABLE_DETAILS)
     if unknown:
         raise ValueError(f"These details cannot be edited here: {sorted(unknown)}")
@@ -118,6 +129,8 @@ def edit_person(
     ]
     for name in changed:
         setattr(locked, name, details[name])
+    if "postcode" in changed:
+        changed += fill_area(locked)
     in_force = current_consents(locked)
     new_decisions = {kind: given for kind, given in consents.items() if in_force.get(kind) != given}
     if new_decisions and consent_method is None:

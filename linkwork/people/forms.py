@@ -4,6 +4,8 @@ Messages follow the NHS.UK style: they name the field and say how to put it righ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -17,7 +19,10 @@ from linkwork.people.models import (
     ConsentMethod,
     ContactMethod,
     DigitalAccess,
+    Ethnicity,
+    GenderSameAsSex,
     Person,
+    Sex,
     current_consents,
 )
 
@@ -39,8 +44,143 @@ def _too_long(what: str, most: int) -> dict[str, str]:
     return {"max_length": f"{what} must be {most} characters or fewer"}
 
 
+# --- The equality questions asked at intake ------------------------------------------------
+# Sex, gender identity, ethnic group, digital access and language, in the ONS 2021 census
+# wording. None is required: an unanswered question is recorded as "not known", and "Prefer
+# not to say" is always a choice, so the person decides what they tell us.
+
+
+@dataclass(frozen=True)
+class EqualityWording:
+    """The equality questions in one voice: to staff about the person, or to the person."""
+
+    sex: str
+    gender_same_as_sex: str
+    gender_identity: str
+    ethnicity: str
+    ethnicity_empty: str
+    digital_access: str
+    digital_access_choices: Sequence[tuple[str, str]]
+
+
+EQUALITY_ABOUT_THE_PERSON = EqualityWording(
+    sex="What is the person's sex? (optional)",
+    gender_same_as_sex=(
+        "Is the gender the person identifies with the same as their sex registered at birth? "
+        "(optional)"
+    ),
+    gender_identity="If not, the person's gender identity in their words (optional)",
+    ethnicity="What is the person's ethnic group? (optional)",
+    ethnicity_empty="Not asked",
+    digital_access="Does the person use the internet? (optional)",
+    digital_access_choices=[
+        (DigitalAccess.CONFIDENT, "Yes, confidently"),
+        (DigitalAccess.LIMITED, "A little, or with help"),
+        (DigitalAccess.NONE, "No"),
+        (DigitalAccess.PREFER_NOT_TO_SAY, "Prefer not to say"),
+    ],
+)
+
+EQUALITY_ABOUT_YOU = EqualityWording(
+    sex="What is your sex? (optional)",
+    gender_same_as_sex=(
+        "Is the gender you identify with the same as your sex registered at birth? (optional)"
+    ),
+    gender_identity="If not, what is your gender identity? (optional)",
+    ethnicity="What is your ethnic group? (optional)",
+    ethnicity_empty="Select your ethnic group",
+    digital_access="Do you use the internet? (optional)",
+    digital_access_choices=[
+        (DigitalAccess.CONFIDENT, "Yes, confidently"),
+        (DigitalAccess.LIMITED, "A little, or with help"),
+        (DigitalAccess.NONE, "No"),
+        (DigitalAccess.PREFER_NOT_TO_SAY, "Prefer not to say"),
+    ],
+)
+
+# What intake asks: the sexes people choose between ("Indeterminate" is a clinical record's
+# word, taken from the API and kept on the person page, never offered to the person).
+INTAKE_SEXES = [
+    (Sex.FEMALE, "Female"),
+    (Sex.MALE, "Male"),
+    (Sex.PREFER_NOT_TO_SAY, "Prefer not to say"),
+]
+# The 19 groups, then "Prefer not to say"; "Not known" is what no answer records.
+INTAKE_ETHNICITIES = [
+    (value, label) for value, label in Ethnicity.choices if value != Ethnicity.NOT_KNOWN
+]
+
+
+def equality_fields(words: EqualityWording) -> dict[str, forms.Field]:
+    """The optional equality questions, as fields to add to an intake form."""
+    return {
+        "sex": forms.ChoiceField(
+            label=words.sex, required=False, choices=INTAKE_SEXES, widget=forms.RadioSelect
+        ),
+        "gender_same_as_sex": forms.ChoiceField(
+            label=words.gender_same_as_sex,
+            required=False,
+            choices=GenderSameAsSex.choices,
+            widget=forms.RadioSelect,
+        ),
+        "gender_identity": forms.CharField(
+            label=words.gender_identity, required=False, max_length=100
+        ),
+        "ethnicity": forms.ChoiceField(
+            label=words.ethnicity,
+            required=False,
+            choices=[("", words.ethnicity_empty), *INTAKE_ETHNICITIES],
+        ),
+        "digital_access": forms.ChoiceField(
+            label=words.digital_access,
+            required=False,
+            choices=words.digital_access_choices,
+            widget=forms.RadioSelect,
+        ),
+    }
+
+
+def equality_details(data: dict[str, Any]) -> dict[str, str]:
+    """The answers in the shape of the person record: no answer is "not known"."""
+    return {
+        "sex": data.get("sex") or Sex.NOT_KNOWN,
+        "gender_same_as_sex": data.get("gender_same_as_sex", ""),
+        "gender_identity": data.get("gender_identity", "").strip(),
+        "ethnicity": data.get("ethnicity") or Ethnicity.NOT_KNOWN,
+        "digital_access": data.get("digital_access") or DigitalAccess.NOT_KNOWN,
+    }
+
+
 class PersonDetailsForm(HouseVoice, forms.Form):
-    """Contact details, address, GP practice, language, access needs and consents."""
+    """Name, contact details, address, GP practice, language, equality answers, access
+    needs and consents."""
+
+    given_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        error_messages={
+            "required": "Enter the person's first name",
+            **_too_long("First name", 100),
+        },
+    )
+    family_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter the person's last name", **_too_long("Last name", 100)},
+    )
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect)
+    gender_same_as_sex = forms.ChoiceField(
+        label="Is the gender the person identifies with the same as their sex registered at birth?",
+        required=False,
+        choices=[("", "Not asked"), *GenderSameAsSex.choices],
+        widget=forms.RadioSelect,
+    )
+    gender_identity = forms.CharField(
+        label="If not, the person's gender identity in their words (optional)",
+        required=False,
+        max_length=100,
+    )
+    ethnicity = forms.ChoiceField(label="Ethnic group", choices=Ethnicity.choices)
 
     phone = forms.CharField(
         label="Phone number (optional)",
@@ -94,7 +234,7 @@ class PersonDetailsForm(HouseVoice, forms.Form):
     )
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
     digital_access = forms.ChoiceField(
-        label="Digital access",
+        label="Does the person use the internet?",
         choices=DigitalAccess.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -187,6 +327,12 @@ class PersonDetailsForm(HouseVoice, forms.Form):
         data = self.cleaned_data
         practice = data["gp_practice"]
         return {
+            "given_name": data["given_name"].strip(),
+            "family_name": data["family_name"].strip(),
+            "sex": data["sex"],
+            "gender_same_as_sex": data["gender_same_as_sex"],
+            "gender_identity": data["gender_identity"].strip(),
+            "ethnicity": data["ethnicity"],
             "phone": data["phone"].strip(),
             "email": data["email"],
             "address": data["address"].strip(),
@@ -219,6 +365,12 @@ def initial_details(person: Person) -> dict[str, Any]:
     else:
         practice = NO_GP if person.no_known_gp_practice else ""
     initial: dict[str, Any] = {
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "sex": person.sex,
+        "gender_same_as_sex": person.gender_same_as_sex,
+        "gender_identity": person.gender_identity,
+        "ethnicity": person.ethnicity,
         "phone": person.phone,
         "email": person.email,
         "address": person.address,

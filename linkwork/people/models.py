@@ -13,35 +13,113 @@ from django.utils import timezone
 
 from linkwork.people.nhs_number import validate_nhs_number
 
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
 
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"
     INDETERMINATE = "indeterminate", "Indeterminate"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class GenderSameAsSex(models.TextChoices):
+    """The ONS 2021 census question: is the gender the person identifies with the same as
+    their sex registered at birth? A "no" may come with their gender identity in their own
+    words (`Person.gender_identity`). Blank: not asked."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class EthnicGroup(models.TextChoices):
+    """The five high-level ethnic groups of the ONS 2021 census (England and Wales), and the
+    answers that place no one in a group."""
+
+    WHITE = "white", "White"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black, Black British, Caribbean or African"
+    OTHER = "other", "Other ethnic group"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
     NOT_KNOWN = "not_known", "Not known"
 
 
 class Ethnicity(models.TextChoices):
-    """NHS ethnic categories (NHS Data Dictionary, ETHNIC CATEGORY, 2001 census codes)."""
+    """The 19 ethnic groups of the ONS 2021 census in England and Wales (each code starts
+    with its high-level group), "Prefer not to say", and "Not known" for not asked."""
 
-    A = "A", "White: British"
-    B = "B", "White: Irish"
-    C = "C", "White: any other White background"
-    D = "D", "Mixed: White and Black Caribbean"
-    E = "E", "Mixed: White and Black African"
-    F = "F", "Mixed: White and Asian"
-    G = "G", "Mixed: any other mixed background"
-    H = "H", "Asian or Asian British: Indian"
-    J = "J", "Asian or Asian British: Pakistani"
-    K = "K", "Asian or Asian British: Bangladeshi"
-    L = "L", "Asian or Asian British: any other Asian background"
-    M = "M", "Black or Black British: Caribbean"
-    N = "N", "Black or Black British: African"
-    P = "P", "Black or Black British: any other Black background"
-    R = "R", "Other ethnic groups: Chinese"
-    S = "S", "Other ethnic groups: any other ethnic group"
-    Z = "Z", "Not stated"
-    NOT_KNOWN = "99", "Not known"
+    WHITE_BRITISH = "white_british", "White: English, Welsh, Scottish, Northern Irish or British"
+    WHITE_IRISH = "white_irish", "White: Irish"
+    WHITE_GYPSY_OR_IRISH_TRAVELLER = (
+        "white_gypsy_or_irish_traveller",
+        "White: Gypsy or Irish Traveller",
+    )
+    WHITE_ROMA = "white_roma", "White: Roma"
+    WHITE_OTHER = "white_other", "White: any other White background"
+    MIXED_WHITE_AND_BLACK_CARIBBEAN = (
+        "mixed_white_and_black_caribbean",
+        "Mixed or multiple ethnic groups: White and Black Caribbean",
+    )
+    MIXED_WHITE_AND_BLACK_AFRICAN = (
+        "mixed_white_and_black_african",
+        "Mixed or multiple ethnic groups: White and Black African",
+    )
+    MIXED_WHITE_AND_ASIAN = (
+        "mixed_white_and_asian",
+        "Mixed or multiple ethnic groups: White and Asian",
+    )
+    MIXED_OTHER = "mixed_other", "Mixed or multiple ethnic groups: any other background"
+    ASIAN_INDIAN = "asian_indian", "Asian or Asian British: Indian"
+    ASIAN_PAKISTANI = "asian_pakistani", "Asian or Asian British: Pakistani"
+    ASIAN_BANGLADESHI = "asian_bangladeshi", "Asian or Asian British: Bangladeshi"
+    ASIAN_CHINESE = "asian_chinese", "Asian or Asian British: Chinese"
+    ASIAN_OTHER = "asian_other", "Asian or Asian British: any other Asian background"
+    BLACK_AFRICAN = "black_african", "Black, Black British, Caribbean or African: African"
+    BLACK_CARIBBEAN = "black_caribbean", "Black, Black British, Caribbean or African: Caribbean"
+    BLACK_OTHER = (
+        "black_other",
+        "Black, Black British, Caribbean or African: any other Black background",
+    )
+    OTHER_ARAB = "other_arab", "Other ethnic group: Arab"
+    OTHER_ANY = "other_any", "Other ethnic group: any other ethnic group"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+def ethnic_group(ethnicity: str) -> EthnicGroup:
+    """The high-level group of an ethnicity code ("asian_indian" -> ASIAN)."""
+    if ethnicity in (PREFER_NOT_TO_SAY, Ethnicity.NOT_KNOWN):
+        return EthnicGroup(ethnicity)
+    head = ethnicity.split("_", 1)[0]
+    return EthnicGroup(head) if head in EthnicGroup.values else EthnicGroup.NOT_KNOWN
+
+
+# The NHS Data Dictionary's ethnic category codes (2001 census), as GP systems and older
+# integrations send them, and the 2021 category each is recorded as. "Chinese" moved to the
+# Asian group in 2011.
+NHS_ETHNIC_CATEGORY = {
+    "A": Ethnicity.WHITE_BRITISH,
+    "B": Ethnicity.WHITE_IRISH,
+    "C": Ethnicity.WHITE_OTHER,
+    "D": Ethnicity.MIXED_WHITE_AND_BLACK_CARIBBEAN,
+    "E": Ethnicity.MIXED_WHITE_AND_BLACK_AFRICAN,
+    "F": Ethnicity.MIXED_WHITE_AND_ASIAN,
+    "G": Ethnicity.MIXED_OTHER,
+    "H": Ethnicity.ASIAN_INDIAN,
+    "J": Ethnicity.ASIAN_PAKISTANI,
+    "K": Ethnicity.ASIAN_BANGLADESHI,
+    "L": Ethnicity.ASIAN_OTHER,
+    "M": Ethnicity.BLACK_CARIBBEAN,
+    "N": Ethnicity.BLACK_AFRICAN,
+    "P": Ethnicity.BLACK_OTHER,
+    "R": Ethnicity.ASIAN_CHINESE,
+    "S": Ethnicity.OTHER_ANY,
+    "Z": Ethnicity.PREFER_NOT_TO_SAY,
+    "99": Ethnicity.NOT_KNOWN,
+}
 
 
 class ContactMethod(models.TextChoices):
@@ -56,6 +134,8 @@ class DigitalAccess(models.TextChoices):
     NONE = "none", "No digital access"
     LIMITED = "limited", "Limited"
     CONFIDENT = "confident", "Confident"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+    NOT_KNOWN = "not_known", "Not known"
 
 
 class RiskStatus(models.TextChoices):
@@ -113,10 +193,16 @@ class Person(models.Model):
     given_name = models.CharField("first name", max_length=100)
     family_name = models.CharField("last name", max_length=100)
     date_of_birth = models.DateField()
-    sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.NOT_KNOWN)
+    sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_KNOWN)
+    gender_same_as_sex = models.CharField(
+        "gender the same as sex registered at birth",
+        max_length=20,
+        choices=GenderSameAsSex.choices,
+        blank=True,
+    )
     gender_identity = models.CharField(max_length=100, blank=True)
     ethnicity = models.CharField(
-        max_length=2, choices=Ethnicity.choices, default=Ethnicity.NOT_KNOWN
+        max_length=40, choices=Ethnicity.choices, default=Ethnicity.NOT_KNOWN
     )
     preferred_language = models.CharField(
         max_length=8, default="en", help_text="ISO 639-1 code, such as 'en' or 'pl'."
@@ -124,7 +210,11 @@ class Person(models.Model):
     interpreter_needed = models.BooleanField(default=False)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    # Filled from the postcode (see `fill_area`), never typed in.
     lsoa_code = models.CharField("LSOA", max_length=9, blank=True)
+    local_authority = models.CharField(
+        "local authority", max_length=9, blank=True, help_text="ONS code, such as E08000035."
+    )
     imd_decile = models.PositiveSmallIntegerField("IMD decile", null=True, blank=True)
     phone = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True)
@@ -132,7 +222,7 @@ class Person(models.Model):
         max_length=16, choices=ContactMethod.choices, default=ContactMethod.PHONE
     )
     digital_access = models.CharField(
-        max_length=16, choices=DigitalAccess.choices, default=DigitalAccess.CONFIDENT
+        max_length=20, choices=DigitalAccess.choices, default=DigitalAccess.NOT_KNOWN
     )
     accessibility_needs = models.TextField(blank=True)
     reasonable_adjustments = models.TextField(blank=True)

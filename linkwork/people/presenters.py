@@ -8,11 +8,20 @@ from typing import Any
 
 from linkwork.core import tables
 from linkwork.core.languages import language_name
-from linkwork.core.presenters import datetime_uk
-from linkwork.people.models import ConsentKind, Person, PersonChange
+from linkwork.core.presenters import date_uk, datetime_uk
+from linkwork.people.models import ConsentKind, GenderSameAsSex, Person, PersonChange
 
 # How each field a change names reads in the history.
 FIELD_LABELS = {
+    "given_name": "First name",
+    "family_name": "Last name",
+    "sex": "Sex",
+    "gender_same_as_sex": "Gender identity",
+    "gender_identity": "Gender identity",
+    "ethnicity": "Ethnic group",
+    "lsoa_code": "Area (from the postcode)",
+    "local_authority": "Area (from the postcode)",
+    "imd_decile": "Area (from the postcode)",
     "phone": "Phone number",
     "email": "Email address",
     "address": "Address",
@@ -55,9 +64,40 @@ def contact_rows(person: Person) -> list[dict[str, Any]]:
         _row("Postcode", person.postcode or "Not known"),
         _row("GP practice", gp_practice(person)),
         _row("Preferred language", language(person)),
-        _row("Digital access", person.get_digital_access_display()),
+        _row("Uses the internet", person.get_digital_access_display()),
         _row("Accessibility needs", person.accessibility_needs or "None recorded"),
         _row("Reasonable adjustments", person.reasonable_adjustments or "None recorded"),
+    ]
+
+
+def gender(person: Person) -> str:
+    """The answer to the ONS gender identity question, with the person's own words."""
+    if not person.gender_same_as_sex and not person.gender_identity:
+        return "Not asked"
+    answer = {
+        GenderSameAsSex.YES.value: "Same as sex registered at birth",
+        GenderSameAsSex.NO.value: "Different from sex registered at birth",
+        GenderSameAsSex.PREFER_NOT_TO_SAY.value: "Prefer not to say",
+    }.get(person.gender_same_as_sex, "")
+    return ": ".join(part for part in (answer, person.gender_identity) if part)
+
+
+def area(person: Person) -> str:
+    """The deprivation decile of the person's area, as the statistics use it."""
+    if person.imd_decile is None:
+        return "Not known (the postcode is not in the loaded tables)"
+    return f"IMD decile {person.imd_decile} of 10 (1 is the most deprived), LSOA {person.lsoa_code}"
+
+
+def identity_rows(person: Person, nhs_number: str) -> list[dict[str, Any]]:
+    """Who the person is and the equality answers they gave."""
+    return [
+        _row("NHS number", nhs_number or "Not known"),
+        _row("Date of birth", date_uk(person.date_of_birth)),
+        _row("Sex", person.get_sex_display()),
+        _row("Gender identity", gender(person)),
+        _row("Ethnic group", person.get_ethnicity_display()),
+        _row("Area", area(person)),
     ]
 
 

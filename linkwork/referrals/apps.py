@@ -3,12 +3,28 @@ from typing import Any
 from django.apps import AppConfig
 from django.db.models import QuerySet
 
+from linkwork.people.areas import Area
+
 
 def people_with_visible_referrals(user: Any) -> QuerySet[Any]:
     """Ids of the people with a referral the user may see: the people the user may see."""
     from linkwork.referrals.models import Referral
 
     return Referral.objects.visible_to(user).values("person_id")
+
+
+def postcode_area(postcode: str) -> Area | None:
+    """The people app's area of a postcode, from the directory's postcode and IMD tables.
+
+    Registered here because referrals sits above both apps, and every person is created
+    through a referral (the staff form, the self-referral form, the API)."""
+    from linkwork.directory.geography import postcode_area as locate
+
+    found = locate(postcode)
+    if found is None:
+        return None
+    lsoa, local_authority, decile = found
+    return Area(lsoa=lsoa, local_authority=local_authority, imd_decile=decile)
 
 
 class ReferralsConfig(AppConfig):
@@ -18,8 +34,10 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from linkwork.core import daily
+        from linkwork.people.areas import register_area_lookup
         from linkwork.people.models import register_visibility
         from linkwork.referrals.tasks import remind_overdue_triage
 
         daily.register(remind_overdue_triage)
         register_visibility(people_with_visible_referrals)
+        register_area_lookup(postcode_area)

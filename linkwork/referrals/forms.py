@@ -18,7 +18,13 @@ from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, Use
 from linkwork.core.forms import DatePartsField, HouseVoice
 from linkwork.core.languages import LANGUAGES
 from linkwork.core.postcodes import POSTCODE_INVALID, InvalidPostcode, normalise_postcode
-from linkwork.people.models import ConsentKind, ContactMethod, DigitalAccess
+from linkwork.people.forms import (
+    EQUALITY_ABOUT_THE_PERSON,
+    EQUALITY_ABOUT_YOU,
+    EqualityWording,
+    equality_fields,
+)
+from linkwork.people.models import ConsentKind, ContactMethod
 from linkwork.people.nhs_number import normalise, validate_nhs_number
 from linkwork.referrals import capacity, intake
 from linkwork.referrals.lifecycle import DeclineReason
@@ -27,6 +33,8 @@ from linkwork.vocabulary.needs import Need
 from linkwork.vocabulary.routes import Route
 
 NO_GP = "none"
+# On the self-referral form: the person does not know their GP practice.
+GP_NOT_KNOWN = "unknown"
 # The NHS.UK pattern for a postcode that is not in the UK format (Royal Mail's rules, so
 # "12345" and the NHS pseudo-postcodes "ZZ99 ..." are not postcodes either).
 
@@ -119,10 +127,12 @@ ABOUT_YOU = PersonWording(
 
 
 class PersonFieldsForm(HouseVoice, forms.Form):
-    """Who the person is and how to reach them: the fields the staff form and the
-    self-referral form share, worded by the subclass's `wording`."""
+    """Who the person is and how to reach them, and the optional equality questions: the
+    fields the staff form and the self-referral form share, worded by the subclass's
+    `wording` and `equality_wording`."""
 
     wording: ClassVar[PersonWording]
+    equality_wording: ClassVar[EqualityWording]
 
     given_name = forms.CharField(label="First name", max_length=100)
     family_name = forms.CharField(label="Last name", max_length=100)
@@ -139,6 +149,7 @@ class PersonFieldsForm(HouseVoice, forms.Form):
         super().__init__(*args, **kwargs)
         words = self.wording
         fields = self.fields
+        fields.update(equality_fields(self.equality_wording))
         fields["given_name"].error_messages["required"] = words.given_name_missing
         fields["family_name"].error_messages["required"] = words.family_name_missing
         date_of_birth = fields["date_of_birth"]
@@ -156,6 +167,7 @@ class PersonFieldsForm(HouseVoice, forms.Form):
         fields["email"].label = words.email
         fields["email"].error_messages["invalid"] = words.email_invalid
         fields["address"].label = words.address
+        self.order_fields(self.field_order)
 
     def clean_postcode(self) -> str:
         """Upper case with one space ("bk11ae" -> "BK1 1AE"), or blank where allowed."""
@@ -177,6 +189,7 @@ class PersonForm(PersonFieldsForm):
     """Screen 1: who the person is and how to reach them."""
 
     wording = ABOUT_THE_PERSON
+    equality_wording = EQUALITY_ABOUT_THE_PERSON
     field_order = [
         "given_name",
         "family_name",
@@ -190,6 +203,11 @@ class PersonForm(PersonFieldsForm):
         "interpreter_needed",
         "address",
         "preferred_language",
+        "sex",
+        "gender_same_as_sex",
+        "gender_identity",
+        "ethnicity",
+        "digital_access",
         "safeguarding_concerns",
     ]
 
@@ -310,7 +328,45 @@ class SelfReferralForm(PersonFieldsForm):
     """The public form at /refer/: short, plain English, and safe from automated abuse."""
 
     wording = ABOUT_YOU
+    equality_wording = EQUALITY_ABOUT_YOU
+    field_order = [
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "postcode",
+        "gp_practice",
+        "preferred_contact_method",
+        "phone",
+        "email",
+        "address",
+        "preferred_language",
+        "interpreter_needed",
+        "sex",
+        "gender_same_as_sex",
+        "gender_identity",
+        "ethnicity",
+        "digital_access",
+        "needs",
+        "what_matters",
+        "consent",
+        "website",
+    ]
 
+    gp_practice = forms.ChoiceField(
+        label="Your GP practice",
+        help_text="The surgery you are registered with",
+        error_messages={
+            "required": "Select your GP practice, or select \u201cI do not know\u201d",
+            "invalid_choice": "Select your GP practice from the list",
+        },
+    )
+    preferred_language = forms.ChoiceField(
+        label="Which language would you like us to use?",
+        required=False,
+        choices=LANGUAGES,
+        initial="en",
+    )
+    interpreter_needed = forms.BooleanField(label="I would like an interpreter", required=False)
     needs = forms.MultipleChoiceField(
         label="What would you like help with?",
         choices=Need.choices,
@@ -324,22 +380,30 @@ class SelfReferralForm(PersonFieldsForm):
         max_length=2000,
         help_text="For example, what matters to you or what you would like to change",
     )
-    digital_access = forms.ChoiceField(
-        label="Do you use the internet?",
-        choices=[
-            (DigitalAccess.CONFIDENT, "Yes, confidently"),
-            (DigitalAccess.LIMITED, "A little"),
-            (DigitalAccess.NONE, "No"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages=_required("Select whether you use the internet"),
-    )
     consent = forms.BooleanField(
         label="I agree to a link worker contacting me about this",
         error_messages=_required("Confirm you agree to a link worker contacting you"),
     )
     # A field hidden from people; software that fills in every box fills it in.
     website = forms.CharField(required=False, label="Leave this box empty")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE).order_by("name")
+        self.fields["gp_practice"].choices = (  # type: ignore[attr-defined]
+            [("", "Select your GP practice")]
+            + [(str(practice.pk), practice.name) for practice in practices]
+            + [(NO_GP, "I am not registered with a GP"), (GP_NOT_KNOWN, "I do not know")]
+        )
+
+    def gp_details(self) -> dict[str, Any]:
+        """The GP practice answer in the shape of the person record."""
+        answer = self.cleaned_data["gp_practice"]
+        chosen = answer not in (NO_GP, GP_NOT_KNOWN)
+        return {
+            "gp_practice_id": int(answer) if chosen else None,
+            "no_known_gp_practice": answer == NO_GP,
+        }
 
 
 ROUTE_FOR_ORGANISATION = {

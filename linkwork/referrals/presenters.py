@@ -16,7 +16,8 @@ from linkwork.core.postcodes import InvalidPostcode
 from linkwork.core.presenters import ago, date_uk, datetime_uk, status_tag
 from linkwork.directory.geography import postcode_district
 from linkwork.matching.profile import age_on
-from linkwork.people.models import ContactMethod
+from linkwork.people.forms import equality_details
+from linkwork.people.models import ContactMethod, DigitalAccess, Ethnicity, Sex
 from linkwork.referrals import capacity
 from linkwork.referrals.models import Referral, Urgency
 from linkwork.vocabulary.needs import Need
@@ -138,6 +139,16 @@ def check_person_rows(person: Mapping[str, Any]) -> list[Row]:
         row("NHS number", person["nhs_number"] or "Not given"),
         row("Postcode", person["postcode"] or "Not given"),
         row("Contact by", ContactMethod(person["preferred_contact_method"]).label),
+        *equality_rows(equality_details(dict(person))),
+    ]
+
+
+def equality_rows(answers: Mapping[str, str]) -> list[Row]:
+    """The equality answers as the check page shows them: "Not known" where not answered."""
+    return [
+        row("Sex", Sex(answers["sex"]).label),
+        row("Ethnic group", Ethnicity(answers["ethnicity"]).label),
+        row("Uses the internet", DigitalAccess(answers["digital_access"]).label),
     ]
 
 

@@ -22,6 +22,7 @@ from linkwork.audit import auditor
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.tables import status_history_table
 from linkwork.directory.geography import postcode_known
+from linkwork.people.forms import equality_details
 from linkwork.people.models import ConsentMethod
 from linkwork.referrals import actions, capacity, intake, panels, presenters, search
 from linkwork.referrals.forms import (
@@ -309,6 +310,7 @@ def _submit_staff_referral(
         "preferred_language": person["preferred_language"] or "en",
         "gp_practice_id": int(gp) if gp and gp != NO_GP else None,
         "no_known_gp_practice": gp == NO_GP,
+        **equality_details(person),
     }
     organisation = _referring_organisation(user)
     referral, known = intake.submit(
@@ -456,7 +458,10 @@ def _submit_self_referral(request: HttpRequest, form: SelfReferralForm, scheme: 
             "email": data["email"],
             "address": data["address"],
             "preferred_contact_method": data["preferred_contact_method"],
-            "digital_access": data["digital_access"],
+            "preferred_language": data["preferred_language"] or "en",
+            "interpreter_needed": data["interpreter_needed"],
+            **form.gp_details(),
+            **equality_details(data),
         },
         consents=intake.consent_choices([], contact=True),
         consent_method=ConsentMethod.ONLINE,

@@ -51,7 +51,7 @@ def detail(request: AuthenticatedHttpRequest, person_id: str) -> HttpResponse:
         {
             "page_title": person.full_name,
             "person": person,
-            "nhs_number": format_nhs_number(person.nhs_number),
+            "identity_rows": presenters.identity_rows(person, format_nhs_number(person.nhs_number)),
             "contact_rows": presenters.contact_rows(person),
             "consent_rows": presenters.consent_rows(current_consents(person)),
             "referrals_table": person_referrals_table(referrals),

@@ -68,15 +68,24 @@ def test_person_self_refers_without_javascript(live_server, browser):
         page.get_by_label("Month").fill("11")
         page.get_by_label("Year").fill("1990")
         page.get_by_label("Postcode").fill("BK2 4QT")
+        page.get_by_label("Your GP practice").select_option(label="Alder Street Surgery")
         page.get_by_label("Text message").check()
         page.get_by_label("Phone number").fill("07700 900456")
         page.get_by_label("A little").check()
+        page.get_by_label("What is your ethnic group?").select_option(label="Prefer not to say")
         page.get_by_label("Anxiety or stress").check()
         page.get_by_label("I agree to a link worker contacting me about this").check()
         page.get_by_role("button", name="Send").click()
         page.wait_for_url("**/refer/done/")
-        referral = Referral.objects.get()
+        referral = Referral.objects.select_related("person__gp_practice").get()
         expect(page.locator("body")).to_contain_text(referral.reference)
+        person = referral.person
+        assert person.gp_practice is not None
+        assert (person.gp_practice.name, person.ethnicity, person.sex) == (
+            "Alder Street Surgery",
+            "prefer_not_to_say",
+            "not_known",
+        )
     finally:
         context.close()
 

@@ -181,6 +181,7 @@ SELF = {
     "date_of_birth[month]": "11",
     "date_of_birth[year]": "1990",
     "postcode": "BK2 4QT",
+    "gp_practice": "unknown",
     "preferred_contact_method": "text",
     "phone": "07700 900456",
     "digital_access": "limited",

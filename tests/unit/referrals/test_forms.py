@@ -49,7 +49,25 @@ def test_person_forms_keep_their_own_field_order():
         "email",
         "preferred_contact_method",
     ]
-    assert list(SelfReferralForm().fields)[: len(SHARED)] == SHARED
+    # The self-referral form asks the GP practice beside the postcode, as its page shows it;
+    # the shared fields keep their order around it.
+    public = list(SelfReferralForm().fields)
+    assert [name for name in public if name in SHARED] == SHARED
+    assert public[: len(SHARED) + 1] == [*SHARED[:4], "gp_practice", *SHARED[4:]]
+
+
+def test_person_forms_ask_the_same_equality_questions_in_their_own_voice():
+    staff, public = PersonForm(), SelfReferralForm()
+    for name in ("sex", "gender_same_as_sex", "gender_identity", "ethnicity", "digital_access"):
+        a, b = staff.fields[name], public.fields[name]
+        assert type(a) is type(b), name
+        assert not a.required, name
+        assert not b.required, name
+        assert a.label != b.label, name
+        assert a.label.endswith("(optional)"), name
+        assert b.label.endswith("(optional)"), name
+        offered = [value for value, _ in getattr(a, "choices", [])]
+        assert not offered or "prefer_not_to_say" in offered, name
 
 
 def test_postcode_is_optional_for_staff_and_asked_of_the_person():

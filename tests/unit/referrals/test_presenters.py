@@ -81,6 +81,10 @@ def test_check_rows_show_the_answers_with_change_links():
         "NHS number": {"text": "Not given"},
         "Postcode": {"text": "BK1 2AB"},
         "Contact by": {"text": "Phone call"},
+        # Equality questions not asked are shown as not known.
+        "Sex": {"text": "Not known"},
+        "Ethnic group": {"text": "Not known"},
+        "Uses the internet": {"text": "Not known"},
     }
     assert person_rows[0]["actions"]["items"][0]["href"] == "/referrals/new/person/"
     assert rows_by_key(referral_rows)["Needs"] == {"text": "Money or debt, Loneliness or isolation"}

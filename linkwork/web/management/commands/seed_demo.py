@@ -17,7 +17,14 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from linkwork.accounts.demo import DEMO_PASSWORD, DemoAccounts, add_link_workers, seed_accounts
+from linkwork.accounts.demo import (
+    DEMO_PASSWORD,
+    DemoAccounts,
+    add_link_workers,
+    demo_practices,
+    seed_accounts,
+    seed_list_sizes,
+)
 from linkwork.accounts.models import Organisation, Role, Scheme, User
 from linkwork.casework.demo import seed_casework
 from linkwork.outcomes.demo import seed_outcomes
@@ -40,14 +47,16 @@ def demo_loaded() -> bool:
     return Scheme.objects.filter(slug=DEMO_MARKER).exists()
 
 
-def demo_places() -> list[tuple[str, str, int]]:
-    """(postcode, LSOA, IMD decile) from the demo postcode table shipped with the directory."""
+def demo_places() -> list[tuple[str, str, int, str]]:
+    """(postcode, LSOA, IMD decile, local authority) from the demo postcode and IMD tables
+    shipped with the directory: the people's areas are those `import-postcodes` and
+    `import-imd` would give them."""
     data = resources.files("linkwork.directory") / "data"
     with (data / "demo_imd.csv").open() as imd_file:
         deciles = {row["lsoa"]: int(row["imd_decile"]) for row in csv.DictReader(imd_file)}
     with (data / "demo_postcodes.csv").open() as postcode_file:
         return [
-            (row["postcode"], row["lsoa"], deciles[row["lsoa"]])
+            (row["postcode"], row["lsoa"], deciles[row["lsoa"]], row["local_authority"])
             for row in csv.DictReader(postcode_file)
             if row["lsoa"] in deciles
         ]
@@ -92,9 +101,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = seed_accounts(rng=rng)
             directory = self._seed_directory(rng, accounts)
+            practices = demo_practices(accounts)
             people = list(
                 generate_people(
-                    rng=rng, count=options["people"], today=now.date(), places=demo_places()
+                    rng=rng,
+                    count=options["people"],
+                    today=now.date(),
+                    places=demo_places(),
+                    practices=practices,
                 )
             )
             self._bulk(Person, people, "people", quiet)
@@ -111,6 +125,7 @@ class Command(BaseCommand):
             self._bulk(StatusChange, changes, "status history", quiet)
             self._bulk(CodedEvent, events, "coded events", quiet)
             self._bulk(Consent, list(generate_consents(rng=rng, people=people)), "consents", quiet)
+            seed_list_sizes(rng=rng, practices=practices, today=now.date())
             casework = seed_casework(rng=rng, referrals=referrals, changes=changes, now=now)
             measures = seed_outcomes(
                 rng=rng,
