@@ -33,6 +33,7 @@ MODULES = [
     "benchmarks.eq5d_scoring",
     "benchmarks.directory_oruk",
     "benchmarks.casework",
+    "benchmarks.extract",
     "benchmarks.demo_pages",
     "benchmarks.matching_quality",
     "benchmarks.matching_speed",
