@@ -1,10 +1,11 @@
 """The pseudonymised extract at a region's scale: time to write and peak memory.
 
 Works in a scratch test database (never the configured one), filled with bulk inserts a batch
-at a time (on PostgreSQL, 5,000 episodes, then copied in SQL with fresh ids): 1,000,000 referrals (episodes) of 600,000 people in 4 schemes, with about 2
-contacts an episode, 1 connection in 2 (attendance on those the person went to), the closing
-status change of each closed episode, and 1.5 outcome measures an episode (SWEMWBS and
-UCLA-3, baseline and follow-up).
+at a time (on PostgreSQL, 5,000 episodes, then copied in SQL with fresh ids): 1,000,000
+referrals (episodes) of 600,000 people in 4 schemes, with about 2 contacts an episode, 1
+connection in 2 (attendance on those the person went to), the closing status change of each
+closed episode, and 1.5 outcome measures an episode (SWEMWBS and UCLA-3, baseline and
+follow-up).
 
 Each case runs `linkwork extract --out FILE --measures FILE` as a process of its own, so its
 peak resident memory (`ru_maxrss` of the finished child, Django and the libraries included)
