@@ -8,6 +8,8 @@ import io
 
 import pyarrow.parquet as pq
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test.utils import override_settings
 from django.urls import reverse
 
@@ -26,11 +28,21 @@ def data_dir(tmp_path, settings):  # type: ignore[no-untyped-def]
     return tmp_path
 
 
+def close(response) -> None:  # type: ignore[no-untyped-def]
+    """Close a download's file as the test client closes responses: without the end of the
+    request closing the database connection, which would end the test's transaction."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def fetch(client, url: str) -> tuple[int, bytes]:  # type: ignore[no-untyped-def]
     """Status and body of a download, its file closed."""
     response = client.get(url)
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
+    close(response)
     return response.status_code, body
 
 
@@ -59,7 +71,7 @@ def test_analyst_asks_and_the_task_writes_their_schemes_only(
     assert link in page
     download = client.get(link)
     assert "attachment" in download["Content-Disposition"]
-    download.close()
+    close(download)
     status, body = fetch(client, link)
     assert status == 200
     rows = list(csv.DictReader(io.StringIO(body.decode())))
