@@ -34,6 +34,7 @@ MODULES = [
     "benchmarks.directory_oruk",
     "benchmarks.search_quality",
     "benchmarks.casework",
+    "benchmarks.extract",
     "benchmarks.demo_pages",
     "benchmarks.matching_quality",
     "benchmarks.matching_speed",

@@ -65,6 +65,11 @@ LINKWORK_EQ5D_METHOD = env.str("LINKWORK_EQ5D_METHOD", "england_5l")
 # after it: sooner, a difference says more about the day than about support. One value for the
 # deployment, not per scheme, so that change means the same in every scheme's figures.
 LINKWORK_CHANGE_INTERVAL_WEEKS = env.int("LINKWORK_CHANGE_INTERVAL_WEEKS", 6)
+# The secret under which the pseudonymised extract (`linkwork extract`) turns person and
+# referral ids into keys (HMAC-SHA256). Keys stay the same while it stays, so extracts taken
+# months apart can be joined; another key gives keys that join with nothing. Optional to
+# start; the extract refuses to run without it. Keep it out of the extract's recipients' hands.
+LINKWORK_PSEUDONYM_KEY = env.str("LINKWORK_PSEUDONYM_KEY", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -25,6 +25,7 @@ class Ability(StrEnum):
     EDIT_LISTINGS = "edit_listings"
     ADD_SERVICE_TIPS = "add_service_tips"
     VIEW_INSIGHTS = "view_insights"
+    REQUEST_EXTRACT = "request_extract"
     DO_CASEWORK = "do_casework"
     MANAGE_CAPACITY = "manage_capacity"
     ANSWER_CONNECTIONS = "answer_connections"
@@ -103,6 +104,11 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
     if ability is Ability.VIEW_INSIGHTS:
         return has_role(user, Role.ANALYST, Role.SCHEME_LEAD)
+    if ability is Ability.REQUEST_EXTRACT:
+        # The pseudonymised extract: analysts, for their own requests; admins, for any.
+        if obj is None or not has_role(user, Role.ANALYST, Role.ADMIN):
+            return has_role(user, Role.ANALYST, Role.ADMIN)
+        return has_role(user, Role.ADMIN) or obj.requested_by_id == user.pk
     if ability is Ability.DO_CASEWORK:
         if obj is None:
             return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)

@@ -23,6 +23,7 @@ from linkwork.accounts.models import Role, User
 from linkwork.api.actions import issue_api_token
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import PlanAction
+from linkwork.insights.models import ExtractRequest
 from linkwork.notifications.models import Message
 from linkwork.outcomes.actions import raise_flag
 from linkwork.outcomes.models import FlagKind
@@ -218,6 +219,7 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "directory:merge": "provider",
     "directory:new": "link_worker_a",
     "directory:tips": "provider",
+    "insights:extract": "link_worker_a",
 }
 RESTRICTED: dict[str, Gated] = {
     **{name: Gated(wrong_role=persona, other_scope=None) for name, persona in PAGE.items()},
@@ -261,6 +263,8 @@ RESTRICTED: dict[str, Gated] = {
     "api_v1:referrals": Gated(wrong_role=None, other_scope=None),
     "api_v1:referral": Gated(wrong_role=None, other_scope="token_b"),
     "api_v1:recommendations": Gated(wrong_role="referrer", other_scope="link_worker_b"),
+    # An extract is downloaded by the one who asked for it (here the admin) or an admin.
+    "insights:extract_download": Gated(wrong_role="link_worker_a", other_scope="analyst"),
 }
 # What a refused form would have written, had the gate let it through.
 EVERY_FORM = {
@@ -326,6 +330,9 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         "instrument": "swemwbs",
         "id": referral.pk,
         "slug": "invalid-transition",
+        "extract_id": ExtractRequest.objects.create(
+            requested_by=world.admin, file_format="csv", status="done"
+        ).pk,
     }
 
 
