@@ -159,10 +159,10 @@ class Referral(models.Model):
                 fields=[
                     "scheme",
                     "link_worker",
-                    "status",
-                    "complexity",
                     "person",
                     "received_at",
+                    "status",
+                    "complexity",
                 ],
                 name="referral_load_idx",
             ),

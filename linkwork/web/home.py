@@ -238,7 +238,7 @@ def _analyst(request: HttpRequest) -> Section:
         Referral.objects.for_analysis(request.user)
         .filter(received_at__gte=since)
         .values("route")
-        .annotate(total=Count("id"))
+        .annotate(total=Count("*"))  # "*": read from the (scheme, received, route) index alone
         .order_by("-total")
     )
     table = [

@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='referral',
-            index=models.Index(fields=['scheme', 'link_worker', 'status', 'complexity', 'person', 'received_at'], name='referral_load_idx'),
+            index=models.Index(fields=['scheme', 'link_worker', 'person', 'received_at', 'status', 'complexity'], name='referral_load_idx'),
         ),
     ]
