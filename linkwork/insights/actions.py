@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from linkwork.accounts import permissions
-from linkwork.accounts.models import Role, Scheme
+from linkwork.accounts.models import Role, Scheme, User
 from linkwork.audit import auditor
 from linkwork.insights.models import ExtractRequest
 from linkwork.insights.tasks import write_requested_extract
@@ -24,7 +24,7 @@ def extract_schemes(user: Any) -> list[int]:
 
 
 @transaction.atomic
-def request_extract(*, by: Any, file_format: str, with_measures: bool) -> ExtractRequest:
+def request_extract(*, by: User, file_format: str, with_measures: bool) -> ExtractRequest:
     """Ask the task worker for an extract of the schemes `by` may analyse."""
     extract = ExtractRequest.objects.create(
         requested_by=by,

@@ -45,7 +45,7 @@ from linkwork.casework.models import Outcome as ContactOutcome
 from linkwork.outcomes.message_back import HEADLINE_KEYS
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.scoring import INSTRUMENTS
-from linkwork.people.models import Consent, ConsentKind, Person
+from linkwork.people.models import Consent, ConsentKind, Person, ethnic_group
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral, StatusChange
 
@@ -124,13 +124,13 @@ def person_fields() -> dict[str, str]:
 
 
 def ethnicity_groups() -> dict[str, str]:
-    """Ethnicity code -> its group: the label's part before the colon ("White: Irish" is
-    "White"), so the groups follow whichever category list the person model uses."""
+    """Ethnicity code -> the name of its ONS 2021 high-level group ("asian_indian" is "Asian or
+    Asian British"), from the person model's own grouping."""
     name = person_fields().get("ethnicity")
     if name is None:
         return {}
     choices = getattr(Person._meta.get_field(name), "choices", None) or []
-    return {str(code): str(label).split(":", 1)[0].strip() for code, label in choices}
+    return {str(code): str(ethnic_group(str(code)).label) for code, _ in choices}
 
 
 def instrument_ids() -> list[str]:

@@ -97,7 +97,7 @@ def planted(db: None) -> Referral:
         email=EMAIL,
         phone=PHONE,
         sex="female",
-        ethnicity="H",
+        ethnicity="asian_indian",
         imd_decile=3,
         lsoa_code="E01000001",
         accessibility_needs=IN_WORDS,
