@@ -7,48 +7,10 @@ import datetime as dt
 
 import pytest
 
-from linkwork.matching.engine import rank
-from linkwork.matching.facts import ServiceFacts, Session
+from linkwork.matching.facts import Session
 from linkwork.matching.index import build_index
-from linkwork.matching.profile import Profile, ProfileError, Window, parse_profile
-from linkwork.matching.weights import DEFAULT_WEIGHTS
-
-TODAY = dt.date(2026, 11, 1)
-HOME = (53.80, -1.55)
-
-
-def service(id: str, **facts: object) -> ServiceFacts:
-    defaults: dict[str, object] = {
-        "name": id.replace("-", " ").title(),
-        "assured_date": TODAY - dt.timedelta(days=30),
-        "categories": frozenset({"social"}),
-        "delivery": frozenset({"in_person"}),
-        "places": (HOME,),
-        "route": "referral",
-        "capacity": "accepting",
-    }
-    defaults.update(facts)
-    return ServiceFacts(id=id, **defaults)  # type: ignore[arg-type]
-
-
-def person(**fields: object) -> Profile:
-    base: dict[str, object] = {
-        "needs": ["loneliness"],
-        "location": {"latitude": HOME[0], "longitude": HOME[1]},
-    }
-    base.update(fields)
-    return parse_profile(base)
-
-
-def run(services: list[ServiceFacts], profile: Profile, k: int = 10):  # type: ignore[no-untyped-def]
-    return rank(
-        build_index(services),
-        profile,
-        k=k,
-        weights=DEFAULT_WEIGHTS,
-        today=TODAY,
-        stale_days=365,
-    )
+from linkwork.matching.profile import ProfileError, Window, parse_profile
+from tests.unit.matching.builders import TODAY, person, run, service
 
 
 @pytest.mark.parametrize(

@@ -11,50 +11,19 @@ from pathlib import Path
 import pytest
 
 from linkwork.directory.geography import Point, area_codes
-from linkwork.matching.engine import rank
 from linkwork.matching.facts import ServiceFacts, from_oruk
-from linkwork.matching.index import build_index, tokens
+from linkwork.matching.index import tokens
 from linkwork.matching.profile import Profile, ProfileError, parse_profile
 from linkwork.matching.weights import DEFAULT_WEIGHTS
+from tests.unit.matching.builders import TODAY, person, service
+from tests.unit.matching.builders import run as run_engine
 
-TODAY = dt.date(2026, 11, 1)
-HOME = (53.80, -1.55)
 LEEDS, BRADFORD = "E08000035", "E08000032"
 
 
-def service(id: str, **facts: object) -> ServiceFacts:
-    defaults: dict[str, object] = {
-        "name": id.replace("-", " ").title(),
-        "assured_date": TODAY - dt.timedelta(days=30),
-        "categories": frozenset({"social"}),
-        "delivery": frozenset({"in_person"}),
-        "places": (HOME,),
-        "route": "referral",
-        "capacity": "accepting",
-    }
-    defaults.update(facts)
-    return ServiceFacts(id=id, **defaults)  # type: ignore[arg-type]
-
-
-def person(**fields: object) -> Profile:
-    base: dict[str, object] = {
-        "needs": ["loneliness"],
-        "location": {"latitude": HOME[0], "longitude": HOME[1]},
-    }
-    base.update(fields)
-    return parse_profile(base)
-
-
 def run(services: list[ServiceFacts], profile: Profile, k: int = 10):  # type: ignore[no-untyped-def]
-    return rank(
-        build_index(services),
-        profile,
-        k=k,
-        weights=DEFAULT_WEIGHTS,
-        today=TODAY,
-        stale_days=365,
-        expire_days=1095,
-    )
+    """The engine with a three-year expiry, as the directory's setting has it."""
+    return run_engine(services, profile, k, expire_days=1095)
 
 
 # Facts not stated ---------------------------------------------------------------------------
