@@ -288,17 +288,24 @@ def add_schedule(
     return schedule
 
 
+def _remove(*, by: User, service: Service, record: Any, action: str, key: str, said: str) -> None:
+    """Delete one of a listing's records with its HSDS `delete` metadata, mark the listing
+    modified and audit `action`, naming what went as `{key: said}`."""
+    record_deletion(record=record, by=by)
+    record.delete()
+    _touch(service=service)
+    auditor.record(action=action, actor=by, target=service, detail={key: said})
+
+
 @transaction.atomic
 def remove_schedule(*, by: User, service: Service, schedule: Schedule) -> None:
-    record_deletion(record=schedule, by=by)
-    schedule_id = str(schedule.pk)
-    schedule.delete()
-    _touch(service=service)
-    auditor.record(
+    _remove(
+        by=by,
+        service=service,
+        record=schedule,
         action="service.schedule_removed",
-        actor=by,
-        target=service,
-        detail={"schedule": schedule_id},
+        key="schedule",
+        said=str(schedule.pk),
     )
 
 
@@ -364,15 +371,13 @@ def add_venue(
 @transaction.atomic
 def remove_venue(*, by: User, service: Service, place: ServiceAtLocation) -> None:
     """Take a venue off the listing. The place itself stays: other listings may meet there."""
-    record_deletion(record=place, by=by)
-    location_id = str(place.location_id)
-    place.delete()
-    _touch(service=service)
-    auditor.record(
+    _remove(
+        by=by,
+        service=service,
+        record=place,
         action="service.venue_removed",
-        actor=by,
-        target=service,
-        detail={"location": location_id},
+        key="location",
+        said=str(place.location_id),
     )
 
 
@@ -399,12 +404,13 @@ def add_cost(
 
 @transaction.atomic
 def remove_cost(*, by: User, service: Service, option: CostOption) -> None:
-    record_deletion(record=option, by=by)
-    option_id = str(option.pk)
-    option.delete()
-    _touch(service=service)
-    auditor.record(
-        action="service.cost_removed", actor=by, target=service, detail={"cost": option_id}
+    _remove(
+        by=by,
+        service=service,
+        record=option,
+        action="service.cost_removed",
+        key="cost",
+        said=str(option.pk),
     )
 
 
