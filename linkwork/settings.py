@@ -65,6 +65,12 @@ LINKWORK_EQ5D_METHOD = env.str("LINKWORK_EQ5D_METHOD", "england_5l")
 # after it: sooner, a difference says more about the day than about support. One value for the
 # deployment, not per scheme, so that change means the same in every scheme's figures.
 LINKWORK_CHANGE_INTERVAL_WEEKS = env.int("LINKWORK_CHANGE_INTERVAL_WEEKS", 6)
+# Insights: counts from 1 to this less one are shown and exported as "<N" wherever someone
+# without case access sees them, and in every download.
+LINKWORK_SMALL_NUMBER = env.int("LINKWORK_SMALL_NUMBER", 5)
+# Insights' unmet need: a need is unmet when no active, recently checked service in a category
+# that meets it has a venue within this many kilometres of the person's postcode.
+LINKWORK_UNMET_NEED_KM = env.int("LINKWORK_UNMET_NEED_KM", 5)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

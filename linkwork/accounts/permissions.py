@@ -102,7 +102,8 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         # The roles that read tips write them; curators check each one before it is shown.
         return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
     if ability is Ability.VIEW_INSIGHTS:
-        return has_role(user, Role.ANALYST, Role.SCHEME_LEAD)
+        # Aggregates only; which schemes each counts is `insights.scope.scheme_ids_for`.
+        return has_role(user, Role.ANALYST, Role.SCHEME_LEAD, Role.ADMIN)
     if ability is Ability.DO_CASEWORK:
         if obj is None:
             return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
