@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from linkwork.core.languages import language_name
 from linkwork.directory.models import ImdDecile
 from linkwork.insights import scope
 from linkwork.insights.dashboards.outcomes import episodes, scores_of, value_of
@@ -45,6 +46,10 @@ SUMMARY = (
 ACCEPTED = (Status.ACCEPTED, Status.ACTIVE, Status.ON_HOLD, Status.CLOSED)
 
 
+def _language(code: object) -> str:
+    return language_name(str(code)) if code else NOT_RECORDED
+
+
 def _age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
@@ -56,12 +61,7 @@ CHARACTERISTICS: tuple[tuple[str, str, str, Callable[[Any], str]], ...] = (
     ("ethnicity", "Ethnic group", "ethnicity", ethnicity_group),
     ("deprivation", "Deprivation quintile (IMD)", "imd_decile", deprivation_quintile),
     ("digital_access", "Digital access", "digital_access", lambda v: label_of("digital_access", v)),
-    (
-        "language",
-        "Preferred language",
-        "preferred_language",
-        lambda v: label_of("preferred_language", v),
-    ),
+    ("language", "Preferred language", "preferred_language", _language),
 )
 
 

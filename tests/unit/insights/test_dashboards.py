@@ -507,6 +507,7 @@ def test_equity_by_age_band_sex_and_deprivation_against_population():
     assert deprivation["1 (most deprived)"]["rate_per_1000"] == 3.3
     assert deprivation["5 (least deprived)"]["count"] == 1
     assert deprivation["Not recorded"]["count"] == 1
+    assert keyed(built, "equity_language", "group")["English"]["count"] == 3
 
 
 # Queries
