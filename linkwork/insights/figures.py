@@ -13,7 +13,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from linkwork.people.models import Person
-from linkwork.referrals.working_days import working_days_between
+from linkwork.referrals.working_days import is_working_day
 
 NOT_RECORDED = "Not recorded"
 
@@ -44,17 +44,25 @@ def percentile(counts: Mapping[int, int], share: float) -> int | None:
 
 def working_day_waits(pairs: Iterable[tuple[dt.date, dt.date | None, int]]) -> Counter[int]:
     """{working days waited: how many} from (start day, end day, how many) groups; groups not
-    yet ended are left out. Each distinct pair of days is counted once, however many
-    referrals share it, so a million referrals cost a few thousand calendar walks."""
+    yet ended are left out. Working days after the start up to and including the end, as
+    `referrals.working_days.working_days_between` counts them, read off a running count of
+    working days over the calendar the groups span, so each day is looked up once however
+    many referrals there are."""
+    given = [(start, end, n) for start, end, n in pairs if start is not None and end is not None]
     waits: Counter[int] = Counter()
-    cache: dict[tuple[dt.date, dt.date], int] = {}
-    for start, end, n in pairs:
-        if start is None or end is None:
-            continue
-        key = (start, end)
-        if key not in cache:
-            cache[key] = working_days_between(start, end)
-        waits[cache[key]] += n
+    if not given:
+        return waits
+    first = min(start for start, _, _ in given)
+    last = max(end for _, end, _ in given)
+    running: dict[dt.date, int] = {}
+    counted = 0
+    day = first
+    while day <= last:
+        counted += is_working_day(day)
+        running[day] = counted
+        day += dt.timedelta(days=1)
+    for start, end, n in given:
+        waits[max(0, running[end] - running[start])] += n
     return waits
 
 

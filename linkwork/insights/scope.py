@@ -168,18 +168,18 @@ def first_contact_at() -> Subquery:
 
 
 def organisation_choices(schemes: frozenset[int]) -> list[tuple[int, str]]:
-    """Organisations worth filtering by: those that referred into the schemes and the GP
-    practices their people are registered with. Ids and names only."""
-    from linkwork.accounts.models import Organisation
+    """Organisations worth filtering by: every GP practice, and every other organisation that
+    referred into the schemes. Ids and names only; one query, an index probe per organisation
+    rather than a scan of the referrals."""
+    from linkwork.accounts.models import Organisation, OrganisationKind
 
-    in_schemes = Referral.objects.filter(scheme_id__in=sorted(schemes)).order_by()
-    ids = set(
-        in_schemes.exclude(referring_organisation__isnull=True)
-        .values_list("referring_organisation_id", flat=True)
-        .distinct()
-    ) | set(
-        in_schemes.exclude(person__gp_practice__isnull=True)
-        .values_list("person__gp_practice_id", flat=True)
-        .distinct()
+    referred = Exists(
+        Referral.objects.filter(
+            referring_organisation_id=OuterRef("pk"), scheme_id__in=sorted(schemes)
+        )
     )
-    return list(Organisation.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
+    return list(
+        Organisation.objects.filter(Q(kind=OrganisationKind.GP_PRACTICE) | referred)
+        .order_by("name")
+        .values_list("pk", "name")
+    )

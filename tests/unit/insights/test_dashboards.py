@@ -540,3 +540,16 @@ def test_each_dashboard_counts_in_a_fixed_number_of_queries(slug):
         build(only(scheme))
     assert len(more) == len(few), [q["sql"][:120] for q in more.captured_queries]
     assert len(few) <= 12
+
+
+def test_working_day_waits_agree_with_the_referral_calendar():
+    from linkwork.insights.figures import working_day_waits
+    from linkwork.referrals.working_days import working_days_between
+
+    days = [dt.date(2026, 3, 30) + dt.timedelta(days=n) for n in range(60)]
+    pairs = [(a, b, 1) for a in days[:20] for b in days[::3]]
+    expected: dict[int, int] = {}
+    for a, b, n in pairs:
+        wait = working_days_between(a, b)
+        expected[wait] = expected.get(wait, 0) + n
+    assert dict(working_day_waits(pairs)) == expected
