@@ -7,7 +7,9 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
@@ -42,18 +44,10 @@ def percentile(counts: Mapping[int, int], share: float) -> int | None:
     return None  # pragma: no cover - the loop always reaches the rank
 
 
-def working_day_waits(pairs: Iterable[tuple[dt.date, dt.date | None, int]]) -> Counter[int]:
-    """{working days waited: how many} from (start day, end day, how many) groups; groups not
-    yet ended are left out. Working days after the start up to and including the end, as
-    `referrals.working_days.working_days_between` counts them, read off a running count of
-    working days over the calendar the groups span, so each day is looked up once however
-    many referrals there are."""
-    given = [(start, end, n) for start, end, n in pairs if start is not None and end is not None]
-    waits: Counter[int] = Counter()
-    if not given:
-        return waits
-    first = min(start for start, _, _ in given)
-    last = max(end for _, end, _ in given)
+@lru_cache(maxsize=16)
+def _running(first: dt.date, last: dt.date, nation: str) -> dict[dt.date, int]:
+    """Working days from `first` up to and including each day to `last` (for `nation`'s bank
+    holidays, the key of the cache)."""
     running: dict[dt.date, int] = {}
     counted = 0
     day = first
@@ -61,6 +55,27 @@ def working_day_waits(pairs: Iterable[tuple[dt.date, dt.date | None, int]]) -> C
         counted += is_working_day(day)
         running[day] = counted
         day += dt.timedelta(days=1)
+    return running
+
+
+def working_day_waits(
+    pairs: Iterable[tuple[dt.date, dt.date | None, int]],
+    span: tuple[dt.date, dt.date] | None = None,
+) -> Counter[int]:
+    """{working days waited: how many} from (start day, end day, how many) groups; groups not
+    yet ended are left out. Working days after the start up to and including the end, as
+    `referrals.working_days.working_days_between` counts them, read off a running count of
+    working days over the calendar the groups span (or `span`, when several calls share one),
+    so each day is looked up once however many referrals there are."""
+    given = [(start, end, n) for start, end, n in pairs if start is not None and end is not None]
+    waits: Counter[int] = Counter()
+    if not given:
+        return waits
+    first = min(start for start, _, _ in given)
+    last = max(end for _, end, _ in given)
+    if span is not None and span[0] <= first and last <= span[1]:
+        first, last = span
+    running = _running(first, last, str(getattr(settings, "LINKWORK_BANK_HOLIDAYS", "ENG")))
     for start, end, n in given:
         waits[max(0, running[end] - running[start])] += n
     return waits

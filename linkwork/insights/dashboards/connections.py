@@ -80,7 +80,9 @@ def response_days(filters: Filters) -> dict[Any, Counter[int]]:
         grouped.setdefault(row["service__organization_id"], []).append(
             (row["asked_on"], row["answered_on"], row["n"])
         )
-    return {org: working_day_waits(pairs) for org, pairs in grouped.items()}
+    every = [pair for pairs in grouped.values() for pair in pairs]
+    span = (min(p[0] for p in every), max(p[1] for p in every)) if every else None
+    return {org: working_day_waits(pairs, span) for org, pairs in grouped.items()}
 
 
 def build(filters: Filters) -> Dashboard:
