@@ -40,6 +40,7 @@ MODULES = [
     "benchmarks.matching_speed",
     "benchmarks.oruk10_import",
     "benchmarks.category_inference",
+    "benchmarks.insights",
 ]
 COLUMNS = ["benchmark", "size", "p50_ms", "p95_ms", "floor_p50_ms", "ratio"]
 RESULTS = ROOT / "benchmarks" / "results.json"

@@ -70,6 +70,12 @@ LINKWORK_CHANGE_INTERVAL_WEEKS = env.int("LINKWORK_CHANGE_INTERVAL_WEEKS", 6)
 # months apart can be joined; another key gives keys that join with nothing. Optional to
 # start; the extract refuses to run without it. Keep it out of the extract's recipients' hands.
 LINKWORK_PSEUDONYM_KEY = env.str("LINKWORK_PSEUDONYM_KEY", "")
+# Insights: counts from 1 to this less one are shown and exported as "<N" wherever someone
+# without case access sees them, and in every download.
+LINKWORK_SMALL_NUMBER = env.int("LINKWORK_SMALL_NUMBER", 5)
+# Insights' unmet need: a need is unmet when no active, recently checked service in a category
+# that meets it has a venue within this many kilometres of the person's postcode.
+LINKWORK_UNMET_NEED_KM = env.int("LINKWORK_UNMET_NEED_KM", 5)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

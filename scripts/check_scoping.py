@@ -73,6 +73,20 @@ REVIEWED = {
         "is the scope itself: the referral ids of the caller's own schemes, which matching's "
         "Shown.objects.visible_to filters by"
     ),
+    ("insights/scope.py", "records"): (
+        "the one start of every insights builder: records of `Filters.schemes`, which "
+        "`scheme_ids_for(user)` set from the schemes the user may count; builders return "
+        "counts, never a record"
+    ),
+    ("insights/scope.py", "had_contact"): "EXISTS correlated with the builder's referrals",
+    ("insights/scope.py", "agreed_plan"): "EXISTS correlated with the builder's referrals",
+    ("insights/scope.py", "connected"): "EXISTS correlated with the builder's referrals",
+    ("insights/scope.py", "attended"): "EXISTS correlated with the builder's referrals",
+    ("insights/scope.py", "triaged_at"): "a date correlated with the builder's referrals",
+    ("insights/scope.py", "first_contact_at"): "a date correlated with the builder's referrals",
+    ("insights/scope.py", "organisation_choices"): (
+        "organisation ids of the referrals of schemes the user may count, for the filter"
+    ),
     ("casework/matching.py", "outcomes_of_shown"): (
         "what followed every showing, for `linkwork fit-matching-weights` to learn from; "
         "run by the command, never by a view, and it returns ids and flags, never a record"

@@ -103,7 +103,8 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         # The roles that read tips write them; curators check each one before it is shown.
         return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
     if ability is Ability.VIEW_INSIGHTS:
-        return has_role(user, Role.ANALYST, Role.SCHEME_LEAD)
+        # Aggregates only; which schemes each counts is `insights.scope.scheme_ids_for`.
+        return has_role(user, Role.ANALYST, Role.SCHEME_LEAD, Role.ADMIN)
     if ability is Ability.REQUEST_EXTRACT:
         # The pseudonymised extract: analysts, for their own requests; admins, for any.
         if obj is None or not has_role(user, Role.ANALYST, Role.ADMIN):

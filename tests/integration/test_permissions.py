@@ -220,6 +220,12 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "directory:new": "link_worker_a",
     "directory:tips": "provider",
     "insights:extract": "link_worker_a",
+    # Insights: aggregates for scheme leads, analysts and admins; never a person's record.
+    "insights:index": "link_worker_a",
+    "insights:dashboard": "link_worker_a",
+    "insights:xlsx": "referrer",
+    "insights:table_csv": "provider",
+    "insights:quarterly_return": "link_worker_a",
 }
 RESTRICTED: dict[str, Gated] = {
     **{name: Gated(wrong_role=persona, other_scope=None) for name, persona in PAGE.items()},
@@ -333,6 +339,8 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         "extract_id": ExtractRequest.objects.create(
             requested_by=world.admin, file_format="csv", status="done"
         ).pk,
+        "dashboard": "referrals",
+        "table": "referrals_by_route",
     }
 
 

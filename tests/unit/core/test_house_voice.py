@@ -61,6 +61,8 @@ def _instances(klass: type[Any], world: World, referral: Any) -> list[forms.Base
         return [klass({}, referral=referral)]
     if name == "PersonDetailsForm":
         return [klass({}, person=referral.person)]
+    if name == "FiltersForm":
+        return [klass({}, schemes=frozenset({world.scheme_a.pk}))]
     if name in {"MeasureForm", "Eq5dForm", "LicensedForm"}:
         made = []
         for instrument in INSTRUMENTS.values():

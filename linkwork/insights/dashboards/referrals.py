@@ -1,0 +1,144 @@
+"""Referrals: over time by route (NHS and each non-NHS route), by referring organisation, by
+need, and the rate per 1,000 registered patients of each GP practice.
+
+Four grouped queries (and the list sizes), whatever the number of referrals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from linkwork.accounts.models import Organisation, OrganisationKind
+from linkwork.insights import population
+from linkwork.insights.figures import per_thousand
+from linkwork.insights.model import Column, Dashboard, Filters, Table
+from linkwork.insights.scope import records
+from linkwork.vocabulary.needs import Need
+from linkwork.vocabulary.routes import NHS_ROUTES, Route
+
+TITLE = "Referrals"
+SUMMARY = "Who refers, by which route, for which needs, and the rate per 1,000 patients."
+NO_ORGANISATION = "No referring organisation recorded"
+RATE_NOTE = (
+    "People referred per 1,000 patients registered with the practice (the PCN Investment and "
+    "Impact Fund social prescribing indicator's definition: distinct patients referred, over "
+    "the practice's registered list). "
+)
+
+
+def build(filters: Filters, *, list_sizes: dict[int, int] | None = None) -> Dashboard:
+    referrals = records(filters).referrals
+    by_month_route = list(
+        referrals.annotate(month=TruncMonth("received_at"))
+        .values("month", "route")
+        .annotate(n=Count("id"))
+        .order_by("month", "route")
+    )
+    by_route: Counter[str] = Counter()
+    months: dict[str, Counter[str]] = {}
+    for row in by_month_route:
+        by_route[row["route"]] += row["n"]
+        month = f"{row['month']:%Y-%m}"
+        group = "nhs" if row["route"] in NHS_ROUTES else "non_nhs"
+        months.setdefault(month, Counter())[group] += row["n"]
+
+    routes = Table(
+        "referrals_by_route",
+        "Referrals by route",
+        [Column("route", "Route"), Column("count", "Referrals", "count")],
+        [{"route": route.value, "count": by_route.get(route.value, 0)} for route in Route],
+        chart="bar",
+        note="NHS routes: " + ", ".join(Route(r).label for r in sorted(NHS_ROUTES)) + ".",
+    )
+    monthly = Table(
+        "referrals_by_month",
+        "Referrals each month, NHS and non-NHS routes",
+        [
+            Column("month", "Month"),
+            Column("nhs_count", "NHS routes", "count"),
+            Column("non_nhs_count", "Non-NHS routes", "count"),
+            Column("count", "All routes", "count"),
+        ],
+        [
+            {
+                "month": month,
+                "nhs_count": counts["nhs"],
+                "non_nhs_count": counts["non_nhs"],
+                "count": counts["nhs"] + counts["non_nhs"],
+            }
+            for month, counts in sorted(months.items())
+        ],
+        chart="bar",
+    )
+
+    organisations = Table(
+        "referrals_by_organisation",
+        "Referrals by referring organisation",
+        [Column("organisation", "Referring organisation"), Column("count", "Referrals", "count")],
+        [
+            {
+                "organisation": row["referring_organisation__name"] or NO_ORGANISATION,
+                "count": row["n"],
+            }
+            for row in referrals.values("referring_organisation_id", "referring_organisation__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "referring_organisation__name")
+        ],
+    )
+
+    needs: Counter[str] = Counter()
+    for row in referrals.values("needs").annotate(n=Count("id")).order_by():
+        for need in set(row["needs"] or []):
+            needs[need] += row["n"]
+    need_labels = dict(Need.choices)
+    by_need = Table(
+        "referrals_by_need",
+        "Referrals by need",
+        [Column("need", "Need"), Column("count", "Referrals", "count")],
+        [
+            {"need": need_labels.get(need, need), "count": n}
+            for need, n in sorted(needs.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        chart="bar",
+        note="A referral with several needs counts once under each.",
+    )
+
+    sizes = population.list_sizes() if list_sizes is None else list_sizes
+    people = {
+        row["person__gp_practice_id"]: row["n"]
+        for row in referrals.filter(person__gp_practice__isnull=False)
+        .values("person__gp_practice_id")
+        .annotate(n=Count("person_id", distinct=True))
+    }
+    practices = Organisation.objects.filter(
+        kind=OrganisationKind.GP_PRACTICE, pk__in=set(people)
+    ).order_by("name")
+    if filters.referring_organisation is not None:
+        practices = practices.filter(pk=filters.referring_organisation)
+    rate = Table(
+        "referral_rate_by_practice",
+        "Referral rate per 1,000 registered patients, by GP practice",
+        [
+            Column("practice", "GP practice"),
+            Column("ods_code", "ODS code"),
+            Column("people_count", "People referred", "count"),
+            Column("registered_patients", "Registered patients", "number"),
+            Column("rate_per_1000", "Rate per 1,000 patients", "rate", ("people_count",)),
+        ],
+        [
+            {
+                "practice": practice.name,
+                "ods_code": practice.ods_code,
+                "people_count": people.get(practice.pk, 0),
+                "registered_patients": sizes.get(practice.pk),
+                "rate_per_1000": per_thousand(people.get(practice.pk, 0), sizes.get(practice.pk)),
+            }
+            for practice in practices
+        ],
+        note=RATE_NOTE
+        + ("" if sizes else "List sizes not loaded: run `linkwork import-list-sizes FILE`."),
+    )
+    return Dashboard("referrals", TITLE, [routes, monthly, organisations, by_need, rate])

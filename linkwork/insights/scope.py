@@ -1,0 +1,185 @@
+"""What each person may count, and the records a dashboard counts.
+
+Scheme leads count their own schemes, analysts the schemes their organisations host
+(`Referral.objects.for_analysis`), admins every scheme. `filters_for` turns that into the
+`Filters.schemes` every builder is given; `records` is the one place the builders' querysets
+start from, so no builder reaches a record outside those schemes.
+
+Dates: referrals, the funnel, waits, outcomes and equity count the referrals *received* in the
+period (and what followed them); contacts count those *made* in it; connections those
+*created* in it. The organisation filter matches a referral made by that organisation or
+about a person registered with it (a GP practice), so a practice sees its self-referrals too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from linkwork.accounts import permissions
+from linkwork.accounts.models import Role, Scheme
+from linkwork.casework.lifecycle import ConnectionStatus
+from linkwork.casework.models import Attendance, Connection, Contact, Outcome, SupportPlan
+from linkwork.insights.model import Filters
+from linkwork.outcomes.models import OutcomeMeasure
+from linkwork.referrals.lifecycle import Status
+from linkwork.referrals.models import Referral, StatusChange
+
+
+def scheme_ids_for(user: Any) -> frozenset[int]:
+    """Every scheme the user may count: led, hosted by an organisation they analyse for, or
+    all of them for an admin."""
+    if permissions.has_role(user, Role.ADMIN):
+        return frozenset(Scheme.objects.values_list("pk", flat=True))
+    led = permissions.scheme_ids(user, Role.SCHEME_LEAD)
+    hosts = permissions.organisation_ids(user, Role.ANALYST)
+    analysed = (
+        set(Scheme.objects.filter(host_id__in=hosts).values_list("pk", flat=True))
+        if hosts
+        else set()
+    )
+    return frozenset(led | analysed)
+
+
+def exact_for(user: Any, filters: Filters) -> bool:
+    """Whether the user has case access to every scheme the figures count, and so may see
+    exact small numbers on the page (never in a download)."""
+    led = permissions.scheme_ids(user, Role.SCHEME_LEAD)
+    return filters.schemes <= led
+
+
+def _bounds(filters: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The period as [start, end) instants in the deployment's time zone."""
+    start = end = None
+    if filters.date_from is not None:
+        start = timezone.make_aware(dt.datetime.combine(filters.date_from, dt.time.min))
+    if filters.date_to is not None:
+        end = timezone.make_aware(
+            dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min)
+        )
+    return start, end
+
+
+def referral_q(filters: Filters, prefix: str = "", *, dated: bool = True) -> Q:
+    """The filters as a condition on referrals, reached through `prefix` ("referral__")."""
+    q = Q(**{f"{prefix}scheme_id__in": sorted(filters.schemes)})
+    if filters.route:
+        q &= Q(**{f"{prefix}route": filters.route})
+    if filters.link_worker is not None:
+        q &= Q(**{f"{prefix}link_worker_id": filters.link_worker})
+    if filters.referring_organisation is not None:
+        q &= Q(**{f"{prefix}referring_organisation_id": filters.referring_organisation}) | Q(
+            **{f"{prefix}person__gp_practice_id": filters.referring_organisation}
+        )
+    if dated:
+        q &= period_q(filters, f"{prefix}received_at")
+    return q
+
+
+def period_q(filters: Filters, field: str) -> Q:
+    start, end = _bounds(filters)
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": start})
+    if end is not None:
+        q &= Q(**{f"{field}__lt": end})
+    return q
+
+
+@dataclass(frozen=True)
+class Records:
+    """The querysets a builder counts, each already narrowed to the filters."""
+
+    referrals: QuerySet[Referral]
+    contacts: QuerySet[Contact]
+    connections: QuerySet[Connection]
+    measures: QuerySet[OutcomeMeasure]
+
+
+def records(filters: Filters) -> Records:
+    """The records of `filters.schemes` (set by `filters_for` from what the user may count)
+    that the filters pick out. Builders count these; they never show one."""
+    return Records(
+        referrals=Referral.objects.filter(referral_q(filters)).order_by(),
+        contacts=Contact.objects.filter(
+            referral_q(filters, "referral__", dated=False) & period_q(filters, "occurred_at")
+        ).order_by(),
+        connections=Connection.objects.filter(
+            referral_q(filters, "referral__", dated=False) & period_q(filters, "created_at")
+        ).order_by(),
+        measures=OutcomeMeasure.objects.filter(referral_q(filters, "referral__")).order_by(),
+    )
+
+
+# Facts about each referral, as SQL expressions correlated (OuterRef) with the referrals a
+# builder counts: they read only those referrals' own contacts, plans, connections and status
+# history, and the builders group by them, so what comes back is counts.
+
+CONNECTED = (
+    ConnectionStatus.ACCEPTED,
+    ConnectionStatus.IN_PROGRESS,
+    ConnectionStatus.ON_HOLD,
+    ConnectionStatus.COMPLETED,
+)
+ATTENDING = (ConnectionStatus.IN_PROGRESS, ConnectionStatus.COMPLETED)
+
+
+def had_contact() -> Exists:
+    """The person took part in a contact with their link worker."""
+    return Exists(Contact.objects.filter(referral_id=OuterRef("pk"), outcome=Outcome.ATTENDED))
+
+
+def agreed_plan() -> Exists:
+    return Exists(SupportPlan.objects.filter(referral_id=OuterRef("pk"), agreed_on__isnull=False))
+
+
+def connected() -> Exists:
+    """A provider took the person on (accepted, attending, paused or completed)."""
+    return Exists(Connection.objects.filter(referral_id=OuterRef("pk"), status__in=CONNECTED))
+
+
+def attended() -> Exists | Any:
+    """The person went to a connected service: recorded attendance, or a connection attending
+    or completed."""
+    return Exists(
+        Connection.objects.filter(referral_id=OuterRef("pk"), status__in=ATTENDING)
+    ) | Exists(Attendance.objects.filter(connection__referral_id=OuterRef("pk"), attended=True))
+
+
+def triaged_at() -> Subquery:
+    """When the referral left "received": accepted, declined or redirected."""
+    return Subquery(
+        StatusChange.objects.filter(referral_id=OuterRef("pk"), from_status=Status.RECEIVED)
+        .order_by("changed_at")
+        .values("changed_at")[:1]
+    )
+
+
+def first_contact_at() -> Subquery:
+    return Subquery(
+        Contact.objects.filter(referral_id=OuterRef("pk"), outcome=Outcome.ATTENDED)
+        .order_by("occurred_at")
+        .values("occurred_at")[:1]
+    )
+
+
+def organisation_choices(schemes: frozenset[int]) -> list[tuple[int, str]]:
+    """Organisations worth filtering by: every GP practice, and every other organisation that
+    referred into the schemes. Ids and names only; one query, an index probe per organisation
+    rather than a scan of the referrals."""
+    from linkwork.accounts.models import Organisation, OrganisationKind
+
+    referred = Exists(
+        Referral.objects.filter(
+            referring_organisation_id=OuterRef("pk"), scheme_id__in=sorted(schemes)
+        )
+    )
+    return list(
+        Organisation.objects.filter(Q(kind=OrganisationKind.GP_PRACTICE) | referred)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
