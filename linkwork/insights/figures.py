@@ -14,7 +14,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
-from linkwork.people.models import Person
+from linkwork.people.models import Person, ethnic_group
 from linkwork.referrals.working_days import is_working_day
 
 NOT_RECORDED = "Not recorded"
@@ -157,10 +157,13 @@ def label_of(field: str, value: object) -> str:
 
 
 def ethnicity_group(value: object) -> str:
-    """The broad group of an ethnicity code: the part of its label before the colon ("White",
-    "Mixed", "Asian or Asian British", ...), whichever categories the record uses."""
-    text = label_of("ethnicity", value)
-    return text.split(":", 1)[0].strip() if ":" in text else text
+    """The ONS 2021 high-level group of an ethnicity code ("White", "Asian or Asian British",
+    ...), as the person model groups it (`people.models.ethnic_group`)."""
+    if value in (None, ""):
+        return NOT_RECORDED
+    if str(value) not in _choices("ethnicity"):
+        return str(value)
+    return str(ethnic_group(str(value)).label)
 
 
 def deprivation_quintile(decile: object) -> str:
