@@ -51,6 +51,7 @@ import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -1280,22 +1281,33 @@ def _copy(obj: m.HsdsRecord) -> m.HsdsRecord:
 def _insert_rows(model: type[models.Model], rows: list[list[Any]]) -> None:
     """Insert new rows, each given as its values in the order of the model's columns, in one
     statement run for many values (what `bulk_create` does, without building the SQL anew for
-    every chunk of rows and without a model instance for each row)."""
+    every chunk of rows and without a model instance for each row). PostgreSQL takes them
+    with `COPY`, its bulk load, which fires the same triggers and checks the same constraints
+    at a fraction of the cost of a statement per row."""
     database = connections[router.db_for_write(model)]
     fields = model._meta.concrete_fields
     quote = database.ops.quote_name
     # Names from the model, quoted; the values go as parameters.
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
-        f"({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
     values = [
         [f.get_db_prep_save(value, database) for f, value in zip(fields, row, strict=True)]
         for row in rows
     ]
     with database.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if database.vendor == "postgresql":
+            sql = f"COPY {table} ({columns}) FROM STDIN"
+            # Logged as `execute` logs a statement (when queries are logged, as in tests), and
+            # errors become Django's own (IntegrityError, DataError), as from `execute`.
+            logged = cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else nullcontext()
+            with logged, database.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",  # noqa: S608
+            values,
+        )
 
 
 def _insert_objects(model: type[models.Model], objs: list[Any]) -> None:
