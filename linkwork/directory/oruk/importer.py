@@ -521,6 +521,20 @@ def _envelope_items(document: Mapping[str, Any], where: str, base: str) -> Itera
         yield legacy_candidate(item, f"{where} content[{index}]", base)
 
 
+def _is_legacy_array(document: Any) -> bool:
+    return isinstance(document, list) and any(legacy.looks_1_0(item) for item in document)
+
+
+def _legacy_array_once(records: list[Any], where: str) -> Iterator[Item]:
+    """The services of a 1.0 array, each translated as it is read and let go of once
+    written: the file's records are held raw, never all translated at once."""
+    records.reverse()
+    index = 0
+    while records:
+        yield legacy_candidate(records.pop(), f"{where}[{index}]", where)
+        index += 1
+
+
 def document_items(document: Any, where: str, hint: str = "", base: str = "") -> Iterator[Item]:
     """The records of one JSON document: a record, a page, a list, or tables as JSON; ORUK 1.0
     pages, arrays and records are told by their shape. `base` names the feed, for the ids of
@@ -529,7 +543,7 @@ def document_items(document: Any, where: str, hint: str = "", base: str = "") ->
     if legacy.is_envelope(document):
         yield from _envelope_items(document, where, base)
         return
-    if isinstance(document, list) and any(legacy.looks_1_0(item) for item in document):
+    if _is_legacy_array(document):
         for index, item in enumerate(document):
             yield legacy_candidate(item, f"{where}[{index}]", base)
         return
@@ -630,10 +644,20 @@ class FileSource(Source):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.description = f"the file {path}"
-        self.items = list(document_items(_read_json(path), path.name, hint_from_name(path.name)))
-        self.total = sum(1 for i in self.items if isinstance(i, Candidate))
+        document = _read_json(path)
+        self.legacy: list[Any] | None = None
+        self.items: list[Item] = []
+        if _is_legacy_array(document):
+            # A council's whole 1.0 feed in one file: one service per record.
+            self.legacy = document
+            self.total = len(document)
+        else:
+            self.items = list(document_items(document, path.name, hint_from_name(path.name)))
+            self.total = sum(1 for i in self.items if isinstance(i, Candidate))
 
     def __iter__(self) -> Iterator[Item]:
+        if self.legacy is not None:
+            return _legacy_array_once(self.legacy, self.path.name)
         return _read_once(self.items)
 
 
