@@ -17,6 +17,7 @@ from markupsafe import Markup
 from linkwork.casework.capacity import ConnectionCounts
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.core import tables
+from linkwork.core.paging import Paging
 from linkwork.core.presenters import date_uk, datetime_uk, status_tag
 from linkwork.outcomes.schedules import DueMeasure
 from linkwork.referrals.capacity import LoadStatus, WorkerLoad
@@ -391,10 +392,12 @@ class SchemeLoads:
     scheme: Any
     loads: list[LoadSummary]
     counts: list[tuple[str, int]]
-    page: Any
+    paging: Paging
     table: dict[str, Any]
-    previous_url: str | None
-    next_url: str | None
+
+    @property
+    def page(self) -> Any:
+        return self.paging.page
 
     @property
     def crowded(self) -> int:

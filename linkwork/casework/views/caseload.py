@@ -22,6 +22,7 @@ from linkwork.audit import auditor
 from linkwork.casework import presenters
 from linkwork.casework.caseload import caseload_rows
 from linkwork.core.forms import HouseVoice, choice_field
+from linkwork.core.paging import paging
 from linkwork.referrals import actions as referral_actions
 from linkwork.referrals import capacity as workload
 from linkwork.referrals import search
@@ -151,7 +152,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
                 (key, label, "?" + urlencode({**kept, "sort": key}))
                 for key, (label, _) in presenters.CASELOAD_SORTS.items()
             ],
-            "page_query": urlencode({**kept, "sort": order}),
+            "paging": paging(request.GET, page),
             "loads": loads,
             "filters": filters,
             "filtered": any(chosen.values()) or bool(searched.kind),
@@ -183,10 +184,13 @@ def capacity(request: AuthenticatedHttpRequest) -> HttpResponse:
                 scheme=scheme,
                 loads=summaries,
                 counts=presenters.status_counts(summaries),
-                page=page,
+                paging=paging(
+                    request.GET,
+                    page,
+                    param=f"page-{scheme.pk}",
+                    label=f"Pages of link workers in {scheme.name}",
+                ),
                 table=presenters.loads_table(scheme, page.object_list),
-                previous_url=_page_url(request, f"page-{scheme.pk}", page, -1),
-                next_url=_page_url(request, f"page-{scheme.pk}", page, +1),
             )
         )
     waiting = Paginator(
@@ -207,23 +211,14 @@ def capacity(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filters": filters,
             "schemes": per_scheme,
             "waiting": waiting,
-            "waiting_previous_url": _page_url(request, "waiting-page", waiting, -1),
-            "waiting_next_url": _page_url(request, "waiting-page", waiting, +1),
+            "waiting_paging": paging(
+                request.GET, waiting, param="waiting-page", label="Pages of the waiting list"
+            ),
             "waiting_table": presenters.waiting_table(
                 waiting_rows, several_schemes=len(schemes) > 1
             ),
         },
     )
-
-
-def _page_url(request: AuthenticatedHttpRequest, name: str, page: Any, step: int) -> str | None:
-    """The address of the page `step` away from `page` under the GET parameter `name`, other
-    parameters kept; None when there is no such page."""
-    if not (page.has_next() if step > 0 else page.has_previous()):
-        return None
-    params = request.GET.copy()
-    params[name] = str(page.number + step)
-    return "?" + params.urlencode()
 
 
 class CapacityFilters(HouseVoice, forms.Form):
