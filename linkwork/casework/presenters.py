@@ -404,16 +404,6 @@ class SchemeLoads:
         return sum(1 for load in self.loads if load.near)
 
 
-def filter_loads(loads: Iterable[LoadSummary], *, status: str, name: str) -> list[LoadSummary]:
-    """The loads at `status` (any, when blank) whose link worker's name contains `name`."""
-    wanted = " ".join(name.split()).casefold()
-    return [
-        load
-        for load in loads
-        if (not status or load.status == status) and wanted in load.worker_name.casefold()
-    ]
-
-
 def status_counts(loads: Iterable[LoadSummary]) -> list[tuple[str, int]]:
     """How many link workers are at each status, in the statuses' order, leaving out none."""
     counted = Counter(load.status for load in loads)

@@ -541,10 +541,9 @@ def _link_worker_choice(referral: Referral, search: str, chosen: str) -> WorkerC
     """Link workers to offer: those matching `search` by name, or else the ones with the most
     room; the one already `chosen` on a failed form is always kept. Loads in fixed queries."""
     loads = capacity.scheme_loads([referral.scheme]).get(referral.scheme_id, [])
-    search = " ".join(search.split())[:100]
+    search = capacity.name_search(search)
     if search:
-        wanted = search.casefold()
-        offered = [load for load in loads if wanted in load.worker.full_name.casefold()]
+        offered = capacity.filter_loads(loads, name=search)
     else:
         offered = sorted(
             loads, key=lambda load: (max(load.active_share, load.year_share), load.worker.full_name)

@@ -175,9 +175,12 @@ def capacity(request: AuthenticatedHttpRequest) -> HttpResponse:
     per_scheme = []
     for scheme in schemes:
         summaries = [presenters.LoadSummary.of(load) for load in loads[scheme.pk]]
-        shown = presenters.filter_loads(
-            summaries, status=wanted.get("status", ""), name=wanted.get("name", "")
-        )
+        shown = [
+            presenters.LoadSummary.of(load)
+            for load in workload.filter_loads(
+                loads[scheme.pk], status=wanted.get("status", ""), name=wanted.get("name", "")
+            )
+        ]
         page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get(f"page-{scheme.pk}"))
         per_scheme.append(
             presenters.SchemeLoads(
@@ -229,7 +232,7 @@ class CapacityFilters(HouseVoice, forms.Form):
         required=False,
         choices=[("", "Everyone"), *workload.LoadStatus.choices],
     )
-    name = forms.CharField(label="Name", required=False, max_length=100)
+    name = forms.CharField(label="Name", required=False, max_length=workload.NAME_SEARCH_LENGTH)
 
 
 @login_required
