@@ -20,7 +20,7 @@ from linkwork.accounts.models import Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.casework import presenters
-from linkwork.casework.caseload import caseload_rows
+from linkwork.casework.caseload import caseload_entries
 from linkwork.core.forms import HouseVoice, choice_field
 from linkwork.core.paging import paging
 from linkwork.referrals import actions as referral_actions
@@ -116,18 +116,18 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         referrals = referrals.filter(status=chosen["status"])
     if chosen.get("complexity"):
         referrals = referrals.filter(complexity=chosen["complexity"])
-    rows = caseload_rows(referrals, today)
+    entries = caseload_entries(referrals, today)
     if chosen.get("due"):
-        rows = [row for row in rows if row.due]
-    overdue = sum(1 for row in rows if row.overdue)
-    page = Paginator(presenters.sort_caseload(rows, order), PAGE_SIZE).get_page(
+        entries = [entry for entry in entries if entry.due]
+    overdue = sum(1 for entry in entries if entry.overdue)
+    page = Paginator(presenters.sort_caseload(entries, order), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     auditor.record(
         action="caseload.viewed",
         request=request,
         detail={
-            "people": len(rows),
+            "people": len(entries),
             "filters": {key: value for key, value in chosen.items() if value},
             # The default order and first page go unsaid, as before sorting and pages.
             **({"sort": order} if order != "due" else {}),
@@ -142,8 +142,8 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "page_title": "Your caseload" if own else "Open referrals",
             "own": own,
-            "rows": page.object_list,
-            "people": len(rows),
+            "rows": presenters.caseload_rows(page.object_list, today),
+            "people": len(entries),
             "page": page,
             "overdue": overdue,
             "query": query,
