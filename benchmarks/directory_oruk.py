@@ -189,21 +189,18 @@ def link_worker_client() -> Any:
     return client
 
 
-def measure(name: str, size: int, url: str, repeats: int, client: Any = None) -> dict[str, object]:
+def against_floor(
+    name: str, size: int, work: Callable[[], object], repeats: int
+) -> dict[str, object]:
+    """Time `work` against its floor: the SQL it issued, captured once after a warm-up and
+    re-run bare on a cursor. One row with the runner's keys."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = client or Client()
-
-    def request() -> None:
-        response = client.get(url, secure=True)
-        assert response.status_code == 200, (url, response.content[:200])
-
     for _ in range(WARM_UP):
-        request()
+        work()
     with CaptureQueriesContext(connection) as captured:
-        request()
+        work()
     statements = [q["sql"] for q in captured.captured_queries]
 
     def bare() -> None:
@@ -220,7 +217,7 @@ def measure(name: str, size: int, url: str, repeats: int, client: Any = None) ->
     times: list[float] = []
     floor: list[float] = []
     for _ in range(repeats):
-        times += _ms(request, 1)
+        times += _ms(work, 1)
         floor += _ms(bare, 1)
     p50, floor_p50 = float(np.percentile(times, 50)), float(np.percentile(floor, 50))
     return {
@@ -233,44 +230,31 @@ def measure(name: str, size: int, url: str, repeats: int, client: Any = None) ->
     }
 
 
+def measure(name: str, size: int, url: str, repeats: int, client: Any = None) -> dict[str, object]:
+    """A GET of `url` through the test client (signed in, when `client` is), against the SQL
+    the request issued run bare."""
+    from django.test import Client
+
+    client = client or Client()
+
+    def request() -> None:
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, (url, response.content[:200])
+
+    return against_floor(name, size, request, repeats)
+
+
 def measure_search(word: str, size: int, repeats: int) -> dict[str, object]:
     """`directory.search.search` for a word (the results page's query and its decoration,
     without the HTML), against the same SQL run bare."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from linkwork.directory.search import Criteria, search
 
     def call() -> None:
         assert search(Criteria(text=word)).results
 
-    for _ in range(WARM_UP):
-        call()
-    with CaptureQueriesContext(connection) as captured:
-        call()
-    statements = [q["sql"] for q in captured.captured_queries]
-
-    def bare() -> None:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-                if cursor.description is not None:
-                    cursor.fetchall()
-
-    times: list[float] = []
-    floor: list[float] = []
-    for _ in range(repeats):
-        times += _ms(call, 1)
-        floor += _ms(bare, 1)
-    p50, floor_p50 = float(np.percentile(times, 50)), float(np.percentile(floor, 50))
-    return {
-        "benchmark": f"search {word} ({connection.vendor})",
-        "size": size,
-        "p50_ms": p50,
-        "p95_ms": float(np.percentile(times, 95)),
-        "floor_p50_ms": floor_p50,
-        "ratio": p50 / floor_p50 if floor_p50 else float("nan"),
-    }
+    return against_floor(f"search {word} ({connection.vendor})", size, call, repeats)
 
 
 def run(sizes: tuple[int, ...] = SIZES, repeats: int = REQUESTS) -> list[dict[str, object]]:

@@ -22,6 +22,7 @@ from linkwork.audit.labels import action_words
 from linkwork.audit.models import AuditEvent
 from linkwork.core import tables
 from linkwork.core.forms import HouseVoice
+from linkwork.core.paging import paging
 from linkwork.core.presenters import datetime_uk
 
 PAGE_SIZE = 50
@@ -130,8 +131,6 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         events = events.none()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     auditor.record(action="audit.searched", request=request, detail={"page": page.number})
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "audit/search.jinja",
@@ -141,6 +140,6 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form_errors": bool(form.errors),
             "page": page,
             "events_table": events_table(page.object_list),
-            "query": query.urlencode(),
+            "paging": paging(request.GET, page),
         },
     )

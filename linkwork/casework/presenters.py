@@ -17,6 +17,7 @@ from markupsafe import Markup
 from linkwork.casework.capacity import ConnectionCounts
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.core import tables
+from linkwork.core.paging import Paging
 from linkwork.core.presenters import date_uk, datetime_uk, status_tag
 from linkwork.outcomes.schedules import DueMeasure
 from linkwork.referrals.capacity import LoadStatus, WorkerLoad
@@ -83,33 +84,25 @@ class DueItem:
 
 
 @dataclass(frozen=True)
-class CaseloadRow:
-    referral_id: Any
-    person_name: str
-    href: str
-    reference: str
-    status: dict[str, str]
-    complexity: str
-    days_since_referral: int
-    received_at: dt.datetime
-    last_contact: str
-    next_follow_up: str
-    connections: str
-    link_worker: str
-    assigned: bool
-    assign_href: str
-    due: list[DueItem] = field(default_factory=list)
-    earliest_due: dt.date | None = None
+class CaseloadEntry:
+    """One referral of a caseload with what is due: all that puts it in order, filters it and
+    counts it. Every referral of the caseload has one; only those shown are put in words
+    (`CaseloadRow.of`), so a long caseload costs one page of rows, not all of them."""
+
+    referral: Any
+    counts: ConnectionCounts | None
+    due: list[DueItem]
+    earliest_due: dt.date | None
     # Family name first, lower case: how a list of people is put in order by name.
-    sort_name: str = ""
+    sort_name: str
+
+    @property
+    def received_at(self) -> dt.datetime:
+        return self.referral.received_at
 
     @property
     def overdue(self) -> bool:
         return any(item.overdue for item in self.due)
-
-    @property
-    def days_since_text(self) -> str:
-        return plural(self.days_since_referral, "day")
 
     def sort_key(self) -> tuple[bool, bool, dt.date, dt.datetime]:
         """Overdue first, then the earliest due date, then the longest since referral."""
@@ -128,18 +121,70 @@ class CaseloadRow:
         return self.received_at
 
 
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One referral of a caseload in words, as the caseload page and the home page show it."""
+
+    referral_id: Any
+    person_name: str
+    href: str
+    reference: str
+    status: dict[str, str]
+    complexity: str
+    days_since_referral: int
+    received_at: dt.datetime
+    last_contact: str
+    next_follow_up: str
+    connections: str
+    link_worker: str
+    assigned: bool
+    assign_href: str
+    due: list[DueItem] = field(default_factory=list)
+    earliest_due: dt.date | None = None
+
+    @property
+    def days_since_text(self) -> str:
+        return plural(self.days_since_referral, "day")
+
+    @classmethod
+    def of(cls, entry: CaseloadEntry, today: dt.date, urls: CaseloadUrls) -> CaseloadRow:
+        referral = entry.referral
+        return cls(
+            referral_id=referral.pk,
+            person_name=referral.person.full_name,
+            href=urls.referral(referral.pk),
+            reference=referral.reference,
+            status=status_tag(referral),
+            complexity=Complexity(referral.complexity).label,
+            days_since_referral=days_since(referral.received_at, today),
+            received_at=referral.received_at,
+            last_contact=date_uk(referral.last_contact_at) or "None yet",
+            next_follow_up=date_uk(referral.next_follow_up_on) or "None",
+            connections=connections_summary(entry.counts),
+            link_worker=(
+                referral.link_worker.full_name
+                if referral.link_worker_id is not None
+                else "Waiting list"
+            ),
+            assigned=referral.link_worker_id is not None,
+            assign_href=urls.assign(referral.pk),
+            due=entry.due,
+            earliest_due=entry.earliest_due,
+        )
+
+
 # The orders a caseload can be shown in: the parameter, its label and its key.
-CASELOAD_SORTS: dict[str, tuple[str, Callable[[CaseloadRow], Any]]] = {
-    "due": ("Due date", CaseloadRow.sort_key),
-    "name": ("Name", CaseloadRow.name_key),
-    "waiting": ("Days waiting", CaseloadRow.waiting_key),
+CASELOAD_SORTS: dict[str, tuple[str, Callable[[CaseloadEntry], Any]]] = {
+    "due": ("Due date", CaseloadEntry.sort_key),
+    "name": ("Name", CaseloadEntry.name_key),
+    "waiting": ("Days waiting", CaseloadEntry.waiting_key),
 }
 
 
-def sort_caseload(rows: Iterable[CaseloadRow], by: str) -> list[CaseloadRow]:
-    """The rows in the order asked for (`CASELOAD_SORTS`); by due date when it is unknown."""
-    key: Callable[[CaseloadRow], Any] = CASELOAD_SORTS.get(by, CASELOAD_SORTS["due"])[1]
-    return sorted(rows, key=key)
+def sort_caseload(entries: Iterable[CaseloadEntry], by: str) -> list[CaseloadEntry]:
+    """The entries in the order asked for (`CASELOAD_SORTS`); by due date when it is unknown."""
+    key: Callable[[CaseloadEntry], Any] = CASELOAD_SORTS.get(by, CASELOAD_SORTS["due"])[1]
+    return sorted(entries, key=key)
 
 
 def connections_summary(counts: ConnectionCounts | None) -> str:
@@ -234,23 +279,27 @@ def due_items(
     return items
 
 
-def caseload_rows(
+def caseload_entries(
     referrals: Iterable[Any],
     connections: Mapping[Any, ConnectionCounts],
     measures: Mapping[Any, Sequence[DueMeasure]],
     today: dt.date,
     flags: Mapping[Any, Sequence[str]] | None = None,
-) -> list[CaseloadRow]:
-    """One row per referral, sorted: overdue first, then by the earliest due date, then by
+) -> list[CaseloadEntry]:
+    """One entry per referral, sorted: overdue first, then by the earliest due date, then by
     when the referral arrived. `flags` gives each referral's open safety flags, which come
-    first in its row and count as overdue. Reads no more from the database."""
-    rows = []
+    first in what is due and count as overdue. Reads no more from the database."""
+    entries = []
     urls = CaseloadUrls.build()
     for referral in referrals:
         counts = connections.get(referral.pk)
-        href = urls.referral(referral.pk)
         flagged = [
-            DueItem(f"Safety flag: {label.lower()}", overdue=True, href=href, link_text="act on it")
+            DueItem(
+                f"Safety flag: {label.lower()}",
+                overdue=True,
+                href=urls.referral(referral.pk),
+                link_text="act on it",
+            )
             for label in (flags or {}).get(referral.pk, ())
         ]
         dates = [
@@ -261,33 +310,23 @@ def caseload_rows(
             )
             if d is not None
         ]
-        rows.append(
-            CaseloadRow(
-                referral_id=referral.pk,
-                person_name=referral.person.full_name,
-                href=href,
-                reference=referral.reference,
-                status=status_tag(referral),
-                complexity=Complexity(referral.complexity).label,
-                days_since_referral=days_since(referral.received_at, today),
-                received_at=referral.received_at,
-                last_contact=date_uk(referral.last_contact_at) or "None yet",
-                next_follow_up=date_uk(referral.next_follow_up_on) or "None",
-                connections=connections_summary(counts),
-                link_worker=(
-                    referral.link_worker.full_name
-                    if referral.link_worker_id is not None
-                    else "Waiting list"
-                ),
-                assigned=referral.link_worker_id is not None,
-                assign_href=urls.assign(referral.pk),
+        entries.append(
+            CaseloadEntry(
+                referral=referral,
+                counts=counts,
                 due=flagged
                 + due_items(referral, counts, measures.get(referral.pk, ()), today, urls),
                 earliest_due=min(dates) if dates else None,
                 sort_name=f"{referral.person.family_name} {referral.person.given_name}".lower(),
             )
         )
-    return sorted(rows, key=CaseloadRow.sort_key)
+    return sorted(entries, key=CaseloadEntry.sort_key)
+
+
+def caseload_rows(entries: Iterable[CaseloadEntry], today: dt.date) -> list[CaseloadRow]:
+    """The entries shown, in words, in the order given."""
+    urls = CaseloadUrls.build()
+    return [CaseloadRow.of(entry, today, urls) for entry in entries]
 
 
 @dataclass(frozen=True)
@@ -391,24 +430,16 @@ class SchemeLoads:
     scheme: Any
     loads: list[LoadSummary]
     counts: list[tuple[str, int]]
-    page: Any
+    paging: Paging
     table: dict[str, Any]
-    previous_url: str | None
-    next_url: str | None
+
+    @property
+    def page(self) -> Any:
+        return self.paging.page
 
     @property
     def crowded(self) -> int:
         return sum(1 for load in self.loads if load.near)
-
-
-def filter_loads(loads: Iterable[LoadSummary], *, status: str, name: str) -> list[LoadSummary]:
-    """The loads at `status` (any, when blank) whose link worker's name contains `name`."""
-    wanted = " ".join(name.split()).casefold()
-    return [
-        load
-        for load in loads
-        if (not status or load.status == status) and wanted in load.worker_name.casefold()
-    ]
 
 
 def status_counts(loads: Iterable[LoadSummary]) -> list[tuple[str, int]]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from linkwork.accounts import gate, permissions
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
+from linkwork.core.paging import paging
 from linkwork.directory import actions, duplicates, presenters
 from linkwork.directory.forms import (
     APPROVE,
@@ -54,8 +55,6 @@ def search_services(request: AuthenticatedHttpRequest) -> HttpResponse:
     found = None
     if form.is_bound and form.is_valid():
         found = search(form.criteria(), request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "directory/search.jinja",
@@ -64,7 +63,7 @@ def search_services(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "form_errors": bool(form.errors),
             "found": found,
-            "query": query.urlencode(),
+            "paging": paging(request.GET, found.page) if found else None,
             "today": timezone.localdate(),
             "present": presenters,
             "case": case,

@@ -42,6 +42,7 @@ from django.utils import timezone
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection, Contact
 from linkwork.casework.models import Outcome as ContactOutcome
+from linkwork.insights.figures import age_band_of
 from linkwork.outcomes.message_back import HEADLINE_KEYS
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.scoring import INSTRUMENTS
@@ -55,18 +56,6 @@ CHUNK_SIZE = 2_000
 # Grouped queries each chunk of referrals costs: contacts, connections, closing dates and
 # outcome scores. A test holds the extract to it.
 QUERIES_PER_CHUNK = 4
-# Age at referral, in the bands population estimates are published in.
-AGE_BANDS: tuple[tuple[int, str], ...] = (
-    (0, "0-15"),
-    (16, "16-24"),
-    (25, "25-34"),
-    (35, "35-44"),
-    (45, "45-54"),
-    (55, "55-64"),
-    (65, "65-74"),
-    (75, "75-84"),
-    (85, "85+"),
-)
 # Time points that count as a follow-up score: anything after the start of support but ad hoc.
 FOLLOW_UP_POINTS = (TimePoint.FOLLOW_UP, TimePoint.DISCHARGE)
 
@@ -158,14 +147,11 @@ def band(result: Any) -> str:
 
 
 def age_band(born: dt.date | None, on: dt.date) -> str:
+    """The age band on the day `on`, in the equity dashboard's bands (`figures.AGE_BANDS`), so
+    an extract's groups are the dashboard's; blank when the date of birth is not recorded."""
     if born is None:
         return ""
-    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    label = ""
-    for lowest, name in AGE_BANDS:
-        if age >= lowest:
-            label = name
-    return label
+    return age_band_of(on.year - born.year - ((on.month, on.day) < (born.month, born.day)))
 
 
 def month(value: dt.datetime | dt.date | None) -> str:

@@ -15,6 +15,7 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Role
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
+from linkwork.core.paging import paging
 from linkwork.notifications import actions
 from linkwork.notifications.lifecycle import InvalidMessageTransition
 from linkwork.notifications.models import Letter, Message, MessageStatus
@@ -105,6 +106,7 @@ def failed(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "page_title": "Messages that could not be sent",
             "page": page,
+            "paging": paging(request.GET, page),
             "rows": [MessageRow.of(message) for message in page.object_list],
         },
     )

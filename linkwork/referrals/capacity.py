@@ -196,6 +196,30 @@ def scheme_is_full(scheme: Scheme) -> bool:
     return all(load.is_full for load in scheme_loads([scheme]).get(scheme.pk, []))
 
 
+# Finding link workers by name, on the triage page and the capacity page
+
+# The longest name a lead may search for.
+NAME_SEARCH_LENGTH = 100
+
+
+def name_search(text: str) -> str:
+    """A name as typed to find a link worker: runs of spaces as one, at most 100 characters."""
+    return " ".join(text.split())[:NAME_SEARCH_LENGTH]
+
+
+def filter_loads(
+    loads: Iterable[WorkerLoad], *, name: str = "", status: str = ""
+) -> list[WorkerLoad]:
+    """The loads whose link worker's name contains `name` (case and spacing aside) and, when
+    `status` is given, that are at that status, in the order given."""
+    wanted = name_search(name).casefold()
+    return [
+        load
+        for load in loads
+        if (not status or load.status == status) and wanted in load.worker.full_name.casefold()
+    ]
+
+
 # The waiting list
 
 

@@ -17,6 +17,7 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Role
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
+from linkwork.core.paging import paging
 from linkwork.core.presenters import datetime_uk
 from linkwork.notifications.models import Message
 from linkwork.notifications.presenters import MessageRow
@@ -68,7 +69,12 @@ def my_referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/my_referrals.jinja",
-        {"page_title": "Your organisation's referrals", "page": page, "rows": rows},
+        {
+            "page_title": "Your organisation's referrals",
+            "page": page,
+            "paging": paging(request.GET, page),
+            "rows": rows,
+        },
     )
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +19,7 @@ from linkwork.accounts.models import Membership, Organisation, OrganisationKind,
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.lifecycle import InvalidTransition
+from linkwork.core.paging import paging
 from linkwork.core.tables import status_history_table
 from linkwork.directory.geography import postcode_known
 from linkwork.people.forms import equality_details
@@ -78,7 +78,7 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Status.choices,
             "query": query,
-            "query_string": urlencode({"status": status, "q": query}),
+            "paging": paging(request.GET, page),
         },
     )
 
@@ -516,7 +516,7 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "total": page.paginator.count,
             "query": query,
-            "query_string": urlencode({"q": query}),
+            "paging": paging(request.GET, page),
             "waiting_table": presenters.triage_queue_table(page.object_list, timezone.localdate()),
         },
     )
@@ -541,10 +541,9 @@ def _link_worker_choice(referral: Referral, search: str, chosen: str) -> WorkerC
     """Link workers to offer: those matching `search` by name, or else the ones with the most
     room; the one already `chosen` on a failed form is always kept. Loads in fixed queries."""
     loads = capacity.scheme_loads([referral.scheme]).get(referral.scheme_id, [])
-    search = " ".join(search.split())[:100]
+    search = capacity.name_search(search)
     if search:
-        wanted = search.casefold()
-        offered = [load for load in loads if wanted in load.worker.full_name.casefold()]
+        offered = capacity.filter_loads(loads, name=search)
     else:
         offered = sorted(
             loads, key=lambda load: (max(load.active_share, load.year_share), load.worker.full_name)

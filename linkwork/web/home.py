@@ -20,7 +20,7 @@ from django.utils import timezone
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Role, Scheme, User
 from linkwork.casework import presenters as casework_presenters
-from linkwork.casework.caseload import caseload_rows
+from linkwork.casework.caseload import caseload_entries
 from linkwork.outcomes import presenters as outcome_presenters
 from linkwork.outcomes.models import SafetyFlag
 from linkwork.referrals import capacity, presenters
@@ -80,30 +80,36 @@ def _caseload(request: HttpRequest) -> Section:
     referrals = Referral.objects.visible_to(request.user).filter(
         link_worker_id=request.user.pk, status__in=OPEN_STATUSES
     )
-    rows = caseload_rows(referrals, today)
+    entries = caseload_entries(referrals, today)
     week_end = today + dt.timedelta(days=7)
-    due_today = [row for row in rows if row.due]
+    due_today = [entry for entry in entries if entry.due]
     this_week = [
-        row
-        for row in rows
-        if not row.due and row.earliest_due is not None and row.earliest_due <= week_end
+        entry
+        for entry in entries
+        if not entry.due and entry.earliest_due is not None and entry.earliest_due <= week_end
     ]
     others = sorted(
-        (row for row in rows if not row.due and row not in this_week),
-        key=lambda row: row.received_at,
+        (entry for entry in entries if not entry.due and entry not in this_week),
+        key=lambda entry: entry.received_at,
     )
+
+    def shown(
+        part: list[casework_presenters.CaseloadEntry], most: int
+    ) -> list[casework_presenters.CaseloadRow]:
+        return casework_presenters.caseload_rows(part[:most], today)
+
     return Section(
         Role.LINK_WORKER,
         "Your caseload",
         "web/home/caseload.jinja",
         {
-            "total": len(rows),
+            "total": len(entries),
             "due_today": len(due_today),
             "this_week": len(this_week),
             "others": len(others),
-            "today_table": casework_presenters.due_today_table(due_today[:DUE_SHOWN]),
-            "week_table": casework_presenters.due_this_week_table(this_week[:DUE_SHOWN]),
-            "others_table": casework_presenters.others_table(others[:OTHERS_SHOWN]),
+            "today_table": casework_presenters.due_today_table(shown(due_today, DUE_SHOWN)),
+            "week_table": casework_presenters.due_this_week_table(shown(this_week, DUE_SHOWN)),
+            "others_table": casework_presenters.others_table(shown(others, OTHERS_SHOWN)),
         },
     )
 

@@ -20,8 +20,9 @@ from linkwork.accounts.models import Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.casework import presenters
-from linkwork.casework.caseload import caseload_rows
+from linkwork.casework.caseload import caseload_entries
 from linkwork.core.forms import HouseVoice, choice_field
+from linkwork.core.paging import paging
 from linkwork.referrals import actions as referral_actions
 from linkwork.referrals import capacity as workload
 from linkwork.referrals import search
@@ -115,18 +116,18 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         referrals = referrals.filter(status=chosen["status"])
     if chosen.get("complexity"):
         referrals = referrals.filter(complexity=chosen["complexity"])
-    rows = caseload_rows(referrals, today)
+    entries = caseload_entries(referrals, today)
     if chosen.get("due"):
-        rows = [row for row in rows if row.due]
-    overdue = sum(1 for row in rows if row.overdue)
-    page = Paginator(presenters.sort_caseload(rows, order), PAGE_SIZE).get_page(
+        entries = [entry for entry in entries if entry.due]
+    overdue = sum(1 for entry in entries if entry.overdue)
+    page = Paginator(presenters.sort_caseload(entries, order), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     auditor.record(
         action="caseload.viewed",
         request=request,
         detail={
-            "people": len(rows),
+            "people": len(entries),
             "filters": {key: value for key, value in chosen.items() if value},
             # The default order and first page go unsaid, as before sorting and pages.
             **({"sort": order} if order != "due" else {}),
@@ -141,8 +142,8 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "page_title": "Your caseload" if own else "Open referrals",
             "own": own,
-            "rows": page.object_list,
-            "people": len(rows),
+            "rows": presenters.caseload_rows(page.object_list, today),
+            "people": len(entries),
             "page": page,
             "overdue": overdue,
             "query": query,
@@ -151,7 +152,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
                 (key, label, "?" + urlencode({**kept, "sort": key}))
                 for key, (label, _) in presenters.CASELOAD_SORTS.items()
             ],
-            "page_query": urlencode({**kept, "sort": order}),
+            "paging": paging(request.GET, page),
             "loads": loads,
             "filters": filters,
             "filtered": any(chosen.values()) or bool(searched.kind),
@@ -174,19 +175,25 @@ def capacity(request: AuthenticatedHttpRequest) -> HttpResponse:
     per_scheme = []
     for scheme in schemes:
         summaries = [presenters.LoadSummary.of(load) for load in loads[scheme.pk]]
-        shown = presenters.filter_loads(
-            summaries, status=wanted.get("status", ""), name=wanted.get("name", "")
-        )
+        shown = [
+            presenters.LoadSummary.of(load)
+            for load in workload.filter_loads(
+                loads[scheme.pk], status=wanted.get("status", ""), name=wanted.get("name", "")
+            )
+        ]
         page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get(f"page-{scheme.pk}"))
         per_scheme.append(
             presenters.SchemeLoads(
                 scheme=scheme,
                 loads=summaries,
                 counts=presenters.status_counts(summaries),
-                page=page,
+                paging=paging(
+                    request.GET,
+                    page,
+                    param=f"page-{scheme.pk}",
+                    label=f"Pages of link workers in {scheme.name}",
+                ),
                 table=presenters.loads_table(scheme, page.object_list),
-                previous_url=_page_url(request, f"page-{scheme.pk}", page, -1),
-                next_url=_page_url(request, f"page-{scheme.pk}", page, +1),
             )
         )
     waiting = Paginator(
@@ -207,23 +214,14 @@ def capacity(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filters": filters,
             "schemes": per_scheme,
             "waiting": waiting,
-            "waiting_previous_url": _page_url(request, "waiting-page", waiting, -1),
-            "waiting_next_url": _page_url(request, "waiting-page", waiting, +1),
+            "waiting_paging": paging(
+                request.GET, waiting, param="waiting-page", label="Pages of the waiting list"
+            ),
             "waiting_table": presenters.waiting_table(
                 waiting_rows, several_schemes=len(schemes) > 1
             ),
         },
     )
-
-
-def _page_url(request: AuthenticatedHttpRequest, name: str, page: Any, step: int) -> str | None:
-    """The address of the page `step` away from `page` under the GET parameter `name`, other
-    parameters kept; None when there is no such page."""
-    if not (page.has_next() if step > 0 else page.has_previous()):
-        return None
-    params = request.GET.copy()
-    params[name] = str(page.number + step)
-    return "?" + params.urlencode()
 
 
 class CapacityFilters(HouseVoice, forms.Form):
@@ -234,7 +232,7 @@ class CapacityFilters(HouseVoice, forms.Form):
         required=False,
         choices=[("", "Everyone"), *workload.LoadStatus.choices],
     )
-    name = forms.CharField(label="Name", required=False, max_length=100)
+    name = forms.CharField(label="Name", required=False, max_length=workload.NAME_SEARCH_LENGTH)
 
 
 @login_required

@@ -8,7 +8,6 @@ services (another organisation's connection or service is 404); the gate audits 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +28,7 @@ from linkwork.casework.forms_inbox import AnswerForm, AttendanceForm, Availabili
 from linkwork.casework.lifecycle import ConnectionStatus, Decision
 from linkwork.casework.models import Connection
 from linkwork.core.lifecycle import InvalidTransition
+from linkwork.core.paging import paging
 from linkwork.core.presenters import date_uk
 from linkwork.directory.models import Service, ServiceQuerySet
 
@@ -113,7 +113,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
             ],
             "rows": rows,
             "page": page,
-            "page_query": urlencode({"show": section.slug}),
+            "paging": paging(request.GET, page, label=f"Pages of {section.title.lower()}"),
             "inbox_table": provider.inbox_table(section, rows),
             "overdue": counts["overdue"] if section.slug == "answer" else 0,
         },

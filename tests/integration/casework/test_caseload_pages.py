@@ -7,6 +7,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,10 +91,44 @@ def test_caseload_pages_of_fifty_keep_sort_and_filters(client, world):
     assert len(names(first)) == 50
     assert "55 people" in first
     assert "Showing 1 to 50" in first
-    assert "status=active&amp;sort=name&amp;page=2" in first
-    second = client.get(URL, {"sort": "name", "status": "active", "page": 2}).content.decode()
+    # The next page's link is the request's own filters with the page number added.
+    assert 'href="?sort=name&amp;status=active&amp;page=2" rel="next"' in first
+    second = client.get(URL + "?sort=name&status=active&page=2").content.decode()
     assert names(second) == [f"Person{n:02d} Paged" for n in range(50, 55)]
     assert AuditEvent.objects.filter(action="caseload.viewed").latest("pk").detail["page"] == 2
+
+
+def test_caseload_pages_follow_the_due_order_and_count_everyone(client, world):
+    """Every referral is ordered and counted, though only the page shown is put in words: the
+    overdue come first on page 1, the rest after them across both pages."""
+    today = timezone.localdate()
+    for n in range(55):
+        referral = case(world, f"Person{n:02d}", "Due", days=n)
+        if n % 10 == 0:
+            FollowUpFactory(referral=referral, due_on=today - dt.timedelta(days=n + 1))
+    signed_in(client, world.link_worker_a)
+    first = client.get(URL).content.decode()
+    second = client.get(URL, {"page": 2}).content.decode()
+    assert "55 people, 6 with something overdue" in first
+    overdue = [f"Person{n:02d} Due" for n in (50, 40, 30, 20, 10, 0)]  # the earliest due first
+    rest = [f"Person{n:02d} Due" for n in range(54, 0, -1) if n % 10]  # the longest waiting first
+    assert names(first) + names(second) == overdue + rest
+
+
+def test_caseload_queries_do_not_grow_with_people_or_pages(
+    client, world, django_assert_num_queries
+):
+    signed_in(client, world.link_worker_a)
+    for n in range(3):
+        case(world, f"Person{n:02d}", "Few", days=n)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        assert len(names(client.get(URL).content.decode())) == 3
+    for n in range(3, 60):
+        case(world, f"Person{n:02d}", "Many", days=n)
+    for params in ({}, {"page": 2}, {"sort": "name", "page": 2}, {"due": "on"}):
+        with django_assert_num_queries(len(few)):
+            client.get(URL, params)
 
 
 def test_caseload_cells_carry_their_heading_for_the_card_list(client, world, three):

@@ -200,7 +200,7 @@ def test_extract_row_holds_the_episode_in_bands_months_and_counts(tmp_path, plan
         == hmac.new(KEY.encode(), str(planted.pk).encode(), hashlib.sha256).hexdigest()
     )
     expected = {
-        "age_band": "65-74",  # 74 on 12 January 2026
+        "age_band": "65 to 74",  # 74 on 12 January 2026
         "sex": "female",
         "ethnicity_group": "Asian or Asian British",
         "imd_decile": "3",
@@ -241,11 +241,12 @@ def test_extract_row_holds_the_episode_in_bands_months_and_counts(tmp_path, plan
 @pytest.mark.parametrize(
     ("born", "on", "band"),
     [
-        (dt.date(2010, 6, 1), dt.date(2026, 5, 31), "0-15"),
-        (dt.date(2010, 6, 1), dt.date(2026, 6, 1), "16-24"),
-        (dt.date(2001, 6, 2), dt.date(2026, 6, 1), "16-24"),
-        (dt.date(2001, 6, 1), dt.date(2026, 6, 1), "25-34"),
-        (dt.date(1941, 6, 1), dt.date(2026, 6, 1), "85+"),
+        (dt.date(2008, 6, 2), dt.date(2026, 6, 1), "Under 18"),
+        (dt.date(2008, 6, 1), dt.date(2026, 6, 1), "18 to 24"),
+        (dt.date(2001, 6, 2), dt.date(2026, 6, 1), "18 to 24"),
+        (dt.date(2001, 6, 1), dt.date(2026, 6, 1), "25 to 34"),
+        (dt.date(1941, 6, 1), dt.date(2026, 6, 1), "85 and over"),
+        (None, dt.date(2026, 6, 1), ""),
     ],
 )
 def test_age_band_turns_on_the_birthday(born, on, band):

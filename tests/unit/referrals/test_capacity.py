@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from linkwork.accounts.models import Role
+from linkwork.accounts.models import Role, Scheme, User
 from linkwork.audit.models import AuditEvent
 from linkwork.referrals.actions import AssignmentError, add_to_waiting_list, assign_link_worker
 from linkwork.referrals.capacity import (
     CapacityWarning,
     LoadStatus,
+    WorkerLoad,
+    filter_loads,
     load_of,
+    name_search,
     scheme_is_full,
     scheme_loads,
     status_for,
@@ -110,6 +113,37 @@ def test_load_queries_do_not_grow_with_link_workers(world: World, django_assert_
     add_link_workers(4)
     with django_assert_num_queries(3):
         assert len(scheme_loads([world.scheme_a])[world.scheme_a.pk]) == 6
+
+
+def loads_named(*names_and_active: tuple[str, float]) -> list[WorkerLoad]:
+    scheme = Scheme(name="Any", active_caseload_limit=10, yearly_caseload_limit=200)
+    return [
+        WorkerLoad(scheme=scheme, worker=User(full_name=name), active_weighted=active)
+        for name, active in names_and_active
+    ]
+
+
+def test_filter_loads_by_part_of_a_name_ignoring_case_and_spacing():
+    loads = loads_named(("Ana Barros", 1.0), ("Diana Smith", 2.0), ("Bo Ng", 3.0))
+    found = filter_loads(loads, name="  aNa ")
+    assert [load.worker.full_name for load in found] == ["Ana Barros", "Diana Smith"]
+    assert [load.worker.full_name for load in filter_loads(loads, name="ana   BARROS")] == [
+        "Ana Barros"
+    ]
+    assert filter_loads(loads, name="") == loads
+
+
+def test_filter_loads_by_status_and_name_together():
+    loads = loads_named(("Ana Barros", 9.5), ("Diana Smith", 2.0), ("Anand Rao", 12.0))
+    near = filter_loads(loads, status=LoadStatus.NEAR_LIMIT)
+    assert [load.worker.full_name for load in near] == ["Ana Barros"]
+    assert filter_loads(loads, name="ana", status="over_limit") == [loads[2]]
+    assert filter_loads(loads, name="smith", status="over_limit") == []
+
+
+def test_name_search_joins_spaces_and_keeps_at_most_100_characters():
+    assert name_search("  Ana \t Barros ") == "Ana Barros"
+    assert name_search("x" * 150) == "x" * 100
 
 
 def test_scheme_is_full_when_every_link_worker_is_at_the_active_limit(world: World):
