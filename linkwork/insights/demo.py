@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -62,7 +63,7 @@ AFTER = {
 
 @dataclass(frozen=True)
 class Someone:
-    person_id: object
+    person_id: uuid.UUID
     born: dt.date
     conditions: tuple[str, ...]
     index: dt.date

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,7 +63,7 @@ def test_seeding_clinical_data_again_adds_nothing(demo):
 
 def someone(n: int, *, connected: bool, conditions: tuple[str, ...] = ()) -> Someone:
     return Someone(
-        person_id=n,
+        person_id=uuid.UUID(int=n),
         born=dt.date(1950, 1, 1),
         conditions=conditions,
         index=dt.date(2025, 3, 14),
