@@ -2,7 +2,8 @@
 data has every section to show. Made up, like every demo person: no real record is behind
 any figure.
 
-Only people with an NHS number get any, since a GP or hospital file is matched by it. Each
+Only people with an NHS number no one else has get any, since a GP or hospital file is
+matched by it. Each
 person's index month is the month their first referral was received:
 - health-care use: counts of GP appointments, A&E attendances, non-elective and elective
   admissions and outpatient attendances in the 12 calendar months before the index month,
@@ -27,7 +28,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef
 from django.utils import timezone
 
 from linkwork.casework.models import Connection
@@ -85,13 +86,22 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 def people_to_seed() -> Iterator[Someone]:
-    """Everyone with an NHS number and a referral: their index day and whether a provider
-    took them on in any of their referrals."""
+    """Everyone with an NHS number no one else has (so a file could match them) and a
+    referral: their index day and whether a provider took them on in any referral."""
+    shared = (
+        Person._default_manager.exclude(nhs_number="")
+        .order_by()
+        .values("nhs_number")
+        .annotate(people=Count("pk"))
+        .filter(people__gt=1)
+        .values("nhs_number")
+    )
     connected = Connection._default_manager.filter(
         referral__person_id=OuterRef("pk"), status__in=CONNECTED
     )
     rows = (
         Person._default_manager.exclude(nhs_number="")
+        .exclude(nhs_number__in=shared)
         .annotate(
             first=Min("referrals__received_at"),
             connected=Exists(connected),
