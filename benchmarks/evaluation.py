@@ -39,7 +39,7 @@ PEOPLE = 100_000
 PERIODS = 10
 PRACTICES = 500
 BOOTSTRAP_REPEATS = 5
-TWFE_REPEATS = 7
+TWFE_REPEATS = 9
 NOTES = """
 - Evaluation (issue 15): `bootstrap_cea` (B = 5,000, 10,000 participants) against the bare
   NumPy resampling kernel, and `twfe` (1,000,000 person-periods) against a bare statsmodels
@@ -50,14 +50,19 @@ NOTES = """
 _naive: dict[str, float] = {}
 
 
-def _timings_ms(fn: Callable[[], object], repeats: int) -> list[float]:
-    fn()  # warm caches and the allocator so every timed repeat does the same work
-    out = []
+def _paired_ms(
+    ours: Callable[[], object], floor: Callable[[], object], repeats: int
+) -> tuple[list[float], list[float]]:
+    """Time the two in turn, so load from other work on the machine falls on both alike."""
+    ours()  # warm caches and the allocator so every timed repeat does the same work
+    floor()
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000.0)
-    return out
+        for fn, out in ((ours, times[0]), (floor, times[1])):
+            start = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - start) * 1000.0)
+    return times
 
 
 def trial(n: int = PARTICIPANTS, seed: int = SEED) -> pd.DataFrame:
@@ -85,7 +90,7 @@ def floor_kernel(cost: np.ndarray, qaly: np.ndarray, arm: np.ndarray, replicates
         mc, mq = np.empty(replicates), np.empty(replicates)
         for start in range(0, replicates, chunk):
             stop = min(replicates, start + chunk)
-            index = rng.integers(0, n, size=(stop - start, n), dtype=np.int32)
+            index = rng.integers(0, n, size=(stop - start, n))
             mc[start:stop] = c[index].mean(axis=1)
             mq[start:stop] = q[index].mean(axis=1)
         means.append((mc, mq))
@@ -151,10 +156,11 @@ def run() -> list[dict[str, object]]:
     cost = data["cost"].to_numpy()
     qaly = data["qaly"].to_numpy()
     arm = data["arm"].to_numpy()
-    ours = _timings_ms(
-        lambda: bootstrap_cea(data, "cost", "qaly", "arm", B=B, seed=SEED), BOOTSTRAP_REPEATS
+    ours, floor = _paired_ms(
+        lambda: bootstrap_cea(data, "cost", "qaly", "arm", B=B, seed=SEED),
+        lambda: floor_kernel(cost, qaly, arm, B),
+        BOOTSTRAP_REPEATS,
     )
-    floor = _timings_ms(lambda: floor_kernel(cost, qaly, arm, B), BOOTSTRAP_REPEATS)
     rows.append(_row(f"bootstrap_cea B={B:,} (people within arm)", PARTICIPANTS, ours, floor))
 
     lists = (cost.tolist(), qaly.tolist(), arm.tolist())
@@ -181,16 +187,17 @@ def run() -> list[dict[str, object]]:
     y_dm, x_dm = np.ascontiguousarray(demeaned[:, 0]), np.ascontiguousarray(demeaned[:, 1:])
     groups = frame["practice"].to_numpy(np.intp)
     size = len(frame)
-    ours = _timings_ms(
-        lambda: twfe(frame, "y", "treated", "person", "period", cluster="practice"), TWFE_REPEATS
-    )
-    floor = _timings_ms(
+    ours, floor = _paired_ms(
+        lambda: twfe(frame, "y", "treated", "person", "period", cluster="practice"),
         lambda: sm.OLS(y_dm, x_dm).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True),
         TWFE_REPEATS,
     )
     rows.append(_row("twfe clustered by practice (100,000 people)", size, ours, floor))
-    ours = _timings_ms(lambda: twfe(frame, "y", "treated", "person", "period"), TWFE_REPEATS)
-    floor = _timings_ms(lambda: sm.OLS(y_dm, x_dm).fit(), TWFE_REPEATS)
+    ours, floor = _paired_ms(
+        lambda: twfe(frame, "y", "treated", "person", "period"),
+        lambda: sm.OLS(y_dm, x_dm).fit(),
+        TWFE_REPEATS,
+    )
     rows.append(_row("twfe classical errors (100,000 people)", size, ours, floor))
     return rows
 

@@ -25,8 +25,8 @@ from linkwork.evaluation.validation import (
 
 THRESHOLDS = (20_000.0, 30_000.0)
 """NICE's range in GBP per QALY (NICE PMG36, 2022, section 4.10)."""
-_INDEX = np.int32
-"""Resample indices: 32 bits draw faster than 64 and hold any arm a scheme will have."""
+_INDEX = np.intp
+"""Resample indices in NumPy's own index type: others are converted on every gather."""
 _CHUNK_ELEMENTS = 2_000_000
 """Resampled rows held at once: replicates are drawn in chunks of about this many values."""
 

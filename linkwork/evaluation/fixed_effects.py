@@ -13,8 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+
+from linkwork.evaluation.validation import group_codes
 
 TOLERANCE = 1e-12
 MAX_SWEEPS = 10_000
@@ -30,6 +33,11 @@ class Groups:
     @classmethod
     def of(cls, codes: npt.NDArray[np.intp], k: int) -> Groups:
         return cls(codes, np.bincount(codes, minlength=k).astype(np.float64))
+
+    @classmethod
+    def of_column(cls, df: pd.DataFrame, column: str) -> Groups:
+        codes, counts = group_codes(df, column)
+        return cls(codes, counts.astype(np.float64))
 
     @property
     def size(self) -> int:

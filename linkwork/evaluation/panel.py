@@ -95,8 +95,8 @@ def _fit_absorbed(
     frame, dropped = complete_rows(df, used)
     require_rows(len(frame), 3, "two-way fixed effects", column=outcome)
     y = numeric(frame, outcome)
-    units = Groups.of(*codes(frame, unit))
-    periods = Groups.of(*codes(frame, time))
+    units = Groups.of_column(frame, unit)
+    periods = Groups.of_column(frame, time)
     if units.size < 2:
         raise EvaluationInputError(f"column {unit!r} has a single unit", column=unit)
     if periods.size < 2:
@@ -117,7 +117,8 @@ def _fit_absorbed(
     stacked[:, 0] = y
     stacked[:, 1:] = x
     demeaned, sweeps = demean(stacked, units, periods, in_place=True)
-    y_dm, x_dm = demeaned[:, 0], demeaned[:, 1:]
+    y_dm = demeaned[:, 0]
+    x_dm = np.ascontiguousarray(demeaned[:, 1:])  # statsmodels works on C-ordered arrays
     scale = np.abs(x).max(axis=0)
     for j, name in enumerate(names):
         if np.abs(x_dm[:, j]).max() <= 1e-9 * max(scale[j], 1.0):

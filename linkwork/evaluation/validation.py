@@ -57,7 +57,10 @@ def numeric(df: pd.DataFrame, column: str) -> npt.NDArray[np.float64]:
             "for example with pandas.to_numeric",
             column=column,
         )
-    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if isinstance(series.dtype, np.dtype):
+        values = series.to_numpy(dtype=np.float64)
+    else:  # pandas' nullable and Arrow types need their missing values spelled out
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     if not np.isfinite(values).all():
         raise EvaluationInputError(
             f"column {column!r} has missing or infinite values", column=column
@@ -79,21 +82,31 @@ def binary(df: pd.DataFrame, column: str) -> npt.NDArray[np.float64]:
 
 def codes(df: pd.DataFrame, column: str) -> tuple[npt.NDArray[np.intp], int]:
     """Integer codes 0..k-1 for a grouping column (unit, period, cluster) and k."""
+    labels, counts = group_codes(df, column)
+    return labels, len(counts)
+
+
+def group_codes(df: pd.DataFrame, column: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Integer codes 0..k-1 for a grouping column, and the number of rows in each group."""
     series = df[column]
     if pd.api.types.is_integer_dtype(series.dtype) and len(series):
-        # Integer identifiers (the usual pseudonymised keys) coded by a presence table, a
-        # few times faster than hashing; only when the table stays small.
+        # Integer identifiers (the usual pseudonymised keys) are coded by a table of the
+        # values present, a few times faster than hashing; only while the table stays small.
         values = series.to_numpy()
         low, high = int(values.min()), int(values.max())
         if high - low <= 4 * len(values):
             shifted = (values - low).astype(np.intp, copy=False)
-            present = np.bincount(shifted, minlength=high - low + 1) > 0
+            counts = np.bincount(shifted, minlength=high - low + 1)
+            present = counts > 0
+            if present.all():
+                return shifted, counts
             remap = np.cumsum(present, dtype=np.intp) - 1
-            return remap[shifted], int(present.sum())
-    labels, uniques = pd.factorize(df[column], sort=False, use_na_sentinel=True)
+            return remap[shifted], counts[present]
+    labels, uniques = pd.factorize(series, sort=False, use_na_sentinel=True)
     if (labels < 0).any():
         raise EvaluationInputError(f"column {column!r} has missing values", column=column)
-    return labels.astype(np.intp, copy=False), len(uniques)
+    labels = labels.astype(np.intp, copy=False)
+    return labels, np.bincount(labels, minlength=len(uniques))
 
 
 def require_rows(n: int, minimum: int, what: str, *, column: str | None = None) -> None:

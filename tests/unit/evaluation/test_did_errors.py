@@ -98,3 +98,12 @@ def test_did_result_is_json_safe(practices):
         "post",
         "treated:post",
     }
+
+
+def test_did_reads_pandas_nullable_columns(practices):
+    nullable = practices.astype({"y": "Float64", "treated": "Int64", "post": "boolean"})
+    nullable.loc[[1, 2], "y"] = pd.NA
+    result = did(nullable, "y", "treated", "post", cluster="practice")
+    plain = did(practices.drop(index=[1, 2]), "y", "treated", "post", cluster="practice")
+    assert result.estimate == pytest.approx(plain.estimate, rel=1e-12)
+    assert result.n_dropped == 2

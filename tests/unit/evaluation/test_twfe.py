@@ -194,3 +194,17 @@ def test_wild_cluster_bootstrap_needs_clusters(data):
     with pytest.raises(EvaluationInputError, match="cluster") as error:
         twfe(data, "y", "treated", "person", "period", wild_cluster_bootstrap=True)
     assert error.value.column == "cluster"
+
+
+def test_twfe_codes_identifiers_of_any_kind_alike(data):
+    """Dense integers, sparse integers and text keys code the same units and periods."""
+    dense = twfe(data, "y", "treated", "person", "period", cluster="practice")
+    sparse = data.assign(person=data["person"] * 1000 + 7, period=data["period"] - 3)
+    text = data.assign(
+        person="p" + data["person"].astype(str), practice="GP" + data["practice"].astype(str)
+    )
+    for other in (sparse, text):
+        result = twfe(other, "y", "treated", "person", "period", cluster="practice")
+        assert result.estimate == pytest.approx(dense.estimate, rel=1e-12)
+        assert result.se == pytest.approx(dense.se, rel=1e-12)
+        assert (result.n_units, result.n_periods) == (40, 6)
