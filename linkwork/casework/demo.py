@@ -365,7 +365,7 @@ class _Table:
         table = connection.ops.quote_name(model._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         placeholders = ", ".join(["%s"] * len(fields))
-        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 # nosec B608
         self.copy = f"COPY {table} ({columns}) FROM STDIN"
 
     @staticmethod

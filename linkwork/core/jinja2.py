@@ -23,7 +23,7 @@ def environment(**options: Any) -> Environment:
     loader = options.pop("loader")
     options["undefined"] = ChainableUndefined
     options["autoescape"] = True
-    env = Environment(  # noqa: S701 - autoescape is switched on just above
+    env = Environment(  # noqa: S701 - autoescape is switched on just above # nosec B701
         loader=ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja")]),
         extensions=["jinja2.ext.do"],
         **options,

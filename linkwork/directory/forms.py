@@ -83,7 +83,7 @@ class SearchForm(HouseVoice, forms.Form):
         self.origin: Point | None = None
         for bound in self:
             if isinstance(bound.field, forms.ChoiceField):
-                message = f"Select {str(bound.label).lower()} from the list"  # noqa: S608
+                message = f"Select {str(bound.label).lower()} from the list"  # noqa: S608 # nosec B608
                 bound.field.error_messages["invalid_choice"] = message
 
     def clean_postcode(self) -> str:

@@ -297,13 +297,13 @@ class Fulltext(Expression):
             if kind == "match":
                 # Only names of our own tables and columns are formatted in; text is a parameter.
                 return (
-                    f"{service_id} IN (SELECT d.service_id FROM directory_service_fts f "  # noqa: S608
+                    f"{service_id} IN (SELECT d.service_id FROM directory_service_fts f "  # noqa: S608 # nosec B608
                     "JOIN directory_service_fts_doc d ON d.docid = f.rowid "
                     "WHERE directory_service_fts MATCH %s)",
                     [fts_query(terms)],
                 )
             return (
-                f"COALESCE((SELECT -bm25(directory_service_fts, {SQLITE_WEIGHTS}) "  # noqa: S608
+                f"COALESCE((SELECT -bm25(directory_service_fts, {SQLITE_WEIGHTS}) "  # noqa: S608 # nosec B608
                 "FROM directory_service_fts WHERE directory_service_fts MATCH %s AND rowid = "
                 "(SELECT docid FROM directory_service_fts_doc "
                 f"WHERE service_id = {service_id})), 0.0)",

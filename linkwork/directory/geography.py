@@ -167,7 +167,7 @@ class PostcodesIoGeocoder:
             url, headers={"Accept": "application/json", "User-Agent": "Linkwork"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 # nosec B310
                 payload = json.load(response)
         except urllib.error.HTTPError as exc:
             if exc.code == 404:

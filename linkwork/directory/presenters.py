@@ -132,7 +132,7 @@ def description(text: str) -> Markup:
     if not text:
         return Markup("")
     if looks_like_html(text):
-        return Markup(sanitise_html(text))  # noqa: S704 (sanitised by nh3 just now)
+        return Markup(sanitise_html(text))  # noqa: S704 (sanitised by nh3 just now) # nosec B704
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     return Markup("").join(Markup("<p>{}</p>").format(p) for p in paragraphs)
 

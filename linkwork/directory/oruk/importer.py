@@ -179,7 +179,7 @@ class UrlFetcher:
             url, headers={"Accept": "application/json", "User-Agent": "Linkwork import-oruk"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 # nosec B310
                 body = response.read(self.MAX_BYTES + 1)
         except urllib.error.HTTPError as exc:
             raise FetchError(f"HTTP {exc.code} {exc.reason}") from exc
@@ -1329,7 +1329,7 @@ def _insert_rows(model: type[models.Model], rows: list[list[Any]]) -> None:
                     copy.write_row(row)
             return
         cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",  # noqa: S608
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",  # noqa: S608 # nosec B608
             values,
         )
 
