@@ -39,6 +39,8 @@ PERSONAL_DATA_MODELS = {
     "Consent",
     "Message",
     "Letter",
+    "ClinicalMeasure",
+    "CareUse",
 }
 SCOPING_METHODS = {"visible_to", "for_analysis", "for_provider", "for_host_system"}
 CHECKED_NAMES = {"views.py", "api.py", "presenters.py", "home.py", "forms.py", "feeds.py"}

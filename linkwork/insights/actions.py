@@ -24,12 +24,15 @@ def extract_schemes(user: Any) -> list[int]:
 
 
 @transaction.atomic
-def request_extract(*, by: User, file_format: str, with_measures: bool) -> ExtractRequest:
+def request_extract(
+    *, by: User, file_format: str, with_measures: bool, with_clinical: bool = False
+) -> ExtractRequest:
     """Ask the task worker for an extract of the schemes `by` may analyse."""
     extract = ExtractRequest.objects.create(
         requested_by=by,
         file_format=file_format,
         with_measures=with_measures,
+        with_clinical=with_clinical,
         schemes=extract_schemes(by),
     )
     auditor.record(
@@ -39,6 +42,7 @@ def request_extract(*, by: User, file_format: str, with_measures: bool) -> Extra
         detail={
             "format": file_format,
             "with_measures": with_measures,
+            "with_clinical": with_clinical,
             "schemes": extract.schemes,
         },
     )

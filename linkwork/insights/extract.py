@@ -1,6 +1,12 @@
 """The pseudonymised extract for evaluation: one row per person-episode (a referral), and
 optionally one row per outcome measure, as CSV or Parquet (issue 14, item 5).
 
+Two further tables, each optional, hold what GP and hospital records say about the same
+people (loaded by `linkwork import-clinical` and `linkwork import-care-use`): one row per
+clinical measure, and one row per count of health-care use in a period. They carry the same
+`person_key`, so an analyst joins them to the episodes; their dates are months too, and
+they hold no NHS number, name or other identifier.
+
 Rows are keyed by `person_key` and `episode_key`, HMAC-SHA256 hex digests of the person's and
 the referral's ids under `LINKWORK_PSEUDONYM_KEY`: the same while the key stays, so extracts
 taken at different times join; unrelated under another key. The extract holds no direct
@@ -42,6 +48,8 @@ from django.utils import timezone
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection, Contact
 from linkwork.casework.models import Outcome as ContactOutcome
+from linkwork.insights.clinical import MEASURES
+from linkwork.insights.models import CareUse, ClinicalMeasure
 from linkwork.outcomes.message_back import HEADLINE_KEYS
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.scoring import INSTRUMENTS
@@ -224,6 +232,24 @@ MEASURE_COLUMNS = [
     Column("recorded_month", pa.string()),
     Column("score", pa.float64()),
     Column("band", pa.string()),
+]
+
+
+CLINICAL_COLUMNS = [
+    Column("person_key", pa.string()),
+    Column("measure", pa.string()),
+    Column("measured_month", pa.string()),
+    Column("value", pa.float64()),
+    Column("unit", pa.string()),
+    Column("category", pa.string()),
+]
+
+CARE_USE_COLUMNS = [
+    Column("person_key", pa.string()),
+    Column("setting", pa.string()),
+    Column("period_start_month", pa.string()),
+    Column("period_end_month", pa.string()),
+    Column("count", pa.int32()),
 ]
 
 
@@ -514,6 +540,61 @@ def measure_rows(
         ]
 
 
+def _people_of(referrals: QuerySet[Referral]) -> QuerySet[Any]:
+    """The ids of the people of `referrals` (already narrowed to those with consent), as a
+    subquery: the clinical tables hold these people only."""
+    return referrals.order_by().values("person_id")
+
+
+def clinical_rows(
+    referrals: QuerySet[Referral], *, key: bytes, chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[dict[str, Any]]]:
+    """One row per clinical measure of the people of `referrals`, a chunk at a time, from
+    one streamed query. The value as the file gave it is never read."""
+    found = (
+        ClinicalMeasure._default_manager.filter(person_id__in=_people_of(referrals))
+        .order_by("person_id", "measure", "measured_on", "id")
+        .values_list("person_id", "measure", "measured_on", "value", "category")
+        .iterator(chunk_size)
+    )
+    for chunk in _batched(found, chunk_size):
+        yield [
+            {
+                "person_key": pseudonym(key, person_id),
+                "measure": measure,
+                "measured_month": month(measured_on),
+                "value": value,
+                "unit": MEASURES[measure].unit if measure in MEASURES else "",
+                "category": category,
+            }
+            for person_id, measure, measured_on, value, category in chunk
+        ]
+
+
+def care_use_rows(
+    referrals: QuerySet[Referral], *, key: bytes, chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[dict[str, Any]]]:
+    """One row per count of health-care use of the people of `referrals`, a chunk at a
+    time, from one streamed query."""
+    found = (
+        CareUse._default_manager.filter(person_id__in=_people_of(referrals))
+        .order_by("person_id", "setting", "period_start", "id")
+        .values_list("person_id", "setting", "period_start", "period_end", "count")
+        .iterator(chunk_size)
+    )
+    for chunk in _batched(found, chunk_size):
+        yield [
+            {
+                "person_key": pseudonym(key, person_id),
+                "setting": setting,
+                "period_start_month": month(start),
+                "period_end_month": month(end),
+                "count": count,
+            }
+            for person_id, setting, start, end, count in chunk
+        ]
+
+
 # --- Writing ---------------------------------------------------------------------------------
 
 
@@ -523,13 +604,21 @@ class Written:
 
     episodes: int = 0
     measures: int = 0
+    # None when the table was not asked for.
+    clinical: int | None = None
+    care_use: int | None = None
     left_out_without_consent: int = 0
     formats: list[str] = field(default_factory=list)
 
     def detail(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"episodes": self.episodes, "measures": self.measures}
+        found.update(
+            (name, count)
+            for name, count in (("clinical", self.clinical), ("care_use", self.care_use))
+            if count is not None
+        )
         return {
-            "episodes": self.episodes,
-            "measures": self.measures,
+            **found,
             "left_out_without_consent": self.left_out_without_consent,
             "formats": self.formats,
         }
@@ -540,18 +629,32 @@ def write_extract(
     *,
     out: Path,
     measures_out: Path | None = None,
+    clinical_out: Path | None = None,
+    care_use_out: Path | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: Callable[[int], None] | None = None,
 ) -> Written:
-    """Write the extract of `referrals` to `out` (and the measures to `measures_out`): both
-    complete, or neither. The caller audits (`insights.extract_written`)."""
+    """Write the extract of `referrals` to `out` (and the measures to `measures_out`, the
+    clinical measures to `clinical_out`, the health-care use to `care_use_out`): all
+    complete, or none. The caller audits (`insights.extract_written`)."""
     outputs = [(out, episode_columns())]
-    if measures_out is not None:
-        outputs.append((measures_out, MEASURE_COLUMNS))
+    tables: list[tuple[str, Path, list[Column], Any]] = [
+        (name, path, columns, rows)
+        for name, path, columns, rows in (
+            ("measures", measures_out, MEASURE_COLUMNS, measure_rows),
+            ("clinical", clinical_out, CLINICAL_COLUMNS, clinical_rows),
+            ("care_use", care_use_out, CARE_USE_COLUMNS, care_use_rows),
+        )
+        if path is not None
+    ]
+    outputs += [(path, columns) for _, path, columns, _ in tables]
     for path, _ in outputs:
         format_of(path)
-    if measures_out is not None and Path(out).resolve() == Path(measures_out).resolve():
-        raise ExtractError(f"{out}: the episodes and the measures need different files")
+    resolved = [Path(path).resolve() for path, _ in outputs]
+    if len(set(resolved)) < len(resolved):
+        if measures_out is not None and Path(out).resolve() == Path(measures_out).resolve():
+            raise ExtractError(f"{out}: the episodes and the measures need different files")
+        raise ExtractError(f"{out}: each table of the extract needs a file of its own")
     key = pseudonym_key()
     consented = with_evaluation_consent(referrals)
     written = Written(formats=[format_of(path) for path, _ in outputs])
@@ -566,15 +669,19 @@ def write_extract(
             episodes.write(rows)
             if progress is not None:
                 progress(episodes.count)
-        if measures_out is not None:
-            for rows in measure_rows(consented, key=key, chunk_size=chunk_size):
-                opened[1].write(rows)
+        counts: dict[str, int] = {}
+        for (name, _, _, table_rows), output in zip(tables, opened[1:], strict=True):
+            for rows in table_rows(consented, key=key, chunk_size=chunk_size):
+                output.write(rows)
+            counts[name] = output.count
         for output in opened:
             output.finish()
         for output in opened:
             output.commit()
         stack.pop_all()
     written.episodes = episodes.count
-    written.measures = opened[1].count if measures_out is not None else 0
+    written.measures = counts.get("measures", 0)
+    written.clinical = counts.get("clinical")
+    written.care_use = counts.get("care_use")
     written.left_out_without_consent = referrals.count() - written.episodes
     return written

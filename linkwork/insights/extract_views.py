@@ -20,7 +20,8 @@ from linkwork.insights import actions
 from linkwork.insights.forms import ExtractForm
 from linkwork.insights.models import ExtractRequest, ExtractStatus
 
-PARTS = ("episodes", "measures")
+PARTS = ("episodes", "measures", "clinical", "care_use")
+CLINICAL_PARTS = ("clinical", "care_use")
 SHOWN = 20
 NO_KEY = (
     "Extracts cannot be written yet: the pseudonym key (LINKWORK_PSEUDONYM_KEY) is not set. "
@@ -39,6 +40,7 @@ class ExtractRow:
     status: str
     done: bool
     with_measures: bool
+    with_clinical: bool
     counts: str
     error: str
 
@@ -49,6 +51,8 @@ class ExtractRow:
             counts = f"{extract.episodes:,} episodes"
             if extract.with_measures:
                 counts += f", {extract.measures:,} measures"
+            if extract.with_clinical:
+                counts += ", clinical measures and care use"
         return cls(
             id=str(extract.pk),
             requested=datetime_uk(extract.requested_at),
@@ -57,6 +61,7 @@ class ExtractRow:
             status=extract.get_status_display(),
             done=extract.status == ExtractStatus.DONE,
             with_measures=extract.with_measures,
+            with_clinical=extract.with_clinical,
             counts=counts,
             error=extract.error,
         )
@@ -76,6 +81,7 @@ def extract(request: AuthenticatedHttpRequest) -> HttpResponse:
                 by=request.user,
                 file_format=form.cleaned_data["file_format"],
                 with_measures=form.cleaned_data["with_measures"],
+                with_clinical=form.cleaned_data["with_clinical"],
             )
             banners.success(
                 request, "Your extract is being written. Come back to this page to download it"
@@ -104,7 +110,11 @@ def download(request: AuthenticatedHttpRequest, extract_id: str) -> HttpResponse
         pk=extract_id,
     )
     part = request.GET.get("file", "episodes")
-    if part not in PARTS or (part == "measures" and not found.with_measures):
+    if (
+        part not in PARTS
+        or (part == "measures" and not found.with_measures)
+        or (part in CLINICAL_PARTS and not found.with_clinical)
+    ):
         raise Http404("This extract has no such file")
     path = found.path(part)
     if found.status != ExtractStatus.DONE or not path.is_file():

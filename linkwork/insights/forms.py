@@ -104,3 +104,11 @@ class ExtractForm(HouseVoice, forms.Form):
         required=False,
         initial=True,
     )
+    with_clinical = forms.BooleanField(
+        label=(
+            "Also write the clinical measures and the health-care use loaded from GP and "
+            "hospital records, one file each"
+        ),
+        required=False,
+        initial=True,
+    )

@@ -1,5 +1,7 @@
 """What insights keeps: the extracts people asked for from the app, so the task worker can
-write them and only the person who asked (or an admin) can download them."""
+write them and only the person who asked (or an admin) can download them; the catchment's
+population; and the clinical measures and health-care use loaded from GP and hospital
+records for evaluation (`linkwork import-clinical`, `linkwork import-care-use`)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Role
+from linkwork.people.models import Person
+from linkwork.referrals.models import Referral
 
 
 class ExtractFormat(models.TextChoices):
@@ -53,6 +57,10 @@ class ExtractRequest(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     file_format = models.CharField(max_length=8, choices=ExtractFormat.choices)
     with_measures = models.BooleanField(default=True)
+    with_clinical = models.BooleanField(
+        default=True,
+        help_text="Also write the clinical measures and the health-care use, one file each.",
+    )
     schemes = models.JSONField(
         default=list, help_text="Ids of the schemes the extract covers, fixed when asked."
     )
@@ -73,7 +81,7 @@ class ExtractRequest(models.Model):
         return f"Extract {self.pk}"
 
     def path(self, part: str) -> Path:
-        """The file of `part` ("episodes" or "measures")."""
+        """The file of `part` ("episodes", "measures", "clinical" or "care_use")."""
         return extracts_directory() / f"{self.pk}-{part}.{self.file_format}"
 
 
@@ -93,3 +101,132 @@ class CatchmentPopulation(models.Model):
 
     def __str__(self) -> str:
         return self.lsoa
+
+
+# --- Clinical measures and health-care use ------------------------------------------------
+
+
+class ClinicalMeasureKind(models.TextChoices):
+    """GP-record measures an evaluation compares before and after referral. Each is stored
+    in one unit (see `linkwork.insights.clinical.MEASURES`)."""
+
+    HBA1C = "hba1c", "HbA1c (mmol/mol)"
+    BMI = "bmi", "Body mass index (kg/m\u00b2)"
+    SYSTOLIC_BP = "systolic_bp", "Systolic blood pressure (mmHg)"
+    DIASTOLIC_BP = "diastolic_bp", "Diastolic blood pressure (mmHg)"
+    TOTAL_CHOLESTEROL = "total_cholesterol", "Total cholesterol (mmol/L)"
+    SMOKING_STATUS = "smoking_status", "Smoking status"
+
+
+class SmokingStatus(models.TextChoices):
+    NEVER = "never", "Never smoked"
+    EX = "ex", "Ex-smoker"
+    CURRENT = "current", "Current smoker"
+
+
+class CareSetting(models.TextChoices):
+    """Kinds of health-care use counted for evaluation; unplanned care is A&E and
+    non-elective admissions, planned care elective admissions and outpatient attendances."""
+
+    GP_APPOINTMENT = "gp_appointment", "GP appointment"
+    AE_ATTENDANCE = "ae_attendance", "A&E attendance"
+    NON_ELECTIVE_ADMISSION = "non_elective_admission", "Non-elective (emergency) admission"
+    ELECTIVE_ADMISSION = "elective_admission", "Elective (planned) admission"
+    OUTPATIENT_ATTENDANCE = "outpatient_attendance", "Outpatient attendance"
+
+
+def _case_people(user: Any) -> models.QuerySet[Referral]:
+    """Ids of the people referred into a scheme in which the user does casework or leads:
+    the only people whose clinical data anyone may read one by one. Referrers, providers and
+    analysts read none (analysts have the pseudonymised extract)."""
+    schemes = permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+    return Referral._default_manager.filter(scheme_id__in=schemes).values("person_id")
+
+
+class ClinicalMeasureQuerySet(models.QuerySet["ClinicalMeasure"]):
+    def visible_to(self, user: Any) -> ClinicalMeasureQuerySet:
+        if not permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD):
+            return self.none()
+        return self.filter(person_id__in=_case_people(user))
+
+
+class ClinicalMeasure(models.Model):
+    """One measure from a person's GP record, in its stored unit. One per person, measure
+    and day (the natural key), so loading the same file again changes nothing and a
+    corrected file replaces the value."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=20, choices=ClinicalMeasureKind.choices)
+    measured_on = models.DateField()
+    value = models.FloatField(null=True, blank=True, help_text="In the measure's stored unit.")
+    category = models.CharField(
+        max_length=10, choices=SmokingStatus.choices, blank=True, help_text="Smoking status."
+    )
+    as_given = models.CharField(
+        max_length=40, blank=True, help_text="The value and unit as the file gave them."
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    objects = ClinicalMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "measure", "measured_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "measure", "measured_on"], name="clinical_measure_natural_key"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(measure=ClinicalMeasureKind.SMOKING_STATUS)
+                    & models.Q(value__isnull=True)
+                    & ~models.Q(category="")
+                )
+                | (
+                    ~models.Q(measure=ClinicalMeasureKind.SMOKING_STATUS)
+                    & models.Q(value__isnull=False)
+                    & models.Q(category="")
+                ),
+                name="clinical_measure_value_or_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} on {self.measured_on}"
+
+
+class CareUseQuerySet(models.QuerySet["CareUse"]):
+    def visible_to(self, user: Any) -> CareUseQuerySet:
+        if not permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD):
+            return self.none()
+        return self.filter(person_id__in=_case_people(user))
+
+
+class CareUse(models.Model):
+    """How often a person used one kind of care in a period (a single day for one event).
+    One per person, setting and period (the natural key)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    setting = models.CharField(max_length=24, choices=CareSetting.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    count = models.PositiveIntegerField()
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    objects = CareUseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "setting", "period_start"]
+        verbose_name_plural = "care use"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "setting", "period_start", "period_end"],
+                name="care_use_natural_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="care_use_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.setting} {self.period_start} to {self.period_end}"

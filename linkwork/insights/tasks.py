@@ -51,6 +51,8 @@ def write_requested_extract(extract_id: str) -> str:
             referrals_of(schemes),
             out=extract.path("episodes"),
             measures_out=extract.path("measures") if extract.with_measures else None,
+            clinical_out=extract.path("clinical") if extract.with_clinical else None,
+            care_use_out=extract.path("care_use") if extract.with_clinical else None,
         )
     except ExtractError as error:
         extract.status, extract.error = ExtractStatus.FAILED, str(error)[:300]

@@ -157,3 +157,39 @@ def test_an_extract_not_ready_cannot_be_downloaded(client, world: World, data_di
     signed_in(client, world.analyst)
     link = reverse("insights:extract_download", args=[extract.pk])
     assert client.get(link).status_code == 404
+
+
+@pytest.mark.django_db
+def test_analyst_gets_clinical_files_of_their_schemes_people_only(
+    client, world: World, referral_a, data_dir, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from linkwork.insights.models import CareUse, ClinicalMeasure
+
+    other = ReferralFactory(scheme=world.scheme_b)
+    for person in (referral_a.person, other.person):
+        ClinicalMeasure.objects.create(
+            person=person, measure="bmi", measured_on=dt.date(2025, 5, 1), value=29.5
+        )
+        CareUse.objects.create(
+            person=person,
+            setting="gp_appointment",
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2025, 12, 31),
+            count=6,
+        )
+    signed_in(client, world.analyst)
+    ask(client, django_capture_on_commit_callbacks, file_format="csv", with_clinical="on")
+    (extract,) = ExtractRequest.objects.all()
+    assert (extract.status, extract.with_measures, extract.with_clinical) == ("done", False, True)
+    link = reverse("insights:extract_download", args=[extract.pk])
+    assert f"{link}?file=clinical" in client.get(reverse("insights:extract")).content.decode()
+    _, episodes = fetch(client, link)
+    (episode,) = list(csv.DictReader(io.StringIO(episodes.decode())))
+    for part in ("clinical", "care_use"):
+        status, body = fetch(client, f"{link}?file={part}")
+        assert status == 200
+        rows = list(csv.DictReader(io.StringIO(body.decode())))
+        assert [row["person_key"] for row in rows] == [episode["person_key"]]
+    assert fetch(client, f"{link}?file=measures")[0] == 404

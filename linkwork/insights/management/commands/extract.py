@@ -25,6 +25,20 @@ class Command(BaseCommand):
             metavar="FILE",
             help="also write one row per outcome measure to FILE (.csv or .parquet)",
         )
+        parser.add_argument(
+            "--clinical",
+            type=Path,
+            metavar="FILE",
+            help="also write one row per clinical measure (HbA1c, BMI, blood pressure, "
+            "cholesterol, smoking status) to FILE (.csv or .parquet)",
+        )
+        parser.add_argument(
+            "--care-use",
+            type=Path,
+            metavar="FILE",
+            help="also write one row per count of health-care use in a period to FILE "
+            "(.csv or .parquet)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -32,6 +46,8 @@ class Command(BaseCommand):
                 Referral._default_manager.all(),
                 out=options["out"],
                 measures_out=options["measures"],
+                clinical_out=options["clinical"],
+                care_use_out=options["care_use"],
             )
         except ExtractError as error:
             raise CommandError(str(error)) from None
@@ -40,5 +56,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Wrote {written.episodes:,} episodes to {options['out']}"
             + (measures if options["measures"] else "")
+            + (
+                f", {written.clinical:,} clinical measures to {options['clinical']}"
+                if options["clinical"]
+                else ""
+            )
+            + (
+                f", {written.care_use:,} counts of care use to {options['care_use']}"
+                if options["care_use"]
+                else ""
+            )
             + f"; left out {written.left_out_without_consent:,} without consent to evaluation."
         )
