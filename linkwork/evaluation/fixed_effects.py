@@ -1,0 +1,114 @@
+"""Absorbing unit and period fixed effects by demeaning, without a dummy column per unit.
+
+Two-way demeaning is done by alternating projections (the method of reghdfe and fixest):
+subtract unit means, then period means, and repeat until the unit means are zero. A balanced
+panel converges in one sweep; an unbalanced one in a few. The regression on the demeaned data
+then gives the same coefficients as OLS with a dummy per unit and per period (the
+Frisch-Waugh-Lovell theorem), in memory linear in the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+TOLERANCE = 1e-12
+MAX_SWEEPS = 10_000
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Integer codes 0..k-1 for one grouping, with the size of each group."""
+
+    codes: npt.NDArray[np.intp]
+    counts: npt.NDArray[np.float64]
+
+    @classmethod
+    def of(cls, codes: npt.NDArray[np.intp], k: int) -> Groups:
+        return cls(codes, np.bincount(codes, minlength=k).astype(np.float64))
+
+    @property
+    def size(self) -> int:
+        return len(self.counts)
+
+    def means(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Each group's mean of ``values`` (one row per observation), by column."""
+        if values.ndim == 1:
+            return np.bincount(self.codes, weights=values, minlength=self.size) / self.counts
+        return np.column_stack([self.means(values[:, j]) for j in range(values.shape[1])])
+
+    def nested_in(self, other: npt.NDArray[np.intp]) -> bool:
+        """Whether every group lies inside one group of ``other`` (units within practices)."""
+        first = np.full(self.size, -1, dtype=np.intp)
+        first[self.codes] = other
+        return bool(np.all(first[self.codes] == other))
+
+
+def demean(
+    values: npt.NDArray[np.float64], units: Groups, periods: Groups
+) -> tuple[npt.NDArray[np.float64], int]:
+    """``values`` (rows x columns, or one column) less their unit and period effects.
+
+    Returns the demeaned copy and the number of sweeps taken.
+    """
+    out = np.array(values, dtype=np.float64, copy=True)
+    scale = max(float(np.abs(out).max()) if out.size else 0.0, 1.0)
+    unit_means = units.means(out)
+    for sweep in range(1, MAX_SWEEPS + 1):
+        out -= unit_means[units.codes]
+        out -= periods.means(out)[periods.codes]
+        unit_means = units.means(out)
+        if float(np.abs(unit_means).max()) <= TOLERANCE * scale:
+            return out, sweep
+    raise ArithmeticError(
+        f"fixed-effect demeaning did not converge in {MAX_SWEEPS} sweeps; the panel may be "
+        "very sparsely connected"
+    )
+
+
+def connected_sets(units: Groups, periods: Groups) -> int:
+    """Connected sets of the unit-period graph: one redundant effect is lost in each."""
+    n_units = units.size
+    graph = coo_matrix(
+        (
+            np.ones(len(units.codes), dtype=np.int8),
+            (units.codes, n_units + periods.codes),
+        ),
+        shape=(n_units + periods.size, n_units + periods.size),
+    )
+    count, _ = connected_components(graph, directed=False)
+    return int(count)
+
+
+def absorbed_parameters(units: Groups, periods: Groups) -> int:
+    """Unit plus period effects less one per connected set (the exact count)."""
+    return units.size + periods.size - connected_sets(units, periods)
+
+
+def dof_k(
+    k_regressors: int,
+    units: Groups,
+    periods: Groups,
+    cluster: npt.NDArray[np.intp] | None,
+) -> int:
+    """K in the small-sample factor (n - 1) / (n - K), as fixest's ``fixef.K = "nested"``.
+
+    Without clusters every absorbed effect counts. With clusters, a fixed effect nested in the
+    clusters (each unit inside one practice, say) is not counted: the cluster-robust variance
+    already allows for it. If both are nested, one is kept for the intercept.
+    """
+    if cluster is None:
+        return k_regressors + absorbed_parameters(units, periods)
+    unit_nested = units.nested_in(cluster)
+    period_nested = periods.nested_in(cluster)
+    if unit_nested and period_nested:
+        return k_regressors + 1
+    if unit_nested:
+        return k_regressors + periods.size
+    if period_nested:
+        return k_regressors + units.size
+    return k_regressors + absorbed_parameters(units, periods)
