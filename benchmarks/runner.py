@@ -41,6 +41,7 @@ MODULES = [
     "benchmarks.oruk10_import",
     "benchmarks.category_inference",
     "benchmarks.insights",
+    "benchmarks.evaluation",
 ]
 COLUMNS = ["benchmark", "size", "p50_ms", "p95_ms", "floor_p50_ms", "ratio"]
 RESULTS = ROOT / "benchmarks" / "results.json"

@@ -49,21 +49,32 @@ class Groups:
 
 
 def demean(
-    values: npt.NDArray[np.float64], units: Groups, periods: Groups
+    values: npt.NDArray[np.float64], units: Groups, periods: Groups, *, in_place: bool = False
 ) -> tuple[npt.NDArray[np.float64], int]:
     """``values`` (rows x columns, or one column) less their unit and period effects.
 
-    Returns the demeaned copy and the number of sweeps taken.
+    Returns the demeaned copy (``values`` itself with ``in_place``, which needs a float64
+    Fortran-ordered array) and the most sweeps any column took. Columns are swept one at a
+    time as contiguous vectors, which keeps every step a single bincount or gather.
     """
-    out = np.array(values, dtype=np.float64, copy=True)
-    scale = max(float(np.abs(out).max()) if out.size else 0.0, 1.0)
-    unit_means = units.means(out)
+    out = values if in_place else np.array(values, dtype=np.float64, copy=True, order="F")
+    columns = out.reshape(len(out), -1, order="F")
+    most = 0
+    for j in range(columns.shape[1]):
+        most = max(most, _demean_column(columns[:, j], units, periods))
+    return out, most
+
+
+def _demean_column(column: npt.NDArray[np.float64], units: Groups, periods: Groups) -> int:
+    """Demean one contiguous column in place; the number of sweeps taken."""
+    scale = max(float(np.abs(column).max()) if column.size else 0.0, 1.0)
+    unit_means = units.means(column)
     for sweep in range(1, MAX_SWEEPS + 1):
-        out -= unit_means[units.codes]
-        out -= periods.means(out)[periods.codes]
-        unit_means = units.means(out)
+        column -= unit_means[units.codes]
+        column -= periods.means(column)[periods.codes]
+        unit_means = units.means(column)
         if float(np.abs(unit_means).max()) <= TOLERANCE * scale:
-            return out, sweep
+            return sweep
     raise ArithmeticError(
         f"fixed-effect demeaning did not converge in {MAX_SWEEPS} sweeps; the panel may be "
         "very sparsely connected"
@@ -72,6 +83,10 @@ def demean(
 
 def connected_sets(units: Groups, periods: Groups) -> int:
     """Connected sets of the unit-period graph: one redundant effect is lost in each."""
+    busiest = int(np.argmax(periods.counts))
+    seen = np.bincount(units.codes[periods.codes == busiest], minlength=units.size)
+    if np.all(seen > 0):
+        return 1  # every unit meets the others in that period
     n_units = units.size
     graph = coo_matrix(
         (
@@ -94,6 +109,7 @@ def dof_k(
     units: Groups,
     periods: Groups,
     cluster: npt.NDArray[np.intp] | None,
+    absorbed: int,
 ) -> int:
     """K in the small-sample factor (n - 1) / (n - K), as fixest's ``fixef.K = "nested"``.
 
@@ -102,7 +118,7 @@ def dof_k(
     already allows for it. If both are nested, one is kept for the intercept.
     """
     if cluster is None:
-        return k_regressors + absorbed_parameters(units, periods)
+        return k_regressors + absorbed
     unit_nested = units.nested_in(cluster)
     period_nested = periods.nested_in(cluster)
     if unit_nested and period_nested:
@@ -111,4 +127,4 @@ def dof_k(
         return k_regressors + periods.size
     if period_nested:
         return k_regressors + units.size
-    return k_regressors + absorbed_parameters(units, periods)
+    return k_regressors + absorbed

@@ -51,6 +51,7 @@ class AbsorbedFit:
     cluster_codes: npt.NDArray[np.intp] | None
     n_clusters: int | None
     k: int
+    absorbed: int
     sweeps: int
     dropped: int
     se_type: str
@@ -94,7 +95,6 @@ def _fit_absorbed(
     frame, dropped = complete_rows(df, used)
     require_rows(len(frame), 3, "two-way fixed effects", column=outcome)
     y = numeric(frame, outcome)
-    binary(frame, treatment)
     units = Groups.of(*codes(frame, unit))
     periods = Groups.of(*codes(frame, time))
     if units.size < 2:
@@ -106,13 +106,17 @@ def _fit_absorbed(
     if cluster is not None:
         cluster_codes, n_clusters = codes(frame, cluster)
         require_clusters(n_clusters, cluster)
-    k_dof = dof_k(x.shape[1], units, periods, cluster_codes)
+    absorbed = absorbed_parameters(units, periods)
+    k_dof = dof_k(x.shape[1], units, periods, cluster_codes, absorbed)
     n = len(y)
     if n - k_dof < 1:
         raise EvaluationInputError(
             f"{n} rows cannot fit {k_dof} parameters (fixed effects included)", column=outcome
         )
-    demeaned, sweeps = demean(np.column_stack([y, x]), units, periods)
+    stacked = np.empty((n, 1 + x.shape[1]), order="F")
+    stacked[:, 0] = y
+    stacked[:, 1:] = x
+    demeaned, sweeps = demean(stacked, units, periods, in_place=True)
     y_dm, x_dm = demeaned[:, 0], demeaned[:, 1:]
     scale = np.abs(x).max(axis=0)
     for j, name in enumerate(names):
@@ -123,7 +127,8 @@ def _fit_absorbed(
                 "its effect cannot be estimated",
                 column=treatment,
             )
-    check_rank(x_dm, names)
+    if x.shape[1] > 1:
+        check_rank(x_dm, names)
     model = sm.OLS(y_dm, x_dm)
     k = x.shape[1]
     if cluster_codes is None:
@@ -153,6 +158,7 @@ def _fit_absorbed(
         cluster_codes=cluster_codes,
         n_clusters=n_clusters,
         k=k_dof,
+        absorbed=absorbed,
         sweeps=sweeps,
         dropped=dropped,
         se_type=se_type,
@@ -194,7 +200,7 @@ def twfe(
     def regressors(
         frame: pd.DataFrame, units: Groups, periods: Groups
     ) -> tuple[npt.NDArray[np.float64], list[str]]:
-        return binary(frame, treatment)[:, None], [treatment]
+        return binary(frame, treatment).reshape(-1, 1), [treatment]
 
     fit = _fit_absorbed(df, outcome, treatment, unit, time, cluster, regressors)
     main = fit.coefficient(0)
@@ -240,7 +246,7 @@ def twfe(
         coefficients=(main,),
         n_units=fit.units.size,
         n_periods=fit.periods.size,
-        absorbed=absorbed_parameters(fit.units, fit.periods),
+        absorbed=fit.absorbed,
         dof_k=fit.k,
         iterations=fit.sweeps,
         inference=inference,

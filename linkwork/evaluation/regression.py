@@ -57,11 +57,15 @@ class Fit:
 
 
 def check_rank(x: npt.NDArray[np.float64], names: Sequence[str]) -> None:
-    """Name the first column that the columns before it already explain."""
-    if np.linalg.matrix_rank(x) == x.shape[1]:
+    """Name the first column that the columns before it already explain.
+
+    Ranks are taken of the small cross-product matrix X'X (same rank as X), not of X.
+    """
+    gram = x.T @ x
+    if np.linalg.matrix_rank(gram) == x.shape[1]:
         return
     for k in range(2, x.shape[1] + 1):
-        if np.linalg.matrix_rank(x[:, :k]) < k:
+        if np.linalg.matrix_rank(gram[:k, :k]) < k:
             raise EvaluationInputError(
                 f"column {names[k - 1]!r} is constant or a combination of the other "
                 "columns in the model, so its effect cannot be estimated",
