@@ -135,7 +135,7 @@ class CareSetting(models.TextChoices):
     OUTPATIENT_ATTENDANCE = "outpatient_attendance", "Outpatient attendance"
 
 
-def _case_people(user: Any) -> models.QuerySet[Referral]:
+def _case_people(user: Any) -> models.QuerySet[Any]:
     """Ids of the people referred into a scheme in which the user does casework or leads:
     the only people whose clinical data anyone may read one by one. Referrers, providers and
     analysts read none (analysts have the pseudonymised extract)."""

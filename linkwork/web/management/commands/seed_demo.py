@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 from typing import Any, TypeVar
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -134,6 +135,9 @@ class Command(BaseCommand):
                 now=now,
                 focus_worker_id=accounts.demo_link_worker.pk if accounts.demo_link_worker else None,
             )
+            # Synthetic GP and hospital records, kept by insights (by name: web and insights
+            # share a floor and import nothing from each other).
+            call_command("seed_clinical_demo", seed=options["seed"], stdout=self.stdout)
         # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`
         # would give later: without them the first pages may pick slow plans.
         with connection.cursor() as cursor:
