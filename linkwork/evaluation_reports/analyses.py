@@ -176,6 +176,10 @@ class Runner:
             yield
         except (EvaluationInputError, CostError, SpecError) as error:
             section.problems.append(f"{what}: {error}")
+        except Exception as error:  # one analysis failing must not lose the whole report
+            section.problems.append(
+                f"{what}: unexpected error ({type(error).__name__}: {error}); please report it"
+            )
         finally:
             self.bar.update(1)
 
@@ -425,7 +429,16 @@ class Runner:
         key = f"did[{index}]"
         panel = frames.clinical_panel(self.extract, self.people, item.outcome, f"{key}.outcome")
         panel["treated"] = frames.in_rule(panel, item.treated, f"{key}.treated")
-        panel["post"] = (panel["measured_month"].astype(str) >= item.post_from).astype(int)
+        if item.post_from is not None:
+            panel["post"] = (panel["measured_month"].astype(str) >= item.post_from).astype(int)
+            panel["since"] = panel["measured_month"].astype(str).map(_quarter)
+        else:
+            assert item.post_after is not None
+            index = panel[item.post_after].astype("string").replace("", pd.NA)
+            panel = panel.loc[index.notna()].copy()
+            gap = frames.months_between(panel[item.post_after], panel["measured_month"])
+            panel["post"] = (gap > 0).astype(int)
+            panel["since"] = (np.floor((gap - 1) / 3) + 1).astype(int).map(_quarters_since)
         panel["treatment"] = panel["treated"] * panel["post"]
         if item.cluster is not None and item.cluster not in panel.columns:
             raise SpecError(f"{key}.cluster", f"the extract has no {item.cluster!r} column")
@@ -438,9 +451,15 @@ class Runner:
     def did_section(self, index: int, item: DidSpec) -> Section:
         name = label_of(item.outcome)
         section = Section(f"did-{index}", f"Difference-in-differences: {name}")
+        post = (
+            f"measures in {item.post_from} or later"
+            if item.post_from is not None
+            else f"measures after the person's {item.post_after.replace('_', ' ')}"
+            if item.post_after is not None
+            else ""
+        )
         section.paragraphs.append(
-            f"Treated: {item.treated.describe()}; comparison: everyone else. Post: measures in "
-            f"{item.post_from} or later."
+            f"Treated: {item.treated.describe()}; comparison: everyone else. Post: {post}."
         )
         rows: list[list[str]] = []
         results: dict[str, Any] = {}
@@ -522,24 +541,24 @@ class Runner:
 
     def trend_plot(self, index: int, item: DidSpec, panel: pd.DataFrame) -> Plot:
         name = label_of(item.outcome)
-        quarter = panel["measured_month"].astype(str).map(_quarter)
-        means = panel.assign(quarter=quarter).pivot_table(
-            index="quarter", columns="treated", values="value", aggfunc="mean"
-        )
+        means = panel.pivot_table(index="since", columns="treated", values="value", aggfunc="mean")
+        if item.post_from is None:
+            means = means.sort_index(key=lambda labels: labels.map(_since_order))
         periods = [str(p) for p in means.index]
         treated = [float(v) for v in means.get(1, pd.Series(np.nan, index=means.index))]
         control = [float(v) for v in means.get(0, pd.Series(np.nan, index=means.index))]
-        cut = _quarter(item.post_from)
+        cut = _quarter(item.post_from) if item.post_from is not None else _quarters_since(1)
+        axis = "by quarter" if item.post_from is not None else "by quarter since referral"
         return self.plot(
             f"did-{index}-trends",
-            f"Mean {name} by quarter, treated and comparison",
-            f"Mean {name} by quarter from {periods[0]} to {periods[-1]}: treated from "
+            f"Mean {name} {axis}, treated and comparison",
+            f"Mean {name} {axis} from {periods[0]} to {periods[-1]}: treated from "
             f"{num(treated[0])} to {num(treated[-1])}, comparison from {num(control[0])} to "
             f"{num(control[-1])}; the dotted line marks the start of the post period ({cut}).",
             "Parallel lines before the dotted line support the parallel-trends assumption.",
             plots.trends(periods, treated, control, cut=cut, ylabel=name),
             Table(
-                f"Mean {name} by quarter",
+                f"Mean {name} {axis}",
                 ["Quarter", "Treated", "Comparison"],
                 [[p, num(t), num(c)] for p, t, c in zip(periods, treated, control, strict=True)],
             ),
@@ -554,23 +573,26 @@ class Runner:
             panel = frames.care_use_panel(
                 self.extract, self.people, item.outcome, "event_study.outcome"
             )
-            start = panel[item.start].astype("string")
-            started = start.notna() & (start != "")
-            panel["treatment"] = (
-                started & (panel["period_start_month"].astype(str) >= start.fillna(""))
-            ).astype(int)
+            start = panel["first_contact_month"].astype("string").replace("", pd.NA)
+            started = start.notna()
+            ends = panel["period_end_month"].astype(str)
+            panel["treatment"] = (started & (ends >= start.fillna("9999-99"))).astype(int)
+            panel["event_time"] = frames.event_time(panel, "received_month")
+            panel = panel.loc[panel["event_time"].notna()].copy()
+            started = started.loc[panel.index]
             if item.cluster is not None and item.cluster not in panel.columns:
                 raise SpecError(
                     "event_study.cluster", f"the extract has no {item.cluster!r} column"
                 )
+            leads, lags = _window(panel, item.leads, item.lags)
             result = event_study(
                 panel,
                 "count",
                 "treatment",
                 "person_key",
-                "period_start_month",
-                leads=item.leads,
-                lags=item.lags,
+                "event_time",
+                leads=leads,
+                lags=lags,
                 cluster=item.cluster,
             )
             self.results["event_study"] = result.to_dict()
@@ -591,6 +613,12 @@ class Runner:
                 section.paragraphs.append(
                     f"Pre-trend test (all leads zero): F = {num(result.pretrend_f)}, "
                     f"p = {p_value(result.pretrend_p_value)}."
+                )
+            else:
+                section.paragraphs.append(
+                    "No pre-trend test: the care-use file has only one period before support "
+                    "started for these people. Counts by month or quarter give the leads that "
+                    "test for parallel trends."
                 )
             table = Table(
                 "Coefficients by period relative to the start of support",
@@ -964,7 +992,12 @@ class Runner:
                 ]
                 if pooled is not None:
                     rows.append(
-                        ["Pooled", f"{result.n:,}", num(pooled[0]), interval(pooled[1], pooled[2])]
+                        [
+                            "Pooled",
+                            f"{sum(g.result.n for g in levels):,}",
+                            num(pooled[0]),
+                            interval(pooled[1], pooled[2]),
+                        ]
                     )
                 summary_rows.append(
                     [
@@ -1017,6 +1050,28 @@ class Runner:
 
 def _quarter(month: str) -> str:
     return f"{month[:4]} Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def _quarters_since(value: int) -> str:
+    return f"{value:+d}" if value else "0"
+
+
+def _since_order(label: str) -> int:
+    return int(label)
+
+
+def _window(panel: pd.DataFrame, leads: int, lags: int) -> tuple[int, int]:
+    """The spec's leads and lags, cut to the periods the data hold around each start (a lead
+    or lag with no rows cannot be estimated)."""
+    time = panel["event_time"].astype(int)
+    order = {value: rank for rank, value in enumerate(sorted(time.unique()))}
+    ranks = time.map(order)
+    treated = panel["treatment"] == 1
+    first = ranks.where(treated).groupby(panel["person_key"]).transform("min")
+    relative = (ranks - first).loc[first.notna()]
+    if relative.empty:
+        return leads, lags
+    return max(1, min(leads, int(-relative.min()))), max(0, min(lags, int(relative.max())))
 
 
 def _relative(name: str) -> int:

@@ -105,7 +105,7 @@ def months_between(start: pd.Series, end: pd.Series) -> pd.Series:
         month = pd.to_numeric(text.str.slice(5, 7), errors="coerce")
         return year * 12 + month
 
-    return index(end) - index(start)
+    return (index(end) - index(start)).astype("float64")
 
 
 def add_month(month: str, months: int) -> str:
@@ -137,10 +137,16 @@ def people(extract: Extract) -> pd.DataFrame:
 
 
 def in_rule(frame: pd.DataFrame, rule: Rule, key: str) -> pd.Series:
-    """1 where the row's `rule.column` is one of the rule's values, else 0."""
+    """1 where the row's `rule.column` is one of the rule's values (or at least its number),
+    else 0."""
     if rule.column not in frame.columns:
         known = ", ".join(c for c in frame.columns if not c.endswith(("_baseline", "_follow_up")))
         raise SpecError(f"{key}.column", f"the extract has no {rule.column!r} column ({known})")
+    if rule.at_least is not None:
+        numbers = pd.to_numeric(frame[rule.column], errors="coerce")
+        if numbers.notna().sum() == 0:
+            raise SpecError(f"{key}.column", f"{rule.column!r} holds no numbers")
+        return (numbers >= rule.at_least).astype(int)
     values = frame[rule.column].astype("string").fillna("")
     return values.isin(rule.values).astype(int)
 
@@ -174,8 +180,8 @@ def clinical_panel(
 def care_use_panel(
     extract: Extract, people_frame: pd.DataFrame, settings: tuple[str, ...], key: str
 ) -> pd.DataFrame:
-    """Counts of the `settings` per person and period, zero where a person in the care-use
-    table has no row for a period (the table is taken to cover every period for them)."""
+    """Counts of the `settings` per person and period, for the periods the care-use table
+    has for each person (zero for a chosen setting without a row in such a period)."""
     if extract.care_use is None:
         raise SpecError(key, "needs the care-use file: add data.care_use (or use the database)")
     use = extract.care_use
@@ -183,13 +189,23 @@ def care_use_panel(
     if unknown:
         known = ", ".join(sorted(use["setting"].dropna().unique()))
         raise SpecError(key, f"the care-use file has no {unknown[0]!r} rows ({known or 'none'})")
+    if "period_end_month" not in use.columns:
+        use = use.assign(period_end_month=use["period_start_month"])
+    periods = ["person_key", "period_start_month", "period_end_month"]
     chosen = use.loc[use["setting"].isin(settings)]
-    summed = chosen.groupby(["person_key", "period_start_month"], as_index=False)["count"].sum()
-    persons = pd.Index(use["person_key"].unique(), name="person_key").intersection(
-        people_frame["person_key"]
-    )
-    periods = pd.Index(sorted(use["period_start_month"].unique()), name="period_start_month")
-    grid = pd.MultiIndex.from_product([persons, periods]).to_frame(index=False)
-    panel = grid.merge(summed, on=["person_key", "period_start_month"], how="left")
+    summed = chosen.groupby(periods, as_index=False)["count"].sum()
+    grid = use[periods].drop_duplicates()
+    grid = grid.loc[grid["person_key"].isin(people_frame["person_key"])]
+    panel = grid.merge(summed, on=periods, how="left")
     panel["count"] = panel["count"].fillna(0.0)
     return panel.merge(people_frame, on="person_key", how="inner")
+
+
+def event_time(panel: pd.DataFrame, index: str = "received_month") -> pd.Series:
+    """Each period's place relative to the person's `index` month, in units of the periods'
+    length (quarters for quarterly counts): 0 for the period holding the index month, -1 for
+    the one before, and so on; a common time axis for people referred at different times."""
+    length = months_between(panel["period_start_month"], panel["period_end_month"]) + 1
+    size = float(length.mode().iloc[0]) if length.notna().any() else 1.0
+    offset = months_between(panel[index], panel["period_start_month"])
+    return np.ceil(offset / max(size, 1.0)).astype("Int64")

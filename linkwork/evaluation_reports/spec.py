@@ -27,6 +27,7 @@ SUBGROUPS = {
     "sex": "sex",
 }
 ANALYSIS_KINDS = ("change", "did")
+INDEX_MONTHS = ("received_month", "first_contact_month")
 DEFAULT_THRESHOLDS = (20_000.0, 30_000.0)
 
 
@@ -40,12 +41,16 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
-    """Which rows are in a group: the column's value is one of `values` (as text)."""
+    """Which rows are in a group: the column's value is one of `values` (as text), or, with
+    `at_least`, a number at least that."""
 
     column: str
-    values: tuple[str, ...]
+    values: tuple[str, ...] = ()
+    at_least: float | None = None
 
     def describe(self) -> str:
+        if self.at_least is not None:
+            return f"{self.column} at least {self.at_least:g}"
         shown = ", ".join(self.values[:8]) + (", ..." if len(self.values) > 8 else "")
         return f"{self.column} in ({shown})"
 
@@ -71,7 +76,10 @@ class ChangeSpec:
 class DidSpec:
     outcome: str
     treated: Rule
-    post_from: str
+    post_from: str | None
+    """A calendar month: measures from it on are "post" (a scheme that started then)."""
+    post_after: str | None
+    """Or an episode column of months: measures after the person's own month are "post"."""
     se: str
     cluster: str | None
     twfe: bool
@@ -81,7 +89,6 @@ class DidSpec:
 @dataclass(frozen=True)
 class EventStudySpec:
     outcome: tuple[str, ...]
-    start: str
     leads: int
     lags: int
     cluster: str | None
@@ -255,6 +262,12 @@ def _rule(parent: _Table, key: str) -> Rule:
         )
     column = table.text("column", required=True)
     assert column is not None
+    if table.has("at_least") == table.has("in"):
+        raise SpecError(table.key("in"), "give either in = [values] or at_least = a number")
+    if table.has("at_least"):
+        at_least = table.number("at_least")
+        table.check_unknown()
+        return Rule(column=column, at_least=at_least)
     values = table.texts("in", required=True)
     table.check_unknown()
     return Rule(column=column, values=values)
@@ -346,14 +359,25 @@ def _did(root: _Table) -> tuple[DidSpec, ...]:
         wild = table.flag("wild_cluster_bootstrap", False)
         if wild and cluster is None:
             raise SpecError(table.key("wild_cluster_bootstrap"), "needs cluster = a column")
-        post_from = table.month("post_from", required=True)
+        post_from = table.month("post_from")
+        post_after = (
+            table.choice("post_after", INDEX_MONTHS, INDEX_MONTHS[0])
+            if table.has("post_after")
+            else None
+        )
+        if (post_from is None) == (post_after is None):
+            raise SpecError(
+                table.key("post_from"),
+                'give either post_from = "YYYY-MM" (a calendar cut-off) or post_after = '
+                '"received_month" (after each person\'s referral)',
+            )
         assert outcome is not None
-        assert post_from is not None
         found.append(
             DidSpec(
                 outcome=outcome,
                 treated=_rule(table, "treated"),
                 post_from=post_from,
+                post_after=post_after,
                 se=se,
                 cluster=cluster,
                 twfe=twfe,
@@ -369,11 +393,9 @@ def _event_study(root: _Table) -> EventStudySpec | None:
     if table is None:
         return None
     outcome = table.texts("outcome", required=True)
-    start = table.choice("start", ("first_contact_month", "received_month"), "first_contact_month")
     found = EventStudySpec(
         outcome=outcome,
-        start=start,
-        leads=table.whole("leads", 3, minimum=2, maximum=12),
+        leads=table.whole("leads", 3, minimum=1, maximum=12),
         lags=table.whole("lags", 4, minimum=0, maximum=12),
         cluster=table.text("cluster"),
     )

@@ -86,7 +86,7 @@ def write_extract(folder: Path, *, people: int = 240, seed: int = 1) -> dict[str
                         "person_key": person,
                         "setting": setting,
                         "period_start_month": quarter,
-                        "period_end_month": quarter,
+                        "period_end_month": f"{quarter[:5]}{int(quarter[5:]) + 2:02d}",
                         "count": int(rng.poisson(rate * (0.7 if on else 1.0))),
                     }
                 )
