@@ -434,8 +434,8 @@ class Runner:
             panel["since"] = panel["measured_month"].astype(str).map(_quarter)
         else:
             assert item.post_after is not None
-            index = panel[item.post_after].astype("string").replace("", pd.NA)
-            panel = panel.loc[index.notna()].copy()
+            own = panel[item.post_after].astype("string").replace("", pd.NA)
+            panel = panel.loc[own.notna()].copy()
             gap = frames.months_between(panel[item.post_after], panel["measured_month"])
             panel["post"] = (gap > 0).astype(int)
             panel["since"] = (np.floor((gap - 1) / 3) + 1).astype(int).map(_quarters_since)
@@ -598,9 +598,9 @@ class Runner:
             self.results["event_study"] = result.to_dict()
             by_period = {_relative(c.name): c for c in result.periods}
             relative = sorted([-1, *by_period])
-            estimates = [by_period[r].estimate if r in by_period else 0.0 for r in relative]
-            lows = [by_period[r].ci_low if r in by_period else 0.0 for r in relative]
-            highs = [by_period[r].ci_high if r in by_period else 0.0 for r in relative]
+            estimates = [_value(by_period[r].estimate) if r in by_period else 0.0 for r in relative]
+            lows = [_value(by_period[r].ci_low) if r in by_period else 0.0 for r in relative]
+            highs = [_value(by_period[r].ci_high) if r in by_period else 0.0 for r in relative]
             n_started = int(panel.loc[started, "person_key"].nunique())
             section.paragraphs.append(
                 f"{name} per person and period for {result.n_units:,} people over "
@@ -892,7 +892,7 @@ class Runner:
                 )
             )
             grid = np.linspace(0.0, item.ceac_max, CEAC_POINTS)
-            curve = result.ceac(grid)
+            curve = result.ceac(grid.tolist())
             marks = [0.0, *self.spec.thresholds, item.ceac_max]
             marked = result.ceac(sorted(set(marks)))
             section.plots.append(
@@ -979,7 +979,11 @@ class Runner:
                 highs = [float(g.result.ci_high) for g in levels]
                 pooled = None
                 if result.estimate is not None:
-                    pooled = (result.estimate, result.ci_low, result.ci_high)
+                    pooled = (
+                        result.estimate,
+                        _value(result.ci_low),
+                        _value(result.ci_high),
+                    )
                 test = result.interaction
                 rows = [
                     [
@@ -1050,6 +1054,10 @@ class Runner:
 
 def _quarter(month: str) -> str:
     return f"{month[:4]} Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def _value(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def _quarters_since(value: int) -> str:

@@ -12,6 +12,7 @@ import html
 import io
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
@@ -19,6 +20,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 # NHS.UK colours: blue for the intervention or estimate, grey for the comparison.
@@ -26,7 +28,7 @@ BLUE = "#005eb8"
 DARK = "#212b32"
 GREY = "#768692"
 WARM = "#d5281b"
-STYLE = {
+STYLE: dict[Any, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "linkwork-evaluation",
     "font.family": "sans-serif",
@@ -71,7 +73,7 @@ def to_svg(figure: Figure, *, ident: str, title: str, desc: str) -> str:
     return text[: opening.start()] + tag + heading + text[opening.end() :]
 
 
-def _figure(width: float = 6.4, height: float = 3.6) -> tuple[Figure, plt.Axes]:
+def _figure(width: float = 6.4, height: float = 3.6) -> tuple[Figure, Axes]:
     with plt.rc_context(STYLE):
         figure, axes = plt.subplots(figsize=(width, height))
     return figure, axes
