@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "linkwork.matching",
     "linkwork.web",
     "linkwork.insights",
+    "linkwork.evaluation_reports",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,7 @@ urlpatterns = [
     path("oruk/", include("linkwork.directory.oruk.urls")),
     path("api/v1/", include("linkwork.api.urls")),
     path("directory/", include("linkwork.directory.urls")),
+    path("insights/evaluation/", include("linkwork.evaluation_reports.urls")),
     path("insights/", include("linkwork.insights.urls")),
     # The admin site signs in through our login, so it gets lock-out and two-factor too.
     path(

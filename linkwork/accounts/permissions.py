@@ -26,6 +26,7 @@ class Ability(StrEnum):
     ADD_SERVICE_TIPS = "add_service_tips"
     VIEW_INSIGHTS = "view_insights"
     REQUEST_EXTRACT = "request_extract"
+    RUN_EVALUATION = "run_evaluation"
     DO_CASEWORK = "do_casework"
     MANAGE_CAPACITY = "manage_capacity"
     ANSWER_CONNECTIONS = "answer_connections"
@@ -110,6 +111,11 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         if obj is None or not has_role(user, Role.ANALYST, Role.ADMIN):
             return has_role(user, Role.ANALYST, Role.ADMIN)
         return has_role(user, Role.ADMIN) or obj.requested_by_id == user.pk
+    if ability is Ability.RUN_EVALUATION:
+        # The standard evaluation of a scheme, on its pseudonymised extract: analysts and
+        # scheme leads only; a report is downloaded by the person who asked for it.
+        allowed = has_role(user, Role.ANALYST, Role.SCHEME_LEAD)
+        return allowed if obj is None else allowed and obj.requested_by_id == user.pk
     if ability is Ability.DO_CASEWORK:
         if obj is None:
             return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)

@@ -186,6 +186,11 @@ def episode_columns() -> list[Column]:
         Column("ethnicity_group", text),
         Column("imd_decile", pa.int8()),
         Column("lsoa", text),
+        # The GP practice the person is registered with (its ODS code, an organisation's code,
+        # not a person's) and how many long-term conditions they have: the comparison groups
+        # and the comorbidity subgroups of an evaluation.
+        Column("gp_practice", text),
+        Column("long_term_conditions_count", pa.int8()),
         Column("scheme", text),
         Column("route", text),
         Column("channel", text),
@@ -361,6 +366,8 @@ def episode_chunks(
         "id": "id",
         "person_id": "person_id",
         "born": "person__date_of_birth",
+        "gp_practice": "person__gp_practice__ods_code",
+        "conditions": "person__long_term_conditions",
         "scheme": "scheme__slug",
         "route": "route",
         "channel": "channel",
@@ -397,6 +404,10 @@ def episode_chunks(
                 "ethnicity_group": groups.get(str(record.get("ethnicity") or ""), ""),
                 "imd_decile": int(decile) if isinstance(decile, int) else None,
                 "lsoa": str(record.get("lsoa") or ""),
+                "gp_practice": record["gp_practice"] or "",
+                "long_term_conditions_count": (
+                    len(record["conditions"]) if isinstance(record["conditions"], list) else None
+                ),
                 "scheme": record["scheme"],
                 "route": record["route"],
                 "channel": record["channel"],

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from linkwork.accounts import gate
+from linkwork.accounts import gate, permissions
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
@@ -65,6 +65,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "dashboards": DASHBOARDS.values(),
             "query": f"?{query}" if query else "",
             "quarters": quarterly.recent_quarters(timezone.localdate()),
+            "may_evaluate": permissions.may(request.user, Ability.RUN_EVALUATION),
             "small_label": suppression.label(),
             "small_number": suppression.threshold(),
         },

@@ -23,6 +23,7 @@ from linkwork.accounts.models import Role, User
 from linkwork.api.actions import issue_api_token
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import PlanAction
+from linkwork.evaluation_reports.models import EvaluationRequest
 from linkwork.insights.models import ExtractRequest
 from linkwork.notifications.models import Message
 from linkwork.outcomes.actions import raise_flag
@@ -226,6 +227,8 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "insights:xlsx": "referrer",
     "insights:table_csv": "provider",
     "insights:quarterly_return": "link_worker_a",
+    # The standard evaluation of a scheme: analysts and scheme leads only.
+    "evaluation_reports:evaluation": "link_worker_a",
 }
 RESTRICTED: dict[str, Gated] = {
     **{name: Gated(wrong_role=persona, other_scope=None) for name, persona in PAGE.items()},
@@ -271,6 +274,8 @@ RESTRICTED: dict[str, Gated] = {
     "api_v1:recommendations": Gated(wrong_role="referrer", other_scope="link_worker_b"),
     # An extract is downloaded by the one who asked for it (here the admin) or an admin.
     "insights:extract_download": Gated(wrong_role="link_worker_a", other_scope="analyst"),
+    # A report is downloaded by the one who asked for it (here the analyst) and no one else.
+    "evaluation_reports:download": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_a"),
 }
 # What a refused form would have written, had the gate let it through.
 EVERY_FORM = {
@@ -338,6 +343,9 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         "slug": "invalid-transition",
         "extract_id": ExtractRequest.objects.create(
             requested_by=world.admin, file_format="csv", status="done"
+        ).pk,
+        "evaluation_id": EvaluationRequest.objects.create(
+            requested_by=world.analyst, scheme=world.scheme_a, analyses=["change"], status="done"
         ).pk,
         "dashboard": "referrals",
         "table": "referrals_by_route",

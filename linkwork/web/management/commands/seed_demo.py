@@ -28,7 +28,10 @@ from linkwork.accounts.demo import (
 )
 from linkwork.accounts.models import Organisation, Role, Scheme, User
 from linkwork.casework.demo import seed_casework
+from linkwork.casework.lifecycle import ConnectionStatus
+from linkwork.casework.models import Connection
 from linkwork.outcomes.demo import seed_outcomes
+from linkwork.outcomes.demo_eq5d import seed_eq5d
 from linkwork.people.demo import generate_consents, generate_people
 from linkwork.people.models import Consent, Person
 from linkwork.referrals.demo import (
@@ -134,6 +137,18 @@ class Command(BaseCommand):
                 changes=changes,
                 now=now,
                 focus_worker_id=accounts.demo_link_worker.pk if accounts.demo_link_worker else None,
+            )
+            # EQ-5D-5L for the evaluation's QALYs, from a random stream of its own so the
+            # demo data above stay as they were for a given seed.
+            went = Connection._default_manager.filter(
+                status__in=[ConnectionStatus.IN_PROGRESS, ConnectionStatus.COMPLETED]
+            ).values_list("referral_id", flat=True)
+            measures += seed_eq5d(
+                rng=random.Random(f"eq5d-{options['seed']}"),
+                referrals=referrals,
+                changes=changes,
+                now=now,
+                connected=set(went),
             )
             # Synthetic GP and hospital records, kept by insights (by name: web and insights
             # share a floor and import nothing from each other).
