@@ -25,6 +25,7 @@ from linkwork.accounts.models import Role, Scheme
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Attendance, Connection, Contact, Outcome, SupportPlan
 from linkwork.insights.model import Filters
+from linkwork.insights.models import ConnectionFact, ContactFact, OutcomeFact, ReferralFact
 from linkwork.outcomes.models import OutcomeMeasure
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral, StatusChange
@@ -182,4 +183,42 @@ def organisation_choices(schemes: frozenset[int]) -> list[tuple[int, str]]:
         Organisation.objects.filter(Q(kind=OrganisationKind.GP_PRACTICE) | referred)
         .order_by("name")
         .values_list("pk", "name")
+    )
+
+
+def fact_q(filters: Filters, *, dated: str = "received_at") -> Q:
+    """The filters as a condition on the facts (`insights.facts`), which carry the referral's
+    dimensions on every row; `dated` is the field the period applies to ("" for none)."""
+    q = Q(scheme_id__in=sorted(filters.schemes))
+    if filters.route:
+        q &= Q(route=filters.route)
+    if filters.link_worker is not None:
+        q &= Q(link_worker_id=filters.link_worker)
+    if filters.referring_organisation is not None:
+        q &= Q(referring_organisation_id=filters.referring_organisation) | Q(
+            gp_practice_id=filters.referring_organisation
+        )
+    if dated:
+        q &= period_q(filters, dated)
+    return q
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The facts a builder counts, each already narrowed to the filters: referrals received
+    in the period, contacts made in it, connections created in it, and the outcome scores of
+    the referrals received in it."""
+
+    referrals: QuerySet[ReferralFact]
+    contacts: QuerySet[ContactFact]
+    connections: QuerySet[ConnectionFact]
+    outcomes: QuerySet[OutcomeFact]
+
+
+def facts(filters: Filters) -> Facts:
+    return Facts(
+        referrals=ReferralFact.objects.filter(fact_q(filters)).order_by(),
+        contacts=ContactFact.objects.filter(fact_q(filters, dated="occurred_at")).order_by(),
+        connections=ConnectionFact.objects.filter(fact_q(filters, dated="created_at")).order_by(),
+        outcomes=OutcomeFact.objects.filter(fact_q(filters)).order_by(),
     )

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import random
 import time
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from typing import Any, TypeVar
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -134,6 +136,8 @@ class Command(BaseCommand):
                 now=now,
                 focus_worker_id=accounts.demo_link_worker.pk if accounts.demo_link_worker else None,
             )
+        # Bulk inserts skip the saves that keep the dashboards' facts current: write them all.
+        call_command("insights", "refresh", stdout=io.StringIO())
         # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`
         # would give later: without them the first pages may pick slow plans.
         with connection.cursor() as cursor:
