@@ -17,18 +17,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Role, Scheme
-from linkwork.casework.lifecycle import ConnectionStatus
-from linkwork.casework.models import Attendance, Connection, Contact, Outcome, SupportPlan
+from linkwork.casework.models import Connection, Contact
 from linkwork.insights.model import Filters
 from linkwork.insights.models import ConnectionFact, ContactFact, OutcomeFact, ReferralFact
 from linkwork.outcomes.models import OutcomeMeasure
-from linkwork.referrals.lifecycle import Status
-from linkwork.referrals.models import Referral, StatusChange
+from linkwork.referrals.models import Referral
 
 
 def scheme_ids_for(user: Any) -> frozenset[int]:
@@ -113,58 +111,6 @@ def records(filters: Filters) -> Records:
             referral_q(filters, "referral__", dated=False) & period_q(filters, "created_at")
         ).order_by(),
         measures=OutcomeMeasure.objects.filter(referral_q(filters, "referral__")).order_by(),
-    )
-
-
-# Facts about each referral, as SQL expressions correlated (OuterRef) with the referrals a
-# builder counts: they read only those referrals' own contacts, plans, connections and status
-# history, and the builders group by them, so what comes back is counts.
-
-CONNECTED = (
-    ConnectionStatus.ACCEPTED,
-    ConnectionStatus.IN_PROGRESS,
-    ConnectionStatus.ON_HOLD,
-    ConnectionStatus.COMPLETED,
-)
-ATTENDING = (ConnectionStatus.IN_PROGRESS, ConnectionStatus.COMPLETED)
-
-
-def had_contact() -> Exists:
-    """The person took part in a contact with their link worker."""
-    return Exists(Contact.objects.filter(referral_id=OuterRef("pk"), outcome=Outcome.ATTENDED))
-
-
-def agreed_plan() -> Exists:
-    return Exists(SupportPlan.objects.filter(referral_id=OuterRef("pk"), agreed_on__isnull=False))
-
-
-def connected() -> Exists:
-    """A provider took the person on (accepted, attending, paused or completed)."""
-    return Exists(Connection.objects.filter(referral_id=OuterRef("pk"), status__in=CONNECTED))
-
-
-def attended() -> Exists | Any:
-    """The person went to a connected service: recorded attendance, or a connection attending
-    or completed."""
-    return Exists(
-        Connection.objects.filter(referral_id=OuterRef("pk"), status__in=ATTENDING)
-    ) | Exists(Attendance.objects.filter(connection__referral_id=OuterRef("pk"), attended=True))
-
-
-def triaged_at() -> Subquery:
-    """When the referral left "received": accepted, declined or redirected."""
-    return Subquery(
-        StatusChange.objects.filter(referral_id=OuterRef("pk"), from_status=Status.RECEIVED)
-        .order_by("changed_at")
-        .values("changed_at")[:1]
-    )
-
-
-def first_contact_at() -> Subquery:
-    return Subquery(
-        Contact.objects.filter(referral_id=OuterRef("pk"), outcome=Outcome.ATTENDED)
-        .order_by("occurred_at")
-        .values("occurred_at")[:1]
     )
 
 

@@ -144,7 +144,8 @@ def test_refresh_rebuilds_the_facts_exactly_as_they_were_kept():
             _measure(referral, at("2026-01-20"), 18.0 + n, "baseline")
             _measure(referral, at("2026-04-20"), 21.0 + n, "follow_up")
     kept = _snapshot()
-    assert len(kept["ReferralFact"]) == 8 and len(kept["OutcomeFact"]) == 5
+    assert len(kept["ReferralFact"]) == 8
+    assert len(kept["OutcomeFact"]) == 5
 
     ReferralFact.objects.all().delete()
     OutcomeFact.objects.all().delete()
