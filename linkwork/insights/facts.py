@@ -101,6 +101,14 @@ def _day(moment: dt.datetime | None) -> dt.date | None:
     return None if moment is None else timezone.localtime(moment).date()
 
 
+def _response_days(
+    calendar: Calendar, requested_at: dt.datetime | None, responded_at: dt.datetime | None
+) -> int | None:
+    """Working days from the request to the answer, when both are recorded."""
+    asked = _day(requested_at)
+    return None if asked is None else calendar.wait(asked, _day(responded_at))
+
+
 def band_low(age: int) -> int:
     """The lowest age of the age band `age` falls in (0 for the youngest band)."""
     return next((low for low, _, _ in reversed(AGE_BANDS) if age >= low), 0)
@@ -287,9 +295,7 @@ def _write(rows: list[dict[str, Any]], calendar: Calendar, now: dt.datetime) -> 
                     waiting_list=waitlisted,
                     rejection_reason=rejection or "",
                     responded=responded_at is not None,
-                    response_days=calendar.wait(_day(requested_at), _day(responded_at))
-                    if requested_at is not None
-                    else None,
+                    response_days=_response_days(calendar, requested_at, responded_at),
                     **dimensions,
                 )
             )
@@ -310,13 +316,10 @@ def _write(rows: list[dict[str, Any]], calendar: Calendar, now: dt.datetime) -> 
                         **dimensions,
                     )
                 )
-    for model, batch in (
-        (ReferralFact, referral_facts),
-        (ContactFact, contact_facts),
-        (ConnectionFact, connection_facts),
-        (OutcomeFact, outcome_facts),
-    ):
-        model.objects.bulk_create(batch, batch_size=2000)
+    ReferralFact.objects.bulk_create(referral_facts, batch_size=2000)
+    ContactFact.objects.bulk_create(contact_facts, batch_size=2000)
+    ConnectionFact.objects.bulk_create(connection_facts, batch_size=2000)
+    OutcomeFact.objects.bulk_create(outcome_facts, batch_size=2000)
 
 
 def _forget(ids: Sequence[Any]) -> None:
