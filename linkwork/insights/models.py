@@ -164,6 +164,14 @@ class ReferralFact(Dimensions, Characteristics):
     postcode = models.CharField(max_length=10, blank=True)
     refreshed_at = models.DateTimeField(db_index=True)
 
+    class Meta:
+        indexes = [
+            # Which organisations referred into a scheme (the filter's choices): a probe each.
+            models.Index(
+                fields=["referring_organisation", "scheme"], name="referralfact_referrer_idx"
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"Facts of referral {self.pk}"
 

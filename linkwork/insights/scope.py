@@ -116,12 +116,12 @@ def records(filters: Filters) -> Records:
 
 def organisation_choices(schemes: frozenset[int]) -> list[tuple[int, str]]:
     """Organisations worth filtering by: every GP practice, and every other organisation that
-    referred into the schemes. Ids and names only; one query, an index probe per organisation
-    rather than a scan of the referrals."""
+    referred into the schemes. Ids and names only; one query, an index probe of the referral
+    facts per organisation (`referralfact_referrer_idx`) rather than a scan of the referrals."""
     from linkwork.accounts.models import Organisation, OrganisationKind
 
     referred = Exists(
-        Referral.objects.filter(
+        ReferralFact.objects.filter(
             referring_organisation_id=OuterRef("pk"), scheme_id__in=sorted(schemes)
         )
     )
