@@ -47,6 +47,12 @@ NOTES = """
   issued, so the ratio is what Django, the Python roll-up and the page add. On PostgreSQL the
   data are a template of 20,000 referrals copied in SQL with fresh ids: the same figures per
   copy, so counts scale and distinct people scale with them.
+- Not yet met at 1,000,000 (2-core machine shared with other work): p95 under 1 s on the
+  referrals, equity, unmet-need, voluntary-sector and connections pages, whose bare SQL over
+  the facts is itself over 1 s: counting distinct people (per practice, per equity group,
+  per provider) and grouping the connection facts with the directory's names. Every page is
+  within 2x its floor. Next: people pre-counted per day and dimension where they add up, the
+  service names read after grouping, and GROUPING SETS on PostgreSQL for one scan per page.
 """
 
 
