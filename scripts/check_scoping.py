@@ -80,12 +80,16 @@ REVIEWED = {
         "`scheme_ids_for(user)` set from the schemes the user may count; builders return "
         "counts, never a record"
     ),
-    ("insights/scope.py", "had_contact"): "EXISTS correlated with the builder's referrals",
-    ("insights/scope.py", "agreed_plan"): "EXISTS correlated with the builder's referrals",
-    ("insights/scope.py", "connected"): "EXISTS correlated with the builder's referrals",
-    ("insights/scope.py", "attended"): "EXISTS correlated with the builder's referrals",
-    ("insights/scope.py", "triaged_at"): "a date correlated with the builder's referrals",
-    ("insights/scope.py", "first_contact_at"): "a date correlated with the builder's referrals",
+    ("insights/facts.py", "_write"): (
+        "writes the dashboards' facts of the referrals `refresh` or `rebuild` picked; run by "
+        "the task worker and `linkwork insights refresh`, never returns a record"
+    ),
+    ("insights/facts.py", "refresh"): (
+        "picks the referrals whose records changed, for the task worker; returns a count"
+    ),
+    ("insights/facts.py", "rebuild"): (
+        "pages through every referral to rewrite the facts; returns a count"
+    ),
     ("insights/scope.py", "organisation_choices"): (
         "organisation ids of the referrals of schemes the user may count, for the filter"
     ),

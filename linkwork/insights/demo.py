@@ -32,6 +32,7 @@ from django.db.models import Count, Exists, Min, OuterRef
 from django.utils import timezone
 
 from linkwork.casework.models import Connection
+from linkwork.insights.facts import CONNECTED
 from linkwork.insights.models import (
     CareSetting,
     CareUse,
@@ -39,7 +40,6 @@ from linkwork.insights.models import (
     ClinicalMeasureKind,
     SmokingStatus,
 )
-from linkwork.insights.scope import CONNECTED
 from linkwork.people.models import Person
 
 BATCH = 5_000

@@ -17,17 +17,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Role, Scheme
-from linkwork.casework.lifecycle import ConnectionStatus
-from linkwork.casework.models import Attendance, Connection, Contact, Outcome, SupportPlan
+from linkwork.casework.models import Connection, Contact
 from linkwork.insights.model import Filters
+from linkwork.insights.models import ConnectionFact, ContactFact, OutcomeFact, ReferralFact
 from linkwork.outcomes.models import OutcomeMeasure
-from linkwork.referrals.lifecycle import Status
-from linkwork.referrals.models import Referral, StatusChange
+from linkwork.referrals.models import Referral
 
 
 def scheme_ids_for(user: Any) -> frozenset[int]:
@@ -115,66 +114,14 @@ def records(filters: Filters) -> Records:
     )
 
 
-# Facts about each referral, as SQL expressions correlated (OuterRef) with the referrals a
-# builder counts: they read only those referrals' own contacts, plans, connections and status
-# history, and the builders group by them, so what comes back is counts.
-
-CONNECTED = (
-    ConnectionStatus.ACCEPTED,
-    ConnectionStatus.IN_PROGRESS,
-    ConnectionStatus.ON_HOLD,
-    ConnectionStatus.COMPLETED,
-)
-ATTENDING = (ConnectionStatus.IN_PROGRESS, ConnectionStatus.COMPLETED)
-
-
-def had_contact() -> Exists:
-    """The person took part in a contact with their link worker."""
-    return Exists(Contact.objects.filter(referral_id=OuterRef("pk"), outcome=Outcome.ATTENDED))
-
-
-def agreed_plan() -> Exists:
-    return Exists(SupportPlan.objects.filter(referral_id=OuterRef("pk"), agreed_on__isnull=False))
-
-
-def connected() -> Exists:
-    """A provider took the person on (accepted, attending, paused or completed)."""
-    return Exists(Connection.objects.filter(referral_id=OuterRef("pk"), status__in=CONNECTED))
-
-
-def attended() -> Exists | Any:
-    """The person went to a connected service: recorded attendance, or a connection attending
-    or completed."""
-    return Exists(
-        Connection.objects.filter(referral_id=OuterRef("pk"), status__in=ATTENDING)
-    ) | Exists(Attendance.objects.filter(connection__referral_id=OuterRef("pk"), attended=True))
-
-
-def triaged_at() -> Subquery:
-    """When the referral left "received": accepted, declined or redirected."""
-    return Subquery(
-        StatusChange.objects.filter(referral_id=OuterRef("pk"), from_status=Status.RECEIVED)
-        .order_by("changed_at")
-        .values("changed_at")[:1]
-    )
-
-
-def first_contact_at() -> Subquery:
-    return Subquery(
-        Contact.objects.filter(referral_id=OuterRef("pk"), outcome=Outcome.ATTENDED)
-        .order_by("occurred_at")
-        .values("occurred_at")[:1]
-    )
-
-
 def organisation_choices(schemes: frozenset[int]) -> list[tuple[int, str]]:
     """Organisations worth filtering by: every GP practice, and every other organisation that
-    referred into the schemes. Ids and names only; one query, an index probe per organisation
-    rather than a scan of the referrals."""
+    referred into the schemes. Ids and names only; one query, an index probe of the referral
+    facts per organisation (`referralfact_referrer_idx`) rather than a scan of the referrals."""
     from linkwork.accounts.models import Organisation, OrganisationKind
 
     referred = Exists(
-        Referral.objects.filter(
+        ReferralFact.objects.filter(
             referring_organisation_id=OuterRef("pk"), scheme_id__in=sorted(schemes)
         )
     )
@@ -182,4 +129,42 @@ def organisation_choices(schemes: frozenset[int]) -> list[tuple[int, str]]:
         Organisation.objects.filter(Q(kind=OrganisationKind.GP_PRACTICE) | referred)
         .order_by("name")
         .values_list("pk", "name")
+    )
+
+
+def fact_q(filters: Filters, *, dated: str = "received_at") -> Q:
+    """The filters as a condition on the facts (`insights.facts`), which carry the referral's
+    dimensions on every row; `dated` is the field the period applies to ("" for none)."""
+    q = Q(scheme_id__in=sorted(filters.schemes))
+    if filters.route:
+        q &= Q(route=filters.route)
+    if filters.link_worker is not None:
+        q &= Q(link_worker_id=filters.link_worker)
+    if filters.referring_organisation is not None:
+        q &= Q(referring_organisation_id=filters.referring_organisation) | Q(
+            gp_practice_id=filters.referring_organisation
+        )
+    if dated:
+        q &= period_q(filters, dated)
+    return q
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The facts a builder counts, each already narrowed to the filters: referrals received
+    in the period, contacts made in it, connections created in it, and the outcome scores of
+    the referrals received in it."""
+
+    referrals: QuerySet[ReferralFact]
+    contacts: QuerySet[ContactFact]
+    connections: QuerySet[ConnectionFact]
+    outcomes: QuerySet[OutcomeFact]
+
+
+def facts(filters: Filters) -> Facts:
+    return Facts(
+        referrals=ReferralFact.objects.filter(fact_q(filters)).order_by(),
+        contacts=ContactFact.objects.filter(fact_q(filters, dated="occurred_at")).order_by(),
+        connections=ConnectionFact.objects.filter(fact_q(filters, dated="created_at")).order_by(),
+        outcomes=OutcomeFact.objects.filter(fact_q(filters)).order_by(),
     )

@@ -69,3 +69,11 @@ def write_requested_extract(extract_id: str) -> str:
     extract.finished_at = timezone.now()
     extract.save(update_fields=["status", "error", "episodes", "measures", "finished_at"])
     return str(extract.status)
+
+
+@task()
+def refresh_facts(referrals: list[str] | None = None, people: list[str] | None = None) -> int:
+    """Rewrite the dashboards' facts of referrals (and people) whose records changed."""
+    from linkwork.insights import facts
+
+    return facts.refresh(referrals=referrals or [], people=people or [])

@@ -19,7 +19,8 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.forms import error_summary
-from linkwork.insights import downloads, presenters, quarterly, scope, suppression
+from linkwork.core.presenters import datetime_uk
+from linkwork.insights import downloads, facts, presenters, quarterly, scope, suppression
 from linkwork.insights.dashboards import DASHBOARDS, Entry
 from linkwork.insights.forms import FiltersForm
 from linkwork.insights.model import Dashboard, Filters
@@ -102,6 +103,7 @@ def dashboard(request: AuthenticatedHttpRequest, dashboard: str) -> HttpResponse
             "small_label": suppression.label(),
             "small_number": suppression.threshold(),
             "query": f"?{query}" if query else "",
+            "as_of": datetime_uk(facts.as_of()),
         },
         status=400 if form.errors else 200,
     )

@@ -234,6 +234,9 @@ def generate_referrals(
             )
             kind = ROUTE_ORGANISATION_KIND.get(route)
             organisation = rng.choice(by_kind[kind]) if kind else None
+            if route == Route.GP_PRACTICE and person.gp_practice_id is not None:
+                # A GP refers the practice's own patients.
+                organisation = person.gp_practice
             final = statuses[position] if position < len(statuses) else _final_status(rng, age_days)
             if final in (Status.RECEIVED, Status.ACCEPTED) and age_days > 2:
                 # Referrals waiting for triage or a first contact arrived in the last few days.

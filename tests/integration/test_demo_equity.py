@@ -119,3 +119,13 @@ def test_demo_equality_answers_are_deterministic_for_a_seed():
 
     assert build(8) == build(8)
     assert build(8) != build(9)
+
+
+def test_demo_gp_referrals_come_from_the_persons_own_practice(demo):
+    from django.db.models import F
+
+    from linkwork.referrals.models import Referral
+
+    by_gp = Referral.objects.filter(route="gp_practice", person__gp_practice__isnull=False)
+    assert by_gp.count() > 50
+    assert not by_gp.exclude(referring_organisation_id=F("person__gp_practice_id")).exists()

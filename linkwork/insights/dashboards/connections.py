@@ -1,8 +1,8 @@
 """Connections: by category and by provider; each provider's acceptance rate and response
 time in working days; the share with supported linking.
 
-Three grouped queries: connections per service (with their outcomes counted in the same
-query), the categories of those services, and request and answer days per provider.
+Two queries: the connection facts grouped per service and working days to answer (with their
+outcomes counted in the same query), and the categories of those services.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from collections import Counter
 from typing import Any
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 
 from linkwork.casework.lifecycle import ConnectionStatus, RejectionReason
 from linkwork.directory.models import Attribute, Entity, LinkType
 from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID
 from linkwork.insights import scope
-from linkwork.insights.figures import percent, percentile, working_day_waits
+from linkwork.insights.figures import percent, percentile
 from linkwork.insights.model import Column, Dashboard, Filters, Table
 from linkwork.vocabulary.categories import CATEGORIES
 
@@ -34,55 +33,50 @@ TAKEN_ON = (
 
 
 def per_service(filters: Filters) -> list[dict[str, Any]]:
-    """Each service's connections in one grouped query: asked, answered, accepted, supported,
-    waitlisted, refused for capacity, and the people taken on."""
-    answered = Q(responded_at__isnull=False)
-    return list(
-        scope.records(filters)
+    """Each service's connections in one grouped query over the connection facts: asked,
+    answered, accepted, supported, waitlisted and refused for capacity; with `days`, the
+    working days a provider took to answer (None when not answered or never asked)."""
+    rows = list(
+        scope.facts(filters)
         .connections.values(
             "service_id",
             "service__name",
             "service__organization_id",
             "service__organization__name",
             "service__funded_for_social_prescribing",
+            "response_days",
         )
         .annotate(
-            n=Count("id"),
-            asked=Count("id", filter=ASKED),
-            answered=Count("id", filter=answered),
-            accepted=Count("id", filter=answered & ~Q(status=ConnectionStatus.REJECTED)),
-            supported=Count("id", filter=Q(supported_linking=True)),
-            waitlisted=Count("id", filter=Q(waiting_list=True)),
+            n=Count("pk"),
+            asked=Count("pk", filter=ASKED),
+            answered=Count("pk", filter=Q(responded=True)),
+            accepted=Count("pk", filter=Q(responded=True) & ~Q(status=ConnectionStatus.REJECTED)),
+            supported=Count("pk", filter=Q(supported_linking=True)),
+            waitlisted=Count("pk", filter=Q(waiting_list=True)),
             no_capacity=Count(
-                "id",
+                "pk",
                 filter=Q(
                     status=ConnectionStatus.REJECTED, rejection_reason=RejectionReason.NO_CAPACITY
                 ),
             ),
-            people=Count("referral__person_id", distinct=True, filter=Q(status__in=TAKEN_ON)),
         )
-        .order_by("service__organization__name", "service__name")
-    )
-
-
-def response_days(filters: Filters) -> dict[Any, Counter[int]]:
-    """Working days from request to answer, per provider organisation."""
-    rows = (
-        scope.records(filters)
-        .connections.filter(requested_at__isnull=False, responded_at__isnull=False)
-        .annotate(asked_on=TruncDate("requested_at"), answered_on=TruncDate("responded_at"))
-        .values("service__organization_id", "asked_on", "answered_on")
-        .annotate(n=Count("id"))
         .order_by()
     )
-    grouped: dict[Any, list[tuple[Any, Any, int]]] = {}
+    services: dict[Any, dict[str, Any]] = {}
+    counted = ("n", "asked", "answered", "accepted", "supported", "waitlisted", "no_capacity")
     for row in rows:
-        grouped.setdefault(row["service__organization_id"], []).append(
-            (row["asked_on"], row["answered_on"], row["n"])
+        entry = services.setdefault(
+            row["service_id"],
+            {**{k: v for k, v in row.items() if k not in counted}, "days": Counter()},
         )
-    every = [pair for pairs in grouped.values() for pair in pairs]
-    span = (min(p[0] for p in every), max(p[1] for p in every)) if every else None
-    return {org: working_day_waits(pairs, span) for org, pairs in grouped.items()}
+        for key in counted:
+            entry[key] = entry.get(key, 0) + row[key]
+        if row["response_days"] is not None:
+            entry["days"][row["response_days"]] += row["n"]
+    return sorted(
+        services.values(),
+        key=lambda r: (r["service__organization__name"], r["service__name"]),
+    )
 
 
 def build(filters: Filters) -> Dashboard:
@@ -92,7 +86,7 @@ def build(filters: Filters) -> Dashboard:
             link_entity=Entity.SERVICE,
             link_type=LinkType.CATEGORY,
             taxonomy_term__taxonomy_id=LINKWORK_TAXONOMY_ID,
-            link_id__in=scope.records(filters).connections.values("service_id"),
+            link_id__in=[row["service_id"] for row in services],
         )
         .values_list("link_id", "taxonomy_term__code")
         .distinct()
@@ -116,7 +110,9 @@ def build(filters: Filters) -> Dashboard:
         note="A connection to a service in several categories counts once under each.",
     )
 
-    waits = response_days(filters)
+    waits: dict[Any, Counter[int]] = {}
+    for row in services:
+        waits.setdefault(row["service__organization_id"], Counter()).update(row["days"])
     providers: dict[Any, dict[str, Any]] = {}
     for row in services:
         org = row["service__organization_id"]

@@ -1,7 +1,7 @@
 """Contacts by mode and outcome, and each link worker's caseload against the safe limits.
 
-One grouped query for contacts (made in the period); the caseloads are today's, read by
-`referrals.capacity` in its fixed three queries, and the schemes in one more.
+One grouped query over the contact facts (contacts made in the period); the caseloads are
+today's, read by `referrals.capacity` in its fixed three queries, and the schemes in one more.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ SUMMARY = "Contacts by mode and outcome; each link worker's caseload against the
 def contact_rows(filters: Filters) -> list[dict[str, object]]:
     counts: dict[str, Counter[str]] = {}
     for row in (
-        scope.records(filters).contacts.values("mode", "outcome").annotate(n=Count("id")).order_by()
+        scope.facts(filters).contacts.values("mode", "outcome").annotate(n=Count("pk")).order_by()
     ):
         counts.setdefault(row["mode"], Counter())[row["outcome"]] += row["n"]
     out = []

@@ -2,29 +2,30 @@
 deprivation quintile, digital access and language; against the catchment's population where
 it is loaded (`linkwork import-population`: age bands, and deprivation through the IMD table).
 
-One grouped query per characteristic the person record holds, one for the outcomes, and two
-for the population. Characteristics the record does not hold are left out, not guessed.
+Three grouped queries over the facts (`insights.facts`), whatever the number of referrals:
+referrals by every combination of the characteristics (rolled up to each one here), the
+people referred more than once counted once per combination, and the outcome scores compared;
+and two for the population. Characteristics the record does not hold are left out, not
+guessed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q
 
 from linkwork.core.languages import language_name
 from linkwork.directory.models import ImdDecile
 from linkwork.insights import scope
-from linkwork.insights.dashboards.outcomes import episodes, scores_of, value_of
 from linkwork.insights.figures import (
     AGE_BANDS,
     NOT_RECORDED,
     age_band_name,
     age_band_of,
-    annotate_age,
     deprivation_quintile,
     ethnicity_group,
     label_of,
@@ -34,9 +35,6 @@ from linkwork.insights.figures import (
 )
 from linkwork.insights.model import Column, Dashboard, Filters, Table
 from linkwork.insights.models import CatchmentPopulation
-from linkwork.outcomes.change import too_soon
-from linkwork.outcomes.models import TimePoint
-from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.lifecycle import ClosureReason, Status
 
 TITLE = "Equity"
@@ -50,10 +48,6 @@ def _language(code: object) -> str:
     return language_name(str(code)) if code else NOT_RECORDED
 
 
-def _age_on(born: dt.date, day: dt.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 # (slug, title, person field, how a stored value becomes its group)
 CHARACTERISTICS: tuple[tuple[str, str, str, Callable[[Any], str]], ...] = (
     ("age_band", "Age band", "date_of_birth", age_band_name),
@@ -65,53 +59,64 @@ CHARACTERISTICS: tuple[tuple[str, str, str, Callable[[Any], str]], ...] = (
 )
 
 
+# The fact column holding each person field's value.
+COLUMN = {
+    "date_of_birth": "age_band_low",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "imd_decile": "imd_decile",
+    "digital_access": "digital_access",
+    "preferred_language": "preferred_language",
+}
+
+
 def _outcomes(
     filters: Filters, held: list[tuple[str, str, str, Callable[[Any], str]]]
 ) -> dict[str, dict[str, Counter[str]]]:
     """Per characteristic and group: scores compared with a threshold, and those improved."""
-    fields = [f for _, _, f, _ in held if f != "date_of_birth"]
+    columns = [COLUMN[f] for _, _, f, _ in held]
     found: dict[str, dict[str, Counter[str]]] = {slug: {} for slug, _, _, _ in held}
     rows = (
-        scope.records(filters)
-        .measures.values_list(
-            "referral_id",
-            "instrument",
-            "time_point",
-            "recorded_at",
-            "result",
-            "responses",
-            "referral__received_at",
-            "referral__person__date_of_birth",
-            *(f"referral__person__{f}" for f in fields),
-        )
-        .order_by("referral_id", "instrument", "recorded_at")
-        .iterator(chunk_size=5000)
+        scope.facts(filters)
+        .outcomes.filter(improved__isnull=False)
+        .values(*columns, "improved")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    for episode in episodes(rows):
-        inst = INSTRUMENTS.get(episode[0][1])
-        if inst is None:
-            continue
-        base = next((m for m in episode if m[2] == TimePoint.BASELINE), episode[0])
-        later = [m for m in episode if m[3] > base[3] and not too_soon(base[3], m[3])]
-        values = dict(zip(fields, episode[0][8:], strict=True))
-        for score in scores_of(inst):
-            if score.rule is None:
-                continue
-            start = value_of(score, base[4], base[5])
-            ends = [v for m in later if (v := value_of(score, m[4], m[5])) is not None]
-            if start is None or not ends:
-                continue
-            change = ends[-1] - start
-            better = change if score.rule.improvement == "increase" else -change
-            for slug, _, field, group_of in held:
-                if field == "date_of_birth":
-                    group = age_band_of(_age_on(episode[0][7], episode[0][6].date()))
-                else:
-                    group = group_of(values[field])
-                tally = found[slug].setdefault(group, Counter())
-                tally["compared"] += 1
-                tally["improved"] += better >= score.rule.points
+    for row in rows:
+        for slug, _, field, group_of in held:
+            tally = found[slug].setdefault(group_of(row[COLUMN[field]]), Counter())
+            tally["compared"] += row["n"]
+            tally["improved"] += row["n"] if row["improved"] else 0
     return found
+
+
+def _several(referrals: Any, columns: list[str]) -> list[dict[str, Any]]:
+    """People referred more than once, per combination of the characteristics: `pairs` counts
+    each person once in every age band they were referred in, `people` once in all (at their
+    youngest band), so both add up across combinations without counting anyone twice."""
+    inner, params = (
+        referrals.filter(only_referral=False)
+        .values("person_id", *columns)
+        .distinct()
+        .query.sql_with_params()
+    )
+    quoted = [connection.ops.quote_name(c) for c in columns]
+    order = connection.ops.quote_name("age_band_low") if "age_band_low" in columns else "1"
+    names = ", ".join(quoted)
+    # The names are the fact table's own columns, quoted; every value is a parameter.
+    person = connection.ops.quote_name("person_id")
+    sql = (
+        f"SELECT {names}, COUNT(*), SUM(CASE WHEN w.rn = 1 THEN 1 ELSE 0 END) FROM ("  # noqa: S608
+        f"SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.{person} ORDER BY d.{order}) AS rn "
+        f"FROM ({inner}) d) w GROUP BY {names}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            {**dict(zip(columns, row[:-2], strict=True)), "pairs": row[-2], "people": row[-1]}
+            for row in cursor.fetchall()
+        ]
 
 
 def _population() -> tuple[dict[str, int], dict[str, int]]:
@@ -163,31 +168,36 @@ def _order(slug: str, group: str) -> tuple[int, str]:
 def build(filters: Filters) -> Dashboard:
     held_fields = person_fields()
     held = [c for c in CHARACTERISTICS if c[2] in held_fields]
-    referrals = scope.records(filters).referrals
-    counts = {
-        "n": Count("id"),
-        "people": Count("person_id", distinct=True),
-        "accepted": Count("id", filter=Q(status__in=ACCEPTED)),
-        "completed": Count(
-            "id", filter=Q(status=Status.CLOSED, closure_reason=ClosureReason.GOALS_MET)
-        ),
-    }
+    columns = [COLUMN[f] for _, _, f, _ in held]
+    referrals = scope.facts(filters).referrals
+    combinations = list(
+        referrals.values(*columns)
+        .annotate(
+            n=Count("pk"),
+            single=Count("pk", filter=Q(only_referral=True)),
+            accepted=Count("pk", filter=Q(status__in=ACCEPTED)),
+            completed=Count(
+                "pk", filter=Q(status=Status.CLOSED, closure_reason=ClosureReason.GOALS_MET)
+            ),
+        )
+        .order_by()
+    )
+    several = _several(referrals, columns) if columns else []
     outcomes = _outcomes(filters, held)
     by_band, by_quintile = _population()
     populations = {"age_band": by_band, "deprivation": by_quintile}
     tables = []
     for slug, title, field, group_of in held:
-        if field == "date_of_birth":
-            rows = annotate_age(referrals).values("age_band_low").annotate(**counts).order_by()
-            key = "age_band_low"
-        else:
-            rows = referrals.values(f"person__{field}").annotate(**counts).order_by()
-            key = f"person__{field}"
+        column = COLUMN[field]
         groups: dict[str, Counter[str]] = {}
-        for row in rows:
-            tally = groups.setdefault(group_of(row[key]), Counter())
-            for name in counts:
+        for row in combinations:
+            tally = groups.setdefault(group_of(row[column]), Counter())
+            for name in ("n", "accepted", "completed"):
                 tally[name] += row[name]
+            tally["people"] += row["single"]
+        for row in several:
+            tally = groups.setdefault(group_of(row[column]), Counter())
+            tally["people"] += row["pairs"] if field == "date_of_birth" else row["people"]
         population = populations.get(slug, {})
         if population:
             for group in population:

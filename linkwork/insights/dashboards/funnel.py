@@ -1,7 +1,7 @@
 """The pathway funnel: how many referrals reached each stage, and where people left and why.
 
-One grouped query: each referral's status and reasons, with whether it reached each stage
-(correlated EXISTS), counted per combination.
+One grouped query over the referral facts: each referral's status and reasons, with whether
+it reached each stage (worked out when its records changed), counted per combination.
 """
 
 from __future__ import annotations
@@ -56,15 +56,27 @@ def _why(row: dict[str, object]) -> str:
 
 
 def build(filters: Filters) -> Dashboard:
-    rows = list(
-        scope.records(filters)
-        .referrals.annotate(
-            c=scope.had_contact(), p=scope.agreed_plan(), k=scope.connected(), a=scope.attended()
+    rows = [
+        {
+            **row,
+            "c": row["had_contact"],
+            "p": row["plan_agreed"],
+            "k": row["connected"],
+            "a": row["attended"],
+        }
+        for row in scope.facts(filters)
+        .referrals.values(
+            "status",
+            "decline_reason",
+            "closure_reason",
+            "had_contact",
+            "plan_agreed",
+            "connected",
+            "attended",
         )
-        .values("status", "decline_reason", "closure_reason", "c", "p", "k", "a")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("pk"))
         .order_by()
-    )
+    ]
     reached: Counter[str] = Counter()
     left: Counter[tuple[str, str]] = Counter()
     labels = dict(STAGES)

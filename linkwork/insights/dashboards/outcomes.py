@@ -5,27 +5,30 @@ baseline and a follow-up.
 A follow-up counts only when recorded long enough after the baseline to reflect support
 (`outcomes.change.too_soon`); the latest such score is compared with the baseline (the first
 measure marked baseline, or else the first recorded). The interval is Student's t on the
-changes (scipy.stats.t). Two queries: the cohort's accepted referrals, counted, and its
-measures, read once in referral order and reduced in Python (scores sit inside each
-measure's JSON result, which the databases do not read alike).
+changes (scipy.stats.t). Two queries over the facts (`insights.facts`, which compare each
+referral's measures when they change, since scores sit inside each measure's JSON result,
+which the databases do not read alike): the cohort's accepted referrals, counted, and its
+scores grouped by change. Means and intervals are worked exactly from the changes and how
+many had each, so they are the same as from the list of changes.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
+from django.db.models import Count
 from scipy import stats
 
 from linkwork.insights import scope
 from linkwork.insights.figures import percent
 from linkwork.insights.model import Column, Dashboard, Filters, Table
-from linkwork.outcomes.change import too_soon
 from linkwork.outcomes.definitions import Instrument, MeaningfulChange
-from linkwork.outcomes.models import TimePoint
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.lifecycle import Status
 
@@ -79,7 +82,7 @@ def value_of(score: Score, result: Any, responses: Any) -> float | None:
 @dataclass
 class Tally:
     baseline_count: int = 0
-    changes: list[float] = field(default_factory=list)
+    changes: Counter[float] = field(default_factory=Counter)  # change: how many
     improved_count: int = 0
 
 
@@ -98,52 +101,46 @@ def episodes(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]
 def _tally(filters: Filters) -> dict[tuple[str, str], Tally]:
     tallies: dict[tuple[str, str], Tally] = {}
     rows = (
-        scope.records(filters)
-        .measures.values_list(
-            "referral_id", "instrument", "time_point", "recorded_at", "result", "responses"
-        )
-        .order_by("referral_id", "instrument", "recorded_at")
-        .iterator(chunk_size=5000)
+        scope.facts(filters)
+        .outcomes.values("instrument", "score_key", "change", "improved")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    for episode in episodes(rows):
-        inst = INSTRUMENTS.get(episode[0][1])
-        if inst is None:
-            continue
-        base = next((m for m in episode if m[2] == TimePoint.BASELINE), episode[0])
-        later = [
-            m for m in episode if m is not base and m[3] > base[3] and not too_soon(base[3], m[3])
-        ]
-        for score in scores_of(inst):
-            start = value_of(score, base[4], base[5])
-            if start is None:
-                continue
-            tally = tallies.setdefault((inst.id, score.key), Tally())
-            tally.baseline_count += 1
-            ends = [v for m in later if (v := value_of(score, m[4], m[5])) is not None]
-            if not ends:
-                continue
-            change = ends[-1] - start
-            tally.changes.append(change)
-            rule = score.rule
-            if rule is not None:
-                better = change if rule.improvement == "increase" else -change
-                if better >= rule.points:
-                    tally.improved_count += 1
+    for row in rows:
+        tally = tallies.setdefault((row["instrument"], row["score_key"]), Tally())
+        tally.baseline_count += row["n"]
+        if row["change"] is not None:
+            tally.changes[row["change"]] += row["n"]
+        if row["improved"]:
+            tally.improved_count += row["n"]
     return tallies
 
 
-def interval(changes: list[float]) -> tuple[float | None, float | None, float | None]:
-    """Mean and 95% confidence interval (Student's t); no interval for fewer than two."""
-    if not changes:
+def interval(changes: Counter[float]) -> tuple[float | None, float | None, float | None]:
+    """Mean and 95% confidence interval (Student's t) of changes given as {change: how many};
+    no interval for fewer than two. Sums are exact (fractions), as `statistics` takes them."""
+    n = sum(changes.values())
+    if not n:
         return None, None, None
-    mean = statistics.fmean(changes)
-    if len(changes) < 2:
+    total = sum((Fraction(value) * count for value, count in changes.items()), Fraction(0))
+    mean = float(total) / n
+    if n < 2:
         return round(mean, 2), None, None
-    sem = statistics.stdev(changes) / math.sqrt(len(changes))
+    squares = sum((Fraction(value) ** 2 * count for value, count in changes.items()), Fraction(0))
+    variance = (squares - total * total / n) / (n - 1)
+    sem = _sqrt(variance) / math.sqrt(n)
     if sem == 0:
         return round(mean, 2), round(mean, 2), round(mean, 2)
-    low, high = stats.t.interval(0.95, len(changes) - 1, loc=mean, scale=sem)
+    low, high = stats.t.interval(0.95, n - 1, loc=mean, scale=sem)
     return round(mean, 2), round(float(low), 2), round(float(high), 2)
+
+
+def _sqrt(value: Fraction) -> float:
+    """The square root of an exact fraction, correctly rounded as `statistics.stdev` takes it."""
+    exact = getattr(statistics, "_float_sqrt_of_frac", None)
+    if exact is not None:
+        return float(exact(value.numerator, value.denominator))
+    return math.sqrt(value)  # pragma: no cover - Pythons without the helper
 
 
 def _threshold(rule: MeaningfulChange | None) -> str:
@@ -154,7 +151,7 @@ def _threshold(rule: MeaningfulChange | None) -> str:
 
 
 def build(filters: Filters) -> Dashboard:
-    accepted = scope.records(filters).referrals.filter(status__in=ACCEPTED).count()
+    accepted = scope.facts(filters).referrals.filter(status__in=ACCEPTED).count()
     tallies = _tally(filters)
     change_rows, completion_rows = [], []
     for inst_id in sorted(INSTRUMENTS):
@@ -163,7 +160,7 @@ def build(filters: Filters) -> Dashboard:
             if tally is None:
                 continue
             mean, low, high = interval(tally.changes)
-            follow_ups = len(tally.changes)
+            follow_ups = sum(tally.changes.values())
             change_rows.append(
                 {
                     "score": score.name,

@@ -1,21 +1,22 @@
 """Referrals: over time by route (NHS and each non-NHS route), by referring organisation, by
 need, and the rate per 1,000 registered patients of each GP practice.
 
-Four grouped queries (and the list sizes), whatever the number of referrals.
+Four grouped queries over the referral facts (`insights.facts`), the practices and the list
+sizes, whatever the number of referrals. People are counted once: a person's only referral
+counts as it is, and people with several are counted distinct.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q
 
 from linkwork.accounts.models import Organisation, OrganisationKind
 from linkwork.insights import population
 from linkwork.insights.figures import per_thousand
 from linkwork.insights.model import Column, Dashboard, Filters, Table
-from linkwork.insights.scope import records
+from linkwork.insights.scope import facts
 from linkwork.vocabulary.needs import Need
 from linkwork.vocabulary.routes import NHS_ROUTES, Route
 
@@ -30,18 +31,17 @@ RATE_NOTE = (
 
 
 def build(filters: Filters, *, list_sizes: dict[int, int] | None = None) -> Dashboard:
-    referrals = records(filters).referrals
+    referrals = facts(filters).referrals
     by_month_route = list(
-        referrals.annotate(month=TruncMonth("received_at"))
-        .values("month", "route")
-        .annotate(n=Count("id"))
-        .order_by("month", "route")
+        referrals.values("received_month", "route")
+        .annotate(n=Count("pk"))
+        .order_by("received_month", "route")
     )
     by_route: Counter[str] = Counter()
     months: dict[str, Counter[str]] = {}
     for row in by_month_route:
         by_route[row["route"]] += row["n"]
-        month = f"{row['month']:%Y-%m}"
+        month = f"{row['received_month']:%Y-%m}"
         group = "nhs" if row["route"] in NHS_ROUTES else "non_nhs"
         months.setdefault(month, Counter())[group] += row["n"]
 
@@ -84,13 +84,13 @@ def build(filters: Filters, *, list_sizes: dict[int, int] | None = None) -> Dash
                 "count": row["n"],
             }
             for row in referrals.values("referring_organisation_id", "referring_organisation__name")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("pk"))
             .order_by("-n", "referring_organisation__name")
         ],
     )
 
     needs: Counter[str] = Counter()
-    for row in referrals.values("needs").annotate(n=Count("id")).order_by():
+    for row in referrals.values("needs").annotate(n=Count("pk")).order_by():
         for need in set(row["needs"] or []):
             needs[need] += row["n"]
     need_labels = dict(Need.choices)
@@ -108,10 +108,13 @@ def build(filters: Filters, *, list_sizes: dict[int, int] | None = None) -> Dash
 
     sizes = population.list_sizes() if list_sizes is None else list_sizes
     people = {
-        row["person__gp_practice_id"]: row["n"]
-        for row in referrals.filter(person__gp_practice__isnull=False)
-        .values("person__gp_practice_id")
-        .annotate(n=Count("person_id", distinct=True))
+        row["gp_practice_id"]: row["single"] + row["several"]
+        for row in referrals.filter(gp_practice__isnull=False)
+        .values("gp_practice_id")
+        .annotate(
+            single=Count("pk", filter=Q(only_referral=True)),
+            several=Count("person_id", distinct=True, filter=Q(only_referral=False)),
+        )
     }
     practices = Organisation.objects.filter(
         kind=OrganisationKind.GP_PRACTICE, pk__in=set(people)

@@ -6,8 +6,8 @@ connections a provider declined or waitlisted for want of space.
 person: an online service is no help to someone without digital access, and the directory
 cannot say who has it. A service is fresh when checked within the listing stale limit.
 
-Five queries: referrals grouped by postcode and needs, those postcodes' positions, the fresh
-active services' venues, their categories, and connections per service.
+Five queries: the referral facts grouped by postcode and needs, those postcodes' positions,
+the fresh active services' venues, their categories, and connections per service.
 """
 
 from __future__ import annotations
@@ -95,12 +95,13 @@ def _venues_by_need() -> dict[str, Venues]:
 
 
 def need_rows(filters: Filters) -> list[dict[str, Any]]:
-    groups = list(
-        scope.records(filters)
-        .referrals.values("person__postcode", "needs")
-        .annotate(n=Count("id"))
+    groups = [
+        {"person__postcode": row["postcode"], "needs": row["needs"], "n": row["n"]}
+        for row in scope.facts(filters)
+        .referrals.values("postcode", "needs")
+        .annotate(n=Count("pk"))
         .order_by()
-    )
+    ]
     codes = {_normal(row["person__postcode"] or "") for row in groups} - {""}
     positions = {
         code: (lat, lon)

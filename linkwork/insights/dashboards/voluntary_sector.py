@@ -2,7 +2,7 @@
 it took on, split by whether the service is funded for social prescribing referrals, so that
 demand nobody pays for is visible.
 
-One grouped query.
+One grouped query over the connection facts.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ SUMMARY = "Connections and people per provider, split by whether the service is 
 
 def build(filters: Filters) -> Dashboard:
     rows = list(
-        scope.records(filters)
+        scope.facts(filters)
         .connections.values(
             "service__organization_id",
             "service__organization__name",
             "service__funded_for_social_prescribing",
         )
         .annotate(
-            received=Count("id", filter=ASKED),
-            people=Count("referral__person_id", distinct=True, filter=Q(status__in=TAKEN_ON)),
+            received=Count("pk", filter=ASKED),
+            people=Count("person_id", distinct=True, filter=Q(status__in=TAKEN_ON)),
         )
         .order_by("-received", "service__organization__name")
     )

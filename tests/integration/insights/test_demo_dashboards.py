@@ -58,3 +58,33 @@ def test_analyst_page_shows_no_count_below_five(seeded_demo, client: Client):
     ]
     assert "&lt;5" in cells
     assert not [c for c in cells if c in {"1", "2", "3", "4"}]
+
+
+@pytest.mark.django_db
+def test_demo_figures_are_believable(seeded_demo):
+    """A spread by route, deprivation and ethnicity; some services over capacity; unfunded
+    providers carrying most of the connections, some of them many."""
+    from linkwork.accounts.models import Scheme
+    from linkwork.insights.model import Filters
+
+    every = Filters(schemes=frozenset(Scheme.objects.values_list("pk", flat=True)))
+
+    def table(slug: str, name: str) -> list[dict[str, Any]]:
+        return next(t for t in DASHBOARDS[slug].build(every).tables if t.slug == name).rows
+
+    routes = [r for r in table("referrals", "referrals_by_route") if r["count"]]
+    assert len(routes) >= 8
+    quintiles = [r for r in table("equity", "equity_deprivation") if r["count"]]
+    assert len(quintiles) >= 5
+    groups = [r for r in table("equity", "equity_ethnicity") if r["count"]]
+    assert len(groups) >= 4
+    assert table("unmet-need", "over_capacity")
+    split = {
+        r["funded"]: r["received_count"]
+        for r in table("voluntary-sector", "voluntary_sector_funding")
+    }
+    assert split["No"] > split["Yes"] > 0
+    busiest: dict[str, int] = {}
+    for row in table("voluntary-sector", "voluntary_sector_demand"):
+        busiest[row["funded"]] = max(busiest.get(row["funded"], 0), row["received_count"])
+    assert busiest["No"] >= max(5, busiest["Yes"])

@@ -1,15 +1,20 @@
 """`linkwork insights export --out DIR [--scheme SLUG] [--from YYYY-MM-DD] [--to YYYY-MM-DD]`:
-one CSV per dashboard table (UTF-8, a header row), small numbers suppressed."""
+one CSV per dashboard table (UTF-8, a header row), small numbers suppressed.
+
+`linkwork insights refresh`: rewrite every fact the dashboards count from the records (after a
+bulk load, or a change the records do not show: bank holidays, an instrument's scoring)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linkwork.accounts.models import Scheme
 from linkwork.audit import auditor
+from linkwork.insights import facts
 from linkwork.insights.dashboards import DASHBOARDS
 from linkwork.insights.downloads import csv_text
 from linkwork.insights.model import Filters
@@ -23,7 +28,10 @@ def _date(text: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Insights for commissioners and evaluators. `export` writes every table as CSV."
+    help = (
+        "Insights for commissioners and evaluators. `export` writes every table as CSV; "
+        "`refresh` rewrites the facts the dashboards count."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
@@ -32,8 +40,22 @@ class Command(BaseCommand):
         export.add_argument("--scheme", default="", help="One scheme's slug (default: all).")
         export.add_argument("--from", dest="date_from", default="", help="YYYY-MM-DD")
         export.add_argument("--to", dest="date_to", default="", help="YYYY-MM-DD")
+        commands.add_parser("refresh", help="Rewrite every fact the dashboards count.")
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["action"] == "refresh":
+            self.refresh()
+            return
+        self.export(**options)
+
+    def refresh(self) -> None:
+        started = time.perf_counter()
+        written = facts.rebuild()
+        self.stdout.write(
+            f"Refreshed the facts of {written} referrals in {time.perf_counter() - started:.1f} s."
+        )
+
+    def export(self, **options: object) -> None:
         out = options["out"]
         assert isinstance(out, Path)
         slug = str(options["scheme"] or "")

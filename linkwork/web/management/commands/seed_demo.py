@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import random
 import time
 from collections.abc import Iterable, Sequence
@@ -153,6 +154,8 @@ class Command(BaseCommand):
             # Synthetic GP and hospital records, kept by insights (by name: web and insights
             # share a floor and import nothing from each other).
             call_command("seed_clinical_demo", seed=options["seed"], stdout=self.stdout)
+        # Bulk inserts skip the saves that keep the dashboards' facts current: write them all.
+        call_command("insights", "refresh", stdout=io.StringIO())
         # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`
         # would give later: without them the first pages may pick slow plans.
         with connection.cursor() as cursor:
