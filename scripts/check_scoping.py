@@ -90,9 +90,6 @@ REVIEWED = {
     ("insights/facts.py", "rebuild"): (
         "pages through every referral to rewrite the facts; returns a count"
     ),
-    ("insights/scope.py", "organisation_choices"): (
-        "organisation ids of the referrals of schemes the user may count, for the filter"
-    ),
     ("casework/matching.py", "outcomes_of_shown"): (
         "what followed every showing, for `linkwork fit-matching-weights` to learn from; "
         "run by the command, never by a view, and it returns ids and flags, never a record"

@@ -107,7 +107,7 @@ def _several(referrals: Any, columns: list[str]) -> list[dict[str, Any]]:
     # The names are the fact table's own columns, quoted; every value is a parameter.
     person = connection.ops.quote_name("person_id")
     sql = (
-        f"SELECT {names}, COUNT(*), SUM(CASE WHEN w.rn = 1 THEN 1 ELSE 0 END) FROM ("  # noqa: S608
+        f"SELECT {names}, COUNT(*), SUM(CASE WHEN w.rn = 1 THEN 1 ELSE 0 END) FROM ("  # noqa: S608 # nosec B608
         f"SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.{person} ORDER BY d.{order}) AS rn "
         f"FROM ({inner}) d) w GROUP BY {names}"
     )
