@@ -90,6 +90,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Only for its static files and templates: the API docs' Swagger UI is served from the
+    # pinned django-ninja package, never from a CDN.
+    "ninja",
     "linkwork.core",
     "linkwork.accounts",
     "linkwork.audit",
@@ -108,6 +111,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "linkwork.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
