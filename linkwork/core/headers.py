@@ -5,6 +5,11 @@
   inline script or style, no plug-ins, no framing, forms post only to us. The NHS.UK frontend,
   htmx and the API docs' Swagger UI are all served from our own static files.
 - `Permissions-Policy`: no page needs the camera, microphone, location or the like.
+- `Cache-Control: no-store` on every response that does not say how to cache itself. The
+  rule is "everything but static files" rather than "pages with personal data", because it is
+  simple and cannot miss a page: a page, a download or an API answer with personal data is
+  never kept by the browser, its back button or a shared proxy. Static files (WhiteNoise sets
+  their caching) and views that set their own `Cache-Control` keep theirs.
 
 Django's `SecurityMiddleware` sets HSTS, `nosniff`, `Referrer-Policy` and
 `Cross-Origin-Opener-Policy`; `XFrameOptionsMiddleware` sets `X-Frame-Options` (settings).
@@ -57,4 +62,5 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cache-Control", "no-store")
         return response
