@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Final
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -22,6 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from linkwork.accounts import gate
 from linkwork.core.lifecycle import InvalidTransition
+from linkwork.core.views import too_large_detail
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +211,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return invalid(request, _from_ninja(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem(request, 413, too_large_detail())
 
     @api.exception_handler(InvalidRequest)
     def _invalid(request: HttpRequest, exc: InvalidRequest) -> HttpResponse:

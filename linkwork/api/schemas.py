@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from linkwork.api.problems import FieldError
 from linkwork.core.postcodes import InvalidPostcode, normalise_postcode
+from linkwork.core.text import MESSAGE, has_control_characters
 from linkwork.people.models import (
     NHS_ETHNIC_CATEGORY,
     ContactMethod,
@@ -60,6 +61,15 @@ class Input(BaseModel):
         if isinstance(data, dict):
             return {key: value for key, value in data.items() if value is not None}
         return data
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """NUL and other control characters are refused in every text field (`core.text`)."""
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and has_control_characters(text) for text in texts):
+            raise _error("control_characters", f"{MESSAGE} from this field.")
+        return value
 
 
 class PersonIn(Input):

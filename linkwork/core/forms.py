@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from linkwork.core.text import NoControlCharacters
+
 
 def error_summary(form: forms.Form) -> list[dict[str, str]]:
     """Error summary items, each linking to its field, in the form's field order."""
@@ -233,8 +235,8 @@ def house_message(field: forms.Field, name: str, code: str, limit: Any = None) -
         return f"{subject} must be {limit} or more"
     if code == "step_size":
         return f"{subject} must be a multiple of {limit}"
-    if code == "null_characters_not_allowed":
-        return f"Remove the hidden (null) characters from {thing}"
+    if code in ("null_characters_not_allowed", NoControlCharacters.code):
+        return f"Remove the hidden (control) characters from {thing}"
     if isinstance(field, forms.EmailField):
         return f"Enter {thing} in the correct format, like name@example.com"
     if isinstance(field, forms.URLField):
@@ -268,5 +270,27 @@ class HouseVoice(forms.BaseForm):
     added fields."""
 
     def full_clean(self) -> None:
+        refuse_control_characters(self.fields)
         use_house_voice(self.fields)
         super().full_clean()
+        # A choice of a record raises Django's own words for a NUL byte, bypassing the field's
+        # messages: word it as every text field does.
+        for name, errors in self._errors.items():
+            field = self.fields.get(name)
+            for index, error in enumerate(errors.data):
+                if field is not None and getattr(error, "code", None) == (
+                    "null_characters_not_allowed"
+                ):
+                    errors.data[index] = forms.ValidationError(
+                        house_message(field, name, NoControlCharacters.code),
+                        code=NoControlCharacters.code,
+                    )
+
+
+def refuse_control_characters(fields: Mapping[str, forms.Field]) -> None:
+    """Every text field of every form refuses control characters (`core.text`)."""
+    for field in fields.values():
+        if isinstance(field, forms.CharField) and not any(
+            isinstance(v, NoControlCharacters) for v in field.validators
+        ):
+            field.validators.append(NoControlCharacters())

@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
-from linkwork.core import forms, presenters, tables
+from linkwork.core import forms, links, presenters, tables
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -41,6 +41,8 @@ def environment(**options: Any) -> Environment:
             "date_field": forms.date_field,
             "error_summary": forms.error_summary,
             "render_table": tables.render,
+            # Every address from data is linked through this, never `href="{{ value }}"`.
+            "link": links.link,
         }
     )
     env.filters.update(

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -34,7 +36,31 @@ def _error(request: HttpRequest, status: int) -> HttpResponse:
     return render(request, f"errors/{status}.jinja", {"page_title": ""}, status=status)
 
 
+def too_large_detail() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return (
+        f"The request is too large: Linkwork accepts at most {limit:,} bytes of form or JSON "
+        "data in one request. Send less text, or split it."
+    )
+
+
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        # Django reads a body over DATA_UPLOAD_MAX_MEMORY_SIZE as a bad request; it is "too
+        # large" (413), and the answer says what the limit is.
+        if request.path.startswith("/api/"):
+            body = {"type": "about:blank", "title": "Content Too Large", "status": 413}
+            return JsonResponse(
+                {**body, "detail": too_large_detail()},
+                status=413,
+                content_type="application/problem+json",
+            )
+        return render(
+            request,
+            "errors/413.jinja",
+            {"page_title": "", "detail": too_large_detail()},
+            status=413,
+        )
     return _error(request, 400)
 
 

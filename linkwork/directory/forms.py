@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from linkwork.core import links
 from linkwork.core.forms import DatePartsField, HouseVoice
 from linkwork.core.languages import LANGUAGES
 from linkwork.core.postcodes import InvalidPostcode, is_valid_postcode, normalise_postcode
@@ -177,6 +178,7 @@ class ServiceForm(HouseVoice, forms.ModelForm[Service]):
         required=False,
         max_length=500,
         assume_scheme="https",
+        validators=[links.validate_web_address],
         error_messages={
             "invalid": "Enter a web address in the correct format, like https://example.org"
         },

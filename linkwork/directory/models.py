@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Organisation, Role
+from linkwork.core.links import validate_web_address
 from linkwork.directory.text import plain_text
 
 
@@ -240,13 +241,13 @@ class Organization(HsdsRecord):
     alternate_name = models.CharField(max_length=255, blank=True)
     description = models.TextField(blank=True)
     email = models.EmailField(blank=True)
-    website = models.URLField(max_length=500, blank=True)
+    website = models.URLField(max_length=500, blank=True, validators=[validate_web_address])
     tax_status = models.CharField(max_length=100, blank=True)
     tax_id = models.CharField(max_length=100, blank=True)
     year_incorporated = models.PositiveSmallIntegerField(null=True, blank=True)
     legal_status = models.CharField(max_length=100, blank=True)
-    logo = models.URLField(max_length=500, blank=True)
-    uri = models.URLField(max_length=500, blank=True)
+    logo = models.URLField(max_length=500, blank=True, validators=[validate_web_address])
+    uri = models.URLField(max_length=500, blank=True, validators=[validate_web_address])
     parent_organization = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
     )
@@ -316,7 +317,7 @@ class Taxonomy(HsdsRecord):
 
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
-    uri = models.URLField(max_length=500, blank=True)
+    uri = models.URLField(max_length=500, blank=True, validators=[validate_web_address])
     version = models.CharField(max_length=50, blank=True)
 
     class Meta:
@@ -353,7 +354,7 @@ class TaxonomyTerm(HsdsRecord):
         "has no taxonomy record.",
     )
     language = models.CharField(max_length=35, blank=True)
-    term_uri = models.URLField(max_length=500, blank=True)
+    term_uri = models.URLField(max_length=500, blank=True, validators=[validate_web_address])
 
     class Meta:
         ordering = ["taxonomy_id", "name"]
@@ -483,7 +484,7 @@ class Service(HsdsRecord):
     original_id = models.CharField(
         max_length=255, blank=True, help_text="The id the source feed gave this service."
     )
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(max_length=500, blank=True, validators=[validate_web_address])
     email = models.EmailField(blank=True)
     status = models.CharField(
         max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE
@@ -681,7 +682,7 @@ class Location(HsdsRecord):
     location_type = models.CharField(
         max_length=10, choices=LocationType.choices, default=LocationType.PHYSICAL
     )
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(max_length=500, blank=True, validators=[validate_web_address])
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="locations"
     )
@@ -879,7 +880,7 @@ class Schedule(HsdsRecord):
     description = models.TextField(blank=True)
     opens_at = models.TimeField(null=True, blank=True)
     closes_at = models.TimeField(null=True, blank=True)
-    schedule_link = models.URLField(max_length=500, blank=True)
+    schedule_link = models.URLField(max_length=500, blank=True, validators=[validate_web_address])
     attending_type = models.CharField(max_length=255, blank=True)
     notes = models.TextField(blank=True)
 
@@ -972,7 +973,7 @@ class Accessibility(HsdsRecord):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="accessibility")
     description = models.TextField(blank=True)
     details = models.TextField(blank=True)
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(max_length=500, blank=True, validators=[validate_web_address])
 
     class Meta:
         verbose_name_plural = "accessibility"
@@ -989,7 +990,7 @@ class ServiceArea(HsdsRecord):
     description = models.TextField(blank=True)
     extent = models.TextField(blank=True)
     extent_type = models.CharField(max_length=10, choices=ExtentType.choices, blank=True)
-    uri = models.URLField(max_length=500, blank=True)
+    uri = models.URLField(max_length=500, blank=True, validators=[validate_web_address])
     # The ONS code of the local authority the area is (E06000001), when known: from the
     # feed's own service area, or stated for a whole feed by `import-oruk --area`.
     local_authority_code = models.CharField(

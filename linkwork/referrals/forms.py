@@ -465,8 +465,10 @@ class TriageForm(HouseVoice, forms.Form):
     )
     # Passed on as written: it goes into the message to the referrer.
     note = forms.CharField(required=False, strip=False)
+    # The length the referral keeps (`Referral.redirected_to`).
     redirect_to = forms.CharField(
-        error_messages=_required("Enter the service you are redirecting the person to")
+        max_length=300,
+        error_messages=_required("Enter the service you are redirecting the person to"),
     )
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:

@@ -73,14 +73,31 @@ WIDTHS = {"desktop": 1280, "phone": 375}
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": request.param, "height": 900})
     page = context.new_page()
+    refused = watch_csp(page)
     yield page
     context.close()
+    # Every journey doubles as a Content-Security-Policy check: nothing it loaded was refused.
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
+
+
+def watch_csp(page: Any) -> list[str]:
+    """Collect what Chromium's console reports the Content-Security-Policy refused."""
+    refused: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return refused
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core in the page and return its WCAG 2.2 AA violations, and those of the rules
     in `AXE_RULES`."""
-    page.add_script_tag(content=AXE.read_text())
+    # Evaluated through the DevTools protocol, not added as an inline script, which the
+    # page's Content-Security-Policy would rightly refuse.
+    page.evaluate(AXE.read_text())
     result = page.evaluate(
         "async ([tags, rules]) => await axe.run(document, "
         "{runOnly: {type: 'tag', values: tags}, rules: rules})",

@@ -27,6 +27,7 @@ from typing import Any, Final, Literal
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from linkwork.core import links
 from linkwork.directory.models import (
     Accessibility,
     Address,
@@ -147,7 +148,7 @@ def taxonomy_term(term: TaxonomyTerm) -> JSON:
             "taxonomy": taxonomy,
             "taxonomy_id": term.taxonomy_id,
             "language": term.language,
-            "term_uri": term.term_uri,
+            "term_uri": links.safe_or_empty(term.term_uri),
             "term": term.name,
         },
         required=("id", "name", "description"),
@@ -172,7 +173,7 @@ def taxonomy(record: Taxonomy, *, full: bool = False) -> JSON:
             "id": record.id,
             "name": record.name,
             "description": record.description,
-            "uri": record.uri,
+            "uri": links.safe_or_empty(record.uri),
             "version": record.version,
         },
         required=("id", "name", "description"),
@@ -240,13 +241,13 @@ def organization(record: Organization) -> JSON:
             # Published without markup: the listing keeps sanitised HTML for its own pages.
             "description": plain_text(record.description),
             "email": record.email,
-            "website": record.website,
+            "website": links.safe_or_empty(record.website),
             "tax_status": record.tax_status,
             "tax_id": record.tax_id,
             "year_incorporated": record.year_incorporated,
             "legal_status": record.legal_status,
-            "logo": record.logo,
-            "uri": record.uri,
+            "logo": links.safe_or_empty(record.logo),
+            "uri": links.safe_or_empty(record.uri),
             "parent_organization_id": record.parent_organization_id,
         },
         required=("id", "name", "description"),
@@ -289,7 +290,7 @@ def location(record: Location) -> JSON:
         {
             "id": record.id,
             "location_type": record.location_type,
-            "url": record.url,
+            "url": links.safe_or_empty(record.url),
             "organization_id": record.organization_id,
             "name": record.name,
             "alternate_name": record.alternate_name,
@@ -338,7 +339,7 @@ def accessibility(record: Accessibility) -> JSON:
             "location_id": record.location_id,
             "description": record.description,
             "details": record.details,
-            "url": record.url,
+            "url": links.safe_or_empty(record.url),
             # The UK profile's name for the description.
             "accessibility": record.description,
         }
@@ -412,7 +413,7 @@ def schedule(record: Schedule) -> JSON:
             "description": record.description,
             "opens_at": record.opens_at,
             "closes_at": record.closes_at,
-            "schedule_link": record.schedule_link,
+            "schedule_link": links.safe_or_empty(record.schedule_link),
             "attending_type": record.attending_type,
             "notes": record.notes,
         }
@@ -428,7 +429,7 @@ def service_area(record: ServiceArea) -> JSON:
             "description": record.description,
             "extent": record.extent,
             "extent_type": record.extent_type,
-            "uri": record.uri,
+            "uri": links.safe_or_empty(record.uri),
             # The UK profile's name for the area, as its examples fill it.
             "service_area": record.name,
         }
@@ -500,7 +501,7 @@ def service(record: Service, *, with_organization: bool = True) -> JSON:
             "alternate_name": record.alternate_name,
             # Published without markup: the listing keeps sanitised HTML for its own pages.
             "description": record.description_text,
-            "url": record.url,
+            "url": links.safe_or_empty(record.url),
             "email": record.email,
             "status": record.status,
             "interpretation_services": record.interpretation_services,

@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 
+from linkwork.core import links
 from linkwork.directory import models as m
 
 
@@ -161,8 +162,6 @@ _TIME_RE: Final = re.compile(r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}(:?\d
 _DAY_RE: Final = re.compile(r"^(?:([+-]?)(\d{1,2}))?(MO|TU|WE|TH|FR|SA|SU)$")
 _NUMBER_LIST_RE: Final = re.compile(r"^[+-]?\d{1,3}$")
 _UNSTORABLE_RE: Final = re.compile("[\x00\ud800-\udfff]")
-# Addresses that run or embed content when a page links them: never kept.
-_UNSAFE_SCHEMES: Final = frozenset({"javascript", "data", "vbscript"})
 _CURRENCY_RE: Final = re.compile(r"^[A-Za-z]{3}$")
 _COUNTRY_RE: Final = re.compile(r"^[A-Za-z]{2}$")
 
@@ -224,10 +223,8 @@ def _format_problem(spec: Field, value: str) -> str | None:
         return f"{show(value)} is not a UUID"
     if spec.type is Type.EMAIL and not _is_email(value):
         return f"{show(value)} is not an email address"
-    if spec.type is Type.URI and not _URI_RE.match(value):
+    if spec.type is Type.URI and not _URI_RE.match(links.normalise(value)):
         return f"{show(value)} is not a URI (it needs a scheme, such as https://)"
-    if spec.type is Type.URI and value.split(":", 1)[0].strip().lower() in _UNSAFE_SCHEMES:
-        return f"{show(value)} is a {value.split(':', 1)[0].lower()}: address, never kept"
     if spec.type is Type.DATE and parse_date(value) is None:
         return f"{show(value)} is not a date (YYYY-MM-DD)"
     if spec.type is Type.DATETIME and parse_datetime(value) is None:
@@ -252,6 +249,8 @@ def parse_value(spec: Field, value: Any) -> Any:
         return int(value)
     if spec.type is Type.NUMBER:
         return float(value)
+    if spec.type is Type.URI:
+        return links.normalise(value)
     return value.upper() if spec.upper else value
 
 
@@ -739,6 +738,16 @@ class _Checker:
         if spec.type is not Type.TEXT:
             if value == "":
                 return
+            if spec.type is Type.URI and links.scheme_of(value):
+                # Only http(s) addresses are kept (`core.links`): any other, `javascript:` and
+                # `data:` first, is left out with its reason and the record is kept.
+                reason = links.problem(links.normalise(value))
+                if reason and need:
+                    self.error(path, f"{show(value)} {reason}", required=True)
+                    return
+                if reason:
+                    self.warn(path, f"{show(value)} {reason}; the field was left out", path)
+                    return
             problem = _format_problem(spec, value)
             if problem:
                 self.error(path, problem, required=need)
