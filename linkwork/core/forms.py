@@ -275,7 +275,7 @@ class HouseVoice(forms.BaseForm):
         super().full_clean()
         # A choice of a record raises Django's own words for a NUL byte, bypassing the field's
         # messages: word it as every text field does.
-        for name, errors in self._errors.items():
+        for name, errors in self.errors.items():
             field = self.fields.get(name)
             for index, error in enumerate(errors.data):
                 if field is not None and getattr(error, "code", None) == (

@@ -61,7 +61,7 @@ def _instances(klass: type[Any], world: World, referral: Any) -> list[forms.Base
         return [klass({}, referral=referral)]
     if name == "PersonDetailsForm":
         return [klass({}, person=referral.person)]
-    if name == "FiltersForm":
+    if name in {"FiltersForm", "EvaluationForm"}:
         return [klass({}, schemes=frozenset({world.scheme_a.pk}))]
     if name in {"MeasureForm", "Eq5dForm", "LicensedForm"}:
         made = []
