@@ -16,8 +16,11 @@ from linkwork.people.areas import fill_area
 from linkwork.people.models import (
     Consent,
     ConsentMethod,
+    MatchBasis,
+    MatchStatus,
     Person,
     PersonChange,
+    PersonMatch,
     current_consents,
 )
 from linkwork.people.nhs_number import normalise
@@ -45,7 +48,55 @@ def likely_duplicates(
             date_of_birth=date_of_birth,
             postcode__iexact=postcode.strip(),
         )
-    return Person.objects.filter(condition)
+    # A record made from a referral still waiting for its match to be checked is not yet
+    # anyone's record: matching against it would chain one unchecked guess onto another.
+    unchecked = PersonMatch.objects.pending().filter(candidate__isnull=False)
+    return Person.objects.filter(condition).exclude(pk__in=unchecked.values("candidate_id"))
+
+
+def best_match(
+    *,
+    nhs_number: str = "",
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: dt.date | None = None,
+    postcode: str = "",
+) -> tuple[Person, MatchBasis] | None:
+    """The person already on record this probably is, and on what basis: the same NHS number
+    and date of birth first, else the same name, date of birth and postcode when the two NHS
+    numbers do not differ (two NHS numbers that differ are two people). Oldest record first.
+
+    Not scoped: the answer is never shown to whoever submitted the details; it only opens a
+    pending match for the scheme's staff to check (`open_match`)."""
+    number = normalise(nhs_number)
+    candidates = likely_duplicates(
+        nhs_number=number,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+    ).order_by("created_at", "pk")
+    fallback = None
+    for candidate in candidates:
+        if number and candidate.nhs_number == number:
+            return candidate, MatchBasis.NHS_NUMBER
+        if fallback is None and not (number and candidate.nhs_number):
+            fallback = candidate
+    return (fallback, MatchBasis.NAME_AND_POSTCODE) if fallback is not None else None
+
+
+def open_match(*, candidate: Person, existing: Person, basis: MatchBasis) -> PersonMatch:
+    """Record that `candidate`, just made from a referral, may be `existing`. Audited with the
+    two record ids only."""
+    match = PersonMatch.objects.create(
+        candidate=candidate, existing=existing, basis=basis, status=MatchStatus.PENDING
+    )
+    auditor.record(
+        action="person.match_found",
+        target=match,
+        detail={"candidate": str(candidate.pk), "existing": str(existing.pk), "basis": basis},
+    )
+    return match
 
 
 @transaction.atomic

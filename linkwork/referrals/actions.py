@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from linkwork.accounts.models import Membership, Role, Scheme, User
 from linkwork.audit import auditor
-from linkwork.people.models import Person
+from linkwork.people.models import (
+    Consent,
+    MatchStatus,
+    Person,
+    PersonChange,
+    PersonMatch,
+    current_consents,
+)
 from linkwork.referrals.capacity import CapacityWarning, load_of, over_limit_message
 from linkwork.referrals.lifecycle import (
     OPEN_STATUSES,
@@ -72,6 +79,7 @@ def create_referral(
     referrer: dict[str, str] | None = None,
     response_to: dict[str, str] | None = None,
     safeguarding_concern: str = "",
+    submitted_person: dict[str, str] | None = None,
 ) -> Referral:
     """Receive a referral from any route into `scheme`. A safeguarding concern given with it
     is kept on the referral and raises a safety flag (through the `on_received` hooks)."""
@@ -100,6 +108,7 @@ def create_referral(
         response_to_email=response_to.get("email", ""),
         response_to_address=response_to.get("address", ""),
         safeguarding_concern=safeguarding_concern.strip(),
+        submitted_person=submitted_person or {},
         triage_due=working_days_after(today, scheme.triage_working_days),
         created_by=_actor(by),
     )
@@ -297,3 +306,88 @@ def close_referral(
     referral.save(update_fields=["status", "closure_reason"])
     _tell(referral, "closed", by)
     return referral
+
+
+class MatchDecided(ValueError):
+    """Someone else already confirmed or rejected this match."""
+
+
+def _pending_match(referral: Referral) -> PersonMatch:
+    match = (
+        PersonMatch.objects.select_for_update()
+        .filter(candidate_id=referral.person_id)
+        .order_by("-found_at", "-id")
+        .first()
+    )
+    if match is None or match.status != MatchStatus.PENDING:
+        raise MatchDecided("This referral's person has already been checked.")
+    return match
+
+
+@transaction.atomic
+def confirm_match(*, by: User, referral: Referral) -> PersonMatch:
+    """The person on `referral` is the one already on record: every referral of the record
+    made at intake moves to the existing person, and the consents given at intake are
+    recorded there as new decisions (the latest in force), each kept with how it was given.
+    The record made at intake is then removed. Audited with record ids and consent kinds."""
+    match = _pending_match(referral)
+    candidate = Person.objects.select_for_update().get(pk=match.candidate_id)
+    existing = Person.objects.select_for_update().get(pk=match.existing_id)
+    moved = list(Referral.objects.filter(person=candidate).values_list("pk", flat=True))
+    Referral.objects.filter(pk__in=moved).update(person=existing)
+    latest: dict[str, Consent] = {}
+    for consent in candidate.consents.order_by("-recorded_at", "-id"):
+        latest.setdefault(consent.kind, consent)
+    in_force = current_consents(existing)
+    decisions = [c for kind, c in latest.items() if in_force.get(kind) != c.given]
+    Consent.objects.bulk_create(
+        Consent(
+            person=existing,
+            kind=consent.kind,
+            given=consent.given,
+            method=consent.method,
+            recorded_by=consent.recorded_by,
+        )
+        for consent in decisions
+    )
+    kinds = [f"consent:{consent.kind}" for consent in decisions]
+    if kinds:
+        PersonChange.objects.create(person=existing, changed_by=_actor(by), fields=kinds)
+    match.status = MatchStatus.CONFIRMED
+    match.decided_by = _actor(by)
+    match.decided_at = timezone.now()
+    match.save(update_fields=["status", "decided_by", "decided_at"])
+    candidate_id = str(candidate.pk)
+    candidate.delete()
+    auditor.record(
+        action="person.match_confirmed",
+        actor=_actor(by),
+        target=match,
+        scheme_id=referral.scheme_id,
+        detail={
+            "candidate": candidate_id,
+            "existing": str(existing.pk),
+            "referrals": [str(pk) for pk in moved],
+            "consents": kinds,
+        },
+    )
+    return match
+
+
+@transaction.atomic
+def reject_match(*, by: User, referral: Referral) -> PersonMatch:
+    """The person on `referral` is not the one on record: the record made at intake from what
+    was submitted stands as a person of their own, and the existing record is untouched."""
+    match = _pending_match(referral)
+    match.status = MatchStatus.REJECTED
+    match.decided_by = _actor(by)
+    match.decided_at = timezone.now()
+    match.save(update_fields=["status", "decided_by", "decided_at"])
+    auditor.record(
+        action="person.match_rejected",
+        actor=_actor(by),
+        target=match,
+        scheme_id=referral.scheme_id,
+        detail={"candidate": str(match.candidate_id), "existing": str(match.existing_id)},
+    )
+    return match
