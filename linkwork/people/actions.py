@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from linkwork.accounts.models import User
 from linkwork.audit import auditor
+from linkwork.core import concurrency
 from linkwork.people.areas import fill_area
 from linkwork.people.models import (
     Consent,
@@ -162,17 +164,27 @@ def edit_person(
     details: dict[str, Any],
     consents: dict[str, bool],
     consent_method: ConsentMethod | None,
+    version: str | None = None,
 ) -> list[str]:
     """Change the person's details and consent decisions; return the names of what changed.
 
     A change writes one `PersonChange` row and one `person.edited` audit event, both naming
     the fields only (consents as `consent:<kind>`), never their values. A changed consent is
     a new decision recorded with `consent_method`; nothing changed writes nothing. A changed
-    postcode recomputes the area (LSOA, local authority, IMD decile), named among the changes."""
+    postcode recomputes the area (LSOA, local authority, IMD decile), named among the changes.
+
+    `version`, the version the form was opened on, raises `concurrency.EditConflict` when
+    someone else saved since: the first write stands."""
     unknown = set(details) - set(EDITABLE_DETAILS)
     if unknown:
         raise ValueError(f"These details cannot be edited here: {sorted(unknown)}")
     locked = Person.objects.select_for_update().get(pk=person.pk)
+    concurrency.check(
+        sent=version,
+        current=locked.version,
+        what="person's details",
+        last_change=lambda: last_change(locked),
+    )
     changed = [
         name
         for name in EDITABLE_DETAILS
@@ -188,9 +200,11 @@ def edit_person(
         raise ValueError("A changed consent needs the way it was given.")
     if not changed and not new_decisions:
         return []
+    locked.version += 1
     if changed:
         locked.full_clean()
-        locked.save(update_fields=changed)
+    locked.save(update_fields=[*changed, "version"])
+    person.version = locked.version
     if new_decisions and consent_method is not None:
         record_consents(by=by, person=locked, consents=new_decisions, method=consent_method)
     names = changed + [f"consent:{kind}" for kind in new_decisions]
@@ -204,3 +218,20 @@ def _differs(person: Person, name: str, value: Any) -> bool:
         wanted = value.pk if value is not None else None
         return person.gp_practice_id != wanted
     return bool(getattr(person, name) != value)
+
+
+def last_change(person: Person) -> concurrency.LastChange:
+    """Who last changed the person's record, when and which details, for a conflicting edit."""
+    latest = person.changes.select_related("changed_by").first()
+    if latest is None:
+        return concurrency.name_of(person.created_by), person.created_at
+    labels = []
+    for name in latest.fields:
+        if name.startswith("consent:"):
+            labels.append(f"consent to {name.split(':', 1)[1].replace('_', ' ')}")
+        else:
+            try:
+                labels.append(str(Person._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:  # a field since renamed is named as stored
+                labels.append(name)
+    return concurrency.name_of(latest.changed_by), latest.changed_at, ", ".join(labels)

@@ -249,6 +249,9 @@ class Person(models.Model):
         blank=True,
         related_name="+",
     )
+    # Counted up by every edit, so an edit made on an older version is refused (no lost
+    # updates, `linkwork.core.concurrency`).
+    version = models.PositiveIntegerField(default=1)
 
     objects = PersonQuerySet.as_manager()
 

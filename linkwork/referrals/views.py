@@ -18,6 +18,7 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
+from linkwork.core import concurrency
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.paging import paging
 from linkwork.core.tables import status_history_table
@@ -615,9 +616,18 @@ def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any)
                 for name, message in forms_context.get("errors", {}).items()
             ],
             "form_errors": bool(forms_context.get("errors")),
+            "version": concurrency.version_to_show(
+                stored=referral.version,
+                posted=request.POST if request.method == "POST" else None,
+                conflict=forms_context.get("conflict"),
+            ),
             **_match_context(request, referral),
         },
-        status=400 if forms_context.get("errors") else 200,
+        status=409
+        if forms_context.get("conflict")
+        else 400
+        if forms_context.get("errors")
+        else 200,
     )
 
 
@@ -648,22 +658,27 @@ def triage_decide(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRe
     if request.method == "GET":
         return redirect("referrals:triage", referral_id=referral.pk)
     form = TriageForm(request.POST, referral=referral)
+    version = concurrency.sent_version(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             match data["decision"]:
                 case TriageDecision.ACCEPT:
                     actions.accept_referral(
-                        by=request.user, referral=referral, link_worker=data["link_worker"]
+                        by=request.user,
+                        referral=referral,
+                        link_worker=data["link_worker"],
+                        version=version,
                     )
                 case TriageDecision.WAITING_LIST:
-                    actions.add_to_waiting_list(by=request.user, referral=referral)
+                    actions.add_to_waiting_list(by=request.user, referral=referral, version=version)
                 case TriageDecision.DECLINE:
                     actions.decline_referral(
                         by=request.user,
                         referral=referral,
                         reason=DeclineReason(data["decline_reason"]),
                         note=data["note"],
+                        version=version,
                     )
                 case TriageDecision.REDIRECT:
                     actions.redirect_referral(
@@ -671,9 +686,19 @@ def triage_decide(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRe
                         referral=referral,
                         to=data["redirect_to"],
                         note=data["note"],
+                        version=version,
                     )
         except actions.AssignmentError as error:
             form.add_error("link_worker", str(error))
+        except concurrency.EditConflict as conflict:
+            # The first decision stands: say whose it was and when.
+            referral.refresh_from_db()
+            if referral.status != Status.RECEIVED:
+                messages.error(request, conflict.message)
+                return redirect("referrals:detail", referral.pk)
+            return _triage_page(
+                request, referral, errors={"decision": conflict.message}, conflict=conflict
+            )
         except InvalidTransition as error:
             messages.error(request, str(error))
             return redirect("referrals:detail", referral.pk)
