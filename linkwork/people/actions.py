@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -26,6 +25,7 @@ from linkwork.people.models import (
     current_consents,
 )
 from linkwork.people.nhs_number import normalise
+from linkwork.people.presenters import FIELD_LABELS
 
 
 def likely_duplicates(
@@ -225,13 +225,5 @@ def last_change(person: Person) -> concurrency.LastChange:
     latest = person.changes.select_related("changed_by").first()
     if latest is None:
         return concurrency.name_of(person.created_by), person.created_at
-    labels = []
-    for name in latest.fields:
-        if name.startswith("consent:"):
-            labels.append(f"consent to {name.split(':', 1)[1].replace('_', ' ')}")
-        else:
-            try:
-                labels.append(str(Person._meta.get_field(name).verbose_name))
-            except FieldDoesNotExist:  # a field since renamed is named as stored
-                labels.append(name)
+    labels = dict.fromkeys(FIELD_LABELS.get(name, name) for name in latest.fields)
     return concurrency.name_of(latest.changed_by), latest.changed_at, ", ".join(labels)

@@ -371,6 +371,8 @@ def confirm_match(*, by: User, referral: Referral) -> PersonMatch:
     recorded there as new decisions (the latest in force), each kept with how it was given.
     The record made at intake is then removed. Audited with record ids and consent kinds."""
     match = _pending_match(referral)
+    if match.candidate_id is None:
+        raise MatchDecided("This referral's person has already been checked.")
     candidate = Person.objects.select_for_update().get(pk=match.candidate_id)
     existing = Person.objects.select_for_update().get(pk=match.existing_id)
     moved = list(Referral.objects.filter(person=candidate).values_list("pk", flat=True))
