@@ -11,20 +11,25 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import pytest
+from django.db import connection as db_connection
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from linkwork.accounts.models import Role
+from linkwork.casework.actions import save_plan
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection, SupportPlan
+from linkwork.core.concurrency import EditConflict
 from linkwork.directory.models import Service
 from linkwork.directory.taxonomy import ensure_linkwork_taxonomy
 from linkwork.people.models import Person
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral
-from tests.conftest import World, signed_in
+from tests.conftest import World, build_world, signed_in
 from tests.factories import (
     ConnectionFactory,
     DirectoryOrganizationFactory,
@@ -210,3 +215,52 @@ def test_provider_answer_on_a_stale_version_is_refused(client, world: World, ref
     assert stale.status_code == 409
     assert "Lina Worker changed this connection on " in stale.content.decode()
     assert Connection.objects.get(pk=connection.pk).status == ConnectionStatus.CANCELLED
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    db_connection.vendor != "postgresql", reason="SQLite's test database is one in-memory file"
+)
+def test_two_people_saving_the_plan_at_the_same_moment_one_wins():
+    """Two real transactions at once on PostgreSQL: the row lock makes them take turns, so
+    exactly one save stands and the other is told of it."""
+    world = build_world()
+    referral = ReferralFactory(
+        scheme=world.scheme_a, link_worker=world.link_worker_a, status="active"
+    )
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(user, words: str) -> None:  # type: ignore[no-untyped-def]
+        try:
+            start.wait()
+            save_plan(
+                by=user,
+                referral=referral,
+                what_matters="",
+                strengths=words,
+                needs_and_concerns="",
+                review_on=None,
+                agreed=False,
+                version="0",
+            )
+            outcomes.append(words)
+        except EditConflict:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(world.link_worker_a, "Worker's words")),
+        threading.Thread(target=save, args=(world.scheme_lead_a, "Lead's words")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(outcomes) == 2
+    assert outcomes.count("conflict") == 1
+    winner = next(o for o in outcomes if o != "conflict")
+    plan = SupportPlan.objects.get(referral=referral)
+    assert (plan.strengths, plan.version) == (winner, 1)
