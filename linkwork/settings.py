@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "linkwork.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "linkwork.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -195,15 +196,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 
-# Idle sessions end after 30 minutes: every request renews the 30-minute expiry.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", 30 * 60)
+# Idle sessions end after 30 minutes: every request renews the 30-minute expiry. Every
+# session ends 12 hours after login however busy (`linkwork.accounts.sessions`).
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lock-out after repeated failed logins, per account and address.
+# Lock-out after repeated failed logins, per account and address (django-axes), and per
+# address across every account (`LOGIN_ADDRESS_FAILURE_LIMIT` failures in the lock-out time;
+# higher than the account limit, as a whole GP practice may share one address).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"

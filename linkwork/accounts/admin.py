@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
+from linkwork.accounts import sessions
 from linkwork.accounts.models import Membership, Organisation, Scheme, User
 
 
@@ -39,3 +43,9 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Deactivating ends every session the user holds, on every device.
+            sessions.deactivate_user(by=request.user, user=obj)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -22,11 +23,12 @@ from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from linkwork.accounts import permissions
+from linkwork.accounts import permissions, sessions
 from linkwork.accounts.forms import CodeForm, LoginForm
 from linkwork.accounts.models import User
 from linkwork.accounts.qr import qr_svg
 from linkwork.audit import auditor
+from linkwork.audit.models import AuditEvent
 
 NEXT_SESSION_KEY = "linkwork_next"
 
@@ -53,6 +55,11 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return _after_login(request)
     form = LoginForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and address_locked_out(request):
+        # Guesses spread over many accounts from one address: refused before any is checked.
+        return locked_out(request, scope="address")
+    if request.method == "POST" and not form.is_valid():
+        auditor.record(action="login.failed", request=request, detail={"reason": "incomplete"})
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         user = auth.authenticate(request, email=email, password=form.cleaned_data["password"])
@@ -63,7 +70,9 @@ def login(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "Enter a correct email address and password")
         else:
             next_url = _safe_next(request, request.GET.get("next"))
+            # Logging in gives the session a new key (no fixation) and starts its clock.
             auth.login(request, user)
+            sessions.start(request)
             if next_url:
                 request.session[NEXT_SESSION_KEY] = next_url
             auditor.record(action="login.succeeded", request=request)
@@ -97,6 +106,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
+            # A new key for the session that now carries the second factor too.
+            request.session.cycle_key()
             auditor.record(action="two_factor.verified", request=request)
             return _after_login(request)
         auditor.record(action="two_factor.failed", request=request)
@@ -128,6 +139,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session.cycle_key()
             auditor.record(action="two_factor.enrolled", request=request)
             messages.success(request, "Two-factor authentication is set up")
             return _after_login(request)
@@ -156,11 +168,28 @@ def logout(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+def address_locked_out(request: HttpRequest) -> bool:
+    """Too many failed logins from this address, over every account, in the lock-out time."""
+    address = auditor.client_ip(request)
+    if address is None:
+        return False
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AuditEvent.objects.filter(
+        action="login.failed", ip_address=address, occurred_at__gte=since
+    ).count()
+    return failures >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+
+
 def locked_out(
-    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+    request: HttpRequest,
+    credentials: Any = None,
+    *args: Any,
+    scope: str = "account",
+    **kwargs: Any,
 ) -> HttpResponse:
-    """Shown by django-axes after too many failed logins from one address for one account."""
-    auditor.record(action="login.locked_out", request=request)
+    """Shown after too many failed logins: from one address for one account (django-axes), or
+    from one address over every account (`address_locked_out`)."""
+    auditor.record(action="login.locked_out", request=request, detail={"scope": scope})
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
         request,

@@ -18,8 +18,8 @@ from linkwork.api.models import ApiToken
 from linkwork.api.problems import FieldError, InvalidRequest
 from linkwork.api.schemas import PersonIn, ReferralRequest
 from linkwork.audit import auditor
-from linkwork.people.actions import create_person, likely_duplicates, record_consents
-from linkwork.people.models import ConsentMethod, Person
+from linkwork.people.actions import best_match, create_person, open_match
+from linkwork.people.models import ConsentMethod
 from linkwork.referrals import intake
 from linkwork.referrals.actions import create_referral
 from linkwork.referrals.models import Channel, Referral
@@ -64,23 +64,26 @@ def receive_referral(*, token: ApiToken, request: ReferralRequest) -> Referral:
         raise InvalidRequest(problems)
 
     decisions = request.consents.decisions()
-    person = known_person(request.person)
-    if person is None:
-        try:
-            person = create_person(
-                by=None,
-                details=_person_details(request.person, practice),
-                consents=decisions,
-                consent_method=CONSENT_METHOD,
-            )
-        except ValidationError as error:
-            raise InvalidRequest.from_django(error, "person") from None
-        known = False
-    else:
-        # The decisions given with this referral are the latest, so they are the ones in
-        # force. The rest of the record is left as it is, for the link worker to check.
-        record_consents(by=None, person=person, consents=decisions, method=CONSENT_METHOD)
-        known = True
+    # Always a record of its own from what was sent, with the consents sent: a person already
+    # on record is never changed and never shown to the caller; a link worker of the scheme
+    # checks the pending match (`referrals.actions.confirm_match`).
+    found = best_match(
+        nhs_number=request.person.nhs_number,
+        given_name=request.person.given_name,
+        family_name=request.person.family_name,
+        date_of_birth=request.person.date_of_birth,
+        postcode=request.person.postcode,
+    )
+    details = _person_details(request.person, practice)
+    try:
+        person = create_person(
+            by=None, details=details, consents=decisions, consent_method=CONSENT_METHOD
+        )
+    except ValidationError as error:
+        raise InvalidRequest.from_django(error, "person") from None
+    if found is not None:
+        open_match(candidate=person, existing=found[0], basis=found[1])
+    known = found is not None
     try:
         referral = create_referral(
             by=None,
@@ -97,6 +100,7 @@ def receive_referral(*, token: ApiToken, request: ReferralRequest) -> Referral:
             referrer=wanted.referrer.model_dump(),
             response_to=wanted.response_to.model_dump(),
             safeguarding_concern=request.person.safeguarding_concerns,
+            submitted_person=intake.submitted_identity(details),
         )
     except ValidationError as error:
         raise InvalidRequest.from_django(error, "referral") from None
@@ -107,29 +111,6 @@ def receive_referral(*, token: ApiToken, request: ReferralRequest) -> Referral:
         detail={"api_token": token.pk, "organisation": token.organisation_id, "known": known},
     )
     return referral
-
-
-def known_person(person: PersonIn) -> Person | None:
-    """The person already on record that this is, if any: the same NHS number, or the same
-    name, date of birth and postcode. Two NHS numbers that differ are two people.
-
-    Not scoped to what the caller may see: the caller never learns whether or whom it
-    matched, as the answer is the same either way.
-    """
-    candidates = likely_duplicates(
-        nhs_number=person.nhs_number,
-        given_name=person.given_name,
-        family_name=person.family_name,
-        date_of_birth=person.date_of_birth,
-        postcode=person.postcode,
-    ).order_by("created_at", "pk")
-    fallback = None
-    for candidate in candidates:
-        if person.nhs_number and candidate.nhs_number == person.nhs_number:
-            return candidate
-        if fallback is None and not (person.nhs_number and candidate.nhs_number):
-            fallback = candidate
-    return fallback
 
 
 def _person_details(person: PersonIn, practice: Organisation | None) -> dict[str, Any]:

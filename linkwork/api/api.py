@@ -111,9 +111,10 @@ def post_referral(
 ) -> HttpResponse:
     """Refer a person into a scheme, as the organisation that holds the token.
 
-    If the person is already known (the same NHS number, or the same name, date of birth
-    and postcode), the referral is added to their record and no second record is made;
-    the answer is the same either way.
+    If the person may already be known (the same NHS number and date of birth, or the same
+    name, date of birth and postcode), a link worker of the scheme checks before the referral
+    joins their record; nothing of that record is changed by or shown to your organisation,
+    and the answer is the same either way.
     """
     token: ApiToken = request.auth  # type: ignore[attr-defined]
 

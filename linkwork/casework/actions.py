@@ -44,6 +44,7 @@ from linkwork.casework.models import (
     SharedField,
     SupportPlan,
 )
+from linkwork.core import concurrency
 from linkwork.directory.models import Capacity, ReferralRoute, Service, ServiceStatus
 from linkwork.notifications.models import Event
 from linkwork.outcomes import actions as outcome_actions
@@ -166,13 +167,25 @@ def save_plan(
     needs_and_concerns: str,
     review_on: dt.date | None,
     agreed: bool,
+    version: str | None = None,
 ) -> SupportPlan:
     """Create or update the episode's plan; `agreed` records that the person agreed it today
-    (an earlier agreement date is kept)."""
+    (an earlier agreement date is kept). `version` is the plan's version the form was opened
+    on ("0" for no plan yet): a plan saved by someone else since raises
+    `concurrency.EditConflict`, and their save stands."""
     _require_open(referral)
+    # Lock the referral so two first saves of a plan cannot both create it.
+    Referral.objects.select_for_update().filter(pk=referral.pk).first()
     plan, created = SupportPlan.objects.select_for_update().get_or_create(
-        referral=referral, defaults={"updated_by": by}
+        referral=referral, defaults={"updated_by": by, "version": 0}
     )
+    concurrency.check(
+        sent=version,
+        current=plan.version,
+        what="support plan",
+        last_change=lambda: (concurrency.name_of(plan.updated_by), plan.updated_at),
+    )
+    plan.version += 1
     plan.what_matters = what_matters.strip()
     plan.strengths = strengths.strip()
     plan.needs_and_concerns = needs_and_concerns.strip()
@@ -305,13 +318,27 @@ def shareable_fields(referral: Referral) -> list[SharedField]:
 
 
 def _move(
-    connection: Connection, to: ConnectionStatus, *, by: User, reason: str = ""
+    connection: Connection,
+    to: ConnectionStatus,
+    *,
+    by: User,
+    reason: str = "",
+    version: str | None = None,
 ) -> Connection:
-    """Change status under a row lock, writing the history row and the audit event."""
+    """Change status under a row lock, writing the history row and the audit event.
+    `version`, the connection's version the page was opened on, raises
+    `concurrency.EditConflict` when someone else changed it since."""
     locked = Connection.objects.select_for_update().get(pk=connection.pk)
+    concurrency.check(
+        sent=version,
+        current=locked.version,
+        what="connection",
+        last_change=lambda: connection_last_change(locked),
+    )
     check_transition(locked.status, to)
     previous = locked.status
     locked.status = to
+    locked.version += 1
     locked.updated_at = timezone.now()
     ConnectionStatusChange.objects.create(
         connection=locked, from_status=previous, to_status=to, changed_by=by, reason=reason
@@ -393,20 +420,38 @@ def create_connection(
     return connection
 
 
+def connection_last_change(connection: Connection) -> concurrency.LastChange:
+    """Who last changed the connection's status, when and to what."""
+    latest = connection.history.select_related("changed_by").order_by("-changed_at", "-id").first()
+    if latest is None:
+        return concurrency.name_of(connection.created_by), connection.created_at
+    status = ConnectionStatus(latest.to_status).label.lower()
+    return concurrency.name_of(latest.changed_by), latest.changed_at, f"to {status}"
+
+
 @transaction.atomic
-def request_connection(*, by: User, connection: Connection) -> Connection:
+def request_connection(
+    *, by: User, connection: Connection, version: str | None = None
+) -> Connection:
     """Send a draft to the provider, with a deadline in working days (bank holidays
     respected): a reminder at the scheme's reminder day, escalation after the deadline."""
     if reason := why_not_requestable(connection.service):
         raise CaseworkError(f"{reason}: choose another service.")
-    connection = _move(connection, ConnectionStatus.REQUESTED, by=by)
+    connection = _move(connection, ConnectionStatus.REQUESTED, by=by, version=version)
     scheme = connection.referral.scheme
     today = timezone.localdate()
     connection.requested_at = timezone.now()
     connection.remind_on = working_days_after(today, scheme.provider_reminder_working_days)
     connection.respond_by = working_days_after(today, scheme.provider_response_working_days)
     connection.save(
-        update_fields=["status", "updated_at", "requested_at", "remind_on", "respond_by"]
+        update_fields=[
+            "status",
+            "updated_at",
+            "requested_at",
+            "remind_on",
+            "respond_by",
+            "version",
+        ]
     )
     _notify(Event.CONNECTION_REQUESTED, connection.pk)
     return connection
@@ -420,6 +465,7 @@ def respond_to_connection(
     decision: Decision,
     reason: RejectionReason | str = "",
     detail: str = "",
+    version: str | None = None,
 ) -> Connection:
     """The provider's answer: accept, accept onto its waiting list, or decline with a reason.
     Accepting schedules the link worker's check-in with the person."""
@@ -427,7 +473,9 @@ def respond_to_connection(
     if decision == Decision.DECLINE:
         if reason not in RejectionReason.values:
             raise CaseworkError("Select why the referral is declined")
-        connection = _move(connection, ConnectionStatus.REJECTED, by=by, reason=detail)
+        connection = _move(
+            connection, ConnectionStatus.REJECTED, by=by, reason=detail, version=version
+        )
         connection.rejection_reason = reason
         connection.reason_detail = detail.strip()
     else:
@@ -436,6 +484,7 @@ def respond_to_connection(
             ConnectionStatus.ACCEPTED,
             by=by,
             reason="Waiting list" if decision == Decision.WAITING_LIST else detail,
+            version=version,
         )
         connection.waiting_list = decision == Decision.WAITING_LIST
         connection.reason_detail = detail.strip()
@@ -479,7 +528,7 @@ def record_attendance(
     if attended and connection.status == ConnectionStatus.ACCEPTED:
         connection = _move(connection, ConnectionStatus.IN_PROGRESS, by=by, reason="Attended")
         connection.waiting_list = False
-        connection.save(update_fields=["status", "updated_at", "waiting_list"])
+        connection.save(update_fields=["status", "updated_at", "waiting_list", "version"])
     return attendance
 
 
@@ -491,6 +540,7 @@ def end_connection(
     status: ConnectionStatus,
     reason: FailureReason | str = "",
     detail: str = "",
+    version: str | None = None,
 ) -> Connection:
     """End a connection: completed, did not work out (with a reason) or cancelled."""
     status = ConnectionStatus(status)
@@ -502,7 +552,7 @@ def end_connection(
         raise CaseworkError("A connection ends completed, not working out, or cancelled")
     if status == ConnectionStatus.FAILED and reason not in FailureReason.values:
         raise CaseworkError("Select why the connection did not work out")
-    connection = _move(connection, status, by=by, reason=detail)
+    connection = _move(connection, status, by=by, reason=detail, version=version)
     connection.held_from = ""
     if status == ConnectionStatus.FAILED:
         connection.failure_reason = reason
@@ -512,13 +562,15 @@ def end_connection(
 
 
 @transaction.atomic
-def resume_connection(*, by: User, connection: Connection) -> Connection:
+def resume_connection(
+    *, by: User, connection: Connection, version: str | None = None
+) -> Connection:
     """Take a connection off hold, back to where it was paused; a request gets a new
     deadline from today."""
     if reason := why_not_requestable(connection.service):
         raise CaseworkError(f"{reason}: it cannot be resumed yet.")
     back_to = ConnectionStatus(connection.held_from or ConnectionStatus.REQUESTED)
-    connection = _move(connection, back_to, by=by, reason="Service reopened")
+    connection = _move(connection, back_to, by=by, reason="Service reopened", version=version)
     connection.held_from = ""
     if back_to == ConnectionStatus.REQUESTED:
         scheme = connection.referral.scheme
@@ -568,7 +620,7 @@ def set_service_availability(
                 reason=f"{service.name} is {notices.paused_because(service)}",
             )
             connection.held_from = held_from
-            connection.save(update_fields=["status", "updated_at", "held_from"])
+            connection.save(update_fields=["status", "updated_at", "held_from", "version"])
             _notify(Event.SERVICE_PAUSED, connection.pk)
             affected.append(connection)
     elif was_paused and not paused_now:

@@ -124,6 +124,9 @@ class SupportPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    # Counted up by every edit, so an edit made on an older version is refused (no lost
+    # updates, `linkwork.core.concurrency`).
+    version = models.PositiveIntegerField(default=1)
 
     objects = CaseworkQuerySet.as_manager()
 
@@ -282,6 +285,9 @@ class Connection(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Counted up by every edit, so an edit made on an older version is refused (no lost
+    # updates, `linkwork.core.concurrency`).
+    version = models.PositiveIntegerField(default=1)
 
     objects = ConnectionQuerySet.as_manager()
 

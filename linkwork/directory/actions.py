@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from linkwork.accounts.models import User
 from linkwork.audit import auditor
+from linkwork.core import concurrency
 from linkwork.core.languages import language_name
 from linkwork.directory.geography import Point
 from linkwork.directory.listing import ListingLinks, current_links
@@ -29,6 +30,7 @@ from linkwork.directory.models import (
     LinkType,
     Location,
     LocationType,
+    Metadata,
     Phone,
     PhoneType,
     Schedule,
@@ -89,9 +91,20 @@ def edit_service(
     service: Service,
     changes: dict[str, Any],
     links: ListingLinks | None = None,
+    version: str | None = None,
 ) -> Service:
     """Apply a curator's or provider's edits to a listing: its own fields, and, when given,
-    its categories, audiences, languages and main phone."""
+    its categories, audiences, languages and main phone.
+
+    `version` is the listing's `last_modified` the form was opened on (every write to a
+    listing moves it): a listing changed since raises `concurrency.EditConflict`."""
+    locked = Service.objects.select_for_update().only("pk", "last_modified").get(pk=service.pk)
+    concurrency.check(
+        sent=version,
+        current=locked.last_modified,
+        what="listing",
+        last_change=lambda: listing_last_change(service),
+    )
     before = copy.copy(service)
     for name, value in changes.items():
         setattr(service, name, value)
@@ -103,6 +116,24 @@ def edit_service(
     )
     _save_with_history(by=by, service=service, before=before, action="service.edited", links=linked)
     return service
+
+
+def listing_last_change(service: Service) -> concurrency.LastChange:
+    """Who last changed the listing, when, and which fields (from its HSDS metadata)."""
+    latest = Metadata.objects.filter(resource_id=service.pk).order_by("-last_action_date").first()
+    if latest is None:
+        return "Someone else", service.last_modified
+    fields = sorted(
+        set(
+            Metadata.objects.filter(
+                resource_id=service.pk, last_action_date=latest.last_action_date
+            )
+            .exclude(field_name="")
+            .values_list("field_name", flat=True)
+        )
+    )
+    who = latest.updated_by or "Someone else"
+    return who, latest.last_action_date, ", ".join(f.replace("_", " ") for f in fields)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from linkwork.accounts import gate, permissions
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
+from linkwork.core import concurrency
 from linkwork.core.paging import paging
 from linkwork.directory import actions, duplicates, presenters
 from linkwork.directory.forms import (
@@ -157,20 +158,40 @@ def edit_service(request: AuthenticatedHttpRequest, service_id: str) -> HttpResp
         user=request.user,
         instance=Service.objects.get(pk=service.pk),
     )
+    conflict: concurrency.EditConflict | None = None
     if request.method == "POST" and form.is_valid():
-        actions.edit_service(
-            by=request.user,
-            service=service,
-            changes=form.listing_changes(),
-            links=form.new_links(),
-        )
-        messages.success(request, "Listing updated")
-        return redirect("directory:service", service.pk)
-    return _listing_page(
+        try:
+            actions.edit_service(
+                by=request.user,
+                service=service,
+                changes=form.listing_changes(),
+                links=form.new_links(),
+                version=concurrency.sent_version(request.POST),
+            )
+        except concurrency.EditConflict as found:
+            # The first save stands; the user's answers stay in the form.
+            conflict = found
+            form.add_error(None, conflict.message)
+        else:
+            messages.success(request, "Listing updated")
+            return redirect("directory:service", service.pk)
+    response = _listing_page(
         request,
         "directory/edit.jinja",
-        {"page_title": f"Edit {service.name}", "service": service, "form": form},
+        {
+            "page_title": f"Edit {service.name}",
+            "service": service,
+            "form": form,
+            "version": concurrency.version_to_show(
+                stored=service.last_modified,
+                posted=request.POST if request.method == "POST" else None,
+                conflict=conflict,
+            ),
+        },
     )
+    if conflict is not None:
+        response.status_code = 409
+    return response
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:

@@ -12,15 +12,20 @@ from django.db.models import Q, QuerySet
 
 from linkwork.accounts.models import User
 from linkwork.audit import auditor
+from linkwork.core import concurrency
 from linkwork.people.areas import fill_area
 from linkwork.people.models import (
     Consent,
     ConsentMethod,
+    MatchBasis,
+    MatchStatus,
     Person,
     PersonChange,
+    PersonMatch,
     current_consents,
 )
 from linkwork.people.nhs_number import normalise
+from linkwork.people.presenters import FIELD_LABELS
 
 
 def likely_duplicates(
@@ -45,7 +50,55 @@ def likely_duplicates(
             date_of_birth=date_of_birth,
             postcode__iexact=postcode.strip(),
         )
-    return Person.objects.filter(condition)
+    # A record made from a referral still waiting for its match to be checked is not yet
+    # anyone's record: matching against it would chain one unchecked guess onto another.
+    unchecked = PersonMatch.objects.pending().filter(candidate__isnull=False)
+    return Person.objects.filter(condition).exclude(pk__in=unchecked.values("candidate_id"))
+
+
+def best_match(
+    *,
+    nhs_number: str = "",
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: dt.date | None = None,
+    postcode: str = "",
+) -> tuple[Person, MatchBasis] | None:
+    """The person already on record this probably is, and on what basis: the same NHS number
+    and date of birth first, else the same name, date of birth and postcode when the two NHS
+    numbers do not differ (two NHS numbers that differ are two people). Oldest record first.
+
+    Not scoped: the answer is never shown to whoever submitted the details; it only opens a
+    pending match for the scheme's staff to check (`open_match`)."""
+    number = normalise(nhs_number)
+    candidates = likely_duplicates(
+        nhs_number=number,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+    ).order_by("created_at", "pk")
+    fallback = None
+    for candidate in candidates:
+        if number and candidate.nhs_number == number:
+            return candidate, MatchBasis.NHS_NUMBER
+        if fallback is None and not (number and candidate.nhs_number):
+            fallback = candidate
+    return (fallback, MatchBasis.NAME_AND_POSTCODE) if fallback is not None else None
+
+
+def open_match(*, candidate: Person, existing: Person, basis: MatchBasis) -> PersonMatch:
+    """Record that `candidate`, just made from a referral, may be `existing`. Audited with the
+    two record ids only."""
+    match = PersonMatch.objects.create(
+        candidate=candidate, existing=existing, basis=basis, status=MatchStatus.PENDING
+    )
+    auditor.record(
+        action="person.match_found",
+        target=match,
+        detail={"candidate": str(candidate.pk), "existing": str(existing.pk), "basis": basis},
+    )
+    return match
 
 
 @transaction.atomic
@@ -111,17 +164,27 @@ def edit_person(
     details: dict[str, Any],
     consents: dict[str, bool],
     consent_method: ConsentMethod | None,
+    version: str | None = None,
 ) -> list[str]:
     """Change the person's details and consent decisions; return the names of what changed.
 
     A change writes one `PersonChange` row and one `person.edited` audit event, both naming
     the fields only (consents as `consent:<kind>`), never their values. A changed consent is
     a new decision recorded with `consent_method`; nothing changed writes nothing. A changed
-    postcode recomputes the area (LSOA, local authority, IMD decile), named among the changes."""
+    postcode recomputes the area (LSOA, local authority, IMD decile), named among the changes.
+
+    `version`, the version the form was opened on, raises `concurrency.EditConflict` when
+    someone else saved since: the first write stands."""
     unknown = set(details) - set(EDITABLE_DETAILS)
     if unknown:
         raise ValueError(f"These details cannot be edited here: {sorted(unknown)}")
     locked = Person.objects.select_for_update().get(pk=person.pk)
+    concurrency.check(
+        sent=version,
+        current=locked.version,
+        what="person's details",
+        last_change=lambda: last_change(locked),
+    )
     changed = [
         name
         for name in EDITABLE_DETAILS
@@ -137,9 +200,11 @@ def edit_person(
         raise ValueError("A changed consent needs the way it was given.")
     if not changed and not new_decisions:
         return []
+    locked.version += 1
     if changed:
         locked.full_clean()
-        locked.save(update_fields=changed)
+    locked.save(update_fields=[*changed, "version"])
+    person.version = locked.version
     if new_decisions and consent_method is not None:
         record_consents(by=by, person=locked, consents=new_decisions, method=consent_method)
     names = changed + [f"consent:{kind}" for kind in new_decisions]
@@ -153,3 +218,12 @@ def _differs(person: Person, name: str, value: Any) -> bool:
         wanted = value.pk if value is not None else None
         return person.gp_practice_id != wanted
     return bool(getattr(person, name) != value)
+
+
+def last_change(person: Person) -> concurrency.LastChange:
+    """Who last changed the person's record, when and which details, for a conflicting edit."""
+    latest = person.changes.select_related("changed_by").first()
+    if latest is None:
+        return concurrency.name_of(person.created_by), person.created_at
+    labels = dict.fromkeys(FIELD_LABELS.get(name, name) for name in latest.fields)
+    return concurrency.name_of(latest.changed_by), latest.changed_at, ", ".join(labels)

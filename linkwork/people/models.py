@@ -249,6 +249,9 @@ class Person(models.Model):
         blank=True,
         related_name="+",
     )
+    # Counted up by every edit, so an edit made on an older version is refused (no lost
+    # updates, `linkwork.core.concurrency`).
+    version = models.PositiveIntegerField(default=1)
 
     objects = PersonQuerySet.as_manager()
 
@@ -350,3 +353,62 @@ class PersonChange(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError("A person's change history is immutable.")
+
+
+class MatchStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a link worker to check"
+    CONFIRMED = "confirmed", "The same person"
+    REJECTED = "rejected", "A different person"
+
+
+class MatchBasis(models.TextChoices):
+    NHS_NUMBER = "nhs_number", "NHS number and date of birth"
+    NAME_AND_POSTCODE = "name_and_postcode", "Name, date of birth and postcode"
+
+
+class PersonMatchQuerySet(models.QuerySet["PersonMatch"]):
+    def pending(self) -> PersonMatchQuerySet:
+        return self.filter(status=MatchStatus.PENDING)
+
+
+class PersonMatch(models.Model):
+    """A new referral's person who may be someone already on record.
+
+    Until a link worker of the referral's scheme checks it, the referral stays with `candidate`,
+    a record made from what the referrer submitted, with the consents given on that referral:
+    nothing is written over `existing`, and the referrer sees only what they sent. Confirming
+    moves the referral to `existing` (the consents recorded there as new decisions) and
+    removes the candidate; rejecting leaves the candidate as a person of their own."""
+
+    candidate = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="matches"
+    )
+    existing = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=20, choices=MatchBasis.choices)
+    status = models.CharField(
+        max_length=10, choices=MatchStatus.choices, default=MatchStatus.PENDING
+    )
+    found_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonMatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=MatchStatus.PENDING) | Q(decided_at__isnull=False),
+                name="person_match_decided_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=Q(status="pending"),
+                name="person_match_one_pending_per_candidate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Match {self.pk}: {self.status}"

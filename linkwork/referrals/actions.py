@@ -11,11 +11,20 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from linkwork.accounts.models import Membership, Role, Scheme, User
 from linkwork.audit import auditor
-from linkwork.people.models import Person
+from linkwork.core import concurrency
+from linkwork.people.models import (
+    Consent,
+    MatchStatus,
+    Person,
+    PersonChange,
+    PersonMatch,
+    current_consents,
+)
 from linkwork.referrals.capacity import CapacityWarning, load_of, over_limit_message
 from linkwork.referrals.lifecycle import (
     OPEN_STATUSES,
@@ -72,6 +81,7 @@ def create_referral(
     referrer: dict[str, str] | None = None,
     response_to: dict[str, str] | None = None,
     safeguarding_concern: str = "",
+    submitted_person: dict[str, str] | None = None,
 ) -> Referral:
     """Receive a referral from any route into `scheme`. A safeguarding concern given with it
     is kept on the referral and raises a safety flag (through the `on_received` hooks)."""
@@ -100,6 +110,7 @@ def create_referral(
         response_to_email=response_to.get("email", ""),
         response_to_address=response_to.get("address", ""),
         safeguarding_concern=safeguarding_concern.strip(),
+        submitted_person=submitted_person or {},
         triage_due=working_days_after(today, scheme.triage_working_days),
         created_by=_actor(by),
     )
@@ -124,12 +135,23 @@ def create_referral(
     return referral
 
 
-def _move(referral: Referral, to: Status, *, by: User, reason: str = "") -> Referral:
-    """Change status under a row lock so two people triaging at once cannot both succeed."""
+def _move(
+    referral: Referral, to: Status, *, by: User, reason: str = "", version: str | None = None
+) -> Referral:
+    """Change status under a row lock so two people triaging at once cannot both succeed.
+    `version`, the referral's version the page was opened on, raises
+    `concurrency.EditConflict` naming the other change when someone changed it since."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    concurrency.check(
+        sent=version,
+        current=locked.version,
+        what="referral",
+        last_change=lambda: last_change(locked),
+    )
     check_transition(locked.status, to)
     previous = locked.status
     locked.status = to
+    locked.version += 1
     StatusChange.objects.create(
         referral=locked, from_status=previous, to_status=to, changed_by=_actor(by), reason=reason
     )
@@ -143,6 +165,15 @@ def _move(referral: Referral, to: Status, *, by: User, reason: str = "") -> Refe
     return locked
 
 
+def last_change(referral: Referral) -> concurrency.LastChange:
+    """Who last changed the referral's status, when and to what."""
+    latest = referral.history.select_related("changed_by").order_by("-changed_at", "-id").first()
+    if latest is None:
+        return concurrency.name_of(referral.created_by), referral.received_at
+    status = Status(latest.to_status).label.lower()
+    return concurrency.name_of(latest.changed_by), latest.changed_at, f"to {status}"
+
+
 def _code(referral: Referral, code: tuple[str, str], by: User) -> None:
     CodedEvent.objects.get_or_create(
         referral=referral,
@@ -152,7 +183,9 @@ def _code(referral: Referral, code: tuple[str, str], by: User) -> None:
 
 
 @transaction.atomic
-def accept_referral(*, by: User, referral: Referral, link_worker: User | None) -> Referral:
+def accept_referral(
+    *, by: User, referral: Referral, link_worker: User | None, version: str | None = None
+) -> Referral:
     """Accept into the scheme and assign a link worker of that scheme, or, with no link
     worker (`None`), put the person on the scheme's waiting list."""
     if (
@@ -166,20 +199,20 @@ def accept_referral(*, by: User, referral: Referral, link_worker: User | None) -
     ):
         raise AssignmentError("Choose a link worker who works in this scheme.")
     reason = "Added to the waiting list" if link_worker is None else f"Assigned to {link_worker}"
-    referral = _move(referral, Status.ACCEPTED, by=by, reason=reason)
+    referral = _move(referral, Status.ACCEPTED, by=by, reason=reason, version=version)
     referral.link_worker = link_worker
     referral.waiting_since = timezone.now() if link_worker is None else None
-    referral.save(update_fields=["status", "link_worker", "waiting_since"])
+    referral.save(update_fields=["status", "link_worker", "waiting_since", "version"])
     _tell(referral, "accepted", by)
     return referral
 
 
 @transaction.atomic
-def add_to_waiting_list(*, by: User, referral: Referral) -> Referral:
+def add_to_waiting_list(*, by: User, referral: Referral, version: str | None = None) -> Referral:
     """Accept a received referral with no link worker: the person joins the scheme's waiting
     list, from when a lead assigns them (`assign_link_worker`). Meant for when
     `scheme_is_full`, but a lead may choose it at any time."""
-    return accept_referral(by=by, referral=referral, link_worker=None)
+    return accept_referral(by=by, referral=referral, link_worker=None, version=version)
 
 
 @transaction.atomic
@@ -223,7 +256,8 @@ def assign_link_worker(
     locked.link_worker = link_worker
     locked.complexity = complexity
     locked.waiting_since = None
-    locked.save(update_fields=["link_worker", "complexity", "waiting_since"])
+    locked.version += 1
+    locked.save(update_fields=["link_worker", "complexity", "waiting_since", "version"])
     auditor.record(
         action="referral.assigned",
         actor=_actor(by),
@@ -241,11 +275,22 @@ def assign_link_worker(
 
 @transaction.atomic
 def decline_referral(
-    *, by: User, referral: Referral, reason: DeclineReason, note: str = ""
+    *,
+    by: User,
+    referral: Referral,
+    reason: DeclineReason,
+    note: str = "",
+    version: str | None = None,
 ) -> Referral:
-    referral = _move(referral, Status.DECLINED, by=by, reason=note or DeclineReason(reason).label)
+    referral = _move(
+        referral,
+        Status.DECLINED,
+        by=by,
+        reason=note or DeclineReason(reason).label,
+        version=version,
+    )
     referral.decline_reason = reason
-    referral.save(update_fields=["status", "decline_reason"])
+    referral.save(update_fields=["status", "decline_reason", "version"])
     if reason == DeclineReason.PERSON_DECLINED:
         _code(referral, CodedEvent.DECLINED, by)
     _tell(referral, "declined", by)
@@ -253,13 +298,17 @@ def decline_referral(
 
 
 @transaction.atomic
-def redirect_referral(*, by: User, referral: Referral, to: str, note: str = "") -> Referral:
+def redirect_referral(
+    *, by: User, referral: Referral, to: str, note: str = "", version: str | None = None
+) -> Referral:
     """Send the person to a more suitable service instead."""
     if not to.strip():
         raise ValueError("Say which service the referral is redirected to.")
-    referral = _move(referral, Status.REDIRECTED, by=by, reason=note or f"Redirected to {to}")
+    referral = _move(
+        referral, Status.REDIRECTED, by=by, reason=note or f"Redirected to {to}", version=version
+    )
     referral.redirected_to = to.strip()
-    referral.save(update_fields=["status", "redirected_to"])
+    referral.save(update_fields=["status", "redirected_to", "version"])
     _tell(referral, "redirected", by)
     return referral
 
@@ -268,7 +317,7 @@ def redirect_referral(*, by: User, referral: Referral, to: str, note: str = "") 
 def start_support(*, by: User, referral: Referral) -> Referral:
     """The first contact with the person: the episode becomes active and is coded."""
     referral = _move(referral, Status.ACTIVE, by=by, reason="First contact")
-    referral.save(update_fields=["status"])
+    referral.save(update_fields=["status", "version"])
     _code(referral, CodedEvent.REFERRED, by)
     _tell(referral, "first_contact", by)
     return referral
@@ -277,14 +326,14 @@ def start_support(*, by: User, referral: Referral) -> Referral:
 @transaction.atomic
 def put_on_hold(*, by: User, referral: Referral, reason: str) -> Referral:
     referral = _move(referral, Status.ON_HOLD, by=by, reason=reason)
-    referral.save(update_fields=["status"])
+    referral.save(update_fields=["status", "version"])
     return referral
 
 
 @transaction.atomic
 def resume_support(*, by: User, referral: Referral, reason: str = "") -> Referral:
     referral = _move(referral, Status.ACTIVE, by=by, reason=reason or "Support resumed")
-    referral.save(update_fields=["status"])
+    referral.save(update_fields=["status", "version"])
     return referral
 
 
@@ -294,6 +343,93 @@ def close_referral(
 ) -> Referral:
     referral = _move(referral, Status.CLOSED, by=by, reason=note or ClosureReason(reason).label)
     referral.closure_reason = reason
-    referral.save(update_fields=["status", "closure_reason"])
+    referral.save(update_fields=["status", "closure_reason", "version"])
     _tell(referral, "closed", by)
     return referral
+
+
+class MatchDecided(ValueError):
+    """Someone else already confirmed or rejected this match."""
+
+
+def _pending_match(referral: Referral) -> PersonMatch:
+    match = (
+        PersonMatch.objects.select_for_update()
+        .filter(candidate_id=referral.person_id)
+        .order_by("-found_at", "-id")
+        .first()
+    )
+    if match is None or match.status != MatchStatus.PENDING:
+        raise MatchDecided("This referral's person has already been checked.")
+    return match
+
+
+@transaction.atomic
+def confirm_match(*, by: User, referral: Referral) -> PersonMatch:
+    """The person on `referral` is the one already on record: every referral of the record
+    made at intake moves to the existing person, and the consents given at intake are
+    recorded there as new decisions (the latest in force), each kept with how it was given.
+    The record made at intake is then removed. Audited with record ids and consent kinds."""
+    match = _pending_match(referral)
+    if match.candidate_id is None:
+        raise MatchDecided("This referral's person has already been checked.")
+    candidate = Person.objects.select_for_update().get(pk=match.candidate_id)
+    existing = Person.objects.select_for_update().get(pk=match.existing_id)
+    moved = list(Referral.objects.filter(person=candidate).values_list("pk", flat=True))
+    Referral.objects.filter(pk__in=moved).update(person=existing, version=F("version") + 1)
+    latest: dict[str, Consent] = {}
+    for consent in candidate.consents.order_by("-recorded_at", "-id"):
+        latest.setdefault(consent.kind, consent)
+    in_force = current_consents(existing)
+    decisions = [c for kind, c in latest.items() if in_force.get(kind) != c.given]
+    Consent.objects.bulk_create(
+        Consent(
+            person=existing,
+            kind=consent.kind,
+            given=consent.given,
+            method=consent.method,
+            recorded_by=consent.recorded_by,
+        )
+        for consent in decisions
+    )
+    kinds = [f"consent:{consent.kind}" for consent in decisions]
+    if kinds:
+        PersonChange.objects.create(person=existing, changed_by=_actor(by), fields=kinds)
+    match.status = MatchStatus.CONFIRMED
+    match.decided_by = _actor(by)
+    match.decided_at = timezone.now()
+    match.save(update_fields=["status", "decided_by", "decided_at"])
+    candidate_id = str(candidate.pk)
+    candidate.delete()
+    auditor.record(
+        action="person.match_confirmed",
+        actor=_actor(by),
+        target=match,
+        scheme_id=referral.scheme_id,
+        detail={
+            "candidate": candidate_id,
+            "existing": str(existing.pk),
+            "referrals": [str(pk) for pk in moved],
+            "consents": kinds,
+        },
+    )
+    return match
+
+
+@transaction.atomic
+def reject_match(*, by: User, referral: Referral) -> PersonMatch:
+    """The person on `referral` is not the one on record: the record made at intake from what
+    was submitted stands as a person of their own, and the existing record is untouched."""
+    match = _pending_match(referral)
+    match.status = MatchStatus.REJECTED
+    match.decided_by = _actor(by)
+    match.decided_at = timezone.now()
+    match.save(update_fields=["status", "decided_by", "decided_at"])
+    auditor.record(
+        action="person.match_rejected",
+        actor=_actor(by),
+        target=match,
+        scheme_id=referral.scheme_id,
+        detail={"candidate": str(match.candidate_id), "existing": str(match.existing_id)},
+    )
+    return match

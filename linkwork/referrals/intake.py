@@ -1,8 +1,11 @@
 """Turning the answers on the referral forms into a person and a referral.
 
-Shared by the staff form and the self-referral form so both follow one path: reuse a person
-already known by strong identifiers, otherwise create them with their consents, then create
-the referral.
+Shared by the staff form, the self-referral form and the API so all follow one path: the
+person is created from what was submitted, with the consents given, and the referral made for
+them. When they may be someone already on record (the same NHS number and date of birth, or
+the same name, date of birth and postcode), a pending match is opened for a link worker of the
+scheme to confirm or reject: nothing is written over the existing record and nothing of it is
+shown to whoever referred.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from linkwork.accounts.models import Scheme, User
-from linkwork.people.actions import create_person, likely_duplicates, record_consents
-from linkwork.people.models import ConsentKind, ConsentMethod, Person
+from linkwork.people.actions import best_match, create_person, open_match
+from linkwork.people.models import ConsentKind, ConsentMethod
 from linkwork.referrals.actions import create_referral
 from linkwork.referrals.models import Referral
 
@@ -29,30 +32,41 @@ def submit(
     consent_method: ConsentMethod,
     referral: dict[str, Any],
 ) -> tuple[Referral, bool]:
-    """Create the referral; returns it and whether the person was already known."""
-    known = likely_duplicates(
+    """Create the person and the referral; returns it and whether a pending match was opened
+    with someone already on record. `person_details` are validated as a new person's."""
+    found = best_match(
         nhs_number=person_details.get("nhs_number", ""),
         given_name=person_details["given_name"],
         family_name=person_details["family_name"],
         date_of_birth=person_details["date_of_birth"],
         postcode=person_details.get("postcode", ""),
-    ).first()
-    person: Person
-    if known is not None:
-        person = known
-        # Decisions given with this referral are the latest, so they are the ones in force.
-        record_consents(by=by, person=person, consents=consents, method=consent_method)
-    else:
-        person = create_person(
-            by=by, details=person_details, consents=consents, consent_method=consent_method
-        )
+    )
+    person = create_person(
+        by=by, details=person_details, consents=consents, consent_method=consent_method
+    )
+    if found is not None:
+        existing, basis = found
+        open_match(candidate=person, existing=existing, basis=basis)
     created = create_referral(
         by=by,
         person=person,
         safeguarding_concern=person_details.get("safeguarding_concerns", ""),
+        submitted_person=submitted_identity(person_details),
         **referral,
     )
-    return created, known is not None
+    return created, found is not None
+
+
+SUBMITTED_FIELDS = ("given_name", "family_name", "date_of_birth", "nhs_number", "postcode")
+
+
+def submitted_identity(details: dict[str, Any]) -> dict[str, str]:
+    """The identity the referrer gave, as kept on the referral."""
+    identity = {}
+    for name in SUBMITTED_FIELDS:
+        value = details.get(name) or ""
+        identity[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return identity
 
 
 def age_on(born: dt.date, on: dt.date) -> int:

@@ -109,6 +109,9 @@ class Referral(models.Model):
     # only the person, so a concern about someone already known is never lost; it raises a
     # safety flag (outcomes) that stays until a link worker records how it was handled.
     safeguarding_concern = models.TextField(blank=True)
+    # The identity the referrer gave (names, date of birth, NHS number, postcode). A referrer is
+    # shown this, never the record the referral joins once a link worker confirms a match.
+    submitted_person = models.JSONField(default=dict, blank=True)
     consent_to_refer = models.BooleanField(
         default=False, help_text="The referrer confirms the person agreed to this referral."
     )
@@ -141,6 +144,9 @@ class Referral(models.Model):
         blank=True,
         related_name="+",
     )
+    # Counted up by every edit, so an edit made on an older version is refused (no lost
+    # updates, `linkwork.core.concurrency`).
+    version = models.PositiveIntegerField(default=1)
 
     objects = ReferralQuerySet.as_manager()
 

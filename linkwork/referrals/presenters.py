@@ -85,13 +85,19 @@ class ReferralSummary:
         self.needs = need_labels(referral.needs)
         self.route = route_label(referral.route)
 
-    def detail_rows(self) -> list[Row]:
+    def detail_rows(self, *, as_referrer: bool = False) -> list[Row]:
+        """`as_referrer`: for someone who referred but works outside the scheme, who is shown
+        the person as they sent them, never the record the referral may have joined."""
         referral = self.referral
-        person = tables.markup(
-            '<a href="{}">{}</a>',
-            reverse("people:detail", args=[referral.person_id]),
-            referral.person.full_name,
-        )
+        sent = referral.submitted_person
+        if as_referrer and sent:
+            person: Any = f"{sent.get('given_name', '')} {sent.get('family_name', '')}".strip()
+        else:
+            person = tables.markup(
+                '<a href="{}">{}</a>',
+                reverse("people:detail", args=[referral.person_id]),
+                referral.person.full_name,
+            )
         return [
             row("Person", person),
             scheme_row(referral.scheme.name),

@@ -18,12 +18,13 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
+from linkwork.core import concurrency
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.paging import paging
 from linkwork.core.tables import status_history_table
 from linkwork.directory.geography import postcode_known
 from linkwork.people.forms import equality_details
-from linkwork.people.models import ConsentMethod
+from linkwork.people.models import ConsentMethod, Person, PersonMatch
 from linkwork.referrals import actions, capacity, intake, panels, presenters, search
 from linkwork.referrals.forms import (
     NO_GP,
@@ -37,6 +38,7 @@ from linkwork.referrals.forms import (
 )
 from linkwork.referrals.lifecycle import OPEN_STATUSES, DeclineReason, Status
 from linkwork.referrals.models import Channel, Referral
+from linkwork.referrals.scoping import get_case_or_404
 from linkwork.vocabulary.routes import Route
 
 PAGE_SIZE = 25
@@ -96,7 +98,9 @@ def detail(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
         {
             "page_title": f"Referral {referral.reference}",
             "referral": referral,
-            "summary_rows": presenters.ReferralSummary(referral).detail_rows(),
+            "summary_rows": presenters.ReferralSummary(referral).detail_rows(
+                as_referrer=not works_in_scheme
+            ),
             "history_table": status_history_table(
                 referral.history.select_related("changed_by"), nobody="Self-referral"
             ),
@@ -107,8 +111,40 @@ def detail(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
             "can_assign": referral.status in OPEN_STATUSES
             and permissions.may(request.user, Ability.MANAGE_CAPACITY, referral),
             "can_discharge": works_in_scheme and referral.status in (Status.ACTIVE, Status.ON_HOLD),
+            **(_match_context(request, referral) if works_in_scheme else {}),
         },
     )
+
+
+def _match_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
+    """The pending match of the referral's person, for a link worker or lead of its scheme,
+    and whether they may open the record it matched."""
+    match = PersonMatch.objects.pending().filter(candidate_id=referral.person_id).first()
+    visible = (
+        match is not None
+        and Person.objects.visible_to(request.user).filter(pk=match.existing_id).exists()
+    )
+    return {"pending_match": match, "match_record_visible": visible}
+
+
+@login_required
+@require_http_methods(["POST"])
+def match_decide(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
+    """A link worker or lead of the scheme confirms or rejects a pending match."""
+    referral = get_case_or_404(request, referral_id)
+    decision = request.POST.get("decision", "")
+    try:
+        if decision == "confirm":
+            actions.confirm_match(by=request.user, referral=referral)
+            messages.success(request, "The referral has joined the record already on file.")
+        elif decision == "reject":
+            actions.reject_match(by=request.user, referral=referral)
+            messages.success(request, "The person is kept as a record of their own.")
+        else:
+            messages.error(request, "Choose whether this is the same person or a different one.")
+    except actions.MatchDecided as error:
+        messages.error(request, str(error))
+    return redirect("referrals:detail", referral.pk)
 
 
 # --- The staff referral form: three screens, answers kept in the session ---------------------
@@ -313,7 +349,8 @@ def _submit_staff_referral(
         **equality_details(person),
     }
     organisation = _referring_organisation(user)
-    referral, known = intake.submit(
+    # Whether they matched someone on record is not said: the scheme checks that.
+    referral, _ = intake.submit(
         by=user,
         person_details=person_details,
         consents=intake.consent_choices(form.cleaned_data["consents"], contact=False),
@@ -340,11 +377,6 @@ def _submit_staff_referral(
             },
         },
     )
-    if known:
-        messages.info(
-            request,
-            "This person is already known to Linkwork, so the referral is added to their record.",
-        )
     return referral
 
 
@@ -584,8 +616,18 @@ def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any)
                 for name, message in forms_context.get("errors", {}).items()
             ],
             "form_errors": bool(forms_context.get("errors")),
+            "version": concurrency.version_to_show(
+                stored=referral.version,
+                posted=request.POST if request.method == "POST" else None,
+                conflict=forms_context.get("conflict"),
+            ),
+            **_match_context(request, referral),
         },
-        status=400 if forms_context.get("errors") else 200,
+        status=409
+        if forms_context.get("conflict")
+        else 400
+        if forms_context.get("errors")
+        else 200,
     )
 
 
@@ -616,22 +658,27 @@ def triage_decide(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRe
     if request.method == "GET":
         return redirect("referrals:triage", referral_id=referral.pk)
     form = TriageForm(request.POST, referral=referral)
+    version = concurrency.sent_version(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             match data["decision"]:
                 case TriageDecision.ACCEPT:
                     actions.accept_referral(
-                        by=request.user, referral=referral, link_worker=data["link_worker"]
+                        by=request.user,
+                        referral=referral,
+                        link_worker=data["link_worker"],
+                        version=version,
                     )
                 case TriageDecision.WAITING_LIST:
-                    actions.add_to_waiting_list(by=request.user, referral=referral)
+                    actions.add_to_waiting_list(by=request.user, referral=referral, version=version)
                 case TriageDecision.DECLINE:
                     actions.decline_referral(
                         by=request.user,
                         referral=referral,
                         reason=DeclineReason(data["decline_reason"]),
                         note=data["note"],
+                        version=version,
                     )
                 case TriageDecision.REDIRECT:
                     actions.redirect_referral(
@@ -639,9 +686,19 @@ def triage_decide(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRe
                         referral=referral,
                         to=data["redirect_to"],
                         note=data["note"],
+                        version=version,
                     )
         except actions.AssignmentError as error:
             form.add_error("link_worker", str(error))
+        except concurrency.EditConflict as conflict:
+            # The first decision stands: say whose it was and when.
+            referral.refresh_from_db()
+            if referral.status != Status.RECEIVED:
+                messages.error(request, conflict.message)
+                return redirect("referrals:detail", referral.pk)
+            return _triage_page(
+                request, referral, errors={"decision": conflict.message}, conflict=conflict
+            )
         except InvalidTransition as error:
             messages.error(request, str(error))
             return redirect("referrals:detail", referral.pk)

@@ -14,6 +14,7 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Role, User
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
+from linkwork.core import concurrency
 from linkwork.people import presenters
 from linkwork.people.actions import edit_person
 from linkwork.people.forms import PersonDetailsForm
@@ -71,21 +72,38 @@ def edit(request: AuthenticatedHttpRequest, person_id: str) -> HttpResponse:
     gate.require(request, Ability.DO_CASEWORK)
     person = gate.get_visible_or_404(request, editable_people(request.user), pk=person_id)
     form = PersonDetailsForm(request.POST if request.method == "POST" else None, person=person)
+    version = str(person.version)
+    status = 200
     if request.method == "POST" and form.is_valid():
         method = form.cleaned_data.get("consent_method")
-        changed = edit_person(
-            by=request.user,
-            person=person,
-            details=form.details(),
-            consents=form.consents(),
-            consent_method=ConsentMethod(method) if method else None,
-        )
-        messages.success(
-            request, "Details saved" if changed else "Nothing changed: the details were the same"
-        )
-        return redirect("people:detail", person_id=person.pk)
+        try:
+            changed = edit_person(
+                by=request.user,
+                person=person,
+                details=form.details(),
+                consents=form.consents(),
+                consent_method=ConsentMethod(method) if method else None,
+                version=concurrency.sent_version(request.POST),
+            )
+        except concurrency.EditConflict as conflict:
+            # The user's answers stay in the form; saving again applies them to the new version.
+            form.add_error(None, conflict.message)
+            version = conflict.current
+            status = 409
+        else:
+            messages.success(
+                request,
+                "Details saved" if changed else "Nothing changed: the details were the same",
+            )
+            return redirect("people:detail", person_id=person.pk)
     return render(
         request,
         "people/edit.jinja",
-        {"page_title": f"Change details: {person.full_name}", "person": person, "form": form},
+        {
+            "page_title": f"Change details: {person.full_name}",
+            "person": person,
+            "form": form,
+            "version": version,
+        },
+        status=status,
     )

@@ -237,6 +237,7 @@ RESTRICTED: dict[str, Gated] = {
     "referrals:detail": Gated(wrong_role=None, other_scope="link_worker_b"),
     "referrals:triage": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "referrals:triage_decide": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    "referrals:match_decide": CASEWORK,
     "casework:assign": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "casework:contacts": CASEWORK,
     "casework:notes": CASEWORK,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from linkwork.accounts.models import Role
 from linkwork.audit.models import AuditEvent
-from linkwork.people.models import Consent, Person
+from linkwork.people.models import Consent, Person, PersonMatch
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Channel, CodedEvent, Referral
 from linkwork.vocabulary.routes import Route
@@ -88,11 +88,13 @@ def test_consent_left_unticked_is_recorded_as_refused(client, world: World):
 
 
 @pytest.mark.django_db
-def test_known_person_gets_the_new_consent_decisions(client, world: World):
+def test_known_person_keeps_their_consents_until_the_match_is_checked(client, world: World):
     known = PersonFactory(nhs_number="9434765919", date_of_birth=dt.date(1958, 3, 15))
     signed_in(client, world.referrer)
     refer(client, world)
-    assert set(Consent.objects.filter(person=known).values_list("kind", flat=True)) == {
+    assert not Consent.objects.filter(person=known).exists()
+    referral = Referral.objects.get()
+    assert set(Consent.objects.filter(person=referral.person).values_list("kind", flat=True)) == {
         "contact",
         "share_with_providers",
         "message_back",
@@ -139,17 +141,21 @@ def test_referral_needs_consent_and_writes_nothing_without(client, world: World)
 
 
 @pytest.mark.django_db
-def test_known_person_is_not_duplicated(client, world: World):
-    PersonFactory(
+def test_known_person_is_matched_not_shown(client, world: World):
+    known = PersonFactory(
         nhs_number="9434765919",
         given_name="Someone",
         family_name="Else",
         date_of_birth=dt.date(1958, 3, 15),
     )
     signed_in(client, world.referrer)
-    refer(client, world)
-    assert Person.objects.count() == 1
-    assert Referral.objects.get().person.given_name == "Someone"
+    response = refer(client, world)
+    referral = Referral.objects.get()
+    assert referral.person.given_name == "Maya"
+    assert PersonMatch.objects.get().existing == known
+    page = client.get(response["Location"], follow=True).content.decode()
+    assert "Someone" not in page
+    assert "already known" not in page
 
 
 @pytest.mark.django_db

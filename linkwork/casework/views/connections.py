@@ -28,6 +28,7 @@ from linkwork.casework.lifecycle import (
 from linkwork.casework.matching import recommend_for_referral
 from linkwork.casework.models import Connection, FollowUp, SharedField
 from linkwork.casework.safeguarding import safeguarding_concerns
+from linkwork.core import concurrency
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.presenters import date_uk
 from linkwork.core.tables import status_history_table
@@ -207,6 +208,8 @@ def connection(
     attendance_form = AttendanceForm(prefix="attendance")
     end_form = EndConnectionForm(prefix="end")
     error = ""
+    conflict: concurrency.EditConflict | None = None
+    version = concurrency.sent_version(request.POST) if request.method == "POST" else None
     if request.method == "POST":
         step = request.POST.get("step", "")
         try:
@@ -230,20 +233,24 @@ def connection(
                         status=end_form.cleaned_data["outcome"],
                         reason=end_form.cleaned_data["failure_reason"],
                         detail=end_form.cleaned_data["detail"],
+                        version=version,
                     )
                     messages.success(request, "Connection ended")
                     return redirect("casework:connections", referral.pk)
             elif step == "send":
-                actions.request_connection(by=request.user, connection=found)
+                actions.request_connection(by=request.user, connection=found, version=version)
                 messages.success(request, f"Request sent to {found.service.name}")
                 return redirect("casework:connections", referral.pk)
             elif step == "resume":
-                actions.resume_connection(by=request.user, connection=found)
+                actions.resume_connection(by=request.user, connection=found, version=version)
                 messages.success(request, f"Connection to {found.service.name} resumed")
                 return redirect("casework:connections", referral.pk)
             elif step == "cancel":
                 actions.end_connection(
-                    by=request.user, connection=found, status=ConnectionStatus.CANCELLED
+                    by=request.user,
+                    connection=found,
+                    status=ConnectionStatus.CANCELLED,
+                    version=version,
                 )
                 messages.success(request, f"Connection to {found.service.name} cancelled")
                 return redirect("casework:connections", referral.pk)
@@ -251,6 +258,12 @@ def connection(
                 error = "Choose what to do with this connection"
         except CaseworkFailure as failure:
             error = str(failure)
+        except concurrency.EditConflict as found_conflict:
+            # Show the connection as it now is, with the other change named.
+            conflict = found_conflict
+            error = conflict.message
+            found.refresh_from_db()
+            found.referral = referral
     else:
         auditor.record(
             action="connection.viewed",
@@ -289,6 +302,11 @@ def connection(
             "end_form": end_form,
             "error": error,
             "form_errors": invalid,
+            "version": concurrency.version_to_show(
+                stored=found.version,
+                posted=request.POST if request.method == "POST" else None,
+                conflict=conflict,
+            ),
         },
         status=409 if error else 400 if invalid else 200,
     )

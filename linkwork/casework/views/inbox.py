@@ -27,6 +27,7 @@ from linkwork.casework.actions import CaseworkError
 from linkwork.casework.forms_inbox import AnswerForm, AttendanceForm, AvailabilityForm
 from linkwork.casework.lifecycle import ConnectionStatus, Decision
 from linkwork.casework.models import Connection
+from linkwork.core import concurrency
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.paging import paging
 from linkwork.core.presenters import date_uk
@@ -137,6 +138,7 @@ def inbox_connection(request: AuthenticatedHttpRequest, connection_id: Any) -> H
     attendance_form = AttendanceForm(request.POST if posted == "attendance" else None)
     problem = ""
     status = 200
+    conflict: concurrency.EditConflict | None = None
     if request.method == "POST":
         try:
             if posted == "answer" and answer_form.is_valid():
@@ -147,6 +149,7 @@ def inbox_connection(request: AuthenticatedHttpRequest, connection_id: Any) -> H
                     decision=data["decision"],
                     reason=data["reason"],
                     detail=data["detail"],
+                    version=concurrency.sent_version(request.POST),
                 )
                 messages.success(
                     request,
@@ -169,6 +172,9 @@ def inbox_connection(request: AuthenticatedHttpRequest, connection_id: Any) -> H
             status = 400
         except InvalidTransition as error:
             problem, status = str(error), 409
+        except concurrency.EditConflict as found_conflict:
+            conflict = found_conflict
+            problem, status = conflict.message, 409
         except CaseworkError as error:
             problem, status = str(error), 400
         if problem:
@@ -211,6 +217,11 @@ def inbox_connection(request: AuthenticatedHttpRequest, connection_id: Any) -> H
             ),
             "problem": problem,
             "form_errors": status != 200,
+            "version": concurrency.version_to_show(
+                stored=connection.version,
+                posted=request.POST if request.method == "POST" else None,
+                conflict=conflict,
+            ),
         },
         status=status,
     )

@@ -45,7 +45,7 @@ from linkwork.casework.models import (
     PlanAction,
     SupportPlan,
 )
-from linkwork.core import tables
+from linkwork.core import concurrency, tables
 from linkwork.core.forms import error_summary
 from linkwork.core.presenters import date_uk
 from linkwork.referrals.lifecycle import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
@@ -263,10 +263,25 @@ def _handle(
             done = save(which, form.cleaned_data)
         except actions.CaseworkError as error:
             form.add_error(None, str(error))
+        except concurrency.EditConflict as conflict:
+            form.add_error(None, conflict.message)
+            # Saving again applies the user's kept answers to the version now stored.
+            form.conflict_version = conflict.current  # type: ignore[attr-defined]
         else:
             messages.success(request, done)
             return None
     return summary(form)
+
+
+def _version_to_send(request: HttpRequest, form: forms.Form, which: str, stored: int) -> str:
+    """The version the page's form carries: the stored one, except after a failed save,
+    when it keeps the one the user started from (or, after a conflict, the new one)."""
+    conflict: str | None = getattr(form, "conflict_version", None)
+    if conflict is not None:
+        return conflict
+    if _submitted(request, which) is not None:
+        return concurrency.sent_version(request.POST) or str(stored)
+    return str(stored)
 
 
 # The plan page
@@ -281,6 +296,7 @@ def _save_plan(request: AuthenticatedHttpRequest, referral: Referral, data: dict
         needs_and_concerns=data["needs_and_concerns"],
         review_on=data["review_on"],
         agreed=data["agreed"],
+        version=concurrency.sent_version(request.POST),
     )
     return "Plan saved: the person has agreed it" if plan.agreed_on else "Plan saved"
 
@@ -361,12 +377,15 @@ def plan(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
             "plan_actions": plan_actions,
             "plan_actions_table": plan_actions_table(referral, plan_actions),
             "plan_form": plan_form,
+            "plan_version": _version_to_send(
+                request, plan_form, "plan", current.version if current is not None else 0
+            ),
             "goal_form": goal_form,
             "action_form": action_form,
             "errors": errors,
             "form_errors": bool(errors),
         },
-        status=400 if errors else 200,
+        status=409 if hasattr(plan_form, "conflict_version") else 400 if errors else 200,
     )
 
 

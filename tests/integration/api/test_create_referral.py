@@ -8,7 +8,7 @@ import re
 import pytest
 
 from linkwork.audit.models import AuditEvent
-from linkwork.people.models import Person, current_consents
+from linkwork.people.models import Person, PersonMatch, current_consents
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Channel, Referral
 from linkwork.vocabulary.routes import Route
@@ -91,7 +91,7 @@ def test_post_referral_from_every_route(client, practice, body, route):
     assert Referral.objects.get().route == route
 
 
-def test_post_referral_reuses_person_with_same_nhs_number(client, practice, body):
+def test_post_referral_with_same_nhs_number_opens_a_pending_match(client, practice, body):
     known = PersonFactory(
         nhs_number="9434765919",
         given_name="Nadia",
@@ -103,13 +103,17 @@ def test_post_referral_reuses_person_with_same_nhs_number(client, practice, body
     response = post(client, practice, body)
 
     assert response.status_code == 201
-    assert Person.objects.count() == 1
-    assert Referral.objects.get().person == known
+    # The referral stays on a record made from what was sent until a link worker checks.
+    referral = Referral.objects.get()
+    assert referral.person != known
+    match = PersonMatch.objects.get()
+    assert (match.candidate, match.existing, match.status) == (referral.person, known, "pending")
     # Nothing about the person already on record is given away.
     assert b"Okafor-Smith" not in response.content
     assert set(response.json()) == {"id", "reference", "status", "received_at", "links"}
-    # The decisions sent now are the latest, so they are in force.
-    assert current_consents(known)["share_with_providers"] is True
+    # The decisions sent apply to this referral's record alone; the known record is untouched.
+    assert current_consents(known) == {}
+    assert current_consents(referral.person)["share_with_providers"] is True
     assert AuditEvent.objects.get(action="api.referral_received").detail["known"] is True
 
 
@@ -135,8 +139,8 @@ def test_post_referral_reuses_person_with_same_name_birth_date_and_postcode(clie
     response = post(client, practice, body)
 
     assert response.status_code == 201
-    assert Person.objects.count() == 1
-    assert Referral.objects.get().person == known
+    assert PersonMatch.objects.get().existing == known
+    assert Referral.objects.get().person != known
 
 
 def test_post_referral_creates_person_when_nhs_numbers_differ(client, practice, body):
