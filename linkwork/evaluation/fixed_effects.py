@@ -52,6 +52,8 @@ class Groups:
 
     def nested_in(self, other: npt.NDArray[np.intp]) -> bool:
         """Whether every group lies inside one group of ``other`` (units within practices)."""
+        if self.size < int(other.max()) + 1:
+            return False  # fewer groups than clusters: some group must span two clusters
         first = np.full(self.size, -1, dtype=np.intp)
         first[self.codes] = other
         return bool(np.all(first[self.codes] == other))
