@@ -2,9 +2,10 @@
 
 Two-way demeaning is done by alternating projections (the method of reghdfe and fixest):
 subtract unit means, then period means, and repeat until the unit means are zero. A balanced
-panel converges in one sweep; an unbalanced one in a few. The regression on the demeaned data
-then gives the same coefficients as OLS with a dummy per unit and per period (the
-Frisch-Waugh-Lovell theorem), in memory linear in the rows.
+panel (every unit once in every period) is exact after one sweep, so no second pass checks
+it; an unbalanced one takes a few. The regression on the demeaned data then gives the same
+coefficients as OLS with a dummy per unit and per period (the Frisch-Waugh-Lovell theorem),
+in memory linear in the rows.
 """
 
 from __future__ import annotations
@@ -51,32 +52,67 @@ class Groups:
 
     def nested_in(self, other: npt.NDArray[np.intp]) -> bool:
         """Whether every group lies inside one group of ``other`` (units within practices)."""
+        if self.size < int(other.max()) + 1:
+            return False  # fewer groups than clusters: some group must span two clusters
         first = np.full(self.size, -1, dtype=np.intp)
         first[self.codes] = other
         return bool(np.all(first[self.codes] == other))
 
 
 def demean(
-    values: npt.NDArray[np.float64], units: Groups, periods: Groups, *, in_place: bool = False
+    values: npt.NDArray[np.float64],
+    units: Groups,
+    periods: Groups,
+    *,
+    in_place: bool = False,
+    exact: bool | None = None,
 ) -> tuple[npt.NDArray[np.float64], int]:
     """``values`` (rows x columns, or one column) less their unit and period effects.
 
     Returns the demeaned copy (``values`` itself with ``in_place``, which needs a float64
     Fortran-ordered array) and the most sweeps any column took. Columns are swept one at a
     time as contiguous vectors, which keeps every step a single bincount or gather.
+    ``exact`` is ``balanced(units, periods)`` when the caller knows it already.
     """
     out = values if in_place else np.array(values, dtype=np.float64, copy=True, order="F")
     columns = out.reshape(len(out), -1, order="F")
+    if exact is None:
+        exact = balanced(units, periods)
     most = 0
     for j in range(columns.shape[1]):
-        most = max(most, _demean_column(columns[:, j], units, periods))
+        most = max(most, _demean_column(columns[:, j], units, periods, exact=exact))
     return out, most
 
 
-def _demean_column(column: npt.NDArray[np.float64], units: Groups, periods: Groups) -> int:
+def balanced(units: Groups, periods: Groups) -> bool:
+    """Whether every unit is seen exactly once in every period, where one sweep is exact.
+
+    Subtracting period means then leaves each unit's mean at zero, since each unit's rows
+    hold every period once; a sweep more would only confirm it.
+    """
+    n, k_units, k_periods = len(units.codes), units.size, periods.size
+    if n == 0 or n != k_units * k_periods:
+        return False
+    if np.any(units.counts != k_periods) or np.any(periods.counts != k_units):
+        return False
+    # n rows and n possible unit-period pairs: balanced if every pair is seen.
+    pairs = units.codes * k_periods
+    pairs += periods.codes
+    seen = np.zeros(n, dtype=bool)
+    seen[pairs] = True
+    return bool(seen.all())
+
+
+def _demean_column(
+    column: npt.NDArray[np.float64], units: Groups, periods: Groups, *, exact: bool
+) -> int:
     """Demean one contiguous column in place; the number of sweeps taken."""
-    scale = max(float(np.abs(column).max()) if column.size else 0.0, 1.0)
     unit_means = units.means(column)
+    if exact:
+        column -= unit_means[units.codes]
+        column -= periods.means(column)[periods.codes]
+        return 1
+    scale = max(float(np.abs(column).max()) if column.size else 0.0, 1.0)
     for sweep in range(1, MAX_SWEEPS + 1):
         column -= unit_means[units.codes]
         column -= periods.means(column)[periods.codes]
@@ -89,8 +125,13 @@ def _demean_column(column: npt.NDArray[np.float64], units: Groups, periods: Grou
     )
 
 
-def connected_sets(units: Groups, periods: Groups) -> int:
-    """Connected sets of the unit-period graph: one redundant effect is lost in each."""
+def connected_sets(units: Groups, periods: Groups, *, exact: bool = False) -> int:
+    """Connected sets of the unit-period graph: one redundant effect is lost in each.
+
+    ``exact`` says the panel is balanced (every unit in every period): one set.
+    """
+    if exact:
+        return 1
     busiest = int(np.argmax(periods.counts))
     seen = np.bincount(units.codes[periods.codes == busiest], minlength=units.size)
     if np.all(seen > 0):
@@ -107,9 +148,9 @@ def connected_sets(units: Groups, periods: Groups) -> int:
     return int(count)
 
 
-def absorbed_parameters(units: Groups, periods: Groups) -> int:
+def absorbed_parameters(units: Groups, periods: Groups, *, exact: bool = False) -> int:
     """Unit plus period effects less one per connected set (the exact count)."""
-    return units.size + periods.size - connected_sets(units, periods)
+    return units.size + periods.size - connected_sets(units, periods, exact=exact)
 
 
 def dof_k(

@@ -18,7 +18,13 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from linkwork.evaluation.fixed_effects import Groups, absorbed_parameters, demean, dof_k
+from linkwork.evaluation.fixed_effects import (
+    Groups,
+    absorbed_parameters,
+    balanced,
+    demean,
+    dof_k,
+)
 from linkwork.evaluation.regression import check_rank
 from linkwork.evaluation.results import Coefficient, EventStudyResult, TwfeResult
 from linkwork.evaluation.validation import (
@@ -106,7 +112,8 @@ def _fit_absorbed(
     if cluster is not None:
         cluster_codes, n_clusters = codes(frame, cluster)
         require_clusters(n_clusters, cluster)
-    absorbed = absorbed_parameters(units, periods)
+    exact = balanced(units, periods)
+    absorbed = absorbed_parameters(units, periods, exact=exact)
     k_dof = dof_k(x.shape[1], units, periods, cluster_codes, absorbed)
     n = len(y)
     if n - k_dof < 1:
@@ -116,7 +123,7 @@ def _fit_absorbed(
     stacked = np.empty((n, 1 + x.shape[1]), order="F")
     stacked[:, 0] = y
     stacked[:, 1:] = x
-    demeaned, sweeps = demean(stacked, units, periods, in_place=True)
+    demeaned, sweeps = demean(stacked, units, periods, in_place=True, exact=exact)
     y_dm = demeaned[:, 0]
     x_dm = np.ascontiguousarray(demeaned[:, 1:])  # statsmodels works on C-ordered arrays
     scale = np.abs(x).max(axis=0)
@@ -130,7 +137,9 @@ def _fit_absorbed(
             )
     if x.shape[1] > 1:
         check_rank(x_dm, names)
-    model = sm.OLS(y_dm, x_dm)
+    # Demeaned columns hold no constant (each sums to zero), so statsmodels need not look for
+    # one: its search is a singular value decomposition of the whole panel, twice.
+    model = sm.OLS(y_dm, x_dm, hasconst=False)
     k = x.shape[1]
     if cluster_codes is None:
         model.df_resid = n - k_dof  # the absorbed effects use up degrees of freedom too

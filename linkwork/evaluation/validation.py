@@ -43,7 +43,15 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str | None]) -> None:
 
 def complete_rows(df: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, int]:
     """The rows with a value in every one of ``columns``, and how many were dropped."""
-    mask = np.logical_and.reduce([df[column].notna().to_numpy() for column in columns])
+    # NumPy integer and boolean columns cannot hold a missing value: no need to look.
+    maybe_missing = [
+        column
+        for column in dict.fromkeys(columns)
+        if not (isinstance(df[column].dtype, np.dtype) and df[column].dtype.kind in "biu")
+    ]
+    if not maybe_missing:
+        return df, 0
+    mask = np.logical_and.reduce([df[column].notna().to_numpy() for column in maybe_missing])
     dropped = int(len(df) - mask.sum())
     return (df if dropped == 0 else df.loc[mask]), dropped
 
@@ -70,6 +78,12 @@ def numeric(df: pd.DataFrame, column: str) -> npt.NDArray[np.float64]:
 
 def binary(df: pd.DataFrame, column: str) -> npt.NDArray[np.float64]:
     """A 0/1 indicator column (booleans count) as floats; an error naming it otherwise."""
+    series = df[column]
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biu" and len(series):
+        # Integers and booleans: two reductions on the narrow column say whether all are 0/1.
+        raw = series.to_numpy()
+        if raw.min() >= 0 and raw.max() <= 1:
+            return raw.astype(np.float64)
     values = numeric(df, column)
     bad = (values != 0.0) & (values != 1.0)
     if bad.any():
@@ -95,7 +109,7 @@ def group_codes(df: pd.DataFrame, column: str) -> tuple[npt.NDArray[np.intp], np
         values = series.to_numpy()
         low, high = int(values.min()), int(values.max())
         if high - low <= 4 * len(values):
-            shifted = (values - low).astype(np.intp, copy=False)
+            shifted = (values - low if low else values).astype(np.intp, copy=False)
             counts = np.bincount(shifted, minlength=high - low + 1)
             present = counts > 0
             if present.all():

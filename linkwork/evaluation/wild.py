@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import brentq
 
-from linkwork.evaluation.fixed_effects import Groups, demean
+from linkwork.evaluation.fixed_effects import Groups, balanced, demean
 from linkwork.evaluation.validation import EvaluationInputError
 
 WEIGHTS = ("rademacher", "webb")
@@ -91,12 +91,13 @@ def wild_cluster_bootstrap_test(
     score = np.bincount(clusters, weights=b * (a - beta * b), minlength=n_clusters)
     se = float(np.sqrt(adjustment * np.sum(score**2))) / bb
 
+    exact = balanced(units, periods)
     q_a = np.empty((n_clusters, n_clusters))
     q_b = np.empty((n_clusters, n_clusters))
     for start in range(0, n_clusters, _CHUNK):
         block = list(range(start, min(start + _CHUNK, n_clusters)))
         masked = np.column_stack([np.where(clusters == g, b, 0.0) for g in block])
-        m, _ = demean(masked, units, periods)
+        m, _ = demean(masked, units, periods, exact=exact)
         m = full(m)
         for col, g in enumerate(block):
             q_a[g] = np.bincount(clusters, weights=m[:, col] * a, minlength=n_clusters)

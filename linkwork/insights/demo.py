@@ -6,9 +6,10 @@ Only people with an NHS number no one else has get any, since a GP or hospital f
 matched by it. Each
 person's index month is the month their first referral was received:
 - health-care use: counts of GP appointments, A&E attendances, non-elective and elective
-  admissions and outpatient attendances in the 12 calendar months before the index month,
-  and in up to 12 months after it (to the last full month before today), more for people
-  with long-term conditions and for older people;
+  admissions and outpatient attendances by quarter (three calendar months): the four
+  quarters before the index month, the quarter it starts, and up to four after that (each
+  quarter once it has ended before today), more for people with long-term conditions and
+  for older people, and with no trend before referral;
 - clinical measures, for people with long-term conditions: HbA1c (most of those with type
   2 diabetes, some others), BMI, blood pressure, total cholesterol and smoking status, once
   in the six months before referral and once four to ten months after it when that has come.
@@ -43,6 +44,8 @@ from linkwork.insights.models import (
 from linkwork.people.models import Person
 
 BATCH = 5_000
+QUARTERS_BEFORE = 4
+QUARTERS_AFTER = 4
 DIABETES = "type 2 diabetes"
 # Uses a year: (base, extra with a long-term condition).
 RATES = {
@@ -120,33 +123,42 @@ def people_to_seed() -> Iterator[Someone]:
         )
 
 
-def care_use_of(rng: random.Random, someone: Someone, today: dt.date) -> list[CareUse]:
-    rows = []
+def quarters_of(someone: Someone, today: dt.date) -> list[tuple[int, dt.date, dt.date]]:
+    """The person's quarters as (quarter, first day, last day): quarter 0 is the three months
+    from the index month, -4 to -1 the year before it, and 1 to 4 the year after it as far
+    as full quarters have ended before today."""
     month = _month_start(someone.index)
-    before = (_month_start(month, -12), month - dt.timedelta(days=1))
     last_full = _month_start(today) - dt.timedelta(days=1)
-    after_start = _month_start(month, 1)
-    after_end = min(_month_start(month, 13) - dt.timedelta(days=1), last_full)
-    months_after = (
-        (after_end.year - after_start.year) * 12 + after_end.month - after_start.month + 1
-    )
+    found = []
+    for quarter in range(-QUARTERS_BEFORE, QUARTERS_AFTER + 1):
+        start = _month_start(month, 3 * quarter)
+        end = _month_start(month, 3 * quarter + 3) - dt.timedelta(days=1)
+        if end > last_full:
+            break
+        found.append((quarter, start, end))
+    return found
+
+
+def care_use_of(rng: random.Random, someone: Someone, today: dt.date) -> list[CareUse]:
+    """Counts of each kind of care by quarter around the index month: the same rate in every
+    quarter before it (no trend to test against), and for people taken on a shift that is
+    half made in the quarter support starts and whole from the next."""
+    rows = []
     age = (someone.index - someone.born).days / 365.25
     frailty = 1.3 if age >= 65 else 1.0
     usual = rng.lognormvariate(0, 0.35)  # some people use more care than others
     for setting, (base, extra) in RATES.items():
-        rate = (base + (extra if someone.conditions else 0)) * frailty * usual
+        rate = (base + (extra if someone.conditions else 0)) * frailty * usual / 4
         shift = AFTER[setting][0 if someone.connected else 1]
-        periods = [(before, rate)]
-        if months_after >= 1:
-            periods.append(((after_start, after_end), rate * shift * months_after / 12))
-        for (start, end), mean in periods:
+        for quarter, start, end in quarters_of(someone, today):
+            factor = 1.0 if quarter < 0 else shift if quarter else (1.0 + shift) / 2
             rows.append(
                 CareUse(
                     person_id=someone.person_id,
                     setting=setting,
                     period_start=start,
                     period_end=end,
-                    count=_poisson(rng, mean),
+                    count=_poisson(rng, rate * factor),
                 )
             )
     return rows

@@ -96,6 +96,35 @@ def test_twfe_balanced_panel_demeans_in_one_sweep():
     assert twfe(data, "y", "treated", "person", "period").iterations == 1
 
 
+def test_twfe_repeated_period_with_even_counts_is_not_taken_as_balanced():
+    """Every person has 6 rows and every period 40, but two people each have one period
+    twice and another not at all: one sweep is not exact, so the sweeps go on."""
+    data = panel(5, drop=())
+    data.loc[(data["person"] == 0) & (data["period"] == 1), "period"] = 0
+    data.loc[(data["person"] == 1) & (data["period"] == 0), "period"] = 1
+    assert data.groupby("person").size().eq(6).all()
+    assert data.groupby("period").size().eq(40).all()
+    ours = twfe(data, "y", "treated", "person", "period")
+    theirs = dummies_fit(data)
+    assert ours.iterations > 1
+    assert ours.estimate == pytest.approx(theirs.params["treated"], rel=1e-9)
+    assert ours.se == pytest.approx(theirs.bse["treated"], rel=1e-9)
+
+
+def test_twfe_treatment_as_booleans_or_nullable_integers_alike(data):
+    plain = twfe(data, "y", "treated", "person", "period")
+    flags = twfe(
+        data.assign(treated=data["treated"].astype(bool)), "y", "treated", "person", "period"
+    )
+    assert flags.estimate == plain.estimate
+    nullable = data.assign(treated=data["treated"].astype("Int64"))
+    nullable.loc[0, "treated"] = pd.NA
+    gap = twfe(nullable, "y", "treated", "person", "period")
+    assert gap.n_dropped == 1
+    dropped = twfe(data.drop(index=0), "y", "treated", "person", "period")
+    assert gap.estimate == pytest.approx(dropped.estimate, rel=1e-12)
+
+
 def test_twfe_rejects_treatment_absorbed_by_the_effects(data):
     everyone = data.assign(treated=(data["period"] >= 3).astype(int))
     with pytest.raises(EvaluationInputError, match="does not vary") as error:
