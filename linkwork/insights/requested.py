@@ -6,15 +6,84 @@ person only when ready. What is the same for both is here; what each one makes i
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.contrib import messages as banners
 from django.db import models
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+
+from linkwork.accounts.gate import AuthenticatedHttpRequest
+from linkwork.audit import auditor
+
+SHOWN = 20
 
 Record = TypeVar("Record", bound=models.Model)
 Made = TypeVar("Made")
+
+
+def request_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    form: Form,
+    ask: Callable[[], object],
+    no_key: str,
+    asked: str,
+    again: str,
+    template: str,
+    title: str,
+    found: Callable[[], models.QuerySet[Record]],
+    row: Callable[[Record], object],
+) -> HttpResponse:
+    """The page to ask on, for someone the gate let through. A valid form asks (`ask`), says
+    so (`asked`) and goes back to the page (`again`, a URL name); while the pseudonym key is
+    not set the form says why nothing can be asked (`no_key`). The page lists the latest
+    requests `found()` (scoped to the person; asked only when the page is shown) as `row`
+    shows each."""
+    if request.method == "POST" and form.is_valid():
+        if not settings.LINKWORK_PSEUDONYM_KEY:
+            form.add_error(None, no_key)
+        else:
+            ask()
+            banners.success(request, asked)
+            return redirect(again)
+    return render(
+        request,
+        template,
+        {
+            "page_title": title,
+            "form": form,
+            "rows": [row(item) for item in found()[:SHOWN]],
+            "key_missing": not settings.LINKWORK_PSEUDONYM_KEY,
+        },
+    )
+
+
+def ready_file(
+    request: AuthenticatedHttpRequest,
+    found: models.Model,
+    *,
+    path: Path,
+    done: bool,
+    not_ready: str,
+    action: str,
+    detail: Mapping[str, Any],
+    filename: str,
+    content_type: str | None = None,
+) -> FileResponse:
+    """One file of a request the gate let the person reach, audited as `action`; 404 with
+    `not_ready` while the request is not `done` or the file is not there."""
+    if not done or not path.is_file():
+        raise Http404(not_ready)
+    auditor.record(action=action, request=request, target=found, detail=dict(detail))
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
 
 
 def claim(
