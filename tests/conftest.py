@@ -1,5 +1,6 @@
 """Shared fixtures: the named personas of STYLE.md rule 10 and signed-in clients; the
-Hypothesis profile for CI; and `--now`, which runs the suite as if on another day."""
+Hypothesis profile for CI; `--now`, which runs the suite as if on another day; and what
+several test modules build alike (a self-referral)."""
 
 from __future__ import annotations
 
@@ -114,6 +115,23 @@ def shared_by_module(django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+# A self-referral as the public form posts it.
+SELF_REFERRAL = {
+    "given_name": "Sam",
+    "family_name": "Example",
+    "date_of_birth[day]": "2",
+    "date_of_birth[month]": "11",
+    "date_of_birth[year]": "1990",
+    "postcode": "BK2 4QT",
+    "gp_practice": "unknown",
+    "preferred_contact_method": "text",
+    "phone": "07700 900456",
+    "digital_access": "limited",
+    "needs": ["anxiety_stress"],
+    "consent": "on",
+}
 
 
 def build_world() -> World:
