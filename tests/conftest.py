@@ -1,10 +1,11 @@
 """Shared fixtures: the named personas of STYLE.md rule 10 and signed-in clients; the
 Hypothesis profile for CI; `--now`, which runs the suite as if on another day; and what
-several test modules build alike (a self-referral)."""
+several test modules build alike (the demo seeded once a module, a self-referral)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -115,6 +117,16 @@ def shared_by_module(django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@contextmanager
+def seeded_demo_by_module(django_db_blocker: Any, *, people: int, seed: int) -> Iterator[str]:
+    """The demo of `people` people from `seed`, seeded once for a module (`shared_by_module`);
+    gives what `seed_demo` printed."""
+    with shared_by_module(django_db_blocker):
+        out = io.StringIO()
+        call_command("seed_demo", people=people, seed=seed, quiet=True, stdout=out)
+        yield out.getvalue()
 
 
 # A self-referral as the public form posts it.
