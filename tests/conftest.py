@@ -1,6 +1,6 @@
 """Shared fixtures: the named personas of STYLE.md rule 10 and signed-in clients; the
 Hypothesis profile for CI; `--now`, which runs the suite as if on another day; and what
-several test modules build alike (the demo seeded once a module, a self-referral)."""
+several test modules build alike (the demo seeded once a module, a self-referral, a time)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
@@ -144,6 +145,11 @@ SELF_REFERRAL = {
     "needs": ["anxiety_stress"],
     "consent": "on",
 }
+
+
+def at(day: str, hour: int = 12) -> dt.datetime:
+    """`hour` o'clock on `day` (an ISO date) in the project's time zone."""
+    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour)))
 
 
 def build_world() -> World:
