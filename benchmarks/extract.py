@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks.casework import analyze, scale
+from benchmarks.casework import analyze, copy_in_sql, scale
 from benchmarks.directory_oruk import scratch_database
 
 EPISODES = 1_000_000
@@ -225,8 +225,6 @@ def multiply(copies: int) -> None:
     fresh ids (an md5 of the old id and the copy's number), its own references and received
     dates spread over four years: a million episodes in minutes, not hours, on a busy machine.
     Every column is copied as Django wrote it, so the rows keep the models' constraints."""
-    from django.db import connection, models
-
     from linkwork.casework.models import Attendance, Connection, Contact
     from linkwork.outcomes.models import OutcomeMeasure
     from linkwork.people.models import Person
@@ -237,27 +235,12 @@ def multiply(copies: int) -> None:
         (Referral, "reference"): "'B' || upper(substr(md5(id::text || k::text), 1, 11))",
         (Referral, "received_at"): "received_at - mod(k, 48) * interval '30 days'",
     }
-    for model in (Person, Referral, StatusChange, Contact, Connection, Attendance, OutcomeMeasure):
-        columns, values = [], []
-        for model_field in model._meta.concrete_fields:
-            column = model_field.column
-            if isinstance(model_field, models.AutoField | models.BigAutoField):
-                continue  # a fresh number from the table's sequence
-            columns.append(f'"{column}"')
-            if (model, column) in special:
-                values.append(special[(model, column)])
-            elif column in copied:
-                values.append(f'md5("{column}"::text || k::text)::uuid')
-            else:
-                values.append(f'"{column}"')
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
-                f"SELECT {', '.join(values)} FROM {model._meta.db_table}, "
-                "generate_series(1, %s) AS k",
-                [copies],
-            )
-            print(f"  {model.__name__}: {cursor.rowcount:,} copied", file=sys.stderr)
+    copy_in_sql(
+        (Person, Referral, StatusChange, Contact, Connection, Attendance, OutcomeMeasure),
+        copies,
+        copied=copied,
+        special=special,
+    )
 
 
 def floor_seconds() -> float:

@@ -26,7 +26,7 @@ import sys
 import uuid
 from typing import Any
 
-from benchmarks.casework import _insert, _timed, analyze, scale, signed_in_client
+from benchmarks.casework import _insert, _timed, analyze, copy_in_sql, scale, signed_in_client
 from benchmarks.directory_oruk import measure, scratch_database
 
 REFERRALS = 1_000_000
@@ -262,8 +262,6 @@ def multiply(copies: int) -> None:
     copy with fresh ids (an md5 of the old id and the copy's number) and its own references.
     The facts are copied with the records they were written from, ids mapped alike, so they
     are what `linkwork insights refresh` would write for the copies."""
-    from django.db import connection, models
-
     from linkwork.casework.models import Connection, Contact, SupportPlan
     from linkwork.insights.models import ConnectionFact, ContactFact, OutcomeFact, ReferralFact
     from linkwork.outcomes.models import OutcomeMeasure
@@ -274,39 +272,24 @@ def multiply(copies: int) -> None:
     special = {
         (Referral, "reference"): "'B' || upper(substr(md5(id::text || k::text), 1, 11))",
     }
-    for model in (
-        Person,
-        Referral,
-        StatusChange,
-        Contact,
-        SupportPlan,
-        Connection,
-        OutcomeMeasure,
-        ReferralFact,
-        ContactFact,
-        ConnectionFact,
-        OutcomeFact,
-    ):
-        columns, values = [], []
-        for model_field in model._meta.concrete_fields:
-            column = model_field.column
-            if isinstance(model_field, models.AutoField | models.BigAutoField):
-                continue  # a fresh number from the table's sequence
-            columns.append(f'"{column}"')
-            if (model, column) in special:
-                values.append(special[(model, column)])
-            elif column in copied:
-                values.append(f'md5("{column}"::text || k::text)::uuid')
-            else:
-                values.append(f'"{column}"')
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
-                f"SELECT {', '.join(values)} FROM {model._meta.db_table}, "
-                "generate_series(1, %s) AS k",
-                [copies],
-            )
-            print(f"  {model.__name__}: {cursor.rowcount:,} copied", file=sys.stderr)
+    copy_in_sql(
+        (
+            Person,
+            Referral,
+            StatusChange,
+            Contact,
+            SupportPlan,
+            Connection,
+            OutcomeMeasure,
+            ReferralFact,
+            ContactFact,
+            ConnectionFact,
+            OutcomeFact,
+        ),
+        copies,
+        copied=copied,
+        special=special,
+    )
 
 
 def run(factor: float | None = None, repeats: int = REQUESTS) -> list[dict[str, object]]:

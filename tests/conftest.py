@@ -1,9 +1,11 @@
 """Shared fixtures: the named personas of STYLE.md rule 10 and signed-in clients; the
-Hypothesis profile for CI; and `--now`, which runs the suite as if on another day."""
+Hypothesis profile for CI; `--now`, which runs the suite as if on another day; and what
+several test modules build alike (the demo seeded once a module, a self-referral, a time)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,8 +14,10 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
@@ -114,6 +118,38 @@ def shared_by_module(django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@contextmanager
+def seeded_demo_by_module(django_db_blocker: Any, *, people: int, seed: int) -> Iterator[str]:
+    """The demo of `people` people from `seed`, seeded once for a module (`shared_by_module`);
+    gives what `seed_demo` printed."""
+    with shared_by_module(django_db_blocker):
+        out = io.StringIO()
+        call_command("seed_demo", people=people, seed=seed, quiet=True, stdout=out)
+        yield out.getvalue()
+
+
+# A self-referral as the public form posts it.
+SELF_REFERRAL = {
+    "given_name": "Sam",
+    "family_name": "Example",
+    "date_of_birth[day]": "2",
+    "date_of_birth[month]": "11",
+    "date_of_birth[year]": "1990",
+    "postcode": "BK2 4QT",
+    "gp_practice": "unknown",
+    "preferred_contact_method": "text",
+    "phone": "07700 900456",
+    "digital_access": "limited",
+    "needs": ["anxiety_stress"],
+    "consent": "on",
+}
+
+
+def at(day: str, hour: int = 12) -> dt.datetime:
+    """`hour` o'clock on `day` (an ISO date) in the project's time zone."""
+    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour)))
 
 
 def build_world() -> World:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from django.utils import timezone
 from django_tasks import task
 
 from linkwork.audit import auditor
-from linkwork.evaluation_reports.analyses import build_report
+from linkwork.evaluation_reports.analyses import Report, build_report
 from linkwork.evaluation_reports.frames import Extract
 from linkwork.evaluation_reports.live import extract_from_database
 from linkwork.evaluation_reports.models import (
@@ -20,6 +19,8 @@ from linkwork.evaluation_reports.models import (
 from linkwork.evaluation_reports.render import PdfUnavailable, html_of, pdf_of, write_atomically
 from linkwork.evaluation_reports.spec import Spec, SpecError
 from linkwork.evaluation_reports.standard import standard_spec
+from linkwork.insights.extract import Written
+from linkwork.insights.requested import claim, finish
 from linkwork.referrals.models import Referral
 
 logger = logging.getLogger(__name__)
@@ -41,15 +42,17 @@ def _with_data(spec: Spec, extract: Extract) -> Spec:
 @task()
 def build_requested_evaluation(evaluation_id: str) -> str:
     """Build the report of one requested evaluation; returns what became of it."""
-    updated = EvaluationRequest.objects.filter(
-        pk=evaluation_id, status=EvaluationStatus.QUEUED
-    ).update(status=EvaluationStatus.RUNNING)
-    if not updated:
+    found = claim(
+        EvaluationRequest,
+        evaluation_id,
+        statuses=EvaluationStatus,
+        folder=reports_directory(),
+        related=("requested_by", "scheme"),
+    )
+    if found is None:
         return "skipped"
-    found = EvaluationRequest.objects.select_related("requested_by", "scheme").get(pk=evaluation_id)
-    folder = reports_directory()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
+
+    def build() -> tuple[Report, Written]:
         spec = standard_spec(
             title=f"{found.scheme.name}: standard evaluation",
             analyses=list(found.analyses),
@@ -68,14 +71,10 @@ def build_requested_evaluation(evaluation_id: str) -> str:
                 found.has_pdf = True
             except PdfUnavailable as error:
                 found.error = str(error)[:300]
-    except SpecError as error:
-        found.status, found.error = EvaluationStatus.FAILED, str(error)[:300]
-    except Exception as unexpected:  # the request must say it failed, not stay "being built"
-        logger.exception("Evaluation %s failed", evaluation_id)
-        found.status = EvaluationStatus.FAILED
-        found.error = f"Unexpected error ({type(unexpected).__name__})"
-    else:
-        found.status = EvaluationStatus.DONE
+        return report, written
+
+    def built(made: tuple[Report, Written]) -> None:
+        report, written = made
         found.problems = len(report.problems)
         auditor.record(
             action="evaluation_reports.report_built",
@@ -90,6 +89,13 @@ def build_requested_evaluation(evaluation_id: str) -> str:
                 "pdf": found.has_pdf,
             },
         )
-    found.finished_at = timezone.now()
-    found.save(update_fields=["status", "error", "finished_at", "has_pdf", "problems"])
-    return str(found.status)
+
+    return finish(
+        found,
+        statuses=EvaluationStatus,
+        make=build,
+        expected=SpecError,
+        done=built,
+        fields=["status", "error", "finished_at", "has_pdf", "problems"],
+        logger=logger,
+    )

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib import messages as banners
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.views.decorators.http import require_http_methods
 
 from linkwork.accounts import gate
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
-from linkwork.audit import auditor
 from linkwork.core.presenters import datetime_uk
 from linkwork.evaluation_reports import actions
 from linkwork.evaluation_reports.forms import EvaluationForm
@@ -25,8 +21,8 @@ from linkwork.evaluation_reports.models import (
     EvaluationStatus,
     evaluable_scheme_ids,
 )
+from linkwork.insights import requested
 
-SHOWN = 20
 KINDS = {"html": "text/html", "pdf": "application/pdf"}
 NO_KEY = (
     "Evaluations cannot be run yet: the pseudonym key (LINKWORK_PSEUDONYM_KEY) is not set. "
@@ -72,33 +68,29 @@ def evaluation(request: AuthenticatedHttpRequest) -> HttpResponse:
     gate.require(request, Ability.RUN_EVALUATION)
     schemes = evaluable_scheme_ids(request.user)
     form = EvaluationForm(request.POST or None, schemes=schemes)
-    if request.method == "POST" and form.is_valid():
-        if not settings.LINKWORK_PSEUDONYM_KEY:
-            form.add_error(None, NO_KEY)
-        else:
-            data = form.cleaned_data
-            actions.request_evaluation(
-                by=request.user,
-                scheme=form.schemes[data["scheme"]],
-                analyses=list(data["analyses"]),
-                period_from=data["period_from"],
-                period_to=data["period_to"],
-                with_pdf=data["with_pdf"],
-            )
-            banners.success(
-                request, "Your evaluation is being built. Come back to this page to download it"
-            )
-            return redirect("evaluation_reports:evaluation")
-    found = EvaluationRequest.objects.visible_to(request.user).select_related("scheme")
-    return render(
+
+    def ask() -> None:
+        data = form.cleaned_data
+        actions.request_evaluation(
+            by=request.user,
+            scheme=form.schemes[data["scheme"]],
+            analyses=list(data["analyses"]),
+            period_from=data["period_from"],
+            period_to=data["period_to"],
+            with_pdf=data["with_pdf"],
+        )
+
+    return requested.request_page(
         request,
-        "evaluation_reports/evaluation.jinja",
-        {
-            "page_title": "Evaluate a scheme",
-            "form": form,
-            "rows": [EvaluationRow.of(item) for item in found[:SHOWN]],
-            "key_missing": not settings.LINKWORK_PSEUDONYM_KEY,
-        },
+        form=form,
+        ask=ask,
+        no_key=NO_KEY,
+        asked="Your evaluation is being built. Come back to this page to download it",
+        again="evaluation_reports:evaluation",
+        template="evaluation_reports/evaluation.jinja",
+        title="Evaluate a scheme",
+        found=lambda: EvaluationRequest.objects.visible_to(request.user).select_related("scheme"),
+        row=EvaluationRow.of,
     )
 
 
@@ -114,18 +106,14 @@ def download(request: AuthenticatedHttpRequest, evaluation_id: str) -> HttpRespo
     kind = request.GET.get("format", "html")
     if kind not in KINDS or (kind == "pdf" and not found.has_pdf):
         raise Http404("This evaluation has no such file")
-    path = found.path(kind)
-    if found.status != EvaluationStatus.DONE or not path.is_file():
-        raise Http404("This report is not ready to download")
-    auditor.record(
+    return requested.ready_file(
+        request,
+        found,
+        path=found.path(kind),
+        done=found.status == EvaluationStatus.DONE,
+        not_ready="This report is not ready to download",
         action="evaluation_reports.report_downloaded",
-        request=request,
-        target=found,
         detail={"format": kind, "scheme": found.scheme_id},
-    )
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
         filename=f"linkwork-evaluation-{found.pk}.{kind}",
         content_type=KINDS[kind],
     )

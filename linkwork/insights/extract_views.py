@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib import messages as banners
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.views.decorators.http import require_http_methods
 
 from linkwork.accounts import gate
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.permissions import Ability
-from linkwork.audit import auditor
 from linkwork.core.presenters import datetime_uk
-from linkwork.insights import actions
+from linkwork.insights import actions, requested
 from linkwork.insights.forms import ExtractForm
 from linkwork.insights.models import ExtractRequest, ExtractStatus
 
 PARTS = ("episodes", "measures", "clinical", "care_use")
 CLINICAL_PARTS = ("clinical", "care_use")
-SHOWN = 20
 NO_KEY = (
     "Extracts cannot be written yet: the pseudonym key (LINKWORK_PSEUDONYM_KEY) is not set. "
     "Ask whoever runs Linkwork to set it"
@@ -73,30 +68,24 @@ def extract(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for a pseudonymised extract, and download the ones asked for before."""
     gate.require(request, Ability.REQUEST_EXTRACT)
     form = ExtractForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not settings.LINKWORK_PSEUDONYM_KEY:
-            form.add_error(None, NO_KEY)
-        else:
-            actions.request_extract(
-                by=request.user,
-                file_format=form.cleaned_data["file_format"],
-                with_measures=form.cleaned_data["with_measures"],
-                with_clinical=form.cleaned_data["with_clinical"],
-            )
-            banners.success(
-                request, "Your extract is being written. Come back to this page to download it"
-            )
-            return redirect("insights:extract")
-    found = ExtractRequest.objects.visible_to(request.user).select_related("requested_by")
-    return render(
+    return requested.request_page(
         request,
-        "insights/extract.jinja",
-        {
-            "page_title": "Pseudonymised extract",
-            "form": form,
-            "rows": [ExtractRow.of(item) for item in found[:SHOWN]],
-            "key_missing": not settings.LINKWORK_PSEUDONYM_KEY,
-        },
+        form=form,
+        ask=lambda: actions.request_extract(
+            by=request.user,
+            file_format=form.cleaned_data["file_format"],
+            with_measures=form.cleaned_data["with_measures"],
+            with_clinical=form.cleaned_data["with_clinical"],
+        ),
+        no_key=NO_KEY,
+        asked="Your extract is being written. Come back to this page to download it",
+        again="insights:extract",
+        template="insights/extract.jinja",
+        title="Pseudonymised extract",
+        found=lambda: ExtractRequest.objects.visible_to(request.user).select_related(
+            "requested_by"
+        ),
+        row=ExtractRow.of,
     )
 
 
@@ -117,14 +106,13 @@ def download(request: AuthenticatedHttpRequest, extract_id: str) -> HttpResponse
     ):
         raise Http404("This extract has no such file")
     path = found.path(part)
-    if found.status != ExtractStatus.DONE or not path.is_file():
-        raise Http404("This extract is not ready to download")
-    auditor.record(
+    return requested.ready_file(
+        request,
+        found,
+        path=path,
+        done=found.status == ExtractStatus.DONE,
+        not_ready="This extract is not ready to download",
         action="insights.extract_downloaded",
-        request=request,
-        target=found,
         detail={"file": part, "format": found.file_format},
-    )
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"linkwork-{part}-{found.pk}{path.suffix}"
+        filename=f"linkwork-{part}-{found.pk}{path.suffix}",
     )

@@ -61,6 +61,60 @@ def _responses(rng: random.Random, instrument: str, level: float) -> dict[str, o
     }
 
 
+def support_dates(
+    changes: Iterable[StatusChange],
+) -> tuple[dict[object, dt.datetime], dict[object, dt.datetime]]:
+    """When each referral's support started (its first move to active) and when it closed."""
+    started: dict[object, dt.datetime] = {}
+    closed: dict[object, dt.datetime] = {}
+    for change in changes:
+        if change.to_status == Status.ACTIVE:
+            started.setdefault(change.referral_id, change.changed_at)
+        elif change.to_status == Status.CLOSED:
+            closed[change.referral_id] = change.changed_at
+    return started, closed
+
+
+def scheduled(
+    first: dt.datetime, end: dt.datetime | None, now: dt.datetime
+) -> list[tuple[TimePoint, dt.datetime, float]]:
+    """The measures the default schedule asks for of support that started at `first` and
+    ended at `end` (None while open), as of `now`: each time point, when, and how much of the
+    change by the end a person shows by then."""
+    due = [(TimePoint.BASELINE, first, 0.0)]
+    follow_up = first + dt.timedelta(weeks=DEFAULT_FOLLOW_UP_WEEKS)
+    if follow_up < (end or now):
+        due.append((TimePoint.FOLLOW_UP, follow_up, 0.7))
+    if end is not None:
+        due.append((TimePoint.DISCHARGE, end, 1.0))
+    return due
+
+
+def scored(
+    referral: Referral,
+    instrument: str,
+    point: TimePoint,
+    responses: dict[str, object],
+    *,
+    by: int,
+    at: dt.datetime,
+) -> OutcomeMeasure:
+    """A measure of `instrument` for `referral`, scored by the real scoring library, recorded
+    by `by` (the referral's link worker) at `at`."""
+    result = score(instrument, responses)
+    return OutcomeMeasure(
+        referral_id=referral.pk,
+        instrument=instrument,
+        instrument_version=INSTRUMENTS[instrument].version,
+        time_point=point,
+        responses=responses,
+        result=result.to_dict(),
+        flags=list(result.flags or ()),
+        recorded_by_id=by,
+        recorded_at=at,
+    )
+
+
 def seed_outcomes(
     *,
     rng: random.Random,
@@ -72,13 +126,7 @@ def seed_outcomes(
 ) -> int:
     """Measures for every referral whose support started; returns how many were written.
     `focus_worker_id`, the demo link worker, gets one open self-harm flag to handle."""
-    started: dict[object, dt.datetime] = {}
-    closed: dict[object, dt.datetime] = {}
-    for change in changes:
-        if change.to_status == Status.ACTIVE:
-            started.setdefault(change.referral_id, change.changed_at)
-        elif change.to_status == Status.CLOSED:
-            closed[change.referral_id] = change.changed_at
+    started, closed = support_dates(changes)
     measures = []
     for referral in referrals:
         first = started.get(referral.pk)
@@ -86,30 +134,20 @@ def seed_outcomes(
             continue
         level = rng.uniform(0.2, 0.5)
         gain = rng.gauss(0.15, 0.12)
-        moments = [(TimePoint.BASELINE, first, level)]
-        follow_up = first + dt.timedelta(weeks=DEFAULT_FOLLOW_UP_WEEKS)
-        end = closed.get(referral.pk)
-        if follow_up < (end or now):
-            moments.append((TimePoint.FOLLOW_UP, follow_up, level + gain * 0.7))
-        if end is not None:
-            moments.append((TimePoint.DISCHARGE, end, level + gain))
-        for point, when, at_level in moments:
+        for point, when, share in scheduled(first, closed.get(referral.pk), now):
             if rng.random() > RECORDED[point]:
                 continue
+            at_level = level + gain * share
             for instrument in instruments:
                 responses = _responses(rng, instrument, min(1.0, max(0.0, at_level)))
-                result = score(instrument, responses)
                 measures.append(
-                    OutcomeMeasure(
-                        referral_id=referral.pk,
-                        instrument=instrument,
-                        instrument_version=INSTRUMENTS[instrument].version,
-                        time_point=point,
-                        responses=responses,
-                        result=result.to_dict(),
-                        flags=list(result.flags or ()),
-                        recorded_by_id=referral.link_worker_id,
-                        recorded_at=when + dt.timedelta(minutes=30),
+                    scored(
+                        referral,
+                        instrument,
+                        point,
+                        responses,
+                        by=referral.link_worker_id,
+                        at=when + dt.timedelta(minutes=30),
                     )
                 )
     # Drawn last, so the measures above stay as they were for a given seed.
@@ -146,19 +184,14 @@ def _phq9_with_flags(
         focus_done = focus_done or is_focus
         items = _answers(rng, rng.uniform(0.3, 0.7), 9, 0, 3)
         items[8] = rng.choice((1, 2)) if self_harm else 0
-        responses = {"items": items}
-        result = score("phq9", responses)
         measures.append(
-            OutcomeMeasure(
-                referral_id=referral.pk,
-                instrument="phq9",
-                instrument_version=INSTRUMENTS["phq9"].version,
-                time_point=TimePoint.BASELINE,
-                responses=responses,
-                result=result.to_dict(),
-                flags=list(result.flags or ()),
-                recorded_by_id=referral.link_worker_id,
-                recorded_at=min(first + dt.timedelta(minutes=35), now),
+            scored(
+                referral,
+                "phq9",
+                TimePoint.BASELINE,
+                {"items": items},
+                by=referral.link_worker_id,
+                at=min(first + dt.timedelta(minutes=35), now),
             )
         )
     return measures

@@ -14,10 +14,8 @@ import datetime as dt
 import random
 from collections.abc import Collection, Iterable, Sequence
 
+from linkwork.outcomes.demo import scheduled, scored, support_dates
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
-from linkwork.outcomes.schedules import DEFAULT_FOLLOW_UP_WEEKS
-from linkwork.outcomes.scoring import INSTRUMENTS, score
-from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral, StatusChange
 
 RECORDED = {TimePoint.BASELINE: 0.8, TimePoint.FOLLOW_UP: 0.6, TimePoint.DISCHARGE: 0.6}
@@ -38,14 +36,7 @@ def seed_eq5d(
     connected: Collection[object] = (),
 ) -> int:
     """EQ-5D-5L measures for every referral whose support started; returns how many."""
-    started: dict[object, dt.datetime] = {}
-    closed: dict[object, dt.datetime] = {}
-    for change in changes:
-        if change.to_status == Status.ACTIVE:
-            started.setdefault(change.referral_id, change.changed_at)
-        elif change.to_status == Status.CLOSED:
-            closed[change.referral_id] = change.changed_at
-    version = INSTRUMENTS["eq5d5l"].version
+    started, closed = support_dates(changes)
     measures = []
     for referral in referrals:
         first = started.get(referral.pk)
@@ -53,29 +44,18 @@ def seed_eq5d(
             continue
         level = rng.uniform(1.6, 3.2)
         gain = rng.gauss(GAIN[referral.pk in connected], 0.3)
-        moments = [(TimePoint.BASELINE, first, level)]
-        follow_up = first + dt.timedelta(weeks=DEFAULT_FOLLOW_UP_WEEKS)
-        end = closed.get(referral.pk)
-        if follow_up < (end or now):
-            moments.append((TimePoint.FOLLOW_UP, follow_up, level - gain * 0.7))
-        if end is not None:
-            moments.append((TimePoint.DISCHARGE, end, level - gain))
-        for point, when, at_level in moments:
+        for point, when, share in scheduled(first, closed.get(referral.pk), now):
             if rng.random() > RECORDED[point]:
                 continue
-            responses = {"state": _state(rng, at_level), "vas": rng.randint(35, 90)}
-            result = score("eq5d5l", responses)
+            responses = {"state": _state(rng, level - gain * share), "vas": rng.randint(35, 90)}
             measures.append(
-                OutcomeMeasure(
-                    referral_id=referral.pk,
-                    instrument="eq5d5l",
-                    instrument_version=version,
-                    time_point=point,
-                    responses=responses,
-                    result=result.to_dict(),
-                    flags=list(result.flags or ()),
-                    recorded_by_id=referral.link_worker_id,
-                    recorded_at=when + dt.timedelta(minutes=40),
+                scored(
+                    referral,
+                    "eq5d5l",
+                    point,
+                    responses,
+                    by=referral.link_worker_id,
+                    at=when + dt.timedelta(minutes=40),
                 )
             )
     OutcomeMeasure.objects.bulk_create(measures, batch_size=2000)

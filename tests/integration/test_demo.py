@@ -27,7 +27,7 @@ from linkwork.referrals.lifecycle import TRANSITIONS, Status
 from linkwork.referrals.models import Referral
 from linkwork.vocabulary.routes import Route
 from linkwork.web.management.commands.seed_demo import demo_logins
-from tests.conftest import shared_by_module, sign_in_as_demo_user
+from tests.conftest import seeded_demo_by_module, sign_in_as_demo_user
 
 HOME_HEADINGS = {
     Role.LINK_WORKER.label: "Your caseload",
@@ -43,10 +43,8 @@ HOME_HEADINGS = {
 @pytest.fixture(scope="module")
 def seeded_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     """The demo, seeded once for the module: its tests read it, each in its own savepoint."""
-    with shared_by_module(django_db_blocker):
-        out = io.StringIO()
-        call_command("seed_demo", people=120, seed=7, quiet=True, stdout=out)
-        yield out.getvalue()
+    with seeded_demo_by_module(django_db_blocker, people=120, seed=7) as printed:
+        yield printed
 
 
 @pytest.fixture

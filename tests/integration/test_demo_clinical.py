@@ -19,17 +19,15 @@ from linkwork.insights.clinical import MEASURES
 from linkwork.insights.demo import Someone, care_use_of, clinical_of, quarters_of
 from linkwork.insights.models import CareSetting, CareUse, ClinicalMeasure, ClinicalMeasureKind
 from linkwork.people.models import Person
-from tests.conftest import shared_by_module
+from tests.conftest import seeded_demo_by_module
 
 TODAY = dt.date(2026, 12, 6)
 
 
 @pytest.fixture(scope="module")
 def seeded_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    with shared_by_module(django_db_blocker):
-        out = io.StringIO()
-        call_command("seed_demo", people=150, seed=11, quiet=True, stdout=out)
-        yield out.getvalue()
+    with seeded_demo_by_module(django_db_blocker, people=150, seed=11) as printed:
+        yield printed
 
 
 @pytest.fixture

@@ -6,26 +6,23 @@ practices, whose list sizes are loaded."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from linkwork.accounts.models import Organisation, OrganisationKind, PracticeListSize
 from linkwork.people.demo import ETHNICITY_WEIGHTS, generate_people
 from linkwork.people.models import EthnicGroup, Person, ethnic_group
 from linkwork.web.management.commands.seed_demo import demo_places
-from tests.conftest import shared_by_module
+from tests.conftest import seeded_demo_by_module
 
 
 @pytest.fixture(scope="module")
 def seeded_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with shared_by_module(django_db_blocker):
-        call_command("seed_demo", people=300, seed=11, quiet=True, stdout=io.StringIO())
+    with seeded_demo_by_module(django_db_blocker, people=300, seed=11):
         yield
 
 

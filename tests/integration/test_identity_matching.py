@@ -13,26 +13,11 @@ from django.urls import reverse
 from linkwork.audit.models import AuditEvent
 from linkwork.people.models import Consent, Person, PersonChange, PersonMatch, current_consents
 from linkwork.referrals.models import Referral
-from tests.conftest import World, signed_in
+from tests.conftest import SELF_REFERRAL, World, signed_in
 from tests.factories import PersonFactory, ReferralFactory
 from tests.integration.api.conftest import caller_for, get, post, request_into
 
 pytestmark = pytest.mark.django_db
-
-SELF = {
-    "given_name": "Sam",
-    "family_name": "Example",
-    "date_of_birth[day]": "2",
-    "date_of_birth[month]": "11",
-    "date_of_birth[year]": "1990",
-    "postcode": "BK2 4QT",
-    "gp_practice": "unknown",
-    "preferred_contact_method": "text",
-    "phone": "07700 900456",
-    "digital_access": "limited",
-    "needs": ["anxiety_stress"],
-    "consent": "on",
-}
 
 
 def known_in_scheme(world: World, **person: object) -> Person:
@@ -52,7 +37,7 @@ def self_refer_as_known(client, world: World) -> tuple[Person, Referral]:  # typ
         postcode="BK2 4QT",
         phone="07700 111222",
     )
-    assert client.post(reverse("refer"), SELF).status_code == 302
+    assert client.post(reverse("refer"), SELF_REFERRAL).status_code == 302
     return known, Referral.objects.exclude(person=known).get()
 
 
@@ -214,6 +199,6 @@ def test_referrer_sees_what_they_sent_after_the_match_is_confirmed(client, world
 
 def test_a_second_referral_never_matches_an_unchecked_record(client, world: World):
     known, _ = self_refer_as_known(client, world)
-    client.post(reverse("refer"), SELF)
+    client.post(reverse("refer"), SELF_REFERRAL)
 
     assert set(PersonMatch.objects.values_list("existing", flat=True)) == {known.pk}

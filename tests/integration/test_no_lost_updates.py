@@ -62,6 +62,19 @@ def other_client(user) -> Client:  # type: ignore[no-untyped-def]
     return signed_in(Client(), user)
 
 
+def requested_connection(world: World, referral: Referral) -> tuple[Connection, str, str]:
+    """A connection of `referral` requested from the provider's service, with the link
+    worker's page of it and the provider's inbox page of it."""
+    organisation = DirectoryOrganizationFactory(account_organisation=world.provider_org)
+    service = ServiceFactory(organization=organisation, name="Millbrook Walks")
+    connection = ConnectionFactory(
+        referral=referral, service=service, status=ConnectionStatus.REQUESTED
+    )
+    page_url = reverse("casework:connection", args=[referral.pk, connection.pk])
+    inbox_url = reverse("casework:inbox_connection", args=[connection.pk])
+    return connection, page_url, inbox_url
+
+
 def test_person_details_second_save_is_refused_and_names_the_first(
     client, world: World, referral_a
 ):
@@ -172,13 +185,7 @@ def test_triage_second_decision_is_refused_and_names_the_first(client, world: Wo
 def test_connection_status_second_change_is_refused_and_names_the_first(
     client, world: World, referral_a
 ):
-    organisation = DirectoryOrganizationFactory(account_organisation=world.provider_org)
-    service = ServiceFactory(organization=organisation, name="Millbrook Walks")
-    connection = ConnectionFactory(
-        referral=referral_a, service=service, status=ConnectionStatus.REQUESTED
-    )
-    page_url = reverse("casework:connection", args=[referral_a.pk, connection.pk])
-    inbox_url = reverse("casework:inbox_connection", args=[connection.pk])
+    connection, page_url, inbox_url = requested_connection(world, referral_a)
     provider, worker = other_client(world.provider), signed_in(client, world.link_worker_a)
     seen_provider, seen_worker = opened(provider, inbox_url), opened(worker, page_url)
     assert seen_provider == seen_worker
@@ -197,13 +204,7 @@ def test_connection_status_second_change_is_refused_and_names_the_first(
 
 
 def test_provider_answer_on_a_stale_version_is_refused(client, world: World, referral_a):
-    organisation = DirectoryOrganizationFactory(account_organisation=world.provider_org)
-    service = ServiceFactory(organization=organisation, name="Millbrook Walks")
-    connection = ConnectionFactory(
-        referral=referral_a, service=service, status=ConnectionStatus.REQUESTED
-    )
-    page_url = reverse("casework:connection", args=[referral_a.pk, connection.pk])
-    inbox_url = reverse("casework:inbox_connection", args=[connection.pk])
+    connection, page_url, inbox_url = requested_connection(world, referral_a)
     worker, provider = other_client(world.link_worker_a), signed_in(client, world.provider)
     seen_worker, seen_provider = opened(worker, page_url), opened(provider, inbox_url)
 

@@ -14,7 +14,7 @@ from linkwork.people.models import Consent, Person, PersonMatch
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Channel, CodedEvent, Referral
 from linkwork.vocabulary.routes import Route
-from tests.conftest import World, signed_in
+from tests.conftest import SELF_REFERRAL, World, signed_in
 from tests.factories import MembershipFactory, PersonFactory, ReferralFactory, UserFactory
 
 PERSON = {
@@ -180,25 +180,9 @@ def test_analyst_cannot_refer(client, world: World):
     assert client.get(reverse("referrals:new_person")).status_code == 403
 
 
-SELF = {
-    "given_name": "Sam",
-    "family_name": "Example",
-    "date_of_birth[day]": "2",
-    "date_of_birth[month]": "11",
-    "date_of_birth[year]": "1990",
-    "postcode": "BK2 4QT",
-    "gp_practice": "unknown",
-    "preferred_contact_method": "text",
-    "phone": "07700 900456",
-    "digital_access": "limited",
-    "needs": ["anxiety_stress"],
-    "consent": "on",
-}
-
-
 @pytest.mark.django_db
 def test_self_referral_without_login(client, world: World):
-    response = client.post(reverse("refer"), SELF)
+    response = client.post(reverse("refer"), SELF_REFERRAL)
     assert response["Location"] == reverse("refer_done")
     referral = Referral.objects.get()
     assert (referral.route, referral.channel, referral.status) == (
@@ -232,7 +216,7 @@ def test_self_referral_errors_are_plain_and_named(client, world: World):
 
 @pytest.mark.django_db
 def test_self_referral_honeypot_stores_nothing(client, world: World):
-    response = client.post(reverse("refer"), {**SELF, "website": "https://spam.example"})
+    response = client.post(reverse("refer"), {**SELF_REFERRAL, "website": "https://spam.example"})
     assert response.status_code == 200
     assert "Thank you" in response.content.decode()
     assert not Referral.objects.exists()
@@ -242,8 +226,8 @@ def test_self_referral_honeypot_stores_nothing(client, world: World):
 @pytest.mark.django_db
 def test_self_referral_rate_limited_per_address(client, world: World):
     for n in range(5):
-        client.post(reverse("refer"), {**SELF, "given_name": f"Sam{n}"})
-    response = client.post(reverse("refer"), {**SELF, "given_name": "Sam6"})
+        client.post(reverse("refer"), {**SELF_REFERRAL, "given_name": f"Sam{n}"})
+    response = client.post(reverse("refer"), {**SELF_REFERRAL, "given_name": "Sam6"})
     assert response.status_code == 429
     assert Referral.objects.count() == 5
 
@@ -251,9 +235,9 @@ def test_self_referral_rate_limited_per_address(client, world: World):
 @pytest.mark.django_db
 def test_self_referral_limit_refusal_is_audited(client, world: World):
     for n in range(5):
-        client.post(reverse("refer"), {**SELF, "given_name": f"Sam{n}"})
+        client.post(reverse("refer"), {**SELF_REFERRAL, "given_name": f"Sam{n}"})
     assert not AuditEvent.objects.filter(action="access.denied").exists()
-    response = client.post(reverse("refer"), {**SELF, "given_name": "Sixth"})
+    response = client.post(reverse("refer"), {**SELF_REFERRAL, "given_name": "Sixth"})
     assert response.status_code == 429
     (refusal,) = AuditEvent.objects.filter(action="access.denied")
     assert (refusal.actor, refusal.ip_address, refusal.path) == (None, "127.0.0.1", "/refer/")
@@ -265,10 +249,12 @@ def test_self_referral_limit_refusal_is_audited(client, world: World):
 @pytest.mark.django_db
 def test_self_referral_limit_leaves_other_addresses_alone(client, world: World):
     for n in range(5):
-        client.post(reverse("refer"), {**SELF, "given_name": f"Sam{n}"})
-    assert client.post(reverse("refer"), {**SELF, "given_name": "Sixth"}).status_code == 429
+        client.post(reverse("refer"), {**SELF_REFERRAL, "given_name": f"Sam{n}"})
+    assert (
+        client.post(reverse("refer"), {**SELF_REFERRAL, "given_name": "Sixth"}).status_code == 429
+    )
     other = client.post(
-        reverse("refer"), {**SELF, "given_name": "Neighbour"}, REMOTE_ADDR="198.51.100.7"
+        reverse("refer"), {**SELF_REFERRAL, "given_name": "Neighbour"}, REMOTE_ADDR="198.51.100.7"
     )
     assert other["Location"] == reverse("refer_done")
     assert Referral.objects.count() == 6
@@ -280,12 +266,15 @@ def test_self_referral_limit_window_expires(client, world: World):
     start = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False) as clock:
         for n in range(5):
-            client.post(reverse("refer"), {**SELF, "given_name": f"Sam{n}"})
+            client.post(reverse("refer"), {**SELF_REFERRAL, "given_name": f"Sam{n}"})
         clock.shift(dt.timedelta(minutes=59))
-        assert client.post(reverse("refer"), {**SELF, "given_name": "Early"}).status_code == 429
+        assert (
+            client.post(reverse("refer"), {**SELF_REFERRAL, "given_name": "Early"}).status_code
+            == 429
+        )
         # An hour after the five, they no longer count.
         clock.shift(dt.timedelta(minutes=1, seconds=1))
-        late = client.post(reverse("refer"), {**SELF, "given_name": "Later"})
+        late = client.post(reverse("refer"), {**SELF_REFERRAL, "given_name": "Later"})
     assert late["Location"] == reverse("refer_done")
     assert Referral.objects.count() == 6
     assert AuditEvent.objects.filter(action="access.denied").count() == 1

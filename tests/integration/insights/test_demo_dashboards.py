@@ -3,19 +3,17 @@ person, and suppresses small numbers for those without case access."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from linkwork.accounts.models import Membership, Role
 from linkwork.insights.dashboards import DASHBOARDS
-from tests.conftest import shared_by_module, signed_in
+from tests.conftest import seeded_demo_by_module, signed_in
 
 # A link to one person's or one referral's record.
 RECORD_LINK = re.compile(r"/(people|referrals|casework)/[0-9a-f]{8}-[0-9a-f-]{27}")
@@ -23,8 +21,7 @@ RECORD_LINK = re.compile(r"/(people|referrals|casework)/[0-9a-f]{8}-[0-9a-f-]{27
 
 @pytest.fixture(scope="module")
 def seeded_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with shared_by_module(django_db_blocker):
-        call_command("seed_demo", people=120, seed=7, quiet=True, stdout=io.StringIO())
+    with seeded_demo_by_module(django_db_blocker, people=120, seed=7):
         yield
 
 

@@ -30,6 +30,7 @@ from linkwork.insights.model import Dashboard, Filters
 from linkwork.insights.population_import import import_population
 from linkwork.outcomes.models import OutcomeMeasure
 from linkwork.referrals.models import StatusChange
+from tests.conftest import at
 from tests.factories import (
     ConnectionFactory,
     ContactFactory,
@@ -45,10 +46,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: str, hour: int = 12) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour)))
 
 
 def rows(dashboard: Dashboard, slug: str) -> list[dict[str, Any]]:

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from linkwork.casework.models import Attendance
 from linkwork.insights import facts
 from linkwork.insights.models import ConnectionFact, ContactFact, OutcomeFact, ReferralFact
 from linkwork.outcomes.models import OutcomeMeasure
 from linkwork.referrals.models import StatusChange
+from tests.conftest import at
 from tests.factories import (
     ConnectionFactory,
     ContactFactory,
@@ -28,10 +28,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: str, hour: int = 12) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour)))
 
 
 def fact(referral: Any) -> ReferralFact:
