@@ -589,3 +589,29 @@ def test_every_record_url_refuses_writes_from_other_scheme(walk: Walk, referral_
     assert referral_a.status == "active"
     # Nothing but the refusals was written.
     assert AuditEvent.objects.exclude(action="access.denied").count() == before
+
+
+# The internal API's referral endpoints take an organisation's token, never a session.
+TOKEN_ONLY = {"api_v1:referrals", "api_v1:referral"}
+
+
+@pytest.mark.django_db
+def test_every_restricted_url_refuses_a_user_with_no_role(walk: Walk):
+    """Signed in with two factors but holding no role: every restricted page answers 403 and
+    every record page 403 or 404 (the record is not theirs to know of), by GET and by POST,
+    each refusal audited, nothing written. A page added without a check fails here."""
+    before = rows()
+    problems: list[str] = []
+    for name, url, _ in every_url(walk.params):
+        if name not in RESTRICTED:
+            continue
+        expected = 404 if RESTRICTED[name].other_scope and name not in PAGE else 403
+        if name in TOKEN_ONLY:
+            expected = 401  # a signed-in session is no API token
+        found = refusal_problems(walk, "nobody", name, url, expected)
+        if found and expected == 404:
+            # A role gate before the record's scope answers 403 for a user with no role.
+            found = refusal_problems(walk, "nobody", name, url, 403)
+        problems += found
+    assert not problems, "\n".join(problems)
+    assert rows() == before, "a refused request wrote something"
