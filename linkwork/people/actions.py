@@ -87,6 +87,7 @@ def best_match(
     return (fallback, MatchBasis.NAME_AND_POSTCODE) if fallback is not None else None
 
 
+@transaction.atomic
 def open_match(*, candidate: Person, existing: Person, basis: MatchBasis) -> PersonMatch:
     """Record that `candidate`, just made from a referral, may be `existing`. Audited with the
     two record ids only."""
