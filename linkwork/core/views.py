@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import Any, Final
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -20,7 +22,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
@@ -82,8 +86,51 @@ FALLBACK_500 = (
 )
 
 
+FALLBACK_503: Final = (
+    "<!DOCTYPE html><html lang='en'><title>Sorry, the service is unavailable</title>"
+    "<h1>Sorry, the service is unavailable</h1><p>Linkwork cannot reach its database just "
+    "now. Try again in a minute.</p></html>"
+)
+# How long a client should wait before asking again while the database is away.
+RETRY_AFTER_SECONDS: Final = "30"
+# The machine-facing paths, which answer JSON rather than a page.
+API_PREFIXES: Final = ("/api/", "/oruk/", "/fhir/")
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django calls this while handling an uncaught exception, from a view or a middleware
+    (sessions, sign-in) alike. A database that cannot be reached (stopped, restarting, the
+    network down) is not a fault of the service: 503 with `Retry-After`, and the next request
+    connects afresh (`CONN_HEALTH_CHECKS`), with no restart."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     try:
         return _error(request, 500)
     except Exception:  # the error page must never fail in turn
         return HttpResponse(FALLBACK_500, status=500)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    response: HttpResponse
+    if request.path.startswith(API_PREFIXES):
+        response = JsonResponse(
+            {
+                "type": "about:blank",
+                "title": "Service Unavailable",
+                "status": 503,
+                "detail": "The database cannot be reached just now; try again shortly.",
+            },
+            status=503,
+            content_type="application/problem+json",
+        )
+    else:
+        try:
+            # The page asks nothing of the database (no user, no session): it is rendered
+            # without the request.
+            response = HttpResponse(
+                render_to_string("errors/503.jinja", {"page_title": ""}), status=503
+            )
+        except Exception:  # the error page must never fail in turn
+            response = HttpResponse(FALLBACK_503, status=503)
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response

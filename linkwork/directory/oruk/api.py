@@ -19,6 +19,7 @@ from typing import Any, Final, Generic, Literal, TypeVar
 import orjson
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -31,6 +32,7 @@ from ninja.throttling import AnonRateThrottle
 from pydantic import Field, field_validator
 
 from linkwork.core.postcodes import is_valid_postcode
+from linkwork.core.views import RETRY_AFTER_SECONDS
 from linkwork.directory.fulltext import RankedPages
 from linkwork.directory.geography import GeocoderUnavailable, get_geocoder
 from linkwork.directory.models import Organization, Service, ServiceAtLocation, Taxonomy
@@ -173,6 +175,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(GeocoderUnavailable)
 def _geocoder_down(request: HttpRequest, exc: GeocoderUnavailable) -> HttpResponse:
     return problem(request, 503, "Postcodes cannot be looked up just now; try again later.")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_away(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    # Not a fault of the service: the database is stopped or restarting.
+    response = problem(request, 503, "The database cannot be reached just now; try again shortly.")
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 @api.exception_handler(Exception)
