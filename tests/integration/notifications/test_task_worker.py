@@ -63,8 +63,9 @@ def database_queue(settings) -> Iterator[None]:
 
 
 def run_worker() -> None:
-    """One `linkwork db_worker` pass: every task that is due, then exit."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
+    """One `linkwork worker` pass (django-tasks' worker, waiting out outages): every task that
+    is due, then exit."""
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
 
 
 @pytest.mark.django_db(transaction=True)

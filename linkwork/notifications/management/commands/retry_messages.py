@@ -1,7 +1,7 @@
 """Send again every failed message, and every queued message whose task was lost.
 
 Run after fixing what made messages fail (a mail server, a Notify key), and from cron as a
-safety net: `linkwork retry-messages`. The task worker (`linkwork db_worker`) sends them.
+safety net: `linkwork retry-messages`. The task worker (`linkwork worker`) sends them.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         # Notifications and reminders run in the database-backed task worker.
-        worker = subprocess.Popen([sys.executable, "-m", "linkwork", "db_worker"])
+        worker = subprocess.Popen([sys.executable, "-m", "linkwork", "worker"])
         try:
             self.stdout.write(f"\nOpen http://{options['host']}:{options['port']}/ and log in.")
             call_command("serve", host=options["host"], port=options["port"])

@@ -2,7 +2,7 @@
 a check, to providers; follow-ups and outcome measures due, to link workers; connection
 requests unanswered at the reminder day, to providers, and after the deadline, to the link
 worker and scheme lead. Run once a day from cron or a systemd timer; the task worker
-(`linkwork db_worker`) sends them. Each app registers its own daily jobs (`core.daily`).
+(`linkwork worker`) sends them. Each app registers its own daily jobs (`core.daily`).
 """
 
 from __future__ import annotations
