@@ -118,11 +118,12 @@ def _sqlite_sums(raw: sqlite3.Connection) -> dict[str, TableSum]:
         table = '"' + name.replace('"', '""') + '"'
         columns = [row[1] for row in raw.execute(f"PRAGMA table_info({table})")]
         literal = " || ',' || ".join(
-            "quote(\"" + column.replace('"', '""') + '")' for column in columns
+            'quote("' + column.replace('"', '""') + '")' for column in columns
         )
         hashes = sorted(
             hashlib.sha256(row[0].encode()).hexdigest()
-            for row in raw.execute(f"SELECT {literal} FROM {table}")  # noqa: S608 (quoted names)
+            # Names from the database's own catalogue, quoted as identifiers.
+            for row in raw.execute(f"SELECT {literal} FROM {table}")  # noqa: S608 # nosec B608
         )
         digest = hashlib.sha256("".join(hashes).encode()).hexdigest()
         sums[name] = TableSum(rows=len(hashes), checksum=digest)
@@ -141,6 +142,12 @@ _POSTGRESQL_SESSION: Final = (
 )
 
 
+_POSTGRESQL_SUM: Final = (
+    "count(*), coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text) COLLATE \"C\")), "
+    "md5(''))"
+)
+
+
 def _postgresql_sums(cursor: Any) -> dict[str, TableSum]:
     for statement in _POSTGRESQL_SESSION:
         cursor.execute(statement)
@@ -152,10 +159,9 @@ def _postgresql_sums(cursor: Any) -> dict[str, TableSum]:
     sums = {}
     for name in names:
         table = '"' + name.replace('"', '""') + '"'
-        cursor.execute(
-            "SELECT count(*), coalesce(md5(string_agg(md5(t::text), '' "  # noqa: S608
-            f'ORDER BY md5(t::text) COLLATE "C")), md5(\'\')) FROM ONLY {table} AS t'
-        )
+        # The name comes from pg_class, quoted as an identifier.
+        query = f"SELECT {_POSTGRESQL_SUM} FROM ONLY {table} AS t"  # noqa: S608 # nosec B608
+        cursor.execute(query)
         rows, checksum = cursor.fetchone()
         sums[name] = TableSum(rows=rows, checksum=checksum)
     return sums
@@ -300,8 +306,11 @@ def _backup_sqlite(connection: BaseDatabaseWrapper, backup_file: Path) -> dict[s
         # The copy on its own, in the journal mode a plain `sqlite3` opens.
         target.execute("PRAGMA journal_mode=DELETE")
         sums = _sqlite_sums(target)
-    finally:
+    except BaseException:
         target.close()
+        partial.unlink(missing_ok=True)
+        raise
+    target.close()
     partial.chmod(0o600)
     partial.replace(backup_file)
     return sums
@@ -321,16 +330,12 @@ def _backup_postgresql(settings_dict: Mapping[str, Any], backup_file: Path) -> d
                 cursor.execute("SELECT pg_export_snapshot()")
                 (snapshot,) = cursor.fetchone()
                 partial.touch(mode=0o600)
-                _run(
-                    [
-                        pg_dump,
-                        "--format=custom",
-                        f"--snapshot={snapshot}",
-                        f"--file={partial}",
-                    ],
-                    environment,
-                )
+                arguments = [pg_dump, "--format=custom", f"--snapshot={snapshot}"]
+                _run([*arguments, f"--file={partial}"], environment)
                 sums = _postgresql_sums(cursor)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
             finally:
                 cursor.execute("ROLLBACK")
     partial.replace(backup_file)
