@@ -182,11 +182,10 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path, scratch_url
     assert "neither a PostgreSQL custom-format dump nor a SQLite database" in str(raised.value)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump backs up PostgreSQL only")
 def test_backup_names_pg_dump_when_it_is_not_installed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_dump backs up PostgreSQL only; this suite runs on SQLite")
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
