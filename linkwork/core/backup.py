@@ -235,7 +235,9 @@ def scratch_connection(settings_dict: Mapping[str, Any]) -> Iterator[BaseDatabas
 
 def _libpq_environment(settings_dict: Mapping[str, Any]) -> dict[str, str]:
     """The PG* variables for pg_dump and pg_restore: the connection stays off the command line."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    # Inherited PG* variables stay (PGSSLROOTCERT, say): psycopg honours them as well, so
+    # pg_dump reaches the database the site does.
+    environment = dict(os.environ)
     given = {
         "PGHOST": settings_dict.get("HOST"),
         "PGPORT": settings_dict.get("PORT"),
