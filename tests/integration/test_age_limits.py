@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from linkwork.referrals import intake
 from linkwork.referrals.models import Referral
+from tests.conftest import SELF_REFERRAL as SELF
 from tests.conftest import World, signed_in
-from tests.integration.test_referral_forms import PERSON, SELF, details
+from tests.integration.test_referral_forms import PERSON, details
 
 pytestmark = pytest.mark.django_db
 

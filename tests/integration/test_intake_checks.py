@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from linkwork.directory.models import Postcode
 from linkwork.referrals.models import Referral
+from tests.conftest import SELF_REFERRAL as SELF
 from tests.conftest import World, signed_in
-from tests.integration.test_referral_forms import PERSON, SELF, details
+from tests.integration.test_referral_forms import PERSON, details
 
 NOT_POSTCODES = ["12345", "ZZ99 9ZZ", "BK1", "BK1 1A", "Q1 1AA"]
 

@@ -14,9 +14,10 @@ from linkwork.directory.models import ImdDecile, Postcode
 from linkwork.people.actions import create_person, edit_person
 from linkwork.people.models import ConsentMethod, Person, PersonChange
 from linkwork.referrals.models import Referral
+from tests.conftest import SELF_REFERRAL as SELF
 from tests.conftest import World, signed_in
 from tests.integration.people.test_person_page import form_for
-from tests.integration.test_referral_forms import PERSON, SELF, details
+from tests.integration.test_referral_forms import PERSON, details
 
 pytestmark = pytest.mark.django_db
 
