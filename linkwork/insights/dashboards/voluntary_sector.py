@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from linkwork.directory.models import Organization
 from linkwork.insights import scope
 from linkwork.insights.dashboards.connections import ASKED, TAKEN_ON
 from linkwork.insights.figures import percent
@@ -19,18 +20,30 @@ SUMMARY = "Connections and people per provider, split by whether the service is 
 
 
 def build(filters: Filters) -> Dashboard:
-    rows = list(
+    counted = list(
         scope.facts(filters)
         .connections.values(
             "service__organization_id",
-            "service__organization__name",
             "service__funded_for_social_prescribing",
         )
         .annotate(
             received=Count("pk", filter=ASKED),
             people=Count("person_id", distinct=True, filter=Q(status__in=TAKEN_ON)),
         )
-        .order_by("-received", "service__organization__name")
+        .order_by()
+    )
+    # The names read after grouping, for the organisations found: the grouping stays narrow.
+    names = dict(
+        Organization.objects.filter(
+            pk__in=sorted({row["service__organization_id"] for row in counted})
+        ).values_list("pk", "name")
+    )
+    rows = sorted(
+        (
+            {**row, "service__organization__name": names[row["service__organization_id"]]}
+            for row in counted
+        ),
+        key=lambda row: (-row["received"], row["service__organization__name"]),
     )
     table = Table(
         "voluntary_sector_demand",
