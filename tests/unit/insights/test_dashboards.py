@@ -510,6 +510,40 @@ def test_equity_by_age_band_sex_and_deprivation_against_population():
     assert keyed(built, "equity_language", "group")["English"]["count"] == 3
 
 
+def test_equity_counts_a_person_referred_several_times_once_per_band_and_once_in_all():
+    scheme = SchemeFactory()
+    turning = PersonFactory(date_of_birth=dt.date(2008, 6, 10), sex="female", imd_decile=2)
+    for day in ("2026-06-09", "2026-06-10", "2026-07-01"):  # 17, then 18 twice
+        ReferralFactory(scheme=scheme, person=turning, received_at=at(day))
+    twice = PersonFactory(date_of_birth=dt.date(1956, 1, 1), sex="female", imd_decile=9)
+    for day in ("2026-03-02", "2026-05-04"):
+        ReferralFactory(scheme=scheme, person=twice, received_at=at(day))
+    once = PersonFactory(date_of_birth=dt.date(1990, 1, 1), sex="male", imd_decile=None)
+    ReferralFactory(scheme=scheme, person=once, received_at=at("2026-03-02"))
+
+    built = equity.build(only(scheme))
+
+    bands = keyed(built, "equity_age_band", "group")
+    assert {name: (row["count"], row["people_count"]) for name, row in bands.items()} == {
+        "Under 18": (1, 1),
+        "18 to 24": (2, 1),
+        "35 to 44": (1, 1),
+        "65 to 74": (2, 1),
+    }
+    sex = keyed(built, "equity_sex", "group")
+    assert (sex["Female"]["count"], sex["Female"]["people_count"]) == (5, 2)
+    assert (sex["Male"]["count"], sex["Male"]["people_count"]) == (1, 1)
+    deprivation = keyed(built, "equity_deprivation", "group")
+    assert deprivation["1 (most deprived)"]["people_count"] == 1
+    assert deprivation["5 (least deprived)"]["people_count"] == 1
+    assert deprivation["Not recorded"]["people_count"] == 1
+    # Counted within the filters: from July only the third referral of the first person.
+    july = equity.build(only(scheme, date_from=dt.date(2026, 7, 1)))
+    assert {n: r["people_count"] for n, r in keyed(july, "equity_age_band", "group").items()} == {
+        "18 to 24": 1
+    }
+
+
 # Queries
 
 
