@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, Max, Min, Q, When
+from django.db.models import Count, Q
 
 from linkwork.core.languages import language_name
 from linkwork.directory.models import ImdDecile
@@ -94,63 +94,29 @@ def _outcomes(
 def _several(referrals: Any, columns: list[str]) -> list[dict[str, Any]]:
     """People referred more than once, per combination of the characteristics: `pairs` counts
     each person once in every age band they were referred in, `people` once in all (at their
-    youngest band), so both add up across combinations without counting anyone twice.
-
-    One pass: the facts grouped per person (a person's characteristics other than age are the
-    same on all their referrals, as the facts are written together), with the youngest band
-    and a flag for each band they were referred in; then those people counted per pattern.
-    Hash aggregation, no sort of every referral by person."""
-    others = [c for c in columns if c != "age_band_low"]
-    banded = "age_band_low" in columns
-    flags: dict[str, Any] = {}
-    if banded:
-        flags = {
-            f"in_band_{n}": Max(Case(When(age_band_low=low, then=1), default=0))
-            for n, (low, _, _) in enumerate(AGE_BANDS)
-        }
-        flags["in_no_band"] = Max(Case(When(age_band_low__isnull=True, then=1), default=0))
-        flags["youngest"] = Min("age_band_low")
+    youngest band), so both add up across combinations without counting anyone twice."""
     inner, params = (
         referrals.filter(only_referral=False)
-        .values("person_id", *others)
-        .annotate(**flags)
-        .order_by()
+        .values("person_id", *columns)
+        .distinct()
         .query.sql_with_params()
     )
-    quote = connection.ops.quote_name
-    names = [quote(c) for c in [*others, *flags]]
-    grouped = ", ".join(names)
-    # The names are the fact table's own columns and the aliases above, quoted; every value is
-    # a parameter.
+    quoted = [connection.ops.quote_name(c) for c in columns]
+    order = connection.ops.quote_name("age_band_low") if "age_band_low" in columns else "1"
+    names = ", ".join(quoted)
+    # The names are the fact table's own columns, quoted; every value is a parameter.
+    person = connection.ops.quote_name("person_id")
     sql = (
-        f"SELECT {grouped}{', ' if names else ''}COUNT(*) FROM ({inner}) p"  # noqa: S608 # nosec B608
-        + (f" GROUP BY {grouped}" if names else "")
+        f"SELECT {names}, COUNT(*), SUM(CASE WHEN w.rn = 1 THEN 1 ELSE 0 END) FROM ("  # noqa: S608 # nosec B608
+        f"SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.{person} ORDER BY d.{order}) AS rn "
+        f"FROM ({inner}) d) w GROUP BY {names}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = cursor.fetchall()
-    tally: dict[tuple[Any, ...], list[int]] = {}
-    for row in found:
-        values = dict(zip([*others, *flags], row[:-1], strict=True))
-        people = row[-1]
-        if not banded:
-            counts = tally.setdefault(tuple(values[c] for c in columns), [0, 0])
-            counts[0] += people
-            counts[1] += people
-            continue
-        for n, (low, _, _) in enumerate(AGE_BANDS):
-            if values[f"in_band_{n}"]:
-                key = tuple(low if c == "age_band_low" else values[c] for c in columns)
-                tally.setdefault(key, [0, 0])[0] += people
-        if values["in_no_band"]:
-            key = tuple(None if c == "age_band_low" else values[c] for c in columns)
-            tally.setdefault(key, [0, 0])[0] += people
-        key = tuple(values["youngest"] if c == "age_band_low" else values[c] for c in columns)
-        tally.setdefault(key, [0, 0])[1] += people
-    return [
-        {**dict(zip(columns, key, strict=True)), "pairs": pairs, "people": people}
-        for key, (pairs, people) in tally.items()
-    ]
+        return [
+            {**dict(zip(columns, row[:-2], strict=True)), "pairs": row[-2], "people": row[-1]}
+            for row in cursor.fetchall()
+        ]
 
 
 def _population() -> tuple[dict[str, int], dict[str, int]]:
