@@ -382,6 +382,46 @@ def test_voluntary_sector_demand_split_by_funding():
     assert keyed(built, "voluntary_sector_demand", "provider")["Walkers Trust"]["funded"] == "No"
 
 
+def test_voluntary_sector_counts_a_person_once_per_provider_and_funding():
+    scheme = SchemeFactory()
+    trust = DirectoryOrganizationFactory(name="Walkers Trust")
+    walks = ServiceFactory(organization=trust, funded_for_social_prescribing=False)
+    runs = ServiceFactory(organization=trust, funded_for_social_prescribing=False)
+    arts = ServiceFactory(
+        organization=DirectoryOrganizationFactory(name="Funded Arts"),
+        funded_for_social_prescribing=True,
+    )
+    person = PersonFactory()
+    for service, status in ((walks, "accepted"), (runs, "completed"), (arts, "in_progress")):
+        ConnectionFactory(
+            referral=ReferralFactory(scheme=scheme, person=person, status="active"),
+            service=service,
+            status=status,
+        )
+    ConnectionFactory(
+        referral=ReferralFactory(scheme=scheme, status="active"), service=runs, status="draft"
+    )
+
+    built = voluntary_sector.build(only(scheme))
+
+    providers = keyed(built, "voluntary_sector_demand", "provider")
+    assert (
+        providers["Walkers Trust"]["received_count"],
+        providers["Walkers Trust"]["people_count"],
+    ) == (2, 1)
+    assert (
+        providers["Funded Arts"]["received_count"],
+        providers["Funded Arts"]["people_count"],
+    ) == (1, 1)
+    split = keyed(built, "voluntary_sector_funding", "funded")
+    assert (split["No"]["received_count"], split["No"]["people_count"]) == (2, 1)
+    assert (split["Yes"]["received_count"], split["Yes"]["people_count"]) == (1, 1)
+    assert [row["provider"] for row in rows(built, "voluntary_sector_demand")] == [
+        "Walkers Trust",
+        "Funded Arts",
+    ]
+
+
 def test_unmet_need_counts_needs_with_no_fresh_service_nearby():
     scheme = _connections()
     Postcode.objects.create(postcode="BK1 2AB", latitude=53.80, longitude=-1.55)
