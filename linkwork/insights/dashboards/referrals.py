@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from linkwork.accounts.models import Organisation, OrganisationKind
 from linkwork.insights import population
@@ -76,10 +76,21 @@ def build(filters: Filters, *, list_sizes: dict[int, int] | None = None) -> Dash
         chart="bar",
     )
 
-    # Grouped by the organisation's id alone; the names read afterwards for the groups found.
-    by_referrer = list(
-        referrals.values("referring_organisation_id").annotate(n=Count("pk")).order_by()
+    # One scan for two tables: referrals per referring organisation and GP practice (ids
+    # alone), rolled up here to each organisation and to the practices' only referrals; the
+    # names read afterwards for the groups found.
+    pairs = list(
+        referrals.values("referring_organisation_id", "gp_practice_id")
+        .annotate(n=Count("pk"), single=Count("pk", filter=Q(only_referral=True)))
+        .order_by()
     )
+    referred: Counter[Any] = Counter()
+    single: Counter[int] = Counter()
+    for row in pairs:
+        referred[row["referring_organisation_id"]] += row["n"]
+        if row["gp_practice_id"] is not None:
+            single[row["gp_practice_id"]] += row["single"]
+    by_referrer = [{"referring_organisation_id": k, "n": n} for k, n in referred.items()]
     referrers = dict(
         Organisation.objects.filter(
             pk__in=sorted({row["referring_organisation_id"] for row in by_referrer} - {None})
@@ -117,7 +128,7 @@ def build(filters: Filters, *, list_sizes: dict[int, int] | None = None) -> Dash
     )
 
     sizes = population.list_sizes() if list_sizes is None else list_sizes
-    people = people_by_practice(referrals)
+    people = people_by_practice(referrals, single)
     practices = Organisation.objects.filter(
         kind=OrganisationKind.GP_PRACTICE, pk__in=set(people)
     ).order_by("name")
@@ -149,19 +160,13 @@ def build(filters: Filters, *, list_sizes: dict[int, int] | None = None) -> Dash
     return Dashboard("referrals", TITLE, [routes, monthly, organisations, by_need, rate])
 
 
-def people_by_practice(referrals: QuerySet[Any]) -> Counter[int]:
-    """People referred, per GP practice: each person's only referral counted as it is, and the
-    people referred more than once counted distinct (`referralfact_several_practice` gives
-    them in practice and person order, so duplicates go as the index is read)."""
-    people: Counter[int] = Counter()
+def people_by_practice(referrals: QuerySet[Any], single: Counter[int]) -> Counter[int]:
+    """People referred, per GP practice: each person's only referral counted as it is (`single`,
+    per practice), and the people referred more than once counted distinct
+    (`referralfact_several_practice` gives them in practice and person order, so duplicates go
+    as the index is read)."""
+    people: Counter[int] = Counter({k: n for k, n in single.items() if n})
     registered = referrals.filter(gp_practice__isnull=False)
-    for row in (
-        registered.filter(only_referral=True)
-        .values("gp_practice_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        people[row["gp_practice_id"]] += row["n"]
     inner, params = (
         registered.filter(only_referral=False)
         .values("gp_practice_id", "person_id")
