@@ -296,6 +296,9 @@ class ReferralFact(Dimensions, Characteristics):
     decline_reason = models.CharField(max_length=24, blank=True)
     closure_reason = models.CharField(max_length=24, blank=True)
     needs = models.JSONField(default=list)
+    needs_key = models.TextField(
+        blank=True, default="", help_text="The needs, each once, sorted and comma-separated."
+    )
     had_contact = models.BooleanField()
     plan_agreed = models.BooleanField()
     connected = models.BooleanField()

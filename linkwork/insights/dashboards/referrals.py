@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 
 from linkwork.accounts.models import Organisation, OrganisationKind
 from linkwork.insights import population
+from linkwork.insights.facts import needs_of
 from linkwork.insights.figures import per_thousand
 from linkwork.insights.model import Column, Dashboard, Filters, Table
 from linkwork.insights.scope import facts
@@ -111,8 +112,8 @@ def build(filters: Filters, *, list_sizes: dict[int, int] | None = None) -> Dash
     )
 
     needs: Counter[str] = Counter()
-    for row in referrals.values("needs").annotate(n=Count("pk")).order_by():
-        for need in set(row["needs"] or []):
+    for row in referrals.values("needs_key").annotate(n=Count("pk")).order_by():
+        for need in needs_of(row["needs_key"]):
             needs[need] += row["n"]
     need_labels = dict(Need.choices)
     by_need = Table(
