@@ -21,7 +21,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from linkwork.accounts import permissions
@@ -124,13 +124,19 @@ def organisation_choices(schemes: frozenset[int]) -> list[tuple[int, str]]:
     facts per organisation (`referralfact_referrer_idx`) rather than a scan of the referrals."""
     from linkwork.accounts.models import Organisation, OrganisationKind
 
-    referred = Exists(
+    # The first such fact in the index's order, not EXISTS: the planner, expecting thousands
+    # of referrals from each organisation, would look for one by reading the whole table,
+    # and an organisation that never referred (a scheme's host) has none to find.
+    first = Subquery(
         ReferralFact.objects.filter(
             referring_organisation_id=OuterRef("pk"), scheme_id__in=sorted(schemes)
         )
+        .order_by("referring_organisation_id", "scheme_id")
+        .values("pk")[:1]
     )
     return list(
-        Organisation.objects.filter(Q(kind=OrganisationKind.GP_PRACTICE) | referred)
+        Organisation.objects.alias(first=first)
+        .filter(Q(kind=OrganisationKind.GP_PRACTICE) | Q(first__isnull=False))
         .order_by("name")
         .values_list("pk", "name")
     )

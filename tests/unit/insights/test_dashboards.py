@@ -627,3 +627,23 @@ def test_working_day_waits_agree_with_the_referral_calendar():
         wait = working_days_between(a, b)
         expected[wait] = expected.get(wait, 0) + n
     assert dict(working_day_waits(pairs)) == expected
+
+
+def test_organisation_choices_are_practices_and_who_referred_into_the_schemes():
+    from linkwork.insights.scope import organisation_choices
+
+    scheme, other = SchemeFactory(), SchemeFactory()
+    OrganisationFactory(kind=OrganisationKind.GP_PRACTICE, name="Beck Surgery")
+    charity = OrganisationFactory(kind=OrganisationKind.VCSE, name="Beck Charity")
+    elsewhere = OrganisationFactory(kind=OrganisationKind.VCSE, name="Other Charity")
+    OrganisationFactory(kind=OrganisationKind.VCSE, name="Never Referred")
+    ReferralFactory(scheme=scheme, referring_organisation=charity)
+    ReferralFactory(scheme=other, referring_organisation=elsewhere)
+
+    names = [name for _, name in organisation_choices(frozenset({scheme.pk}))]
+
+    assert "Beck Surgery" in names
+    assert "Beck Charity" in names
+    assert "Other Charity" not in names
+    assert "Never Referred" not in names
+    assert names == sorted(names)
