@@ -1,9 +1,11 @@
 """Referrals: over time by route (NHS and each non-NHS route), by referring organisation, by
 need, and the rate per 1,000 registered patients of each GP practice.
 
-Four grouped queries over the referral facts (`insights.facts`), the practices and the list
-sizes, whatever the number of referrals. People are counted once: a person's only referral
-counts as it is, and people with several are counted distinct.
+Four grouped queries over the referral facts (`insights.facts`), each grouped by narrow keys
+(ids, the route, the month, the needs' key), then the names, the practices and the list sizes,
+whatever the number of referrals. People are counted once: a person's only referral counts as
+it is, and people with several are counted distinct through an index in practice and person
+order.
 """
 
 from __future__ import annotations
