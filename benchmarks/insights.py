@@ -47,12 +47,23 @@ NOTES = """
   issued, so the ratio is what Django, the Python roll-up and the page add. On PostgreSQL the
   data are a template of 20,000 referrals copied in SQL with fresh ids: the same figures per
   copy, so counts scale and distinct people scale with them.
-- Not yet met at 1,000,000 (2-core machine shared with other work): p95 under 1 s on the
-  referrals, equity, unmet-need, voluntary-sector and connections pages, whose bare SQL over
-  the facts is itself over 1 s: counting distinct people (per practice, per equity group,
-  per provider) and grouping the connection facts with the directory's names. Every page is
-  within 2x its floor. Next: people pre-counted per day and dimension where they add up, the
-  service names read after grouping, and GROUPING SETS on PostgreSQL for one scan per page.
+- Distinct people (per practice, per equity group, per provider) are counted exactly: the
+  referral facts of people referred more than once have two partial covering indexes in
+  practice-and-person and person-and-band order, read index-only (so they need the table
+  vacuumed: the facts table is set to vacuum after 2% changes), and the connection facts'
+  people are made distinct before counting. Service, provider and organisation names are
+  read after grouping by id; needs are grouped by a sorted text key, not the JSON list; each
+  page runs in one transaction with `work_mem` raised (`SET LOCAL`, part of the floor too).
+- Not yet met at 1,000,000 (2-core machine shared with other work): the referrals page's
+  p95 is just over 1 s (1.10-1.16 s in two runs): four scans of the referral facts (month
+  and route, organisation and practice, needs, people per practice). Its people-per-practice
+  query reads the partial index in 0.16 s when the planner takes it (a vacuumed copy kept
+  for development) but took 0.47 s in the benchmark's fresh database, where the planner
+  hashed a scan of the table instead (the two plans' costs are within 6%). Next: daily
+  pre-aggregates for the additive counts; the copied template repeats the same dimension
+  combinations 50 times (about 20,000 distinct (day, scheme, route, organisation,
+  practice, link worker) groups for 1,000,000 referrals), so a pre-aggregate would look far
+  better here than on real data.
 """
 
 
