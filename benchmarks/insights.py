@@ -54,16 +54,16 @@ NOTES = """
   people are made distinct before counting. Service, provider and organisation names are
   read after grouping by id; needs are grouped by a sorted text key, not the JSON list; each
   page runs in one transaction with `work_mem` raised (`SET LOCAL`, part of the floor too).
-- Not yet met at 1,000,000 (2-core machine shared with other work): the referrals page's
-  p95 is just over 1 s (1.10-1.16 s in two runs): four scans of the referral facts (month
-  and route, organisation and practice, needs, people per practice). Its people-per-practice
-  query reads the partial index in 0.16 s when the planner takes it (a vacuumed copy kept
-  for development) but took 0.47 s in the benchmark's fresh database, where the planner
-  hashed a scan of the table instead (the two plans' costs are within 6%). Next: daily
-  pre-aggregates for the additive counts; the copied template repeats the same dimension
-  combinations 50 times (about 20,000 distinct (day, scheme, route, organisation,
-  practice, link worker) groups for 1,000,000 referrals), so a pre-aggregate would look far
-  better here than on real data.
+- Every page under 1 s p95 and within 2x its floor at 1,000,000 in the last run (load about
+  2 on a 2-core machine shared with other work); equity is the slowest (about 0.9 s p95):
+  two scans of the referral facts, the combinations and the people referred more than once.
+  With the load about 4, the referrals page was 1.10-1.16 s p95 before its people per
+  practice were counted with COUNT(DISTINCT) over the index (a DISTINCT subquery let the
+  planner hash a scan of the table in a fresh database: 0.47 s against 0.16 s).
+- Next, if the pages must hold under heavier load: daily pre-aggregates for the additive
+  counts. The copied template repeats the same dimension combinations 50 times (about
+  20,000 distinct (day, scheme, route, organisation, practice, link worker) groups for
+  1,000,000 referrals), so a pre-aggregate would look far better here than on real data.
 """
 
 
