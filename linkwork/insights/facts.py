@@ -109,6 +109,17 @@ def _response_days(
     return None if asked is None else calendar.wait(asked, _day(responded_at))
 
 
+def needs_key(needs: Sequence[str] | None) -> str:
+    """A referral's needs as one short text, each once, sorted and comma-separated (needs are
+    slugs): what the dashboards group by, much faster to compare than the JSON list."""
+    return ",".join(sorted(set(needs or [])))
+
+
+def needs_of(key: str) -> list[str]:
+    """The needs a `needs_key` holds."""
+    return key.split(",") if key else []
+
+
 def band_low(age: int) -> int:
     """The lowest age of the age band `age` falls in (0 for the youngest band)."""
     return next((low for low, _, _ in reversed(AGE_BANDS) if age >= low), 0)
@@ -245,6 +256,7 @@ def _write(rows: list[dict[str, Any]], calendar: Calendar, now: dt.datetime) -> 
                 decline_reason=row["decline_reason"] or "",
                 closure_reason=row["closure_reason"] or "",
                 needs=row["needs"] or [],
+                needs_key=needs_key(row["needs"]),
                 had_contact=bool(attended_at),
                 plan_agreed=pk in planned,
                 connected=bool(statuses.intersection(CONNECTED)),

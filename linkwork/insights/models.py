@@ -279,6 +279,10 @@ class Characteristics(models.Model):
         abstract = True
 
 
+# The columns every dashboard filter reads (`insights.scope.fact_q`), bar the GP practice.
+FILTERED = ["scheme", "received_at", "route", "referring_organisation", "link_worker"]
+
+
 class ReferralFact(Dimensions, Characteristics):
     """One referral: where it got to, how long it waited (working days), and who it is for."""
 
@@ -292,6 +296,9 @@ class ReferralFact(Dimensions, Characteristics):
     decline_reason = models.CharField(max_length=24, blank=True)
     closure_reason = models.CharField(max_length=24, blank=True)
     needs = models.JSONField(default=list)
+    needs_key = models.TextField(
+        blank=True, default="", help_text="The needs, each once, sorted and comma-separated."
+    )
     had_contact = models.BooleanField()
     plan_agreed = models.BooleanField()
     connected = models.BooleanField()
@@ -306,6 +313,32 @@ class ReferralFact(Dimensions, Characteristics):
             # Which organisations referred into a scheme (the filter's choices): a probe each.
             models.Index(
                 fields=["referring_organisation", "scheme"], name="referralfact_referrer_idx"
+            ),
+            # People referred more than once, counted distinct per practice (the referral
+            # rate) and per person's characteristics (equity): read in the indexes' order
+            # with every filter's column at hand (an index-only scan on PostgreSQL, which
+            # removes duplicates and numbers each person's bands as it goes, with no sort or
+            # hash of every referral). Only referrals of such people are indexed: a person's
+            # only referral is counted as it is.
+            models.Index(
+                fields=["gp_practice", "person"],
+                include=FILTERED,
+                condition=models.Q(only_referral=False),
+                name="referralfact_several_practice",
+            ),
+            models.Index(
+                fields=[
+                    "person",
+                    "age_band_low",
+                    "sex",
+                    "ethnicity",
+                    "imd_decile",
+                    "digital_access",
+                    "preferred_language",
+                ],
+                include=[*FILTERED, "gp_practice"],
+                condition=models.Q(only_referral=False),
+                name="referralfact_several_person",
             ),
         ]
 

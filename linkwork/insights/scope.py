@@ -14,10 +14,14 @@ about a person registered with it (a GP practice), so a practice sees its self-r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from linkwork.accounts import permissions
@@ -120,13 +124,19 @@ def organisation_choices(schemes: frozenset[int]) -> list[tuple[int, str]]:
     facts per organisation (`referralfact_referrer_idx`) rather than a scan of the referrals."""
     from linkwork.accounts.models import Organisation, OrganisationKind
 
-    referred = Exists(
+    # The first such fact in the index's order, not EXISTS: the planner, expecting thousands
+    # of referrals from each organisation, would look for one by reading the whole table,
+    # and an organisation that never referred (a scheme's host) has none to find.
+    first = Subquery(
         ReferralFact.objects.filter(
             referring_organisation_id=OuterRef("pk"), scheme_id__in=sorted(schemes)
         )
+        .order_by("referring_organisation_id", "scheme_id")
+        .values("pk")[:1]
     )
     return list(
-        Organisation.objects.filter(Q(kind=OrganisationKind.GP_PRACTICE) | referred)
+        Organisation.objects.alias(first=first)
+        .filter(Q(kind=OrganisationKind.GP_PRACTICE) | Q(first__isnull=False))
         .order_by("name")
         .values_list("pk", "name")
     )
@@ -168,3 +178,32 @@ def facts(filters: Filters) -> Facts:
         connections=ConnectionFact.objects.filter(fact_q(filters, dated="created_at")).order_by(),
         outcomes=OutcomeFact.objects.filter(fact_q(filters)).order_by(),
     )
+
+
+# Memory each sort or hash of a dashboard's queries may use on PostgreSQL before it spills to
+# disk: the grouped counts of a million facts fit in it (the server's default, 4 MB, does not).
+WORK_MEM = "64MB"
+Built = TypeVar("Built")
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """One transaction for a dashboard's queries, so they count the same state of the facts,
+    with `WORK_MEM` for their grouping on PostgreSQL (`SET LOCAL`: for this transaction only,
+    the connection's setting is back when it ends)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        yield
+
+
+def read(build: Callable[[Any], Built]) -> Callable[[Any], Built]:
+    """`build(filters)` run inside `reading()`."""
+
+    @wraps(build)
+    def built(filters: Any) -> Built:
+        with reading():
+            return build(filters)
+
+    return built

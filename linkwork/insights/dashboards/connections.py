@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from linkwork.casework.lifecycle import ConnectionStatus, RejectionReason
-from linkwork.directory.models import Attribute, Entity, LinkType
+from linkwork.directory.models import Attribute, Entity, LinkType, Service
 from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID
 from linkwork.insights import scope
 from linkwork.insights.figures import percent, percentile
@@ -35,17 +35,13 @@ TAKEN_ON = (
 def per_service(filters: Filters) -> list[dict[str, Any]]:
     """Each service's connections in one grouped query over the connection facts: asked,
     answered, accepted, supported, waitlisted and refused for capacity; with `days`, the
-    working days a provider took to answer (None when not answered or never asked)."""
+    working days a provider took to answer (None when not answered or never asked).
+
+    The facts are grouped by the service's id alone (a narrow grouping, no text), and the
+    names of the services and their organisations read afterwards for the groups found."""
     rows = list(
         scope.facts(filters)
-        .connections.values(
-            "service_id",
-            "service__name",
-            "service__organization_id",
-            "service__organization__name",
-            "service__funded_for_social_prescribing",
-            "response_days",
-        )
+        .connections.values("service_id", "response_days")
         .annotate(
             n=Count("pk"),
             asked=Count("pk", filter=ASKED),
@@ -62,12 +58,15 @@ def per_service(filters: Filters) -> list[dict[str, Any]]:
         )
         .order_by()
     )
+    named = service_names({row["service_id"] for row in rows})
     services: dict[Any, dict[str, Any]] = {}
     counted = ("n", "asked", "answered", "accepted", "supported", "waitlisted", "no_capacity")
     for row in rows:
+        if row["service_id"] not in named:
+            continue  # as an inner join with the directory would: a service no longer listed
         entry = services.setdefault(
             row["service_id"],
-            {**{k: v for k, v in row.items() if k not in counted}, "days": Counter()},
+            {"service_id": row["service_id"], **named[row["service_id"]], "days": Counter()},
         )
         for key in counted:
             entry[key] = entry.get(key, 0) + row[key]
@@ -77,6 +76,22 @@ def per_service(filters: Filters) -> list[dict[str, Any]]:
         services.values(),
         key=lambda r: (r["service__organization__name"], r["service__name"]),
     )
+
+
+NAMES = (
+    "name",
+    "organization_id",
+    "organization__name",
+    "funded_for_social_prescribing",
+)
+
+
+def service_names(ids: set[Any]) -> dict[Any, dict[str, Any]]:
+    """The name, organisation and funding of each of these services, in one query."""
+    return {
+        row["id"]: {f"service__{key}": row[key] for key in NAMES}
+        for row in Service.objects.filter(pk__in=sorted(ids)).values("id", *NAMES)
+    }
 
 
 def build(filters: Filters) -> Dashboard:

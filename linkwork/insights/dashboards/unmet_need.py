@@ -33,6 +33,7 @@ from linkwork.directory.models import (
 from linkwork.directory.taxonomy import LINKWORK_TAXONOMY_ID
 from linkwork.insights import scope
 from linkwork.insights.dashboards.connections import per_service
+from linkwork.insights.facts import needs_of
 from linkwork.insights.figures import percent
 from linkwork.insights.model import Column, Dashboard, Filters, Table
 from linkwork.vocabulary.categories import categories_for_needs
@@ -96,9 +97,9 @@ def _venues_by_need() -> dict[str, Venues]:
 
 def need_rows(filters: Filters) -> list[dict[str, Any]]:
     groups = [
-        {"person__postcode": row["postcode"], "needs": row["needs"], "n": row["n"]}
+        {"person__postcode": row["postcode"], "needs": needs_of(row["needs_key"]), "n": row["n"]}
         for row in scope.facts(filters)
-        .referrals.values("postcode", "needs")
+        .referrals.values("postcode", "needs_key")
         .annotate(n=Count("pk"))
         .order_by()
     ]

@@ -379,6 +379,46 @@ def test_voluntary_sector_demand_split_by_funding():
     assert keyed(built, "voluntary_sector_demand", "provider")["Walkers Trust"]["funded"] == "No"
 
 
+def test_voluntary_sector_counts_a_person_once_per_provider_and_funding():
+    scheme = SchemeFactory()
+    trust = DirectoryOrganizationFactory(name="Walkers Trust")
+    walks = ServiceFactory(organization=trust, funded_for_social_prescribing=False)
+    runs = ServiceFactory(organization=trust, funded_for_social_prescribing=False)
+    arts = ServiceFactory(
+        organization=DirectoryOrganizationFactory(name="Funded Arts"),
+        funded_for_social_prescribing=True,
+    )
+    person = PersonFactory()
+    for service, status in ((walks, "accepted"), (runs, "completed"), (arts, "in_progress")):
+        ConnectionFactory(
+            referral=ReferralFactory(scheme=scheme, person=person, status="active"),
+            service=service,
+            status=status,
+        )
+    ConnectionFactory(
+        referral=ReferralFactory(scheme=scheme, status="active"), service=runs, status="draft"
+    )
+
+    built = voluntary_sector.build(only(scheme))
+
+    providers = keyed(built, "voluntary_sector_demand", "provider")
+    assert (
+        providers["Walkers Trust"]["received_count"],
+        providers["Walkers Trust"]["people_count"],
+    ) == (2, 1)
+    assert (
+        providers["Funded Arts"]["received_count"],
+        providers["Funded Arts"]["people_count"],
+    ) == (1, 1)
+    split = keyed(built, "voluntary_sector_funding", "funded")
+    assert (split["No"]["received_count"], split["No"]["people_count"]) == (2, 1)
+    assert (split["Yes"]["received_count"], split["Yes"]["people_count"]) == (1, 1)
+    assert [row["provider"] for row in rows(built, "voluntary_sector_demand")] == [
+        "Walkers Trust",
+        "Funded Arts",
+    ]
+
+
 def test_unmet_need_counts_needs_with_no_fresh_service_nearby():
     scheme = _connections()
     Postcode.objects.create(postcode="BK1 2AB", latitude=53.80, longitude=-1.55)
@@ -507,6 +547,40 @@ def test_equity_by_age_band_sex_and_deprivation_against_population():
     assert keyed(built, "equity_language", "group")["English"]["count"] == 3
 
 
+def test_equity_counts_a_person_referred_several_times_once_per_band_and_once_in_all():
+    scheme = SchemeFactory()
+    turning = PersonFactory(date_of_birth=dt.date(2008, 6, 10), sex="female", imd_decile=2)
+    for day in ("2026-06-09", "2026-06-10", "2026-07-01"):  # 17, then 18 twice
+        ReferralFactory(scheme=scheme, person=turning, received_at=at(day))
+    twice = PersonFactory(date_of_birth=dt.date(1956, 1, 1), sex="female", imd_decile=9)
+    for day in ("2026-03-02", "2026-05-04"):
+        ReferralFactory(scheme=scheme, person=twice, received_at=at(day))
+    once = PersonFactory(date_of_birth=dt.date(1990, 1, 1), sex="male", imd_decile=None)
+    ReferralFactory(scheme=scheme, person=once, received_at=at("2026-03-02"))
+
+    built = equity.build(only(scheme))
+
+    bands = keyed(built, "equity_age_band", "group")
+    assert {name: (row["count"], row["people_count"]) for name, row in bands.items()} == {
+        "Under 18": (1, 1),
+        "18 to 24": (2, 1),
+        "35 to 44": (1, 1),
+        "65 to 74": (2, 1),
+    }
+    sex = keyed(built, "equity_sex", "group")
+    assert (sex["Female"]["count"], sex["Female"]["people_count"]) == (5, 2)
+    assert (sex["Male"]["count"], sex["Male"]["people_count"]) == (1, 1)
+    deprivation = keyed(built, "equity_deprivation", "group")
+    assert deprivation["1 (most deprived)"]["people_count"] == 1
+    assert deprivation["5 (least deprived)"]["people_count"] == 1
+    assert deprivation["Not recorded"]["people_count"] == 1
+    # Counted within the filters: from July only the third referral of the first person.
+    july = equity.build(only(scheme, date_from=dt.date(2026, 7, 1)))
+    assert {n: r["people_count"] for n, r in keyed(july, "equity_age_band", "group").items()} == {
+        "18 to 24": 1
+    }
+
+
 # Queries
 
 
@@ -550,3 +624,23 @@ def test_working_day_waits_agree_with_the_referral_calendar():
         wait = working_days_between(a, b)
         expected[wait] = expected.get(wait, 0) + n
     assert dict(working_day_waits(pairs)) == expected
+
+
+def test_organisation_choices_are_practices_and_who_referred_into_the_schemes():
+    from linkwork.insights.scope import organisation_choices
+
+    scheme, other = SchemeFactory(), SchemeFactory()
+    OrganisationFactory(kind=OrganisationKind.GP_PRACTICE, name="Beck Surgery")
+    charity = OrganisationFactory(kind=OrganisationKind.VCSE, name="Beck Charity")
+    elsewhere = OrganisationFactory(kind=OrganisationKind.VCSE, name="Other Charity")
+    OrganisationFactory(kind=OrganisationKind.VCSE, name="Never Referred")
+    ReferralFactory(scheme=scheme, referring_organisation=charity)
+    ReferralFactory(scheme=other, referring_organisation=elsewhere)
+
+    names = [name for _, name in organisation_choices(frozenset({scheme.pk}))]
+
+    assert "Beck Surgery" in names
+    assert "Beck Charity" in names
+    assert "Other Charity" not in names
+    assert "Never Referred" not in names
+    assert names == sorted(names)

@@ -162,3 +162,25 @@ def test_working_days_from_the_calendar_agree_with_the_referral_calendar():
         for end in days[::4]:
             assert calendar.wait(start, end) == working_days_between(start, end)
     assert calendar.wait(days[0], None) is None
+
+
+def test_the_needs_key_holds_each_need_once_sorted_and_follows_a_change():
+    referral = ReferralFactory(needs=["housing", "debt", "housing"])
+    assert fact(referral).needs_key == "debt,housing"
+    assert facts.needs_of(fact(referral).needs_key) == ["debt", "housing"]
+    referral.needs = []
+    referral.save()
+    assert fact(referral).needs_key == ""
+    assert facts.needs_of("") == []
+
+
+def test_the_migration_fills_the_needs_key_of_facts_written_before_it():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    referral = ReferralFactory(needs=["loneliness", "debt"])
+    ReferralFact.objects.filter(pk=referral.pk).update(needs_key="")
+    migration = import_module("linkwork.insights.migrations.0006_referral_fact_needs_key")
+    migration.fill_needs_key(apps, None)
+    assert fact(referral).needs_key == "debt,loneliness"
