@@ -326,56 +326,78 @@ def _match(number: str, people: dict[str, list[Any]]) -> Any:
     return ids[0]
 
 
+def _import(
+    lines: Iterable[str],
+    *,
+    kind: str,
+    layout: tuple[str, Sequence[str], Sequence[str]],
+    read_row: Callable[[dict[str, str]], tuple[str, tuple[Any, ...], Any]],
+    repeated: Callable[[tuple[Any, ...], int], tuple[str, str]],
+    store: Callable[[dict[tuple[Any, ...], Any], ImportReport], None],
+) -> ImportReport:
+    """The one loop both importers share: read and check each row (`read_row` gives the NHS
+    number, the rest of the row's key and its value), match the person, refuse a key seen on an
+    earlier line (`repeated` names the column and says why), and `store` each batch; every good
+    row written, every bad row reported, in one transaction."""
+    name, required, optional = layout
+    report = ImportReport(kind=kind)
+    seen: dict[tuple[Any, ...], int] = {}
+    with transaction.atomic():
+        for batch in _batched(_rows(lines, required, optional, name), BATCH):
+            checked: list[tuple[int, str, tuple[Any, ...], Any]] = []
+            for line, cells in batch:
+                report.rows_read += 1
+                try:
+                    checked.append((line, *read_row(cells)))
+                except RowProblem as problem:
+                    report.rejected.append((line, problem.column, str(problem)))
+            people = _people(row[1] for row in checked)
+            found: dict[tuple[Any, ...], Any] = {}
+            for line, number, rest, value in checked:
+                try:
+                    key = (_match(number, people), *rest)
+                except RowProblem as problem:
+                    report.rejected.append((line, problem.column, str(problem)))
+                    continue
+                if key in seen:
+                    report.rejected.append((line, *repeated(key, seen[key])))
+                    continue
+                seen[key] = line
+                found[key] = value
+            store(found, report)
+        if report.imported:
+            auditor.record(action=f"insights.{kind}_imported", detail=report.as_dict())
+    return report
+
+
 def import_clinical(lines: Iterable[str], *, today: dt.date | None = None) -> ImportReport:
     """Load clinical measures from the CSV `lines`; every good row written, every bad row
     reported, in one transaction."""
     today = today or timezone.localdate()
-    report = ImportReport(kind="clinical")
-    seen: dict[tuple[Any, str, dt.date], int] = {}
-    rows = _rows(lines, CLINICAL_COLUMNS, CLINICAL_OPTIONAL, "clinical measures")
-    with transaction.atomic():
-        for batch in _batched(rows, BATCH):
-            checked: list[tuple[int, str, MeasureValue, dt.date]] = []
-            for line, cells in batch:
-                report.rows_read += 1
-                try:
-                    number = person_number(cells["nhs_number"])
-                    value = read_measure(cells["measure"], cells["value"], cells.get("unit", ""))
-                    measured_on = parse_date(cells["measured_on"], "measured_on", today=today)
-                except RowProblem as problem:
-                    report.rejected.append((line, problem.column, str(problem)))
-                    continue
-                checked.append((line, number, value, measured_on))
-            people = _people(number for _, number, _, _ in checked)
-            found: dict[tuple[Any, str, dt.date], MeasureValue] = {}
-            for line, number, value, measured_on in checked:
-                try:
-                    person_id = _match(number, people)
-                except RowProblem as problem:
-                    report.rejected.append((line, problem.column, str(problem)))
-                    continue
-                key = (person_id, value.measure, measured_on)
-                if key in seen:
-                    report.rejected.append(
-                        (
-                            line,
-                            "measured_on",
-                            f"measured_on: the same person's {value.measure} on this day is "
-                            f"on line {seen[key]} too",
-                        )
-                    )
-                    continue
-                seen[key] = line
-                found[key] = value
-            _store_measures(found, report)
-        if report.imported:
-            auditor.record(action="insights.clinical_imported", detail=report.as_dict())
-    return report
+
+    def read_row(cells: dict[str, str]) -> tuple[str, tuple[Any, ...], MeasureValue]:
+        number = person_number(cells["nhs_number"])
+        value = read_measure(cells["measure"], cells["value"], cells.get("unit", ""))
+        measured_on = parse_date(cells["measured_on"], "measured_on", today=today)
+        return number, (value.measure, measured_on), value
+
+    def repeated(key: tuple[Any, ...], line: int) -> tuple[str, str]:
+        return (
+            "measured_on",
+            f"measured_on: the same person's {key[1]} on this day is on line {line} too",
+        )
+
+    return _import(
+        lines,
+        kind="clinical",
+        layout=("clinical measures", CLINICAL_COLUMNS, CLINICAL_OPTIONAL),
+        read_row=read_row,
+        repeated=repeated,
+        store=_store_measures,
+    )
 
 
-def _store_measures(
-    found: dict[tuple[Any, str, dt.date], MeasureValue], report: ImportReport
-) -> None:
+def _store_measures(found: dict[tuple[Any, ...], MeasureValue], report: ImportReport) -> None:
     if not found:
         return
     stored = {
@@ -424,62 +446,37 @@ def import_care_use(lines: Iterable[str], *, today: dt.date | None = None) -> Im
     """Load health-care use from the CSV `lines`; every good row written, every bad row
     reported, in one transaction."""
     today = today or timezone.localdate()
-    report = ImportReport(kind="care_use")
-    seen: dict[tuple[Any, str, dt.date, dt.date], int] = {}
-    rows = _rows(lines, CARE_USE_COLUMNS, CARE_USE_OPTIONAL, "health-care use")
-    with transaction.atomic():
-        for batch in _batched(rows, BATCH):
-            checked: list[tuple[int, str, str, dt.date, dt.date, int]] = []
-            for line, cells in batch:
-                report.rows_read += 1
-                try:
-                    number = person_number(cells["nhs_number"])
-                    setting = SETTING_SPELLINGS.get(_heading(cells["setting"]))
-                    if setting is None:
-                        raise RowProblem(
-                            "setting", f"is not one of {', '.join(CareSetting.values)}"
-                        )
-                    start = parse_date(cells["period_start"], "period_start", today=today)
-                    end = start
-                    if cells.get("period_end", "").strip():
-                        end = parse_date(cells["period_end"], "period_end", today=today)
-                    if end < start:
-                        raise RowProblem("period_end", "is before period_start")
-                    count = read_count(cells.get("count", ""))
-                except RowProblem as problem:
-                    report.rejected.append((line, problem.column, str(problem)))
-                    continue
-                checked.append((line, number, str(setting), start, end, count))
-            people = _people(row[1] for row in checked)
-            found: dict[tuple[Any, str, dt.date, dt.date], int] = {}
-            for line, number, setting, start, end, count in checked:
-                try:
-                    person_id = _match(number, people)
-                except RowProblem as problem:
-                    report.rejected.append((line, problem.column, str(problem)))
-                    continue
-                key = (person_id, setting, start, end)
-                if key in seen:
-                    report.rejected.append(
-                        (
-                            line,
-                            "period_start",
-                            f"period_start: the same person's {setting} for this period is "
-                            f"on line {seen[key]} too",
-                        )
-                    )
-                    continue
-                seen[key] = line
-                found[key] = count
-            _store_care_use(found, report)
-        if report.imported:
-            auditor.record(action="insights.care_use_imported", detail=report.as_dict())
-    return report
+
+    def read_row(cells: dict[str, str]) -> tuple[str, tuple[Any, ...], int]:
+        number = person_number(cells["nhs_number"])
+        setting = SETTING_SPELLINGS.get(_heading(cells["setting"]))
+        if setting is None:
+            raise RowProblem("setting", f"is not one of {', '.join(CareSetting.values)}")
+        start = parse_date(cells["period_start"], "period_start", today=today)
+        end = start
+        if cells.get("period_end", "").strip():
+            end = parse_date(cells["period_end"], "period_end", today=today)
+        if end < start:
+            raise RowProblem("period_end", "is before period_start")
+        return number, (str(setting), start, end), read_count(cells.get("count", ""))
+
+    def repeated(key: tuple[Any, ...], line: int) -> tuple[str, str]:
+        return (
+            "period_start",
+            f"period_start: the same person's {key[1]} for this period is on line {line} too",
+        )
+
+    return _import(
+        lines,
+        kind="care_use",
+        layout=("health-care use", CARE_USE_COLUMNS, CARE_USE_OPTIONAL),
+        read_row=read_row,
+        repeated=repeated,
+        store=_store_care_use,
+    )
 
 
-def _store_care_use(
-    found: dict[tuple[Any, str, dt.date, dt.date], int], report: ImportReport
-) -> None:
+def _store_care_use(found: dict[tuple[Any, ...], int], report: ImportReport) -> None:
     if not found:
         return
     stored = {
