@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "linkwork.web",
     "linkwork.insights",
     "linkwork.evaluation_reports",
+    "linkwork.records",
 ]
 
 MIDDLEWARE = [
