@@ -39,7 +39,7 @@ class RequestForm(HouseVoice, forms.Form):
     who = forms.CharField(
         label="NHS number or referral reference",
         max_length=20,
-        help_text="Of the person the request is about, such as 485 777 3456 or LW-7KQ2-M9XD.",
+        help_text="Of the person the request is about, such as 943 476 5919 or LW-7KQ2-M9XD.",
     )
     received_on = DatePartsField(
         label="Date the request was received",
@@ -73,9 +73,14 @@ class RequestForm(HouseVoice, forms.Form):
         choose.choices = [
             (pk, name) for name, pk in sorted((n, p) for p, n in organisations.items())
         ]
-        if len(organisations) == 1:
-            self.fields["organisation"].initial = next(iter(organisations))
+        self.only = next(iter(organisations)) if len(organisations) == 1 else None
+        if self.only is not None:
+            # One organisation: it is chosen already, and a form sent without it means it.
+            choose.initial, choose.required = self.only, False
         self.person: Person | None = None
+
+    def clean_organisation(self) -> Any:
+        return self.cleaned_data.get("organisation") or self.only
 
     def clean_received_on(self) -> Any:
         return today_or_earlier(
