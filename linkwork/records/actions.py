@@ -6,7 +6,6 @@ changing a retention rule."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -30,10 +29,6 @@ from linkwork.records.retention import DEFAULT_RULES
 
 class RightsError(ValueError):
     """A change that cannot be made; the message is for people."""
-
-
-def _audit(action: str, request: HttpRequest | None, by: User, target: Any, **detail: Any) -> None:
-    auditor.record(action=action, request=request, actor=by, target=target, detail=detail)
 
 
 @transaction.atomic
@@ -66,15 +61,17 @@ def record_request(
         details=details,
         recorded_by=by,
     )
-    _audit(
-        "rights_request.recorded",
-        request,
-        by,
-        found,
-        kind=kind,
-        person=str(person.pk),
-        organisation=organisation.pk,
-        due=found.due_on.isoformat(),
+    auditor.record(
+        action="rights_request.recorded",
+        request=request,
+        actor=by,
+        target=found,
+        detail={
+            "kind": kind,
+            "person": str(person.pk),
+            "organisation": organisation.pk,
+            "due": found.due_on.isoformat(),
+        },
     )
     return found
 
@@ -102,20 +99,19 @@ def decide_request(
     found.save(
         update_fields=["decision", "legal_reason", "decision_notes", "decided_by", "decided_at"]
     )
-    _audit(
-        "rights_request.decided",
-        request,
-        by,
-        found,
-        kind=found.kind,
-        decision=decision,
-        legal_reason=legal_reason,
+    auditor.record(
+        action="rights_request.decided",
+        request=request,
+        actor=by,
+        target=found,
+        detail={"kind": found.kind, "decision": decision, "legal_reason": legal_reason},
     )
     if found.kind == RequestKind.RESTRICTION and decision != Decision.REFUSED:
         restrict(by=by, person=found.person, organisation=found.organisation, request=request)
     return found
 
 
+@transaction.atomic
 def restrict(
     *, by: User, person: Person, organisation: Organisation, request: HttpRequest | None = None
 ) -> Restriction:
@@ -125,7 +121,13 @@ def restrict(
     if current is not None:
         return current
     placed = Restriction.objects.create(person=person, organisation=organisation, placed_by=by)
-    _audit("restriction.placed", request, by, placed, person=str(person.pk))
+    auditor.record(
+        action="restriction.placed",
+        request=request,
+        actor=by,
+        target=placed,
+        detail={"person": str(person.pk)},
+    )
     return placed
 
 
@@ -142,7 +144,13 @@ def lift_restriction(
     restriction.lifted_by = by
     restriction.lifted_because = because
     restriction.save(update_fields=["lifted_at", "lifted_by", "lifted_because"])
-    _audit("restriction.lifted", request, by, restriction, person=str(restriction.person_id))
+    auditor.record(
+        action="restriction.lifted",
+        request=request,
+        actor=by,
+        target=restriction,
+        detail={"person": str(restriction.person_id)},
+    )
     return restriction
 
 
@@ -155,14 +163,16 @@ def export_for(
     RightsRequest.objects.filter(pk=found.pk).update(
         exports=found.exports + 1, last_exported_at=timezone.now()
     )
-    _audit(
-        "rights_request.exported",
-        request,
-        by,
-        found,
-        format=file_format,
-        person=str(found.person_id),
-        organisation=found.organisation_id,
+    auditor.record(
+        action="rights_request.exported",
+        request=request,
+        actor=by,
+        target=found,
+        detail={
+            "format": file_format,
+            "person": str(found.person_id),
+            "organisation": found.organisation_id,
+        },
     )
     return sections
 
@@ -186,15 +196,17 @@ def decide_review(
     item.decided_by = by
     item.decided_at = timezone.now()
     item.save(update_fields=["status", "keep_until", "reason", "decided_by", "decided_at"])
-    _audit(
-        "retention.reviewed",
-        request,
-        by,
-        item,
-        record_class=item.record_class,
-        object_type=item.object_type,
-        object_id=item.object_id,
-        status=item.status,
+    auditor.record(
+        action="retention.reviewed",
+        request=request,
+        actor=by,
+        target=item,
+        detail={
+            "record_class": item.record_class,
+            "object_type": item.object_type,
+            "object_id": item.object_id,
+            "status": item.status,
+        },
     )
     return item
 
@@ -218,13 +230,15 @@ def save_rule(
     rule.period, rule.unit, rule.basis = period, unit, basis
     rule.updated_by, rule.updated_at = by, timezone.now()
     rule.save()
-    _audit(
-        "retention_rule.changed",
-        request,
-        by,
-        rule,
-        record_class=record_class,
-        before=before,
-        after={"period": period, "unit": unit},
+    auditor.record(
+        action="retention_rule.changed",
+        request=request,
+        actor=by,
+        target=rule,
+        detail={
+            "record_class": record_class,
+            "before": before,
+            "after": {"period": period, "unit": unit},
+        },
     )
     return rule

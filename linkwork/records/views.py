@@ -170,7 +170,7 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: str) -> HttpRe
     errors = error_summary(decide) + error_summary(lift)
     if request.method == "POST" and not errors:
         # A form for something already done (decided, or lifted), or none at all.
-        decide.add_error(None, "Nothing to change: this request has been decided already")
+        decide.add_error(None, "Nothing to change: this has been done already")
         errors = error_summary(decide)
     auditor.record(action="rights_request.viewed", request=request, target=found)
     return render(

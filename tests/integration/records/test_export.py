@@ -87,6 +87,7 @@ def test_every_export_is_audited_and_counted(client, world: World, person_a, own
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    assert response["Cache-Control"] == "no-store"
     events = AuditEvent.objects.filter(action="rights_request.exported").order_by("id")
     assert [e.detail["format"] for e in events] == ["json", "pdf"]
     assert {e.actor for e in events} == {world.admin}

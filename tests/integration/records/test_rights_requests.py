@@ -198,3 +198,23 @@ def test_records_pages_keep_heading_levels(client, world: World, person_a):
         body = client.get(url).content.decode()
         assert not skipped_levels(body), url
         assert not back_link_outside_landmark(body), url
+
+
+@pytest.mark.django_db
+def test_demo_requests_load_once(world: World):
+    import io
+
+    from django.core.management import call_command
+
+    from tests.factories import ReferralFactory
+
+    for _ in range(5):
+        ReferralFactory(scheme=world.scheme_a, status="closed", closure_reason="goals_met")
+    out = io.StringIO()
+    call_command("seed_rights_demo", stdout=out)
+    assert "Loaded 4 rights requests" in out.getvalue()
+    assert RightsRequest.objects.filter(decided_at__isnull=True).count() == 2
+    assert RightsRequest.objects.get(kind="restriction").decision == "granted"
+    call_command("seed_rights_demo", stdout=out)
+    assert "loaded already" in out.getvalue()
+    assert RightsRequest.objects.count() == 4
