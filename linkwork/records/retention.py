@@ -61,8 +61,8 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
         "period": 1,
         "unit": PeriodUnit.DAYS,
         "starts": "the API request",
-        "basis": "Technical data kept only so a client may safely retry a request; forgotten "
-        "after a day by `linkwork purge-idempotency-keys`, run daily.",
+        "basis": "Technical data kept only so a client system may safely retry a request; "
+        "forgotten after a day by a daily job (linkwork purge-idempotency-keys).",
         "reviewed_nightly": False,
     },
 }
