@@ -27,6 +27,20 @@ def postcode_area(postcode: str) -> Area | None:
     return Area(lsoa=lsoa, local_authority=local_authority, imd_decile=decile)
 
 
+def restricted_referral(referral_id: Any) -> str:
+    """Why messages about a referral are held: the scheme's organisation has restricted the
+    processing of the person's record (`people.Restriction`), or ""."""
+    from linkwork.people.models import is_restricted
+    from linkwork.referrals.models import Referral
+
+    found = (
+        Referral.objects.filter(pk=referral_id).values_list("person_id", "scheme__host_id").first()
+    )
+    if found is None or not is_restricted(*found):
+        return ""
+    return "Not sent: processing of the person's record is restricted"
+
+
 class ReferralsConfig(AppConfig):
     name = "linkwork.referrals"
     label = "referrals"
@@ -34,6 +48,7 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from linkwork.core import daily
+        from linkwork.notifications import holds
         from linkwork.people.areas import register_area_lookup
         from linkwork.people.models import register_visibility
         from linkwork.referrals.tasks import remind_overdue_triage
@@ -41,3 +56,4 @@ class ReferralsConfig(AppConfig):
         daily.register(remind_overdue_triage)
         register_visibility(people_with_visible_referrals)
         register_area_lookup(postcode_area)
+        holds.register(restricted_referral)

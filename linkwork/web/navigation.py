@@ -45,6 +45,8 @@ NAVIGATION = (
     NavItem("Tips to check", "directory:tips", Ability.CURATE_DIRECTORY),
     NavItem("Duplicates", "directory:duplicates", Ability.CURATE_DIRECTORY),
     NavItem("Audit log", "audit:search", Ability.VIEW_AUDIT),
+    NavItem("Rights requests", "records:requests", Ability.MANAGE_RECORDS),
+    NavItem("Retention review", "records:review", Ability.MANAGE_RECORDS),
 )
 
 

@@ -10,6 +10,7 @@ The walk below classifies every URL pattern, so a page added later must say how 
 from __future__ import annotations
 
 import ast
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,6 +29,7 @@ from linkwork.insights.models import ExtractRequest
 from linkwork.notifications.models import Message
 from linkwork.outcomes.actions import raise_flag
 from linkwork.outcomes.models import FlagKind
+from linkwork.records.models import ReviewItem, RightsRequest
 from tests.conftest import World, signed_in
 from tests.factories import (
     ConnectionFactory,
@@ -229,6 +231,11 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "insights:quarterly_return": "link_worker_a",
     # The standard evaluation of a scheme: analysts and scheme leads only.
     "evaluation_reports:evaluation": "link_worker_a",
+    # Records and rights: the organisation's admins only.
+    "records:requests": "link_worker_a",
+    "records:new_request": "link_worker_a",
+    "records:review": "link_worker_a",
+    "records:rules": "link_worker_a",
 }
 RESTRICTED: dict[str, Gated] = {
     **{name: Gated(wrong_role=persona, other_scope=None) for name, persona in PAGE.items()},
@@ -277,6 +284,12 @@ RESTRICTED: dict[str, Gated] = {
     "insights:extract_download": Gated(wrong_role="link_worker_a", other_scope="analyst"),
     # A report is downloaded by the one who asked for it (here the analyst) and no one else.
     "evaluation_reports:download": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_a"),
+    # A rights request or a record due for review: admins of its own organisation only.
+    "records:request": Gated(wrong_role="link_worker_a", other_scope="admin_b"),
+    "records:export": Gated(wrong_role="link_worker_a", other_scope="admin_b"),
+    "records:review_item": Gated(wrong_role="link_worker_a", other_scope="admin_b"),
+    # The retention rules apply to every organisation: admins who operate the platform.
+    "records:rule": Gated(wrong_role="link_worker_a", other_scope=None),
 }
 # What a refused form would have written, had the gate let it through.
 EVERY_FORM = {
@@ -350,6 +363,24 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         ).pk,
         "dashboard": "referrals",
         "table": "referrals_by_route",
+        "request_id": RightsRequest.objects.create(
+            organisation=world.scheme_a.host,
+            person=referral.person,
+            kind="access",
+            received_on=dt.date(2026, 1, 31),
+            due_on=dt.date(2026, 2, 28),
+            requester="person",
+            recorded_by=world.admin,
+        ).pk,
+        "item_id": ReviewItem.objects.create(
+            record_class="person_record",
+            organisation=world.scheme_a.host,
+            object_type="people.person",
+            object_id=str(referral.person_id),
+            last_activity=dt.date(2017, 1, 1),
+            due_on=dt.date(2025, 1, 1),
+        ).pk,
+        "record_class": "person_record",
     }
 
 
@@ -360,6 +391,7 @@ def walk(world: World, referral_a) -> Walk:  # type: ignore[no-untyped-def]
         "scheme_lead_b": _member_of(Role.SCHEME_LEAD, world.scheme_b.host, world.scheme_b),
         "provider_b": _member_of(Role.PROVIDER, OrganisationFactory(kind="vcse")),
         "nobody": UserFactory(totp=True),
+        "admin_b": _member_of(Role.ADMIN, world.scheme_b.host),
     }
     clients = {name: signed_in(Client(), user) for name, user in users.items()}
     _, secret = issue_api_token(by=None, organisation=OrganisationFactory(), name="Other")
