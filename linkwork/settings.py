@@ -201,6 +201,8 @@ LOGIN_REDIRECT_URL = "web:home"
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+# Database sessions whose removal by `clearsessions` is audited (`accounts.session_store`).
+SESSION_ENGINE = "linkwork.accounts.session_store"
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
