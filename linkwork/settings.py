@@ -324,15 +324,23 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"refusal_without_traceback": {"()": "linkwork.core.logs.RefusalWithoutTraceback"}},
+    "filters": {
+        "refusal_without_traceback": {"()": "linkwork.core.logs.RefusalWithoutTraceback"},
+        "personal_data": {"()": "linkwork.core.logs.ScrubPersonalData"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["refusal_without_traceback"],
+            "filters": ["refusal_without_traceback", "personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    # Axes would log the email address tried at login; that is personal data.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Axes would log the email address tried at login; that is personal data.
+        "axes": {"level": "WARNING"},
+        # The development server logs each request line, query string and all: through the
+        # console handler, whose filter removes the query (a search box puts names there).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
