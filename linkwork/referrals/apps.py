@@ -7,10 +7,11 @@ from linkwork.people.areas import Area
 
 
 def people_with_visible_referrals(user: Any) -> QuerySet[Any]:
-    """Ids of the people with a referral the user may see: the people the user may see."""
+    """Ids of the people the user may see: those of the referrals the user may see, except a
+    record a referrer's referral joined by a confirmed match (`Referral.joined_by_match`)."""
     from linkwork.referrals.models import Referral
 
-    return Referral.objects.visible_to(user).values("person_id")
+    return Referral.objects.people_visible_to(user)
 
 
 def postcode_area(postcode: str) -> Area | None:
