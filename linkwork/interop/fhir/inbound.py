@@ -182,8 +182,11 @@ def _patient(reading: Reading, patient: JSON, at: str) -> None:
     for i, identifier in enumerate(patient.get("identifier") or []):
         if identifier.get("system") == codes.NHS_NUMBER_SYSTEM:
             reading.put("person.nhs_number", identifier.get("value"), f"{at}.identifier[{i}].value")
-    if patient.get("gender"):
-        reading.put("person.sex", GENDER[patient["gender"]], f"{at}.gender")
+    gender = patient.get("gender")
+    if gender in GENDER:
+        reading.put("person.sex", GENDER[gender], f"{at}.gender")
+    elif gender:
+        reading.fail("code-invalid", f"gender is one of {', '.join(GENDER)}.", f"{at}.gender")
     for i, extension in enumerate(patient.get("extension") or []):
         if extension.get("url") == ETHNIC_CATEGORY:
             letter = _first(_codings(extension.get("valueCodeableConcept"))).get("code")
@@ -301,8 +304,12 @@ def _service_request(reading: Reading, request: JSON, at: str, full_urls: dict[s
         "\n\n".join(note.get("text", "") for note in request.get("note") or []),
         f"{at}.note",
     )
-    if request.get("priority"):
-        reading.put("referral.urgency", codes.PRIORITIES[request["priority"]], f"{at}.priority")
+    priority = request.get("priority")
+    if priority in codes.PRIORITIES:
+        reading.put("referral.urgency", codes.PRIORITIES[priority], f"{at}.priority")
+    elif priority:
+        allowed = ", ".join(codes.PRIORITIES)
+        reading.fail("code-invalid", f"priority is one of {allowed}.", f"{at}.priority")
     referrer = (request.get("requester") or {}).get("display", "")
     reading.put(
         "referral.referrer", {"name": referrer} if referrer else None, f"{at}.requester.display"

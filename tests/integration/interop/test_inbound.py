@@ -299,3 +299,29 @@ def test_referrer_follows_its_task_and_may_not_answer_it(client, world: World, p
     outcome(fhir(client, practice, "PUT", f"/fhir/Task/{referral.pk}", task), 422, "not-supported")
     request = valid(fhir(client, practice, "GET", f"/fhir/ServiceRequest/{referral.pk}").json())
     assert request["code"]["coding"][0]["code"] == "871731000000106"
+
+
+@pytest.mark.parametrize(
+    ("entry", "element", "value"),
+    [
+        (0, "gender", "xyz"),
+        (1, "priority", "whenever"),
+        (0, "telecom", [{"system": "phone", "value": "07700 900123\u0000"}]),
+        (0, "name", [{"given": ["N" * 500], "family": "Okafor"}]),
+        (1, "reasonCode", [{"coding": [{"system": f"{L}/CodeSystem/need", "code": "nonsense"}]}]),
+        (4, "item", [{"linkId": "favourite-colour", "answer": [{"valueString": "Blue"}]}]),
+    ],
+)
+def test_odd_values_are_422_naming_the_element_never_500(
+    client, world: World, practice, entry, element, value
+):
+    data = bundle(world.scheme_a.slug)
+    data["entry"][entry]["resource"][element] = value
+    response = fhir(client, practice, "POST", "/fhir/", data)
+    assert response.status_code == 422, response.content
+    issues = valid(response.json())["issue"]
+    assert all(
+        issue["expression"][0].startswith(f"Bundle.entry[{entry}].resource.{element}")
+        for issue in issues
+    ), issues
+    assert not Referral.objects.exists()
