@@ -332,7 +332,7 @@ def _move(
     connection: Connection,
     to: ConnectionStatus,
     *,
-    by: User,
+    by: User | None,
     reason: str = "",
     version: str | None = None,
 ) -> Connection:
@@ -473,7 +473,7 @@ def request_connection(
 @transaction.atomic
 def respond_to_connection(
     *,
-    by: User,
+    by: User | None,
     connection: Connection,
     decision: Decision,
     reason: RejectionReason | str = "",
@@ -548,7 +548,7 @@ def record_attendance(
 @transaction.atomic
 def end_connection(
     *,
-    by: User,
+    by: User | None,
     connection: Connection,
     status: ConnectionStatus,
     reason: FailureReason | str = "",
@@ -575,8 +575,40 @@ def end_connection(
 
 
 @transaction.atomic
+def start_connection(
+    *, by: User | None, connection: Connection, version: str | None = None
+) -> Connection:
+    """The person has started with the service, as the provider tells it without recording a
+    session (recording an attended session starts it too, `record_attendance`)."""
+    connection = _move(connection, ConnectionStatus.IN_PROGRESS, by=by, version=version)
+    connection.waiting_list = False
+    connection.held_from = ""
+    connection.save(update_fields=["status", "updated_at", "waiting_list", "held_from", "version"])
+    return connection
+
+
+@transaction.atomic
+def hold_connection(
+    *, by: User | None, connection: Connection, reason: str, version: str | None = None
+) -> Connection:
+    """The provider pauses one connection (the person is unwell, a place is held); resuming
+    (`resume_connection`) returns it to where it was."""
+    if not reason.strip():
+        raise CaseworkError("Say why the connection is on hold")
+    if connection.status not in PAUSABLE_STATUSES:
+        check_transition(connection.status, ConnectionStatus.ON_HOLD)
+    held_from = connection.status
+    connection = _move(
+        connection, ConnectionStatus.ON_HOLD, by=by, reason=reason.strip(), version=version
+    )
+    connection.held_from = held_from
+    connection.save(update_fields=["status", "updated_at", "held_from", "version"])
+    return connection
+
+
+@transaction.atomic
 def resume_connection(
-    *, by: User, connection: Connection, version: str | None = None
+    *, by: User | None, connection: Connection, version: str | None = None
 ) -> Connection:
     """Take a connection off hold, back to where it was paused; a request gets a new
     deadline from today."""

@@ -184,6 +184,9 @@ PUBLIC = {
     "api_v1:problem-type",
     "api_v1:api-root",
     "api_v1:not-found",
+    # The FHIR API's CapabilityStatement, and its 404 for addresses it does not publish.
+    "fhir:metadata",
+    "fhir:not-found",
 }
 # Paths of patterns without a name: the admin site's login page redirects to ours.
 PUBLIC_PATHS = {"/django-admin/login/"}
@@ -280,6 +283,12 @@ RESTRICTED: dict[str, Gated] = {
     "api_v1:referrals": Gated(wrong_role=None, other_scope=None),
     "api_v1:referral": Gated(wrong_role=None, other_scope="token_b"),
     "api_v1:recommendations": Gated(wrong_role="referrer", other_scope="link_worker_b"),
+    # The FHIR API: an organisation's token (another organisation's token: 404), never a
+    # session; a search finds only the caller's own Tasks, so it has no other scope.
+    "fhir:transaction": Gated(wrong_role=None, other_scope=None),
+    "fhir:task-search": Gated(wrong_role=None, other_scope=None),
+    "fhir:task": Gated(wrong_role=None, other_scope="token_b"),
+    "fhir:service-request": Gated(wrong_role=None, other_scope="token_b"),
     # An extract is downloaded by the one who asked for it (here the admin) or an admin.
     "insights:extract_download": Gated(wrong_role="link_worker_a", other_scope="analyst"),
     # A report is downloaded by the one who asked for it (here the analyst) and no one else.
@@ -530,7 +539,7 @@ def test_every_url_but_the_public_ones_needs_signing_in(walk: Walk):
         response = anonymous.get(url)
         if response.status_code == 405:
             response = anonymous.post(url, {}, content_type="application/json")
-        if name.startswith("api_v1:"):
+        if name.startswith(("api_v1:", "fhir:")):
             # The API's 401 is a refusal too: audited, naming the page.
             assert response.status_code == 401, url
             (event,) = AuditEvent.objects.order_by("id")[before:]
@@ -624,7 +633,14 @@ def test_every_record_url_refuses_writes_from_other_scheme(walk: Walk, referral_
 
 
 # The internal API's referral endpoints take an organisation's token, never a session.
-TOKEN_ONLY = {"api_v1:referrals", "api_v1:referral"}
+TOKEN_ONLY = {
+    "api_v1:referrals",
+    "api_v1:referral",
+    "fhir:transaction",
+    "fhir:task-search",
+    "fhir:task",
+    "fhir:service-request",
+}
 
 
 @pytest.mark.django_db
