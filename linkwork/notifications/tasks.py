@@ -78,7 +78,11 @@ def deliver(message_id: Any) -> str:
         # Already sent, cancelled or failed, or another worker is sending it now.
         return "skipped"
     message = claimed.message
-    backend = backend_for(message.channel)
+    try:
+        backend = backend_for(message.channel)
+    except Exception as unexpected:  # Settings, or a backend's set-up: keep the message.
+        error = f"Unexpected error ({type(unexpected).__name__})"
+        return still_in_doubt(message, error) if claimed.in_doubt else try_later(message, error)
     if claimed.in_doubt:
         settled = settle_in_doubt(backend, message)
         if settled is not None:
@@ -90,14 +94,17 @@ def deliver(message_id: Any) -> str:
         logger.warning("Message %s failed: %s", message.pk, failure)
         return "failed"
     except TemporaryFailure as failure:
-        error = str(failure)
+        return try_later(message, str(failure))
     except Exception as unexpected:  # A fault must not lose the message: keep and retry it.
         # The exception's own text may quote personal data, so only its type is kept.
-        error = f"Unexpected error ({type(unexpected).__name__})"
-    else:
-        record_sent(message, reference)
-        return "sent"
+        return try_later(message, f"Unexpected error ({type(unexpected).__name__})")
+    record_sent(message, reference)
+    return "sent"
 
+
+def try_later(message: Message, error: str) -> str:
+    """The attempt failed, and nothing went: try again after a growing delay, or, after the
+    last attempt, mark the message failed."""
     if message.attempts >= max_attempts():
         lifecycle.mark_failed(message, error=error)
         logger.warning(
@@ -122,26 +129,33 @@ def record_sent(message: Message, reference: str) -> None:
 
 def settle_in_doubt(backend: Backend, message: Message) -> str | None:
     """An earlier worker claimed this message and stopped before recording what happened.
-    Mark it sent if it went ("sent"); None if it did not, so it is sent now. When the
-    backend cannot tell yet, the message stays sending and is asked about again once this
-    claim runs out ("in doubt"), and after the last attempt it fails, for a person to check
-    before trying again."""
+    Mark it sent if it went ("sent"); None if it did not, so it is sent now."""
     try:
         reference = already_sent(backend, message)
     except DeliveryFailure as failure:
-        if message.attempts >= max_attempts():
-            lifecycle.mark_failed(
-                message, error=f"Could not tell whether it was sent: check first ({failure})"
-            )
-            return "failed"
-        lifecycle.keep_in_doubt(message, error=f"Could not tell whether it was sent ({failure})")
-        enqueue(message.pk, run_after=message.claimed_until)
-        return "in doubt"
+        return still_in_doubt(message, str(failure))
     if reference is None:
         return None
     lifecycle.mark_sent(message, provider_reference=reference)
     logger.info("Message %s had already been sent: marked sent, not sent again", message.pk)
     return "sent"
+
+
+def still_in_doubt(message: Message, error: str) -> str:
+    """Whether an interrupted send went cannot be told yet: the message stays sending and is
+    asked about again once this claim runs out ("in doubt"). After the last attempt it
+    fails, for a person to check with the provider before trying again."""
+    if message.attempts >= max_attempts():
+        lifecycle.mark_failed(
+            message, error=f"Could not tell whether it was sent: check first ({error})"
+        )
+        return "failed"
+    lifecycle.keep_in_doubt(message, error=f"Could not tell whether it was sent ({error})")
+    # A moment after the claim runs out, so the next attempt can take it.
+    enqueue(
+        message.pk, run_after=(message.claimed_until or timezone.now()) + dt.timedelta(seconds=1)
+    )
+    return "in doubt"
 
 
 def already_sent(backend: Backend, message: Message) -> str | None:

@@ -239,3 +239,22 @@ def test_the_sweep_hands_an_interrupted_send_back_without_sending_again(
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT
     assert len(mail.outbox) == 1
+
+
+def test_a_backend_that_cannot_be_set_up_keeps_the_message(world, settings, time_machine):
+    time_machine.move_to(dt.datetime(2027, 3, 3, 9, 0, tzinfo=dt.UTC), tick=False)
+    settings.LINKWORK_MESSAGE_BACKENDS = {**settings.LINKWORK_MESSAGE_BACKENDS, "email": "nope"}
+    fresh = a_message()
+    assert deliver(fresh.pk) == "retrying"
+    # The test queue runs each retry at once, down to the last: kept, failed, never lost.
+    fresh.refresh_from_db()
+    assert (fresh.status, fresh.last_error) == (
+        MessageStatus.FAILED,
+        "Unexpected error (ImproperlyConfigured)",
+    )
+    interrupted = a_message()
+    assert lifecycle.claim(interrupted.pk, hold=CLAIM_HOLD) is not None
+    after_the_claim_runs_out(time_machine)
+    assert deliver(interrupted.pk) == "in doubt"
+    interrupted.refresh_from_db()
+    assert interrupted.status == MessageStatus.SENDING
