@@ -62,17 +62,14 @@ class CaseworkError(ValueError):
 
 
 def _notify(event: Event, connection_id: Any) -> None:
-    """Queue a notice once the change commits; a failure to queue never undoes the change."""
-
-    def send() -> None:
-        notices.send_notice(
-            Connection.objects.select_related(
-                "referral__scheme", "referral__link_worker", "service__organization"
-            ).get(pk=connection_id),
-            event,
-        )
-
-    transaction.on_commit(send, robust=True)
+    """Write the notice in the change's own transaction (an outbox), so it commits with the
+    change or not at all; the task worker is handed it on commit."""
+    notices.send_notice(
+        Connection.objects.select_related(
+            "referral__scheme", "referral__link_worker", "service__organization"
+        ).get(pk=connection_id),
+        event,
+    )
 
 
 def _require_open(referral: Referral) -> None:

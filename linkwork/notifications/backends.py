@@ -1,4 +1,8 @@
-"""Delivery backends, one interface: `send(message) -> provider reference`.
+"""Delivery backends, one interface: `send(message) -> provider reference`, and
+`sent(message) -> provider reference or None`, which asks whether a message was already
+sent, by the message's own id: the key each backend hands the provider (Notify's
+`reference`, the email's Message-ID), so that a worker that stopped part-way never sends
+twice.
 
 A backend raises `TemporaryFailure` when trying again later may work (a server is down, a
 rate limit) and `PermanentFailure` when it will not (an address is refused). The text of
@@ -20,9 +24,8 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from email.utils import make_msgid
 from typing import Any, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -49,13 +52,14 @@ class PermanentFailure(DeliveryFailure):
 class Backend(Protocol):
     def send(self, message: Message) -> str: ...
 
+    def sent(self, message: Message) -> str | None: ...
+
 
 class EmailBackend:
     """Email through Django's mail (the configured EMAIL_BACKEND, such as SMTP)."""
 
     def send(self, message: Message) -> str:
-        domain = urlsplit(settings.LINKWORK_BASE_URL).hostname or "localhost"
-        message_id = make_msgid(domain=domain)
+        message_id = email_message_id(message)
         email = EmailMessage(
             subject=message.subject,
             body=message.body,
@@ -71,6 +75,19 @@ class EmailBackend:
             raise TemporaryFailure(f"Mail server error ({type(error).__name__})") from None
         return message_id
 
+    def sent(self, message: Message) -> str | None:
+        """A mail server cannot be asked what it accepted: only the receipt the task worker
+        keeps can tell. Sent again, the email carries the same Message-ID, by which mail
+        systems can know it is the one they already have."""
+        return None
+
+
+def email_message_id(message: Message) -> str:
+    """The email's Message-ID, the same at every attempt: the message's own id at our
+    domain."""
+    domain = urlsplit(settings.LINKWORK_BASE_URL).hostname or "localhost"
+    return f"<{message.pk}@{domain}>"
+
 
 class LocalTextBackend:
     """Keeps text messages in Linkwork's own outbox (the message table): for demos and
@@ -79,6 +96,10 @@ class LocalTextBackend:
     def send(self, message: Message) -> str:
         logger.info("Text message %s kept in the local outbox", message.pk)
         return f"local:{message.pk}"
+
+    def sent(self, message: Message) -> str | None:
+        """Nothing leaves the machine, so the task worker's receipt is the only record."""
+        return None
 
 
 class LetterBackend:
@@ -90,6 +111,10 @@ class LetterBackend:
 
         Letter.objects.update_or_create(message=message, defaults={"pdf": render_letter(message)})
         return f"letter:{message.pk}"
+
+    def sent(self, message: Message) -> str | None:
+        """A letter is sent once its PDF exists."""
+        return f"letter:{message.pk}" if Letter.objects.filter(message=message).exists() else None
 
 
 class Opener(Protocol):
@@ -162,6 +187,27 @@ class NotifyBackend:
             # Notify accepted the message but its answer was unreadable: it was sent.
             return ""
         return str(answer.get("id", ""))
+
+    def sent(self, message: Message) -> str | None:
+        """Notify's id for the notification it holds with this message's reference, if any
+        (`GET /v2/notifications?reference=...`)."""
+        query = urlencode({"reference": str(message.pk)})
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked: https only
+            f"{self.base_url}/v2/notifications?{query}",
+            method="GET",
+            headers={"Authorization": f"Bearer {self.token()}", "User-Agent": "linkwork-notify"},
+        )
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                answer = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            raise _failure_for(error.code, _error_type(error)) from None
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            raise TemporaryFailure(f"Could not reach Notify ({type(error).__name__})") from None
+        except ValueError:
+            raise TemporaryFailure("Notify's answer could not be read") from None
+        found = answer.get("notifications") or [] if isinstance(answer, dict) else []
+        return str(found[0].get("id", "")) if found and isinstance(found[0], dict) else None
 
     def payload(self, message: Message) -> dict[str, Any]:
         channel = DeliveryChannel(message.channel)

@@ -1,15 +1,19 @@
 """The message lifecycle: the one module that changes a message's status.
 
-    queued -> sent | failed | cancelled | queued (a retry is scheduled)
+    queued -> sending (a task worker claims it) | queued (stuck: tried again) | cancelled
+    sending -> sent | failed | queued (a retry is scheduled) | sending (claimed again after
+               the last worker stopped part-way: it may have gone, so the backend is asked)
     failed -> queued (someone tries again) | cancelled
 
 Every change is a conditional UPDATE on the status the caller saw, so two task workers, or a
-worker and a person pressing "Try again", cannot both move the same message.
+worker and a person pressing "Try again", cannot both move the same message. A message that
+is sending cannot be cancelled or tried again by hand: it may already have gone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Q
@@ -19,7 +23,10 @@ from linkwork.notifications.models import Message, MessageStatus
 
 TRANSITIONS: dict[MessageStatus, frozenset[MessageStatus]] = {
     MessageStatus.QUEUED: frozenset(
-        {MessageStatus.QUEUED, MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED}
+        {MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.CANCELLED}
+    ),
+    MessageStatus.SENDING: frozenset(
+        {MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.QUEUED}
     ),
     MessageStatus.FAILED: frozenset({MessageStatus.QUEUED, MessageStatus.CANCELLED}),
     MessageStatus.SENT: frozenset(),
@@ -64,18 +71,38 @@ def _change(
     return message
 
 
-def claim(message_id: Any, *, hold: dt.timedelta) -> Message | None:
-    """Take a queued message to send it now, counting the attempt; None if it is not
-    queued or another worker holds it."""
+@dataclass(frozen=True)
+class Claim:
+    """A message a task worker holds to send. `in_doubt`: an earlier worker claimed it and
+    stopped before recording what happened, so it may already have been sent."""
+
+    message: Message
+    in_doubt: bool
+
+
+def claim(message_id: Any, *, hold: dt.timedelta) -> Claim | None:
+    """Take a message to send it now, counting the attempt: a queued one, or one whose last
+    sender stopped part-way (sending, with its claim run out). None when it is sent,
+    cancelled or failed, or another worker holds it."""
     now = timezone.now()
-    taken = (
-        Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + hold, attempts=F("attempts") + 1)
-    )
-    if not taken:
-        return None
-    return Message.objects.get(pk=message_id)
+    taking = {
+        "status": MessageStatus.SENDING,
+        "claimed_until": now + hold,
+        "attempts": F("attempts") + 1,
+    }
+    if Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(**taking):
+        return Claim(Message.objects.get(pk=message_id), in_doubt=False)
+    interrupted = Message.objects.filter(
+        pk=message_id, status=MessageStatus.SENDING, claimed_until__lt=now
+    ).update(**taking)
+    if interrupted:
+        return Claim(Message.objects.get(pk=message_id), in_doubt=True)
+    return None
+
+
+def interrupted(now: dt.datetime | None = None) -> Q:
+    """Messages whose sender stopped part-way: sending, with the claim run out."""
+    return Q(status=MessageStatus.SENDING, claimed_until__lt=now or timezone.now())
 
 
 def mark_sent(message: Message, *, provider_reference: str) -> Message:
@@ -101,6 +128,12 @@ def schedule_retry(message: Message, *, error: str, at: dt.datetime) -> Message:
     )
 
 
+def keep_in_doubt(message: Message, *, error: str) -> Message:
+    """A sending message whose fate the backend cannot tell yet: it stays sending, held until
+    its claim runs out, when the task worker asks again."""
+    return _change(message, MessageStatus.SENDING, last_error=error[:ERROR_LENGTH])
+
+
 def mark_failed(message: Message, *, error: str) -> Message:
     return _change(
         message,
@@ -112,8 +145,11 @@ def mark_failed(message: Message, *, error: str) -> Message:
 
 
 def requeue(message: Message) -> Message:
-    """Send a failed (or stuck) message again, with a fresh allowance of attempts. Refused
-    while a task worker holds the message."""
+    """Send a failed (or stuck queued) message again, with a fresh allowance of attempts.
+    Refused for a message that is sending: it may have gone, and only the task worker,
+    which asks the backend first, may try it again."""
+    if message.status == MessageStatus.SENDING:
+        raise InvalidMessageTransition(message.status, MessageStatus.QUEUED)
     now = timezone.now()
     return _change(
         message,

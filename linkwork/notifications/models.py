@@ -54,6 +54,10 @@ class DeliveryChannel(models.TextChoices):
 
 class MessageStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
+    # A task worker has claimed the message and is handing it to the provider. Still sending
+    # after its claim ran out means the worker stopped part-way: it may have gone, so the
+    # next attempt asks before sending again.
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
@@ -104,7 +108,8 @@ class Message(models.Model):
     # provider's own error text, which may quote the address.
     last_error = models.CharField(max_length=200, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
-    # While a task worker is sending, no other may: it holds the message until this time.
+    # While a task worker is sending (status "sending"), no other may: it holds the message
+    # until this time.
     claimed_until = models.DateTimeField(null=True, blank=True)
     provider_reference = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -140,6 +145,22 @@ class Message(models.Model):
     def __str__(self) -> str:
         # Identity only: the subject and address may hold personal data.
         return f"Message {self.pk} ({self.channel}, {self.status})"
+
+
+class Receipt(models.Model):
+    """Proof that a backend accepted a message, written the moment it did and apart from the
+    message's status: a worker that stops between sending and marking the message sent
+    leaves the receipt, and the next attempt marks the message sent instead of sending it
+    twice. The provider's reference only, no content."""
+
+    message = models.OneToOneField(
+        Message, on_delete=models.CASCADE, primary_key=True, related_name="receipt"
+    )
+    provider_reference = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Receipt for message {self.message_id}"
 
 
 class LetterQuerySet(models.QuerySet["Letter"]):

@@ -27,6 +27,7 @@ class About(Protocol):
 
 STATUS_TAG = {
     MessageStatus.QUEUED: "nhsuk-tag--blue",
+    MessageStatus.SENDING: "nhsuk-tag--purple",
     MessageStatus.SENT: "nhsuk-tag--green",
     MessageStatus.FAILED: "nhsuk-tag--red",
     MessageStatus.CANCELLED: "nhsuk-tag--grey",
@@ -90,7 +91,9 @@ def summary_rows(message: Message) -> list[dict[str, Any]]:
     ]
     if message.sent_at:
         rows.append(row("Sent", datetime_uk(message.sent_at)))
-    if status in (MessageStatus.FAILED, MessageStatus.QUEUED) and message.last_error:
+    if status in (MessageStatus.FAILED, MessageStatus.QUEUED, MessageStatus.SENDING) and (
+        message.last_error
+    ):
         rows.append(row("Attempts", str(message.attempts)))
         rows.append(row("Last problem", message.last_error))
     return rows

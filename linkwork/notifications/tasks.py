@@ -1,7 +1,16 @@
 """Sending in the task worker, after the transaction that created the message commits.
 
-`queue(message)` stores the message as queued and, on commit, enqueues `deliver_message`. The
-task sends it once; a temporary failure is tried again with growing delays, up to
+`queue(message)` stores the message as queued, in the caller's transaction (an outbox: it
+commits with the change it reports, or not at all) and, on commit, enqueues
+`deliver_message`. If that hand-over is lost (a crash just after the commit, a cleared
+queue), `linkwork retry-messages` finds the message and sends it.
+
+Delivery is at least once, and never twice: the worker claims the message (status sending)
+before handing it to the backend, with a key the provider keeps (the message id: Notify's
+`reference`, the email's Message-ID), and writes a receipt the moment the backend accepts
+it. A worker that stops between sending and marking the message sent leaves it sending; the
+next attempt sees that and asks (the receipt, then the backend by reference) before sending
+again. A temporary failure is tried again with growing delays, up to
 LINKWORK_MESSAGE_MAX_ATTEMPTS attempts, then the message is marked failed. A permanent
 failure marks it failed at once. Failed messages stay in the table, on the failed messages
 page and for `linkwork retry-messages`: none is lost.
@@ -21,8 +30,14 @@ from django.utils import timezone
 from django_tasks import task
 
 from linkwork.notifications import lifecycle
-from linkwork.notifications.backends import PermanentFailure, TemporaryFailure, backend_for
-from linkwork.notifications.models import Message, MessageStatus
+from linkwork.notifications.backends import (
+    Backend,
+    DeliveryFailure,
+    PermanentFailure,
+    TemporaryFailure,
+    backend_for,
+)
+from linkwork.notifications.models import Message, MessageStatus, Receipt
 
 logger = logging.getLogger(__name__)
 
@@ -65,26 +80,40 @@ def deliver_message(message_id: str) -> str:
 
 
 def deliver(message_id: Any) -> str:
-    """One attempt at sending; returns what became of it: sent, retrying, failed or skipped."""
-    message = lifecycle.claim(message_id, hold=CLAIM_HOLD)
-    if message is None:
+    """One attempt at sending; returns what became of it: sent, retrying, failed, in doubt
+    or skipped."""
+    claimed = lifecycle.claim(message_id, hold=CLAIM_HOLD)
+    if claimed is None:
         # Already sent, cancelled or failed, or another worker is sending it now.
         return "skipped"
+    message = claimed.message
     try:
-        reference = backend_for(message.channel).send(message)
+        backend = backend_for(message.channel)
+    except Exception as unexpected:  # Settings, or a backend's set-up: keep the message.
+        error = f"Unexpected error ({type(unexpected).__name__})"
+        return still_in_doubt(message, error) if claimed.in_doubt else try_later(message, error)
+    if claimed.in_doubt:
+        settled = settle_in_doubt(backend, message)
+        if settled is not None:
+            return settled
+    try:
+        reference = backend.send(message)
     except PermanentFailure as failure:
         lifecycle.mark_failed(message, error=str(failure))
         logger.warning("Message %s failed: %s", message.pk, failure)
         return "failed"
     except TemporaryFailure as failure:
-        error = str(failure)
+        return try_later(message, str(failure))
     except Exception as unexpected:  # A fault must not lose the message: keep and retry it.
         # The exception's own text may quote personal data, so only its type is kept.
-        error = f"Unexpected error ({type(unexpected).__name__})"
-    else:
-        lifecycle.mark_sent(message, provider_reference=reference)
-        return "sent"
+        return try_later(message, f"Unexpected error ({type(unexpected).__name__})")
+    record_sent(message, reference)
+    return "sent"
 
+
+def try_later(message: Message, error: str) -> str:
+    """The attempt failed, and nothing went: try again after a growing delay, or, after the
+    last attempt, mark the message failed."""
     if message.attempts >= max_attempts():
         lifecycle.mark_failed(message, error=error)
         logger.warning(
@@ -96,6 +125,59 @@ def deliver(message_id: Any) -> str:
     logger.info("Message %s will be tried again: %s", message.pk, error)
     enqueue(message.pk, run_after=at)
     return "retrying"
+
+
+def record_sent(message: Message, reference: str) -> None:
+    """The backend accepted the message: keep its receipt at once (its own write, committed
+    straight away), then mark it sent. Should the second step fail (the database went
+    away, the worker stopped), the message stays sending with its receipt, and the next
+    attempt marks it sent without sending it again."""
+    Receipt.objects.get_or_create(message=message, defaults={"provider_reference": reference[:200]})
+    lifecycle.mark_sent(message, provider_reference=reference)
+
+
+def settle_in_doubt(backend: Backend, message: Message) -> str | None:
+    """An earlier worker claimed this message and stopped before recording what happened.
+    Mark it sent if it went ("sent"); None if it did not, so it is sent now."""
+    try:
+        reference = already_sent(backend, message)
+    except DeliveryFailure as failure:
+        return still_in_doubt(message, str(failure))
+    if reference is None:
+        return None
+    lifecycle.mark_sent(message, provider_reference=reference)
+    logger.info("Message %s had already been sent: marked sent, not sent again", message.pk)
+    return "sent"
+
+
+def still_in_doubt(message: Message, error: str) -> str:
+    """Whether an interrupted send went cannot be told yet: the message stays sending and is
+    asked about again once this claim runs out ("in doubt"). After the last attempt it
+    fails, for a person to check with the provider before trying again."""
+    if message.attempts >= max_attempts():
+        lifecycle.mark_failed(
+            message, error=f"Could not tell whether it was sent: check first ({error})"
+        )
+        return "failed"
+    lifecycle.keep_in_doubt(message, error=f"Could not tell whether it was sent ({error})")
+    # A moment after the claim runs out, so the next attempt can take it.
+    enqueue(
+        message.pk, run_after=(message.claimed_until or timezone.now()) + dt.timedelta(seconds=1)
+    )
+    return "in doubt"
+
+
+def already_sent(backend: Backend, message: Message) -> str | None:
+    """The provider reference of a message an earlier worker may have sent: from its
+    receipt, else from the backend, asked by the message's own reference. None when it was
+    not sent, or when the backend keeps no record to ask (email by SMTP): it is then sent
+    again with the same Message-ID, by which mail systems can know it."""
+    receipt = Receipt.objects.filter(message=message).first()
+    if receipt is not None:
+        return receipt.provider_reference
+    # A backend named by dotted path may predate `sent`: it keeps no record to ask.
+    ask = getattr(backend, "sent", None)
+    return ask(message) if ask is not None else None
 
 
 def max_attempts() -> int:

@@ -1,13 +1,12 @@
 """Every write to a referral: creating it, triage, assignment and each later status change.
 
 Each action is one transaction that checks the lifecycle, writes an immutable status-history
-row and an audit event, and queues any message after commit.
+row and an audit event, and writes any message it causes (sent after commit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -55,9 +54,11 @@ class AssignmentError(ValueError):
 
 
 def _tell(referral: Referral, event: str, by: User | None) -> None:
-    """Queue the messages for this event once the change is committed. A failure to queue
-    is logged, never undoes the change: the message can be sent again from the failed list."""
-    transaction.on_commit(partial(referral_event, referral.pk, event, by=_actor(by)), robust=True)
+    """Write the messages for this event in the change's own transaction (an outbox): they
+    commit with the change or not at all, so a crash just after the commit cannot lose them.
+    The task worker is handed each one on commit; `linkwork retry-messages` finds any whose
+    hand-over was lost."""
+    referral_event(referral.pk, event, by=_actor(by))
 
 
 def _actor(by: User | None) -> User | None:

@@ -1,9 +1,8 @@
 """The messages that follow a referral event: what each says (`message_back`), who receives
 it under which consent (`addressing`), sent through `linkwork.notifications.send`.
 
-Call `referral_event` after the change it reports has committed. From a referral action::
-
-    transaction.on_commit(partial(referral_event, referral.pk, "accepted", by=by), robust=True)
+Call `referral_event` inside the transaction of the change it reports, so the messages commit
+with the change or not at all (an outbox); each is handed to the task worker on commit.
 """
 
 from __future__ import annotations

@@ -5,25 +5,18 @@ fails once shows the retry going back into the queue, waiting its delay, and bei
 from __future__ import annotations
 
 import datetime as dt
-import io
-import logging
-import signal
 import smtplib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemEmailBackend
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from linkwork.notifications.models import DeliveryChannel, Message, MessageStatus
 from linkwork.notifications.tasks import queue
-
-WORKER_LOGGERS = ("django_tasks", "django_tasks_db.management.commands.db_worker")
 
 
 class FailsOnceMailServer(LocmemEmailBackend):
@@ -39,37 +32,17 @@ class FailsOnceMailServer(LocmemEmailBackend):
 
 
 @pytest.fixture
-def database_queue(settings) -> Iterator[None]:
-    """The production task backend, a mail server that fails once, and the worker's global
-    changes (signal handlers, log levels) put back afterwards."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-    settings.LINKWORK_MESSAGE_BACKENDS = {**settings.LINKWORK_MESSAGE_BACKENDS, "email": "django"}
+def database_queue(task_database, settings) -> None:
+    """The production task backend and a mail server that fails once."""
     settings.EMAIL_BACKEND = f"{__name__}.FailsOnceMailServer"
     settings.LINKWORK_MESSAGE_RETRY_SECONDS = 60
     FailsOnceMailServer.calls = 0
-    signals = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    loggers = [logging.getLogger(name) for name in WORKER_LOGGERS]
-    levels = [(lg, lg.level, list(lg.handlers)) for lg in loggers]
-    try:
-        yield
-    finally:
-        for number, handler in signals.items():
-            signal.signal(number, handler)
-        for lg, level, handlers in levels:
-            lg.setLevel(level)
-            lg.handlers[:] = handlers
-
-
-def run_worker() -> None:
-    """One `linkwork worker` pass (django-tasks' worker, waiting out outages): every task that
-    is due, then exit."""
-    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
 
 
 @pytest.mark.django_db(transaction=True)
-def test_db_worker_sends_a_message_after_one_temporary_failure(database_queue, time_machine):
+def test_db_worker_sends_a_message_after_one_temporary_failure(
+    database_queue, run_worker, time_machine
+):
     start = dt.datetime(2027, 3, 3, 9, 0, tzinfo=dt.UTC)
     time_machine.move_to(start, tick=False)
     with transaction.atomic():

@@ -173,9 +173,11 @@ def test_two_workers_cannot_claim_one_message(world):
 
 
 def test_lifecycle_refuses_to_change_a_sent_message(world):
-    message = new_message()
-    message.save()
-    lifecycle.mark_sent(message, provider_reference="x")
+    queued = new_message()
+    queued.save()
+    claimed = lifecycle.claim(queued.pk, hold=CLAIM_HOLD)
+    assert claimed is not None
+    message = lifecycle.mark_sent(claimed.message, provider_reference="x")
     for change in (lifecycle.requeue, lifecycle.cancel):
         with pytest.raises(InvalidMessageTransition, match="sent cannot become"):
             change(message)
@@ -184,9 +186,11 @@ def test_lifecycle_refuses_to_change_a_sent_message(world):
 def test_lifecycle_refuses_a_change_someone_else_made_first(world):
     message = new_message()
     message.save()
+    claimed = lifecycle.claim(message.pk, hold=CLAIM_HOLD)
+    assert claimed is not None
     stale = Message.objects.get(pk=message.pk)
-    lifecycle.cancel(message)
-    with pytest.raises(InvalidMessageTransition, match="cancelled cannot become sent"):
+    lifecycle.mark_failed(claimed.message, error="Notify answered 400")
+    with pytest.raises(InvalidMessageTransition, match="failed cannot become sent"):
         lifecycle.mark_sent(stale, provider_reference="x")
 
 
@@ -202,7 +206,11 @@ def test_retry_messages_command_sends_failed_and_stuck_messages(
     stuck.save()
     waiting = new_message(next_attempt_at=timezone.now())
     waiting.save()
-    held = new_message(next_attempt_at=hour_ago, claimed_until=timezone.now() + CLAIM_HOLD)
+    held = new_message(
+        status=MessageStatus.SENDING,
+        next_attempt_at=hour_ago,
+        claimed_until=timezone.now() + CLAIM_HOLD,
+    )
     held.save()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("retry_messages")
@@ -214,7 +222,7 @@ def test_retry_messages_command_sends_failed_and_stuck_messages(
         "failed": MessageStatus.SENT,
         "stuck": MessageStatus.SENT,
         "waiting": MessageStatus.QUEUED,
-        "held": MessageStatus.QUEUED,
+        "held": MessageStatus.SENDING,
     }
     assert AuditEvent.objects.filter(action="message.retried").count() == 2
 

@@ -1,7 +1,10 @@
 """Send again every failed message, and every queued message whose task was lost.
 
 Run after fixing what made messages fail (a mail server, a Notify key), and from cron as a
-safety net: `linkwork retry-messages`. The task worker (`linkwork worker`) sends them.
+safety net: `linkwork retry-messages`. The task worker (`linkwork worker`) sends them. A
+message whose sender stopped part-way (still sending, its claim run out) is handed back to
+the task worker as it is, never queued afresh: the worker asks whether it went before
+sending it again.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Q
 
+from linkwork.notifications import lifecycle
 from linkwork.notifications.actions import retry_message
 from linkwork.notifications.lifecycle import InvalidMessageTransition
 from linkwork.notifications.models import Message, MessageStatus
-from linkwork.notifications.tasks import stuck
+from linkwork.notifications.tasks import enqueue, stuck
 
 
 class Command(BaseCommand):
@@ -45,9 +49,19 @@ class Command(BaseCommand):
         found = list(
             Message.objects.filter(wanted).order_by("created_at", "id").values_list("pk", flat=True)
         )
+        interrupted = list(
+            Message.objects.filter(lifecycle.interrupted())
+            .order_by("created_at", "id")
+            .values_list("pk", flat=True)
+        )
         if options["dry_run"]:
-            self.stdout.write(f"{len(found)} messages would be sent again.")
+            self.stdout.write(
+                f"{len(found)} messages would be sent again; "
+                f"{len(interrupted)} interrupted sends would be checked."
+            )
             return
+        for message_id in interrupted:
+            enqueue(message_id)
         queued = 0
         for message_id in found:
             try:
@@ -55,4 +69,7 @@ class Command(BaseCommand):
             except InvalidMessageTransition:
                 continue  # Sent, cancelled or taken by a task worker since it was listed.
             queued += 1
-        self.stdout.write(f"Queued {queued} messages to be sent again.")
+        self.stdout.write(
+            f"Queued {queued} messages to be sent again; "
+            f"{len(interrupted)} interrupted sends to be checked."
+        )
