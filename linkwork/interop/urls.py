@@ -1,5 +1,9 @@
 """The interoperability URLs: `/fhir/` and the webhook pages, mounted at the site root."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from linkwork.interop.webhooks import urls as webhook_urls
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("webhooks/", include(webhook_urls)),
+]
