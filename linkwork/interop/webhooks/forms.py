@@ -37,6 +37,12 @@ class EndpointForm(forms.Form):
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["organisation"]).choices = organisations
-        if len(organisations) == 1:
-            self.fields["organisation"].initial = organisations[0][0]
+        # An admin of one organisation is not asked which.
+        self.only_organisation = organisations[0][0] if len(organisations) == 1 else None
+        if self.only_organisation is not None:
+            self.fields["organisation"].required = False
             self.fields["organisation"].widget = forms.HiddenInput()
+
+    def clean_organisation(self) -> int:
+        chosen = self.cleaned_data.get("organisation")
+        return int(chosen) if chosen not in (None, "") else int(self.only_organisation or 0)

@@ -82,10 +82,17 @@ def test_a_rolled_back_change_writes_no_event_and_a_committed_one_always_does(ho
     )
     subscribe(world.practice, receiver.url)
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        hold(world, referral)
-        assert WebhookEvent.objects.count() == 1  # written inside the change's transaction
-        raise RuntimeError("the request fails after the change")
+    seen_inside: list[int] = []
+
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            hold(world, referral)
+            seen_inside.append(WebhookEvent.objects.count())
+            raise RuntimeError("the request fails after the change")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
+    assert seen_inside == [1]  # written inside the change's transaction
     referral.refresh_from_db()
     assert referral.status == "active"
     assert not WebhookEvent.objects.exists()

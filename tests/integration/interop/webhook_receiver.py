@@ -60,7 +60,7 @@ def local_receiver(*, down: bool = False, answers: list[int] | None = None) -> I
     listened on, so every connection is refused until `start()`."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
             receiver.received.append(Received(dict(self.headers.items()), body))
