@@ -45,4 +45,6 @@ class EndpointForm(forms.Form):
 
     def clean_organisation(self) -> int:
         chosen = self.cleaned_data.get("organisation")
-        return int(chosen) if chosen not in (None, "") else int(self.only_organisation or 0)
+        if chosen in (None, ""):
+            chosen = self.only_organisation
+        return int(chosen or 0)
