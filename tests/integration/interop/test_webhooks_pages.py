@@ -21,6 +21,7 @@ from linkwork.referrals.actions import put_on_hold
 from tests.conftest import World, signed_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.integration.interop.webhook_receiver import local_receiver
+from tests.integration.test_page_structure import back_link_outside_landmark, skipped_levels
 
 ADDRESS = "https://gp-system.example.org/linkwork/webhooks"
 
@@ -55,10 +56,14 @@ def test_adding_an_endpoint_shows_its_secret_once(client, world: World, practice
     page = response.content.decode()
     assert endpoint.secret in page
     assert response["Cache-Control"] == "no-store"
+    assert skipped_levels(page) == []
 
     listing = client.get(reverse("webhooks:endpoints")).content.decode()
     assert ADDRESS in listing
     assert endpoint.secret not in listing
+    for body in (listing, client.get(reverse("webhooks:new")).content.decode()):
+        assert skipped_levels(body) == []
+        assert not back_link_outside_landmark(body)
     created = AuditEvent.objects.get(action="webhook.endpoint_created")
     assert (created.actor, created.object_id) == (practice_admin, str(endpoint.pk))
     assert endpoint.secret not in str(created.detail)
