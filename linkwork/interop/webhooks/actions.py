@@ -4,6 +4,7 @@ query string)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -13,6 +14,9 @@ from linkwork.accounts.models import Organisation, User
 from linkwork.audit import auditor
 from linkwork.interop.webhooks import signing, tasks
 from linkwork.interop.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+
+# How long the old secret keeps signing after a rotation.
+SECRET_OVERLAP = dt.timedelta(days=1)
 
 
 class WebhookError(Exception):
@@ -68,14 +72,19 @@ def deactivate_endpoint(*, by: User | None, endpoint: WebhookEndpoint) -> Webhoo
 
 @transaction.atomic
 def rotate_secret(*, by: User | None, endpoint: WebhookEndpoint) -> str:
-    """A new secret for the endpoint, used from the next attempt on; the caller shows it once."""
+    """A new secret for the endpoint, used from the next attempt on; the caller shows it once.
+    The old one signs too, for a day, so the receiver can switch without refusing anything."""
     locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     if not locked.active:
         raise WebhookError("This endpoint is deactivated, so it has no secret to rotate")
     secret = signing.new_secret()
+    now = timezone.now()
+    locked.previous_secret, locked.previous_secret_until = locked.secret, now + SECRET_OVERLAP
     locked.secret = secret
-    locked.secret_rotated_at = timezone.now()
-    locked.save(update_fields=["secret", "secret_rotated_at"])
+    locked.secret_rotated_at = now
+    locked.save(
+        update_fields=["secret", "secret_rotated_at", "previous_secret", "previous_secret_until"]
+    )
     auditor.record(
         action="webhook.secret_rotated",
         actor=_actor(by),

@@ -7,6 +7,7 @@ the event's type and resource ids, and a delivery's error text is Linkwork's own
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -55,6 +56,9 @@ class WebhookEndpoint(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    # After a rotation the old secret also signs, for a day, while the receiver switches over.
+    previous_secret = models.CharField(max_length=100, blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
     objects = EndpointQuerySet.as_manager()
@@ -68,6 +72,16 @@ class WebhookEndpoint(models.Model):
 
     def subscribes_to(self, event_type: str) -> bool:
         return self.active and event_type in self.events
+
+    def signing_secrets(self, now: dt.datetime) -> list[str]:
+        """The secrets each delivery is signed with: the current one, and the one it replaced
+        until its day of overlap is over."""
+        overlap = self.previous_secret_until is not None and now < self.previous_secret_until
+        return (
+            [self.secret, self.previous_secret]
+            if overlap and self.previous_secret
+            else [self.secret]
+        )
 
 
 class WebhookEvent(models.Model):

@@ -5,6 +5,7 @@ Every delivery carries three headers:
     Linkwork-Webhook-Id: the delivery's id, the same on every retry: receivers de-duplicate on it
     Linkwork-Webhook-Timestamp: when this attempt was signed, in whole seconds since 1970 (UTC)
     Linkwork-Webhook-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>" with the secret>
+        (for a day after the secret is rotated, a second `,v1=...` made with the old secret)
 
 A receiver recomputes the HMAC over the timestamp header, a dot and the raw body bytes, compares
 in constant time, and refuses a timestamp more than five minutes from its own clock, so a
@@ -43,15 +44,17 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def headers(
-    *, secret: str, delivery_id: str, event_type: str, body: bytes, timestamp: int
+    *, secrets: list[str], delivery_id: str, event_type: str, body: bytes, timestamp: int
 ) -> dict[str, str]:
-    """The headers of one attempt at a delivery."""
+    """The headers of one attempt at a delivery: one signature for each secret given (two for
+    a day after a rotation, the new one first), separated by commas."""
+    signed = ",".join(f"{SCHEME}={signature(secret, timestamp, body)}" for secret in secrets)
     return {
         "Content-Type": "application/json",
         ID_HEADER: delivery_id,
         EVENT_HEADER: event_type,
         TIMESTAMP_HEADER: str(timestamp),
-        SIGNATURE_HEADER: f"{SCHEME}={signature(secret, timestamp, body)}",
+        SIGNATURE_HEADER: signed,
     }
 
 

@@ -152,12 +152,13 @@ _opener = urllib.request.build_opener(NoRedirects)
 def post(delivery: WebhookDelivery) -> int:
     """POST the signed payload; the status code of a 2xx or 1xx answer (others raise)."""
     body = payload(delivery.event)
+    now = timezone.now()
     headers = signing.headers(
-        secret=delivery.endpoint.secret,
+        secrets=delivery.endpoint.signing_secrets(now),
         delivery_id=str(delivery.pk),
         event_type=delivery.event.type,
         body=body,
-        timestamp=int(timezone.now().timestamp()),
+        timestamp=int(now.timestamp()),
     )
     # The address is https (or loopback in development), checked by `addresses` before this.
     request = urllib.request.Request(  # noqa: S310

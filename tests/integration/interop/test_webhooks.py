@@ -185,6 +185,36 @@ def test_a_receiver_can_verify_the_signature_and_refuse_a_replay(
 
 
 @pytest.mark.django_db
+def test_after_a_rotation_the_old_secret_also_signs_for_a_day(
+    hooks, receiver, time_machine, at_start, world: World, referral_a,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    endpoint, old = subscribe(world.practice, receiver.url)
+    new = actions.rotate_secret(by=None, endpoint=endpoint)
+    with django_capture_on_commit_callbacks(execute=True):
+        hold(world, referral_a)
+    a_day_later = START + dt.timedelta(days=1, seconds=1)
+    time_machine.move_to(a_day_later, tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        resume_support(by=world.link_worker_a, referral=referral_a)
+
+    during, after = receiver.received
+    stamp = during.headers["Linkwork-Webhook-Timestamp"]
+    assert during.headers["Linkwork-Webhook-Signature"] == ",".join(
+        [expected_signature(new, stamp, during.body), expected_signature(old, stamp, during.body)]
+    )
+    for secret in (new, old):
+        signing.verify(
+            secret=secret, headers=during.headers, body=during.body, now=START.timestamp()
+        )
+    signing.verify(secret=new, headers=after.headers, body=after.body, now=a_day_later.timestamp())
+    with pytest.raises(signing.BadSignature):
+        signing.verify(
+            secret=old, headers=after.headers, body=after.body, now=a_day_later.timestamp()
+        )
+
+
+@pytest.mark.django_db
 def test_the_payload_has_ids_only_and_no_personal_data(
     hooks, receiver, at_start, world: World, referral_a, django_capture_on_commit_callbacks
 ):
