@@ -381,7 +381,7 @@ def webhook_parameters(world: World, referral: Any) -> dict[str, object]:
     )
     event = WebhookEvent.objects.create(
         type=EventType.REFERRAL_STATUS_CHANGED,
-        resource_type="ServiceRequest",
+        resource_type="Task",
         resource_id=str(referral.pk),
         organisation=world.scheme_a.host,
     )

@@ -25,8 +25,9 @@ from linkwork.interop.webhooks import outbox
 from linkwork.interop.webhooks.models import EventType
 from linkwork.referrals.models import Referral, StatusChange
 
-# The FHIR resource a receiver fetches for each kind of record (see docs/guides/integration.md).
-REFERRAL_RESOURCE = "ServiceRequest"
+# The FHIR resource a receiver fetches for each kind of record (see docs/guides/integration.md):
+# the Task that carries the status, `/fhir/Task/<id>` with the referral's or connection's id.
+REFERRAL_RESOURCE = "Task"
 CONNECTION_RESOURCE = "Task"
 # Connection statuses the provider has not been asked about.
 NOT_THE_PROVIDERS = frozenset({ConnectionStatus.DRAFT, ConnectionStatus.SIGNPOSTED})

@@ -103,7 +103,7 @@ def test_a_rolled_back_change_writes_no_event_and_a_committed_one_always_does(ho
     event = WebhookEvent.objects.get()
     assert (event.type, event.resource_type, event.resource_id, event.organisation_id) == (
         EventType.REFERRAL_STATUS_CHANGED,
-        "ServiceRequest",
+        "Task",
         str(referral.pk),
         world.practice.pk,
     )
@@ -175,7 +175,7 @@ def test_a_receiver_can_verify_the_signature_and_refuse_a_replay(
         dict(secret=secret, headers=got.headers, body=got.body, now=START.timestamp() + 301),
         dict(secret=secret, headers=got.headers, body=got.body, now=START.timestamp() - 301),
         dict(secret="whsec_another", headers=got.headers, body=got.body),
-        dict(secret=secret, headers=got.headers, body=got.body.replace(b"Service", b"Servicf")),
+        dict(secret=secret, headers=got.headers, body=got.body.replace(b"Task", b"Tasj")),
         dict(secret=secret, headers={}, body=got.body),
     ]
     for refused in refusals:
@@ -229,7 +229,7 @@ def test_the_payload_has_ids_only_and_no_personal_data(
     assert json.loads(got.body) == {
         "id": str(event.pk),
         "type": "referral.status_changed",
-        "resource": {"type": "ServiceRequest", "id": str(referral_a.pk)},
+        "resource": {"type": "Task", "id": str(referral_a.pk)},
         "occurred_at": "2027-03-03T09:00:00Z",
     }
     sent = got.body.decode() + json.dumps(got.headers)

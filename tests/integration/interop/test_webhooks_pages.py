@@ -171,7 +171,7 @@ def test_replaying_from_the_dead_list_delivers_and_is_audited(
 
         signed_in(client, practice_admin)
         page = client.get(reverse("webhooks:dead")).content.decode()
-        assert f"ServiceRequest/{referral_a.pk}" in page
+        assert f"Task/{referral_a.pk}" in page
         assert "Receiver answered 500" in page
         assert AuditEvent.objects.filter(action="webhook.dead_list_viewed").exists()
 
@@ -203,7 +203,7 @@ def test_replay_all_replays_only_the_admins_own_dead_deliveries(
         events=EventType.values,
     )  # fmt: skip
     event = WebhookEvent.objects.create(
-        type=EventType.REFERRAL_STATUS_CHANGED, resource_type="ServiceRequest",
+        type=EventType.REFERRAL_STATUS_CHANGED, resource_type="Task",
         resource_id=str(referral_a.pk), organisation=world.practice,
     )  # fmt: skip
     for endpoint in (mine, theirs):
