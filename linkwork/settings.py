@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "linkwork.insights",
     "linkwork.evaluation_reports",
     "linkwork.interop",
+    "linkwork.records",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,8 @@ LOGIN_REDIRECT_URL = "web:home"
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+# Database sessions whose removal by `clearsessions` is audited (`accounts.session_store`).
+SESSION_ENGINE = "linkwork.accounts.session_store"
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -331,15 +334,23 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"refusal_without_traceback": {"()": "linkwork.core.logs.RefusalWithoutTraceback"}},
+    "filters": {
+        "refusal_without_traceback": {"()": "linkwork.core.logs.RefusalWithoutTraceback"},
+        "personal_data": {"()": "linkwork.core.logs.ScrubPersonalData"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["refusal_without_traceback"],
+            "filters": ["refusal_without_traceback", "personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    # Axes would log the email address tried at login; that is personal data.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Axes would log the email address tried at login; that is personal data.
+        "axes": {"level": "WARNING"},
+        # The development server logs each request line, query string and all: through the
+        # console handler, whose filter removes the query (a search box puts names there).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

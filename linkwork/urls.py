@@ -33,6 +33,7 @@ urlpatterns = [
     path("directory/", include("linkwork.directory.urls")),
     path("insights/evaluation/", include("linkwork.evaluation_reports.urls")),
     path("insights/", include("linkwork.insights.urls")),
+    path("records/", include("linkwork.records.urls")),
     path("", include("linkwork.interop.urls")),
     # The admin site signs in through our login, so it gets lock-out and two-factor too.
     path(

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
-from linkwork.accounts import sessions
 from linkwork.accounts.models import Membership, Organisation, Scheme, User
 
 
@@ -45,7 +44,7 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     )
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # Saving a user unticked "active" ends every session they hold, on every device
+        # (`accounts.sessions`, a save signal); this names who did it in the audit.
+        obj.deactivated_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
-        if change and "is_active" in form.changed_data and not obj.is_active:
-            # Deactivating ends every session the user holds, on every device.
-            sessions.deactivate_user(by=request.user, user=obj)  # type: ignore[arg-type]

@@ -224,6 +224,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects = UserManager()
 
+    # Not stored: set around a save that deactivates the user (`accounts.sessions`), so the
+    # save signal can end their sessions and audit who did it.
+    was_active: bool | None = None
+    deactivated_by: User | None = None
+    sessions_ended: int = 0
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]

@@ -32,6 +32,8 @@ class Ability(StrEnum):
     ANSWER_CONNECTIONS = "answer_connections"
     RETRY_MESSAGES = "retry_messages"
     MANAGE_WEBHOOKS = "manage_webhooks"
+    MANAGE_RECORDS = "manage_records"
+    SET_RETENTION = "set_retention"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,17 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
     """May `user` exercise `ability`, on `obj` where the ability concerns one record?"""
     if ability is Ability.VIEW_AUDIT:
         return has_role(user, Role.ADMIN)
+    if ability is Ability.MANAGE_RECORDS:
+        # Information governance for the user's organisation: rights requests, subject access
+        # exports and the retention review. The organisation's admins; with a record, only a
+        # record of an organisation they administer.
+        if obj is None:
+            return has_role(user, Role.ADMIN)
+        return obj.organisation_id in organisation_ids(user, Role.ADMIN)
+    if ability is Ability.SET_RETENTION:
+        # The retention periods apply to every organisation on this installation, so only an
+        # admin who also operates the platform (staff) may change them.
+        return has_role(user, Role.ADMIN) and bool(getattr(user, "is_staff", False))
     if ability is Ability.SEARCH_DIRECTORY:
         return bool(grants(user))
     if ability is Ability.CURATE_DIRECTORY:

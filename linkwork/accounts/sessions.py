@@ -6,17 +6,28 @@ session started and when it was last used in the session itself, and logs an exp
 out (audited as `session.expired`) before any view runs. The session cookie's own 30-minute
 expiry, renewed on each request, ends idle sessions in the browser and the store as well.
 
-Deactivating a user ends every session they hold, on every device (`deactivate_user`).
+A session that simply runs out (nobody comes back after 30 minutes, or the 12 hours pass
+between requests) is never seen by the middleware, since the store no longer returns it. The
+session engine (`linkwork.accounts.session_store`) audits each such session as
+`session.expired` when `linkwork clearsessions` removes it (`audit_expired`).
+
+Deactivating a user ends every session they hold, on every device, however `is_active` was
+turned off: the admin, a form, the shell or `deactivate_user` (`end_sessions_on_deactivation`,
+a save signal). An update that skips `save()` still cannot sign anyone in: Django's
+`ModelBackend` treats an inactive user's session as signed out.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -89,14 +100,79 @@ def end_sessions(user: User) -> int:
     return len(ended)
 
 
+def audit_expired(sessions: Iterable[AbstractBaseSession], now: dt.datetime) -> int:
+    """Audit each signed-in session among `sessions` (expired ones, about to be removed) as
+    `session.expired`: the account by its id only, why it ended and when. Returns how many.
+
+    "absolute" when the 12 hours since login had passed by the time it expired, else
+    "idle". Sessions nobody signed in to (a self-referral's draft) are not audited."""
+    ended: list[tuple[str, str, dt.datetime]] = []
+    for session in sessions:
+        data = session.get_decoded()
+        user_id = data.get(auth.SESSION_KEY)
+        if user_id is None:
+            continue
+        started = data.get(STARTED)
+        at = min(session.expire_date, now)
+        lasted = at.timestamp() - float(started) if started is not None else 0.0
+        ended.append(
+            (
+                str(user_id),
+                "absolute" if lasted >= settings.SESSION_ABSOLUTE_SECONDS else "idle",
+                at,
+            )
+        )
+    users = User.objects.in_bulk([user_id for user_id, _, _ in ended])
+    for user_id, reason, at in ended:
+        auditor.record(
+            action="session.expired",
+            actor=users.get(int(user_id)) if user_id.isdigit() else None,
+            object_type="accounts.user",
+            object_id=user_id,
+            detail={"reason": reason, "ended_at": at.isoformat(), "found_by": "clearsessions"},
+        )
+    return len(ended)
+
+
 @transaction.atomic
 def deactivate_user(*, by: User | None, user: User) -> int:
-    """Stop `user` signing in, and end every session they hold now; audited with the count."""
+    """Stop `user` signing in, and end every session they hold now; audited with the count.
+    Saving is what ends the sessions (the signal below), so every other path does too."""
+    user.deactivated_by = by
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
+        return user.sessions_ended
+    return _ended(user, by=by)
+
+
+def _ended(user: User, *, by: User | None) -> int:
     ended = end_sessions(user)
     auditor.record(
         action="user.deactivated", actor=by, target=user, detail={"sessions_ended": ended}
     )
     return ended
+
+
+def note_active_before_save(
+    sender: type[User], instance: User, raw: bool = False, **kwargs: Any
+) -> None:
+    """Remember whether a user being saved is active in the database now (pre_save)."""
+    fields = kwargs.get("update_fields")
+    if raw or instance.pk is None or (fields is not None and "is_active" not in fields):
+        instance.was_active = None
+        return
+    instance.was_active = (
+        User.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+    )
+
+
+def end_sessions_on_deactivation(
+    sender: type[User], instance: User, raw: bool = False, **kwargs: Any
+) -> None:
+    """A user saved inactive who was active before: end every session they hold (post_save),
+    audited as `user.deactivated` with who did it when the caller said (`deactivated_by`)."""
+    if raw or not getattr(instance, "was_active", None) or instance.is_active:
+        return
+    instance.was_active = False
+    instance.sessions_ended = _ended(instance, by=getattr(instance, "deactivated_by", None))

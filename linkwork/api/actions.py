@@ -6,6 +6,8 @@ events name the token instead.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from django.utils import timezone
 
 from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, User
 from linkwork.api import tokens
-from linkwork.api.models import ApiToken
+from linkwork.api.models import ApiToken, Scope
 from linkwork.api.problems import FieldError, InvalidRequest
 from linkwork.api.schemas import PersonIn, ReferralRequest
 from linkwork.audit import auditor
@@ -123,15 +125,29 @@ def _person_details(person: PersonIn, practice: Organisation | None) -> dict[str
 
 @transaction.atomic
 def issue_api_token(
-    *, by: User | None, organisation: Organisation, name: str
+    *,
+    by: User | None,
+    organisation: Organisation,
+    name: str,
+    scopes: Iterable[Scope | str] = (),
+    expires_at: dt.datetime | None = None,
+    replaces: ApiToken | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token for `organisation`, and its secret, which is shown this once only."""
+    """A new token for `organisation`, and its secret, which is shown this once only.
+
+    Without `scopes` it may use every API (`Scope`), as tokens made before scopes did."""
+    chosen = [Scope(scope).value for scope in dict.fromkeys(scopes)] or list(Scope.values)
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValueError("A token must expire in the future.")
     secret = tokens.new_secret()
     token = ApiToken(
         organisation=organisation,
         name=name.strip(),
         prefix=secret.prefix,
         secret_hash=secret.secret_hash,
+        scopes=chosen,
+        expires_at=expires_at,
+        replaces=replaces,
     )
     token.full_clean()
     token.save()
@@ -139,9 +155,48 @@ def issue_api_token(
         action="api_token.issued",
         actor=by,
         target=token,
-        detail={"organisation": organisation.pk, "prefix": token.prefix},
+        detail={
+            "organisation": organisation.pk,
+            "prefix": token.prefix,
+            "scopes": chosen,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+            "replaces": replaces.prefix if replaces else None,
+        },
     )
     return token, secret.token
+
+
+@transaction.atomic
+def rotate_api_token(
+    *, by: User | None, token: ApiToken, grace: dt.timedelta = dt.timedelta(0)
+) -> tuple[ApiToken, str]:
+    """A new token with the same organisation, name, scopes and expiry, and its secret; the
+    old one stops working after `grace` (at once by default), so a system can switch over
+    without a gap. A revoked, expired or already rotated token cannot be rotated."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if not token.is_active or ApiToken.objects.filter(replaces=token).exists():
+        raise ValueError("Only a token in use that was not rotated before can be rotated.")
+    new, secret = issue_api_token(
+        by=by,
+        organisation=token.organisation,
+        name=token.name,
+        scopes=token.scopes,
+        expires_at=token.expires_at,
+        replaces=token,
+    )
+    if grace:
+        ends = timezone.now() + grace
+        token.expires_at = min(token.expires_at, ends) if token.expires_at else ends
+        token.save(update_fields=["expires_at"])
+        auditor.record(
+            action="api_token.rotated",
+            actor=by,
+            target=token,
+            detail={"prefix": token.prefix, "expires_at": token.expires_at.isoformat()},
+        )
+    else:
+        revoke_api_token(by=by, token=token)
+    return new, secret
 
 
 @transaction.atomic

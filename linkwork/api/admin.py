@@ -11,16 +11,44 @@ from linkwork.api.models import ApiToken
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    """Tokens are made with `linkwork create-api-token`, which shows the secret once; here
-    they can be seen, renamed and revoked. They are never deleted, so the audit log's
-    references to them stay meaningful."""
+    """Tokens are made with `linkwork create-api-token`, which shows the secret once, and
+    replaced with `linkwork rotate-api-token`; here they can be seen, renamed and revoked.
+    They are never deleted, so the audit log's references to them stay meaningful."""
 
-    list_display = ["name", "organisation", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "organisation",
+        "prefix",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["organisation"]
     search_fields = ["name", "prefix", "organisation__name", "organisation__ods_code"]
-    fields = ["name", "organisation", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["organisation", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = [
+        "name",
+        "organisation",
+        "prefix",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "replaces",
+    ]
+    readonly_fields = [
+        "organisation",
+        "prefix",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "replaces",
+    ]
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

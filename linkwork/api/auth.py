@@ -6,20 +6,40 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
+from linkwork.accounts import gate
 from linkwork.accounts.models import Role
 from linkwork.accounts.permissions import Grant
 from linkwork.api import tokens
-from linkwork.api.models import ApiToken
+from linkwork.api.models import ApiToken, Scope
+
+NOT_VALID = "This API token is not valid: it may be mistyped, expired or revoked."
+
+
+def out_of_scope(scope: Scope) -> str:
+    return (
+        f"This API token may not use {scope.label}: ask the Linkwork administrator for a "
+        f"token with the {scope.value!r} scope."
+    )
 
 
 class TokenAuth(HttpBearer):
+    """A token of the `scope` (the referrals API's by default)."""
+
+    def __init__(self, scope: Scope = Scope.REFERRALS) -> None:
+        super().__init__()
+        self.scope = scope
+
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
         found = tokens.authenticate(token.strip())
         if found is None:
-            # One answer for unknown, mistyped and revoked tokens: which it is would help
-            # only someone guessing.
-            raise AuthenticationError(
-                message="This API token is not valid: it may be mistyped or revoked."
+            # One answer for unknown, mistyped, expired and revoked tokens: which it is would
+            # help only someone guessing.
+            raise AuthenticationError(message=NOT_VALID)
+        if not found.allows(self.scope):
+            gate.refuse(
+                request,
+                message=out_of_scope(self.scope),
+                detail={"api_token": found.pk, "organisation": found.organisation_id},
             )
         return found
 

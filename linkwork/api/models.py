@@ -13,9 +13,24 @@ from django.utils import timezone
 from linkwork.accounts.models import Organisation
 
 
+class Scope(models.TextChoices):
+    """What a token may be used for: the referrals API, the FHIR API, or both."""
+
+    REFERRALS = "referrals", "The referrals API (/api/v1/)"
+    FHIR = "fhir", "The FHIR API (/fhir/)"
+
+
+def every_scope() -> list[str]:
+    """A token made without naming its scopes may use every API."""
+    return list(Scope.values)
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True)
+        """Not revoked and not expired: the tokens that authenticate."""
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
 
 
 class ApiToken(models.Model):
@@ -36,6 +51,20 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(
+        default=every_scope, help_text="The APIs the token may use, from Scope."
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the token stops working; empty for never."
+    )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="The token this one was rotated from.",
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -48,7 +77,11 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        expired = self.expires_at is not None and self.expires_at <= timezone.now()
+        return self.revoked_at is None and not expired
+
+    def allows(self, scope: Scope) -> bool:
+        return scope in self.scopes
 
 
 class IdempotencyRecord(models.Model):

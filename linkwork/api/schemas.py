@@ -36,6 +36,13 @@ from linkwork.vocabulary.needs import Need
 from linkwork.vocabulary.routes import Route
 
 
+def _also_nhs_codes(schema: dict[str, Any]) -> None:
+    """The OpenAPI document lists the NHS letter codes beside the 2021 groups, as both are
+    taken: a client checking its request against the document must not reject 'N'."""
+    groups = {key: schema.pop(key) for key in ("$ref", "allOf", "enum", "type") if key in schema}
+    schema["anyOf"] = [groups, {"type": "string", "enum": sorted(NHS_ETHNIC_CATEGORY)}]
+
+
 def _error(code: str, message: str) -> PydanticCustomError:
     """A validation error whose message is shown as it is, for people to act on."""
     return PydanticCustomError(code, message)
@@ -94,6 +101,7 @@ class PersonIn(Input):
         Ethnicity.NOT_KNOWN,
         description="ONS 2021 ethnic group, such as 'asian_indian'; the NHS Data Dictionary's "
         "2001 letter codes ('A' to 'Z', '99') are also taken and recorded as their 2021 group.",
+        json_schema_extra=lambda schema: _also_nhs_codes(schema),
     )
     preferred_language: str = Field(
         "en", pattern=r"^[a-z]{2,3}$", description="ISO 639 code, such as 'en' or 'pl'."

@@ -39,7 +39,9 @@ def digest(token: str) -> str:
 
 
 def authenticate(presented: str) -> ApiToken | None:
-    """The active token `presented` is, or None. Marks when the token was last used."""
+    """The active token `presented` is, or None: unknown, mistyped, revoked and expired
+    tokens are all None. Marks when the token was last used. Whether the token may use the
+    API asked is the caller's check (`ApiToken.allows`)."""
     shape = _SHAPE.match(presented)
     if shape is None:
         return None

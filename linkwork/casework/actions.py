@@ -49,7 +49,7 @@ from linkwork.directory.models import Capacity, ReferralRoute, Service, ServiceS
 from linkwork.notifications.models import Event
 from linkwork.outcomes import actions as outcome_actions
 from linkwork.outcomes.models import FlagKind, SafetyFlag
-from linkwork.people.models import ConsentKind, current_consents
+from linkwork.people.models import ConsentKind, current_consents, is_restricted
 from linkwork.referrals.actions import close_referral, start_support
 from linkwork.referrals.lifecycle import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
 from linkwork.referrals.lifecycle import ClosureReason, Status
@@ -80,6 +80,17 @@ def _require_open(referral: Referral) -> None:
         raise CaseworkError(
             f"Referral {referral.reference} is {referral.get_status_display().lower()}: "
             "casework can only be recorded while the person is supported."
+        )
+
+
+def _require_unrestricted(referral: Referral) -> None:
+    """Refuse a new connection while the scheme's organisation has restricted the processing
+    of the person's record (UK GDPR Article 18): sharing their details with a service is
+    processing the restriction stops, until the restriction is lifted."""
+    if is_restricted(referral.person_id, referral.scheme.host_id):
+        raise CaseworkError(
+            "Processing of this person's record is restricted: no new connections can be "
+            "made until your information governance lead lifts the restriction."
         )
 
 
@@ -321,7 +332,7 @@ def _move(
     connection: Connection,
     to: ConnectionStatus,
     *,
-    by: User,
+    by: User | None,
     reason: str = "",
     version: str | None = None,
 ) -> Connection:
@@ -376,6 +387,7 @@ def create_connection(
     draft when `send` is false) with only the details the person consented to share; a
     signpost-only service gets a `signposted` record and nothing is sent."""
     _require_open(referral)
+    _require_unrestricted(referral)
     shared = list(dict.fromkeys(shared_fields))
     unknown = set(shared) - set(SharedField.values)
     if unknown:
@@ -437,6 +449,7 @@ def request_connection(
     respected): a reminder at the scheme's reminder day, escalation after the deadline."""
     if reason := why_not_requestable(connection.service):
         raise CaseworkError(f"{reason}: choose another service.")
+    _require_unrestricted(connection.referral)
     connection = _move(connection, ConnectionStatus.REQUESTED, by=by, version=version)
     scheme = connection.referral.scheme
     today = timezone.localdate()
@@ -460,7 +473,7 @@ def request_connection(
 @transaction.atomic
 def respond_to_connection(
     *,
-    by: User,
+    by: User | None,
     connection: Connection,
     decision: Decision,
     reason: RejectionReason | str = "",
@@ -535,7 +548,7 @@ def record_attendance(
 @transaction.atomic
 def end_connection(
     *,
-    by: User,
+    by: User | None,
     connection: Connection,
     status: ConnectionStatus,
     reason: FailureReason | str = "",
@@ -562,8 +575,40 @@ def end_connection(
 
 
 @transaction.atomic
+def start_connection(
+    *, by: User | None, connection: Connection, version: str | None = None
+) -> Connection:
+    """The person has started with the service, as the provider tells it without recording a
+    session (recording an attended session starts it too, `record_attendance`)."""
+    connection = _move(connection, ConnectionStatus.IN_PROGRESS, by=by, version=version)
+    connection.waiting_list = False
+    connection.held_from = ""
+    connection.save(update_fields=["status", "updated_at", "waiting_list", "held_from", "version"])
+    return connection
+
+
+@transaction.atomic
+def hold_connection(
+    *, by: User | None, connection: Connection, reason: str, version: str | None = None
+) -> Connection:
+    """The provider pauses one connection (the person is unwell, a place is held); resuming
+    (`resume_connection`) returns it to where it was."""
+    if not reason.strip():
+        raise CaseworkError("Say why the connection is on hold")
+    if connection.status not in PAUSABLE_STATUSES:
+        check_transition(connection.status, ConnectionStatus.ON_HOLD)
+    held_from = connection.status
+    connection = _move(
+        connection, ConnectionStatus.ON_HOLD, by=by, reason=reason.strip(), version=version
+    )
+    connection.held_from = held_from
+    connection.save(update_fields=["status", "updated_at", "held_from", "version"])
+    return connection
+
+
+@transaction.atomic
 def resume_connection(
-    *, by: User, connection: Connection, version: str | None = None
+    *, by: User | None, connection: Connection, version: str | None = None
 ) -> Connection:
     """Take a connection off hold, back to where it was paused; a request gets a new
     deadline from today."""

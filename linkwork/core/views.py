@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from linkwork.core import privacy as privacy_parts
+
 
 @require_GET
 @never_cache
@@ -33,7 +35,11 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.jinja", {"page_title": "Privacy"})
+    """Who holds a person's information, how long it is kept (the retention rules, from the
+    app that keeps them) and the person's rights."""
+    return render(
+        request, "core/privacy.jinja", {"page_title": "Privacy", **privacy_parts.context()}
+    )
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:

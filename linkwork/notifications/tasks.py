@@ -42,6 +42,15 @@ def queue(message: Message) -> Message:
     return message
 
 
+def hold(message: Message, *, reason: str) -> Message:
+    """Keep `message` as cancelled, never sent, with why (`holds.held_because`)."""
+    message.status = MessageStatus.CANCELLED
+    message.last_error = reason[:200]
+    message.full_clean(exclude=["referral"])
+    message.save()
+    return message
+
+
 def enqueue(message_id: Any, run_after: dt.datetime | None = None) -> None:
     """Hand the message to the task worker, after `run_after` where the backend can wait."""
     deliverer = deliver_message

@@ -412,3 +412,60 @@ class PersonMatch(models.Model):
 
     def __str__(self) -> str:
         return f"Match {self.pk}: {self.status}"
+
+
+class RestrictionQuerySet(models.QuerySet["Restriction"]):
+    def active(self) -> RestrictionQuerySet:
+        return self.filter(lifted_at__isnull=True)
+
+
+class Restriction(models.Model):
+    """A restriction of processing (UK GDPR Article 18) that one organisation placed on its
+    own records of a person: while it stands, that organisation keeps the record but makes no
+    new connection to a service and sends no message about the person outside its own staff
+    (see `is_restricted`). Placed and lifted through a rights request (`linkwork.records`);
+    rows are kept when lifted, so the history stays."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="restrictions")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_because = models.TextField(blank=True)
+
+    objects = RestrictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"],
+                condition=Q(lifted_at__isnull=True),
+                name="restriction_one_active_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | ~Q(lifted_because=""),
+                name="restriction_lifted_says_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Restriction {self.pk} of person {self.person_id}"
+
+
+def is_restricted(person_id: Any, organisation_id: int | None) -> bool:
+    """Whether `organisation_id` has restricted the processing of its records of the person."""
+    if organisation_id is None:
+        return False
+    return (
+        Restriction.objects.active()
+        .filter(person_id=person_id, organisation_id=organisation_id)
+        .exists()
+    )

@@ -376,7 +376,9 @@ def confirm_match(*, by: User, referral: Referral) -> PersonMatch:
     candidate = Person.objects.select_for_update().get(pk=match.candidate_id)
     existing = Person.objects.select_for_update().get(pk=match.existing_id)
     moved = list(Referral.objects.filter(person=candidate).values_list("pk", flat=True))
-    Referral.objects.filter(pk__in=moved).update(person=existing, version=F("version") + 1)
+    Referral.objects.filter(pk__in=moved).update(
+        person=existing, joined_by_match=True, version=F("version") + 1
+    )
     latest: dict[str, Consent] = {}
     for consent in candidate.consents.order_by("-recorded_at", "-id"):
         latest.setdefault(consent.kind, consent)

@@ -7,10 +7,11 @@ from linkwork.people.areas import Area
 
 
 def people_with_visible_referrals(user: Any) -> QuerySet[Any]:
-    """Ids of the people with a referral the user may see: the people the user may see."""
+    """Ids of the people the user may see: those of the referrals the user may see, except a
+    record a referrer's referral joined by a confirmed match (`Referral.joined_by_match`)."""
     from linkwork.referrals.models import Referral
 
-    return Referral.objects.visible_to(user).values("person_id")
+    return Referral.objects.people_visible_to(user)
 
 
 def postcode_area(postcode: str) -> Area | None:
@@ -27,6 +28,20 @@ def postcode_area(postcode: str) -> Area | None:
     return Area(lsoa=lsoa, local_authority=local_authority, imd_decile=decile)
 
 
+def restricted_referral(referral_id: Any) -> str:
+    """Why messages about a referral are held: the scheme's organisation has restricted the
+    processing of the person's record (`people.Restriction`), or ""."""
+    from linkwork.people.models import is_restricted
+    from linkwork.referrals.models import Referral
+
+    found = (
+        Referral.objects.filter(pk=referral_id).values_list("person_id", "scheme__host_id").first()
+    )
+    if found is None or not is_restricted(*found):
+        return ""
+    return "Not sent: processing of the person's record is restricted"
+
+
 class ReferralsConfig(AppConfig):
     name = "linkwork.referrals"
     label = "referrals"
@@ -34,6 +49,7 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from linkwork.core import daily
+        from linkwork.notifications import holds
         from linkwork.people.areas import register_area_lookup
         from linkwork.people.models import register_visibility
         from linkwork.referrals.tasks import remind_overdue_triage
@@ -41,3 +57,4 @@ class ReferralsConfig(AppConfig):
         daily.register(remind_overdue_triage)
         register_visibility(people_with_visible_referrals)
         register_area_lookup(postcode_area)
+        holds.register(restricted_referral)

@@ -5,6 +5,9 @@ Prescribing Information Standard (v1.1) asks for: at acceptance, decline, redire
 contact and closure. The closing summary puts what the reader must act on first, then needs
 identified, support offered, connections made, and outcome scores.
 
+Every message back names the person as the referrer sent them (`Referral.as_sent`), never
+the record the referral may have joined by a confirmed match.
+
 The closing summary's sections about casework (plan and actions, support offered,
 connections made) and outcomes (outcome scores) are written by those apps, which sit above
 referrals: each contributes its sections with `contribute(...)` from its `AppConfig.ready()`.
@@ -195,7 +198,7 @@ def person_message(
 
 
 def _accepted(referral: Referral) -> tuple[str, list[str]]:
-    name = referral.person.full_name
+    name = referral.as_sent().full_name
     scheme = referral.scheme.name
     worker = referral.link_worker
     if worker is not None:
@@ -212,7 +215,7 @@ def _accepted(referral: Referral) -> tuple[str, list[str]]:
             link_worker,
             _prose(
                 "What happens next",
-                f"{first} will contact {referral.person.given_name} to arrange a first "
+                f"{first} will contact {referral.as_sent().given_name} to arrange a first "
                 "conversation about what matters to them and what support might help. "
                 "We will write again after that first contact, and when support ends.",
             ),
@@ -221,7 +224,7 @@ def _accepted(referral: Referral) -> tuple[str, list[str]]:
 
 
 def _declined(referral: Referral) -> tuple[str, list[str]]:
-    name = referral.person.full_name
+    name = referral.as_sent().full_name
     scheme = referral.scheme.name
     why, then = DECLINE_EXPLANATIONS.get(
         referral.decline_reason,
@@ -243,7 +246,7 @@ def _declined(referral: Referral) -> tuple[str, list[str]]:
 
 
 def _redirected(referral: Referral) -> tuple[str, list[str]]:
-    name = referral.person.full_name
+    name = referral.as_sent().full_name
     scheme = referral.scheme.name
     to = referral.redirected_to or "another service"
     note = _note(referral, Status.REDIRECTED, default=f"Redirected to {referral.redirected_to}")
@@ -255,14 +258,14 @@ def _redirected(referral: Referral) -> tuple[str, list[str]]:
             _prose("Why", note or "No reason was recorded."),
             _prose(
                 "What happens next",
-                f"{to} will contact {referral.person.given_name}. Nothing is needed from you.",
+                f"{to} will contact {referral.as_sent().given_name}. Nothing is needed from you.",
             ),
         ],
     )
 
 
 def _first_contact(referral: Referral) -> tuple[str, list[str]]:
-    name = referral.person.full_name
+    name = referral.as_sent().full_name
     scheme = referral.scheme.name
     worker = referral.link_worker.full_name if referral.link_worker else "A link worker"
     when = _changed_at(referral, Status.ACTIVE) or timezone.now()
@@ -273,7 +276,7 @@ def _first_contact(referral: Referral) -> tuple[str, list[str]]:
             "started.",
             _prose(
                 "What happens next",
-                f"{worker} will work with {referral.person.given_name} on what matters to "
+                f"{worker} will work with {referral.as_sent().given_name} on what matters to "
                 "them and connect them with support. We will write again when support "
                 "ends, with a summary.",
             ),
@@ -282,7 +285,7 @@ def _first_contact(referral: Referral) -> tuple[str, list[str]]:
 
 
 def _closed(referral: Referral) -> tuple[str, list[str]]:
-    name = referral.person.full_name
+    name = referral.as_sent().full_name
     scheme = referral.scheme.name
     ended = _changed_at(referral, Status.CLOSED) or timezone.now()
     reason = _label(ClosureReason, referral.closure_reason) or "Not recorded"
@@ -311,12 +314,15 @@ def _closed(referral: Referral) -> tuple[str, list[str]]:
 
 
 def _about(referral: Referral) -> str:
-    person = referral.person
-    nhs_number = format_nhs_number(person.nhs_number) if person.nhs_number else "not recorded"
+    """Who the referral is about, as the referrer sent them: when the referral has joined a
+    record already on file, that record's details are never repeated to the referrer."""
+    person = referral.as_sent()
+    nhs_number = format_nhs_number(person.nhs_number) if person.nhs_number else "not given"
+    born = f", born {date_uk(person.date_of_birth)}" if person.date_of_birth else ""
     return _prose(
         "About this referral",
         f"Reference: {referral.reference}",
-        f"Person: {person.full_name}, born {date_uk(person.date_of_birth)}",
+        f"Person: {person.full_name}{born}",
         f"NHS number: {nhs_number}",
         f"Scheme: {referral.scheme.name}",
         f"Referred on: {date_uk(referral.received_at)}",

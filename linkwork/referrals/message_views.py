@@ -42,7 +42,8 @@ class ReferralRow:
         return cls(
             id=str(referral.pk),
             reference=referral.reference,
-            person=referral.person.full_name,
+            # A referrer's page: the person as they sent them, never a record joined since.
+            person=referral.as_sent().full_name,
             scheme=referral.scheme.name,
             status=Status(referral.status).label,
             received=datetime_uk(referral.received_at),

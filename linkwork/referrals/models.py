@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from linkwork.accounts import permissions
@@ -65,6 +67,16 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         management system calling the API with its token. Never for a person's session."""
         return self.filter(scheme__host_id=organisation_id)
 
+    def people_visible_to(self, user: Any) -> QuerySet[Any]:
+        """Ids of the people whose records the user may open through a referral: every person
+        of a referral in their schemes, and for a referring organisation the people of its
+        own referrals, except a record one of them joined by a confirmed match. That record
+        is someone the referrer did not describe, so they see only what they sent."""
+        schemes = permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+        referring = permissions.organisation_ids(user, Role.REFERRER)
+        own = Q(referring_organisation_id__in=referring, joined_by_match=False)
+        return self.filter(Q(scheme_id__in=schemes) | own).values("person_id")
+
     def with_open_elsewhere(self) -> ReferralQuerySet:
         """Annotate `open_elsewhere`: the person already has another open referral, in this
         scheme or another. Only the fact is shown, never which scheme, so triage can ask before
@@ -112,6 +124,10 @@ class Referral(models.Model):
     # The identity the referrer gave (names, date of birth, NHS number, postcode). A referrer is
     # shown this, never the record the referral joins once a link worker confirms a match.
     submitted_person = models.JSONField(default=dict, blank=True)
+    # True once a link worker confirmed that the referral's person is someone already on
+    # record and the referral joined that record: the referring organisation then sees the
+    # referral and what it sent, never the record it joined (`people_visible_to`).
+    joined_by_match = models.BooleanField(default=False)
     consent_to_refer = models.BooleanField(
         default=False, help_text="The referrer confirms the person agreed to this referral."
     )
@@ -195,6 +211,45 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def as_sent(self) -> SentIdentity:
+        """The person as the referrer described them: what a referrer, and the message back
+        to them, is shown. Referrals made before the submitted identity was kept (and bulk
+        demo rows) fall back to their person, which is then the record made from them; a
+        referral that joined another record by a match never shows that record."""
+        sent = self.submitted_person or {}
+        if not sent and not self.joined_by_match:
+            person = self.person
+            return SentIdentity(
+                person.given_name,
+                person.family_name,
+                person.date_of_birth,
+                person.nhs_number,
+                person.postcode,
+            )
+        born = sent.get("date_of_birth") or ""
+        return SentIdentity(
+            sent.get("given_name", ""),
+            sent.get("family_name", ""),
+            dt.date.fromisoformat(born) if born else None,
+            sent.get("nhs_number", "").replace(" ", ""),
+            sent.get("postcode", ""),
+        )
+
+
+@dataclass(frozen=True)
+class SentIdentity:
+    """Who a referral is about, in the referrer's own words."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    nhs_number: str
+    postcode: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
 
 
 class StatusChange(StatusHistory):

@@ -5,7 +5,7 @@ Presenters format; the pages lay out."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.urls import reverse
@@ -89,9 +89,8 @@ class ReferralSummary:
         """`as_referrer`: for someone who referred but works outside the scheme, who is shown
         the person as they sent them, never the record the referral may have joined."""
         referral = self.referral
-        sent = referral.submitted_person
-        if as_referrer and sent:
-            person: Any = f"{sent.get('given_name', '')} {sent.get('family_name', '')}".strip()
+        if as_referrer:
+            person: Any = referral.as_sent().full_name
         else:
             person = tables.markup(
                 '<a href="{}">{}</a>',
@@ -224,9 +223,17 @@ STATUS: tables.Column = ("Status", _status)
 URGENCY: tables.Column = ("Urgency", _urgency)
 
 
-def list_table(referrals: Iterable[Referral]) -> dict[str, Any]:
-    """The referrals page: every referral the user may see, a page at a time."""
-    person: tables.Column = ("Person", lambda referral: tables.text(referral.person.full_name))
+def list_table(referrals: Iterable[Referral], record_schemes: Collection[int]) -> dict[str, Any]:
+    """The referrals page: every referral the user may see, a page at a time. A referral of
+    a scheme outside `record_schemes` (those whose records the user works on) is one the user
+    sees as its referrer, so it names the person as they were sent."""
+
+    def name(referral: Referral) -> str:
+        if referral.scheme_id in record_schemes:
+            return referral.person.full_name
+        return referral.as_sent().full_name
+
+    person: tables.Column = ("Person", lambda referral: tables.text(name(referral)))
     return tables.records_table(
         "Referrals you can see",
         [REFERENCE, person, SCHEME, STATUS, ("Received", _received_on)],

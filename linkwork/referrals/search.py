@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
@@ -47,15 +48,51 @@ REFERENCE = re.compile(r"^LW[\s\-]*([A-Z0-9][A-Z0-9\s\-]*)$")
 
 
 @dataclass(frozen=True)
+class Fields:
+    """Where a referral's person is named: the record it belongs to, or what was sent."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: str
+    nhs_number: str
+    dates_as_text: bool = False
+
+
+RECORD = Fields(
+    "person__given_name", "person__family_name", "person__date_of_birth", "person__nhs_number"
+)
+SENT = Fields(
+    "submitted_person__given_name",
+    "submitted_person__family_name",
+    "submitted_person__date_of_birth",
+    "submitted_person__nhs_number",
+    dates_as_text=True,
+)
+
+
+@dataclass(frozen=True)
 class Search:
-    """What the box held, read: its kind (a code, safe to audit) and the filter it means."""
+    """What the box held, read: its kind (a code, safe to audit) and the filter it means,
+    written against the person's record (`condition`) and against what the referrer sent
+    (`as_sent`)."""
 
     kind: str
     condition: Q
+    as_sent: Q = field(default_factory=Q)
 
-    def apply(self, referrals: Found) -> Found:
-        """`referrals` (a scoped queryset of referrals) narrowed to what was searched for."""
-        return referrals.filter(self.condition) if self.kind else referrals
+    def apply(self, referrals: Found, *, record_schemes: Collection[int] | None = None) -> Found:
+        """`referrals` (a scoped queryset of referrals) narrowed to what was searched for.
+
+        With `record_schemes` (the schemes whose records the user works on), referrals of
+        other schemes, which the user sees as their referrer, are searched by what was sent
+        only: a referrer never finds a referral by the details of a record it joined."""
+        if not self.kind:
+            return referrals
+        if record_schemes is None:
+            return referrals.filter(self.condition)
+        own = Q(scheme_id__in=record_schemes)
+        never_joined = Q(submitted_person={}, joined_by_match=False) & self.condition
+        return referrals.filter((own & self.condition) | (~own & (self.as_sent | never_joined)))
 
 
 def audit_detail(search: Search) -> dict[str, str]:
@@ -86,21 +123,37 @@ def parse(text: str) -> Search:
     text = " ".join(text[:MAX_LENGTH].split())
     if not text:
         return Search("", Q())
+    kind, where = _read(text)
+    return Search(kind, where(RECORD), where(SENT))
+
+
+def _read(text: str) -> tuple[str, Callable[[Fields], Q]]:
+    """The kind of search and the condition it means, for either place a person is named."""
     if NUMERIC_DATE.match(text) or WORDED_DATE.match(text.lower()):
         born = date_of_birth(text)
         # A date that does not exist (31/2/1950) finds no one rather than every name.
-        return Search("date_of_birth", Q(person__date_of_birth=born) if born else Q(pk__in=[]))
+        if born is None:
+            return "date_of_birth", lambda fields: Q(pk__in=[])
+        return "date_of_birth", lambda fields: Q(
+            **{fields.date_of_birth: born.isoformat() if fields.dates_as_text else born}
+        )
     if NHS_NUMBER.match(text):
         number = normalise(text)
         if len(number) == 10:
-            return Search("nhs_number", Q(person__nhs_number=number))
-    condition = Q()
-    for word in text.split():
-        condition &= Q(person__given_name__icontains=word) | Q(person__family_name__icontains=word)
+            return "nhs_number", lambda fields: Q(**{fields.nhs_number: number})
+
+    def by_name(fields: Fields) -> Q:
+        condition = Q()
+        for word in text.split():
+            condition &= Q(**{f"{fields.given_name}__icontains": word}) | Q(
+                **{f"{fields.family_name}__icontains": word}
+            )
+        return condition
+
     reference = REFERENCE.match(text.upper())
     if reference:
         body = re.sub(r"[^A-Z0-9]", "", reference.group(1))
         prefix = f"LW-{body[:4]}" + (f"-{body[4:8]}" if len(body) > 4 else "")
         # "Lwazi" reads as a name and as the start of a reference: either may be meant.
-        return Search("name_or_reference", condition | Q(reference__startswith=prefix))
-    return Search("name", condition)
+        return "name_or_reference", lambda fields: by_name(fields) | Q(reference__startswith=prefix)
+    return "name", by_name

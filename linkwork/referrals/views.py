@@ -57,8 +57,11 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     query = request.GET.get("q", "")
     searched = search.parse(query)
+    # Referrals of other schemes are shown to the user as their referrer: by what was sent.
+    record_schemes = permissions.scheme_ids(request.user, Role.LINK_WORKER, Role.SCHEME_LEAD)
     referrals = searched.apply(
-        Referral.objects.visible_to(request.user).select_related("person", "scheme")
+        Referral.objects.visible_to(request.user).select_related("person", "scheme"),
+        record_schemes=record_schemes,
     )
     if status in Status.values:
         referrals = referrals.filter(status=status)
@@ -76,7 +79,7 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "page_title": "Referrals",
             "page": page,
-            "referrals_table": presenters.list_table(page.object_list),
+            "referrals_table": presenters.list_table(page.object_list, record_schemes),
             "status": status,
             "statuses": Status.choices,
             "query": query,

@@ -46,6 +46,8 @@ NAVIGATION = (
     NavItem("Duplicates", "directory:duplicates", Ability.CURATE_DIRECTORY),
     NavItem("Webhooks", "webhooks:endpoints", Ability.MANAGE_WEBHOOKS),
     NavItem("Audit log", "audit:search", Ability.VIEW_AUDIT),
+    NavItem("Rights requests", "records:requests", Ability.MANAGE_RECORDS),
+    NavItem("Retention review", "records:review", Ability.MANAGE_RECORDS),
 )
 
 

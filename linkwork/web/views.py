@@ -18,7 +18,7 @@ from linkwork.core import concurrency
 from linkwork.people import presenters
 from linkwork.people.actions import edit_person
 from linkwork.people.forms import PersonDetailsForm
-from linkwork.people.models import ConsentMethod, Person, current_consents
+from linkwork.people.models import ConsentMethod, Person, Restriction, current_consents
 from linkwork.people.nhs_number import format_nhs_number
 from linkwork.referrals.models import Referral
 from linkwork.referrals.presenters import person_referrals_table
@@ -30,6 +30,18 @@ def editable_people(user: User) -> QuerySet[Person]:
     schemes = permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
     return Person.objects.visible_to(user).filter(
         pk__in=Referral.objects.visible_to(user).filter(scheme_id__in=schemes).values("person_id")
+    )
+
+
+def restriction_for(user: User, person: Person) -> Restriction | None:
+    """The restriction of processing one of the user's organisations placed on the person, if
+    any. Another organisation's restriction is theirs to know: it is not shown."""
+    mine = {grant.organisation_id for grant in permissions.grants(user)}
+    return (
+        Restriction.objects.active()
+        .filter(person=person, organisation_id__in=mine)
+        .select_related("organisation")
+        .first()
     )
 
 
@@ -52,6 +64,7 @@ def detail(request: AuthenticatedHttpRequest, person_id: str) -> HttpResponse:
         {
             "page_title": person.full_name,
             "person": person,
+            "restriction": restriction_for(request.user, person),
             "identity_rows": presenters.identity_rows(person, format_nhs_number(person.nhs_number)),
             "contact_rows": presenters.contact_rows(person),
             "consent_rows": presenters.consent_rows(current_consents(person)),

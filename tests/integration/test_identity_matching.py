@@ -11,7 +11,9 @@ import pytest
 from django.urls import reverse
 
 from linkwork.audit.models import AuditEvent
+from linkwork.notifications.models import Message
 from linkwork.people.models import Consent, Person, PersonChange, PersonMatch, current_consents
+from linkwork.referrals.actions import accept_referral
 from linkwork.referrals.models import Referral
 from tests.conftest import SELF_REFERRAL, World, signed_in
 from tests.factories import PersonFactory, ReferralFactory
@@ -202,3 +204,104 @@ def test_a_second_referral_never_matches_an_unchecked_record(client, world: Worl
     client.post(reverse("refer"), SELF_REFERRAL)
 
     assert set(PersonMatch.objects.values_list("existing", flat=True)) == {known.pk}
+
+
+def confirmed_api_referral(client, world: World) -> tuple[Person, Referral]:  # type: ignore[no-untyped-def]
+    """A practice refers "Nadine Okafor" with no NHS number; the scheme confirms she is the
+    Nadia Okafor-Smith already on record (same date of birth and postcode), whose NHS number,
+    address, phone and email the practice never sent; then accepts the referral."""
+    known = known_in_scheme(
+        world,
+        given_name="Nadine",
+        family_name="Okafor",
+        nhs_number="9434765919",
+        date_of_birth=dt.date(1958, 2, 14),
+        postcode="BK1 2AB",
+        address="77 Hidden Row, Brackenfield",
+        phone="07700 999888",
+        email="hidden.known@example.org",
+        sex="female",
+    )
+    body = request_into(world.scheme_a)
+    body["person"].update(
+        given_name="Nadine",
+        family_name="Okafor",
+        nhs_number="",
+        address="4 Mill Lane, Brackenfield",
+        phone="07700 900123",
+        email="sent@example.org",
+    )
+    created = post(client, caller_for(world.practice), body)
+    assert created.status_code == 201, created.content
+    referral = Referral.objects.get(pk=created.json()["id"])
+    assert PersonMatch.objects.get().existing == known
+    signed_in(client, world.link_worker_a)
+    client.post(reverse("referrals:match_decide", args=[referral.pk]), {"decision": "confirm"})
+    # What the practice never sent is changed on the record, so it can be looked for.
+    Person.objects.filter(pk=known.pk).update(given_name="Nadia", family_name="Okafor-Smith")
+    known.refresh_from_db()
+    referral.refresh_from_db()
+    assert referral.person == known
+    return known, referral
+
+
+# What the practice never sent: the record's names, NHS number, address, phone and email.
+UNSENT = (
+    "Okafor-Smith",
+    "Nadia ",
+    "943 476 5919",
+    "9434765919",
+    "77 Hidden Row",
+    "07700 999888",
+    "hidden.known@example.org",
+)
+
+
+def test_message_back_after_a_confirmed_match_repeats_only_what_the_referrer_sent(
+    client, world: World, django_capture_on_commit_callbacks
+):
+    _, referral = confirmed_api_referral(client, world)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_referral(by=world.scheme_lead_a, referral=referral, link_worker=world.link_worker_a)
+
+    sent_back = Message.objects.get(referral=referral, audience="referrer")
+    assert "Person: Nadine Okafor, born 14 February 1958" in sent_back.body
+    assert "NHS number: not given" in sent_back.body
+    for detail in UNSENT:
+        assert detail not in sent_back.subject + sent_back.body
+    # The same message, read through the API, repeats nothing more.
+    answer = get(client, caller_for(world.practice), f"/api/v1/referrals/{referral.pk}")
+    assert answer.status_code == 200
+    for detail in UNSENT:
+        assert detail not in answer.content.decode()
+
+
+def test_referrer_pages_after_a_confirmed_match_show_only_what_was_sent(client, world: World):
+    known, referral = confirmed_api_referral(client, world)
+    signed_in(client, world.referrer)
+
+    # The record the referral joined is not the referrer's to open.
+    assert client.get(reverse("people:detail", args=[known.pk])).status_code == 404
+    pages = {
+        "mine": reverse("notifications:my_referrals"),
+        "list": reverse("referrals:list"),
+        "found by what was sent": reverse("referrals:list") + "?q=Nadine+Okafor",
+        "detail": reverse("referrals:detail", args=[referral.pk]),
+        "messages": reverse("notifications:referral_messages", args=[referral.pk]),
+    }
+    for name, url in pages.items():
+        page = client.get(url)
+        assert page.status_code == 200, name
+        text = page.content.decode()
+        assert referral.reference in text, name
+        assert [detail for detail in UNSENT if detail in text] == [], name
+    # Searching by the record's own details finds nothing: it would say the record exists.
+    for query in ("Okafor-Smith", "9434765919"):
+        found = client.get(reverse("referrals:list"), {"q": query}).content.decode()
+        assert referral.reference not in found, query
+    # The scheme's own staff see the record as it is.
+    signed_in(client, world.link_worker_a)
+    assert client.get(reverse("people:detail", args=[known.pk])).status_code == 200
+    staff_list = client.get(reverse("referrals:list"), {"q": "Okafor-Smith"}).content.decode()
+    assert referral.reference in staff_list

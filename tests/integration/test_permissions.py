@@ -10,6 +10,7 @@ The walk below classifies every URL pattern, so a page added later must say how 
 from __future__ import annotations
 
 import ast
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -35,6 +36,7 @@ from linkwork.interop.webhooks.models import (
 from linkwork.notifications.models import Message
 from linkwork.outcomes.actions import raise_flag
 from linkwork.outcomes.models import FlagKind
+from linkwork.records.models import ReviewItem, RightsRequest
 from tests.conftest import World, signed_in
 from tests.factories import (
     ConnectionFactory,
@@ -189,6 +191,9 @@ PUBLIC = {
     "api_v1:problem-type",
     "api_v1:api-root",
     "api_v1:not-found",
+    # The FHIR API's CapabilityStatement, and its 404 for addresses it does not publish.
+    "fhir:metadata",
+    "fhir:not-found",
 }
 # Paths of patterns without a name: the admin site's login page redirects to ours.
 PUBLIC_PATHS = {"/django-admin/login/"}
@@ -241,6 +246,11 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "webhooks:new": "link_worker_a",
     "webhooks:dead": "link_worker_a",
     "webhooks:replay_all": "link_worker_a",
+    # Records and rights: the organisation's admins only.
+    "records:requests": "link_worker_a",
+    "records:new_request": "link_worker_a",
+    "records:review": "link_worker_a",
+    "records:rules": "link_worker_a",
 }
 WEBHOOK_RECORD = Gated(wrong_role="link_worker_a", other_scope="admin_b")
 RESTRICTED: dict[str, Gated] = {
@@ -286,6 +296,12 @@ RESTRICTED: dict[str, Gated] = {
     "api_v1:referrals": Gated(wrong_role=None, other_scope=None),
     "api_v1:referral": Gated(wrong_role=None, other_scope="token_b"),
     "api_v1:recommendations": Gated(wrong_role="referrer", other_scope="link_worker_b"),
+    # The FHIR API: an organisation's token (another organisation's token: 404), never a
+    # session; a search finds only the caller's own Tasks, so it has no other scope.
+    "fhir:transaction": Gated(wrong_role=None, other_scope=None),
+    "fhir:task-search": Gated(wrong_role=None, other_scope=None),
+    "fhir:task": Gated(wrong_role=None, other_scope="token_b"),
+    "fhir:service-request": Gated(wrong_role=None, other_scope="token_b"),
     # An extract is downloaded by the one who asked for it (here the admin) or an admin.
     "insights:extract_download": Gated(wrong_role="link_worker_a", other_scope="analyst"),
     # A report is downloaded by the one who asked for it (here the analyst) and no one else.
@@ -293,6 +309,12 @@ RESTRICTED: dict[str, Gated] = {
     "webhooks:deactivate": WEBHOOK_RECORD,
     "webhooks:rotate": WEBHOOK_RECORD,
     "webhooks:replay": WEBHOOK_RECORD,
+    # A rights request or a record due for review: admins of its own organisation only.
+    "records:request": Gated(wrong_role="link_worker_a", other_scope="admin_b"),
+    "records:export": Gated(wrong_role="link_worker_a", other_scope="admin_b"),
+    "records:review_item": Gated(wrong_role="link_worker_a", other_scope="admin_b"),
+    # The retention rules apply to every organisation: admins who operate the platform.
+    "records:rule": Gated(wrong_role="link_worker_a", other_scope=None),
 }
 # What a refused form would have written, had the gate let it through.
 EVERY_FORM = {
@@ -367,6 +389,24 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         "dashboard": "referrals",
         "table": "referrals_by_route",
         **webhook_parameters(world, referral),
+        "request_id": RightsRequest.objects.create(
+            organisation=world.scheme_a.host,
+            person=referral.person,
+            kind="access",
+            received_on=dt.date(2026, 1, 31),
+            due_on=dt.date(2026, 2, 28),
+            requester="person",
+            recorded_by=world.admin,
+        ).pk,
+        "item_id": ReviewItem.objects.create(
+            record_class="person_record",
+            organisation=world.scheme_a.host,
+            object_type="people.person",
+            object_id=str(referral.person_id),
+            last_activity=dt.date(2017, 1, 1),
+            due_on=dt.date(2025, 1, 1),
+        ).pk,
+        "record_class": "person_record",
     }
 
 
@@ -397,8 +437,8 @@ def walk(world: World, referral_a) -> Walk:  # type: ignore[no-untyped-def]
         **{name: value for name, value in vars(world).items() if isinstance(value, User)},
         "scheme_lead_b": _member_of(Role.SCHEME_LEAD, world.scheme_b.host, world.scheme_b),
         "provider_b": _member_of(Role.PROVIDER, OrganisationFactory(kind="vcse")),
-        "admin_b": _member_of(Role.ADMIN, OrganisationFactory()),
         "nobody": UserFactory(totp=True),
+        "admin_b": _member_of(Role.ADMIN, world.scheme_b.host),
     }
     clients = {name: signed_in(Client(), user) for name, user in users.items()}
     _, secret = issue_api_token(by=None, organisation=OrganisationFactory(), name="Other")
@@ -537,7 +577,7 @@ def test_every_url_but_the_public_ones_needs_signing_in(walk: Walk):
         response = anonymous.get(url)
         if response.status_code == 405:
             response = anonymous.post(url, {}, content_type="application/json")
-        if name.startswith("api_v1:"):
+        if name.startswith(("api_v1:", "fhir:")):
             # The API's 401 is a refusal too: audited, naming the page.
             assert response.status_code == 401, url
             (event,) = AuditEvent.objects.order_by("id")[before:]
@@ -631,7 +671,14 @@ def test_every_record_url_refuses_writes_from_other_scheme(walk: Walk, referral_
 
 
 # The internal API's referral endpoints take an organisation's token, never a session.
-TOKEN_ONLY = {"api_v1:referrals", "api_v1:referral"}
+TOKEN_ONLY = {
+    "api_v1:referrals",
+    "api_v1:referral",
+    "fhir:transaction",
+    "fhir:task-search",
+    "fhir:task",
+    "fhir:service-request",
+}
 
 
 @pytest.mark.django_db

@@ -417,16 +417,23 @@ def one(records: QuerySet[Any], record_id: uuid.UUID, noun: str) -> Any:
         raise Http404(f"No {noun} has the id {record_id}.") from None
 
 
-def _documented(schema: str, summary: str) -> JSON:
-    """OpenAPI for an operation: the ORUK schema of its answer, and its problems."""
+def _documented(schema: str, summary: str, lines_of: str | None = None) -> JSON:
+    """OpenAPI for an operation: the ORUK schema of its answer, and its problems. A list
+    (`lines_of` the schema of one record) is also served as NDJSON with `format=ndjson`."""
     problem_json = {"application/problem+json": {"schema": {"type": "object"}}}
+    content: JSON = {"application/json": {"schema": {"$ref": SCHEMA_URL + schema}}}
+    if lines_of is not None:
+        content["application/x-ndjson"] = {
+            "schema": {
+                "type": "string",
+                "description": f"With format=ndjson: one JSON record per line, each a "
+                f"{SCHEMA_URL + lines_of}.",
+            }
+        }
     return {
         "summary": summary,
         "responses": {
-            200: {
-                "description": "OK",
-                "content": {"application/json": {"schema": {"$ref": SCHEMA_URL + schema}}},
-            },
+            200: {"description": "OK", "content": content},
             400: {"description": "A parameter is not valid.", "content": problem_json},
             404: {"description": "No such record.", "content": problem_json},
             429: {"description": "Too many requests; see Retry-After.", "content": problem_json},
@@ -453,7 +460,7 @@ def about(request: HttpRequest) -> JSON:
 @api.get(
     "/services",
     operation_id="getPaginatedListOfServices",
-    openapi_extra=_documented("service_list.json", "Services"),
+    openapi_extra=_documented("service_list.json", "Services", lines_of="service.json"),
 )
 def list_services(request: HttpRequest, query: Query[ServiceQuery]) -> Any:
     form: serialize.Form = "minimal" if query.minimal else "full" if query.full else "list"
@@ -478,7 +485,11 @@ def get_service(request: HttpRequest, id: uuid.UUID) -> JSON:
 @api.get(
     "/service_at_locations",
     operation_id="getPaginatedListOfServiceAtLocation",
-    openapi_extra=_documented("service_at_location_list.json", "Services at locations"),
+    openapi_extra=_documented(
+        "service_at_location_list.json",
+        "Services at locations",
+        lines_of="service_at_location.json",
+    ),
 )
 def list_services_at_locations(request: HttpRequest, query: Query[ServiceAtLocationQuery]) -> Any:
     records, searched = query.filters().apply(
@@ -524,7 +535,9 @@ def get_service_at_location(request: HttpRequest, id: uuid.UUID) -> JSON:
 @api.get(
     "/organizations",
     operation_id="getPaginatedListOfOrganizations",
-    openapi_extra=_documented("organization_list.json", "Organizations"),
+    openapi_extra=_documented(
+        "organization_list.json", "Organizations", lines_of="organization.json"
+    ),
 )
 def list_organizations(request: HttpRequest, query: Query[OrganizationQuery]) -> Any:
     full_service = query.full_service
@@ -559,7 +572,7 @@ def get_organization(
 @api.get(
     "/taxonomies",
     operation_id="getPaginatedListOfTaxonomies",
-    openapi_extra=_documented("taxonomy_list.json", "Taxonomies"),
+    openapi_extra=_documented("taxonomy_list.json", "Taxonomies", lines_of="taxonomy.json"),
 )
 def list_taxonomies(request: HttpRequest, query: Query[PageQuery]) -> Any:
     records = (
@@ -602,7 +615,9 @@ def _term_json(row: Model | str) -> JSON:
 @api.get(
     "/taxonomy_terms",
     operation_id="getPaginatedListOfTaxonomyTerms",
-    openapi_extra=_documented("taxonomy_term_list.json", "Taxonomy terms"),
+    openapi_extra=_documented(
+        "taxonomy_term_list.json", "Taxonomy terms", lines_of="taxonomy_term.json"
+    ),
 )
 def list_taxonomy_terms(request: HttpRequest, query: Query[TaxonomyTermQuery]) -> Any:
     condition = taxonomy_term_condition(

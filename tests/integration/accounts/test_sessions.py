@@ -11,6 +11,7 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -151,7 +152,12 @@ def test_deactivating_in_the_admin_ends_sessions(client, world: World):
     user.refresh_from_db()
     assert user.is_active is False
     assert elsewhere.get(reverse("web:home")).status_code == 302
-    assert AuditEvent.objects.filter(action="user.deactivated", actor=admin).exists()
+    event = AuditEvent.objects.get(action="user.deactivated")
+    assert (event.actor, event.object_id, event.detail) == (
+        admin,
+        str(user.pk),
+        {"sessions_ended": 1},
+    )
 
 
 def test_guesses_spread_over_many_accounts_from_one_address_are_locked_out(client, db):
@@ -220,3 +226,91 @@ def test_every_login_attempt_is_audited_without_personal_data(client, world: Wor
     )
     for secret in (user.email, "nobody@example.org", "wrong-password", PASSWORD):
         assert secret not in stored
+
+
+def test_a_session_left_idle_is_audited_when_clearsessions_removes_it(client, world: World):
+    """Nobody comes back, so the middleware never sees the session end: the sweep audits it."""
+    user = world.link_worker_a
+    anonymous = Client()
+    with time_machine.travel(START, tick=False) as clock:
+        log_in_fully(client, user)
+        anonymous.get(reverse("refer"))  # a session nobody signed in to
+        anonymous.session.save()
+        clock.shift(dt.timedelta(minutes=31))
+        call_command("clearsessions")
+
+    event = AuditEvent.objects.get(action="session.expired")
+    assert (event.actor, event.object_id) == (user, str(user.pk))
+    assert event.detail == {
+        "reason": "idle",
+        "ended_at": (START + dt.timedelta(minutes=30)).isoformat(),
+        "found_by": "clearsessions",
+    }
+    assert not Session.objects.exists()
+    assert user.email not in str(event.detail) + event.path
+
+
+def test_a_session_past_twelve_hours_is_audited_as_absolute_by_clearsessions(client, world: World):
+    with time_machine.travel(START, tick=False) as clock:
+        log_in_fully(client, world.link_worker_a)
+        for _ in range(36):  # busy until the 12 hours are up, then never back
+            clock.shift(dt.timedelta(minutes=20))
+            client.get(reverse("web:home"))
+        clock.shift(dt.timedelta(hours=1))
+        call_command("clearsessions")
+
+    reasons = [
+        event.detail["reason"] for event in AuditEvent.objects.filter(action="session.expired")
+    ]
+    # The last request found the 12 hours up (audited by the middleware, which also ends the
+    # session); what the sweep would find is then already gone, so nothing is audited twice.
+    assert reasons == ["absolute"]
+    assert not Session.objects.exists()
+
+
+def test_an_unexpired_session_is_left_alone_by_clearsessions(client, world: World):
+    log_in_fully(client, world.link_worker_a)
+
+    call_command("clearsessions")
+
+    assert client.get(reverse("web:home")).status_code == 200
+    assert not AuditEvent.objects.filter(action="session.expired").exists()
+
+
+def test_saving_a_user_inactive_by_any_path_ends_their_sessions(world: World):
+    """A form, the shell or a service that saves the user: no need to call deactivate_user."""
+    user = world.link_worker_a
+    device = Client()
+    log_in_fully(device, user)
+
+    user.full_name = "Renamed Worker"
+    user.save()  # a save that leaves is_active alone ends nothing
+    assert device.get(reverse("web:home")).status_code == 200
+    user.is_active = False
+    user.save()
+
+    assert Session.objects.count() == 0
+    response = device.get(reverse("web:home"))
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="user.deactivated")
+    assert (event.actor, event.object_id, event.detail) == (
+        None,
+        str(user.pk),
+        {"sessions_ended": 1},
+    )
+    # Saved inactive again, nothing more is ended or audited.
+    user.save()
+    assert AuditEvent.objects.filter(action="user.deactivated").count() == 1
+
+
+def test_an_update_that_skips_save_still_signs_the_user_out(world: World):
+    """`QuerySet.update` sends no signal; Django's backend then refuses the inactive user."""
+    user = world.link_worker_a
+    device = Client()
+    log_in_fully(device, user)
+
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+
+    response = device.get(reverse("web:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

@@ -154,6 +154,9 @@ class Command(BaseCommand):
             # Synthetic GP and hospital records, kept by insights (by name: web and insights
             # share a floor and import nothing from each other).
             call_command("seed_clinical_demo", seed=options["seed"], stdout=self.stdout)
+            # A few rights requests for the admin's records and rights pages (records sits
+            # above web, so by name).
+            call_command("seed_rights_demo", stdout=self.stdout)
         # Bulk inserts skip the saves that keep the dashboards' facts current: write them all.
         call_command("insights", "refresh", stdout=io.StringIO())
         # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`

@@ -1,0 +1,136 @@
+"""The subject access export holds everything the request's organisation holds on the person
+and nothing of another organisation's, as JSON and PDF; every download is audited."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from linkwork.audit import auditor
+from linkwork.audit.models import AuditEvent
+from linkwork.casework.models import CaseNote
+from linkwork.people.models import Consent
+from linkwork.records.models import RightsRequest
+from tests.conftest import World, signed_in
+from tests.factories import ContactFactory, PersonFactory, ReferralFactory
+from tests.integration.records.conftest import NHS_NUMBER, make_request
+
+SECRET = "Scheme B's own note about Ann"
+
+
+@pytest.fixture
+def planted(world: World, person_a):  # type: ignore[no-untyped-def]
+    """Another organisation's records of the same person: a referral of theirs to scheme B,
+    with a case note and a contact, and another record with the same NHS number."""
+    theirs = ReferralFactory(
+        person=person_a, scheme=world.scheme_b, reason="Scheme B reason", status="active"
+    )
+    CaseNote.objects.create(referral=theirs, text=SECRET, written_by=world.link_worker_b)
+    ContactFactory(referral=theirs, note="Scheme B contact", recorded_by=world.link_worker_b)
+    twin = ReferralFactory(
+        person=PersonFactory(nhs_number=NHS_NUMBER, given_name="Twin"),
+        scheme=world.scheme_b,
+        reason="Twin reason",
+    )
+    # Scheme B's staff looked at the person: their view is scheme B's audit, not scheme A's.
+    auditor.record(action="person.viewed", actor=world.link_worker_b, target=person_a)
+    return theirs, twin
+
+
+@pytest.fixture
+def own_records(world: World, referral_a, person_a):  # type: ignore[no-untyped-def]
+    CaseNote.objects.create(
+        referral=referral_a, text="Scheme A note", written_by=world.link_worker_a
+    )
+    ContactFactory(referral=referral_a, note="Scheme A contact", recorded_by=world.link_worker_a)
+    Consent.objects.create(person=person_a, kind="contact", given=True, method="verbal")
+    auditor.record(action="person.viewed", actor=world.link_worker_a, target=person_a)
+    return referral_a
+
+
+@pytest.mark.django_db
+def test_json_export_holds_own_organisation_records_only(
+    client, world: World, person_a, own_records, planted
+):
+    theirs, twin = planted
+    found = make_request(world, person_a)
+    signed_in(client, world.admin)
+    response = client.get(reverse("records:export", args=[found.pk]), {"format": "json"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    body = response.content.decode()
+    data = json.loads(body)
+    assert data["person"]["NHS number"] == NHS_NUMBER
+    assert data["person"]["first name"] == "Ann"
+    assert "ethnicity" in data["equality"]
+    assert [r["reference"] for r in data["referrals"]] == [own_records.reference]
+    assert [n["text"] for n in data["case notes"]] == ["Scheme A note"]
+    assert [c["note"] for c in data["contacts"]] == ["Scheme A contact"]
+    assert data["consents"][0]["given"] is True
+    assert [e["who"] for e in data["who used the record"]] == ["Lina Worker"]
+    assert data["about this export"]["organisation"] == world.scheme_a.host.name
+    # Nothing of scheme B's organisation: not its referral, note, contact, staff or twin.
+    for absent in (theirs.reference, twin.reference, SECRET, "Scheme B", "Bea Other", "Twin"):
+        assert absent not in body, absent
+
+
+@pytest.mark.django_db
+def test_every_export_is_audited_and_counted(client, world: World, person_a, own_records):
+    found = make_request(world, person_a)
+    signed_in(client, world.admin)
+    url = reverse("records:export", args=[found.pk])
+    client.get(url, {"format": "json"})
+    response = client.get(url, {"format": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response["Cache-Control"] == "no-store"
+    events = AuditEvent.objects.filter(action="rights_request.exported").order_by("id")
+    assert [e.detail["format"] for e in events] == ["json", "pdf"]
+    assert {e.actor for e in events} == {world.admin}
+    assert {e.object_id for e in events} == {str(found.pk)}
+    assert "Ann" not in str([e.detail for e in events])
+    found.refresh_from_db()
+    assert found.exports == 2
+
+
+@pytest.mark.django_db
+def test_pdf_says_what_json_says(world: World, person_a, own_records):
+    from linkwork.records import export
+
+    found = make_request(world, person_a)
+    sections = export.gather(person_a, world.scheme_a.host, request=found)
+    html = export.as_html(sections, person=person_a)
+    assert "Scheme A note" in html
+    assert own_records.reference in html
+    assert SECRET not in html
+
+
+@pytest.mark.django_db
+def test_bad_format_and_other_kinds_have_no_export(client, world: World, person_a):
+    signed_in(client, world.admin)
+    access = make_request(world, person_a)
+    erasure = make_request(world, person_a, kind="erasure")
+    assert (
+        client.get(reverse("records:export", args=[access.pk]), {"format": "xml"}).status_code
+        == 404
+    )
+    assert client.get(reverse("records:export", args=[erasure.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(action="rights_request.exported").exists()
+
+
+@pytest.mark.django_db
+def test_another_organisations_admin_gets_404_and_no_export(client, world: World, person_a):
+    from linkwork.accounts.models import Role
+    from tests.conftest import _member
+
+    found = make_request(world, person_a)
+    admin_b = _member(Role.ADMIN, world.scheme_b.host)
+    signed_in(client, admin_b)
+    assert client.get(reverse("records:export", args=[found.pk])).status_code == 404
+    assert client.get(reverse("records:request", args=[found.pk])).status_code == 404
+    assert RightsRequest.objects.get().exports == 0
+    assert AuditEvent.objects.filter(action="access.denied", actor=admin_b).count() == 2
