@@ -315,6 +315,14 @@ NOTIFY_TEXT_TEMPLATE_ID = env.str(
 )
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 
+# Webhooks (linkwork.interop.webhooks): attempts before a delivery is parked as dead, the first
+# retry's delay (doubling after each failure), and how long to wait for a receiver's answer.
+# Plain HTTP to this machine is allowed only with DEBUG on or LINKWORK_WEBHOOK_ALLOW_LOOPBACK.
+LINKWORK_WEBHOOK_MAX_ATTEMPTS = env.int("LINKWORK_WEBHOOK_MAX_ATTEMPTS", 8)
+LINKWORK_WEBHOOK_RETRY_SECONDS = env.int("LINKWORK_WEBHOOK_RETRY_SECONDS", 60)
+LINKWORK_WEBHOOK_TIMEOUT_SECONDS = env.int("LINKWORK_WEBHOOK_TIMEOUT_SECONDS", 10)
+LINKWORK_WEBHOOK_ALLOW_LOOPBACK = env.bool("LINKWORK_WEBHOOK_ALLOW_LOOPBACK", False)
+
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -31,6 +31,7 @@ class Ability(StrEnum):
     MANAGE_CAPACITY = "manage_capacity"
     ANSWER_CONNECTIONS = "answer_connections"
     RETRY_MESSAGES = "retry_messages"
+    MANAGE_WEBHOOKS = "manage_webhooks"
     MANAGE_RECORDS = "manage_records"
     SET_RETENTION = "set_retention"
 
@@ -136,6 +137,9 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
     if ability is Ability.RETRY_MESSAGES:
         # Which messages: those about referrals of the schemes they lead (the page's query).
         return has_role(user, Role.SCHEME_LEAD)
+    if ability is Ability.MANAGE_WEBHOOKS:
+        # Which endpoints: those of the organisations where they are admins (the pages' query).
+        return has_role(user, Role.ADMIN)
     if ability is Ability.MANAGE_CAPACITY:
         if obj is None:
             return has_role(user, Role.SCHEME_LEAD)

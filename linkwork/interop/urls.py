@@ -2,6 +2,9 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from linkwork.interop.webhooks import urls as webhook_urls
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("fhir/", include("linkwork.interop.fhir.urls")),
+    path("webhooks/", include(webhook_urls)),
 ]

@@ -44,6 +44,7 @@ NAVIGATION = (
     NavItem("Add a listing", "directory:new", Ability.EDIT_LISTINGS),
     NavItem("Tips to check", "directory:tips", Ability.CURATE_DIRECTORY),
     NavItem("Duplicates", "directory:duplicates", Ability.CURATE_DIRECTORY),
+    NavItem("Webhooks", "webhooks:endpoints", Ability.MANAGE_WEBHOOKS),
     NavItem("Audit log", "audit:search", Ability.VIEW_AUDIT),
     NavItem("Rights requests", "records:requests", Ability.MANAGE_RECORDS),
     NavItem("Retention review", "records:review", Ability.MANAGE_RECORDS),

@@ -26,6 +26,13 @@ from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
 from linkwork.insights.models import ExtractRequest
+from linkwork.interop.webhooks.models import (
+    DeliveryStatus,
+    EventType,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from linkwork.notifications.models import Message
 from linkwork.outcomes.actions import raise_flag
 from linkwork.outcomes.models import FlagKind
@@ -234,12 +241,18 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "insights:quarterly_return": "link_worker_a",
     # The standard evaluation of a scheme: analysts and scheme leads only.
     "evaluation_reports:evaluation": "link_worker_a",
+    # Webhooks: an organisation's admins, for their own organisation's endpoints.
+    "webhooks:endpoints": "link_worker_a",
+    "webhooks:new": "link_worker_a",
+    "webhooks:dead": "link_worker_a",
+    "webhooks:replay_all": "link_worker_a",
     # Records and rights: the organisation's admins only.
     "records:requests": "link_worker_a",
     "records:new_request": "link_worker_a",
     "records:review": "link_worker_a",
     "records:rules": "link_worker_a",
 }
+WEBHOOK_RECORD = Gated(wrong_role="link_worker_a", other_scope="admin_b")
 RESTRICTED: dict[str, Gated] = {
     **{name: Gated(wrong_role=persona, other_scope=None) for name, persona in PAGE.items()},
     "people:detail": Gated(wrong_role=None, other_scope="link_worker_b"),
@@ -293,6 +306,9 @@ RESTRICTED: dict[str, Gated] = {
     "insights:extract_download": Gated(wrong_role="link_worker_a", other_scope="analyst"),
     # A report is downloaded by the one who asked for it (here the analyst) and no one else.
     "evaluation_reports:download": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_a"),
+    "webhooks:deactivate": WEBHOOK_RECORD,
+    "webhooks:rotate": WEBHOOK_RECORD,
+    "webhooks:replay": WEBHOOK_RECORD,
     # A rights request or a record due for review: admins of its own organisation only.
     "records:request": Gated(wrong_role="link_worker_a", other_scope="admin_b"),
     "records:export": Gated(wrong_role="link_worker_a", other_scope="admin_b"),
@@ -372,6 +388,7 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         ).pk,
         "dashboard": "referrals",
         "table": "referrals_by_route",
+        **webhook_parameters(world, referral),
         "request_id": RightsRequest.objects.create(
             organisation=world.scheme_a.host,
             person=referral.person,
@@ -391,6 +408,27 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         ).pk,
         "record_class": "person_record",
     }
+
+
+def webhook_parameters(world: World, referral: Any) -> dict[str, object]:
+    """An endpoint of the admin's organisation, and a delivery to it that gave up."""
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=world.scheme_a.host,
+        name="Case system",
+        url="https://cases.example.org/hooks",
+        events=EventType.values,
+        secret="whsec_walk",
+    )
+    event = WebhookEvent.objects.create(
+        type=EventType.REFERRAL_STATUS_CHANGED,
+        resource_type="Task",
+        resource_id=str(referral.pk),
+        organisation=world.scheme_a.host,
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event=event, status=DeliveryStatus.DEAD, next_attempt_at=None
+    )
+    return {"endpoint_id": endpoint.pk, "delivery_id": delivery.pk}
 
 
 @pytest.fixture
