@@ -152,6 +152,9 @@ notifications:letter             GET   200/404  200/404  200/404  404/404  404/4
 notifications:letter             POST  ok/404   ok/404   ok/404   404/404  404/404  404/404  404/404
 notifications:retry              GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
 notifications:retry              POST  403/403  403/403  ok/404   403/403  403/403  403/403  403/403
+# the directory searched for one person's referral (`?for=<referral id>`)
+directory:search?for             GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+directory:search?for             POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
 # the pseudonymised extract and the evaluation report (asked for by the tenant's analyst)
 insights:extract_download        GET   403/403  403/403  403/403  403/403  403/403  200/404  200/200
 insights:extract_download        POST  403/403  403/403  403/403  403/403  403/403  ok/404   ok/ok
@@ -272,7 +275,9 @@ def parse_matrix(*tables: str) -> dict[tuple[str, str], dict[str, tuple[str, str
 
 
 MATRIX = parse_matrix(PAGES, API)
-MATRIX_URLS = {url for url, _ in MATRIX}
+# A row "name?param" asks the page `name` with the record's id in its query string.
+MATRIX_URLS = {url for url, _ in MATRIX if "?" not in url}
+QUERY_URLS = {url for url, _ in MATRIX if "?" in url}
 
 
 ALLOWED = {"200", "302", "ok"}
@@ -495,8 +500,9 @@ def url_for(cell: Cell, tenants: Tenants) -> str:
         params["referral_id"] = owner.received_id
     if cell.side == "mixed":
         params = {**tenants.own.params, MIXED[cell.url]: tenants.other.params[MIXED[cell.url]]}
-    names = pattern_parameters()[cell.url]
-    return reverse(cell.url, kwargs={name: params[name] for name in names})
+    view, _, query = cell.url.partition("?")
+    url = reverse(view, kwargs={name: params[name] for name in pattern_parameters()[view]})
+    return f"{url}?{query}={params['referral_id']}" if query else url
 
 
 def rows() -> dict[str, list[dict[str, Any]]]:
@@ -567,8 +573,8 @@ def test_isolation_cell(tenants: Tenants, cell: Cell):
         assert [event.action for event in added] == ["access.denied"], f"{cell}: {added}"
         event = added[0]
         assert event.actor == actor, cell
-        assert event.path == url, cell
-        assert event.detail["page"] == cell.url, cell
+        assert event.path == url.partition("?")[0], cell
+        assert event.detail["page"] == cell.url.partition("?")[0], cell
         assert event.detail["status"] == status, cell
         if status == 404:
             assert event.object_id in url, f"{cell}: the refused record is not named"
@@ -593,6 +599,7 @@ def test_every_record_url_is_in_the_matrix():
     assert parameterised >= MATRIX_URLS, "the matrix names a URL that is gone"
     for url in MATRIX_URLS:
         assert {(url, "GET"), (url, "POST")} <= set(MATRIX), f"{url}: GET and POST both"
+    assert {url.partition("?")[0] for url in QUERY_URLS} <= set(pattern_parameters())
     assert set(MIXED) <= MATRIX_URLS
     assert ABOUT_RECEIVED <= MATRIX_URLS
 
@@ -623,18 +630,25 @@ def list_urls() -> list[str]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("column", [column for column in COLUMNS if column in ROLE_OF_COLUMN])
 def test_pages_without_a_record_never_show_the_other_tenant(tenants: Tenants, column: str):
-    """Lists, queues, inboxes and the home page, as each role of tenant A: whatever they show,
-    never tenant B's people; and tenant A's own people are found where a role works with them
-    (so the search for the other's names is a search of a page that lists people)."""
+    """Lists, queues, inboxes and the home page, as each role of tenant A, as they open and
+    searched for tenant B's person by name: whatever they show, never tenant B's people; and
+    tenant A's own people are found where a role works with them (so the search for the
+    other's names is a search of a page that lists people)."""
     client = tenants.clients[column]
+    _, family, _ = PEOPLE[tenants.other.name]
     shown_own: list[str] = []
     for name in list_urls():
-        response = client.get(reverse(name))
-        assert response.status_code < 500, name
-        body = body_of(response)
-        assert not leaked(body, tenants.other), f"{name} as {column}: tenant B's people shown"
-        if leaked(body, tenants.own):
-            shown_own.append(name)
+        for query in ({}, {"q": family}):
+            response = client.get(reverse(name), query)
+            assert response.status_code < 500, name
+            body = body_of(response)
+            # A search page repeats the words searched for: the rest must not be found.
+            found = [
+                secret for secret in leaked(body, tenants.other) if secret not in query.values()
+            ]
+            assert not found, f"{name} {query} as {column}: tenant B's people shown"
+            if leaked(body, tenants.own):
+                shown_own.append(name)
     expected_lists = {
         "lw": "casework:caseload",
         "lead": "referrals:triage_queue",
