@@ -578,6 +578,8 @@ def test_isolation_cell(tenants: Tenants, cell: Cell):
         assert event.detail["status"] == status, cell
         if status == 404:
             assert event.object_id in url, f"{cell}: the refused record is not named"
+        if cell.column.startswith("tok-"):
+            assert event.detail.get("api_token"), f"{cell}: the refused token is not named"
         assert not leaked(str(event.detail).encode(), tenants.other)
         assert not leaked(str(event.detail).encode(), tenants.own)
     if before_rows is not None:
