@@ -1,0 +1,744 @@
+"""Tenant isolation, record type by record type and role by role (issue 16, item 4).
+
+Two tenants, A and B, are built alike: a scheme and its host, a GP practice that refers into
+it, a provider with a listed service, one user of every role, and one of every record that
+holds personal data. Every URL that reads or writes such a record by its id is asked, by GET
+and by POST, by each role of tenant A about tenant A's record ("own"), tenant B's record
+("other") and, for a URL naming two records, tenant A's referral with tenant B's record
+("mixed"). `MATRIX` below is the promise, one readable row per URL; the test fails on any cell
+that answers otherwise, and names the cell.
+
+Beyond the status, every cell proves:
+- a refusal (401, 403, 404) writes one `access.denied` audit event naming the caller, the
+  page and (for 404) the record, and writes nothing else;
+- no answer, allowed or refused, holds a personal detail of the other tenant's people;
+- the JSON API answers its refusals as `application/problem+json`.
+
+The URL list comes from the URL resolver: a URL that takes a parameter and is neither in the
+matrix nor in `NOT_PERSONAL` fails `test_every_record_url_is_in_the_matrix` ("unclassified
+URL"), so a record page added later must take its place in the table. URLs without a
+parameter (lists, queues, dashboards) are asked by every role of tenant A and must never show
+tenant B's people (`test_pages_without_a_record_never_show_the_other_tenant`).
+
+The default-deny walk (`test_permissions.py`) asks each URL once with the wrong role and once
+from another scope; this matrix asks every role, own and other, so a rule that is right for
+one role and wrong for another cannot hide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from linkwork.accounts.models import OrganisationKind, Role, User
+from linkwork.api.actions import issue_api_token
+from linkwork.audit.models import AuditEvent
+from linkwork.casework.models import CaseNote, Contact, PlanAction
+from linkwork.evaluation_reports.models import EvaluationRequest
+from linkwork.insights.models import ExtractRequest
+from linkwork.notifications.models import Letter, Message
+from linkwork.outcomes import get_instrument
+from linkwork.outcomes.actions import raise_flag, record_measure
+from linkwork.outcomes.models import FlagKind
+from linkwork.people.models import MatchBasis, PersonMatch
+from linkwork.people.nhs_number import check_digit, format_nhs_number
+from linkwork.referrals.models import Referral
+from tests.conftest import shared_by_module, signed_in
+from tests.factories import (
+    ConnectionFactory,
+    DirectoryOrganizationFactory,
+    FollowUpFactory,
+    GoalFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ReferralFactory,
+    SchemeFactory,
+    ServiceFactory,
+    SupportPlanFactory,
+    UserFactory,
+)
+
+# --- The promise ------------------------------------------------------------------------------
+#
+# Columns: the roles of `linkwork.accounts.models.Role`, then the two API tokens a tenant holds
+# (its GP practice's, which refers, and its scheme host's, whose case system reads the
+# recommendations). Each cell is "own/other": the status for the tenant's own record and for
+# the other tenant's. "ok" (POST only) is any answer that is not a refusal and not an error
+# (a form shown again, a redirect after saving, a 409 conflict): what a form does with the
+# words posted is the business of its own tests; here it only matters that it was let in.
+# A page that only shows a record answers a POST as it does a GET (CSRF is checked first in
+# real use; the test client skips it). 405: a method the URL does not take, answered before
+# any record is looked at. Pages take sessions only, so the tokens are asked about the API.
+#
+#   ref  referrer (the tenant's GP practice)      prov  provider (the tenant's listed charity)
+#   lw   link worker of the tenant's scheme        cur   directory curator
+#   lead scheme lead of the tenant's scheme        anl   analyst of the scheme's host
+#   adm  system admin                              tok-ref / tok-host  API tokens
+#
+# Pages about the referral of a pending person match, triage and the triage decision are asked
+# with the tenant's received referral; every other page with its active one.
+
+COLUMNS = ("ref", "lw", "lead", "prov", "cur", "anl", "adm", "tok-ref", "tok-host")
+
+PAGES = """
+url                                    ref      lw       lead     prov     cur      anl      adm
+# the person (details, consents, changes)
+people:detail                    GET   200/404  200/404  200/404  404/404  404/404  404/404  404/404
+people:detail                    POST  ok/404   ok/404   ok/404   404/404  404/404  404/404  404/404
+people:edit                      GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+people:edit                      POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+# the referral
+referrals:detail                 GET   200/404  200/404  200/404  404/404  404/404  404/404  404/404
+referrals:detail                 POST  ok/404   ok/404   ok/404   404/404  404/404  404/404  404/404
+referrals:triage                 GET   403/403  403/403  200/404  403/403  403/403  403/403  403/403
+referrals:triage                 POST  403/403  403/403  ok/404   403/403  403/403  403/403  403/403
+referrals:triage_decide          GET   403/403  403/403  302/404  403/403  403/403  403/403  403/403
+referrals:triage_decide          POST  403/403  403/403  ok/404   403/403  403/403  403/403  403/403
+casework:assign                  GET   403/403  403/403  200/404  403/403  403/403  403/403  403/403
+casework:assign                  POST  403/403  403/403  ok/404   403/403  403/403  403/403  403/403
+casework:timeline                GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:timeline                POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+casework:discharge               GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:discharge               POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+notifications:referral_messages  GET   200/404  200/404  200/404  404/404  404/404  404/404  404/404
+notifications:referral_messages  POST  ok/404   ok/404   ok/404   404/404  404/404  404/404  404/404
+# the pending match of a new referral's person with one already on record
+referrals:match_decide           GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
+referrals:match_decide           POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+# contacts and case notes
+casework:contacts                GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:contacts                POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+casework:notes                   GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:notes                   POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+# the support plan, its goals and its actions
+casework:plan                    GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:plan                    POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+casework:plan_letter             GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:plan_letter             POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+casework:goal                    GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:goal                    POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+casework:plan_action             GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:plan_action             POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+# connections to services, and follow-ups
+casework:connections             GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:connections             POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+casework:connect                 GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:connect                 POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+casework:connection              GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:connection              POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+casework:inbox_connection        GET   403/403  403/403  403/403  200/404  403/403  403/403  403/403
+casework:inbox_connection        POST  403/403  403/403  403/403  ok/404   403/403  403/403  403/403
+casework:follow_up               GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
+casework:follow_up               POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+# outcome measures and safety flags
+outcomes:trajectories            GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+outcomes:trajectories            POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+outcomes:record                  GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+outcomes:record                  POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+outcomes:flag                    GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+outcomes:flag                    POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+# messages back to the referrer, and their letters
+notifications:message            GET   200/404  200/404  200/404  404/404  404/404  404/404  404/404
+notifications:message            POST  ok/404   ok/404   ok/404   404/404  404/404  404/404  404/404
+notifications:letter             GET   200/404  200/404  200/404  404/404  404/404  404/404  404/404
+notifications:letter             POST  ok/404   ok/404   ok/404   404/404  404/404  404/404  404/404
+notifications:retry              GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
+notifications:retry              POST  403/403  403/403  ok/404   403/403  403/403  403/403  403/403
+# the directory searched for one person's referral (`?for=<referral id>`)
+directory:search?for             GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+directory:search?for             POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+# the pseudonymised extract and the evaluation report (asked for by the tenant's analyst)
+insights:extract_download        GET   403/403  403/403  403/403  403/403  403/403  200/404  200/200
+insights:extract_download        POST  403/403  403/403  403/403  403/403  403/403  ok/404   ok/ok
+evaluation_reports:download      GET   403/403  403/403  404/404  403/403  403/403  200/404  403/403
+evaluation_reports:download      POST  403/403  403/403  404/404  403/403  403/403  ok/404   403/403
+"""
+
+# The JSON API: sessions (the recommendations only) and the two tokens.
+API = """
+url                         ref     lw      lead    prov    cur     anl     adm     tok-ref tok-host
+api_v1:referral        GET  401/401 401/401 401/401 401/401 401/401 401/401 401/401 200/404 404/404
+api_v1:referral        POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405
+api_v1:recommendations GET  403/403 200/404 200/404 403/403 403/403 403/403 403/403 404/404 200/404
+api_v1:recommendations POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405
+"""
+
+# URLs that take a parameter but hold no personal data, and why. Everything else that takes a
+# parameter must have its rows in the matrix.
+NOT_PERSONAL = {
+    # The service directory: listings, their times, venues and costs, and tips about them.
+    "directory:service": "a listing",
+    "directory:edit": "a listing",
+    "directory:schedules": "a listing",
+    "directory:venues": "a listing",
+    "directory:costs": "a listing",
+    "directory:verify": "a listing",
+    "directory:suggestions": "a listing",
+    "directory:add_tip": "a listing",
+    "casework:service_availability": "a listing's capacity",
+    # The public Open Referral UK feed of the directory.
+    "oruk:get_service": "a public listing",
+    "oruk:get_service_at_location": "a public listing",
+    "oruk:get_organization": "a public listing",
+    "oruk:get_taxonomy": "a public code list",
+    "oruk:get_taxonomy_term": "a public code list",
+    # Aggregates, small numbers suppressed; which schemes each role counts is proved by
+    # tests/integration/insights/test_export.py (an analyst sees their host's schemes only).
+    "insights:dashboard": "aggregates",
+    "insights:xlsx": "aggregates",
+    "insights:table_csv": "aggregates",
+    "api_v1:problem-type": "an error type's description",
+}
+
+# A URL naming a record of the tenant's referral, asked with the tenant's own referral and the
+# other tenant's record: it must be answered as the other tenant's record.
+MIXED = {
+    "casework:goal": "goal_id",
+    "casework:plan_action": "action_id",
+    "casework:connection": "connection_id",
+    "casework:follow_up": "follow_up_id",
+    "outcomes:flag": "flag_id",
+}
+# Asked with the tenant's received referral; the others with its active one.
+ABOUT_RECEIVED = {"referrals:triage", "referrals:triage_decide", "referrals:match_decide"}
+
+# The words a refused form would have acted on, had it been let in.
+EVERY_FORM = {
+    "step": "cancel",
+    "reason": "goals_met",
+    "decision": "accept",
+    "form": "answer",
+    "note-text": "A note.",
+    "status": "accepted",
+}
+
+# The system admin is a platform role: every extract is theirs to download (and audited).
+PLATFORM_WIDE = {("insights:extract_download", "adm")}
+
+REFUSALS = {401, 403, 404}
+# The tables a refused POST could have written to: every app holding people's records, the
+# accounts, the API's tokens and idempotency records, and the task queue. A token's last use
+# is marked before the gate is asked.
+COMPARED_APPS = {
+    "accounts",
+    "people",
+    "referrals",
+    "casework",
+    "outcomes",
+    "notifications",
+    "matching",
+    "insights",
+    "evaluation_reports",
+    "api",
+    "django_tasks_database",
+}
+NOT_COMPARED_FIELDS = {"api.ApiToken": "last_used_at"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    url: str
+    method: str
+    column: str
+    side: str  # "own", "other" or "mixed"
+    expected: str  # a status, "ok", or "-"
+
+    def __str__(self) -> str:
+        return f"{self.url} {self.method} {self.column} {self.side}"
+
+
+def parse_matrix(*tables: str) -> dict[tuple[str, str], dict[str, tuple[str, str]]]:
+    """The tables above as {(url, method): {column: (own, other)}}."""
+    matrix: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+    for text in tables:
+        lines = [line.split() for line in text.strip().splitlines() if not line.startswith("#")]
+        header, rows = lines[0][1:], lines[1:]
+        assert set(header) <= set(COLUMNS), header
+        for url, method, *cells in rows:
+            assert len(cells) == len(header), url
+            assert (url, method) not in matrix, f"{url} {method} twice"
+            matrix[url, method] = {
+                column: (own, other)
+                for column, (own, other) in zip(
+                    header, (cell.split("/") for cell in cells), strict=True
+                )
+            }
+    return matrix
+
+
+MATRIX = parse_matrix(PAGES, API)
+# A row "name?param" asks the page `name` with the record's id in its query string.
+MATRIX_URLS = {url for url, _ in MATRIX if "?" not in url}
+QUERY_URLS = {url for url, _ in MATRIX if "?" in url}
+
+
+ALLOWED = {"200", "302", "ok"}
+
+
+def cells() -> list[Cell]:
+    found: list[Cell] = []
+    for (url, method), row in MATRIX.items():
+        for column, (own, other) in row.items():
+            found.append(Cell(url, method, column, "own", own))
+            found.append(Cell(url, method, column, "other", other))
+            if url in MIXED and own in ALLOWED:
+                # Named with an own referral, the other's record is still the other's.
+                found.append(Cell(url, method, column, "mixed", other))
+    return found
+
+
+# --- The two tenants ------------------------------------------------------------------------
+
+
+ROLE_OF_COLUMN = {
+    "ref": Role.REFERRER,
+    "lw": Role.LINK_WORKER,
+    "lead": Role.SCHEME_LEAD,
+    "prov": Role.PROVIDER,
+    "cur": Role.CURATOR,
+    "anl": Role.ANALYST,
+    "adm": Role.ADMIN,
+}
+# Names of the people, different in each tenant, so a leak is found by searching for them.
+PEOPLE = {
+    "a": ("Ottoline", "Quarrington", "9000000009"),
+    "b": ("Perpetua", "Vandersloot", "4010232137"),
+}
+
+
+@dataclass
+class Tenant:
+    name: str
+    users: dict[str, User]
+    tokens: dict[str, str]
+    params: dict[str, Any]  # a value for every parameter a matrix URL takes
+    received_id: Any
+    secrets: list[str] = field(default_factory=list)  # what must never reach the other tenant
+
+
+def _nhs_number(first_nine: str) -> str:
+    digit = check_digit(first_nine)
+    assert digit is not None
+    return first_nine + str(digit)
+
+
+def _member(role: Role, organisation: Any, scheme: Any = None, **user: Any) -> User:
+    person = UserFactory(totp=True, **user)
+    MembershipFactory(user=person, organisation=organisation, scheme=scheme, role=role)
+    return person
+
+
+def build_tenant(name: str) -> Tenant:
+    """One tenant: a scheme and its host, a practice, a provider, one user of every role, and
+    one of every record with personal data, each filled with the tenant's own person."""
+    given, family, nine = PEOPLE[name]
+    nhs_number = _nhs_number(nine[:9])
+    scheme = SchemeFactory(name=f"Scheme {name.upper()}", slug=f"iso-scheme-{name}")
+    host = scheme.host
+    practice = OrganisationFactory(
+        name=f"Practice {name.upper()}", kind=OrganisationKind.GP_PRACTICE
+    )
+    provider_org = OrganisationFactory(name=f"Provider {name.upper()}", kind=OrganisationKind.VCSE)
+    users = {
+        "ref": _member(Role.REFERRER, practice),
+        "lw": _member(Role.LINK_WORKER, host, scheme),
+        "lead": _member(Role.SCHEME_LEAD, host, scheme),
+        "prov": _member(Role.PROVIDER, provider_org),
+        "cur": _member(Role.CURATOR, host),
+        "anl": _member(Role.ANALYST, host),
+        "adm": _member(Role.ADMIN, host, is_staff=True),
+    }
+    _, practice_token = issue_api_token(by=None, organisation=practice, name="Practice system")
+    _, host_token = issue_api_token(by=None, organisation=host, name="Case system")
+
+    # The person on record, with an earlier closed referral, and the active referral's person.
+    person = PersonFactory(
+        given_name=given,
+        family_name=family,
+        nhs_number=nhs_number,
+        email=f"{given.lower()}@example.net",
+        phone="07700 900" + nine[-3:],
+        date_of_birth=dt.date(1961, 3, 4),
+    )
+    referral = ReferralFactory(
+        person=person,
+        scheme=scheme,
+        referring_organisation=practice,
+        link_worker=users["lw"],
+        status="active",
+    )
+    # A new referral whose person matched the one on record: a pending match.
+    candidate = PersonFactory(
+        given_name=given, family_name=family, date_of_birth=person.date_of_birth
+    )
+    received = ReferralFactory(
+        person=candidate, scheme=scheme, referring_organisation=practice, status="received"
+    )
+    PersonMatch.objects.create(
+        candidate=candidate, existing=person, basis=MatchBasis.NAME_AND_POSTCODE
+    )
+
+    plan = SupportPlanFactory(referral=referral, what_matters=f"{given} wants to garden.")
+    listing = DirectoryOrganizationFactory(account_organisation=provider_org)
+    service = ServiceFactory(organization=listing)
+    Contact.objects.create(
+        referral=referral,
+        occurred_at=referral.received_at,
+        mode="phone",
+        duration_minutes=20,
+        outcome="attended",
+        recorded_by=users["lw"],
+    )
+    CaseNote.objects.create(referral=referral, text=f"Spoke to {given}.", written_by=users["lw"])
+    items = get_instrument("phq9").items
+    measure = record_measure(
+        by=users["lw"],
+        referral=referral,
+        instrument="phq9",
+        time_point="baseline",
+        responses={"items": [1] * len(items)},
+    )
+    message = Message.objects.create(
+        referral=referral,
+        audience="referrer",
+        event="accepted",
+        channel="letter",
+        recipient_address=f"Practice {name.upper()}, 1 High Street",
+        subject="Referral accepted",
+        body=f"{given} {family} was accepted.",
+        status="failed",
+    )
+    Letter.objects.create(message=message, pdf=b"%PDF-1.4 letter")
+    extract = ExtractRequest.objects.create(
+        requested_by=users["anl"], file_format="csv", status="done", schemes=[scheme.pk]
+    )
+    evaluation = EvaluationRequest.objects.create(
+        requested_by=users["anl"], scheme=scheme, analyses=["change"], status="done"
+    )
+    for path in (extract.path("episodes"), evaluation.path("html")):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("pseudonymised\n")
+    params = {
+        "person_id": person.pk,
+        "referral_id": referral.pk,
+        "id": referral.pk,
+        "goal_id": GoalFactory(plan=plan).pk,
+        "action_id": PlanAction.objects.create(plan=plan, what="Call", who="Sam").pk,
+        "connection_id": ConnectionFactory(
+            referral=referral, service=service, created_by=users["lw"]
+        ).pk,
+        "follow_up_id": FollowUpFactory(referral=referral).pk,
+        "service_id": service.pk,
+        "message_id": message.pk,
+        "flag_id": raise_flag(by=users["lw"], referral=referral, kind=FlagKind.SELF_HARM).pk,
+        "instrument": "swemwbs",
+        "extract_id": extract.pk,
+        "evaluation_id": evaluation.pk,
+    }
+    assert measure.referral_id == referral.pk
+    return Tenant(
+        name=name,
+        users=users,
+        tokens={"tok-ref": practice_token, "tok-host": host_token},
+        params=params,
+        received_id=received.pk,
+        secrets=[
+            given,
+            family,
+            nhs_number,
+            format_nhs_number(nhs_number),
+            person.email,
+            person.phone,
+            referral.reference,
+            received.reference,
+        ],
+    )
+
+
+@dataclass
+class Tenants:
+    own: Tenant
+    other: Tenant
+    clients: dict[str, Client]  # tenant A's callers, by column
+
+
+@pytest.fixture(scope="module")
+def built(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Tenants]:
+    """Both tenants and tenant A's signed-in callers, built once for the module."""
+    data_dir = tmp_path_factory.mktemp("isolation")
+    with override_settings(DATA_DIR=data_dir), shared_by_module(django_db_blocker):
+        own, other = build_tenant("a"), build_tenant("b")
+        clients = {column: signed_in(Client(), user) for column, user in own.users.items()}
+        for column, secret in own.tokens.items():
+            clients[column] = Client(headers={"Authorization": f"Bearer {secret}"})
+        yield Tenants(own, other, clients)
+
+
+@pytest.fixture
+def tenants(built: Tenants, db: None) -> Tenants:
+    return built
+
+
+# --- Asking ---------------------------------------------------------------------------------
+
+
+def url_for(cell: Cell, tenants: Tenants) -> str:
+    """The cell's URL, filled in with the records of the side it asks about."""
+    owner = tenants.own if cell.side == "own" else tenants.other
+    params = dict(owner.params)
+    if cell.url in ABOUT_RECEIVED:
+        params["referral_id"] = owner.received_id
+    if cell.side == "mixed":
+        params = {**tenants.own.params, MIXED[cell.url]: tenants.other.params[MIXED[cell.url]]}
+    view, _, query = cell.url.partition("?")
+    url = reverse(view, kwargs={name: params[name] for name in pattern_parameters()[view]})
+    return f"{url}?{query}={params['referral_id']}" if query else url
+
+
+def rows() -> dict[str, list[dict[str, Any]]]:
+    """Every row of the tables a refused write could have touched, to compare."""
+    return {
+        label: [
+            {key: value for key, value in row.items() if key != NOT_COMPARED_FIELDS.get(label)}
+            for row in model._default_manager.order_by("pk").values()
+        ]
+        for model in apps.get_models()
+        if model._meta.app_label in COMPARED_APPS and (label := model._meta.label)
+    }
+
+
+def pattern_parameters() -> dict[str, frozenset[str]]:
+    """Every named URL pattern, with the names of the parameters it takes."""
+    found: dict[str, frozenset[str]] = {}
+
+    def walk(patterns: list[Any], namespace: str = "") -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":  # Django's admin keeps its own staff gate
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                found[f"{namespace}{pattern.name}"] = frozenset(pattern.pattern.converters)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def leaked(body: bytes, tenant: Tenant) -> list[str]:
+    text = body.decode("utf-8", errors="replace")
+    return [secret for secret in tenant.secrets if secret and secret in text]
+
+
+def body_of(response: Any) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cell", cells(), ids=str)
+def test_isolation_cell(tenants: Tenants, cell: Cell):
+    client = tenants.clients[cell.column]
+    url = url_for(cell, tenants)
+    actor = tenants.own.users.get(cell.column)  # None for a token
+    # A refused POST must write nothing; a refused GET is held to its one audit event.
+    before_rows = rows() if cell.method == "POST" and cell.expected not in ALLOWED else None
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    response = client.get(url) if cell.method == "GET" else client.post(url, EVERY_FORM)
+    status = response.status_code
+    body = body_of(response)
+
+    if cell.expected == "ok":
+        assert status < 500, f"{cell}: {status}"
+        assert status not in REFUSALS | {405}, f"{cell}: {status}"
+    else:
+        assert status == int(cell.expected), f"{cell}: {status}"
+    assert not leaked(body, tenants.other), f"{cell}: the other tenant's people shown"
+    if cell.side != "own" and (cell.url, cell.column) not in PLATFORM_WIDE:
+        assert status not in (200, 201, 302), f"{cell}: the other tenant's record answered"
+
+    added = list(AuditEvent.objects.filter(id__gt=before).order_by("id"))
+    if status in REFUSALS:
+        assert [event.action for event in added] == ["access.denied"], f"{cell}: {added}"
+        event = added[0]
+        assert event.actor == actor, cell
+        assert event.path == url.partition("?")[0], cell
+        assert event.detail["page"] == cell.url.partition("?")[0], cell
+        assert event.detail["status"] == status, cell
+        if status == 404:
+            assert event.object_id in url, f"{cell}: the refused record is not named"
+        if cell.column.startswith("tok-"):
+            assert event.detail.get("api_token"), f"{cell}: the refused token is not named"
+        assert not leaked(str(event.detail).encode(), tenants.other)
+        assert not leaked(str(event.detail).encode(), tenants.own)
+    if before_rows is not None:
+        assert rows() == before_rows, f"{cell}: a refused request wrote something"
+    if cell.url.startswith("api_v1:") and status in REFUSALS:
+        assert response["Content-Type"].startswith("application/problem+json"), cell
+
+
+# --- Classification -------------------------------------------------------------------------
+
+
+def test_every_record_url_is_in_the_matrix():
+    """A URL that takes a parameter is in the matrix or named as holding no personal data; a
+    record page added later without its rows fails here."""
+    parameterised = {name for name, params in pattern_parameters().items() if params}
+    unclassified = parameterised - MATRIX_URLS - set(NOT_PERSONAL)
+    assert not unclassified, f"unclassified URL: {sorted(unclassified)}"
+    assert not MATRIX_URLS & set(NOT_PERSONAL)
+    assert parameterised >= MATRIX_URLS, "the matrix names a URL that is gone"
+    for url in MATRIX_URLS:
+        assert {(url, "GET"), (url, "POST")} <= set(MATRIX), f"{url}: GET and POST both"
+    assert {url.partition("?")[0] for url in QUERY_URLS} <= set(pattern_parameters())
+    assert set(MIXED) <= MATRIX_URLS
+    assert ABOUT_RECEIVED <= MATRIX_URLS
+
+
+def test_other_tenant_record_never_answers_200_in_the_matrix():
+    """The table itself: no cell lets the other tenant's record through, but for the system
+    admin's extracts (a platform role, which sees every extract by design)."""
+    allowed = [
+        (url, method, column)
+        for (url, method), row in MATRIX.items()
+        for column, (_, other) in row.items()
+        if other in ("200", "ok")
+    ]
+    assert {(url, column) for url, _, column in allowed} == PLATFORM_WIDE
+
+
+# --- Pages without a record in the URL --------------------------------------------------------
+
+
+def list_urls() -> list[str]:
+    return sorted(
+        name
+        for name, params in pattern_parameters().items()
+        if not params and not name.startswith(("oruk:", "api_v1:openapi", "accounts:"))
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", [column for column in COLUMNS if column in ROLE_OF_COLUMN])
+def test_pages_without_a_record_never_show_the_other_tenant(tenants: Tenants, column: str):
+    """Lists, queues, inboxes and the home page, as each role of tenant A, as they open and
+    searched for tenant B's person by name: whatever they show, never tenant B's people; and
+    tenant A's own people are found where a role works with them (so the search for the
+    other's names is a search of a page that lists people)."""
+    client = tenants.clients[column]
+    _, family, _ = PEOPLE[tenants.other.name]
+    shown_own: list[str] = []
+    for name in list_urls():
+        for query in ({}, {"q": family}):
+            response = client.get(reverse(name), query)
+            assert response.status_code < 500, name
+            body = body_of(response)
+            # A search page repeats the words searched for: the rest must not be found.
+            found = [
+                secret for secret in leaked(body, tenants.other) if secret not in query.values()
+            ]
+            assert not found, f"{name} {query} as {column}: tenant B's people shown"
+            if leaked(body, tenants.own):
+                shown_own.append(name)
+    expected_lists = {
+        "lw": "casework:caseload",
+        "lead": "referrals:triage_queue",
+        "ref": "notifications:my_referrals",
+        "prov": "casework:inbox",
+    }
+    if column in expected_lists:
+        assert expected_lists[column] in shown_own, (column, shown_own)
+
+
+# --- One person, two schemes ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_person_in_two_schemes_shows_each_scheme_only_its_own_episode(tenants: Tenants):
+    """The same person referred to both schemes has one record, but each scheme's staff and
+    each referrer see only their own episode: the other referral's reference, notes and
+    plan never appear, and its pages answer 404."""
+    own = tenants.own
+    person_id = own.params["person_id"]
+    practice_b = Referral.objects.get(pk=tenants.other.params["referral_id"]).referring_organisation
+    elsewhere: Referral = ReferralFactory(
+        person_id=person_id,
+        scheme=Referral.objects.get(pk=tenants.other.params["referral_id"]).scheme,
+        referring_organisation=practice_b,
+        status="active",
+    )
+    secret_note = "Scheme B only: housing officer visited."
+    CaseNote.objects.create(
+        referral=elsewhere, text=secret_note, written_by=tenants.other.users["lw"]
+    )
+    SupportPlanFactory(referral=elsewhere, what_matters="Scheme B plan: return to choir.")  # type: ignore[no-untyped-call]
+    hidden = [elsewhere.reference, secret_note, "return to choir"]
+    for column in ("ref", "lw", "lead"):
+        client = tenants.clients[column]
+        person_page = client.get(reverse("people:detail", args=[person_id]))
+        assert person_page.status_code == 200, column
+        shown = person_page.content.decode()
+        assert not [text for text in hidden if text in shown], column
+        own_reference = Referral.objects.get(pk=own.params["referral_id"]).reference
+        assert own_reference in shown, column
+        assert client.get(reverse("referrals:detail", args=[elsewhere.pk])).status_code == 404
+    for name in ("casework:notes", "casework:plan", "casework:timeline"):
+        page = tenants.clients["lw"].get(reverse(name, args=[own.params["referral_id"]]))
+        assert page.status_code == 200, name
+        assert not [text for text in hidden if text in page.content.decode()], name
+        assert tenants.clients["lw"].get(reverse(name, args=[elsewhere.pk])).status_code == 404, (
+            name
+        )
+
+
+# --- A form naming the other tenant's staff ---------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "referral", "form", "message"),
+    [
+        (
+            "referrals:triage_decide",
+            "received",
+            {"decision": "accept", "over_limit_ok": "on"},
+            "Choose a link worker who works in this scheme.",
+        ),
+        (
+            "casework:assign",
+            "active",
+            {"complexity": "standard", "assign_anyway": "on"},
+            "Select a link worker of this scheme",
+        ),
+    ],
+)
+def test_a_form_naming_the_other_tenants_link_worker_is_refused(
+    tenants: Tenants, url: str, referral: str, form: dict[str, str], message: str
+):
+    """The scheme lead's own referral, given to a link worker of the other scheme by editing
+    the form's value: refused, naming the field, and the referral keeps its link worker."""
+    own, other = tenants.own, tenants.other
+    referral_id = own.received_id if referral == "received" else own.params["referral_id"]
+    before = Referral.objects.values("status", "link_worker_id", "version").get(pk=referral_id)
+    stranger = other.users["lw"]
+    response = tenants.clients["lead"].post(
+        reverse(url, args=[referral_id]), {**form, "link_worker": str(stranger.pk)}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body
+    assert stranger.full_name not in body
+    assert not leaked(body.encode(), other)
+    after = Referral.objects.values("status", "link_worker_id", "version").get(pk=referral_id)
+    assert after == before
