@@ -127,7 +127,9 @@ def audit_refusal(
         object_type=object_type,
         object_id=object_id,
         scheme_id=scheme_id,
-        detail={**about, **(detail or {})},
+        # The gate's own keys last: a caller's detail adds to them, never replaces the page,
+        # the status answered or the record refused.
+        detail={**(detail or {}), **about},
     )
 
 

@@ -275,7 +275,7 @@ def update(
             request,
             message=f"Only the Task's {mapping.row_for(status).set_by} may set it to {status}; "
             f"you are its {role}.",
-            detail={**access.about(token), "task": str(record.pk), "status": status},
+            detail={**access.about(token), "task": str(record.pk), "task_status": status},
         )
     if status == current["status"]:
         return current
