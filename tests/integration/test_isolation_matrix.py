@@ -28,6 +28,7 @@ one role and wrong for another cannot hide.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,16 +40,34 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from linkwork.accounts.models import OrganisationKind, Role, User
 from linkwork.api.actions import issue_api_token
+from linkwork.api.models import Scope
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import CaseNote, Contact, PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
 from linkwork.insights.models import ExtractRequest
+from linkwork.interop.webhooks.models import (
+    DeliveryStatus,
+    EventType,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from linkwork.notifications.models import Letter, Message
 from linkwork.outcomes import get_instrument
 from linkwork.outcomes.actions import raise_flag, record_measure
 from linkwork.outcomes.models import FlagKind
 from linkwork.people.models import MatchBasis, PersonMatch
 from linkwork.people.nhs_number import check_digit, format_nhs_number
+from linkwork.records.actions import decide_request, record_request
+from linkwork.records.models import (
+    Decision,
+    LegalReason,
+    RecordClass,
+    Requester,
+    RequestKind,
+    ReviewItem,
+    RightsRequest,
+)
 from linkwork.referrals.models import Referral
 from tests.conftest import shared_by_module, signed_in
 from tests.factories import (
@@ -68,9 +87,9 @@ from tests.factories import (
 
 # --- The promise ------------------------------------------------------------------------------
 #
-# Columns: the roles of `linkwork.accounts.models.Role`, then the two API tokens a tenant holds
-# (its GP practice's, which refers, and its scheme host's, whose case system reads the
-# recommendations). Each cell is "own/other": the status for the tenant's own record and for
+# Columns: the roles of `linkwork.accounts.models.Role`, then the three API tokens a tenant
+# holds (its GP practice's, which refers; its scheme host's, whose case system reads the
+# recommendations; its provider's, whose case system answers Tasks over FHIR). Each cell is "own/other": the status for the tenant's own record and for
 # the other tenant's. "ok" (POST only) is any answer that is not a refusal and not an error
 # (a form shown again, a redirect after saving, a 409 conflict): what a form does with the
 # words posted is the business of its own tests; here it only matters that it was let in.
@@ -82,11 +101,12 @@ from tests.factories import (
 #   lw   link worker of the tenant's scheme        cur   directory curator
 #   lead scheme lead of the tenant's scheme        anl   analyst of the scheme's host
 #   adm  system admin                              tok-ref / tok-host  API tokens
+#                                                  tok-prov  the provider's token (FHIR only)
 #
 # Pages about the referral of a pending person match, triage and the triage decision are asked
 # with the tenant's received referral; every other page with its active one.
 
-COLUMNS = ("ref", "lw", "lead", "prov", "cur", "anl", "adm", "tok-ref", "tok-host")
+COLUMNS = ("ref", "lw", "lead", "prov", "cur", "anl", "adm", "tok-ref", "tok-host", "tok-prov")
 
 PAGES = """
 url                                    ref      lw       lead     prov     cur      anl      adm
@@ -160,15 +180,77 @@ insights:extract_download        GET   403/403  403/403  403/403  403/403  403/4
 insights:extract_download        POST  403/403  403/403  403/403  403/403  403/403  ok/404   ok/ok
 evaluation_reports:download      GET   403/403  403/403  404/404  403/403  403/403  200/404  403/403
 evaluation_reports:download      POST  403/403  403/403  404/404  403/403  403/403  ok/404   403/403
+# records and rights, for the host's admins: a subject access request and its export, a granted
+# restriction request with the restriction it placed, and a record due for retention review
+records:request@access           GET   403/403  403/403  403/403  403/403  403/403  403/403  200/404
+records:request@access           POST  403/403  403/403  403/403  403/403  403/403  403/403  ok/404
+records:request@restriction      GET   403/403  403/403  403/403  403/403  403/403  403/403  200/404
+records:request@restriction      POST  403/403  403/403  403/403  403/403  403/403  403/403  ok/404
+records:export                   GET   403/403  403/403  403/403  403/403  403/403  403/403  200/404
+records:export                   POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
+records:review_item              GET   403/403  403/403  403/403  403/403  403/403  403/403  200/404
+records:review_item              POST  403/403  403/403  403/403  403/403  403/403  403/403  ok/404
+# the host's webhook endpoint, and a delivery to it that gave up
+webhooks:deactivate              GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
+webhooks:deactivate              POST  403/403  403/403  403/403  403/403  403/403  403/403  ok/404
+webhooks:rotate                  GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
+webhooks:rotate                  POST  403/403  403/403  403/403  403/403  403/403  403/403  ok/404
+webhooks:replay                  GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
+webhooks:replay                  POST  403/403  403/403  403/403  403/403  403/403  403/403  ok/404
 """
 
-# The JSON API: sessions (the recommendations only) and the two tokens.
+# The JSON API, by session (the recommendations only) and by token.
 API = """
-url                         ref     lw      lead    prov    cur     anl     adm     tok-ref tok-host
-api_v1:referral        GET  401/401 401/401 401/401 401/401 401/401 401/401 401/401 200/404 404/404
-api_v1:referral        POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405
-api_v1:recommendations GET  403/403 200/404 200/404 403/403 403/403 403/403 403/403 404/404 200/404
-api_v1:recommendations POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405 405/405
+url                         ref     lw      lead    prov    cur     anl     adm
+api_v1:referral        GET  401/401 401/401 401/401 401/401 401/401 401/401 401/401
+api_v1:referral        POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405
+api_v1:recommendations GET  403/403 200/404 200/404 403/403 403/403 403/403 403/403
+api_v1:recommendations POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405
+"""
+
+# The FHIR API takes tokens only: a signed-in session is 401, whatever its role.
+FHIR = """
+url                                  ref     lw      lead    prov    cur     anl     adm
+fhir:task@connection            GET  401/401 401/401 401/401 401/401 401/401 401/401 401/401
+fhir:task@connection            PUT  401/401 401/401 401/401 401/401 401/401 401/401 401/401
+fhir:task@connection            PATCH 401/401 401/401 401/401 401/401 401/401 401/401 401/401
+fhir:task@connection            POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405
+fhir:task@referral              GET  401/401 401/401 401/401 401/401 401/401 401/401 401/401
+fhir:task@referral              PUT  401/401 401/401 401/401 401/401 401/401 401/401 401/401
+fhir:task@referral              PATCH 401/401 401/401 401/401 401/401 401/401 401/401 401/401
+fhir:task@referral              POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405
+fhir:service-request@connection GET  401/401 401/401 401/401 401/401 401/401 401/401 401/401
+fhir:service-request@connection POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405
+fhir:service-request@referral   GET  401/401 401/401 401/401 401/401 401/401 401/401 401/401
+fhir:service-request@referral   POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405
+"""
+
+# The tokens, on the JSON API and the FHIR API. The provider's token holds the `fhir` scope
+# only, so the JSON API refuses it before looking at any record (403). On FHIR a Task is asked
+# twice: the Task of the tenant's connection to its provider's service (the provider owns it
+# and may change its status) and the Task of the tenant's referral (the practice that sent it
+# requested it: it may read it, but not set an owner's status, 403). The scheme host's case
+# system uses the JSON API and finds no Task here. PUT and PATCH ask to set the status
+# `accepted`. Every FHIR refusal is an OperationOutcome; another organisation's resource is
+# 404, the same as one that does not exist.
+TOKENS = """
+url                                   tok-ref tok-host tok-prov
+api_v1:referral                 GET   200/404 404/404  403/403
+api_v1:referral                 POST  405/405 405/405  405/405
+api_v1:recommendations          GET   404/404 200/404  403/403
+api_v1:recommendations          POST  405/405 405/405  405/405
+fhir:task@connection            GET   404/404 404/404  200/404
+fhir:task@connection            PUT   404/404 404/404  200/404
+fhir:task@connection            PATCH 404/404 404/404  200/404
+fhir:task@connection            POST  405/405 405/405  405/405
+fhir:task@referral              GET   200/404 404/404  404/404
+fhir:task@referral              PUT   403/404 404/404  404/404
+fhir:task@referral              PATCH 403/404 404/404  404/404
+fhir:task@referral              POST  405/405 405/405  405/405
+fhir:service-request@connection GET   404/404 404/404  200/404
+fhir:service-request@connection POST  405/405 405/405  405/405
+fhir:service-request@referral   GET   200/404 404/404  404/404
+fhir:service-request@referral   POST  405/405 405/405  405/405
 """
 
 # URLs that take a parameter but hold no personal data, and why. Everything else that takes a
@@ -196,6 +278,9 @@ NOT_PERSONAL = {
     "insights:xlsx": "aggregates",
     "insights:table_csv": "aggregates",
     "api_v1:problem-type": "an error type's description",
+    # How long each class of record is kept: one rule per class, the same for every
+    # organisation on the installation, changed by the platform's staff admins only.
+    "records:rule": "a retention period",
 }
 
 # A URL naming a record of the tenant's referral, asked with the tenant's own referral and the
@@ -209,6 +294,17 @@ MIXED = {
 }
 # Asked with the tenant's received referral; the others with its active one.
 ABOUT_RECEIVED = {"referrals:triage", "referrals:triage_decide", "referrals:match_decide"}
+# A row "name@what" asks the page `name` about one of several records it takes: the URL's
+# parameter filled in with the tenant's record named here.
+RECORD_OF = {
+    "records:request@access": {"request_id": "access_request_id"},
+    "records:request@restriction": {"request_id": "restriction_request_id"},
+    "records:export": {"request_id": "access_request_id"},
+    "fhir:task@connection": {"id": "connection_id"},
+    "fhir:task@referral": {"id": "referral_id"},
+    "fhir:service-request@connection": {"id": "connection_id"},
+    "fhir:service-request@referral": {"id": "referral_id"},
+}
 
 # The words a refused form would have acted on, had it been let in.
 EVERY_FORM = {
@@ -219,6 +315,25 @@ EVERY_FORM = {
     "note-text": "A note.",
     "status": "accepted",
 }
+
+# A form's own words, where it takes others than those above: the decision on a request, the
+# restriction lifted, the retention decision.
+FORM_OF = {
+    "records:request@access": {
+        "form": "decide",
+        "decide-decision": "granted",
+        "decide-legal_reason": "art15",
+    },
+    "records:request@restriction": {
+        "form": "lift",
+        "lift-because": "The accuracy check is done.",
+        "lift-told": "on",
+    },
+    "records:review_item": {"decision": "keep", "reason": "A complaint is open."},
+}
+# A FHIR Task set to `accepted`, whole (PUT) or by a JSON Patch.
+FHIR_JSON = "application/fhir+json"
+JSON_PATCH = "application/json-patch+json"
 
 # The system admin is a platform role: every extract is theirs to download (and audited).
 PLATFORM_WIDE = {("insights:extract_download", "adm")}
@@ -239,6 +354,8 @@ COMPARED_APPS = {
     "evaluation_reports",
     "api",
     "django_tasks_database",
+    "records",
+    "interop",
 }
 NOT_COMPARED_FIELDS = {"api.ApiToken": "last_used_at"}
 
@@ -256,7 +373,8 @@ class Cell:
 
 
 def parse_matrix(*tables: str) -> dict[tuple[str, str], dict[str, tuple[str, str]]]:
-    """The tables above as {(url, method): {column: (own, other)}}."""
+    """The tables above as {(url, method): {column: (own, other)}}; a row may be continued
+    in a later table with other columns, never the same one twice."""
     matrix: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
     for text in tables:
         lines = [line.split() for line in text.strip().splitlines() if not line.startswith("#")]
@@ -264,19 +382,24 @@ def parse_matrix(*tables: str) -> dict[tuple[str, str], dict[str, tuple[str, str
         assert set(header) <= set(COLUMNS), header
         for url, method, *cells in rows:
             assert len(cells) == len(header), url
-            assert (url, method) not in matrix, f"{url} {method} twice"
-            matrix[url, method] = {
-                column: (own, other)
-                for column, (own, other) in zip(
-                    header, (cell.split("/") for cell in cells), strict=True
-                )
-            }
+            row = matrix.setdefault((url, method), {})
+            for column, cell in zip(header, cells, strict=True):
+                assert column not in row, f"{url} {method} {column} twice"
+                own, other = cell.split("/")
+                row[column] = (own, other)
     return matrix
 
 
-MATRIX = parse_matrix(PAGES, API)
+MATRIX = parse_matrix(PAGES, API, FHIR, TOKENS)
+
+
+def view_of(row: str) -> str:
+    """The URL name of a row: "name?param" and "name@what" ask the page `name`."""
+    return row.partition("?")[0].partition("@")[0]
+
+
 # A row "name?param" asks the page `name` with the record's id in its query string.
-MATRIX_URLS = {url for url, _ in MATRIX if "?" not in url}
+MATRIX_URLS = {view_of(url) for url, _ in MATRIX if "?" not in url}
 QUERY_URLS = {url for url, _ in MATRIX if "?" in url}
 
 
@@ -312,6 +435,10 @@ PEOPLE = {
     "a": ("Ottoline", "Quarrington", "9000000009"),
     "b": ("Perpetua", "Vandersloot", "4010232137"),
 }
+# Who made each tenant's subject access request for the person (a representative).
+REPRESENTATIVES = {"a": "Aurelio Fitzwarren", "b": "Benedikta Strathallan"}
+# The person each tenant's scheme host restricted the processing of, on their request.
+RESTRICTED = {"a": ("Wilhelmina", "Ashcombe"), "b": ("Ximena", "Brackenridge")}
 
 
 @dataclass
@@ -358,6 +485,9 @@ def build_tenant(name: str) -> Tenant:
     }
     _, practice_token = issue_api_token(by=None, organisation=practice, name="Practice system")
     _, host_token = issue_api_token(by=None, organisation=host, name="Case system")
+    _, provider_token = issue_api_token(
+        by=None, organisation=provider_org, name="Provider system", scopes=[Scope.FHIR]
+    )
 
     # The person on record, with an earlier closed referral, and the active referral's person.
     person = PersonFactory(
@@ -426,15 +556,16 @@ def build_tenant(name: str) -> Tenant:
     for path in (extract.path("episodes"), evaluation.path("html")):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("pseudonymised\n")
+    connection = ConnectionFactory(referral=referral, service=service, created_by=users["lw"])
+    rights = build_rights(name, scheme, practice, person, users["adm"])
+    hooks = build_webhooks(name, host, connection)
     params = {
         "person_id": person.pk,
         "referral_id": referral.pk,
         "id": referral.pk,
         "goal_id": GoalFactory(plan=plan).pk,
         "action_id": PlanAction.objects.create(plan=plan, what="Call", who="Sam").pk,
-        "connection_id": ConnectionFactory(
-            referral=referral, service=service, created_by=users["lw"]
-        ).pk,
+        "connection_id": connection.pk,
         "follow_up_id": FollowUpFactory(referral=referral).pk,
         "service_id": service.pk,
         "message_id": message.pk,
@@ -442,12 +573,17 @@ def build_tenant(name: str) -> Tenant:
         "instrument": "swemwbs",
         "extract_id": extract.pk,
         "evaluation_id": evaluation.pk,
+        "access_request_id": rights.access.pk,
+        "restriction_request_id": rights.restriction.pk,
+        "item_id": rights.review_item.pk,
+        "endpoint_id": hooks.endpoint.pk,
+        "delivery_id": hooks.dead.pk,
     }
     assert measure.referral_id == referral.pk
     return Tenant(
         name=name,
         users=users,
-        tokens={"tok-ref": practice_token, "tok-host": host_token},
+        tokens={"tok-ref": practice_token, "tok-host": host_token, "tok-prov": provider_token},
         params=params,
         received_id=received.pk,
         secrets=[
@@ -459,8 +595,104 @@ def build_tenant(name: str) -> Tenant:
             person.phone,
             referral.reference,
             received.reference,
+            rights.access.requester_name,
+            *RESTRICTED[name],
+            hooks.endpoint.url,
         ],
     )
+
+
+@dataclass
+class Rights:
+    access: RightsRequest
+    restriction: RightsRequest
+    review_item: ReviewItem
+
+
+def build_rights(name: str, scheme: Any, practice: Any, person: Any, admin: User) -> Rights:
+    """The scheme host's records and rights work: an open subject access request for the
+    tenant's person, made by a representative; the person's record listed as due for
+    retention review; and a granted restriction request about a second person, whose
+    referral is closed (a restriction stops new connections and messages, which the other
+    rows of the matrix make for the first)."""
+    host = scheme.host
+    given, family = RESTRICTED[name]
+    restricted = PersonFactory(given_name=given, family_name=family)
+    ReferralFactory(
+        person=restricted,
+        scheme=scheme,
+        referring_organisation=practice,
+        status="closed",
+        closure_reason="goals_met",
+    )
+    received_on = dt.date(2026, 1, 5)
+    common = {"by": admin, "organisation": host, "received_on": received_on}
+    access = record_request(
+        **common,
+        person=person,
+        kind=RequestKind.ACCESS,
+        requester=Requester.REPRESENTATIVE,
+        requester_name=REPRESENTATIVES[name],
+        identity_checked=True,
+        identity_how="Letter of authority seen.",
+    )
+    restriction = record_request(
+        **common,
+        person=restricted,
+        kind=RequestKind.RESTRICTION,
+        requester=Requester.PERSON,
+        identity_checked=True,
+        identity_how="Photo ID seen.",
+    )
+    decide_request(
+        by=admin,
+        found=restriction,
+        decision=Decision.GRANTED,
+        legal_reason=LegalReason.ART18_1_A,
+    )
+    review_item = ReviewItem.objects.create(
+        record_class=RecordClass.PERSON_RECORD,
+        organisation=host,
+        object_type="people.person",
+        object_id=str(person.pk),
+        last_activity=dt.date(2017, 1, 5),
+        due_on=dt.date(2025, 1, 5),
+    )
+    return Rights(access, restriction, review_item)
+
+
+@dataclass
+class Hooks:
+    endpoint: WebhookEndpoint
+    dead: WebhookDelivery
+
+
+def build_webhooks(name: str, host: Any, connection: Any) -> Hooks:
+    """The host's webhook endpoint and a delivery to it, about the tenant's connection, that
+    gave up."""
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=host,
+        name=f"Case system {name.upper()}",
+        url=f"https://hooks-{name}.example.org/linkwork",
+        events=[EventType.CONNECTION_STATUS_CHANGED],
+        secret=f"whsec_{name}",
+    )
+    event = WebhookEvent.objects.create(
+        type=EventType.CONNECTION_STATUS_CHANGED,
+        resource_type="Task",
+        resource_id=str(connection.pk),
+        organisation=host,
+    )
+    dead = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event=event,
+        status=DeliveryStatus.DEAD,
+        attempts=8,
+        next_attempt_at=None,
+        last_response_code=503,
+        last_error="503 Service Unavailable",
+    )
+    return Hooks(endpoint, dead)
 
 
 @dataclass
@@ -498,11 +730,28 @@ def url_for(cell: Cell, tenants: Tenants) -> str:
     params = dict(owner.params)
     if cell.url in ABOUT_RECEIVED:
         params["referral_id"] = owner.received_id
+    for name, record in RECORD_OF.get(cell.url, {}).items():
+        params[name] = owner.params[record]
     if cell.side == "mixed":
         params = {**tenants.own.params, MIXED[cell.url]: tenants.other.params[MIXED[cell.url]]}
-    view, _, query = cell.url.partition("?")
+    view, query = view_of(cell.url), cell.url.partition("?")[2]
     url = reverse(view, kwargs={name: params[name] for name in pattern_parameters()[view]})
     return f"{url}?{query}={params['referral_id']}" if query else url
+
+
+def ask(client: Client, cell: Cell, url: str) -> Any:
+    """Ask the cell's URL by its method, with the words a form or a FHIR client would send."""
+    if cell.method == "GET":
+        return client.get(url)
+    if cell.method == "POST":
+        return client.post(url, {**EVERY_FORM, **FORM_OF.get(cell.url, {})})
+    task_id = url.rstrip("/").rpartition("/")[2]
+    if cell.method == "PUT":
+        task = {"resourceType": "Task", "id": task_id, "status": "accepted", "intent": "order"}
+        return client.put(url, json.dumps(task), content_type=FHIR_JSON)
+    assert cell.method == "PATCH", cell
+    change = [{"op": "replace", "path": "/status", "value": "accepted"}]
+    return client.patch(url, json.dumps(change), content_type=JSON_PATCH)
 
 
 def rows() -> dict[str, list[dict[str, Any]]]:
@@ -552,10 +801,11 @@ def test_isolation_cell(tenants: Tenants, cell: Cell):
     client = tenants.clients[cell.column]
     url = url_for(cell, tenants)
     actor = tenants.own.users.get(cell.column)  # None for a token
-    # A refused POST must write nothing; a refused GET is held to its one audit event.
-    before_rows = rows() if cell.method == "POST" and cell.expected not in ALLOWED else None
+    page = view_of(cell.url)
+    # A refused write must write nothing; a refused GET is held to its one audit event.
+    before_rows = rows() if cell.method != "GET" and cell.expected not in ALLOWED else None
     before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    response = client.get(url) if cell.method == "GET" else client.post(url, EVERY_FORM)
+    response = ask(client, cell, url)
     status = response.status_code
     body = body_of(response)
 
@@ -574,7 +824,7 @@ def test_isolation_cell(tenants: Tenants, cell: Cell):
         event = added[0]
         assert event.actor == actor, cell
         assert event.path == url.partition("?")[0], cell
-        assert event.detail["page"] == cell.url.partition("?")[0], cell
+        assert event.detail["page"] == page, cell
         assert event.detail["status"] == status, cell
         if status == 404:
             assert event.object_id in url, f"{cell}: the refused record is not named"
@@ -584,8 +834,11 @@ def test_isolation_cell(tenants: Tenants, cell: Cell):
         assert not leaked(str(event.detail).encode(), tenants.own)
     if before_rows is not None:
         assert rows() == before_rows, f"{cell}: a refused request wrote something"
-    if cell.url.startswith("api_v1:") and status in REFUSALS:
+    if page.startswith("api_v1:") and status in REFUSALS:
         assert response["Content-Type"].startswith("application/problem+json"), cell
+    if page.startswith("fhir:") and status >= 400:
+        assert response["Content-Type"] == FHIR_JSON, cell
+        assert json.loads(body)["resourceType"] == "OperationOutcome", cell
 
 
 # --- Classification -------------------------------------------------------------------------
@@ -599,11 +852,12 @@ def test_every_record_url_is_in_the_matrix():
     assert not unclassified, f"unclassified URL: {sorted(unclassified)}"
     assert not MATRIX_URLS & set(NOT_PERSONAL)
     assert parameterised >= MATRIX_URLS, "the matrix names a URL that is gone"
-    for url in MATRIX_URLS:
+    for url in {url for url, _ in MATRIX}:
         assert {(url, "GET"), (url, "POST")} <= set(MATRIX), f"{url}: GET and POST both"
-    assert {url.partition("?")[0] for url in QUERY_URLS} <= set(pattern_parameters())
+    assert {view_of(url) for url in QUERY_URLS} <= set(pattern_parameters())
     assert set(MIXED) <= MATRIX_URLS
     assert ABOUT_RECEIVED <= MATRIX_URLS
+    assert set(RECORD_OF) | set(FORM_OF) <= {url for url, _ in MATRIX}
 
 
 def test_other_tenant_record_never_answers_200_in_the_matrix():
