@@ -86,7 +86,11 @@ def test_a_write_found_on_another_record_fails(tmp_path, world: World, referral_
     result = check_writes(
         acks(
             tmp_path,
-            {"kind": "contact", "referral": str(referral_a.pk), "note": "load r1 contact elsewhere"},
+            {
+                "kind": "contact",
+                "referral": str(referral_a.pk),
+                "note": "load r1 contact elsewhere",
+            },
         )
     )
     assert len(result["wrong"]) == 1
