@@ -1,7 +1,9 @@
-"""The interoperability URLs: `/fhir/` and the webhook pages, mounted at the site root."""
+"""The interoperability URLs: `/fhir/`, the GP events pages and the webhook pages, mounted at
+the site root."""
 
 from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("fhir/", include("linkwork.interop.fhir.urls")),
+    path("gp-events/", include("linkwork.interop.gp_events.urls")),
 ]
