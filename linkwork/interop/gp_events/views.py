@@ -61,8 +61,10 @@ class ExportForm(forms.Form):
     def __init__(self, *args: object, rows: list[Row], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.rows = rows
-        self.fields["scheme"].choices = sorted({(r.scheme.pk, r.scheme.name) for r in rows})
-        self.fields["practice"].choices = sorted({(r.practice.pk, r.practice.name) for r in rows})
+        schemes = sorted({(r.scheme.pk, r.scheme.name) for r in rows})
+        practices = sorted({(r.practice.pk, r.practice.name) for r in rows})
+        self.fields["scheme"].choices = schemes  # type: ignore[attr-defined]
+        self.fields["practice"].choices = practices  # type: ignore[attr-defined]
 
     def row(self) -> Row | None:
         wanted = (self.cleaned_data["scheme"], self.cleaned_data["practice"])

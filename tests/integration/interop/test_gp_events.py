@@ -155,7 +155,8 @@ def test_re_export_emits_nothing_new_and_a_batch_downloads_as_it_was(world: Worl
     first = referred(world, practice)
     contact(world, first, "2026-03-09")
     batch = actions.export(by=world.scheme_lead_a, scheme=world.scheme_a, practice=practice)
-    assert batch is not None and len(batch.events) == 1
+    assert batch is not None
+    assert len(batch.events) == 1
     assert actions.export(by=world.scheme_lead_a, scheme=world.scheme_a, practice=practice) is None
 
     contact(world, first, "2026-03-01")  # an earlier contact, typed later: still one event
@@ -279,9 +280,11 @@ def test_page_exports_and_downloads_scoped_and_audited(client, world: World, pra
         reverse("gp_events:index"), {"scheme": world.scheme_a.pk, "practice": practice.pk}
     )
     batch = ExportBatch.objects.get()
-    assert answer.status_code == 302 and answer.url == reverse("gp_events:batch", args=[batch.pk])
+    assert answer.status_code == 302
+    assert answer.url == reverse("gp_events:batch", args=[batch.pk])
     download = client.get(reverse("gp_events:batch_csv", args=[batch.pk]))
-    assert download.status_code == 200 and referral.reference in download.content.decode()
+    assert download.status_code == 200
+    assert referral.reference in download.content.decode()
     assert "B82005" in download["Content-Disposition"]
     fhir = client.get(reverse("gp_events:batch_fhir", args=[batch.pk]))
     assert fhir["Content-Type"] == "application/fhir+json"
