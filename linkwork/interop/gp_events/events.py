@@ -44,6 +44,7 @@ DECLINED = "declined"
 SCORE = "score"
 # Result keys that describe a score rather than being one.
 NOT_VALUES = frozenset({"instrument", "version", "method", "flags", "bands"})
+MAIN_SCORES = ("total", "metric", "index", "vas", "score", "level", "goals", "concern_scores")
 
 
 @dataclass(frozen=True)
@@ -101,27 +102,37 @@ def _coded(referral_ids: list[Any], code: str) -> dict[Any, dt.datetime]:
 
 
 def score_values(measure: OutcomeMeasure) -> list[tuple[str, Any]]:
-    """The numbers of a measure's result (and a single band in words), in the result's order.
+    """The numbers of a measure's result (and a single band in words), main score first.
 
     An instrument scored item by item with no number in its result (ONS4, the ONS loneliness
-    question) reports its answers, which are numbers on the instrument's scale. Free text is
-    never taken: MYCaW's concerns are the person's words and stay in its `responses`."""
+    question) reports its answers, numbers on the instrument's scale, in the instrument's
+    order. Free text is never taken: MYCaW's concerns are the person's words and stay in its
+    `responses`. The order is fixed here, not taken from the stored JSON, whose key order
+    PostgreSQL does not keep."""
     values: list[tuple[str, Any]] = []
-    for label, value in measure.result.items():
+    for label in sorted(measure.result, key=_rank):
+        value = measure.result[label]
         if label in NOT_VALUES or isinstance(value, bool):
             continue
-        if isinstance(value, int | float):
+        if _number(value):
             values.append((label, value))
         elif isinstance(value, list) and all(_number(item) for item in value):
             values += [(f"{label} {place}", item) for place, item in enumerate(value, 1)]
     if not values:
-        values = [
-            (label, value) for label, value in (measure.responses or {}).items() if _number(value)
-        ]
+        responses = measure.responses or {}
+        definition = INSTRUMENTS.get(measure.instrument)
+        order = [item.id for item in definition.items] if definition is not None else []
+        order += sorted(set(responses) - set(order))
+        values = [(label, responses[label]) for label in order if _number(responses.get(label))]
     band = measure.result.get("band")
     if isinstance(band, str):
         values.append(("band", band))
     return values
+
+
+def _rank(label: str) -> tuple[int, str]:
+    """Main scores first, in this order; any other value after them, by name."""
+    return (MAIN_SCORES.index(label) if label in MAIN_SCORES else len(MAIN_SCORES), label)
 
 
 def _number(value: Any) -> bool:
