@@ -21,6 +21,7 @@ from linkwork.casework.models import Mode, Outcome
 from linkwork.interop.gp_events import actions, events, render
 from linkwork.interop.gp_events.models import ExportBatch, ExportedEvent
 from linkwork.outcomes.actions import record_measure
+from linkwork.records.export import sent_to_gp
 from linkwork.referrals.actions import accept_referral, decline_referral
 from linkwork.referrals.lifecycle import DeclineReason
 from tests.conftest import World, at, signed_in
@@ -341,3 +342,16 @@ def test_command_exports_once_and_downloads_a_batch_again(world: World, practice
     )
     assert referral.reference in out.getvalue()
     assert AuditEvent.objects.filter(action="gp_events.exported", actor=None).count() == 1
+
+
+@pytest.mark.django_db
+def test_subject_access_export_lists_what_was_sent_to_the_practice(world: World, practice):
+    referral = referred(world, practice)
+    contact(world, referral, "2026-03-09")
+    other = referred(world, practice, nhs_number="4010232137")
+    contact(world, other, "2026-03-10")
+    actions.export(by=world.scheme_lead_a, scheme=world.scheme_a, practice=practice)
+    sent = sent_to_gp([referral])
+    assert [(row["SNOMED CT code"], row["date"], row["GP practice"]) for row in sent] == [
+        (REFERRED, "2026-03-09", "Alder Street Surgery")
+    ]
