@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "linkwork.insights",
     "linkwork.evaluation_reports",
     "linkwork.interop",
+    "linkwork.interop.gp_events",
     "linkwork.records",
 ]
 
