@@ -26,6 +26,7 @@ from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
 from linkwork.insights.models import ExtractRequest
+from linkwork.interop.gp_events.models import ExportBatch
 from linkwork.interop.webhooks.models import (
     DeliveryStatus,
     EventType,
@@ -33,7 +34,6 @@ from linkwork.interop.webhooks.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from linkwork.interop.gp_events.models import ExportBatch
 from linkwork.notifications.models import Message
 from linkwork.outcomes.actions import raise_flag
 from linkwork.outcomes.models import FlagKind
