@@ -42,6 +42,7 @@ MODULES = [
     "benchmarks.category_inference",
     "benchmarks.insights",
     "benchmarks.evaluation",
+    "benchmarks.load",
 ]
 COLUMNS = ["benchmark", "size", "p50_ms", "p95_ms", "floor_p50_ms", "ratio"]
 RESULTS = ROOT / "benchmarks" / "results.json"

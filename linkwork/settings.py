@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "linkwork.insights",
     "linkwork.evaluation_reports",
     "linkwork.interop",
+    "linkwork.interop.gp_events",
     "linkwork.records",
 ]
 
@@ -198,14 +199,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 
-# Idle sessions end after 30 minutes: every request renews the 30-minute expiry. Every
+# Idle sessions end after 30 minutes: a request renews the 30-minute expiry, at most once a
+# minute (`SESSION_RENEW_SECONDS`), so most requests write nothing to the session store. Every
 # session ends 12 hours after login however busy (`linkwork.accounts.sessions`).
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 # Database sessions whose removal by `clearsessions` is audited (`accounts.session_store`).
 SESSION_ENGINE = "linkwork.accounts.session_store"
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -22,7 +22,14 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 
 @admin.register(Scheme)
 class SchemeAdmin(admin.ModelAdmin[Scheme]):
-    list_display = ["name", "host", "active_caseload_limit", "yearly_caseload_limit"]
+    list_display = [
+        "name",
+        "host",
+        "active_caseload_limit",
+        "yearly_caseload_limit",
+        "share_all_data_with_gp",
+    ]
+    list_filter = ["share_all_data_with_gp"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 

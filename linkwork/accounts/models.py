@@ -171,6 +171,12 @@ class Scheme(models.Model):
         help_text="The youngest age, in years, the scheme supports; younger people are "
         "refused at referral with where to go instead.",
     )
+    share_all_data_with_gp = models.BooleanField(
+        "share all data with GP practices",
+        default=False,
+        help_text="Off: the GP event export carries the SNOMED CT codes only (referred, "
+        "declined). On: it also carries outcome scores with their instrument.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     if TYPE_CHECKING:

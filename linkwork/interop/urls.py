@@ -1,4 +1,5 @@
-"""The interoperability URLs: `/fhir/` and the webhook pages, mounted at the site root."""
+"""The interoperability URLs: `/fhir/`, the GP events pages and the webhook pages, mounted at
+the site root."""
 
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -7,4 +8,5 @@ from linkwork.interop.webhooks import urls as webhook_urls
 urlpatterns: list[URLPattern | URLResolver] = [
     path("fhir/", include("linkwork.interop.fhir.urls")),
     path("webhooks/", include(webhook_urls)),
+    path("gp-events/", include("linkwork.interop.gp_events.urls")),
 ]

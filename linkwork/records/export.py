@@ -40,6 +40,9 @@ from linkwork.casework.models import (
     SupportPlan,
 )
 from linkwork.insights.models import CareUse, ClinicalMeasure
+from linkwork.interop.gp_events.events import Event
+from linkwork.interop.gp_events.models import ExportBatch
+from linkwork.interop.gp_events.render import value_text
 from linkwork.notifications.models import Audience, Message
 from linkwork.outcomes.models import FlagHandling, OutcomeMeasure, SafetyFlag
 from linkwork.people.models import Consent, Person, PersonChange, Restriction
@@ -162,6 +165,7 @@ def gather(person: Person, organisation: Organisation, *, request: RightsRequest
             FlagHandling.objects.filter(flag__referral_id__in=hosted_ids)
         ),
         "messages": _rows(messages.order_by("created_at")),
+        "coded events sent to GP practices": sent_to_gp(hosted),
         "GP record measures": _rows(
             ClinicalMeasure.objects.filter(person=person)
             if hosted
@@ -180,6 +184,33 @@ def gather(person: Person, organisation: Organisation, *, request: RightsRequest
         "who used the record": access_log(person, referrals, staff),
     }
     return sections
+
+
+def sent_to_gp(hosted: list[Referral]) -> list[Row]:
+    """Each coded event of these referrals sent to a GP practice, as it was sent: a
+    disclosure the person has a right to know of (Article 15(1)(c))."""
+    references = {r.reference: r for r in hosted}
+    if not references:
+        return []
+    batches = ExportBatch.objects.filter(
+        scheme_id__in={r.scheme_id for r in hosted}
+    ).select_related("practice")
+    return [
+        {
+            "event": event.term,
+            "SNOMED CT code": event.snomed_code,
+            "date": event.event_date,
+            "instrument": event.instrument_name,
+            "score": value_text(event),
+            "referral": event.referral_reference,
+            "NHS number sent": event.nhs_number,
+            "GP practice": batch.practice.name,
+            "sent at": plain(batch.exported_at),
+        }
+        for batch in batches.order_by("exported_at")
+        for event in map(Event.from_dict, batch.events)
+        if event.referral_reference in references
+    ]
 
 
 def _rows(records: QuerySet[Any]) -> list[Row]:

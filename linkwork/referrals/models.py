@@ -175,6 +175,12 @@ class Referral(models.Model):
             models.Index(
                 fields=["link_worker", "received_at"], name="referral_worker_received_idx"
             ),
+            # A referring organisation's referrals, newest first (the referrer's list): read
+            # a page from the index rather than sorting all of a practice's referrals.
+            models.Index(
+                fields=["referring_organisation", "-received_at"],
+                name="referral_referrer_received_idx",
+            ),
             # Every link worker's loads in a scheme (capacity, triage, the lead's home), read
             # from the index alone: open cases by status and weight, the year's people.
             models.Index(

@@ -26,6 +26,7 @@ from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
 from linkwork.insights.models import ExtractRequest
+from linkwork.interop.gp_events.models import ExportBatch
 from linkwork.interop.webhooks.models import (
     DeliveryStatus,
     EventType,
@@ -251,6 +252,8 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "records:new_request": "link_worker_a",
     "records:review": "link_worker_a",
     "records:rules": "link_worker_a",
+    # Coded events for GP records: scheme leads and the host organisation's admins.
+    "gp_events:index": "link_worker_a",
 }
 WEBHOOK_RECORD = Gated(wrong_role="link_worker_a", other_scope="admin_b")
 RESTRICTED: dict[str, Gated] = {
@@ -315,6 +318,10 @@ RESTRICTED: dict[str, Gated] = {
     "records:review_item": Gated(wrong_role="link_worker_a", other_scope="admin_b"),
     # The retention rules apply to every organisation: admins who operate the platform.
     "records:rule": Gated(wrong_role="link_worker_a", other_scope=None),
+    # A GP events export: leads of its scheme and admins of the scheme's host only.
+    "gp_events:batch": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    "gp_events:batch_csv": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    "gp_events:batch_fhir": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
 }
 # What a refused form would have written, had the gate let it through.
 EVERY_FORM = {
@@ -407,6 +414,9 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
             due_on=dt.date(2025, 1, 1),
         ).pk,
         "record_class": "person_record",
+        "batch_id": ExportBatch.objects.create(
+            scheme=world.scheme_a, practice=world.practice, exported_by=world.scheme_lead_a
+        ).pk,
     }
 
 

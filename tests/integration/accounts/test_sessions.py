@@ -12,7 +12,9 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -77,6 +79,44 @@ def test_session_ends_after_thirty_idle_minutes(client, world: World):
     assert response["Location"].startswith(reverse("accounts:login"))
     # The session store drops a session unused for 30 minutes, so nothing of it is left.
     assert not Session.objects.filter(expire_date__gt=START + dt.timedelta(minutes=59)).exists()
+
+
+def session_writes(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if 'UPDATE "django_session"' in q["sql"]]
+
+
+def test_requests_within_a_minute_write_nothing_to_the_session_store(client, world: World):
+    """Renewing the idle clock on every request was an UPDATE and a commit on every page;
+    it is renewed at most once a minute (`SESSION_RENEW_SECONDS`)."""
+    with time_machine.travel(START, tick=False) as clock:
+        log_in_fully(client, world.link_worker_a)
+        clock.shift(dt.timedelta(minutes=2))
+        with CaptureQueriesContext(connection) as renewed:
+            assert client.get(reverse("web:home")).status_code == 200
+        clock.shift(dt.timedelta(seconds=settings.SESSION_RENEW_SECONDS - 1))
+        with CaptureQueriesContext(connection) as quiet:
+            assert client.get(reverse("web:home")).status_code == 200
+        clock.shift(dt.timedelta(seconds=1))
+        with CaptureQueriesContext(connection) as renewed_again:
+            assert client.get(reverse("web:home")).status_code == 200
+
+    assert len(session_writes(renewed)) == 1
+    assert session_writes(quiet) == []
+    assert len(session_writes(renewed_again)) == 1
+
+
+def test_an_idle_session_never_outlives_thirty_minutes_after_the_last_request(client, world: World):
+    """A request that did not renew the clock (within a minute of one that did) ends up to a
+    minute sooner, never later: at most 30 minutes after the last request."""
+    with time_machine.travel(START, tick=False) as clock:
+        log_in_fully(client, world.link_worker_a)
+        clock.shift(dt.timedelta(seconds=50))
+        assert client.get(reverse("web:home")).status_code == 200
+        clock.shift(dt.timedelta(minutes=30))
+        response = client.get(reverse("web:home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_busy_session_ends_twelve_hours_after_login(client, world: World):
