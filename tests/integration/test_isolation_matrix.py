@@ -84,18 +84,20 @@ from tests.factories import (
     SupportPlanFactory,
     UserFactory,
 )
+from tests.integration.interop.test_inbound import bundle as inbound_bundle
 
 # --- The promise ------------------------------------------------------------------------------
 #
 # Columns: the roles of `linkwork.accounts.models.Role`, then the three API tokens a tenant
 # holds (its GP practice's, which refers; its scheme host's, whose case system reads the
-# recommendations; its provider's, whose case system answers Tasks over FHIR). Each cell is "own/other": the status for the tenant's own record and for
-# the other tenant's. "ok" (POST only) is any answer that is not a refusal and not an error
-# (a form shown again, a redirect after saving, a 409 conflict): what a form does with the
-# words posted is the business of its own tests; here it only matters that it was let in.
-# A page that only shows a record answers a POST as it does a GET (CSRF is checked first in
-# real use; the test client skips it). 405: a method the URL does not take, answered before
-# any record is looked at. Pages take sessions only, so the tokens are asked about the API.
+# recommendations; its provider's, whose case system answers Tasks over FHIR). Each cell is
+# "own/other": the status for the tenant's own record and for the other tenant's. "ok" (POST
+# only) is any answer that is not a refusal and not an error (a form shown again, a redirect
+# after saving, a 409 conflict): what a form does with the words posted is the business of its
+# own tests; here it only matters that it was let in. A page that only shows a record answers a
+# POST as it does a GET (CSRF is checked first in real use; the test client skips it). 405: a
+# method the URL does not take, answered before any record is looked at. Pages take sessions
+# only, so the tokens are asked about the APIs.
 #
 #   ref  referrer (the tenant's GP practice)      prov  provider (the tenant's listed charity)
 #   lw   link worker of the tenant's scheme        cur   directory curator
@@ -578,6 +580,10 @@ def build_tenant(name: str) -> Tenant:
         "item_id": rights.review_item.pk,
         "endpoint_id": hooks.endpoint.pk,
         "delivery_id": hooks.dead.pk,
+        # Not URL parameters: the organisations, for the searches and forms that name them.
+        "host_id": host.pk,
+        "practice_id": practice.pk,
+        "provider_org_id": provider_org.pk,
     }
     assert measure.referral_id == referral.pk
     return Tenant(
@@ -910,6 +916,7 @@ def test_pages_without_a_record_never_show_the_other_tenant(tenants: Tenants, co
         "lead": "referrals:triage_queue",
         "ref": "notifications:my_referrals",
         "prov": "casework:inbox",
+        "adm": "records:requests",
     }
     if column in expected_lists:
         assert expected_lists[column] in shown_own, (column, shown_own)
@@ -996,3 +1003,149 @@ def test_a_form_naming_the_other_tenants_link_worker_is_refused(
     assert not leaked(body.encode(), other)
     after = Referral.objects.values("status", "link_worker_id", "version").get(pk=referral_id)
     assert after == before
+
+
+# --- The FHIR API's searches and the referrals it receives -----------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["tok-ref", "tok-host", "tok-prov"])
+@pytest.mark.parametrize(
+    "owner", [None, "host_id", "provider_org_id"], ids=["all", "other-host", "other-provider"]
+)
+def test_fhir_task_search_finds_only_the_callers_tasks(
+    tenants: Tenants, column: str, owner: str | None
+):
+    """Every token's Task search, with the Tasks' focus included, and narrowed to the other
+    tenant's organisations by `owner`: never the other tenant's Tasks or people; and the
+    provider finds its connection's Task, the practice its referral's, where they ask for
+    all."""
+    own, other = tenants.own, tenants.other
+    query = {"_include": "Task:focus", "_count": "200"}
+    if owner is not None:
+        query["owner"] = f"Organization/{other.params[owner]}"
+    response = tenants.clients[column].get(reverse("fhir:task-search"), query)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == FHIR_JSON
+    body = response.content.decode()
+    ids = {entry["resource"]["id"] for entry in json.loads(body)["entry"]}
+    others = {str(other.params[key]) for key in ("connection_id", "referral_id")}
+    assert not ids & (others | {str(other.received_id)}), column
+    assert not leaked(response.content, other), column
+    sent = Referral.objects.filter(referring_organisation_id=own.params["practice_id"])
+    found_own = {
+        "tok-prov": {str(own.params["connection_id"])},
+        "tok-ref": {str(pk) for pk in sent.values_list("pk", flat=True)},
+        "tok-host": set(),
+    }[column]
+    assert ids == (found_own if owner is None else set()), column
+
+
+@pytest.mark.django_db
+def test_fhir_referral_naming_the_other_tenants_person_shows_only_what_was_sent(
+    tenants: Tenants,
+):
+    """Tenant A's practice sends, over FHIR, a referral with tenant B's person's NHS number
+    and date of birth under another name. The referral goes to a pending match; its Task and
+    ServiceRequest, and the practice's Task search, show nothing of tenant B's person."""
+    own, other = tenants.own, tenants.other
+    stranger = Referral.objects.select_related("person").get(pk=other.params["referral_id"])
+    sent = inbound_bundle(Referral.objects.get(pk=own.params["referral_id"]).scheme.slug)
+    patient = sent["entry"][0]["resource"]
+    patient["identifier"][0]["value"] = stranger.person.nhs_number
+    patient["birthDate"] = stranger.person.date_of_birth.isoformat()
+    client = tenants.clients["tok-ref"]
+    answer = client.post(reverse("fhir:transaction"), json.dumps(sent), content_type=FHIR_JSON)
+    assert answer.status_code == 200, answer.content
+    made = Referral.objects.get(
+        referring_organisation_id=own.params["practice_id"], person__given_name="Nadia"
+    )
+    assert PersonMatch.objects.filter(candidate=made.person, existing=stranger.person).exists()
+    bodies = [
+        answer,
+        client.get(reverse("fhir:task", args=[made.pk])),
+        client.get(reverse("fhir:service-request", args=[made.pk]), {"_include": "Task:focus"}),
+        client.get(reverse("fhir:task-search"), {"_include": "Task:focus"}),
+    ]
+    for response in bodies:
+        assert response.status_code == 200, response.content
+        assert not leaked(response.content, other)
+        assert str(stranger.person.pk) not in response.content.decode()
+    assert json.loads(bodies[1].content)["id"] == str(made.pk)
+
+
+# --- Records and rights, and webhooks, naming the other tenant ---------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["nhs_number", "reference"])
+def test_a_rights_request_about_the_other_tenants_person_is_refused(tenants: Tenants, who: str):
+    """The host's admin records a rights request naming tenant B's person, by NHS number or
+    by their referral's reference: refused, naming the field, nothing recorded, and nothing of
+    the person shown."""
+    stranger = Referral.objects.select_related("person").get(pk=tenants.other.params["referral_id"])
+    before = RightsRequest.objects.count()
+    typed = stranger.person.nhs_number if who == "nhs_number" else stranger.reference
+    response = tenants.clients["adm"].post(
+        reverse("records:new_request"),
+        {
+            "kind": "access",
+            "who": typed,
+            "received_on_0": "5",
+            "received_on_1": "1",
+            "received_on_2": "2026",
+            "requester": "person",
+        },
+    )
+    assert response.status_code == 400
+    assert "This organisation holds no record with that number" in response.content.decode()
+    # The form shows again what was typed; nothing else of the person.
+    assert [secret for secret in leaked(response.content, tenants.other) if secret != typed] == []
+    assert RightsRequest.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_webhook_endpoint_for_the_other_tenants_organisation_is_refused(tenants: Tenants):
+    """An endpoint added for tenant B's scheme host, by editing the form's value: refused,
+    naming the field, and no endpoint made."""
+    before = WebhookEndpoint.objects.count()
+    response = tenants.clients["adm"].post(
+        reverse("webhooks:new"),
+        {
+            "organisation": str(tenants.other.params["host_id"]),
+            "name": "Elsewhere",
+            "url": "https://hooks.example.org/elsewhere",
+            "events": [EventType.CONNECTION_STATUS_CHANGED.value],
+        },
+    )
+    assert response.status_code == 400
+    assert "organisation" in response.content.decode().lower()
+    assert WebhookEndpoint.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_subject_access_export_of_a_person_in_two_schemes_holds_only_the_hosts_episode(
+    tenants: Tenants,
+):
+    """The tenant's person, referred to the other tenant's scheme too: the export tenant A's
+    host gives them holds its own episode and never the other scheme's referral, notes or
+    plan."""
+    own, other = tenants.own, tenants.other
+    elsewhere = Referral.objects.get(pk=other.params["referral_id"])
+    second: Referral = ReferralFactory(
+        person_id=own.params["person_id"],
+        scheme=elsewhere.scheme,
+        referring_organisation=elsewhere.referring_organisation,
+        status="active",
+    )
+    secret_note = "Scheme B only: visited the food bank."
+    CaseNote.objects.create(referral=second, text=secret_note, written_by=other.users["lw"])
+    SupportPlanFactory(referral=second, what_matters="Scheme B plan: back to the allotment.")  # type: ignore[no-untyped-call]
+    url = reverse("records:export", args=[own.params["access_request_id"]])
+    response = tenants.clients["adm"].get(url, {"format": "json"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    own_reference = Referral.objects.get(pk=own.params["referral_id"]).reference
+    assert own_reference in body
+    for hidden in (second.reference, secret_note, "back to the allotment", str(second.pk)):
+        assert hidden not in body, hidden
