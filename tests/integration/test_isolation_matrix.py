@@ -3,16 +3,19 @@
 Two tenants, A and B, are built alike: a scheme and its host, a GP practice that refers into
 it, a provider with a listed service, one user of every role, and one of every record that
 holds personal data. Every URL that reads or writes such a record by its id is asked, by GET
-and by POST, by each role of tenant A about tenant A's record ("own"), tenant B's record
-("other") and, for a URL naming two records, tenant A's referral with tenant B's record
-("mixed"). `MATRIX` below is the promise, one readable row per URL; the test fails on any cell
-that answers otherwise, and names the cell.
+and by POST (and, on the FHIR API, by PUT and PATCH), by each role and API token of tenant A
+about tenant A's record ("own"), tenant B's record ("other") and, for a URL naming two records,
+tenant A's referral with tenant B's record ("mixed"). `MATRIX` below is the promise, one
+readable row per URL (or per kind of record a URL takes: "fhir:task@connection"); the test
+fails on any cell that answers otherwise, and names the cell.
 
 Beyond the status, every cell proves:
 - a refusal (401, 403, 404) writes one `access.denied` audit event naming the caller, the
   page and (for 404) the record, and writes nothing else;
 - no answer, allowed or refused, holds a personal detail of the other tenant's people;
-- the JSON API answers its refusals as `application/problem+json`.
+- the JSON API answers its refusals as `application/problem+json`, the FHIR API every error
+  as an OperationOutcome (`application/fhir+json`);
+- a refused write (POST, PUT, PATCH) changes no row of any table holding records.
 
 The URL list comes from the URL resolver: a URL that takes a parameter and is neither in the
 matrix nor in `NOT_PERSONAL` fails `test_every_record_url_is_in_the_matrix` ("unclassified
