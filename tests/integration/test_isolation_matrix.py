@@ -48,6 +48,7 @@ from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import CaseNote, Contact, PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
 from linkwork.insights.models import ExtractRequest
+from linkwork.interop.gp_events.actions import export as export_gp_events
 from linkwork.interop.webhooks.models import (
     DeliveryStatus,
     EventType,
@@ -202,6 +203,14 @@ webhooks:rotate                  GET   405/405  405/405  405/405  405/405  405/4
 webhooks:rotate                  POST  403/403  403/403  403/403  403/403  403/403  403/403  ok/404
 webhooks:replay                  GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
 webhooks:replay                  POST  403/403  403/403  403/403  403/403  403/403  403/403  ok/404
+# the coded events exported for the GP practice's records (NHS numbers), for the scheme's lead
+# and its host's admins
+gp_events:batch                  GET   403/403  403/403  200/404  403/403  403/403  403/403  200/404
+gp_events:batch                  POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
+gp_events:batch_csv              GET   403/403  403/403  200/404  403/403  403/403  403/403  200/404
+gp_events:batch_csv              POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
+gp_events:batch_fhir             GET   403/403  403/403  200/404  403/403  403/403  403/403  200/404
+gp_events:batch_fhir             POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 """
 
 # The JSON API, by session (the recommendations only) and by token.
@@ -498,6 +507,7 @@ def build_tenant(name: str) -> Tenant:
     person = PersonFactory(
         given_name=given,
         family_name=family,
+        gp_practice=practice,
         nhs_number=nhs_number,
         email=f"{given.lower()}@example.net",
         phone="07700 900" + nine[-3:],
@@ -564,6 +574,9 @@ def build_tenant(name: str) -> Tenant:
     connection = ConnectionFactory(referral=referral, service=service, created_by=users["lw"])
     rights = build_rights(name, scheme, practice, person, users["adm"])
     hooks = build_webhooks(name, host, connection)
+    # The first attended contact owes the practice the "referred" code, with the NHS number.
+    gp_batch = export_gp_events(by=users["lead"], scheme=scheme, practice=practice)
+    assert gp_batch is not None
     params = {
         "person_id": person.pk,
         "referral_id": referral.pk,
@@ -583,6 +596,7 @@ def build_tenant(name: str) -> Tenant:
         "item_id": rights.review_item.pk,
         "endpoint_id": hooks.endpoint.pk,
         "delivery_id": hooks.dead.pk,
+        "batch_id": gp_batch.pk,
         # Not URL parameters: the organisations, for the searches and forms that name them.
         "host_id": host.pk,
         "practice_id": practice.pk,
@@ -1124,6 +1138,23 @@ def test_a_webhook_endpoint_for_the_other_tenants_organisation_is_refused(tenant
     assert response.status_code == 400
     assert "organisation" in response.content.decode().lower()
     assert WebhookEndpoint.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["lead", "adm"])
+def test_gp_events_export_for_the_other_tenants_scheme_is_refused(tenants: Tenants, column: str):
+    """The scheme lead, or the host's admin, exports coded events naming tenant B's scheme and
+    practice by editing the form's values: refused, naming the field, and nothing exported."""
+    other = Referral.objects.get(pk=tenants.other.params["referral_id"])
+    before = rows()
+    response = tenants.clients[column].post(
+        reverse("gp_events:index"),
+        {"scheme": str(other.scheme_id), "practice": str(other.referring_organisation_id)},
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not leaked(response.content, tenants.other)
+    assert rows() == before
 
 
 @pytest.mark.django_db
