@@ -67,8 +67,9 @@ REVIEWED = {
         "the status history and measures of the referrals it is given, which the caller "
         "reached; dates and instrument ids only"
     ),
-    ("casework/matching.py", "provider_stats"): (
-        "answer times and acceptance per provider organisation; aggregates only"
+    ("casework/matching.py", "_answered"): (
+        "the answered connections that `provider_stats` groups into answer times and acceptance "
+        "per provider organisation; aggregates only, never a record"
     ),
     ("casework/matching.py", "profile_for_referral"): "the plan of a referral the caller reached",
     ("casework/matching.py", "cases_visible_to"): (
@@ -93,6 +94,43 @@ REVIEWED = {
     ("casework/matching.py", "outcomes_of_shown"): (
         "what followed every showing, for `linkwork fit-matching-weights` to learn from; "
         "run by the command, never by a view, and it returns ids and flags, never a record"
+    ),
+    ("interop/fhir/access.py", "owned_connections"): (
+        "is the FHIR scope of a provider's token: connections to the token's own organisation's "
+        "services, drafts and signposting left out (tests/integration/interop/test_tasks.py)"
+    ),
+    ("interop/gp_events/events.py", "owed"): (
+        "the coded events of one scheme for one practice; the scheme comes from `schemes_of`, "
+        "the schemes the user leads or whose host they administer"
+    ),
+    ("interop/gp_events/events.py", "_first_interactions"): (
+        "the first attended contact's date of the referrals `owed` picked; dates only"
+    ),
+    ("interop/gp_events/views.py", "practices_of"): (
+        "the GP practices of the people of a scheme from `schemes_of`; organisations only"
+    ),
+    ("records/export.py", "held_referrals"): (
+        "is the subject access scope: the person's referrals to the organisation's schemes or "
+        "made by it, for that organisation's admin (tests/integration/records/test_export.py)"
+    ),
+    ("records/export.py", "gather"): (
+        "reads the records of the referrals `held_referrals` gave, and the person's own rows, "
+        "for the organisation's admin; another organisation's records are absent "
+        "(tests/integration/records/test_export.py)"
+    ),
+    ("records/forms.py", "held_people"): (
+        "is the rights requests' scope: people of whom the admin's organisation holds a "
+        "referral, to its schemes or made by it"
+    ),
+    ("records/retention.py", "referrals_with_last_contact"): (
+        "the nightly retention review's dates of last contact per organisation and person; "
+        "run by the task worker, it writes review items and never returns a record to a view"
+    ),
+    ("records/retention.py", "due_messages"): (
+        "the nightly retention review's last message date per referral; ids and dates only"
+    ),
+    ("records/views.py", "_people_of"): (
+        "names the people of the review items the view already scoped to the user's organisations"
     ),
 }
 

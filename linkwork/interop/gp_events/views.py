@@ -22,7 +22,7 @@ from linkwork.accounts.models import Organisation, OrganisationKind, Role, Schem
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core import tables
-from linkwork.core.forms import error_summary
+from linkwork.core.forms import HouseVoice, error_summary
 from linkwork.core.presenters import datetime_uk
 from linkwork.interop.gp_events import actions, events
 from linkwork.interop.gp_events.models import ExportBatch
@@ -54,7 +54,7 @@ class Row:
     due: events.Pending
 
 
-class ExportForm(forms.Form):
+class ExportForm(HouseVoice, forms.Form):
     scheme = forms.TypedChoiceField(coerce=int, label="Scheme")
     practice = forms.TypedChoiceField(coerce=int, label="GP practice")
 

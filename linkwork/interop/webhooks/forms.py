@@ -6,11 +6,12 @@ from typing import Any, cast
 
 from django import forms
 
+from linkwork.core.forms import HouseVoice
 from linkwork.interop.webhooks import addresses
 from linkwork.interop.webhooks.models import EventType
 
 
-class EndpointForm(forms.Form):
+class EndpointForm(HouseVoice, forms.Form):
     organisation = forms.TypedChoiceField(
         label="Organisation", coerce=int, error_messages={"required": "Choose the organisation"}
     )

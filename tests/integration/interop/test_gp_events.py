@@ -306,7 +306,9 @@ def test_page_names_the_bad_field(client, world: World, practice):
     signed_in(client, world.scheme_lead_a)
     answer = client.post(reverse("gp_events:index"), {"scheme": "x", "practice": practice.pk})
     assert answer.status_code == 400
-    assert "Select a valid choice" in answer.content.decode()
+    body = answer.content.decode()
+    assert "Select one of the choices given for scheme" in body
+    assert "Select a valid choice" not in body  # never Django's own words
     answer = client.post(
         reverse("gp_events:index"), {"scheme": world.scheme_b.pk, "practice": practice.pk}
     )

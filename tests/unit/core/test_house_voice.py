@@ -61,6 +61,11 @@ def _instances(klass: type[Any], world: World, referral: Any) -> list[forms.Base
         return [klass({}, referral=referral)]
     if name == "PersonDetailsForm":
         return [klass({}, person=referral.person)]
+    if name in {"EndpointForm", "RequestForm"}:  # the organisations the user may choose
+        choices = [(world.practice.pk, world.practice.name)]
+        return [klass({}, organisations=choices if name == "EndpointForm" else dict(choices))]
+    if name == "ExportForm":
+        return [klass({}, rows=[])]
     if name in {"FiltersForm", "EvaluationForm"}:
         return [klass({}, schemes=frozenset({world.scheme_a.pk}))]
     if name in {"MeasureForm", "Eq5dForm", "LicensedForm"}:
