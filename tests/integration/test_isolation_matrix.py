@@ -1136,7 +1136,7 @@ def test_a_webhook_endpoint_for_the_other_tenants_organisation_is_refused(tenant
         },
     )
     assert response.status_code == 400
-    assert "organisation" in response.content.decode().lower()
+    assert "Select one of the choices given for organisation" in response.content.decode()
     assert WebhookEndpoint.objects.count() == before
 
 
@@ -1152,7 +1152,7 @@ def test_gp_events_export_for_the_other_tenants_scheme_is_refused(tenants: Tenan
         {"scheme": str(other.scheme_id), "practice": str(other.referring_organisation_id)},
     )
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select one of the choices given for scheme" in response.content.decode()
     assert not leaked(response.content, tenants.other)
     assert rows() == before
 
