@@ -5,6 +5,7 @@ its schemas resolved from the local standards folder (never from the network).""
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -125,3 +126,24 @@ def _local_refs(node: Any, own: str) -> Any:
     if isinstance(node, list):
         return [_local_refs(item, own) for item in node]
     return node
+
+
+# --- Invariants both lifecycle state machines check ------------------------------------------
+
+
+def assert_one_unbroken_chain(history: Any, *, changes: int, status: str) -> None:
+    """A record's status history: one row per change, each starting where the last ended, in
+    time order, ending at the status the record has."""
+    rows = list(history.order_by("changed_at", "id"))
+    assert len(rows) == changes
+    assert rows[-1].to_status == status
+    for before, after in itertools.pairwise(rows):
+        assert after.from_status == before.to_status
+        assert after.changed_at >= before.changed_at
+
+
+def assert_audited_in_order(audit_rows: Any, *, audited: int) -> None:
+    """One audit row per change, written in time order."""
+    times = list(audit_rows.order_by("id").values_list("occurred_at", flat=True))
+    assert len(times) == audited
+    assert times == sorted(times)

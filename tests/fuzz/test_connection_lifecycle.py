@@ -11,7 +11,6 @@ cites `test_connection_lifecycle_state_machine`.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -44,7 +43,13 @@ from tests.factories import (
     ServiceFactory,
     UserFactory,
 )
-from tests.fuzz.conftest import BOUNDED, LIFECYCLE_RUNS, LIFECYCLE_STEPS
+from tests.fuzz.conftest import (
+    BOUNDED,
+    LIFECYCLE_RUNS,
+    LIFECYCLE_STEPS,
+    assert_audited_in_order,
+    assert_one_unbroken_chain,
+)
 
 ENDINGS = [ConnectionStatus.COMPLETED, ConnectionStatus.FAILED, ConnectionStatus.CANCELLED]
 
@@ -179,18 +184,11 @@ class ConnectionLifecycle(RuleBasedStateMachine):
 
     @invariant()
     def history_is_one_unbroken_chain(self) -> None:
-        history = list(self.connection.history.order_by("changed_at", "id"))
-        assert len(history) == self.changes
-        assert history[-1].to_status == self.status
-        for before, after in itertools.pairwise(history):
-            assert after.from_status == before.to_status
-            assert after.changed_at >= before.changed_at
+        assert_one_unbroken_chain(self.connection.history, changes=self.changes, status=self.status)
 
     @invariant()
     def every_change_audited_in_order(self) -> None:
-        times = list(self.audit_rows().order_by("id").values_list("occurred_at", flat=True))
-        assert len(times) == self.audited
-        assert times == sorted(times)
+        assert_audited_in_order(self.audit_rows(), audited=self.audited)
 
     @invariant()
     def no_orphan_rows(self) -> None:

@@ -11,7 +11,6 @@ run belongs to anything but its referral. Hazard log cites
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -38,7 +37,13 @@ from linkwork.referrals.lifecycle import (
 from linkwork.referrals.message_back import MESSAGE_BACK_EVENTS
 from linkwork.referrals.models import Channel, Referral, StatusChange
 from tests.factories import MembershipFactory, PersonFactory, SchemeFactory, UserFactory
-from tests.fuzz.conftest import BOUNDED, LIFECYCLE_RUNS, LIFECYCLE_STEPS
+from tests.fuzz.conftest import (
+    BOUNDED,
+    LIFECYCLE_RUNS,
+    LIFECYCLE_STEPS,
+    assert_audited_in_order,
+    assert_one_unbroken_chain,
+)
 
 # The message event each status change sends, when it sends one.
 EVENT_OF = {
@@ -207,18 +212,11 @@ class ReferralLifecycle(RuleBasedStateMachine):
 
     @invariant()
     def history_is_one_unbroken_chain(self) -> None:
-        history = list(self.referral.history.order_by("changed_at", "id"))
-        assert len(history) == self.changes
-        assert history[-1].to_status == self.status
-        for before, after in itertools.pairwise(history):
-            assert after.from_status == before.to_status
-            assert after.changed_at >= before.changed_at
+        assert_one_unbroken_chain(self.referral.history, changes=self.changes, status=self.status)
 
     @invariant()
     def every_change_audited_in_order(self) -> None:
-        times = list(self.audit_rows().order_by("id").values_list("occurred_at", flat=True))
-        assert len(times) == self.audited
-        assert times == sorted(times)
+        assert_audited_in_order(self.audit_rows(), audited=self.audited)
 
     @invariant()
     def message_back_exactly_once_per_event(self) -> None:

@@ -5,6 +5,7 @@ scoped to the organisations where the user is an admin; every view and change is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages as banners
 from django.contrib.auth.decorators import login_required
@@ -167,15 +168,18 @@ def new_endpoint(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _managed(request: AuthenticatedHttpRequest, model: Any, pk: str) -> Any:
+    """The endpoint or delivery `pk` of the user's own organisation, or a refusal (403 without
+    the ability, 404 for another organisation's), audited by the gate."""
+    return gate.get_visible_or_404(
+        request, model.objects.visible_to(request.user), ability=Ability.MANAGE_WEBHOOKS, pk=pk
+    )
+
+
 @login_required
 @require_POST
 def deactivate(request: AuthenticatedHttpRequest, endpoint_id: str) -> HttpResponse:
-    found = gate.get_visible_or_404(
-        request,
-        WebhookEndpoint.objects.visible_to(request.user),
-        ability=Ability.MANAGE_WEBHOOKS,
-        pk=endpoint_id,
-    )
+    found = _managed(request, WebhookEndpoint, endpoint_id)
     try:
         actions.deactivate_endpoint(by=request.user, endpoint=found)
     except actions.WebhookError as refused:
@@ -189,12 +193,7 @@ def deactivate(request: AuthenticatedHttpRequest, endpoint_id: str) -> HttpRespo
 @require_POST
 def rotate(request: AuthenticatedHttpRequest, endpoint_id: str) -> HttpResponse:
     """A new secret for the endpoint, shown once; the old one stops working at once."""
-    found = gate.get_visible_or_404(
-        request,
-        WebhookEndpoint.objects.visible_to(request.user),
-        ability=Ability.MANAGE_WEBHOOKS,
-        pk=endpoint_id,
-    )
+    found = _managed(request, WebhookEndpoint, endpoint_id)
     try:
         secret = actions.rotate_secret(by=request.user, endpoint=found)
     except actions.WebhookError as refused:
@@ -230,12 +229,7 @@ def dead(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def replay(request: AuthenticatedHttpRequest, delivery_id: str) -> HttpResponse:
-    found = gate.get_visible_or_404(
-        request,
-        WebhookDelivery.objects.visible_to(request.user),
-        ability=Ability.MANAGE_WEBHOOKS,
-        pk=delivery_id,
-    )
+    found = _managed(request, WebhookDelivery, delivery_id)
     try:
         actions.replay_delivery(by=request.user, delivery=found)
     except actions.WebhookError as refused:
