@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
 
+from linkwork.accounts import sessions
 from linkwork.accounts.models import Organisation, OrganisationKind, Role, Scheme, User
 from tests.factories import (
     MembershipFactory,
@@ -188,11 +190,14 @@ def referral_a(world: World):  # type: ignore[no-untyped-def]
 def signed_in(client: Client, user: User) -> Client:
     """Sign `user` in with two-factor already passed, as after a real login."""
     client.force_login(user)
+    session = client.session
+    # The login view marks the session's start (`accounts.sessions.start`), so the first
+    # request after it does not renew the idle clock; force_login does not, so mark it here.
+    session[sessions.STARTED] = session[sessions.LAST_SEEN] = time.time()
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is not None:
-        session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    session.save()
     return client
 
 
