@@ -185,6 +185,26 @@ def _load_account(email: str, full_name: str, organisation: Any, role: str) -> A
     return user
 
 
+def _staff_of(organisation: Any, role: str, label: str) -> Any:
+    """The organisation's first member with `role`, or a load-test account added for it."""
+    from linkwork.accounts.models import Membership
+
+    member = (
+        Membership.objects.filter(organisation=organisation, role=role)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if member is not None:
+        return member.user
+    return _load_account(
+        f"load.{label.lower()}.{organisation.pk}@{LOAD_EMAIL_DOMAIN}",
+        f"Load Test {label}",
+        organisation,
+        role,
+    )
+
+
 def _totp_key(user: Any) -> str:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -240,7 +260,7 @@ def _providers(count: int) -> list[dict[str, Any]]:
     first), each with the requests waiting for an answer and the accepted ones."""
     from django.db.models import Count, Q
 
-    from linkwork.accounts.models import Membership, Organisation, Role
+    from linkwork.accounts.models import Organisation, Role
     from linkwork.casework.lifecycle import ConnectionStatus
     from linkwork.casework.models import Connection
 
@@ -261,22 +281,7 @@ def _providers(count: int) -> list[dict[str, Any]]:
         )
     plan = []
     for organisation in organisations:
-        member = (
-            Membership.objects.filter(organisation=organisation, role=Role.PROVIDER)
-            .select_related("user")
-            .order_by("pk")
-            .first()
-        )
-        user = (
-            member.user
-            if member
-            else _load_account(
-                f"load.provider.{organisation.pk}@{LOAD_EMAIL_DOMAIN}",
-                "Load Test Provider",
-                organisation,
-                Role.PROVIDER,
-            )
-        )
+        user = _staff_of(organisation, Role.PROVIDER, "Provider")
         mine = Connection.objects.filter(service__organization__account_organisation=organisation)
 
         def ids(status: str, qs: Any = mine) -> list[str]:
@@ -309,7 +314,7 @@ ROUTES = {
 def _referrers(count: int) -> list[dict[str, Any]]:
     """Referrers of the demo's referring organisations (added where one has none), each with
     an API token of its organisation and the referrals it sent."""
-    from linkwork.accounts.models import Membership, Organisation, Role, Scheme
+    from linkwork.accounts.models import Organisation, Role, Scheme
     from linkwork.api.actions import issue_api_token
     from linkwork.referrals.models import Referral
 
@@ -319,22 +324,7 @@ def _referrers(count: int) -> list[dict[str, Any]]:
     )
     plan = []
     for n, organisation in enumerate(organisations):
-        member = (
-            Membership.objects.filter(organisation=organisation, role=Role.REFERRER)
-            .select_related("user")
-            .order_by("pk")
-            .first()
-        )
-        user = (
-            member.user
-            if member
-            else _load_account(
-                f"load.referrer.{organisation.pk}@{LOAD_EMAIL_DOMAIN}",
-                "Load Test Referrer",
-                organisation,
-                Role.REFERRER,
-            )
-        )
+        user = _staff_of(organisation, Role.REFERRER, "Referrer")
         _, token = issue_api_token(by=None, organisation=organisation, name="Load test")
         sent = Referral.objects.filter(referring_organisation=organisation).order_by("-received_at")
         plan.append(
