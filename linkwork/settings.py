@@ -107,9 +107,11 @@ INSTALLED_APPS = [
     "linkwork.matching",
     "linkwork.web",
     "linkwork.insights",
+    "linkwork.support",
     "linkwork.evaluation_reports",
     "linkwork.interop",
     "linkwork.interop.gp_events",
+    "linkwork.healthcheck",
     "linkwork.records",
 ]
 

@@ -1,0 +1,2 @@
+"""Support for link workers: supervision, training, wellbeing check-ins, prompts to the
+scheme lead and the peer network."""
