@@ -59,6 +59,7 @@ class Email(StrEnum):
     RESET = "reset"
     WELCOME = "welcome"
     TWO_FACTOR_RESET = "two_factor_reset"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a kind of email, not a secret)
 
 
 def link_minutes() -> int:
@@ -138,7 +139,9 @@ def reset_link(user: User) -> str:
 @transaction.atomic
 def set_password(request: HttpRequest, *, user: User, password: str) -> int:
     """Give `user` the new password (already checked by the form) and end every session they
-    hold; audited with how many ended. Returns that number."""
+    hold; audited with how many ended. Returns that number. An account that had a password is
+    told by email that it changed (one setting its first password is not)."""
+    had_password = user.has_usable_password()
     user.set_password(password)
     user.save(update_fields=["password"])
     ended = sessions.end_sessions(user)
@@ -151,6 +154,8 @@ def set_password(request: HttpRequest, *, user: User, password: str) -> int:
         target=user,
         detail={"sessions_ended": ended},
     )
+    if had_password:
+        queue_email(user, Email.PASSWORD_CHANGED)
     return ended
 
 
@@ -228,10 +233,25 @@ def _two_factor_reset_body(user: User) -> tuple[str, str]:
     )
 
 
+def _password_changed_body(user: User) -> tuple[str, str]:
+    return (
+        "Your password has been changed",
+        _email(
+            f"Hello {user.get_short_name()},",
+            "The password for your account was changed just now, using a reset link sent to "
+            "this email address. You have been logged out everywhere else.",
+            "If it was you, you do not need to do anything.",
+            "If it was not you, tell your system admin straight away: someone may be able to "
+            "read your email.",
+        ),
+    )
+
+
 BODIES = {
     Email.RESET: _reset_body,
     Email.WELCOME: _welcome_body,
     Email.TWO_FACTOR_RESET: _two_factor_reset_body,
+    Email.PASSWORD_CHANGED: _password_changed_body,
 }
 
 

@@ -92,12 +92,15 @@ def test_the_email_is_plain_and_the_link_is_kept_nowhere(ask, world: World):
     assert token not in str(list(AuditEvent.objects.values_list("detail", "path")))
 
 
-def test_the_link_sets_a_new_password_once(client, ask, world: World):
+def test_the_link_sets_a_new_password_once(
+    client, ask, world: World, django_capture_on_commit_callbacks
+):
     user = world.link_worker_a
     ask(user.email)
     path = link_in(mail.outbox[0])
 
-    response = choose(client, path)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = choose(client, path)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:login")
@@ -109,6 +112,10 @@ def test_the_link_sets_a_new_password_once(client, ask, world: World):
     completed = AuditEvent.objects.get(action="password_reset.completed")
     assert completed.actor == user
     assert completed.path.endswith("/new-password/")
+
+    # They are told by email that the password changed.
+    assert [m.subject for m in mail.outbox][1:] == ["Your password has been changed"]
+    assert "tell your system admin" in mail.outbox[1].body
 
     again = Client().get(path)
     assert again.status_code == 410
