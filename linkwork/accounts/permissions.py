@@ -35,6 +35,7 @@ class Ability(StrEnum):
     MANAGE_RECORDS = "manage_records"
     SET_RETENTION = "set_retention"
     EXPORT_GP_EVENTS = "export_gp_events"
+    ASSESS_SCHEME = "assess_scheme"
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,15 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         return obj.scheme_id in scheme_ids(user, Role.SCHEME_LEAD)
     if ability is Ability.EXPORT_GP_EVENTS:
         # The coded events a scheme writes to GP records: its leads, and the admins of the
+        # organisation that hosts it. `obj` is the scheme, or anything with a `scheme`.
+        if obj is None:
+            return has_role(user, Role.SCHEME_LEAD, Role.ADMIN)
+        scheme = getattr(obj, "scheme", obj)
+        return scheme.pk in scheme_ids(user, Role.SCHEME_LEAD) or scheme.host_id in (
+            organisation_ids(user, Role.ADMIN)
+        )
+    if ability is Ability.ASSESS_SCHEME:
+        # A scheme's self-assessment and action plan: its leads, and the admins of the
         # organisation that hosts it. `obj` is the scheme, or anything with a `scheme`.
         if obj is None:
             return has_role(user, Role.SCHEME_LEAD, Role.ADMIN)
