@@ -40,7 +40,7 @@ class SelfAssessmentForm(HouseVoice, forms.Form):
         return {q.id: self.cleaned_data[q.id] for q in self.asked.questions}
 
 
-class ActionForm(HouseVoice, forms.Form):
+class HealthActionForm(HouseVoice, forms.Form):
     """An action of the plan: the cell it is for, what, who owns it and by when."""
 
     level = forms.ChoiceField(
@@ -89,7 +89,7 @@ class ActionForm(HouseVoice, forms.Form):
         return self.owners[self.cleaned_data["owner"]]
 
 
-class StatusForm(HouseVoice, forms.Form):
+class HealthActionStatusForm(HouseVoice, forms.Form):
     status = forms.ChoiceField(
         label="Status",
         choices=ActionStatus.choices,

@@ -22,7 +22,7 @@ from linkwork.audit import auditor
 from linkwork.core.forms import error_summary
 from linkwork.healthcheck import actions, presenters
 from linkwork.healthcheck.action_plan import actions_for, scheme_users
-from linkwork.healthcheck.forms import ActionForm, SelfAssessmentForm, StatusForm
+from linkwork.healthcheck.forms import HealthActionForm, HealthActionStatusForm, SelfAssessmentForm
 from linkwork.healthcheck.framework import Archetype, Level
 from linkwork.healthcheck.models import Action, SelfAssessment
 from linkwork.healthcheck.questionnaire import questionnaire
@@ -194,7 +194,7 @@ def action_new(request: AuthenticatedHttpRequest, scheme_id: int) -> HttpRespons
     """Add an action to the plan, for one level and setting."""
     scheme = _scheme(request, scheme_id)
     initial = {k: request.GET[k] for k in ("level", "setting") if k in request.GET}
-    form = ActionForm(request.POST or None, initial=initial, owners=scheme_users(scheme))
+    form = HealthActionForm(request.POST or None, initial=initial, owners=scheme_users(scheme))
     if request.method == "POST" and form.is_valid():
         try:
             actions.add_action(
@@ -232,8 +232,8 @@ def _edit_page(
     request: AuthenticatedHttpRequest,
     scheme: Scheme,
     action: Action,
-    form: ActionForm,
-    status_form: StatusForm,
+    form: HealthActionForm,
+    status_form: HealthActionStatusForm,
 ) -> HttpResponse:
     errors = error_summary(form) if form.errors else []
     errors += error_summary(status_form) if status_form.errors else []
@@ -274,7 +274,7 @@ def action_edit(
         "owner": action.owner_id,
         "due_on": action.due_on,
     }
-    form = ActionForm(request.POST or None, initial=initial, owners=owners)
+    form = HealthActionForm(request.POST or None, initial=initial, owners=owners)
     if request.method == "POST" and form.is_valid():
         try:
             changed = actions.edit_action(
@@ -294,7 +294,7 @@ def action_edit(
             return redirect("healthcheck:actions", scheme_id=scheme.pk)
     if request.method == "GET":
         _viewed(request, "action", scheme, action)
-    status_form = StatusForm(initial={"status": action.status}, prefix="status")
+    status_form = HealthActionStatusForm(initial={"status": action.status}, prefix="status")
     return _edit_page(request, scheme, action, form, status_form)
 
 
@@ -306,7 +306,7 @@ def action_status(
     """Move an action on: planned, in progress, done or dropped."""
     scheme = _scheme(request, scheme_id)
     action = _action(request, scheme, health_action_id)
-    status_form = StatusForm(request.POST, prefix="status")
+    status_form = HealthActionStatusForm(request.POST, prefix="status")
     if status_form.is_valid():
         moved = actions.change_status(
             by=request.user,
@@ -324,7 +324,7 @@ def action_status(
     owners = scheme_users(scheme)
     if action.owner not in owners:
         owners.append(action.owner)
-    form = ActionForm(
+    form = HealthActionForm(
         initial={
             "level": action.level,
             "setting": action.setting,
