@@ -39,6 +39,7 @@ class Ability(StrEnum):
     EXPORT_GP_EVENTS = "export_gp_events"
     RESET_TWO_FACTOR = "reset_two_factor"
     MANAGE_SCHEME_STAFF = "manage_scheme_staff"
+    ASSESS_SCHEME = "assess_scheme"
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,15 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         if obj is None:
             return has_role(user, Role.SCHEME_LEAD)
         return obj.pk in scheme_ids(user, Role.SCHEME_LEAD)
+    if ability is Ability.ASSESS_SCHEME:
+        # A scheme's self-assessment and action plan: its leads, and the admins of the
+        # organisation that hosts it. `obj` is the scheme, or anything with a `scheme`.
+        if obj is None:
+            return has_role(user, Role.SCHEME_LEAD, Role.ADMIN)
+        scheme = getattr(obj, "scheme", obj)
+        return scheme.pk in scheme_ids(user, Role.SCHEME_LEAD) or scheme.host_id in (
+            organisation_ids(user, Role.ADMIN)
+        )
     if ability is Ability.ANSWER_CONNECTIONS:
         return has_role(user, Role.PROVIDER)
     if ability is Ability.FOLLOW_OWN_REFERRALS:

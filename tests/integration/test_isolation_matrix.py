@@ -302,6 +302,16 @@ NOT_PERSONAL = {
     # How long each class of record is kept: one rule per class, the same for every
     # organisation on the installation, changed by the platform's staff admins only.
     "records:rule": "a retention period",
+    # A scheme's health check: its lead's self-assessment of the scheme and its action plan,
+    # about the scheme's practice, never a person; gated to the scheme's leads and its host's
+    # admins (test_permissions.py and tests/integration/healthcheck/test_pages.py).
+    "healthcheck:self_assessment": "a scheme's self-assessment",
+    "healthcheck:self_assessment_history": "a scheme's self-assessment",
+    "healthcheck:self_assessment_record": "a scheme's self-assessment",
+    "healthcheck:actions": "a scheme's action plan",
+    "healthcheck:action_new": "a scheme's action plan",
+    "healthcheck:action_edit": "a scheme's action plan",
+    "healthcheck:action_status": "a scheme's action plan",
 }
 
 # A URL naming a record of the tenant's referral, asked with the tenant's own referral and the

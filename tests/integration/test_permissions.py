@@ -25,6 +25,8 @@ from linkwork.api.actions import issue_api_token
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
+from linkwork.healthcheck.actions import add_action, submit_self_assessment
+from linkwork.healthcheck.questionnaire import questionnaire
 from linkwork.insights.models import ExtractRequest
 from linkwork.interop.gp_events.models import ExportBatch
 from linkwork.interop.webhooks.models import (
@@ -332,6 +334,20 @@ RESTRICTED: dict[str, Gated] = {
     # A scheme's link workers: that scheme's leads only.
     "accounts:scheme_link_workers": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "accounts:remove_link_worker": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    # A scheme's health check (self-assessment and action plan): leads of the scheme and
+    # admins of its host only.
+    **{
+        f"healthcheck:{name}": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b")
+        for name in (
+            "self_assessment",
+            "self_assessment_history",
+            "self_assessment_record",
+            "actions",
+            "action_new",
+            "action_edit",
+            "action_status",
+        )
+    },
 }
 # What a refused form would have written, had the gate let it through.
 EVERY_FORM = {
@@ -432,6 +448,30 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         "batch_id": ExportBatch.objects.create(
             scheme=world.scheme_a, practice=world.practice, exported_by=world.scheme_lead_a
         ).pk,
+        **health_check_parameters(world),
+    }
+
+
+def health_check_parameters(world: World) -> dict[str, object]:
+    """Scheme A, a self-assessment of it and an action of its plan."""
+    assessment = submit_self_assessment(
+        by=world.scheme_lead_a,
+        scheme=world.scheme_a,
+        answers={q.id: "good" for q in questionnaire().questions},
+    )
+    action = add_action(
+        by=world.scheme_lead_a,
+        scheme=world.scheme_a,
+        level="policy",
+        setting="community",
+        what="Ask the council about grants",
+        owner=world.scheme_lead_a,
+        due_on=dt.date(2030, 1, 1),
+    )
+    return {
+        "scheme_id": world.scheme_a.pk,
+        "assessment_id": assessment.pk,
+        "health_action_id": action.pk,
     }
 
 

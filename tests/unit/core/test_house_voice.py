@@ -15,6 +15,7 @@ from django import forms
 import linkwork
 from linkwork.casework.models import SharedField
 from linkwork.core.forms import HouseVoice, django_default_messages, house_message
+from linkwork.healthcheck.questionnaire import questionnaire
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.capacity import WorkerLoad
 from tests.conftest import World
@@ -66,6 +67,10 @@ def _instances(klass: type[Any], world: World, referral: Any) -> list[forms.Base
         return [klass({}, organisations=choices if name == "EndpointForm" else dict(choices))]
     if name == "ExportForm":
         return [klass({}, rows=[])]
+    if name == "SelfAssessmentForm":
+        return [klass({}, asked=questionnaire())]
+    if name == "HealthActionForm":
+        return [klass({}, owners=[world.scheme_lead_a])]
     if name in {"FiltersForm", "EvaluationForm"}:
         return [klass({}, schemes=frozenset({world.scheme_a.pk}))]
     if name in {"MeasureForm", "Eq5dForm", "LicensedForm"}:

@@ -5,3 +5,10 @@ import { initAll } from "/static/vendor/nhsuk/nhsuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
 initAll();
+
+// A "Print" button prints the page (its print styles show the content alone). It is hidden
+// in the markup, so without JavaScript no button that does nothing is shown.
+for (const button of document.querySelectorAll("[data-lw-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
