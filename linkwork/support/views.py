@@ -243,7 +243,10 @@ def wellbeing(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     answered = WellbeingCheckIn.objects.filter(worker=user, month=month_of(today)).exists()
     form = CheckInForm(request.POST or None)
-    if request.method == "POST" and not answered and form.is_valid():
+    if request.method == "POST" and answered:
+        messages.info(request, "You have answered this month's check-in already.")
+        return redirect("support:wellbeing")
+    if request.method == "POST" and form.is_valid():
         try:
             actions.check_in(by=user, on=today, answers=form.answers(), request=request)
         except actions.AlreadyAnswered as error:
