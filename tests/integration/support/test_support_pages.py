@@ -189,7 +189,7 @@ def test_wellbeing_is_not_shown_to_the_lead_below_five_answers(client, world: Wo
     signed_in(client, world.scheme_lead_a)
     body = client.get(reverse("support:overview")).content.decode()
     month = f"{month_of(timezone.localdate()):%B %Y}"
-    assert f'<td class="nhsuk-table__cell">{month}' in body or month in body
+    assert month in body
     assert body.count("Not shown: fewer than 5 answers") == 6
     assert "4.0" not in body
 

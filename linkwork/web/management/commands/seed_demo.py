@@ -157,6 +157,9 @@ class Command(BaseCommand):
             # A few rights requests for the admin's records and rights pages (records sits
             # above web, so by name).
             call_command("seed_rights_demo", stdout=self.stdout)
+            # Supervision, training, wellbeing and the peer network (support shares web's
+            # floor, so by name).
+            call_command("seed_support_demo", seed=options["seed"], stdout=self.stdout)
         # Bulk inserts skip the saves that keep the dashboards' facts current: write them all.
         call_command("insights", "refresh", stdout=io.StringIO())
         # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`
