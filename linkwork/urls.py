@@ -34,6 +34,7 @@ urlpatterns = [
     path("insights/evaluation/", include("linkwork.evaluation_reports.urls")),
     path("insights/", include("linkwork.insights.urls")),
     path("records/", include("linkwork.records.urls")),
+    path("support/", include("linkwork.support.urls")),
     path("", include("linkwork.interop.urls")),
     path("schemes/", include("linkwork.healthcheck.urls")),
     # The admin site signs in through our login, so it gets lock-out and two-factor too.

@@ -49,6 +49,10 @@ NOT_HELPERS = {"actions.py", "models.py", "lifecycle.py", "tasks.py", "apps.py",
 # (module under linkwork/, function) -> why it may read without a scope. Each reads only for
 # records the caller already reached through the gate, or returns counts, never a record.
 REVIEWED = {
+    ("support/prompts.py", "complex_counts"): (
+        "counts open and complex open referrals per link worker of a scheme the caller leads; "
+        "numbers only"
+    ),
     ("referrals/capacity.py", "_loads"): (
         "counts open referrals per link worker of the schemes the caller passes (the ones the "
         "lead leads); numbers only"

@@ -40,6 +40,9 @@ class Ability(StrEnum):
     RESET_TWO_FACTOR = "reset_two_factor"
     MANAGE_SCHEME_STAFF = "manage_scheme_staff"
     ASSESS_SCHEME = "assess_scheme"
+    USE_SUPPORT = "use_support"
+    WORKER_SUPPORT = "worker_support"
+    LEAD_SUPPORT = "lead_support"
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,21 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         scheme = getattr(obj, "scheme", obj)
         return scheme.pk in scheme_ids(user, Role.SCHEME_LEAD) or scheme.host_id in (
             organisation_ids(user, Role.ADMIN)
+        )
+    if ability is Ability.USE_SUPPORT:
+        # Link worker support: supervision, training, the peer network. Which sessions each
+        # may see is `SupervisionSession.objects.visible_to(user)`.
+        return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+    if ability is Ability.WORKER_SUPPORT:
+        # A link worker's own side of support: their training record, the wellbeing check-in
+        # and their entry in the peer network.
+        return has_role(user, Role.LINK_WORKER)
+    if ability is Ability.LEAD_SUPPORT:
+        # The support overview, the prompts and the scheme's support settings: its leads.
+        if obj is None:
+            return has_role(user, Role.SCHEME_LEAD)
+        return getattr(obj, "scheme_id", getattr(obj, "pk", None)) in scheme_ids(
+            user, Role.SCHEME_LEAD
         )
     if ability is Ability.ANSWER_CONNECTIONS:
         return has_role(user, Role.PROVIDER)

@@ -44,6 +44,8 @@ class Event(models.TextChoices):
     SERVICE_REOPENED = "service_reopen", "Service reopened"
     DUE_ITEMS = "due_items", "Casework due"
     SAFETY_FLAG = "safety_flag", "Safety flag raised"
+    # Link worker support: prompts to a scheme's lead, counts only.
+    SUPPORT_PROMPTS = "support_prompts", "Support prompts"
 
 
 class DeliveryChannel(models.TextChoices):

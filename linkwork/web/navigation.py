@@ -40,6 +40,7 @@ NAVIGATION = (
     NavItem("Referrals", "referrals:list", Ability.VIEW_REFERRAL),
     NavItem("Failed messages", "notifications:failed", Ability.TRIAGE_REFERRAL),
     NavItem("GP events", "gp_events:index", Ability.EXPORT_GP_EVENTS),
+    NavItem("Support", "support:index", Ability.USE_SUPPORT),
     NavItem("Insights", "insights:index", Ability.VIEW_INSIGHTS),
     NavItem("Directory", "directory:search", Ability.SEARCH_DIRECTORY),
     NavItem("Add a listing", "directory:new", Ability.EDIT_LISTINGS),

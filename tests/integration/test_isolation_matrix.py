@@ -73,6 +73,7 @@ from linkwork.records.models import (
     RightsRequest,
 )
 from linkwork.referrals.models import Referral
+from linkwork.support.models import SupervisionSession
 from tests.conftest import shared_by_module, signed_in
 from tests.factories import (
     ConnectionFactory,
@@ -211,6 +212,13 @@ gp_events:batch_csv              GET   403/403  403/403  200/404  403/403  403/4
 gp_events:batch_csv              POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 gp_events:batch_fhir             GET   403/403  403/403  200/404  403/403  403/403  403/403  200/404
 gp_events:batch_fhir             POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
+# a supervision session of the tenant's link worker, given by its lead, and its private notes
+# (the notes: the two people only; `tests/integration/support/` proves a lead who is not one
+# of them is refused)
+support:session                  GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+support:session                  POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+support:session_notes            GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+support:session_notes            POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
 """
 
 # The JSON API, by session (the recommendations only) and by token.
@@ -387,6 +395,7 @@ COMPARED_APPS = {
     "django_tasks_database",
     "records",
     "interop",
+    "support",
 }
 NOT_COMPARED_FIELDS = {"api.ApiToken": "last_used_at"}
 
@@ -468,6 +477,8 @@ PEOPLE = {
 }
 # Who made each tenant's subject access request for the person (a representative).
 REPRESENTATIVES = {"a": "Aurelio Fitzwarren", "b": "Benedikta Strathallan"}
+# What each tenant's link worker said in supervision: private to the two people.
+SUPERVISION_NOTES = {"a": "Struggling with the Thursday clinic", "b": "Wants to train as a mentor"}
 # The person each tenant's scheme host restricted the processing of, on their request.
 RESTRICTED = {"a": ("Wilhelmina", "Ashcombe"), "b": ("Ximena", "Brackenridge")}
 
@@ -594,6 +605,16 @@ def build_tenant(name: str) -> Tenant:
     # The first attended contact owes the practice the "referred" code, with the NHS number.
     gp_batch = export_gp_events(by=users["lead"], scheme=scheme, practice=practice)
     assert gp_batch is not None
+    supervision = SupervisionSession.objects.create(
+        scheme=scheme,
+        supervisee=users["lw"],
+        supervisor=users["lead"],
+        held_on=dt.date(2026, 1, 12),
+        kind="clinical",
+        duration_minutes=60,
+        notes=SUPERVISION_NOTES[name],
+        recorded_by=users["lead"],
+    )
     params = {
         "person_id": person.pk,
         "referral_id": referral.pk,
@@ -614,6 +635,7 @@ def build_tenant(name: str) -> Tenant:
         "endpoint_id": hooks.endpoint.pk,
         "delivery_id": hooks.dead.pk,
         "batch_id": gp_batch.pk,
+        "session_id": supervision.pk,
         # Not URL parameters: the organisations, for the searches and forms that name them.
         "host_id": host.pk,
         "practice_id": practice.pk,
@@ -638,6 +660,7 @@ def build_tenant(name: str) -> Tenant:
             rights.access.requester_name,
             *RESTRICTED[name],
             hooks.endpoint.url,
+            SUPERVISION_NOTES[name],
         ],
     )
 

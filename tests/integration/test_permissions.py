@@ -40,6 +40,7 @@ from linkwork.notifications.models import Message
 from linkwork.outcomes.actions import raise_flag
 from linkwork.outcomes.models import FlagKind
 from linkwork.records.models import ReviewItem, RightsRequest
+from linkwork.support.models import SupervisionSession
 from tests.conftest import World, signed_in
 from tests.factories import (
     ConnectionFactory,
@@ -261,6 +262,16 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "records:rules": "link_worker_a",
     # Coded events for GP records: scheme leads and the host organisation's admins.
     "gp_events:index": "link_worker_a",
+    # Link worker support: link workers and scheme leads; the overview and settings for
+    # leads; training, the check-in and the peer entry for link workers themselves.
+    "support:index": "referrer",
+    "support:overview": "link_worker_a",
+    "support:settings": "link_worker_a",
+    "support:new_session": "provider",
+    "support:training": "scheme_lead_a",
+    "support:wellbeing": "scheme_lead_a",
+    "support:peers": "analyst",
+    "support:peer_profile": "scheme_lead_a",
 }
 WEBHOOK_RECORD = Gated(wrong_role="link_worker_a", other_scope="admin_b")
 RESTRICTED: dict[str, Gated] = {
@@ -348,6 +359,9 @@ RESTRICTED: dict[str, Gated] = {
             "action_status",
         )
     },
+    # A supervision session: its two people and the scheme's leads; its notes: the two only.
+    "support:session": Gated(wrong_role="referrer", other_scope="link_worker_b"),
+    "support:session_notes": Gated(wrong_role="referrer", other_scope="link_worker_b"),
 }
 # What a refused form would have written, had the gate let it through.
 EVERY_FORM = {
@@ -447,6 +461,16 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         "token": "not-a-token",
         "batch_id": ExportBatch.objects.create(
             scheme=world.scheme_a, practice=world.practice, exported_by=world.scheme_lead_a
+        ).pk,
+        "session_id": SupervisionSession.objects.create(
+            scheme=world.scheme_a,
+            supervisee=world.link_worker_a,
+            supervisor=world.scheme_lead_a,
+            held_on=dt.date(2026, 1, 12),
+            kind="clinical",
+            duration_minutes=60,
+            notes="Talked about a hard week.",
+            recorded_by=world.scheme_lead_a,
         ).pk,
         **health_check_parameters(world),
     }

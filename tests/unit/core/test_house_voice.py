@@ -15,6 +15,7 @@ from django import forms
 import linkwork
 from linkwork.casework.models import SharedField
 from linkwork.core.forms import HouseVoice, django_default_messages, house_message
+from linkwork.directory.models import Service
 from linkwork.healthcheck.questionnaire import questionnaire
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.capacity import WorkerLoad
@@ -75,6 +76,12 @@ def _instances(klass: type[Any], world: World, referral: Any) -> list[forms.Base
         return [klass({}, owners=[world.scheme_lead_a])]
     if name in {"FiltersForm", "EvaluationForm"}:
         return [klass({}, schemes=frozenset({world.scheme_a.pk}))]
+    if name == "SessionForm":  # link worker support: a lead's choices
+        return [klass({}, user=world.scheme_lead_a, led=[world.scheme_a], worked=[])]
+    if name == "PeerForm":
+        return [klass({}, services=Service.objects.none())]
+    if name == "SettingsForm":
+        return [klass({}, schemes=[world.scheme_a])]
     if name in {"MeasureForm", "Eq5dForm", "LicensedForm"}:
         made = []
         for instrument in INSTRUMENTS.values():

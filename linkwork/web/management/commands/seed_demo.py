@@ -157,6 +157,9 @@ class Command(BaseCommand):
             # A few rights requests for the admin's records and rights pages (records sits
             # above web, so by name).
             call_command("seed_rights_demo", stdout=self.stdout)
+            # Supervision, training, wellbeing and the peer network (support shares web's
+            # floor, so by name).
+            call_command("seed_support_demo", seed=options["seed"], stdout=self.stdout)
             # The schemes' self-assessments and action plans (the health check stands above
             # web, so by name).
             call_command("seed_health_check_demo", stdout=self.stdout)

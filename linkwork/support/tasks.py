@@ -1,0 +1,59 @@
+"""The daily support prompts: each scheme lead with something to look at gets one message
+saying how many link workers each prompt concerns, with a link to the support overview. The
+message names no one: neither the link workers nor anyone they support."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from linkwork import notifications
+from linkwork.accounts.models import Membership, Role, Scheme
+from linkwork.notifications.addressing import Recipient
+from linkwork.notifications.models import Audience, DeliveryChannel, Event
+from linkwork.support.prompts import PromptKind, prompts_for
+
+
+def prompt_lines(scheme: Scheme, today: dt.date) -> list[str]:
+    """One line per kind of prompt with how many link workers it concerns."""
+    counts = Counter(prompt.kind for prompt in prompts_for(scheme, today))
+    return [
+        f"{PromptKind(kind).label}: {count} link worker{'s' if count != 1 else ''}"
+        for kind, count in sorted(counts.items())
+    ]
+
+
+@task()
+def prompt_scheme_leads() -> int:
+    """Queue one message to each lead of each scheme with prompts; returns how many."""
+    today = timezone.localdate()
+    sent = 0
+    overview = settings.LINKWORK_BASE_URL.rstrip("/") + reverse("support:overview")
+    for scheme in Scheme.objects.order_by("name"):
+        lines = prompt_lines(scheme, today)
+        if not lines:
+            continue
+        leads = Membership.objects.filter(
+            scheme=scheme, role=Role.SCHEME_LEAD, user__is_active=True
+        ).select_related("user")
+        for membership in leads:
+            lead = membership.user
+            notifications.send(
+                to=Recipient(
+                    Audience.SCHEME_LEAD, DeliveryChannel.EMAIL, lead.full_name, lead.email
+                ),
+                event=Event.SUPPORT_PROMPTS,
+                subject=f"Link worker support: {scheme.name}",
+                body=(
+                    f"Some link workers of {scheme.name} may need your support:\n\n"
+                    + "\n".join(f"- {line}" for line in lines)
+                    + f"\n\nSee who on the support overview: {overview}\n"
+                ),
+            )
+            sent += 1
+    return sent
