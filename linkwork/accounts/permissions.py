@@ -35,6 +35,7 @@ class Ability(StrEnum):
     MANAGE_RECORDS = "manage_records"
     SET_RETENTION = "set_retention"
     EXPORT_GP_EVENTS = "export_gp_events"
+    VIEW_HEALTH_CHECK = "view_health_check"
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,15 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         scheme = getattr(obj, "scheme", obj)
         return scheme.pk in scheme_ids(user, Role.SCHEME_LEAD) or scheme.host_id in (
             organisation_ids(user, Role.ADMIN)
+        )
+    if ability is Ability.VIEW_HEALTH_CHECK:
+        # A scheme's health check (aggregates and ratings, never a person): its leads, and
+        # the admins and analysts (read-only) of the organisation that hosts it. `obj` is
+        # the scheme.
+        if obj is None:
+            return has_role(user, Role.SCHEME_LEAD, Role.ADMIN, Role.ANALYST)
+        return obj.pk in scheme_ids(user, Role.SCHEME_LEAD) or obj.host_id in (
+            organisation_ids(user, Role.ADMIN, Role.ANALYST)
         )
     if ability is Ability.ANSWER_CONNECTIONS:
         return has_role(user, Role.PROVIDER)
