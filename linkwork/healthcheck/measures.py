@@ -32,7 +32,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from linkwork.accounts.models import Scheme
@@ -43,7 +42,7 @@ from linkwork.insights import population
 from linkwork.insights.facts import Calendar
 from linkwork.insights.figures import percentile
 from linkwork.insights.models import ConnectionFact, OutcomeFact, ReferralFact
-from linkwork.notifications.models import Audience, MessageStatus
+from linkwork.notifications.models import Audience
 from linkwork.people.models import PREFER_NOT_TO_SAY
 from linkwork.referrals.capacity import scheme_loads
 from linkwork.referrals.lifecycle import DeclineReason, Status
@@ -244,23 +243,20 @@ def rate_per_1000(scheme: Scheme, quarters: Sequence[Quarter]) -> Measured:
 @measure("referrals.message_back")
 def message_back(scheme: Scheme, quarters: Sequence[Quarter]) -> Measured:
     """Triaged referrals from a referrer (not self-referrals) whose first message back to the
-    referrer or the GP practice went within `MESSAGE_BACK_DAYS` working days of the referral
-    being received (counted from the day after)."""
+    referrer or the GP practice was sent within `MESSAGE_BACK_DAYS` working days of the
+    referral being received (counted from the day after). A message counts when it was sent:
+    one still queued, or that failed, does not."""
     back = Q(
         referral__messages__audience__in=[Audience.REFERRER, Audience.GP],
         referral__messages__event__in=sorted(MESSAGE_BACK_EVENTS),
-    ) & ~Q(referral__messages__status=MessageStatus.CANCELLED)
+        referral__messages__sent_at__isnull=False,
+    )
     rows = (
         _referrals(scheme, quarters)
         .exclude(route=Route.SELF)
         .filter(triage_wait__isnull=False)
         .values("pk", "q", "received_at")
-        .annotate(
-            first=Min(
-                Coalesce("referral__messages__sent_at", "referral__messages__created_at"),
-                filter=back,
-            )
-        )
+        .annotate(first=Min("referral__messages__sent_at", filter=back))
     )
     calendar = Calendar()
     whole: Counter[int] = Counter()

@@ -161,6 +161,8 @@ def parse_quarter(text: str, today: dt.date) -> Quarter:
         return latest
     if len(text) != 7 or text[4:6] != "-Q" or not text[:4].isdigit() or text[6] not in "1234":
         raise ValueError("Give the quarter as YYYY-QN, for example 2026-Q2.")
+    if int(text[:4]) < 2000:
+        raise ValueError("Choose a quarter from 2000 onwards.")
     quarter = Quarter.of(int(text[:4]), int(text[6]))
     if quarter.first > latest.first:
         raise ValueError(f"Choose a quarter that has ended: {latest.name} or earlier.")

@@ -211,6 +211,12 @@ gp_events:batch_csv              GET   403/403  403/403  200/404  403/403  403/4
 gp_events:batch_csv              POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 gp_events:batch_fhir             GET   403/403  403/403  200/404  403/403  403/403  403/403  200/404
 gp_events:batch_fhir             POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
+# the scheme's health check (aggregates and ratings), for its lead and its host's admins and
+# analysts, and the same as a PDF
+healthcheck:scheme               GET   403/403  403/403  200/404  403/403  403/403  200/404  200/404
+healthcheck:scheme               POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
+healthcheck:pdf                  GET   403/403  403/403  200/404  403/403  403/403  200/404  200/404
+healthcheck:pdf                  POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 """
 
 # The JSON API, by session (the recommendations only) and by token.
@@ -597,6 +603,7 @@ def build_tenant(name: str) -> Tenant:
         "endpoint_id": hooks.endpoint.pk,
         "delivery_id": hooks.dead.pk,
         "batch_id": gp_batch.pk,
+        "scheme_id": scheme.pk,
         # Not URL parameters: the organisations, for the searches and forms that name them.
         "host_id": host.pk,
         "practice_id": practice.pk,

@@ -254,6 +254,8 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "records:rules": "link_worker_a",
     # Coded events for GP records: scheme leads and the host organisation's admins.
     "gp_events:index": "link_worker_a",
+    # The scheme health check: scheme leads, and the host organisation's admins and analysts.
+    "healthcheck:index": "link_worker_a",
 }
 WEBHOOK_RECORD = Gated(wrong_role="link_worker_a", other_scope="admin_b")
 RESTRICTED: dict[str, Gated] = {
@@ -322,6 +324,9 @@ RESTRICTED: dict[str, Gated] = {
     "gp_events:batch": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "gp_events:batch_csv": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "gp_events:batch_fhir": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    # A scheme's health check: leads of that scheme, admins and analysts of its host only.
+    "healthcheck:scheme": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    "healthcheck:pdf": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
 }
 # What a refused form would have written, had the gate let it through.
 EVERY_FORM = {
@@ -414,6 +419,7 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
             due_on=dt.date(2025, 1, 1),
         ).pk,
         "record_class": "person_record",
+        "scheme_id": world.scheme_a.pk,
         "batch_id": ExportBatch.objects.create(
             scheme=world.scheme_a, practice=world.practice, exported_by=world.scheme_lead_a
         ).pk,

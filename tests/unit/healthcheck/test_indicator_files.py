@@ -120,3 +120,10 @@ def test_a_broken_file_is_refused_naming_the_field(tmp_path, change, field, mess
 def test_a_file_that_is_not_toml_is_refused(tmp_path):
     with pytest.raises(IndicatorError, match="cannot be read as TOML"):
         load_indicator(write(tmp_path, "key = ["))
+
+
+def test_the_guide_explains_every_indicator():
+    guide = (Path(__file__).parents[3] / "docs" / "guides" / "health-check.md").read_text()
+    for indicator in INDICATORS.values():
+        assert f"#### {indicator.title}" in guide, indicator.key
+        assert f"`{indicator.source}`" in guide, indicator.key
