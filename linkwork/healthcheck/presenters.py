@@ -46,7 +46,7 @@ def basis_text(indicator: Indicator, measured: Measurement | None) -> str:
     if measured is None:
         return "Nothing to count in this quarter."
     if measured.denominator is None:
-        return f"Median of {measured.numerator:,} ({indicator.numerator.lower()})."
+        return f"The median of {measured.numerator:,}: {indicator.numerator.lower()}."
     return f"{measured.numerator:,} of {measured.denominator:,}."
 
 
