@@ -229,6 +229,13 @@ AXES_VERBOSE = False
 # Number of proxies in front of Linkwork; the client's address is read past them.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "linkwork.audit.auditor.client_ip"
+# Password reset by email (`linkwork.accounts.passwords`): how long the emailed link works, and
+# how many reset emails one account gets, and one address may ask for, in that time. Over the
+# account limit nothing more is sent (the page answers the same); over the address limit the
+# page says to wait.
+PASSWORD_RESET_TIMEOUT = 60 * env.int("PASSWORD_RESET_MINUTES", 60)
+PASSWORD_RESET_ACCOUNT_LIMIT = env.int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
 
 # The public Open Referral UK feed: requests allowed per client address, such as "600/m".
 # Counted in the cache (this process's memory unless CACHES says otherwise).

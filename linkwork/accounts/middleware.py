@@ -8,8 +8,18 @@ from django.shortcuts import redirect
 from linkwork.accounts import permissions
 from linkwork.accounts.views import NEXT_SESSION_KEY
 
-# Pages a signed-in user may reach before the second factor: signing in and out, and assets.
-EXEMPT_PREFIXES = ("/account/", "/static/", "/healthz", "/refer/")
+# Pages a signed-in user may reach before the second factor: signing in and out, resetting a
+# forgotten password, and assets. The account pages for admins and scheme leads are not among
+# them.
+EXEMPT_PREFIXES = (
+    "/account/login/",
+    "/account/two-factor/",
+    "/account/logout/",
+    "/account/password-reset/",
+    "/static/",
+    "/healthz",
+    "/refer/",
+)
 
 
 class TwoFactorRequiredMiddleware:

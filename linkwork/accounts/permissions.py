@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from linkwork.accounts.models import TWO_FACTOR_ROLES, Membership, Role
+from django.db.models import QuerySet
+
+from linkwork.accounts.models import TWO_FACTOR_ROLES, Membership, Role, User
 
 
 class Ability(StrEnum):
@@ -35,6 +37,8 @@ class Ability(StrEnum):
     MANAGE_RECORDS = "manage_records"
     SET_RETENTION = "set_retention"
     EXPORT_GP_EVENTS = "export_gp_events"
+    RESET_TWO_FACTOR = "reset_two_factor"
+    MANAGE_SCHEME_STAFF = "manage_scheme_staff"
     VIEW_HEALTH_CHECK = "view_health_check"
 
 
@@ -92,6 +96,19 @@ def passed_two_factor(user: Any) -> bool:
     """Whether this session's user has passed two-factor (django-otp marks the user)."""
     check = getattr(user, "is_verified", None)
     return bool(check()) if callable(check) else False
+
+
+def users_administered_by(user: Any) -> QuerySet[User]:
+    """The accounts whose two-factor an admin may reset: every account for an admin who also
+    operates the platform (staff); else those holding a role in an organisation they
+    administer."""
+    if not has_role(user, Role.ADMIN):
+        return User.objects.none()
+    if getattr(user, "is_staff", False):
+        return User.objects.all()
+    return User.objects.filter(
+        memberships__organisation_id__in=organisation_ids(user, Role.ADMIN)
+    ).distinct()
 
 
 def may(user: Any, ability: Ability, obj: Any = None) -> bool:
@@ -155,6 +172,17 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         return scheme.pk in scheme_ids(user, Role.SCHEME_LEAD) or scheme.host_id in (
             organisation_ids(user, Role.ADMIN)
         )
+    if ability is Ability.RESET_TWO_FACTOR:
+        # Losing an authenticator: system admins reset it for accounts they administer.
+        if obj is None:
+            return has_role(user, Role.ADMIN)
+        return users_administered_by(user).filter(pk=obj.pk).exists()
+    if ability is Ability.MANAGE_SCHEME_STAFF:
+        # Adding and removing a scheme's link workers: the leads of that scheme. `obj` is the
+        # scheme.
+        if obj is None:
+            return has_role(user, Role.SCHEME_LEAD)
+        return obj.pk in scheme_ids(user, Role.SCHEME_LEAD)
     if ability is Ability.VIEW_HEALTH_CHECK:
         # A scheme's health check (aggregates and ratings, never a person): its leads, and
         # the admins and analysts (read-only) of the organisation that hosts it. `obj` is

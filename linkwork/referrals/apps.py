@@ -42,12 +42,29 @@ def restricted_referral(referral_id: Any) -> str:
     return "Not sent: processing of the person's record is restricted"
 
 
+def open_cases_by_link_worker(scheme: Any) -> dict[int, int]:
+    """How many open referrals of `scheme` each link worker holds, for the scheme lead's page
+    of link workers (a link worker holding any is not removed from the scheme)."""
+    from django.db.models import Count
+
+    from linkwork.referrals.lifecycle import OPEN_STATUSES
+    from linkwork.referrals.models import Referral
+
+    rows = (
+        Referral.objects.filter(scheme=scheme, status__in=OPEN_STATUSES, link_worker__isnull=False)
+        .values("link_worker_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["link_worker_id"]: row["n"] for row in rows}
+
+
 class ReferralsConfig(AppConfig):
     name = "linkwork.referrals"
     label = "referrals"
     verbose_name = "Referrals"
 
     def ready(self) -> None:
+        from linkwork.accounts.staffing import register_open_cases
         from linkwork.core import daily
         from linkwork.notifications import holds
         from linkwork.people.areas import register_area_lookup
@@ -58,3 +75,4 @@ class ReferralsConfig(AppConfig):
         register_visibility(people_with_visible_referrals)
         register_area_lookup(postcode_area)
         holds.register(restricted_referral)
+        register_open_cases(open_cases_by_link_worker)

@@ -276,6 +276,13 @@ fhir:service-request@referral   POST  405/405 405/405  405/405
 # URLs that take a parameter but hold no personal data, and why. Everything else that takes a
 # parameter must have its rows in the matrix.
 NOT_PERSONAL = {
+    # Staff accounts, never a person's record: a reset link (public, refused unless valid),
+    # an admin's reset of an authenticator, and a scheme lead's page of link workers.
+    "accounts:password_reset_link": "a reset link",
+    "accounts:password_reset_new": "a reset link",
+    "accounts:reset_two_factor": "a staff account",
+    "accounts:scheme_link_workers": "a scheme's staff",
+    "accounts:remove_link_worker": "a scheme's staff",
     # The service directory: listings, their times, venues and costs, and tips about them.
     "directory:service": "a listing",
     "directory:edit": "a listing",

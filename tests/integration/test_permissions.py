@@ -171,6 +171,11 @@ PUBLIC = {
     "accounts:two_factor",
     "accounts:two_factor_setup",
     "accounts:logout",
+    # "Forgotten your password?": asking for a link, and following it.
+    "accounts:password_reset",
+    "accounts:password_reset_sent",
+    "accounts:password_reset_link",
+    "accounts:password_reset_new",
     "refer",
     "refer_done",
     "oruk:openapi-json",
@@ -324,6 +329,11 @@ RESTRICTED: dict[str, Gated] = {
     "gp_events:batch": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "gp_events:batch_csv": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "gp_events:batch_fhir": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    # A lost authenticator: admins, for accounts of the organisations they administer.
+    "accounts:reset_two_factor": Gated(wrong_role="link_worker_a", other_scope="admin_b"),
+    # A scheme's link workers: that scheme's leads only.
+    "accounts:scheme_link_workers": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    "accounts:remove_link_worker": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     # A scheme's health check: leads of that scheme, admins and analysts of its host only.
     "healthcheck:scheme": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "healthcheck:pdf": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
@@ -419,7 +429,11 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
             due_on=dt.date(2025, 1, 1),
         ).pk,
         "record_class": "person_record",
+        # An account (a link worker of scheme A), its scheme, and a reset link that is not one.
+        "user_id": world.link_worker_a.pk,
         "scheme_id": world.scheme_a.pk,
+        "uidb64": "MQ",
+        "token": "not-a-token",
         "batch_id": ExportBatch.objects.create(
             scheme=world.scheme_a, practice=world.practice, exported_by=world.scheme_lead_a
         ).pk,
