@@ -36,7 +36,7 @@ urlpatterns = [
     path("records/", include("linkwork.records.urls")),
     path("support/", include("linkwork.support.urls")),
     path("", include("linkwork.interop.urls")),
-    path("schemes/", include("linkwork.healthcheck.urls")),
+    path("", include("linkwork.healthcheck.urls")),
     # The admin site signs in through our login, so it gets lock-out and two-factor too.
     path(
         "django-admin/login/",

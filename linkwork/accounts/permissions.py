@@ -43,6 +43,7 @@ class Ability(StrEnum):
     USE_SUPPORT = "use_support"
     WORKER_SUPPORT = "worker_support"
     LEAD_SUPPORT = "lead_support"
+    VIEW_HEALTH_CHECK = "view_health_check"
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,15 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
             return has_role(user, Role.SCHEME_LEAD)
         return getattr(obj, "scheme_id", getattr(obj, "pk", None)) in scheme_ids(
             user, Role.SCHEME_LEAD
+        )
+    if ability is Ability.VIEW_HEALTH_CHECK:
+        # A scheme's health check (aggregates and ratings, never a person): its leads, and
+        # the admins and analysts (read-only) of the organisation that hosts it. `obj` is
+        # the scheme.
+        if obj is None:
+            return has_role(user, Role.SCHEME_LEAD, Role.ADMIN, Role.ANALYST)
+        return obj.pk in scheme_ids(user, Role.SCHEME_LEAD) or obj.host_id in (
+            organisation_ids(user, Role.ADMIN, Role.ANALYST)
         )
     if ability is Ability.ANSWER_CONNECTIONS:
         return has_role(user, Role.PROVIDER)

@@ -1,16 +1,20 @@
-"""The health check pages of one scheme, under /schemes/<scheme_id>/health-check/.
+"""The health check pages: the list of schemes at /health-check/, and one scheme's health
+check, self-assessment and action plan under /schemes/<scheme_id>/health-check/.
 
 The scheme's id is part of each pattern, not of the include, so every page names all of its
 parameters (the permission walk fills them in pattern by pattern)."""
 
 from django.urls import URLPattern, path
 
-from linkwork.healthcheck import views
+from linkwork.healthcheck import report_views, views
 
 app_name = "healthcheck"
-HERE = "<int:scheme_id>/health-check/"
+HERE = "schemes/<int:scheme_id>/health-check/"
 
 urlpatterns: list[URLPattern] = [
+    path("health-check/", report_views.index, name="index"),
+    path(HERE, report_views.scheme_check, name="scheme"),
+    path(HERE + "health-check.pdf", report_views.scheme_pdf, name="pdf"),
     path(HERE + "self-assessment/", views.self_assessment, name="self_assessment"),
     path(
         HERE + "self-assessment/history/",

@@ -51,6 +51,19 @@ NAVIGATION = (
     NavItem("Rights requests", "records:requests", Ability.MANAGE_RECORDS),
     NavItem("Retention review", "records:review", Ability.MANAGE_RECORDS),
 )
+# Entries that apps above this floor add from their `AppConfig.ready()` (`register`).
+_REGISTERED: list[NavItem] = []
+
+
+def register(item: NavItem) -> None:
+    """Add an app's page to the header, after the built-in entries (once however often
+    `ready()` runs)."""
+    if item not in _REGISTERED:
+        _REGISTERED.append(item)
+
+
+def entries() -> tuple[NavItem, ...]:
+    return (*NAVIGATION, *_REGISTERED)
 
 
 def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
@@ -72,7 +85,7 @@ def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
         home = reverse("web:home")
         items: list[dict[str, Any]] = [
             {"text": item.text, "href": reverse(item.href)}
-            for item in NAVIGATION
+            for item in entries()
             if item.ability is None or permissions.may(user, item.ability)
         ]
         # The current section is the longest link the page's address starts with.

@@ -219,6 +219,12 @@ support:session                  GET   403/403  200/404  200/404  403/403  403/4
 support:session                  POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
 support:session_notes            GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
 support:session_notes            POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+# the scheme's health check (aggregates and ratings), for its lead and its host's admins and
+# analysts, and the same as a PDF
+healthcheck:scheme               GET   403/403  403/403  200/404  403/403  403/403  200/404  200/404
+healthcheck:scheme               POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
+healthcheck:pdf                  GET   403/403  403/403  200/404  403/403  403/403  200/404  200/404
+healthcheck:pdf                  POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 """
 
 # The JSON API, by session (the recommendations only) and by token.
@@ -636,6 +642,7 @@ def build_tenant(name: str) -> Tenant:
         "delivery_id": hooks.dead.pk,
         "batch_id": gp_batch.pk,
         "session_id": supervision.pk,
+        "scheme_id": scheme.pk,
         # Not URL parameters: the organisations, for the searches and forms that name them.
         "host_id": host.pk,
         "practice_id": practice.pk,

@@ -272,6 +272,8 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "support:wellbeing": "scheme_lead_a",
     "support:peers": "analyst",
     "support:peer_profile": "scheme_lead_a",
+    # The scheme health check: scheme leads, and the host organisation's admins and analysts.
+    "healthcheck:index": "link_worker_a",
 }
 WEBHOOK_RECORD = Gated(wrong_role="link_worker_a", other_scope="admin_b")
 RESTRICTED: dict[str, Gated] = {
@@ -362,6 +364,9 @@ RESTRICTED: dict[str, Gated] = {
     # A supervision session: its two people and the scheme's leads; its notes: the two only.
     "support:session": Gated(wrong_role="referrer", other_scope="link_worker_b"),
     "support:session_notes": Gated(wrong_role="referrer", other_scope="link_worker_b"),
+    # A scheme's health check: leads of that scheme, admins and analysts of its host only.
+    "healthcheck:scheme": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    "healthcheck:pdf": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
 }
 # What a refused form would have written, had the gate let it through.
 EVERY_FORM = {

@@ -1,0 +1,69 @@
+"""The health check page takes the same number of queries however many records the scheme
+has, and shows another scheme's health check to nobody but its own lead and its host's
+admins and analysts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from linkwork.accounts.models import Role
+from linkwork.audit.models import AuditEvent
+from tests.conftest import World, at, signed_in
+from tests.factories import ConnectionFactory, ContactFactory, MembershipFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _records(world: World, count: int) -> None:
+    for n in range(count):
+        referral = ReferralFactory(
+            scheme=world.scheme_a,
+            received_at=at("2026-04-13"),
+            status="active",
+            link_worker=world.link_worker_a,
+            route="self" if n % 3 == 0 else "gp_practice",
+        )
+        ContactFactory(referral=referral, occurred_at=at("2026-04-15"))
+        ConnectionFactory(referral=referral, created_at=at("2026-04-16"))
+
+
+def _queries(client: Any, world: World) -> int:
+    url = reverse("healthcheck:scheme", kwargs={"scheme_id": world.scheme_a.pk})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"quarter": "2026-Q2"})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_page_takes_a_fixed_number_of_queries(client, world: World):
+    signed_in(client, world.scheme_lead_a)
+    _records(world, 1)
+    few = _queries(client, world)
+    _records(world, 5)
+    assert _queries(client, world) == few
+
+
+def test_the_host_analyst_reads_it_and_another_lead_gets_a_404(client, world: World):
+    url = reverse("healthcheck:scheme", kwargs={"scheme_id": world.scheme_a.pk})
+    signed_in(client, world.analyst)
+    assert client.get(url).status_code == 200
+    listed = client.get(reverse("healthcheck:index")).content.decode()
+    assert world.scheme_a.name in listed
+    assert world.scheme_b.name not in listed
+
+    other_lead = world.link_worker_b
+    MembershipFactory(
+        user=other_lead,
+        organisation=world.scheme_b.host,
+        scheme=world.scheme_b,
+        role=Role.SCHEME_LEAD,
+    )
+    signed_in(client, other_lead)
+    assert client.get(url).status_code == 404
+    refused = AuditEvent.objects.get(actor=other_lead, action="access.denied")
+    assert refused.detail["page"] == "healthcheck:scheme"

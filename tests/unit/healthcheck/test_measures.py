@@ -1,0 +1,349 @@
+"""Each indicator on a dataset built here, with the exact value and rating it must give for
+the quarter April to June 2026 (and the quarters before it, where the trend matters); and
+the whole health check in a fixed number of queries however many records it counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from linkwork.accounts.models import OrganisationKind, PracticeListSize, Role
+from linkwork.healthcheck import report
+from linkwork.healthcheck.framework import Archetype
+from linkwork.healthcheck.indicators import INDICATORS
+from linkwork.healthcheck.measures import Quarter
+from linkwork.notifications.models import Message
+from linkwork.outcomes.models import OutcomeMeasure
+from linkwork.referrals.models import StatusChange
+from tests.conftest import at
+from tests.factories import (
+    ConnectionFactory,
+    ContactFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ReferralFactory,
+    SchemeFactory,
+    ServiceFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+Q2 = Quarter.of(2026, 2)
+MONDAY = "2026-04-13"
+
+
+def measured(scheme: Any, key: str) -> tuple[list[float | None], Archetype | None]:
+    """The indicator's values over the four quarters to April-June 2026, and its rating."""
+    check = report.build(scheme, Q2, {key: INDICATORS[key]}, contributors=[])
+    found = next(m for m in check.measured() if m.indicator.key == key)
+    return [v.value if v else None for v in found.values], found.rating
+
+
+def triaged(referral: Any, day: str, to: str = "accepted") -> Any:
+    StatusChange.objects.create(
+        referral=referral, from_status="received", to_status=to, changed_at=at(day)
+    )
+    return referral
+
+
+def message(referral: Any, day: str, audience: str = "referrer", **more: Any) -> None:
+    """A message back queued on `day` and, unless said otherwise, sent that day."""
+    if more.get("status", "sent") == "sent":
+        more.setdefault("sent_at", at(day))
+    Message.objects.create(
+        referral=referral,
+        audience=audience,
+        event=more.pop("event", "accepted"),
+        channel="email",
+        recipient_address="gp@example.org",
+        subject="Referral accepted",
+        body="Accepted.",
+        status=more.pop("status", "sent"),
+        created_at=at(day),
+        **more,
+    )
+
+
+def test_complete_information():
+    scheme = SchemeFactory()
+    for _ in range(3):
+        ReferralFactory(scheme=scheme, received_at=at(MONDAY))
+    ReferralFactory(scheme=scheme, received_at=at(MONDAY), reason="")
+    ReferralFactory(scheme=scheme, received_at=at(MONDAY), needs=[])
+    ReferralFactory(scheme=scheme, received_at=at(MONDAY), route="self", needs=[], reason="")
+    ReferralFactory(scheme=scheme, received_at=at("2026-02-10"))
+    ReferralFactory(received_at=at(MONDAY), reason="")  # another scheme
+    # 3 of the 5 referrals from a referrer; the quarter before, 1 of 1.
+    assert measured(scheme, "complete_information") == ([None, None, 100.0, 60.0], Archetype.POOR)
+
+
+def test_declined_not_suitable():
+    scheme = SchemeFactory()
+    triaged(
+        ReferralFactory(
+            scheme=scheme, received_at=at(MONDAY), status="declined", decline_reason="not_eligible"
+        ),
+        "2026-04-14",
+        "declined",
+    )
+    triaged(
+        ReferralFactory(
+            scheme=scheme,
+            received_at=at(MONDAY),
+            status="declined",
+            decline_reason="person_declined",
+        ),
+        "2026-04-14",
+        "declined",
+    )
+    for _ in range(8):
+        triaged(ReferralFactory(scheme=scheme, received_at=at(MONDAY), status="accepted"), MONDAY)
+    ReferralFactory(scheme=scheme, received_at=at(MONDAY))  # not triaged yet
+    # 1 of 10 triaged: 10% is at the "good" threshold.
+    assert measured(scheme, "declined_not_suitable") == ([None, None, None, 10.0], Archetype.GOOD)
+
+
+def test_message_back_within_five_working_days():
+    scheme = SchemeFactory()
+
+    def referral(route: str = "gp_practice") -> Any:
+        made = ReferralFactory(
+            scheme=scheme, received_at=at(MONDAY), route=route, status="accepted"
+        )
+        return triaged(made, "2026-04-14")
+
+    message(referral(), "2026-04-20")  # the 5th working day after Monday 13 April
+    message(referral(), "2026-04-21", audience="gp")  # the 6th
+    referral()  # no message back
+    message(referral(), "2026-04-14", audience="person")  # to the person, not the referrer
+    answered = referral()
+    message(answered, "2026-04-14", status="cancelled")
+    message(answered, "2026-04-15", event="first_contact")
+    message(referral(), "2026-04-14", sent_at=at("2026-04-22"))  # queued in time, sent late
+    message(referral("self"), "2026-04-14")  # self-referrals are left out
+    # 2 of 6.
+    assert measured(scheme, "message_back_within_5_days") == (
+        [None, None, None, 33.3],
+        Archetype.POOR,
+    )
+
+
+def test_referral_rate_per_thousand():
+    scheme = SchemeFactory()
+    beck, dale, elm = (
+        OrganisationFactory(kind=OrganisationKind.GP_PRACTICE, name=name)
+        for name in ("Beck", "Dale", "Elm")
+    )
+    for practice, patients in ((beck, 2000), (dale, 3000)):
+        PracticeListSize.objects.create(
+            practice=practice, extract_date=dt.date(2026, 4, 1), patients=patients
+        )
+    twice = PersonFactory(gp_practice=beck)
+    for person in (twice, twice, PersonFactory(gp_practice=beck), PersonFactory(gp_practice=beck)):
+        ReferralFactory(scheme=scheme, person=person, received_at=at(MONDAY))
+    ReferralFactory(scheme=scheme, person=PersonFactory(gp_practice=dale), received_at=at(MONDAY))
+    ReferralFactory(scheme=scheme, person=PersonFactory(gp_practice=elm), received_at=at(MONDAY))
+    ReferralFactory(scheme=scheme, person=twice, received_at=at("2026-01-20"))
+    # 4 people of 5,000 patients at Beck and Dale (Elm has no list size); 1 the quarter before.
+    assert measured(scheme, "referral_rate_per_1000") == (
+        [None, None, 0.2, 0.8],
+        Archetype.DEVELOPING,
+    )
+
+
+def test_non_nhs_routes():
+    scheme = SchemeFactory()
+    for route in ("gp_practice", "gp_practice", "hospital", "self", "police"):
+        ReferralFactory(scheme=scheme, route=route, received_at=at(MONDAY))
+    ReferralFactory(scheme=scheme, route="gp_practice", received_at=at("2025-08-01"))
+    assert measured(scheme, "non_nhs_routes") == ([0.0, None, None, 40.0], Archetype.BEST)
+
+
+def test_first_contact_wait_median():
+    scheme = SchemeFactory()
+    user = UserFactory()
+    for day in ("2026-04-14", "2026-04-17", "2026-04-24"):  # 1, 4 and 9 working days
+        made = ReferralFactory(scheme=scheme, received_at=at(MONDAY), status="active")
+        ContactFactory(referral=made, occurred_at=at(day), recorded_by=user)
+    missed = ReferralFactory(scheme=scheme, received_at=at(MONDAY), status="active")
+    ContactFactory(referral=missed, occurred_at=at("2026-04-14"), outcome="did_not_attend")
+    assert measured(scheme, "first_contact_wait") == ([None, None, None, 4.0], Archetype.BEST)
+
+
+def _measure(referral: Any, when: dt.datetime, metric: float, time_point: str, user: Any) -> None:
+    OutcomeMeasure.objects.create(
+        referral=referral,
+        instrument="swemwbs",
+        instrument_version="1.0.0",
+        time_point=time_point,
+        responses={},
+        result={"metric": metric},
+        recorded_by=user,
+        recorded_at=when,
+    )
+
+
+def test_outcome_completion():
+    scheme = SchemeFactory()
+    user = UserFactory()
+    closed = [
+        ReferralFactory(
+            scheme=scheme, received_at=at(MONDAY), status="closed", closure_reason="goals_met"
+        )
+        for _ in range(3)
+    ]
+    for referral in closed:
+        ContactFactory(referral=referral, occurred_at=at("2026-04-15"), recorded_by=user)
+    _measure(closed[0], at("2026-04-15"), 20.0, "baseline", user)
+    _measure(closed[0], at("2026-09-15"), 24.0, "follow_up", user)
+    _measure(closed[1], at("2026-04-15"), 20.0, "baseline", user)
+    ReferralFactory(
+        scheme=scheme, received_at=at(MONDAY), status="closed", closure_reason="goals_met"
+    )  # never seen
+    # 1 of the 3 closed episodes with a contact has a baseline and a follow-up.
+    assert measured(scheme, "outcome_completion") == (
+        [None, None, None, 33.3],
+        Archetype.DEVELOPING,
+    )
+
+
+def test_supported_linking():
+    scheme = SchemeFactory()
+    referral = ReferralFactory(scheme=scheme, received_at=at(MONDAY), status="active")
+    created = at("2026-04-20")
+    ConnectionFactory(referral=referral, created_at=created, supported_linking=True)
+    ConnectionFactory(referral=referral, created_at=created, supported_linking=True, status="draft")
+    ConnectionFactory(referral=referral, created_at=created)
+    ConnectionFactory(referral=referral, created_at=created, status="accepted")
+    # 1 of the 3 sent to a provider.
+    assert measured(scheme, "supported_linking") == ([None, None, None, 33.3], Archetype.GOOD)
+
+
+def test_caseload_within_limit_is_a_snapshot():
+    scheme = SchemeFactory(active_caseload_limit=2)
+    full, light, left = (UserFactory() for _ in range(3))
+    for worker in (full, light, left):
+        MembershipFactory(
+            user=worker, organisation=scheme.host, scheme=scheme, role=Role.LINK_WORKER
+        )
+    left.is_active = False
+    left.save()
+    for _ in range(3):
+        ReferralFactory(scheme=scheme, link_worker=full, status="active")
+    ReferralFactory(scheme=scheme, link_worker=light, status="active")
+    # 1 of the 2 active link workers at or under the limit of 2, today.
+    assert measured(scheme, "caseload_within_limit") == ([None, None, None, 50.0], Archetype.POOR)
+
+
+def test_monitoring_completeness():
+    scheme = SchemeFactory()
+    people = [
+        PersonFactory(sex="female", ethnicity="white_british"),
+        PersonFactory(sex="male", ethnicity="white_british"),
+        PersonFactory(sex="male", ethnicity="prefer_not_to_say"),
+        PersonFactory(),  # not known
+    ]
+    for person in people:
+        ReferralFactory(scheme=scheme, person=person, received_at=at(MONDAY))
+    assert measured(scheme, "monitoring_completeness") == (
+        [None, None, None, 50.0],
+        Archetype.POOR,
+    )
+
+
+def test_provider_response_median():
+    scheme = SchemeFactory()
+    referral = ReferralFactory(scheme=scheme, received_at=at(MONDAY), status="active")
+    asked = at(MONDAY)
+    for answered in ("2026-04-14", "2026-04-15", "2026-04-21"):  # 1, 2 and 6 working days
+        ConnectionFactory(
+            referral=referral,
+            created_at=asked,
+            requested_at=asked,
+            responded_at=at(answered),
+            status="accepted",
+        )
+    ConnectionFactory(referral=referral, created_at=asked, requested_at=asked)  # not answered
+    assert measured(scheme, "provider_response_days") == ([None, None, None, 2.0], Archetype.BEST)
+
+
+def test_unfunded_demand():
+    scheme = SchemeFactory()
+    referral = ReferralFactory(scheme=scheme, received_at=at(MONDAY), status="active")
+    funded = ServiceFactory(funded_for_social_prescribing=True)
+    created = at("2026-05-05")
+    ConnectionFactory(referral=referral, service=funded, created_at=created)
+    for _ in range(3):
+        ConnectionFactory(referral=referral, created_at=created)
+    ConnectionFactory(referral=referral, created_at=created, status="signposted")
+    assert measured(scheme, "unfunded_demand") == ([None, None, None, 75.0], Archetype.POOR)
+
+
+def test_directory_freshness_is_a_snapshot():
+    scheme = SchemeFactory()
+    referral = ReferralFactory(scheme=scheme, received_at=at(MONDAY), status="active")
+    today = timezone.localdate()
+    stale = ServiceFactory(assured_date=today - dt.timedelta(days=400))
+    created = at("2026-05-05")
+    for service in (ServiceFactory(), ServiceFactory(), stale):
+        ConnectionFactory(referral=referral, service=service, created_at=created)
+    ConnectionFactory(referral=referral, service=stale, created_at=created)  # counted once
+    ConnectionFactory(
+        referral=referral,
+        service=ServiceFactory(assured_date=None),
+        created_at=created,
+        status="draft",
+    )
+    # 2 of the 3 services asked in the quarter were checked within the last 365 days.
+    assert measured(scheme, "directory_freshness") == ([None, None, None, 66.7], Archetype.POOR)
+
+
+def _busy_scheme(size: int) -> Any:
+    scheme = SchemeFactory()
+    worker = UserFactory()
+    MembershipFactory(user=worker, organisation=scheme.host, scheme=scheme, role=Role.LINK_WORKER)
+    for n in range(size):
+        referral = triaged(
+            ReferralFactory(
+                scheme=scheme, received_at=at(MONDAY), status="active", link_worker=worker
+            ),
+            "2026-04-14",
+        )
+        message(referral, "2026-04-14")
+        ContactFactory(referral=referral, occurred_at=at("2026-04-15"), recorded_by=worker)
+        ConnectionFactory(
+            referral=referral, created_at=at("2026-04-16"), supported_linking=n % 2 == 0
+        )
+    return scheme
+
+
+def test_the_health_check_takes_a_fixed_number_of_queries():
+    counts = []
+    for size in (1, 6):
+        scheme = _busy_scheme(size)
+        with CaptureQueriesContext(connection) as queries:
+            report.build(scheme, Q2, contributors=[])
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[0] <= 20
+
+
+def test_a_cell_is_rated_by_its_worst_indicator():
+    scheme = SchemeFactory(active_caseload_limit=2)
+    check = report.build(scheme, Q2, contributors=[])
+    cell = check.cell("organisational", "link_workers")
+    assert cell.rating is None  # nothing measured
+    section = report.Section("Self-assessment", Archetype.GOOD)
+    check = report.build(
+        scheme,
+        Q2,
+        contributors=[lambda s, q: {("organisational", "link_workers"): [section]}],
+    )
+    assert check.cell("organisational", "link_workers").rating == Archetype.GOOD
