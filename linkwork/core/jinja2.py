@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.contrib import messages
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+from jinja2.filters import do_indent
+from markupsafe import Markup
 
 from linkwork.core import forms, links, presenters, tables
 
@@ -17,13 +20,44 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+class LinkworkEnvironment(Environment):
+    """Jinja2's environment, with each template's globals kept in a plain dict.
+
+    Jinja2 layers a template's own globals over the environment's in a `ChainMap`, and every
+    `{% from ... import ... %}` a template runs (each NHS.UK component imports its macros, so
+    dozens per page) compares the page's globals with the imported template's: on a
+    `ChainMap` that is a Python-level lookup per global, some 30-60 microseconds an import,
+    a few milliseconds a page. A dict copy gives the same answers at C speed. The copy is
+    taken when a template is loaded, so globals must all be set before the first template
+    loads, which Jinja2 asks anyway ("as long as no template was loaded it's safe to modify
+    this") and which `environment()` does."""
+
+    def make_globals(self, d: Mapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
+def indent(s: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    """Jinja2's `indent` filter, with the same result, faster on markup.
+
+    The NHS.UK components indent every piece of markup they place (dozens of times a page).
+    Jinja2 indents markup line by line as markup, escaping and wrapping each line again,
+    although markup lines joined with spaces and newlines are markup already: indenting the
+    plain text and marking the result safe once gives the same string at a fraction of the
+    cost. Anything else (plain text, escaped later as ever) goes to Jinja2's own filter."""
+    if isinstance(s, Markup):
+        plain_width = str(width) if isinstance(width, str) else width
+        return Markup(do_indent(str(s), plain_width, first, blank))  # noqa: S704 # nosec B704 - already markup
+    return do_indent(s, width, first, blank)
+
+
 def environment(**options: Any) -> Environment:
     """The environment every page shares: URL, static and form helpers, dates and tags. The
     page header's navigation is added on the top floor (`linkwork.web.jinja2`)."""
     loader = options.pop("loader")
     options["undefined"] = ChainableUndefined
     options["autoescape"] = True
-    env = Environment(  # noqa: S701 - autoescape is switched on just above # nosec B701
+    # Autoescape is switched on just above.
+    env = LinkworkEnvironment(
         loader=ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja")]),
         extensions=["jinja2.ext.do"],
         **options,
@@ -50,6 +84,7 @@ def environment(**options: Any) -> Environment:
             "date_uk": presenters.date_uk,
             "datetime_uk": presenters.datetime_uk,
             "ago": presenters.ago,
+            "indent": indent,
         }
     )
     return env

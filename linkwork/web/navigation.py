@@ -8,12 +8,14 @@ to every page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 
 from linkwork.accounts import permissions
@@ -66,15 +68,27 @@ def entries() -> tuple[NavItem, ...]:
     return (*NAVIGATION, *_REGISTERED)
 
 
+@lru_cache(maxsize=128)
+def _reversed(name: str, prefix: str, urlconf: str | None, root_urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+def href(name: str) -> str:
+    """`reverse(name)` for the header's links, which take no arguments: worked out once per
+    address prefix and URL configuration rather than a dozen times on every page."""
+    return _reversed(name, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+
+
 def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
     """Parameters for the NHS.UK header macro: organisation, navigation and account."""
+    home = href("web:home")
     params: dict[str, Any] = {
         "organisation": {"name": branding.organisation_name},
-        "service": {"text": branding.service_name, "href": reverse("web:home")},
-        "logo": {"href": reverse("web:home")}
+        "service": {"text": branding.service_name, "href": home},
+        "logo": {"href": home}
         if branding.nhs
         else {
-            "href": reverse("web:home"),
+            "href": home,
             "src": static("linkwork/linkwork-mark.svg"),
             "alt": "Linkwork",
         },
@@ -82,9 +96,8 @@ def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and _verified_or_exempt(request):
         current = request.path
-        home = reverse("web:home")
         items: list[dict[str, Any]] = [
-            {"text": item.text, "href": reverse(item.href)}
+            {"text": item.text, "href": href(item.href)}
             for item in entries()
             if item.ability is None or permissions.may(user, item.ability)
         ]
@@ -113,7 +126,7 @@ def _logout_form(request: HttpRequest) -> str:
         '<form class="nhsuk-header__account-form" action="{}" method="post">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
         '<button class="nhsuk-header__account-button">Log out</button></form>',
-        reverse("accounts:logout"),
+        href("accounts:logout"),
         get_token(request),
     )
 
