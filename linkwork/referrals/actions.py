@@ -402,16 +402,29 @@ def withdraw_referral(
         return _withdraw(
             who=who, by=by, referral=referral, reason=reason, version=version, detail=detail or {}
         )
-    except (WithdrawalRefused, InvalidTransition, concurrency.EditConflict, ValueError) as error:
+    except WITHDRAWAL_REFUSALS as error:
         # Written after the rollback, so the refusal is kept though nothing else is.
-        auditor.record(
-            action="referral.withdrawal_refused",
-            actor=_actor(by),
-            target=referral,
-            scheme_id=referral.scheme_id,
-            detail={**(detail or {}), "why": type(error).__name__},
-        )
+        audit_withdrawal_refused(by=by, referral=referral, error=error, detail=detail)
         raise
+
+
+# What `withdraw_referral` raises when it refuses, having changed nothing.
+WITHDRAWAL_REFUSALS = (WithdrawalRefused, InvalidTransition, concurrency.EditConflict, ValueError)
+
+
+def audit_withdrawal_refused(
+    *, by: User | None, referral: Referral, error: Exception, detail: dict[str, Any] | None
+) -> None:
+    """The audit event of a refused withdrawal: its kind of refusal, never the reason text.
+    A caller whose own transaction rolled the action's event back (an idempotent API
+    request) writes it again with this, after its rollback."""
+    auditor.record(
+        action="referral.withdrawal_refused",
+        actor=_actor(by),
+        target=referral,
+        scheme_id=referral.scheme_id,
+        detail={**(detail or {}), "why": type(error).__name__},
+    )
 
 
 @transaction.atomic
