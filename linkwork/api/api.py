@@ -7,6 +7,7 @@ problem document (see `problems.py`).
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any, Final
 
@@ -14,8 +15,10 @@ from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.params import HeaderEx, P
+from pydantic import ValidationError as PydanticValidationError
 
 from linkwork.accounts import gate
 from linkwork.api import actions, idempotency, problems
@@ -219,11 +222,18 @@ def referral_body(client: ApiClient, referral: Referral) -> JSON:
     tags=["referrals"],
     url_name="withdraw",
     operation_id="withdrawReferral",
+    # The body is read after the referral is found, so another organisation's referral is
+    # 404 whatever was sent; it is documented here as the schema it is checked against.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": WithdrawalRequest.model_json_schema()}},
+        }
+    },
 )
 def withdraw_referral(
     request: HttpRequest,
     id: uuid.UUID,
-    payload: WithdrawalRequest,
     idempotency_key: HeaderEx[
         str | None,
         P(
@@ -246,6 +256,7 @@ def withdraw_referral(
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     client = ApiClient(token)
     referral = _sent_referral(request, client, id)
+    payload = _withdrawal(request)
     about = {"api_token": token.pk, "organisation": token.organisation_id}
 
     def work() -> idempotency.Answer:
@@ -273,6 +284,20 @@ def withdraw_referral(
             by=None, referral=referral, error=error, detail=about
         )
         raise
+
+
+def _withdrawal(request: HttpRequest) -> WithdrawalRequest:
+    """The body of a withdrawal, checked as Ninja checks a declared body."""
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise HttpError(400, "Send the request as a JSON object in the body.") from None
+    try:
+        return WithdrawalRequest.model_validate(data)
+    except PydanticValidationError as error:
+        raise ValidationError(
+            [{**found, "loc": ("body", "payload", *found["loc"])} for found in error.errors()]
+        ) from None
 
 
 def messages_back(client: ApiClient, referral: Referral) -> list[JSON]:
