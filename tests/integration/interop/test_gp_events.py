@@ -125,9 +125,7 @@ def test_a_withdrawal_owes_no_declined_code_and_keeps_a_started_episodes_code(
         referral.refresh_from_db()
         withdraw_referral(who=world.referrer, referral=referral, reason="Moved away")
     found = events.pending(world.scheme_a, practice).events
-    assert [(e.snomed_code, e.referral_reference) for e in found] == [
-        (REFERRED, started.reference)
-    ]
+    assert [(e.snomed_code, e.referral_reference) for e in found] == [(REFERRED, started.reference)]
 
 
 def _scores(world: World, referral: Any) -> None:
