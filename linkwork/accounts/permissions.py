@@ -19,6 +19,7 @@ class Ability(StrEnum):
     VIEW_PERSON = "view_person"
     VIEW_REFERRAL = "view_referral"
     TRIAGE_REFERRAL = "triage_referral"
+    WITHDRAW_REFERRAL = "withdraw_referral"
     MAKE_REFERRAL = "make_referral"
     FOLLOW_OWN_REFERRALS = "follow_own_referrals"
     VIEW_AUDIT = "view_audit"
@@ -226,6 +227,15 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         return has_role(user, Role.REFERRER)
     if ability is Ability.MAKE_REFERRAL:
         return has_role(user, Role.REFERRER, Role.LINK_WORKER, Role.SCHEME_LEAD)
+    if ability is Ability.WITHDRAW_REFERRAL:
+        # The referring organisation's referrers take back what they sent; a scheme lead may
+        # do it for them (a referrer who phones the scheme). Whether the referral can still
+        # be withdrawn is the lifecycle's question, not this one.
+        if obj is None:
+            return has_role(user, Role.REFERRER, Role.SCHEME_LEAD)
+        return obj.referring_organisation_id in organisation_ids(
+            user, Role.REFERRER
+        ) or obj.scheme_id in scheme_ids(user, Role.SCHEME_LEAD)
     if ability is Ability.TRIAGE_REFERRAL:
         if obj is None:
             return has_role(user, Role.SCHEME_LEAD)

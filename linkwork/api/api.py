@@ -7,6 +7,7 @@ problem document (see `problems.py`).
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any, Final
 
@@ -14,8 +15,10 @@ from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.params import HeaderEx, P
+from pydantic import ValidationError as PydanticValidationError
 
 from linkwork.accounts import gate
 from linkwork.api import actions, idempotency, problems
@@ -27,8 +30,10 @@ from linkwork.api.schemas import (
     ReferralOut,
     ReferralReceived,
     ReferralRequest,
+    WithdrawalRequest,
 )
 from linkwork.audit import auditor
+from linkwork.referrals import actions as referral_actions
 from linkwork.referrals.models import Referral
 
 NAMESPACE: Final = "api_v1"
@@ -156,14 +161,7 @@ def get_referral(request: HttpRequest, id: uuid.UUID) -> JSON:
     """
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     client = ApiClient(token)
-    referral = Referral.objects.visible_to(client).select_related("scheme").filter(pk=id).first()
-    if referral is None:
-        gate.refuse(
-            request,
-            record=(Referral, id),
-            message="Your organisation made no referral with this id.",
-            detail={"api_token": token.pk, "organisation": token.organisation_id},
-        )
+    referral = _sent_referral(request, client, id)
     auditor.record(
         action="referral.viewed",
         request=request,
@@ -171,6 +169,23 @@ def get_referral(request: HttpRequest, id: uuid.UUID) -> JSON:
         scheme_id=referral.scheme_id,
         detail={"api_token": token.pk, "organisation": token.organisation_id},
     )
+    return referral_body(client, referral)
+
+
+def _sent_referral(request: HttpRequest, client: ApiClient, id: uuid.UUID) -> Referral:
+    """A referral the caller's organisation made; 404 (audited) for any other."""
+    referral = Referral.objects.visible_to(client).select_related("scheme").filter(pk=id).first()
+    if referral is None:
+        gate.refuse(
+            request,
+            record=(Referral, id),
+            message="Your organisation made no referral with this id.",
+            detail={"api_token": client.token.pk, "organisation": client.organisation_id},
+        )
+    return referral
+
+
+def referral_body(client: ApiClient, referral: Referral) -> JSON:
     history = referral.history.order_by("changed_at", "id").values_list("to_status", "changed_at")
     return {
         "id": referral.pk,
@@ -184,12 +199,105 @@ def get_referral(request: HttpRequest, id: uuid.UUID) -> JSON:
         "decline_reason": referral.decline_reason or None,
         "redirected_to": referral.redirected_to or None,
         "closure_reason": referral.closure_reason or None,
+        "withdrawal_reason": referral.withdrawal_reason() or None,
         "status_history": [
             {"status": status, "changed_at": changed_at} for status, changed_at in history
         ],
         "messages": messages_back(client, referral),
         "links": {"self": referral_url(referral.pk)},
     }
+
+
+@api.post(
+    "/referrals/{uuid:id}/withdraw",
+    response={
+        200: ReferralOut,
+        400: Problem,
+        401: Problem,
+        404: Problem,
+        409: Problem,
+        422: Problem,
+    },
+    summary="Withdraw a referral your organisation made",
+    tags=["referrals"],
+    url_name="withdraw",
+    operation_id="withdrawReferral",
+    # The body is read after the referral is found, so another organisation's referral is
+    # 404 whatever was sent; it is documented here as the schema it is checked against.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": WithdrawalRequest.model_json_schema()}},
+        }
+    },
+)
+def withdraw_referral(
+    request: HttpRequest,
+    id: uuid.UUID,
+    idempotency_key: HeaderEx[
+        str | None,
+        P(
+            alias=idempotency.HEADER,
+            min_length=1,
+            max_length=255,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Unique per withdrawal; resend it with the same body to retry.",
+        ),
+    ] = None,
+) -> HttpResponse:
+    """Take back a referral that has not ended (received, accepted, active or on hold), with
+    the reason. The scheme stops work on it: its link worker, or its leads while nobody is
+    assigned, are told, and a confirmation goes to the referrer. The answer is the referral
+    as it now is.
+
+    A referral that has ended (declined, redirected, closed or already withdrawn) answers 409
+    and is not changed; a referral of another organisation answers 404.
+    """
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    client = ApiClient(token)
+    referral = _sent_referral(request, client, id)
+    payload = _withdrawal(request)
+    about = {"api_token": token.pk, "organisation": token.organisation_id}
+
+    def work() -> idempotency.Answer:
+        try:
+            changed = referral_actions.withdraw_referral(
+                who=client, referral=referral, reason=payload.reason, detail=about
+            )
+        except ValueError as error:
+            raise problems.InvalidRequest.of("reason", str(error)) from None
+        changed = Referral.objects.visible_to(client).select_related("scheme").get(pk=changed.pk)
+        return idempotency.Answer.of(200, referral_body(client, changed))
+
+    if idempotency_key is None:
+        return work().render()
+    try:
+        return idempotency.once(
+            organisation_id=token.organisation_id,
+            key=idempotency_key,
+            fingerprint=idempotency.fingerprint(request),
+            work=work,
+        )
+    except (*referral_actions.WITHDRAWAL_REFUSALS, problems.InvalidRequest) as error:
+        # The request's own transaction rolled the refusal's audit event back with the rest.
+        referral_actions.audit_withdrawal_refused(
+            by=None, referral=referral, error=error, detail=about
+        )
+        raise
+
+
+def _withdrawal(request: HttpRequest) -> WithdrawalRequest:
+    """The body of a withdrawal, checked as Ninja checks a declared body."""
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise HttpError(400, "Send the request as a JSON object in the body.") from None
+    try:
+        return WithdrawalRequest.model_validate(data)
+    except PydanticValidationError as error:
+        raise ValidationError(
+            [{**found, "loc": ("body", "payload", *found["loc"])} for found in error.errors()]
+        ) from None
 
 
 def messages_back(client: ApiClient, referral: Referral) -> list[JSON]:

@@ -289,6 +289,15 @@ class ReferralReceived(BaseModel):
     links: Links
 
 
+class WithdrawalRequest(Input):
+    reason: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="Why your organisation takes the referral back. The scheme and its link "
+        "worker read it.",
+    )
+
+
 class StatusEntry(BaseModel):
     status: Status
     changed_at: dt.datetime
@@ -315,6 +324,9 @@ class ReferralOut(BaseModel):
     decline_reason: str | None
     redirected_to: str | None
     closure_reason: str | None
+    withdrawal_reason: str | None = Field(
+        None, description="Why the referring organisation withdrew it, once withdrawn."
+    )
     status_history: list[StatusEntry] = Field(description="Oldest first.")
     messages: list[MessageOut] = Field(description="Messages sent back to the referrer.")
     links: Links

@@ -766,3 +766,36 @@ def discharge(*, by: User, referral: Referral, reason: ClosureReason, note: str 
         done_at=timezone.now(), done_by=by
     )
     return close_referral(by=by, referral=referral, reason=reason, note=note)
+
+
+# Withdrawal
+
+# Connections a withdrawal cancels: those the person has not started with. A connection the
+# person attends stays as it is, as at discharge: the service's support does not end with
+# the referral, and its history is kept either way.
+UNSTARTED = frozenset(
+    {ConnectionStatus.DRAFT, ConnectionStatus.REQUESTED, ConnectionStatus.ACCEPTED}
+)
+WITHDRAWN_NOTE = "The referral was withdrawn"
+
+
+def end_withdrawn_casework(referral: Referral, by: User | None) -> None:
+    """What a withdrawal ends, in its own transaction (`referrals.actions.on_withdrawn`):
+    unstarted connections are cancelled, with their history and the providers' webhooks,
+    and open follow-ups are marked done. Plans, notes, contacts and measures are kept."""
+    for connection in Connection.objects.filter(referral=referral).order_by("created_at", "id"):
+        unstarted = connection.status in UNSTARTED or (
+            connection.status == ConnectionStatus.ON_HOLD
+            and connection.held_from != ConnectionStatus.IN_PROGRESS
+        )
+        if unstarted:
+            connection.referral = referral
+            end_connection(
+                by=by,
+                connection=connection,
+                status=ConnectionStatus.CANCELLED,
+                detail=WITHDRAWN_NOTE,
+            )
+    FollowUp.objects.filter(referral=referral, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=by
+    )

@@ -40,3 +40,9 @@ class CaseworkConfig(AppConfig):
         from linkwork.referrals.scoping import get_case_or_404
 
         register_case_lookup(get_case_or_404)
+
+        # A withdrawn referral ends the casework nobody has started, in its transaction.
+        from linkwork.casework.actions import end_withdrawn_casework
+        from linkwork.referrals.actions import on_withdrawn
+
+        on_withdrawn(end_withdrawn_casework)

@@ -75,6 +75,7 @@ STATUS_TAG_CLASSES = {
     "closed": "nhsuk-tag--grey",
     "declined": "nhsuk-tag--red",
     "redirected": "nhsuk-tag--purple",
+    "withdrawn": "nhsuk-tag--orange",
     # Connection statuses not shared with referrals.
     "draft": "nhsuk-tag--white",
     "requested": "nhsuk-tag--blue",

@@ -168,9 +168,12 @@ def _write(rows: list[dict[str, Any]], calendar: Calendar, now: dt.datetime) -> 
     """Insert the facts of these referrals (their old facts already gone)."""
     ids = [row["id"] for row in rows]
     triaged: dict[Any, dt.datetime] = {}
-    for referral_id, at in StatusChange.objects.filter(
-        referral_id__in=ids, from_status=Status.RECEIVED
-    ).values_list("referral_id", "changed_at"):
+    # A referral withdrawn before triage was never triaged: it waited for nobody.
+    for referral_id, at in (
+        StatusChange.objects.filter(referral_id__in=ids, from_status=Status.RECEIVED)
+        .exclude(to_status=Status.WITHDRAWN)
+        .values_list("referral_id", "changed_at")
+    ):
         if referral_id not in triaged or at < triaged[referral_id]:
             triaged[referral_id] = at
     contacts = defaultdict(list)

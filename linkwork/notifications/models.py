@@ -34,6 +34,7 @@ class Event(models.TextChoices):
     REDIRECTED = "redirected", "Referral redirected"
     FIRST_CONTACT = "first_contact", "First contact"
     CLOSED = "closed", "Support ended"
+    WITHDRAWN = "withdrawn", "Referral withdrawn"
     APPOINTMENT = "appointment", "Appointment"
     # Casework notices to staff: references and services only, never the person's details.
     CONNECTION_REQUESTED = "conn_requested", "Connection requested"

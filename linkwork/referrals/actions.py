@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from linkwork.accounts import permissions
 from linkwork.accounts.models import Membership, Role, Scheme, User
+from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core import concurrency
 from linkwork.people.models import (
@@ -30,6 +32,7 @@ from linkwork.referrals.lifecycle import (
     ClosureReason,
     Complexity,
     DeclineReason,
+    InvalidTransition,
     Status,
     check_transition,
 )
@@ -47,6 +50,19 @@ def on_received(hook: ReceivedHook) -> None:
     """Run `hook(referral, by)` for every new referral, in the transaction that creates it."""
     if hook not in _on_received:
         _on_received.append(hook)
+
+
+# What other apps do when a referral is withdrawn, inside its transaction: casework cancels
+# the connections nobody has started and closes open follow-ups. Registered from their
+# AppConfig.ready().
+WithdrawnHook = Callable[[Referral, "User | None"], None]
+_on_withdrawn: list[WithdrawnHook] = []
+
+
+def on_withdrawn(hook: WithdrawnHook) -> None:
+    """Run `hook(referral, by)` for every withdrawal, in the transaction that makes it."""
+    if hook not in _on_withdrawn:
+        _on_withdrawn.append(hook)
 
 
 class AssignmentError(ValueError):
@@ -347,6 +363,125 @@ def close_referral(
     referral.save(update_fields=["status", "closure_reason", "version"])
     _tell(referral, "closed", by)
     return referral
+
+
+class WithdrawalRefused(PermissionError):
+    """The caller may not withdraw this referral: it is not one their organisation sent, nor
+    one of a scheme they lead."""
+
+
+# The reason given when a sender marks its referral as sent in error (FHIR entered-in-error).
+SENT_IN_ERROR = "Sent in error"
+REASON_MAX_LENGTH = 1000
+
+
+def withdraw_referral(
+    *,
+    who: Any,
+    referral: Referral,
+    reason: str,
+    version: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> Referral:
+    """The referring organisation takes its referral back, with a reason; a scheme lead of
+    the referral's scheme may do it on the referrer's behalf.
+
+    `who` is whoever asks: a signed-in user, or an organisation's API client (a token is
+    not a user, so the history and audit name nobody and `detail` names the token). Only
+    a referral that has not ended may be withdrawn (received, accepted, active or on hold).
+
+    In one transaction: the status change and its history row, the audit event, what other
+    apps do (`on_withdrawn`: casework cancels unstarted connections), the messages (a
+    notice to the link worker, or to the scheme's leads while nobody is assigned, and a
+    confirmation to the referrer), and through the history row the webhook outbox. A
+    refusal (`WithdrawalRefused`, `InvalidTransition`, `ValueError` for a missing reason, or
+    `EditConflict`) changes nothing and is audited as `referral.withdrawal_refused`.
+    """
+    by = who if isinstance(who, User) else None
+    try:
+        return _withdraw(
+            who=who, by=by, referral=referral, reason=reason, version=version, detail=detail or {}
+        )
+    except WITHDRAWAL_REFUSALS as error:
+        # Written after the rollback, so the refusal is kept though nothing else is.
+        audit_withdrawal_refused(by=by, referral=referral, error=error, detail=detail)
+        raise
+
+
+# What `withdraw_referral` raises when it refuses, having changed nothing.
+WITHDRAWAL_REFUSALS = (WithdrawalRefused, InvalidTransition, concurrency.EditConflict, ValueError)
+
+
+def audit_withdrawal_refused(
+    *, by: User | None, referral: Referral, error: Exception, detail: dict[str, Any] | None
+) -> None:
+    """The audit event of a refused withdrawal: its kind of refusal, never the reason text.
+    A caller whose own transaction rolled the action's event back (an idempotent API
+    request) writes it again with this, after its rollback."""
+    auditor.record(
+        action="referral.withdrawal_refused",
+        actor=_actor(by),
+        target=referral,
+        scheme_id=referral.scheme_id,
+        detail={**(detail or {}), "why": type(error).__name__},
+    )
+
+
+@transaction.atomic
+def _withdraw(
+    *,
+    who: Any,
+    by: User | None,
+    referral: Referral,
+    reason: str,
+    version: str | None,
+    detail: dict[str, Any],
+) -> Referral:
+    if not permissions.may(who, Ability.WITHDRAW_REFERRAL, referral):
+        raise WithdrawalRefused(
+            f"Only the organisation that sent referral {referral.reference} may withdraw it."
+        )
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    concurrency.check(
+        sent=version,
+        current=locked.version,
+        what="referral",
+        last_change=lambda: last_change(locked),
+    )
+    check_transition(locked.status, Status.WITHDRAWN)
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Say why the referral is withdrawn.")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValueError(f"Say why in {REASON_MAX_LENGTH} characters or fewer.")
+    previous = locked.status
+    locked.status = Status.WITHDRAWN
+    locked.version += 1
+    # Off the waiting list: nobody is waiting for a referral that was taken back. The link
+    # worker stays named, as for a closed referral, so the history says who had the case.
+    locked.waiting_since = None
+    locked.save(update_fields=["status", "version", "waiting_since"])
+    StatusChange.objects.create(
+        referral=locked,
+        from_status=previous,
+        to_status=Status.WITHDRAWN,
+        changed_by=by,
+        reason=reason,
+    )
+    on_behalf = by is not None and locked.referring_organisation_id not in (
+        permissions.organisation_ids(by, Role.REFERRER)
+    )
+    auditor.record(
+        action="referral.withdrawn",
+        actor=by,
+        target=locked,
+        scheme_id=locked.scheme_id,
+        detail={**detail, "from": previous, "on_behalf_of_referrer": on_behalf},
+    )
+    for hook in _on_withdrawn:
+        hook(locked, by)
+    _tell(locked, "withdrawn", by)
+    return locked
 
 
 class MatchDecided(ValueError):

@@ -5,7 +5,8 @@ writes that assign are in `actions.py`.
 A link worker's **active load** is the sum of the complexity weights of their open referrals
 (accepted, active or on hold): a complex person counts as one and a half, a very complex one
 as two (`COMPLEXITY_WEIGHTS`). Their **yearly load** counts the distinct people referred in the
-last 365 days whom they were assigned, weighted likewise. Both are per scheme, against the
+last 365 days whom they were assigned, weighted likewise, except referrals the referrer
+withdrew: those count on neither load. Both are per scheme, against the
 scheme's `active_caseload_limit` and `yearly_caseload_limit`.
 
 Every function here reads a fixed number of queries however many link workers or people there
@@ -158,6 +159,7 @@ def _year_loads(referrals: models.QuerySet[Referral]) -> dict[tuple[int, int], t
     database returns one row per link worker rather than one per person."""
     per_person = (
         referrals.filter(received_at__gte=timezone.now() - YEAR)
+        .exclude(status=Status.WITHDRAWN)
         .order_by()
         .values("scheme_id", "link_worker_id", "person_id")
         .annotate(weight=Max(weight_expression()))

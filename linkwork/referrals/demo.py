@@ -126,6 +126,7 @@ WITH_LINK_WORKER = frozenset({*OPEN_STATUSES, Status.CLOSED})
 # capacity pages show them as having room.
 COMFORTABLE_SHARE = 0.8
 HEAVIEST = max(COMPLEXITY_WEIGHTS.values())
+WITHDRAWAL_REASONS = ["Sent in error", "The person no longer wants support"]
 REDIRECT_REASONS = ["Community mental health team", "Adult social care", "Citizens' advice service"]
 WHAT_MATTERS = [
     "Getting out of the house and meeting people again.",
@@ -183,7 +184,8 @@ def _path_to(final: Status, rng: random.Random) -> list[Status]:
     """A lifecycle path from received to `final`, sometimes passing through on hold."""
     if final in (Status.RECEIVED,):
         return [Status.RECEIVED]
-    if final in (Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED):
+    if final in (Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED, Status.WITHDRAWN):
+        # A demo withdrawal is taken back before triage: nobody worked on it.
         return [Status.RECEIVED, final]
     path = [Status.RECEIVED, Status.ACCEPTED, Status.ACTIVE]
     if final == Status.ON_HOLD or (final == Status.CLOSED and rng.random() < 0.15):
@@ -290,6 +292,8 @@ def generate_referrals(
                     reason = referral.redirected_to
                 elif step == Status.CLOSED:
                     reason = ClosureReason(referral.closure_reason).label
+                elif step == Status.WITHDRAWN:
+                    reason = rng.choice(WITHDRAWAL_REASONS)
                 changes.append(
                     StatusChange(
                         referral=referral,

@@ -27,6 +27,7 @@ from linkwork.people.forms import (
 from linkwork.people.models import ConsentKind, ContactMethod
 from linkwork.people.nhs_number import normalise, validate_nhs_number
 from linkwork.referrals import capacity, intake
+from linkwork.referrals.actions import REASON_MAX_LENGTH
 from linkwork.referrals.lifecycle import DeclineReason
 from linkwork.referrals.models import Referral, Urgency
 from linkwork.vocabulary.needs import Need
@@ -494,3 +495,17 @@ class TriageForm(HouseVoice, forms.Form):
                     "someone else, or add the person to the waiting list.",
                 )
         return data
+
+
+class WithdrawForm(HouseVoice, forms.Form):
+    """Why the referrer takes its referral back: the link worker reads it, and so does the
+    referrer in the confirmation."""
+
+    reason = forms.CharField(
+        label="Why are you withdrawing this referral?",
+        widget=forms.Textarea,
+        max_length=REASON_MAX_LENGTH,
+        help_text="For example, the person no longer wants support, or the referral was sent "
+        "in error. The scheme and its link worker will see this.",
+        error_messages={"required": "Enter why you are withdrawing this referral"},
+    )

@@ -15,6 +15,8 @@ class Status(models.TextChoices):
     ACTIVE = "active", "Active"
     ON_HOLD = "on_hold", "On hold"
     CLOSED = "closed", "Closed"
+    # The referring organisation took the referral back (or a scheme lead did on its behalf).
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class ClosureReason(models.TextChoices):
@@ -58,17 +60,26 @@ COMPLEXITY_WEIGHTS: dict[str, float] = {
 
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.RECEIVED: frozenset({Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED}),
-    Status.ACCEPTED: frozenset({Status.ACTIVE}),
-    Status.ACTIVE: frozenset({Status.ON_HOLD, Status.CLOSED}),
-    Status.ON_HOLD: frozenset({Status.ACTIVE, Status.CLOSED}),
+    Status.RECEIVED: frozenset(
+        {Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED, Status.WITHDRAWN}
+    ),
+    Status.ACCEPTED: frozenset({Status.ACTIVE, Status.WITHDRAWN}),
+    Status.ACTIVE: frozenset({Status.ON_HOLD, Status.CLOSED, Status.WITHDRAWN}),
+    Status.ON_HOLD: frozenset({Status.ACTIVE, Status.CLOSED, Status.WITHDRAWN}),
     Status.DECLINED: frozenset(),
+    # A redirected referral has left the scheme for another service: there is nothing here
+    # left to withdraw, so the referrer asks that service instead.
     Status.REDIRECTED: frozenset(),
     Status.CLOSED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
 }
 
 # Statuses in which the person is on a link worker's caseload.
 OPEN_STATUSES = frozenset({Status.ACCEPTED, Status.ACTIVE, Status.ON_HOLD})
+# Statuses the referrer may still withdraw from: every status that has not ended.
+WITHDRAWABLE_STATUSES = frozenset({Status.RECEIVED, *OPEN_STATUSES})
+# Statuses in which the referral has ended, one way or another.
+ENDED_STATUSES = frozenset({Status.DECLINED, Status.REDIRECTED, Status.CLOSED, Status.WITHDRAWN})
 
 
 class InvalidTransition(BaseInvalidTransition):

@@ -37,6 +37,9 @@ MESSAGE_BACK_EVENTS = frozenset(
     {Event.ACCEPTED, Event.DECLINED, Event.REDIRECTED, Event.FIRST_CONTACT, Event.CLOSED}
 )
 PERSON_EVENTS = frozenset({Event.RECEIVED, Event.APPOINTMENT, Event.CLOSED})
+# A confirmation to the referrer only: a withdrawal is the referrer's own act, and a referral
+# sent in error is no news for the GP record.
+REFERRER_EVENTS = frozenset({Event.WITHDRAWN})
 
 NONE_RECORDED = "None recorded."
 NO_ACTION = "No action needed."
@@ -119,7 +122,7 @@ DECLINE_EXPLANATIONS: dict[str, tuple[str, str]] = {
 def message_back(referral: Referral, event: str) -> tuple[str, str]:
     """The subject and plain-text body of the message back to the referrer and GP."""
     event = Event(event)
-    if event not in MESSAGE_BACK_EVENTS:
+    if event not in MESSAGE_BACK_EVENTS | REFERRER_EVENTS:
         raise ValueError(f"There is no message back for the event {event.value!r}.")
     builders = {
         Event.ACCEPTED: _accepted,
@@ -127,6 +130,7 @@ def message_back(referral: Referral, event: str) -> tuple[str, str]:
         Event.REDIRECTED: _redirected,
         Event.FIRST_CONTACT: _first_contact,
         Event.CLOSED: _closed,
+        Event.WITHDRAWN: _withdrawn,
     }
     subject, sections = builders[event](referral)
     return subject, _join([*sections, _about(referral)])
@@ -311,6 +315,24 @@ def _closed(referral: Referral) -> tuple[str, list[str]]:
     if codes:
         sections.append(codes)
     return subject, sections
+
+
+def _withdrawn(referral: Referral) -> tuple[str, list[str]]:
+    name = referral.as_sent().full_name
+    scheme = referral.scheme.name
+    when = _changed_at(referral, Status.WITHDRAWN) or timezone.now()
+    return (
+        f"Referral {referral.reference} withdrawn",
+        [
+            f"The referral of {name} to {scheme} was withdrawn on {datetime_uk(when)}.",
+            _prose("Reason given", referral.withdrawal_reason() or "No reason was recorded."),
+            _prose(
+                "What happens next",
+                f"{scheme} will take no further action on this referral, and its link worker "
+                "has been told. If the person still needs support, send a new referral.",
+            ),
+        ],
+    )
 
 
 def _about(referral: Referral) -> str:

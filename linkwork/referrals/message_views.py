@@ -18,11 +18,11 @@ from linkwork.accounts.models import Role
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.paging import paging
-from linkwork.core.presenters import datetime_uk
+from linkwork.core.presenters import datetime_uk, status_tag
 from linkwork.notifications.models import Message
 from linkwork.notifications.presenters import MessageRow
-from linkwork.referrals.lifecycle import Status
-from linkwork.referrals.models import Referral
+from linkwork.referrals.lifecycle import WITHDRAWABLE_STATUSES, Status
+from linkwork.referrals.models import Referral, StatusChange
 
 PAGE_SIZE = 20
 
@@ -36,6 +36,10 @@ class ReferralRow:
     status: str
     received: str
     messages: list[MessageRow] = field(default_factory=list)
+    tag: dict[str, str] = field(default_factory=dict)
+    withdrawal_reason: str = ""
+    # Only rows the organisation may still withdraw offer the button (`WITHDRAWABLE_STATUSES`).
+    can_withdraw: bool = False
 
     @classmethod
     def of(cls, referral: Referral, messages: list[Message]) -> ReferralRow:
@@ -48,6 +52,11 @@ class ReferralRow:
             status=Status(referral.status).label,
             received=datetime_uk(referral.received_at),
             messages=[MessageRow.of(message, referral) for message in messages],
+            tag=status_tag(referral),
+            withdrawal_reason=next(
+                (c.reason for c in reversed(getattr(referral, "withdrawals", []))), ""
+            ),
+            can_withdraw=referral.status in WITHDRAWABLE_STATUSES,
         )
 
 
@@ -61,7 +70,16 @@ def my_referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
         Referral.objects.visible_to(request.user)
         .filter(referring_organisation_id__in=organisations)
         .select_related("person", "scheme")
-        .prefetch_related(Prefetch("messages", queryset=sent_back, to_attr="sent_back"))
+        .prefetch_related(
+            Prefetch("messages", queryset=sent_back, to_attr="sent_back"),
+            Prefetch(
+                "history",
+                queryset=StatusChange.objects.filter(to_status=Status.WITHDRAWN).order_by(
+                    "changed_at", "id"
+                ),
+                to_attr="withdrawals",
+            ),
+        )
         .order_by("-received_at", "id")
     )
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -10,18 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from linkwork import notifications
-from linkwork.accounts.models import User
+from linkwork.accounts.models import Membership, Role, User
 from linkwork.audit import auditor
 from linkwork.notifications.addressing import Recipient, Skip, person_recipient
-from linkwork.notifications.models import Audience, Event, Message
+from linkwork.notifications.models import Audience, DeliveryChannel, Event, Message
 from linkwork.people.models import current_consents
 from linkwork.referrals import addressing
 from linkwork.referrals.message_back import (
     MESSAGE_BACK_EVENTS,
     PERSON_EVENTS,
+    REFERRER_EVENTS,
     message_back,
     person_message,
 )
@@ -40,7 +43,9 @@ def referral_event(
 
     Events: received (acknowledgement to the person), accepted, declined, redirected,
     first_contact (message back to the referrer and GP), closed (message back and a note to
-    the person) and appointment (a confirmation to the person; needs `appointment_at`).
+    the person), appointment (a confirmation to the person; needs `appointment_at`) and
+    withdrawn (a notice to the link worker, or the scheme's leads while nobody is assigned,
+    and a confirmation to the referrer).
     Consent and channel rules are applied; messages nobody may receive are not made. Each
     message is sent by the task worker after this function's transaction commits.
     """
@@ -68,6 +73,14 @@ def referral_event(
             for recipient in (referrer, gp):
                 if isinstance(recipient, Recipient):
                     messages.append(_queue(referral, event, recipient, subject, body))
+        if event in REFERRER_EVENTS:
+            subject, body = message_back(referral, event)
+            referrer = addressing.referrer_recipient(referral)
+            addressed.append(referrer)
+            if isinstance(referrer, Recipient):
+                messages.append(_queue(referral, event, referrer, subject, body))
+        if event == Event.WITHDRAWN:
+            messages += _tell_staff_withdrawn(referral)
         if event in PERSON_EVENTS:
             person = person_recipient(referral.person, consents)
             addressed.append(person)
@@ -104,3 +117,46 @@ def _queue(
     return notifications.send(
         to=recipient, event=event, subject=subject, body=body, referral_id=referral.pk
     )
+
+
+def _tell_staff_withdrawn(referral: Referral) -> list[Message]:
+    """A notice that the referral was withdrawn, to its link worker, or while nobody is
+    assigned to the scheme's leads. It names the reference, never the person: the reader
+    signs in to see the reason."""
+    worker = referral.link_worker
+    if worker is not None and worker.is_active:
+        to = [(Audience.LINK_WORKER, worker.full_name, worker.email)]
+    else:
+        to = [
+            (Audience.SCHEME_LEAD, m.user.full_name, m.user.email)
+            for m in Membership.objects.filter(
+                role=Role.SCHEME_LEAD, scheme_id=referral.scheme_id, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("user_id")
+        ]
+    link = settings.LINKWORK_BASE_URL.rstrip("/") + reverse("referrals:detail", args=[referral.pk])
+    subject = f"Referral {referral.reference} has been withdrawn"
+    body = (
+        f"Referral {referral.reference} to {referral.scheme.name} has been withdrawn by the "
+        "organisation that sent it. It no longer counts on any caseload, and requests to "
+        "services that had not started have been cancelled.\n\n"
+        f"The reason is on the referral page:\n{link}\n"
+    )
+    sent: list[Message] = []
+    seen: set[str] = set()
+    for audience, name, address in to:
+        if not address or address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        recipient = Recipient(audience, DeliveryChannel.EMAIL, name, address)
+        sent.append(
+            notifications.send(
+                to=recipient,
+                event=Event.WITHDRAWN,
+                subject=subject,
+                body=body,
+                referral_id=referral.pk,
+            )
+        )
+    return sent

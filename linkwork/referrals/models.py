@@ -218,6 +218,14 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def withdrawal_reason(self) -> str:
+        """Why the referral was withdrawn, as whoever withdrew it wrote it; "" if it was not."""
+        if self.status != Status.WITHDRAWN:
+            return ""
+        change = self.history.filter(to_status=Status.WITHDRAWN).order_by("changed_at", "id")
+        last = change.last()
+        return last.reason.strip() if last is not None else ""
+
     def as_sent(self) -> SentIdentity:
         """The person as the referrer described them: what a referrer, and the message back
         to them, is shown. Referrals made before the submitted identity was kept (and bulk

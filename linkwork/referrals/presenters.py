@@ -19,6 +19,7 @@ from linkwork.matching.profile import age_on
 from linkwork.people.forms import equality_details
 from linkwork.people.models import ContactMethod, DigitalAccess, Ethnicity, Sex
 from linkwork.referrals import capacity
+from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral, Urgency
 from linkwork.vocabulary.needs import Need
 from linkwork.vocabulary.routes import Route
@@ -97,10 +98,16 @@ class ReferralSummary:
                 reverse("people:detail", args=[referral.person_id]),
                 referral.person.full_name,
             )
+        withdrawn = (
+            [row("Why it was withdrawn", referral.withdrawal_reason() or "Not recorded")]
+            if referral.status == Status.WITHDRAWN
+            else []
+        )
         return [
             row("Person", person),
             scheme_row(referral.scheme.name),
             row("Status", referral.get_status_display()),
+            *withdrawn,
             row("Route", self.route),
             row("Referred by", referral.referrer_name or "Not recorded"),
             needs_row(self.needs, none="None recorded"),

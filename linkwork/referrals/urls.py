@@ -15,4 +15,5 @@ urlpatterns = [
     path("<uuid:referral_id>/triage/", views.triage, name="triage"),
     path("<uuid:referral_id>/triage/decide/", views.triage_decide, name="triage_decide"),
     path("<uuid:referral_id>/match/", views.match_decide, name="match_decide"),
+    path("<uuid:referral_id>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -35,8 +35,14 @@ from linkwork.referrals.forms import (
     SelfReferralForm,
     TriageDecision,
     TriageForm,
+    WithdrawForm,
 )
-from linkwork.referrals.lifecycle import OPEN_STATUSES, DeclineReason, Status
+from linkwork.referrals.lifecycle import (
+    OPEN_STATUSES,
+    WITHDRAWABLE_STATUSES,
+    DeclineReason,
+    Status,
+)
 from linkwork.referrals.models import Channel, Referral
 from linkwork.referrals.scoping import get_case_or_404
 from linkwork.vocabulary.routes import Route
@@ -114,6 +120,7 @@ def detail(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
             "can_assign": referral.status in OPEN_STATUSES
             and permissions.may(request.user, Ability.MANAGE_CAPACITY, referral),
             "can_discharge": works_in_scheme and referral.status in (Status.ACTIVE, Status.ON_HOLD),
+            "can_withdraw": may_withdraw(request.user, referral),
             **(_match_context(request, referral) if works_in_scheme else {}),
         },
     )
@@ -713,3 +720,78 @@ def triage_decide(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRe
         request, f"Referral {referral.reference} {referral.get_status_display().lower()}"
     )
     return redirect("referrals:triage_queue")
+
+
+def may_withdraw(user: Any, referral: Referral) -> bool:
+    """Whether to offer "Withdraw this referral": the referral has not ended, and the user is
+    a referrer of the organisation that sent it or a lead of its scheme."""
+    return referral.status in WITHDRAWABLE_STATUSES and permissions.may(
+        user, Ability.WITHDRAW_REFERRAL, referral
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
+    """Confirm the withdrawal of a referral, with the reason."""
+    referral = gate.get_visible_or_404(
+        request, Referral, ability=Ability.WITHDRAW_REFERRAL, pk=referral_id
+    )
+    if request.method == "GET" and referral.status not in WITHDRAWABLE_STATUSES:
+        messages.info(
+            request,
+            f"Referral {referral.reference} is {referral.get_status_display().lower()}: "
+            "it can no longer be withdrawn.",
+        )
+        return redirect("referrals:detail", referral.pk)
+    posted = request.POST if request.method == "POST" else None
+    form = WithdrawForm(posted)
+    conflict: concurrency.EditConflict | None = None
+    # A referral that ended since the page was opened goes to the action, which refuses it
+    # (audited) whatever the reason says.
+    ended = referral.status not in WITHDRAWABLE_STATUSES
+    if posted is not None and (form.is_valid() or ended):
+        try:
+            actions.withdraw_referral(
+                who=request.user,
+                referral=referral,
+                reason=form.cleaned_data.get("reason", ""),
+                version=concurrency.sent_version(posted),
+            )
+        except concurrency.EditConflict as error:
+            conflict = error
+            form.add_error("reason", error.message)
+            referral.refresh_from_db()
+        except InvalidTransition as error:
+            messages.error(request, str(error))
+            return redirect("referrals:detail", referral.pk)
+        except ValueError as error:
+            form.add_error("reason", str(error))
+        else:
+            messages.success(
+                request,
+                f"Referral {referral.reference} withdrawn. The scheme has been told, and a "
+                "confirmation is on its way to you.",
+            )
+            return redirect("referrals:detail", referral.pk)
+    auditor.record(
+        action="referral.withdraw_viewed",
+        request=request,
+        target=referral,
+        scheme_id=referral.scheme_id,
+    )
+    return render(
+        request,
+        "referrals/withdraw.jinja",
+        {
+            "page_title": f"Withdraw referral {referral.reference}",
+            "referral": referral,
+            "person": referral.as_sent().full_name,
+            "form": form,
+            "form_errors": bool(form.errors),
+            "version": concurrency.version_to_show(
+                stored=referral.version, posted=posted, conflict=conflict
+            ),
+        },
+        status=409 if conflict else 400 if form.errors else 200,
+    )

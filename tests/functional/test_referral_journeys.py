@@ -162,3 +162,36 @@ def test_scheme_lead_finds_a_link_worker_by_name_and_assigns_them(live_server, p
     assert_accessible(page)
 
     accept_and_assign(page, referral, found)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_referrer_withdraws_a_referral_with_its_reason(live_server, page):
+    world = build_world()
+    referral = ReferralFactory(
+        scheme=world.scheme_a,
+        referring_organisation=world.practice,
+        link_worker=world.link_worker_a,
+        status=Status.ACTIVE,
+        referrer_email="rita@example.org",
+    )
+    sign_in(page, live_server, world.referrer)
+    page.goto(f"{live_server.url}/messages/referrals/")
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Withdraw this referral {referral.reference}").click()
+
+    page.wait_for_url(f"**/referrals/{referral.pk}/withdraw/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Withdraw referral").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Enter why you are withdrawing this referral")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Why are you withdrawing this referral?").fill("She has moved to Leeds.")
+    page.get_by_role("button", name="Withdraw referral").click()
+
+    page.wait_for_url(f"**/referrals/{referral.pk}/")
+    assert_accessible(page)
+    expect(page.locator("body")).to_contain_text("She has moved to Leeds.")
+    referral.refresh_from_db()
+    assert referral.status == Status.WITHDRAWN

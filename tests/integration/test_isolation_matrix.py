@@ -135,6 +135,8 @@ casework:timeline                GET   403/403  200/404  200/404  403/403  403/4
 casework:timeline                POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
 casework:discharge               GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
 casework:discharge               POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+referrals:withdraw               GET   200/404  403/403  200/404  403/403  403/403  403/403  403/403
+referrals:withdraw               POST  ok/404   403/403  ok/404   403/403  403/403  403/403  403/403
 notifications:referral_messages  GET   200/404  200/404  200/404  404/404  404/404  404/404  404/404
 notifications:referral_messages  POST  ok/404   ok/404   ok/404   404/404  404/404  404/404  404/404
 # the pending match of a new referral's person with one already on record
@@ -232,6 +234,8 @@ API = """
 url                         ref     lw      lead    prov    cur     anl     adm
 api_v1:referral        GET  401/401 401/401 401/401 401/401 401/401 401/401 401/401
 api_v1:referral        POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405
+api_v1:withdraw        GET  405/405 405/405 405/405 405/405 405/405 405/405 405/405
+api_v1:withdraw        POST 401/401 401/401 401/401 401/401 401/401 401/401 401/401
 api_v1:recommendations GET  403/403 200/404 200/404 403/403 403/403 403/403 403/403
 api_v1:recommendations POST 405/405 405/405 405/405 405/405 405/405 405/405 405/405
 """
@@ -265,6 +269,8 @@ TOKENS = """
 url                                   tok-ref tok-host tok-prov
 api_v1:referral                 GET   200/404 404/404  403/403
 api_v1:referral                 POST  405/405 405/405  405/405
+api_v1:withdraw                 GET   405/405 405/405  405/405
+api_v1:withdraw                 POST  ok/404  404/404  403/403
 api_v1:recommendations          GET   404/404 200/404  403/403
 api_v1:recommendations          POST  405/405 405/405  405/405
 fhir:task@connection            GET   404/404 404/404  200/404

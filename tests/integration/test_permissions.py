@@ -284,6 +284,8 @@ RESTRICTED: dict[str, Gated] = {
     "referrals:triage": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "referrals:triage_decide": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "referrals:match_decide": CASEWORK,
+    # The referring organisation's referrers, or a lead of the referral's scheme.
+    "referrals:withdraw": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "casework:assign": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "casework:contacts": CASEWORK,
     "casework:notes": CASEWORK,
@@ -318,6 +320,7 @@ RESTRICTED: dict[str, Gated] = {
     # for recommendations, with a session (a role that does no casework: 403).
     "api_v1:referrals": Gated(wrong_role=None, other_scope=None),
     "api_v1:referral": Gated(wrong_role=None, other_scope="token_b"),
+    "api_v1:withdraw": Gated(wrong_role=None, other_scope="token_b"),
     "api_v1:recommendations": Gated(wrong_role="referrer", other_scope="link_worker_b"),
     # The FHIR API: an organisation's token (another organisation's token: 404), never a
     # session; a search finds only the caller's own Tasks, so it has no other scope.
@@ -768,6 +771,7 @@ def test_every_record_url_refuses_writes_from_other_scheme(walk: Walk, referral_
 TOKEN_ONLY = {
     "api_v1:referrals",
     "api_v1:referral",
+    "api_v1:withdraw",
     "fhir:transaction",
     "fhir:task-search",
     "fhir:task",

@@ -52,6 +52,9 @@ def _why(row: dict[str, object]) -> str:
         return "Redirected to another service"
     if status == Status.CLOSED:
         return f"Closed: {ClosureReason(str(row['closure_reason'])).label}"
+    if status == Status.WITHDRAWN:
+        # Its own outcome: neither declined by the scheme nor support completed.
+        return "Withdrawn by the referrer"
     return "Still open"
 
 

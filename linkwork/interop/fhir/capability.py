@@ -43,7 +43,9 @@ def capability_statement(base: str, date: str) -> JSON:
                 {
                     "mode": "server",
                     "documentation": "Closed-loop referrals: a transaction Bundle makes a "
-                    "referral; providers poll and update the Tasks of connections to them.",
+                    "referral; providers poll and update the Tasks of connections to them; a "
+                    "referrer withdraws its referral by setting its Task to cancelled (with "
+                    "statusReason.text) or entered-in-error.",
                     "security": {
                         "description": "Authorization: Bearer <organisation API token with the "
                         "fhir scope>. 401 without a valid token."

@@ -227,6 +227,8 @@ def referral_reason(referral: Referral) -> JSON | None:
         return {"text": f"Redirected to {referral.redirected_to or 'another service'}"}
     if referral.status == Status.ON_HOLD:
         return {"text": "Support is paused"}
+    if referral.status == Status.WITHDRAWN:
+        return {"text": referral.withdrawal_reason() or "Withdrawn by the referrer"}
     return None
 
 
@@ -260,6 +262,7 @@ REFERRAL_REQUEST_STATUS = {
     Status.CLOSED: "completed",
     Status.DECLINED: "revoked",
     Status.REDIRECTED: "revoked",
+    Status.WITHDRAWN: "revoked",
 }
 
 

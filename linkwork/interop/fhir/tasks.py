@@ -8,6 +8,8 @@ whichever way the provider answers. Who may set which status, and what each is r
 - a status outside the IG's value set (such as `ready` or `received`): 422, `code-invalid`;
 - a requester's status set by the owner, or an owner's by the requester: 403, `forbidden`;
 - `rejected`, `cancelled`, `on-hold` or `failed` without `statusReason.text`: 422, `required`;
+- on a referral's Task, a requester's status other than `cancelled` or `entered-in-error`
+  (which withdraw the referral, `referrals.actions.withdraw_referral`): 422, `not-supported`;
 - a change the connection's lifecycle does not allow (`requested` to `completed`): 409,
   `business-rule`;
 - an `If-Match` version that is no longer the Task's: 412, `conflict`.
@@ -26,6 +28,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from pydantic import ValidationError
 
 from linkwork.accounts import gate
+from linkwork.api.auth import ApiClient
 from linkwork.api.models import ApiToken
 from linkwork.audit import auditor
 from linkwork.casework import actions
@@ -40,6 +43,8 @@ from linkwork.casework.models import Connection
 from linkwork.core.concurrency import EditConflict
 from linkwork.interop.fhir import access, codes, emit, mapping
 from linkwork.interop.fhir.outcome import JSON, FhirError, Issue, from_pydantic
+from linkwork.referrals.actions import SENT_IN_ERROR, WithdrawalRefused, withdraw_referral
+from linkwork.referrals.lifecycle import InvalidTransition as ReferralTransition
 from linkwork.referrals.models import Referral
 
 DEFAULT_COUNT: Final = 50
@@ -284,12 +289,7 @@ def update(
             422, "required", f"Say why the Task is {status}.", "Task.statusReason.text"
         )
     if not isinstance(record, Connection):
-        raise FhirError.of(
-            422,
-            "not-supported",
-            f"Linkwork does not take {status} on a referral through the API: ask the scheme.",
-            "Task.status",
-        )
+        return _withdraw(request, token, record, status, text)
     version = if_match(request)
     previous = record.status
     try:
@@ -308,6 +308,51 @@ def update(
         detail={**access.about(token), "from": previous, "to": changed.status},
     )
     return task_of(access.owned_connections(token).get(pk=changed.pk))
+
+
+def _withdraw(
+    request: HttpRequest, token: ApiToken, referral: Referral, status: str, text: str
+) -> JSON:
+    """A referrer takes its referral back: `cancelled` with its reason, or `entered-in-error`
+    (the reason says it was sent in error, with any text given)."""
+    if mapping.referral_status_for(status) is None:
+        raise FhirError.of(
+            422,
+            "not-supported",
+            f"Linkwork does not take {status} on a referral through the API: ask the scheme.",
+            "Task.status",
+        )
+    reason = text
+    if status == "entered-in-error":
+        reason = f"{SENT_IN_ERROR}: {text}" if text else SENT_IN_ERROR
+    version = if_match(request)
+    previous = referral.status
+    try:
+        changed = withdraw_referral(
+            who=ApiClient(token),
+            referral=referral,
+            reason=reason,
+            version=version,
+            detail=access.about(token),
+        )
+    except EditConflict:
+        raise FhirError.of(
+            412, "conflict", "The Task changed since that version: read it again and retry."
+        ) from None
+    except ReferralTransition as error:
+        raise FhirError.of(409, "business-rule", str(error), "Task.status") from None
+    except WithdrawalRefused as error:
+        raise FhirError.of(403, "forbidden", str(error), "Task.status") from None
+    except ValueError as error:
+        raise FhirError.of(422, "value", str(error), "Task.statusReason.text") from None
+    auditor.record(
+        action="fhir.task_updated",
+        request=request,
+        target=changed,
+        scheme_id=changed.scheme_id,
+        detail={**access.about(token), "from": previous, "to": changed.status},
+    )
+    return task_of(access.sent_referrals(token).get(pk=changed.pk))
 
 
 def _change(

@@ -13,7 +13,9 @@ For each referral of the scheme whose person is registered at the practice
 - "Social prescribing declined" (871711000000103): when the person declined, which triage
   records as a decline with the reason "the person declined" (`CodedEvent`); its date is
   the decline's. A decline for any other reason (outside the area, not eligible) is not the
-  person's choice and owes no code.
+  person's choice and owes no code. Nor does a withdrawal: the referrer took the referral
+  back, which is not the person declining social prescribing (an episode that had started
+  keeps its "referral to" code, since the interaction happened).
 - Outcome scores, each with its instrument and date, only while the scheme's "share all data
   with GP practices" switch is on (`Scheme.share_all_data_with_gp`); off, codes only.
 

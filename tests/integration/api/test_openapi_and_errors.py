@@ -35,6 +35,7 @@ def test_openapi_document_lists_the_endpoints(document):
         "/api/v1/referrals",
         "/api/v1/referrals/{id}",
         "/api/v1/referrals/{id}/recommendations",
+        "/api/v1/referrals/{id}/withdraw",
     }
     recommendations = document["paths"]["/api/v1/referrals/{id}/recommendations"]["get"]
     assert recommendations["operationId"] == "getRecommendations"
@@ -43,6 +44,11 @@ def test_openapi_document_lists_the_endpoints(document):
         ("query", "k"),
     ]
     assert document["paths"]["/api/v1/referrals"]["post"]["operationId"] == "createReferral"
+    withdraw = document["paths"]["/api/v1/referrals/{id}/withdraw"]["post"]
+    assert withdraw["operationId"] == "withdrawReferral"
+    body = withdraw["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["reason"]
+    assert set(withdraw["responses"]) == {"200", "400", "401", "404", "409", "422"}
     assert document["components"]["securitySchemes"]["TokenAuth"] == {
         "type": "http",
         "scheme": "bearer",

@@ -50,6 +50,7 @@ def test_get_referral_by_referring_organisation(client, sent):
         "decline_reason",
         "redirected_to",
         "closure_reason",
+        "withdrawal_reason",
         "status_history",
         "messages",
         "links",

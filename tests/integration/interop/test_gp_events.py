@@ -22,7 +22,7 @@ from linkwork.interop.gp_events import actions, events, render
 from linkwork.interop.gp_events.models import ExportBatch, ExportedEvent
 from linkwork.outcomes.actions import record_measure
 from linkwork.records.export import sent_to_gp
-from linkwork.referrals.actions import accept_referral, decline_referral
+from linkwork.referrals.actions import accept_referral, decline_referral, withdraw_referral
 from linkwork.referrals.lifecycle import DeclineReason
 from tests.conftest import World, at, signed_in
 from tests.factories import OrganisationFactory, PersonFactory, ReferralFactory
@@ -112,6 +112,20 @@ def test_declined_by_the_person_is_coded_other_declines_are_not(world: World, pr
     assert [(e.snomed_code, e.term, e.referral_reference) for e in found] == [
         (DECLINED, "Social prescribing declined", declined.reference)
     ]
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_owes_no_declined_code_and_keeps_a_started_episodes_code(
+    world: World, practice
+):
+    before = referred(world, practice)
+    started = referred(world, practice, nhs_number="4010232137")
+    contact(world, started, "2026-03-09")
+    for referral in (before, started):
+        referral.refresh_from_db()
+        withdraw_referral(who=world.referrer, referral=referral, reason="Moved away")
+    found = events.pending(world.scheme_a, practice).events
+    assert [(e.snomed_code, e.referral_reference) for e in found] == [(REFERRED, started.reference)]
 
 
 def _scores(world: World, referral: Any) -> None:

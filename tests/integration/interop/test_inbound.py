@@ -291,11 +291,11 @@ def test_referrer_follows_its_task_and_may_not_answer_it(client, world: World, p
     (entry,) = found["entry"]
     task = entry["resource"]
     assert (task["id"], task["status"]) == (str(referral.pk), "accepted")
-    # Answering is the owner's (the scheme's); the IG's requester statuses Linkwork does not
-    # take on a referral through the API.
+    # Answering is the owner's (the scheme's); of the IG's requester statuses Linkwork takes
+    # only a withdrawal (cancelled, entered-in-error) on a referral through the API.
     task["status"] = "completed"
     outcome(fhir(client, practice, "PUT", f"/fhir/Task/{referral.pk}", task), 403, "forbidden")
-    task["status"], task["statusReason"] = "cancelled", {"text": "Moved away"}
+    task["status"] = "draft"
     outcome(fhir(client, practice, "PUT", f"/fhir/Task/{referral.pk}", task), 422, "not-supported")
     request = valid(fhir(client, practice, "GET", f"/fhir/ServiceRequest/{referral.pk}").json())
     assert request["code"]["coding"][0]["code"] == "871731000000106"

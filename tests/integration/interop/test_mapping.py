@@ -42,3 +42,13 @@ def test_each_row_both_ways(row):
 def test_signposted_has_no_task():
     with pytest.raises(ValueError, match="has no Task"):
         mapping.task_status_of_connection(ConnectionStatus.SIGNPOSTED)
+
+
+def test_a_requesters_cancelled_or_entered_in_error_withdraws_a_referral():
+    withdrawing = {row.task_status for row in mapping.TABLE if row.withdraws}
+    assert withdrawing == {"cancelled", "entered-in-error"}
+    for status in codes.TASK_STATUSES:
+        expected = Status.WITHDRAWN if status in withdrawing else None
+        assert mapping.referral_status_for(status) == expected
+    # Read back, a withdrawn referral's Task is cancelled, whichever way it was withdrawn.
+    assert mapping.task_status_of_referral(Status.WITHDRAWN) == "cancelled"

@@ -267,6 +267,31 @@ def test_waits_in_working_days_across_easter():
     }
 
 
+def test_a_withdrawal_is_its_own_outcome_and_never_a_triage_wait():
+    """Withdrawn before triage: left at "received" as withdrawn (not declined, not still
+    open), not timed as a triage, and waiting for nothing."""
+    scheme = SchemeFactory()
+    withdrawn = ReferralFactory(scheme=scheme, status="withdrawn", received_at=at("2026-04-13"))
+    StatusChange.objects.create(
+        referral=withdrawn,
+        from_status="received",
+        to_status="withdrawn",
+        changed_at=at("2026-04-14"),
+        reason="Sent in error",
+    )
+    built = funnel.build(only(scheme))
+    assert [(r["stage"], r["count"]) for r in rows(built, "funnel")][:2] == [
+        ("Received", 1),
+        ("Accepted", 0),
+    ]
+    assert [(r["furthest_stage"], r["reason"]) for r in rows(built, "funnel_leaving")] == [
+        ("Received", "Withdrawn by the referrer")
+    ]
+    table = keyed(waits.build(only(scheme)), "waiting_times", "measure")
+    assert (table["Triage"]["count"], table["Triage"]["waiting_count"]) == (0, 0)
+    assert table["First contact"]["waiting_count"] == 0
+
+
 # Contacts and caseloads
 
 

@@ -69,6 +69,14 @@ def test_yearly_load_counts_distinct_people_in_365_days_at_the_heavier_weight(wo
     assert (load.year_people, load.year_weighted) == (2, 3.5)
 
 
+def test_a_withdrawn_referral_counts_on_neither_load(world: World):
+    case(world, complexity="very_complex", status="withdrawn")
+    case(world, complexity="complex", status="active")
+    load = load_of(world.link_worker_a, world.scheme_a)
+    assert (load.active_people, load.active_weighted) == (1, 1.5)
+    assert (load.year_people, load.year_weighted) == (1, 1.5)
+
+
 def test_loads_are_per_scheme_and_list_every_active_link_worker(world: World):
     inactive = UserFactory(is_active=False)
     MembershipFactory(
@@ -263,7 +271,7 @@ def test_assign_link_worker_refuses_anyone_not_an_active_link_worker_of_the_sche
     assert not AuditEvent.objects.filter(action="referral.assigned").exists()
 
 
-@pytest.mark.parametrize("status", ["received", "closed", "declined"])
+@pytest.mark.parametrize("status", ["received", "closed", "declined", "withdrawn"])
 def test_assign_link_worker_refuses_referrals_that_are_not_open(world: World, status: str):
     extra = {"closure_reason": "moved"} if status == "closed" else {}
     extra |= {"decline_reason": "duplicate"} if status == "declined" else {}

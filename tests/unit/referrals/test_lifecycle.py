@@ -11,6 +11,11 @@ ALLOWED = [
     ("on_hold", "active"),
     ("active", "closed"),
     ("on_hold", "closed"),
+    # The referrer takes a referral back from any status that has not ended.
+    ("received", "withdrawn"),
+    ("accepted", "withdrawn"),
+    ("active", "withdrawn"),
+    ("on_hold", "withdrawn"),
 ]
 
 
