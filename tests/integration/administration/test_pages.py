@@ -5,6 +5,8 @@ and field names only."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
@@ -62,7 +64,9 @@ def test_manage_pages_refused_to_non_admins_and_audited(client: Client, world: W
 @pytest.mark.django_db
 def test_navigation_shows_manage_to_admins_only(client: Client, world: World):
     signed_in(client, world.admin)
-    assert "Manage the service" in client.get(reverse("web:home")).content.decode()
+    home = client.get(reverse("web:home")).content.decode()
+    assert "Manage the service" in home
+    assert f'href="{reverse("administration:index")}"' in home
     signed_in(client, world.link_worker_a)
     assert "Manage the service" not in client.get(reverse("web:home")).content.decode()
 
@@ -407,7 +411,12 @@ def test_admin_makes_token_shown_once(admin: Client, world: World):
     assert token.expires_at.year == 2099
     assert events("api_token.issued")[0].actor == world.admin
     # The list shows the prefix, never the secret.
+    issue_api_token(by=None, organisation=world.practice, name="Second system")
     listed = admin.get(url).content.decode()
+    # A set of "when the old token stops working" radios for each token, with ids of its own.
+    ids = re.findall(r'id="([^"]+)"', listed)
+    assert listed.count('name="grace_hours"') == 6
+    assert len(ids) == len(set(ids))
     assert f"lw_{token.prefix}" in listed
     assert secret not in listed
 
