@@ -481,3 +481,30 @@ def test_index_counts_practices_without_mailbox(admin: Client, world: World):
     Mailbox.objects.create(organisation=world.practice, email="gp@nhs.net")
     body = admin.get(reverse("administration:index")).content.decode()
     assert "no secure mailbox" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["99999999999999999999", "-1", "ten", "1.5"])
+def test_scheme_number_out_of_range_names_the_field(admin: Client, world: World, value: str):
+    response = admin.post(
+        reverse("administration:scheme_new"),
+        scheme_form(world.practice, triage_working_days=value),
+    )
+    error_names(response, "id_triage_working_days", "Working days to triage a referral")
+    assert not Scheme.objects.filter(slug="beck-valley-link").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["abc", "99999999999", "\x00"])
+def test_garbled_choices_name_the_field(admin: Client, world: World, value: str):
+    url = reverse("administration:user", args=[world.curator.pk])
+    response = admin.post(url, {"form": "role", "role-role": "analyst", "role-organisation": value})
+    error_names(response, "id_role-organisation", "organisation")
+    response = admin.get(reverse("administration:users"), {"organisation": value, "page": "x"})
+    assert response.status_code == 400
+    response = admin.post(
+        reverse("administration:tokens", args=[world.practice.pk]),
+        {"name": "System", "scopes": [value]},
+    )
+    error_names(response, "id_scopes", "API")
+    assert not Membership.objects.filter(user=world.curator, role="analyst").exists()
