@@ -257,11 +257,14 @@ def users(request: AuthenticatedHttpRequest) -> HttpResponse:
         words = data["q"].strip()
         if words:
             found = found.filter(Q(full_name__icontains=words) | Q(email__icontains=words))
+        holding = Membership.objects.all()
         if data["organisation"]:
-            found = found.filter(memberships__organisation_id=data["organisation"])
+            holding = holding.filter(organisation_id=data["organisation"])
         if data["role"]:
-            found = found.filter(memberships__role=data["role"])
-        found = found.distinct()
+            holding = holding.filter(role=data["role"])
+        if data["organisation"] or data["role"]:
+            # A subquery, not a join: the roles counted below stay all of the user's roles.
+            found = found.filter(pk__in=holding.values("user_id"))
         searched = bool(words or data["organisation"] or data["role"])
     found = found.annotate(roles=Count("memberships"))
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
