@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linkwork.accounts import gate
+from linkwork.accounts import gate, permissions
 from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import (
     Membership,
@@ -366,6 +366,10 @@ def user(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
             "memberships": memberships,
             "has_password": found.has_usable_password(),
             "is_self": found.pk == request.user.pk,
+            # The authenticator reset is the accounts app's page, for the accounts the admin
+            # administers (`permissions.users_administered_by`).
+            "may_reset_two_factor": found.pk != request.user.pk
+            and permissions.may(request.user, Ability.RESET_TWO_FACTOR, found),
         },
         details,
         role,

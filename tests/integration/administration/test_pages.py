@@ -251,6 +251,13 @@ def test_admin_adds_user_without_password(admin: Client, world: World):
     assert "nia" not in str([e.detail for e in AuditEvent.objects.all()]).lower()
     page = admin.get(response["Location"]).content.decode()
     assert "No password set yet" in page
+    # The authenticator reset (the accounts app's page), for accounts the admin administers:
+    # every account, for an admin who operates the platform (staff).
+    assert reverse("accounts:reset_two_factor", args=[user.pk]) in page
+    world.admin.is_staff = False
+    world.admin.save(update_fields=["is_staff"])
+    page = admin.get(response["Location"]).content.decode()
+    assert reverse("accounts:reset_two_factor", args=[user.pk]) not in page
 
 
 @pytest.mark.django_db
