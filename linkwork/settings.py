@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "linkwork.interop.gp_events",
     "linkwork.healthcheck",
     "linkwork.records",
+    "linkwork.administration",
 ]
 
 MIDDLEWARE = [

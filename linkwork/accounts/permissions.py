@@ -45,6 +45,7 @@ class Ability(StrEnum):
     WORKER_SUPPORT = "worker_support"
     LEAD_SUPPORT = "lead_support"
     VIEW_HEALTH_CHECK = "view_health_check"
+    RUN_SERVICE = "run_service"
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,10 @@ def users_administered_by(user: Any) -> QuerySet[User]:
 def may(user: Any, ability: Ability, obj: Any = None) -> bool:
     """May `user` exercise `ability`, on `obj` where the ability concerns one record?"""
     if ability is Ability.VIEW_AUDIT:
+        return has_role(user, Role.ADMIN)
+    if ability is Ability.RUN_SERVICE:
+        # Organisations, schemes, users and their roles, API tokens and instruments across the
+        # installation (`linkwork.administration`): system admins, as for the audit log.
         return has_role(user, Role.ADMIN)
     if ability is Ability.MANAGE_RECORDS:
         # Information governance for the user's organisation: rights requests, subject access

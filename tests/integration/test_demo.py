@@ -21,8 +21,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from linkwork.accounts.demo import DEMO_PASSWORD
 from linkwork.accounts.models import Organisation, OrganisationKind, Role, Scheme, User
 from linkwork.casework.models import Connection
+from linkwork.notifications.addressing import Recipient
+from linkwork.notifications.models import DeliveryChannel, Mailbox
 from linkwork.people.demo import generate_people
-from linkwork.people.models import Person
+from linkwork.people.models import ConsentKind, Person
+from linkwork.referrals.addressing import gp_recipient
 from linkwork.referrals.lifecycle import TRANSITIONS, Status
 from linkwork.referrals.models import Referral
 from linkwork.vocabulary.routes import Route
@@ -175,3 +178,19 @@ def test_demo_link_worker_has_an_open_self_harm_flag_the_lead_sees(client, demo)
     sign_in_as_demo_user(client, emails[Role.SCHEME_LEAD.label])
     home = client.get(reverse("web:home")).content.decode()
     assert open_flag.referral.reference in home
+
+
+def test_demo_gp_practices_get_the_message_back_by_email(demo):
+    """Every demo practice has a secure mailbox, so a GP copy of the message back is sent to
+    it by email, never skipped for want of an address."""
+    practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE)
+    boxes = Mailbox.objects.filter(organisation__in=practices).exclude(email="")
+    assert practices.exists()
+    assert boxes.count() == practices.count()
+    assert all(box.email.endswith("@demo.linkwork.invalid") for box in boxes)
+    referral = Referral.objects.filter(person__gp_practice__isnull=False).first()
+    assert referral is not None
+    recipient = gp_recipient(referral, {ConsentKind.MESSAGE_BACK: True})
+    assert isinstance(recipient, Recipient)
+    assert recipient.channel == DeliveryChannel.EMAIL
+    assert recipient.address == boxes.get(organisation=referral.person.gp_practice).email

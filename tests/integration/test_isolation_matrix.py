@@ -332,6 +332,17 @@ NOT_PERSONAL = {
     "healthcheck:action_new": "a scheme's action plan",
     "healthcheck:action_edit": "a scheme's action plan",
     "healthcheck:action_status": "a scheme's action plan",
+    # Running the service: the installation's organisations, schemes, staff accounts and API
+    # tokens, managed by system admins across every tenant (no person's record; every other
+    # role is refused, as test_permissions.py and tests/integration/administration prove).
+    "administration:organisation": "an organisation, for system admins",
+    "administration:tokens": "an organisation's API tokens, for system admins",
+    "administration:token_rotate": "an API token, for system admins",
+    "administration:token_revoke": "an API token, for system admins",
+    "administration:scheme": "a scheme's settings, for system admins",
+    "administration:user": "a staff account, for system admins",
+    "administration:user_active": "a staff account, for system admins",
+    "administration:membership_remove": "a staff account's role, for system admins",
 }
 
 # A URL naming a record of the tenant's referral, asked with the tenant's own referral and the

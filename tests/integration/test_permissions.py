@@ -274,6 +274,15 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "support:peer_profile": "scheme_lead_a",
     # The scheme health check: scheme leads, and the host organisation's admins and analysts.
     "healthcheck:index": "link_worker_a",
+    # Running the service (/manage/): system admins only.
+    "administration:index": "link_worker_a",
+    "administration:organisations": "link_worker_a",
+    "administration:organisation_new": "scheme_lead_a",
+    "administration:schemes": "scheme_lead_a",
+    "administration:scheme_new": "scheme_lead_a",
+    "administration:users": "scheme_lead_a",
+    "administration:user_new": "scheme_lead_a",
+    "administration:instruments": "analyst",
 }
 WEBHOOK_RECORD = Gated(wrong_role="link_worker_a", other_scope="admin_b")
 RESTRICTED: dict[str, Gated] = {
@@ -370,6 +379,20 @@ RESTRICTED: dict[str, Gated] = {
     # A scheme's health check: leads of that scheme, admins and analysts of its host only.
     "healthcheck:scheme": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "healthcheck:pdf": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    # The installation's own records, for system admins: there is no other scope to refuse.
+    **{
+        f"administration:{name}": Gated(wrong_role="scheme_lead_a", other_scope=None)
+        for name in (
+            "organisation",
+            "tokens",
+            "token_rotate",
+            "token_revoke",
+            "scheme",
+            "user",
+            "user_active",
+            "membership_remove",
+        )
+    },
 }
 # What a refused form would have written, had the gate let it through.
 EVERY_FORM = {
@@ -481,6 +504,7 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
             recorded_by=world.scheme_lead_a,
         ).pk,
         **health_check_parameters(world),
+        **administration_parameters(world),
     }
 
 
@@ -504,6 +528,17 @@ def health_check_parameters(world: World) -> dict[str, object]:
         "scheme_id": world.scheme_a.pk,
         "assessment_id": assessment.pk,
         "health_action_id": action.pk,
+    }
+
+
+def administration_parameters(world: World) -> dict[str, object]:
+    """The records the service's management pages take, beside the scheme and the user
+    (link worker A) above: an organisation and its API token, and the user's role."""
+    token, _ = issue_api_token(by=None, organisation=world.practice, name="Practice system")
+    return {
+        "organisation_id": world.practice.pk,
+        "token_id": token.pk,
+        "membership_id": world.link_worker_a.memberships.get().pk,
     }
 
 

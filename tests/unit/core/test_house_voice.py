@@ -74,6 +74,8 @@ def _instances(klass: type[Any], world: World, referral: Any) -> list[forms.Base
         return [klass({}, asked=questionnaire())]
     if name == "HealthActionForm":
         return [klass({}, owners=[world.scheme_lead_a])]
+    if name == "MembershipForm":  # the user who is to hold the role
+        return [klass({}, user=world.curator)]
     if name in {"FiltersForm", "EvaluationForm"}:
         return [klass({}, schemes=frozenset({world.scheme_a.pk}))]
     if name == "SessionForm":  # link worker support: a lead's choices

@@ -8,8 +8,9 @@ Without `--scope` the token may use every API (`referrals` and `fhir`); `--expir
 date (the token works until the start of that day, UTC) or an ISO 8601 date and time.
 
 The token alone is written to standard output, so a script can capture it; the notice goes
-to standard error. Only a hash is kept, so a lost token cannot be shown again: revoke it in
-the admin site and make another.
+to standard error. Only a hash is kept, so a lost token cannot be shown again: revoke it
+(`revoke-api-token`, or the organisation's API tokens page under /manage/) and make another.
+The page makes, replaces and revokes tokens through the same actions.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from linkwork.accounts.models import Organisation, Role, Scheme, User
 from linkwork.casework.demo import seed_casework
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
+from linkwork.notifications.demo import seed_mailboxes
 from linkwork.outcomes.demo import seed_outcomes
 from linkwork.outcomes.demo_eq5d import seed_eq5d
 from linkwork.people.demo import generate_consents, generate_people
@@ -107,6 +108,8 @@ class Command(BaseCommand):
             accounts = seed_accounts(rng=rng)
             directory = self._seed_directory(rng, accounts)
             practices = demo_practices(accounts)
+            # Each practice's secure mailbox, so messages back go to the practice by email.
+            seed_mailboxes(practices=practices)
             people = list(
                 generate_people(
                     rng=rng,
