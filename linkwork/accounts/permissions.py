@@ -123,8 +123,10 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         return has_role(user, Role.ADMIN)
     if ability is Ability.RUN_SERVICE:
         # Organisations, schemes, users and their roles, API tokens and instruments across the
-        # installation (`linkwork.administration`): system admins, as for the audit log.
-        return has_role(user, Role.ADMIN)
+        # installation (`linkwork.administration`). An admin of one organisation could otherwise
+        # give themselves a role in any other and read its people, so only an admin who also
+        # operates the platform (staff) may, as for the retention periods.
+        return has_role(user, Role.ADMIN) and bool(getattr(user, "is_staff", False))
     if ability is Ability.MANAGE_RECORDS:
         # Information governance for the user's organisation: rights requests, subject access
         # exports and the retention review. The organisation's admins; with a record, only a

@@ -62,6 +62,23 @@ def test_manage_pages_refused_to_non_admins_and_audited(client: Client, world: W
 
 
 @pytest.mark.django_db
+def test_an_organisations_admin_who_does_not_operate_the_platform_is_refused(
+    client: Client, world: World
+):
+    """An admin of one organisation must not give themselves a role in another."""
+    world.admin.is_staff = False
+    world.admin.save(update_fields=["is_staff"])
+    signed_in(client, world.admin)
+    assert client.get(reverse("administration:users")).status_code == 403
+    response = client.post(
+        reverse("administration:organisation_new"), {"name": "Sneaky", "kind": "other"}
+    )
+    assert response.status_code == 403
+    assert not Organisation.objects.filter(name="Sneaky").exists()
+    assert AuditEvent.objects.filter(action="access.denied", actor=world.admin).count() == 2
+
+
+@pytest.mark.django_db
 def test_navigation_shows_manage_to_admins_only(client: Client, world: World):
     signed_in(client, world.admin)
     home = client.get(reverse("web:home")).content.decode()
