@@ -281,5 +281,6 @@ def _admin(request: HttpRequest) -> Section:
                 occurred_at__date=today, action="access.denied"
             ).count(),
             "active_users": User.objects.filter(is_active=True).count(),
+            "runs_service": permissions.may(request.user, permissions.Ability.RUN_SERVICE),
         },
     )
