@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,8 @@ from linkwork.api.problems import IdempotencyKeyReused
 
 JSON = dict[str, Any]
 HEADER = "Idempotency-Key"
+KEY_MAX_LENGTH = 255
+KEY_PATTERN = r"^[\x21-\x7e]+$"  # printable ASCII, no spaces: keys Linkwork makes have one
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,23 @@ class Answer:
         return response
 
 
+def valid_key(key: str) -> bool:
+    """Whether a client's `Idempotency-Key` is one Linkwork accepts."""
+    return 0 < len(key) <= KEY_MAX_LENGTH and re.fullmatch(KEY_PATTERN, key) is not None
+
+
+def digest(*parts: bytes) -> str:
+    """SHA-256 of `parts`, each prefixed by its length so no two lists of parts collide."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        hashed.update(len(part).to_bytes(8, "big"))
+        hashed.update(part)
+    return hashed.hexdigest()
+
+
 def fingerprint(request: HttpRequest) -> str:
     """SHA-256 of the method, the path and the body exactly as sent."""
-    digest = hashlib.sha256()
-    for part in (str(request.method).encode(), request.path.encode(), request.body):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.hexdigest()
+    return digest(str(request.method).encode(), request.path.encode(), request.body)
 
 
 def once(
@@ -70,6 +83,23 @@ def once(
     work: Callable[[], Answer],
 ) -> HttpResponse:
     """Do `work` once for this organisation's `key`; later calls replay its answer."""
+    answer, replayed = answer_once(
+        organisation_id=organisation_id, key=key, fingerprint=fingerprint, work=work
+    )
+    return answer.render(replayed=replayed)
+
+
+def answer_once(
+    *,
+    organisation_id: int,
+    key: str,
+    fingerprint: str,
+    work: Callable[[], Answer],
+    kept: bool = False,
+) -> tuple[Answer, bool]:
+    """Do `work` once for this organisation's `key`: its answer, and whether it is a replay of
+    an earlier one. `IdempotencyKeyReused` if the key was used for a different request. A
+    `kept` key is never purged (it is a message's own identifier, not a client's retry key)."""
     stored = _stored(organisation_id, key)
     if stored is not None:
         return _replay(stored, fingerprint)
@@ -81,6 +111,7 @@ def once(
                 fingerprint=fingerprint,
                 response_status=0,
                 response_body={},
+                kept=kept,
             )
             answer = work()
             record.response_status = answer.status
@@ -92,14 +123,14 @@ def once(
         if stored is None:
             raise
         return _replay(stored, fingerprint)
-    return answer.render()
+    return answer, False
 
 
 def _stored(organisation_id: int, key: str) -> IdempotencyRecord | None:
     return IdempotencyRecord.objects.filter(organisation_id=organisation_id, key=key).first()
 
 
-def _replay(stored: IdempotencyRecord, fingerprint: str) -> HttpResponse:
+def _replay(stored: IdempotencyRecord, fingerprint: str) -> tuple[Answer, bool]:
     if not hmac.compare_digest(stored.fingerprint, fingerprint):
         raise IdempotencyKeyReused
-    return Answer(stored.response_status, stored.response_body).render(replayed=True)
+    return Answer(stored.response_status, stored.response_body), True

@@ -99,6 +99,11 @@ class IdempotencyRecord(models.Model):
     response_status = models.PositiveSmallIntegerField()
     response_body = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kept = models.BooleanField(
+        default=False,
+        help_text="Never purged: the key is a message's own identifier (a FHIR "
+        "Bundle.identifier), which must not be acted on twice however late it comes again.",
+    )
 
     class Meta:
         constraints = [

@@ -81,7 +81,13 @@ def capability_statement(base: str, date: str) -> JSON:
                         {
                             "code": "transaction",
                             "documentation": "A Bundle of Patient, ServiceRequest, Task and "
-                            "Consent, with an optional QuestionnaireResponse: one referral.",
+                            "Consent, with an optional QuestionnaireResponse: one referral. "
+                            "Sent again with the same Bundle.identifier (system and value) or "
+                            "the same Idempotency-Key header, it makes no second referral: the "
+                            "same Bundle answers as the first time did (200, header "
+                            "Idempotent-Replayed: true); a different Bundle with that "
+                            "identifier is refused (409), and a different request with that key "
+                            "(422).",
                         }
                     ],
                 }

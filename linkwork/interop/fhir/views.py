@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from linkwork.api.models import ApiToken
 from linkwork.audit import auditor
 from linkwork.core.views import too_large_detail
-from linkwork.interop.fhir import access, inbound, patch, tasks
+from linkwork.interop.fhir import access, inbound, patch, retries, tasks
 from linkwork.interop.fhir.capability import capability_statement
 from linkwork.interop.fhir.emit import instant
 from linkwork.interop.fhir.outcome import FhirError, Issue, error_response, fhir_response
@@ -100,9 +100,24 @@ def metadata(request: HttpRequest) -> HttpResponse:
 
 @fhir_view("POST")
 def transaction(request: HttpRequest, token: ApiToken) -> HttpResponse:
-    """A referral sent as a transaction Bundle."""
-    answer = inbound.receive(request, token, json_body(request))
-    return fhir_response(answer)
+    """A referral sent as a transaction Bundle; sent again, the first answer (`retries`)."""
+    body = json_body(request)
+    answer, replayed = retries.once(
+        request, token, body, lambda: inbound.receive(request, token, body)
+    )
+    if not replayed:
+        return fhir_response(answer)
+    task: dict[str, Any] = next(
+        (entry["resource"] for entry in answer.get("entry", []) if "resource" in entry), {}
+    )
+    auditor.record(
+        action="fhir.transaction_replayed",
+        request=request,
+        object_type="referrals.referral",
+        object_id=str(task.get("id", "")),
+        detail=access.about(token),
+    )
+    return fhir_response(answer, Idempotent_Replayed="true")
 
 
 @fhir_view("GET")

@@ -1,7 +1,8 @@
 """Forget idempotency keys older than a day (or `--hours`). Run it daily from cron or a timer.
 
 A request retried with a forgotten key is treated as new, so keep keys for longer than any
-client retries.
+client retries. Keys that are a message's own identifier (a FHIR `Bundle.identifier`) are
+kept: a Bundle sent again, however late, must not make a second referral.
 """
 
 from __future__ import annotations
@@ -33,5 +34,5 @@ class Command(BaseCommand):
         if hours < MINIMUM_HOURS:
             raise CommandError(f"Keep keys for at least {MINIMUM_HOURS} hours: clients rely on it.")
         cutoff = timezone.now() - timedelta(hours=hours)
-        deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+        deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff, kept=False).delete()
         self.stdout.write(f"Forgot {deleted} idempotency keys older than {hours} hours.")
