@@ -29,7 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
-from linkwork.interop.webhooks import addresses, signing
+from linkwork.interop.webhooks import addresses, signing, transport
 from linkwork.interop.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 
 logger = logging.getLogger(__name__)
@@ -95,10 +95,12 @@ def deliver(delivery_id: Any) -> str:
     code: int | None = None
     if not endpoint.active:
         return _give_up(delivery, code=None, error="The endpoint was deactivated")
-    if problem := addresses.why_not_allowed(endpoint.url):
-        return _give_up(delivery, code=None, error=f"Address not allowed: {problem}")
     try:
-        code = post(delivery)
+        code = post(delivery, addresses.address_to_connect(endpoint.url))
+    except addresses.NotAllowed as refused:
+        return _give_up(delivery, code=None, error=f"Address not allowed: {refused}")
+    except addresses.LookupFailed as failure:
+        error = str(failure)
     except urllib.error.HTTPError as refused:
         code, error = refused.code, f"Receiver answered {refused.code}"
     except TimeoutError:
@@ -139,18 +141,9 @@ def deliver(delivery_id: Any) -> str:
     return "retrying"
 
 
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not a new address to call: it could lead anywhere."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(NoRedirects)
-
-
-def post(delivery: WebhookDelivery) -> int:
-    """POST the signed payload; the status code of a 2xx or 1xx answer (others raise)."""
+def post(delivery: WebhookDelivery, address: str) -> int:
+    """POST the signed payload to the checked `address`; the status code of a 2xx or 1xx
+    answer (others raise)."""
     body = payload(delivery.event)
     now = timezone.now()
     headers = signing.headers(
@@ -160,14 +153,15 @@ def post(delivery: WebhookDelivery) -> int:
         body=body,
         timestamp=int(now.timestamp()),
     )
-    # The address is https (or loopback in development), checked by `addresses` before this.
+    # The address is https (or loopback in development), checked by `addresses` before this,
+    # and the connection goes to the IP address that check resolved.
     request = urllib.request.Request(  # noqa: S310
         delivery.endpoint.url,
         data=body,
         headers={**headers, "User-Agent": USER_AGENT},
         method="POST",
     )
-    with _opener.open(request, timeout=timeout()) as response:
+    with transport.opener(address).open(request, timeout=timeout()) as response:
         response.read(1024)  # The answer's words are not kept.
         return int(response.status)
 
