@@ -12,7 +12,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from linkwork.accounts.models import TWO_FACTOR_ROLES, Membership, Role, User
+from linkwork.accounts.models import (
+    TWO_FACTOR_ROLES,
+    Membership,
+    OrganisationKind,
+    Role,
+    User,
+)
 
 
 class Ability(StrEnum):
@@ -46,6 +52,7 @@ class Ability(StrEnum):
     LEAD_SUPPORT = "lead_support"
     VIEW_HEALTH_CHECK = "view_health_check"
     RUN_SERVICE = "run_service"
+    VIEW_GP_EVENTS = "view_gp_events"
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class Grant:
     role: Role
     organisation_id: int
     scheme_id: int | None
+    organisation_kind: str = ""
 
 
 def grants(user: Any) -> tuple[Grant, ...]:
@@ -62,10 +70,10 @@ def grants(user: Any) -> tuple[Grant, ...]:
     cached: tuple[Grant, ...] | None = getattr(user, "_linkwork_grants", None)
     if cached is None:
         cached = tuple(
-            Grant(Role(role), organisation_id, scheme_id)
-            for role, organisation_id, scheme_id in Membership.objects.filter(
+            Grant(Role(role), organisation_id, scheme_id, kind)
+            for role, organisation_id, scheme_id, kind in Membership.objects.filter(
                 user_id=user.pk
-            ).values_list("role", "organisation_id", "scheme_id")
+            ).values_list("role", "organisation_id", "scheme_id", "organisation__kind")
         )
         user._linkwork_grants = cached
     return cached
@@ -90,6 +98,15 @@ def scheme_ids(user: Any, *wanted: Role) -> set[int]:
 
 def organisation_ids(user: Any, *wanted: Role) -> set[int]:
     return {grant.organisation_id for grant in grants(user) if grant.role in wanted}
+
+
+def gp_practice_ids(user: Any) -> set[int]:
+    """The GP practices where the user refers: whose own coded-event exports they may take."""
+    return {
+        grant.organisation_id
+        for grant in grants(user)
+        if grant.role is Role.REFERRER and grant.organisation_kind == OrganisationKind.GP_PRACTICE
+    }
 
 
 def needs_two_factor(user: Any) -> bool:
@@ -228,6 +245,12 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         return obj.pk in scheme_ids(user, Role.SCHEME_LEAD) or obj.host_id in (
             organisation_ids(user, Role.ADMIN, Role.ANALYST)
         )
+    if ability is Ability.VIEW_GP_EVENTS:
+        # The exports made, and their downloads: those who may export them, and the GP
+        # practice each was made for (its referrers). `obj` is an export batch.
+        if obj is None:
+            return may(user, Ability.EXPORT_GP_EVENTS) or bool(gp_practice_ids(user))
+        return may(user, Ability.EXPORT_GP_EVENTS, obj) or obj.practice_id in gp_practice_ids(user)
     if ability is Ability.ANSWER_CONNECTIONS:
         return has_role(user, Role.PROVIDER)
     if ability is Ability.FOLLOW_OWN_REFERRALS:

@@ -41,7 +41,7 @@ NAVIGATION = (
     NavItem("Your services", "casework:provider_services", Ability.ANSWER_CONNECTIONS),
     NavItem("Referrals", "referrals:list", Ability.VIEW_REFERRAL),
     NavItem("Failed messages", "notifications:failed", Ability.TRIAGE_REFERRAL),
-    NavItem("GP events", "gp_events:index", Ability.EXPORT_GP_EVENTS),
+    NavItem("GP events", "gp_events:index", Ability.VIEW_GP_EVENTS),
     NavItem("Support", "support:index", Ability.USE_SUPPORT),
     NavItem("Insights", "insights:index", Ability.VIEW_INSIGHTS),
     NavItem("Directory", "directory:search", Ability.SEARCH_DIRECTORY),

@@ -208,11 +208,11 @@ webhooks:replay                  GET   405/405  405/405  405/405  405/405  405/4
 webhooks:replay                  POST  403/403  403/403  403/403  403/403  403/403  403/403  ok/404
 # the coded events exported for the GP practice's records (NHS numbers), for the scheme's lead
 # and its host's admins
-gp_events:batch                  GET   403/403  403/403  200/404  403/403  403/403  403/403  200/404
+gp_events:batch                  GET   200/404  403/403  200/404  403/403  403/403  403/403  200/404
 gp_events:batch                  POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
-gp_events:batch_csv              GET   403/403  403/403  200/404  403/403  403/403  403/403  200/404
+gp_events:batch_csv              GET   200/404  403/403  200/404  403/403  403/403  403/403  200/404
 gp_events:batch_csv              POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
-gp_events:batch_fhir             GET   403/403  403/403  200/404  403/403  403/403  403/403  200/404
+gp_events:batch_fhir             GET   200/404  403/403  200/404  403/403  403/403  403/403  200/404
 gp_events:batch_fhir             POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 # a supervision session of the tenant's link worker, given by its lead, and its private notes
 # (the notes: the two people only; `tests/integration/support/` proves a lead who is not one

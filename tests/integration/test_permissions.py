@@ -260,7 +260,8 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "records:new_request": "link_worker_a",
     "records:review": "link_worker_a",
     "records:rules": "link_worker_a",
-    # Coded events for GP records: scheme leads and the host organisation's admins.
+    # Coded events for GP records: scheme leads and the host organisation's admins export
+    # them; a GP practice's referrers see their own practice's exports.
     "gp_events:index": "link_worker_a",
     # Link worker support: link workers and scheme leads; the overview and settings for
     # leads; training, the check-in and the peer entry for link workers themselves.
@@ -350,7 +351,8 @@ RESTRICTED: dict[str, Gated] = {
     "records:review_item": Gated(wrong_role="link_worker_a", other_scope="admin_b"),
     # The retention rules apply to every organisation: admins who operate the platform.
     "records:rule": Gated(wrong_role="link_worker_a", other_scope=None),
-    # A GP events export: leads of its scheme and admins of the scheme's host only.
+    # A GP events export: leads of its scheme, admins of the scheme's host, and referrers of
+    # the GP practice it was made for.
     "gp_events:batch": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "gp_events:batch_csv": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "gp_events:batch_fhir": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),

@@ -23,12 +23,15 @@ from linkwork.accounts.models import Organisation, Role, Scheme
 class BatchQuerySet(models.QuerySet["ExportBatch"]):
     def visible_to(self, user: Any) -> BatchQuerySet:
         """Batches of the schemes the user leads, or that an organisation they administer
-        hosts."""
+        hosts, and those made for a GP practice where they refer."""
         leads = permissions.scheme_ids(user, Role.SCHEME_LEAD)
         hosts = permissions.organisation_ids(user, Role.ADMIN)
-        if not leads and not hosts:
+        practices = permissions.gp_practice_ids(user)
+        if not leads and not hosts and not practices:
             return self.none()
-        return self.filter(Q(scheme_id__in=leads) | Q(scheme__host_id__in=hosts))
+        return self.filter(
+            Q(scheme_id__in=leads) | Q(scheme__host_id__in=hosts) | Q(practice_id__in=practices)
+        )
 
 
 class ExportBatch(models.Model):

@@ -1,8 +1,10 @@
-"""The GP events pages, for scheme leads and the admins of a scheme's host organisation: what
-each practice is owed, exporting it, and downloading a batch again as it was.
+"""The GP events pages. Scheme leads and the admins of a scheme's host organisation see what
+each practice is owed, export it, and download a batch again as it was; a GP practice's
+referrers see and download the batches made for their own practice only.
 
-Every page passes the access gate (403 for a role that may not export, 404 for a batch of
-another scheme) and every view, export and download is audited."""
+Every page passes the access gate (403 for a role that may not see exports, or may not export;
+404 for a batch of another scheme or practice) and every view, export and download is
+audited."""
 
 from __future__ import annotations
 
@@ -119,9 +121,13 @@ def _batch_table(batches: list[ExportBatch]) -> dict[str, object]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Each practice's new events, a form to export them, and the exports made."""
-    gate.require(request, Ability.EXPORT_GP_EVENTS)
-    rows = _rows(request)
+    """Each practice's new events, a form to export them, and the exports made; for a GP
+    practice, the exports made for it."""
+    gate.require(request, Ability.VIEW_GP_EVENTS)
+    exporter = permissions.may(request.user, Ability.EXPORT_GP_EVENTS)
+    if request.method == "POST" and not exporter:
+        gate.refuse(request, ability=Ability.EXPORT_GP_EVENTS)
+    rows = _rows(request) if exporter else []
     form = ExportForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid() and (row := form.row()) is not None:
         batch = actions.export(by=request.user, scheme=row.scheme, practice=row.practice)
@@ -142,6 +148,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         "gp_events/index.jinja",
         {
             "page_title": "Coded events for GP records",
+            "exporter": exporter,
             "form": form,
             "errors": errors,
             "practices": _practice_table(rows),
@@ -153,7 +160,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _batch(request: AuthenticatedHttpRequest, batch_id: object) -> ExportBatch:
     scope = ExportBatch.objects.visible_to(request.user).select_related("scheme", "practice")
-    return gate.get_visible_or_404(request, scope, ability=Ability.EXPORT_GP_EVENTS, pk=batch_id)
+    return gate.get_visible_or_404(request, scope, ability=Ability.VIEW_GP_EVENTS, pk=batch_id)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from fhir.resources.R4B import get_fhir_model_class
 
-from linkwork.accounts.models import OrganisationKind
+from linkwork.accounts.models import OrganisationKind, Role
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.actions import record_contact
 from linkwork.casework.models import Mode, Outcome
@@ -25,7 +25,13 @@ from linkwork.records.export import sent_to_gp
 from linkwork.referrals.actions import accept_referral, decline_referral, withdraw_referral
 from linkwork.referrals.lifecycle import DeclineReason
 from tests.conftest import World, at, signed_in
-from tests.factories import OrganisationFactory, PersonFactory, ReferralFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ReferralFactory,
+    UserFactory,
+)
 
 REFERRED = "871731000000106"
 DECLINED = "871711000000103"
@@ -312,6 +318,76 @@ def test_page_exports_and_downloads_scoped_and_audited(client, world: World, pra
     assert client.get(reverse("gp_events:batch_csv", args=[batch.pk])).status_code == 200
     signed_in(client, world.link_worker_b)
     assert client.get(reverse("gp_events:index")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_practice_sees_and_downloads_only_its_own_exports_audited(client, world: World, practice):
+    contact(world, referred(world, practice), "2026-03-09")
+    ours = actions.export(by=world.scheme_lead_a, scheme=world.scheme_a, practice=practice)
+    other_practice = OrganisationFactory(
+        name="Birch Road Practice", kind=OrganisationKind.GP_PRACTICE
+    )
+    contact(world, referred(world, other_practice, nhs_number="9434765870"), "2026-03-09")
+    theirs = actions.export(by=world.scheme_lead_a, scheme=world.scheme_a, practice=other_practice)
+    assert ours is not None
+    assert theirs is not None
+    signed_in(client, world.referrer)  # a referrer at Alder Street Surgery
+
+    page = client.get(reverse("gp_events:index"))
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f"batches/{ours.pk}/" in body
+    assert f"batches/{theirs.pk}/" not in body
+    assert "Birch Road Practice" not in body
+    assert "Export new events" not in body  # the practice downloads; the scheme exports
+    assert AuditEvent.objects.filter(action="gp_events.viewed", actor=world.referrer).exists()
+    assert client.get(reverse("gp_events:batch", args=[ours.pk])).status_code == 200
+    for name, content_type in (
+        ("gp_events:batch_csv", "text/csv"),
+        ("gp_events:batch_fhir", "application/fhir+json"),
+    ):
+        download = client.get(reverse(name, args=[ours.pk]))
+        assert download.status_code == 200
+        assert download["Content-Type"].startswith(content_type)
+        assert client.get(reverse(name, args=[theirs.pk])).status_code == 404
+    downloads = AuditEvent.objects.filter(action="gp_events.downloaded", actor=world.referrer)
+    assert {(e.object_id, e.detail["format"]) for e in downloads} == {
+        (str(ours.pk), "csv"),
+        (str(ours.pk), "fhir"),
+    }
+    refused = AuditEvent.objects.filter(action="access.denied", actor=world.referrer)
+    assert {e.object_id for e in refused} == {str(theirs.pk)}
+
+
+@pytest.mark.django_db
+def test_a_practice_may_not_export(client, world: World, practice):
+    contact(world, referred(world, practice), "2026-03-09")
+    signed_in(client, world.referrer)
+
+    answer = client.post(
+        reverse("gp_events:index"), {"scheme": world.scheme_a.pk, "practice": practice.pk}
+    )
+
+    assert answer.status_code == 403
+    assert not ExportBatch.objects.exists()
+    assert AuditEvent.objects.filter(action="access.denied", actor=world.referrer).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_referrer_at_an_organisation_that_is_not_a_practice_sees_no_exports(
+    client, world: World, practice
+):
+    contact(world, referred(world, practice), "2026-03-09")
+    actions.export(by=world.scheme_lead_a, scheme=world.scheme_a, practice=practice)
+    council = OrganisationFactory(name="Millbrook Council", kind=OrganisationKind.LOCAL_AUTHORITY)
+    officer = UserFactory(totp=True)
+    MembershipFactory(user=officer, organisation=council, role=Role.REFERRER)
+    signed_in(client, officer)
+
+    assert client.get(reverse("gp_events:index")).status_code == 403
+    batch = ExportBatch.objects.get()
+    assert client.get(reverse("gp_events:batch_csv", args=[batch.pk])).status_code == 403
 
 
 @pytest.mark.django_db
