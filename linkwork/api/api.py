@@ -239,8 +239,8 @@ def withdraw_referral(
         P(
             alias=idempotency.HEADER,
             min_length=1,
-            max_length=255,
-            pattern=r"^[\x21-\x7e]+$",
+            max_length=idempotency.KEY_MAX_LENGTH,
+            pattern=idempotency.KEY_PATTERN,
             description="Unique per withdrawal; resend it with the same body to retry.",
         ),
     ] = None,
