@@ -4,6 +4,7 @@ admins and analysts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -13,6 +14,8 @@ from django.urls import reverse
 
 from linkwork.accounts.models import Role
 from linkwork.audit.models import AuditEvent
+from linkwork.healthcheck.actions import add_action, submit_self_assessment
+from linkwork.healthcheck.questionnaire import questionnaire
 from tests.conftest import World, at, signed_in
 from tests.factories import ConnectionFactory, ContactFactory, MembershipFactory, ReferralFactory
 
@@ -32,6 +35,23 @@ def _records(world: World, count: int) -> None:
         ConnectionFactory(referral=referral, created_at=at("2026-04-16"))
 
 
+def _plan(world: World, count: int) -> None:
+    """`count` self-assessments and `count` actions in each of two cells."""
+    answers = {q.id: "developing" for q in questionnaire().questions}
+    for n in range(count):
+        submit_self_assessment(by=world.scheme_lead_a, scheme=world.scheme_a, answers=answers)
+        for level, setting in (("organisational", "link_workers"), ("policy", "community")):
+            add_action(
+                by=world.scheme_lead_a,
+                scheme=world.scheme_a,
+                level=level,
+                setting=setting,
+                what=f"Action {n}",
+                owner=world.scheme_lead_a,
+                due_on=dt.date(2026, 1, 1) if n % 2 else dt.date(2099, 1, 1),
+            )
+
+
 def _queries(client: Any, world: World) -> int:
     url = reverse("healthcheck:scheme", kwargs={"scheme_id": world.scheme_a.pk})
     with CaptureQueriesContext(connection) as queries:
@@ -46,6 +66,22 @@ def test_the_page_takes_a_fixed_number_of_queries(client, world: World):
     few = _queries(client, world)
     _records(world, 5)
     assert _queries(client, world) == few
+
+
+# The grid page's queries: the session and the user's grants, the scheme, the measures, the
+# latest self-assessment and its answers, the open actions, the audit row. Fixed whatever the
+# scheme holds; a change here should be a deliberate one.
+GRID_QUERIES = 24
+
+
+def test_the_query_count_does_not_grow_with_assessments_and_actions(client, world: World):
+    signed_in(client, world.scheme_lead_a)
+    _records(world, 1)
+    _plan(world, 1)
+    assert _queries(client, world) == GRID_QUERIES
+    _records(world, 3)
+    _plan(world, 4)
+    assert _queries(client, world) == GRID_QUERIES
 
 
 def test_the_host_analyst_reads_it_and_another_lead_gets_a_404(client, world: World):
