@@ -11,8 +11,12 @@ class HealthCheckConfig(AppConfig):
 
     def ready(self) -> None:
         from linkwork.accounts.permissions import Ability
+        from linkwork.healthcheck import contributions, report
         from linkwork.web import navigation
 
         navigation.register(
             navigation.NavItem("Health check", "healthcheck:index", Ability.VIEW_HEALTH_CHECK)
         )
+        # The self-assessment's ratings and the open actions, in each cell of the grid.
+        report.contribute(contributions.self_assessment)
+        report.contribute(contributions.open_actions)

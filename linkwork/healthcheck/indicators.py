@@ -55,12 +55,14 @@ class Unit:
     PERCENT = "percent"
     PER_1000 = "per_1000"
     WORKING_DAYS = "working_days"
+    PER_WORKER_MONTH = "per_worker_month"
 
 
 UNITS: Final = {
     Unit.PERCENT: "%",
     Unit.PER_1000: "per 1,000 patients",
     Unit.WORKING_DAYS: "working days",
+    Unit.PER_WORKER_MONTH: "sessions per link worker per month",
 }
 HIGHER, LOWER = "higher", "lower"
 DIRECTIONS: Final = {HIGHER: "Higher is better", LOWER: "Lower is better"}

@@ -47,6 +47,7 @@ from linkwork.people.models import PREFER_NOT_TO_SAY
 from linkwork.referrals.capacity import scheme_loads
 from linkwork.referrals.lifecycle import DeclineReason, Status
 from linkwork.referrals.message_back import MESSAGE_BACK_EVENTS
+from linkwork.support import measures as support_measures
 from linkwork.vocabulary.routes import NHS_ROUTES, Route
 
 # Working days within which the referrer should hear back (the message back indicator).
@@ -380,6 +381,37 @@ def freshness(scheme: Scheme, quarters: Sequence[Quarter]) -> Measured:
         whole=Count("pk"), part=Count("pk", filter=Q(assured_date__gte=cutoff))
     )
     return _share([{"q": latest, **found}])
+
+
+# --- Link worker support -----------------------------------------------------------------
+
+
+@measure("support.supervision_frequency")
+def supervision_frequency(scheme: Scheme, quarters: Sequence[Quarter]) -> Measured:
+    """Supervision sessions per link worker per month in each quarter
+    (`support.measures.supervision_rate`: two queries a quarter). No link workers, no
+    measurement."""
+    found: Measured = {}
+    for i, quarter in enumerate(quarters):
+        rate = support_measures.supervision_rate(scheme, quarter.first, quarter.last)
+        if rate.value is not None:
+            found[i] = Measurement(round(rate.value, 2), int(rate.numerator), int(rate.denominator))
+    return found
+
+
+@measure("support.training_in_date")
+def training_in_date(scheme: Scheme, quarters: Sequence[Quarter]) -> Measured:
+    """The share of required courses in date on each quarter's last day
+    (`support.measures.training_compliance`: three queries a quarter). No required courses or
+    no link workers, no measurement."""
+    found: Measured = {}
+    for i, quarter in enumerate(quarters):
+        rate = support_measures.training_compliance(scheme, quarter.last)
+        if rate.value is not None:
+            found[i] = Measurement(
+                round(100 * rate.value, 1), int(rate.numerator), int(rate.denominator)
+            )
+    return found
 
 
 def check_sources() -> None:

@@ -27,15 +27,31 @@ TREND_QUARTERS = 4
 
 
 @dataclass(frozen=True)
+class Line:
+    """One line of a section that may stand out (`alert`, such as "Overdue") and may link to
+    a page of its own (shown only to those who may use it)."""
+
+    text: str
+    alert: str = ""
+    link: str = ""
+
+
+@dataclass(frozen=True)
 class Section:
     """Something another part of the health check shows in a cell: a heading, an optional
-    rating that counts towards the cell's, and lines of text."""
+    rating that counts towards the cell's, and lines of text. `link` goes to a page that
+    needs `Ability.ASSESS_SCHEME`; the page shows it only to those who hold it."""
 
     heading: str
     rating: Archetype | None = None
-    lines: tuple[str, ...] = ()
+    lines: tuple[str | Line, ...] = ()
     link: str = ""
     link_text: str = ""
+
+    @property
+    def alerts(self) -> int:
+        """How many of its lines stand out (the overdue actions)."""
+        return sum(1 for line in self.lines if isinstance(line, Line) and line.alert)
 
 
 Contributor = Callable[[Scheme, Quarter], Mapping[tuple[str, str], Sequence[Section]]]
@@ -89,6 +105,12 @@ class Cell:
             if rating is not None:
                 found = rating if found is None else Archetype(worse(found, rating))
         return found
+
+    @property
+    def weak(self) -> bool:
+        """Rated below best practice: a cell the action plan is for."""
+        rating = self.rating
+        return rating is not None and rating != Archetype.BEST
 
 
 @dataclass

@@ -38,6 +38,8 @@ def value_text(indicator: Indicator, measured: Measurement | None) -> str:
     if indicator.unit == Unit.WORKING_DAYS:
         days = number(measured.value)
         return f"{days} working day" if days == "1" else f"{days} working days"
+    if indicator.unit == Unit.PER_WORKER_MONTH:
+        return f"{number(measured.value)} per link worker per month"
     return f"{number(measured.value)} per 1,000 patients"
 
 
@@ -45,6 +47,11 @@ def basis_text(indicator: Indicator, measured: Measurement | None) -> str:
     """What the value was worked out from, in words."""
     if measured is None:
         return "Nothing to count in this quarter."
+    if indicator.unit == Unit.PER_WORKER_MONTH:
+        return (
+            f"{measured.numerator:,} sessions over {measured.denominator or 0:,} "
+            "link worker months."
+        )
     if measured.denominator is None:
         return f"The median of {measured.numerator:,}: {indicator.numerator.lower()}."
     return f"{measured.numerator:,} of {measured.denominator:,}."
@@ -53,9 +60,12 @@ def basis_text(indicator: Indicator, measured: Measurement | None) -> str:
 def threshold_text(indicator: Indicator) -> list[tuple[str, str]]:
     """Each archetype and the values that earn it."""
     t = indicator.thresholds
-    unit = {"percent": "%", "working_days": " working days", "per_1000": " per 1,000"}[
-        indicator.unit
-    ]
+    unit = {
+        "percent": "%",
+        "working_days": " working days",
+        "per_1000": " per 1,000",
+        "per_worker_month": " per link worker per month",
+    }[indicator.unit]
     if indicator.direction == "higher":
         return [
             (Archetype.BEST.label, f"{number(t.best)}{unit} or more"),

@@ -23,7 +23,7 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
-from linkwork.healthcheck import pdf, report
+from linkwork.healthcheck import contributions, pdf, report
 from linkwork.healthcheck import report_presenters as presenters
 from linkwork.healthcheck.framework import Archetype, Level, Setting
 
@@ -66,9 +66,15 @@ def _built(request: AuthenticatedHttpRequest, scheme: Scheme) -> report.HealthCh
     return report.build(scheme, quarter)
 
 
-def _context(check: report.HealthCheck) -> dict[str, Any]:
+def _context(request: AuthenticatedHttpRequest, check: report.HealthCheck) -> dict[str, Any]:
     cells = check.cells.values()
     return {
+        # Whether the reader keeps the self-assessment and action plan (their links shown),
+        # or reads them only (a host analyst).
+        "can_assess": permissions.may(request.user, Ability.ASSESS_SCHEME, check.scheme),
+        "has_assessment": any(
+            s.heading == contributions.SELF_ASSESSMENT for c in cells for s in c.sections
+        ),
         "check": check,
         "levels": list(Level),
         "settings": list(Setting),
@@ -99,7 +105,7 @@ def scheme_check(request: AuthenticatedHttpRequest, scheme_id: int) -> HttpRespo
         {
             "page_title": f"Health check: {scheme.name}",
             "quarters": report.recent_quarters(today),
-            **_context(check),
+            **_context(request, check),
         },
     )
 
@@ -109,7 +115,7 @@ def scheme_check(request: AuthenticatedHttpRequest, scheme_id: int) -> HttpRespo
 def scheme_pdf(request: AuthenticatedHttpRequest, scheme_id: int) -> HttpResponse:
     scheme = _scheme(request, scheme_id)
     check = _built(request, scheme)
-    html = render_to_string("healthcheck/print.jinja", _context(check), request=request)
+    html = render_to_string("healthcheck/print.jinja", _context(request, check), request=request)
     try:
         body = pdf.pdf_of(html)
     except pdf.PdfUnavailable as error:

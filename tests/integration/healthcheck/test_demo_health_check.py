@@ -71,6 +71,21 @@ def test_both_demo_schemes_have_every_measurable_cell_rated_and_one_below_best()
         assert any(cell.rating not in (None, Archetype.BEST) for cell in check.cells.values())
 
 
+def test_both_demo_schemes_have_all_twelve_cells_rated_by_an_indicator_or_the_self_assessment():
+    quarter = report.last_complete_quarter(timezone.localdate())
+    for scheme in Scheme.objects.order_by("name"):
+        check = report.build(scheme, quarter)  # with the self-assessment and the actions
+        assert len(check.cells) == 12
+        for (level, setting), cell in check.cells.items():
+            assert cell.rating is not None, (scheme.name, level, setting)
+            assert cell.indicators or any(s.heading == "Self-assessment" for s in cell.sections), (
+                scheme.name,
+                level,
+                setting,
+            )
+        assert any(cell.weak for cell in check.cells.values()), scheme.name
+
+
 def test_the_lead_reads_the_page_prints_it_and_downloads_the_pdf(client):
     scheme = Scheme.objects.order_by("name").first()
     assert scheme is not None
@@ -91,6 +106,8 @@ def test_the_lead_reads_the_page_prints_it_and_downloads_the_pdf(client):
     assert "The evidence behind" in text
     assert "lw-no-print" in text
     assert 'href="/health-check/"' in text  # the header's entry
+    assert "Not yet rated" not in text.split("</table>")[0]  # every cell of the grid rated
+    assert "Add an action for" in text  # from a weak cell
 
     quarter = report.last_complete_quarter(timezone.localdate()).name
     pdf = client.get(

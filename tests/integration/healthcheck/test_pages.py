@@ -224,3 +224,77 @@ def test_host_admin_may_read_and_write(client, world: World):
     signed_in(client, world.admin)
     assert client.get(reverse("healthcheck:actions", args=[world.scheme_a.pk])).status_code == 200
     assert client.get(reverse("healthcheck:actions", args=[world.scheme_b.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_grid_shows_the_self_assessment_and_open_actions_with_links_for_the_lead(
+    client, world: World
+):
+    scheme = world.scheme_a
+    lead = world.scheme_lead_a
+    submit_self_assessment(by=lead, scheme=scheme, answers=answers("poor"))
+    add_action(
+        by=lead,
+        scheme=scheme,
+        level="policy",
+        setting="community",
+        what="Ask the ICB for a three-year grant",
+        owner=lead,
+        due_on=dt.date(2020, 1, 31),
+    )
+    add_action(
+        by=lead,
+        scheme=scheme,
+        level="policy",
+        setting="community",
+        what="A finished action",
+        owner=lead,
+        due_on=dt.date(2099, 1, 31),
+        status="done",
+    )
+    url = reverse("healthcheck:scheme", args=[scheme.pk])
+    signed_in(client, lead)
+    body = client.get(url, {"quarter": "2026-Q2"}).content.decode()
+    # The self-assessment's rating, when and who; poor everywhere makes every cell poor.
+    assert "Self-assessment" in body
+    assert "by Lee Lead" in body
+    assert body.count('nhsuk-tag--red">Poor practice') >= 12
+    # Open actions only: what, owner, due date, status, the overdue marked.
+    assert "Ask the ICB for a three-year grant (owner Lee Lead, due 31 January 2020" in body
+    assert "A finished action" not in body
+    assert 'lw-hc-alert"><strong class="nhsuk-tag nhsuk-tag--red">Overdue' in body
+    # Links to the self-assessment and the plan, and an action for a weak cell, pre-filled.
+    assert reverse("healthcheck:self_assessment", args=[scheme.pk]) in body
+    assert reverse("healthcheck:actions", args=[scheme.pk]) in body
+    new = reverse("healthcheck:action_new", args=[scheme.pk])
+    assert f"{new}?level=policy&amp;setting=community" in body
+    form = client.get(new, {"level": "policy", "setting": "community"}).content.decode()
+    assert 'value="policy" checked' in form or 'value="policy" selected' in form
+    # And back to the grid from the plan and the self-assessment.
+    for page in ("healthcheck:actions", "healthcheck:self_assessment"):
+        assert url in client.get(reverse(page, args=[scheme.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_host_analyst_reads_the_ratings_and_actions_without_links(client, world: World):
+    scheme = world.scheme_a
+    lead = world.scheme_lead_a
+    submit_self_assessment(by=lead, scheme=scheme, answers=answers("developing"))
+    add_action(
+        by=lead,
+        scheme=scheme,
+        level="policy",
+        setting="community",
+        what="Ask the ICB for a three-year grant",
+        owner=lead,
+        due_on=dt.date(2099, 1, 31),
+    )
+    signed_in(client, world.analyst)
+    body = client.get(
+        reverse("healthcheck:scheme", args=[scheme.pk]), {"quarter": "2026-Q2"}
+    ).content.decode()
+    assert "Ask the ICB for a three-year grant" in body
+    assert "by Lee Lead" in body
+    for page in ("healthcheck:self_assessment", "healthcheck:actions", "healthcheck:action_new"):
+        assert reverse(page, args=[scheme.pk]) not in body
+    assert "/actions/" not in body

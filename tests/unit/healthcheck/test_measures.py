@@ -20,6 +20,7 @@ from linkwork.healthcheck.measures import Quarter
 from linkwork.notifications.models import Message
 from linkwork.outcomes.models import OutcomeMeasure
 from linkwork.referrals.models import StatusChange
+from linkwork.support.models import RequiredCourse, SupervisionSession, TrainingRecord
 from tests.conftest import at
 from tests.factories import (
     ConnectionFactory,
@@ -226,6 +227,96 @@ def test_supported_linking():
     assert measured(scheme, "supported_linking") == ([None, None, None, 33.3], Archetype.GOOD)
 
 
+def _link_workers(scheme: Any, count: int) -> list[Any]:
+    """`count` active link workers of `scheme`, and one who has left (never counted)."""
+    workers = [UserFactory() for _ in range(count + 1)]
+    for worker in workers:
+        MembershipFactory(
+            user=worker, organisation=scheme.host, scheme=scheme, role=Role.LINK_WORKER
+        )
+    workers[-1].is_active = False
+    workers[-1].save()
+    return workers[:count]
+
+
+def test_supervision_frequency_per_link_worker_per_month():
+    scheme = SchemeFactory()
+    a, b = _link_workers(scheme, 2)
+    other = SchemeFactory()
+    lead = UserFactory()
+
+    def held(day: str, worker: Any = a, in_scheme: Any = scheme) -> None:
+        SupervisionSession.objects.create(
+            scheme=in_scheme,
+            supervisee=worker,
+            supervisor=lead,
+            held_on=dt.date.fromisoformat(day),
+            kind="clinical",
+            duration_minutes=60,
+            recorded_by=lead,
+        )
+
+    # July-September 2025: 2 sessions; October-December: none; January-March 2026: 6;
+    # April-June: 5. Each over 2 link workers x 3 months.
+    for day in ("2025-07-10", "2025-09-30"):
+        held(day)
+    for n in range(6):
+        held(f"2026-0{1 + n // 2}-1{n}", worker=(a, b)[n % 2])
+    for day in ("2026-04-01", "2026-04-20", "2026-05-11", "2026-06-02", "2026-06-30"):
+        held(day, worker=b)
+    held("2026-05-05", in_scheme=other)  # another scheme's
+    held("2026-07-01")  # after the quarter
+    assert measured(scheme, "supervision_frequency") == (
+        [0.33, 0.0, 1.0, 0.83],
+        Archetype.GOOD,
+    )
+
+
+def test_supervision_frequency_without_link_workers_is_not_measured():
+    assert measured(SchemeFactory(), "supervision_frequency") == ([None] * 4, None)
+
+
+def test_training_in_date_at_each_quarter_end():
+    scheme = SchemeFactory()
+    a, b = _link_workers(scheme, 2)
+    RequiredCourse.objects.create(scheme=scheme, name="Safeguarding adults", renewal_months=12)
+    RequiredCourse.objects.create(scheme=scheme, name="Mental health first aid")
+
+    def done(worker: Any, course: str, day: str) -> None:
+        TrainingRecord.objects.create(
+            worker=worker,
+            course=course,
+            provider="Local college",
+            completed_on=dt.date.fromisoformat(day),
+        )
+
+    done(a, "Safeguarding adults", "2025-06-01")  # expires 1 June 2026
+    done(a, "Mental health first aid", "2025-01-10")  # never expires
+    done(b, "Safeguarding adults", "2025-11-01")
+    done(b, "Mental health first aid", "2026-06-15")
+    done(a, "Safeguarding adults", "2026-06-20")  # renewed after it lapsed
+    # 30 September 2025: 2 of 4 in date; 31 December and 31 March: 3 of 4; 30 June: 4 of 4.
+    assert measured(scheme, "training_in_date") == ([50.0, 75.0, 75.0, 100.0], Archetype.BEST)
+
+
+def test_training_in_date_after_a_lapse_is_rated_lower():
+    scheme = SchemeFactory()
+    (a,) = _link_workers(scheme, 1)
+    RequiredCourse.objects.create(scheme=scheme, name="Safeguarding adults", renewal_months=12)
+    RequiredCourse.objects.create(scheme=scheme, name="Mental health first aid")
+    RequiredCourse.objects.create(scheme=scheme, name="Motivational interviewing")
+    for course, day in (
+        ("Safeguarding adults", "2025-05-01"),  # lapsed on 1 May 2026
+        ("Mental health first aid", "2025-02-01"),
+        ("Motivational interviewing", "2025-03-01"),
+    ):
+        TrainingRecord.objects.create(
+            worker=a, course=course, provider="Trainer", completed_on=dt.date.fromisoformat(day)
+        )
+    # In date at the end of the first three quarters; 2 of 3 on 30 June 2026.
+    assert measured(scheme, "training_in_date") == ([100.0, 100.0, 100.0, 66.7], Archetype.POOR)
+
+
 def test_caseload_within_limit_is_a_snapshot():
     scheme = SchemeFactory(active_caseload_limit=2)
     full, light, left = (UserFactory() for _ in range(3))
@@ -332,7 +423,8 @@ def test_the_health_check_takes_a_fixed_number_of_queries():
             report.build(scheme, Q2, contributors=[])
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[0] <= 20
+    # The support measures ask once a quarter: supervision two queries, training three.
+    assert counts[0] <= 40
 
 
 def test_a_cell_is_rated_by_its_worst_indicator():
