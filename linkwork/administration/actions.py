@@ -46,6 +46,7 @@ def save_organisation(
     return organisation
 
 
+@transaction.atomic
 def set_mailbox(
     *, by: User, organisation: Organisation, email: str, request: HttpRequest | None = None
 ) -> Mailbox | None:

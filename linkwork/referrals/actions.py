@@ -412,6 +412,7 @@ def withdraw_referral(
 WITHDRAWAL_REFUSALS = (WithdrawalRefused, InvalidTransition, concurrency.EditConflict, ValueError)
 
 
+@transaction.atomic
 def audit_withdrawal_refused(
     *, by: User | None, referral: Referral, error: Exception, detail: dict[str, Any] | None
 ) -> None:
