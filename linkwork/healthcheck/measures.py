@@ -29,25 +29,36 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
 from django.utils import timezone
 
 from linkwork.accounts.models import Scheme
+from linkwork.audit.models import AuditEvent
 from linkwork.casework.lifecycle import ConnectionStatus
-from linkwork.directory.models import Service, stale_after_days
+from linkwork.directory.models import (
+    Entity,
+    Metadata,
+    Service,
+    ServiceStatus,
+    ServiceTip,
+    TipStatus,
+    stale_after_days,
+)
 from linkwork.healthcheck.indicators import INDICATORS
 from linkwork.insights import population
 from linkwork.insights.facts import Calendar
 from linkwork.insights.figures import percentile
 from linkwork.insights.models import ConnectionFact, OutcomeFact, ReferralFact
 from linkwork.notifications.models import Audience
-from linkwork.people.models import PREFER_NOT_TO_SAY
+from linkwork.people.models import PREFER_NOT_TO_SAY, Consent, ConsentKind
 from linkwork.referrals.capacity import scheme_loads
 from linkwork.referrals.lifecycle import DeclineReason, Status
 from linkwork.referrals.message_back import MESSAGE_BACK_EVENTS
 from linkwork.support import measures as support_measures
+from linkwork.support.staff import link_workers
 from linkwork.vocabulary.routes import NHS_ROUTES, Route
 
 # Working days within which the referrer should hear back (the message back indicator).
@@ -326,6 +337,65 @@ def caseload_within_limit(scheme: Scheme, quarters: Sequence[Quarter]) -> Measur
     return {latest: Measurement(round(100 * within / len(loads), 1), within, len(loads))}
 
 
+@measure("casework.continuity")
+def continuity(scheme: Scheme, quarters: Sequence[Quarter]) -> Measured:
+    """Referrals received in the quarter that have a link worker and were never moved from
+    one link worker to another. A move is an assignment (the audit event "referral.assigned"
+    that `referrals.actions.assign_link_worker` writes) from a different link worker; a first
+    assignment from the waiting list is not one. Two queries."""
+    rows = list(
+        _referrals(scheme, quarters)
+        .filter(referral__link_worker__isnull=False)
+        .values_list("pk", "q")
+    )
+    if not rows:
+        return {}
+    moved = {
+        object_id
+        for object_id, detail in AuditEvent.objects.filter(
+            action="referral.assigned",
+            object_type="referrals.referral",
+            scheme_id=scheme.pk,
+            occurred_at__gte=quarters[0].start,
+        )
+        .order_by()
+        .values_list("object_id", "detail")
+        if isinstance(detail, dict)
+        and detail.get("from") is not None
+        and detail.get("from") != detail.get("to")
+    }
+    whole: Counter[int] = Counter()
+    part: Counter[int] = Counter()
+    for pk, q in rows:
+        if q is None:
+            continue
+        whole[q] += 1
+        part[q] += str(pk) not in moved
+    return _share([{"q": q, "part": part[q], "whole": n} for q, n in whole.items()])
+
+
+@measure("people.consent_recorded")
+def consent_recorded(scheme: Scheme, quarters: Sequence[Quarter]) -> Measured:
+    """Referrals received in the quarter whose person's consent in force today (the latest
+    decision, as `people.models.current_consents` reads it) is to share their details with
+    the services they are connected to. The referral form records every kind of consent,
+    an unticked one as refused, so a refusal counts as not recorded."""
+    latest = (
+        Consent.objects.filter(
+            person_id=OuterRef("person_id"), kind=ConsentKind.SHARE_WITH_PROVIDERS
+        )
+        .order_by("-recorded_at", "-id")
+        .values("given")[:1]
+    )
+    rows = (
+        _referrals(scheme, quarters)
+        .alias(sharing=Subquery(latest))
+        .values("q")
+        .annotate(whole=Count("pk"), part=Count("pk", filter=Q(sharing=True)))
+    )
+    return _share(list(rows))
+
+
 @measure("insights.monitoring_completeness")
 def monitoring_completeness(scheme: Scheme, quarters: Sequence[Quarter]) -> Measured:
     """Referrals whose person's sex and ethnic group are recorded (an answer, "prefer not to
@@ -367,6 +437,70 @@ def unfunded_demand(scheme: Scheme, quarters: Sequence[Quarter]) -> Measured:
         )
     )
     return _share(list(rows))
+
+
+# Statuses a listing can move to that take it out of use, for a while or for good.
+CLOSED_STATUSES = (
+    ServiceStatus.INACTIVE,
+    ServiceStatus.DEFUNCT,
+    ServiceStatus.TEMPORARILY_CLOSED,
+)
+
+
+@measure("directory.services_closed")
+def services_closed(scheme: Scheme, quarters: Sequence[Quarter]) -> Measured:
+    """Of the services the scheme sent connection requests to over the four quarters (the
+    part of the directory it relies on), the share whose listing moved to inactive, defunct
+    or temporarily closed during the quarter, as the directory's version history
+    (`directory.versioning`) records. Two queries."""
+    used = set(_connections(scheme, quarters).values_list("service_id", flat=True).distinct())
+    if not used:
+        return {}
+    changes = (
+        Metadata.objects.filter(
+            resource_type=Entity.SERVICE,
+            resource_id__in=sorted(used, key=str),
+            field_name="status",
+            replacement_value__in=[str(s) for s in CLOSED_STATUSES],
+            last_action_date__gte=quarters[0].start,
+            last_action_date__lt=quarters[-1].end,
+        )
+        .annotate(q=_quarter_of("last_action_date", quarters))
+        .order_by()
+        .values_list("q", "resource_id")
+        .distinct()
+    )
+    closed: Counter[int] = Counter(q for q, _ in changes if q is not None)
+    return {
+        i: Measurement(round(100 * closed[i] / len(used), 1), closed[i], len(used))
+        for i in range(len(quarters))
+    }
+
+
+@measure("directory.tips_shared")
+def tips_shared(scheme: Scheme, quarters: Sequence[Quarter]) -> Measured:
+    """The scheme's active link workers (today's, for every quarter) who wrote at least one
+    tip about a service in the quarter that a curator has not rejected. Two queries; no link
+    workers, no measurement."""
+    workers = list(link_workers(scheme).values_list("pk", flat=True))
+    if not workers:
+        return {}
+    rows = (
+        ServiceTip.objects.filter(
+            author_id__in=workers,
+            created_at__gte=quarters[0].start,
+            created_at__lt=quarters[-1].end,
+        )
+        .exclude(status=TipStatus.REJECTED)
+        .annotate(q=_quarter_of("created_at", quarters))
+        .order_by()
+        .values("q")
+        .annotate(part=Count("author_id", distinct=True))
+    )
+    shared = {row["q"]: row["part"] for row in rows if row["q"] is not None}
+    return _share(
+        [{"q": i, "part": shared.get(i, 0), "whole": len(workers)} for i in range(len(quarters))]
+    )
 
 
 @measure("directory.freshness")

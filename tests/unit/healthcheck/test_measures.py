@@ -13,12 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from linkwork.accounts.models import OrganisationKind, PracticeListSize, Role
+from linkwork.directory.models import Metadata, ServiceTip
 from linkwork.healthcheck import report
 from linkwork.healthcheck.framework import Archetype
 from linkwork.healthcheck.indicators import INDICATORS
 from linkwork.healthcheck.measures import Quarter
 from linkwork.notifications.models import Message
 from linkwork.outcomes.models import OutcomeMeasure
+from linkwork.people.models import Consent
+from linkwork.referrals.actions import assign_link_worker
 from linkwork.referrals.models import StatusChange
 from linkwork.support.models import RequiredCourse, SupervisionSession, TrainingRecord
 from tests.conftest import at
@@ -423,8 +426,9 @@ def test_the_health_check_takes_a_fixed_number_of_queries():
             report.build(scheme, Q2, contributors=[])
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    # The support measures ask once a quarter: supervision two queries, training three.
-    assert counts[0] <= 40
+    # The support measures ask once a quarter: supervision two queries, training three;
+    # continuity, services closed and tips shared ask twice, consent once.
+    assert counts[0] <= 47
 
 
 def test_a_cell_is_rated_by_its_worst_indicator():
@@ -439,3 +443,111 @@ def test_a_cell_is_rated_by_its_worst_indicator():
         contributors=[lambda s, q: {("organisational", "link_workers"): [section]}],
     )
     assert check.cell("organisational", "link_workers").rating == Archetype.GOOD
+
+
+def test_continuity_counts_referrals_never_moved_between_link_workers():
+    scheme = SchemeFactory()
+    a, b = _link_workers(scheme, 2)
+    lead = UserFactory()
+
+    def referral(worker: Any = None) -> Any:
+        return ReferralFactory(
+            scheme=scheme, received_at=at(MONDAY), status="active", link_worker=worker
+        )
+
+    for _ in range(3):
+        referral(a)  # one link worker throughout
+    waited = referral()
+    assign_link_worker(by=lead, referral=waited, link_worker=a, over_limit_ok=True)
+    for _ in range(2):  # moved from a to b
+        moved = referral(a)
+        assign_link_worker(by=lead, referral=moved, link_worker=b, over_limit_ok=True)
+    same = referral(a)
+    assign_link_worker(by=lead, referral=same, link_worker=a, over_limit_ok=True)  # not a move
+    referral()  # still on the waiting list: not counted
+    # 5 of the 7 with a link worker stayed with one.
+    assert measured(scheme, "continuity") == ([None, None, None, 71.4], Archetype.DEVELOPING)
+
+
+def test_consent_recorded_counts_consent_to_sharing_in_force():
+    scheme = SchemeFactory()
+    people = [PersonFactory() for _ in range(5)]
+    for person in people:
+        ReferralFactory(scheme=scheme, person=person, received_at=at(MONDAY))
+    ReferralFactory(scheme=scheme, person=people[0], received_at=at("2026-03-02"))
+
+    def decided(
+        person: Any, given: bool, kind: str = "share_with_providers", day: str = ""
+    ) -> None:
+        Consent.objects.create(
+            person=person, kind=kind, given=given, method="verbal", recorded_at=at(day or MONDAY)
+        )
+
+    decided(people[0], True)
+    decided(people[1], False)  # unticked at referral: refused
+    decided(people[2], False)
+    decided(people[2], True, day="2026-04-15")  # asked again at the first contact
+    decided(people[3], True)
+    decided(people[3], False, day="2026-04-15")  # changed their mind
+    decided(people[4], True, kind="contact")  # another kind of consent
+    # April-June: 2 of 5 (people 0 and 2); January-March: 1 of 1.
+    assert measured(scheme, "consent_recorded") == ([None, None, 100.0, 40.0], Archetype.POOR)
+
+
+def test_services_closed_or_paused_in_the_quarter():
+    scheme = SchemeFactory()
+    referral = ReferralFactory(scheme=scheme, received_at=at("2026-01-12"), status="active")
+    services = [ServiceFactory() for _ in range(10)]
+    for n, service in enumerate(services):
+        created = at("2025-11-10") if n < 5 else at("2026-05-05")
+        ConnectionFactory(referral=referral, service=service, created_at=created)
+    unused = ServiceFactory()
+
+    def changed(service: Any, day: str, to: str, field: str = "status") -> None:
+        Metadata.objects.create(
+            resource_id=service.pk,
+            resource_type="service",
+            last_action_date=at(day),
+            last_action_type="update",
+            field_name=field,
+            previous_value="active",
+            replacement_value=to,
+        )
+
+    changed(services[0], "2026-04-20", "temporarily closed")
+    changed(services[0], "2026-05-20", "active")
+    changed(services[0], "2026-06-20", "temporarily closed")  # paused twice: counted once
+    changed(services[1], "2026-06-30", "defunct")
+    changed(services[2], "2026-04-20", "active")  # reopened
+    changed(services[3], "2026-04-20", "inactive", field="name")  # not its status
+    changed(services[4], "2026-02-03", "inactive")  # January-March
+    changed(unused, "2026-04-20", "defunct")  # the scheme never used it
+    # 2 of the 10 services the scheme used over the four quarters; 1 in January-March.
+    assert measured(scheme, "services_closed") == ([0.0, 0.0, 10.0, 20.0], Archetype.POOR)
+
+
+def test_tips_shared_by_link_workers():
+    scheme = SchemeFactory()
+    a, b, c, d = _link_workers(scheme, 4)
+    service = ServiceFactory()
+
+    def tip(author: Any, day: str, status: str = "approved") -> None:
+        ServiceTip.objects.create(
+            service=service, author=author, text="Ask for Jo.", created_at=at(day), status=status
+        )
+
+    tip(a, "2026-04-20")
+    tip(a, "2026-05-20", status="pending")  # a second tip by a: one link worker
+    tip(b, "2026-06-01", status="pending")  # waiting for a curator: counted
+    tip(c, "2026-05-01", status="rejected")
+    tip(d, "2026-01-15")
+    tip(UserFactory(), "2026-04-20")  # not one of the scheme's link workers
+    # April-June: 2 of 4; January-March: 1 of 4.
+    assert measured(scheme, "tips_shared") == ([0.0, 0.0, 25.0, 50.0], Archetype.GOOD)
+
+
+def test_continuity_and_tips_without_anything_to_count_are_not_measured():
+    scheme = SchemeFactory()
+    assert measured(scheme, "continuity") == ([None] * 4, None)
+    assert measured(scheme, "tips_shared") == ([None] * 4, None)
+    assert measured(scheme, "services_closed") == ([None] * 4, None)
