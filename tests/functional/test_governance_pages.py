@@ -1,8 +1,9 @@
-"""The governance pages in Chromium: rights requests, retention review and rules, the privacy
-page, the webhook pages (with the dead-letter list) and the GP events pages (a scheme lead's
-export and a GP practice referrer's own view). Each main form is sent once with a mistake (the
-error summary names the field and links to it) and once right; every page is checked with axe
-at 1280 and 375 pixels wide, and none is wider than the window."""
+"""The governance pages in Chromium: rights requests (with a restriction granted and lifted),
+retention review and rules, the privacy page, the webhook pages (with secret rotation and the
+dead-letter list), the GP events pages (a scheme lead's export and a GP practice referrer's own
+view) and the withdraw confirm page. Each main form is sent once with a mistake (the error
+summary names the field and links to it) and once right; every page is checked with axe at
+1280 and 375 pixels wide, and none is wider than the window."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from linkwork.accounts.models import OrganisationKind, Role
 from linkwork.casework.actions import record_contact
 from linkwork.casework.models import Mode, Outcome
 from linkwork.interop.gp_events.models import ExportBatch
+from linkwork.interop.webhooks.actions import create_endpoint
 from linkwork.interop.webhooks.models import (
     DeliveryStatus,
     EventType,
@@ -25,7 +27,14 @@ from linkwork.interop.webhooks.models import (
     WebhookEvent,
 )
 from linkwork.records import retention
-from linkwork.records.models import RetentionRule, ReviewItem, ReviewStatus, RightsRequest
+from linkwork.records.actions import record_request
+from linkwork.records.models import (
+    RequestKind,
+    RetentionRule,
+    ReviewItem,
+    ReviewStatus,
+    RightsRequest,
+)
 from linkwork.referrals.actions import accept_referral
 from linkwork.referrals.models import StatusChange
 from tests.conftest import at, build_world
@@ -294,3 +303,59 @@ def test_withdraw_confirm_page_fits_the_window(live_server, page):
         "Enter why you are withdrawing this referral",
         "id_reason",
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_grants_a_restriction_and_lifts_it(live_server, page):
+    world = build_world()
+    person = PersonFactory(given_name="Rae", family_name="Strict", nhs_number=NHS_NUMBER)
+    ReferralFactory(scheme=world.scheme_a, referring_organisation=world.practice, person=person)
+    found = record_request(
+        by=world.admin,
+        organisation=world.scheme_a.host,
+        person=person,
+        kind=RequestKind.RESTRICTION,
+        received_on=dt.date(2026, 11, 30),
+        requester="person",
+        identity_checked=True,
+        identity_how="Photo ID seen",
+    )
+    sign_in(page, live_server, world.admin)
+
+    page.goto(f"{live_server.url}/records/requests/{found.pk}/")
+    check(page)
+    page.get_by_label("Granted", exact=True).check()
+    page.get_by_label("Legal reason").select_option(index=1)
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("heading", name="Processing restricted")).to_be_visible()
+    check(page)
+
+    page.get_by_role("button", name="Lift the restriction").click()
+    shows_error(page, "Enter why the restriction is lifted", "id_lift-because")
+    page.get_by_label("Why the restriction is lifted").fill("The accuracy check is done")
+    page.get_by_label("The person has been told").check()
+    page.get_by_role("button", name="Lift the restriction").click()
+    expect(page.locator("body")).to_contain_text("Restriction lifted")
+    expect(page.get_by_role("heading", name="Processing restricted")).to_have_count(0)
+    check(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_practice_admin_rotates_a_webhook_secret(live_server, page):
+    world = build_world()
+    admin = UserFactory(totp=True, full_name="Pia Practice")
+    MembershipFactory(user=admin, organisation=world.practice, role=Role.ADMIN)
+    create_endpoint(
+        by=None,
+        organisation=world.practice,
+        name="GP system",
+        url=ADDRESS,
+        events=EventType.values,
+    )
+    sign_in(page, live_server, admin)
+
+    page.goto(f"{live_server.url}/webhooks/")
+    page.get_by_role("button", name="Rotate the secret of GP system").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Copy the signing secret")
+    expect(page.locator("#webhook-secret")).to_have_text(WebhookEndpoint.objects.get().secret)
+    check(page)
