@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages as banners
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -75,6 +75,30 @@ def _form_page(
     )
 
 
+def _list_page(
+    request: AuthenticatedHttpRequest,
+    template: str,
+    title: str,
+    form: Any,
+    page: Page[Any],
+    table: dict[str, Any],
+) -> HttpResponse:
+    """A searchable, paged list; a search form with errors answers 400 with the errors shown."""
+    return render(
+        request,
+        template,
+        {
+            "page_title": title,
+            "form": form,
+            "form_errors": bool(form.errors),
+            "page": page,
+            "paging": paging(request.GET, page),
+            "table": table,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 @require_GET
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -132,18 +156,8 @@ def organisations(request: AuthenticatedHttpRequest) -> HttpResponse:
         page.object_list,
         responsive=True,
     )
-    return render(
-        request,
-        "administration/organisations.jinja",
-        {
-            "page_title": "Organisations",
-            "form": form,
-            "form_errors": bool(form.errors),
-            "page": page,
-            "paging": paging(request.GET, page),
-            "table": table,
-        },
-        status=400 if form.errors else 200,
+    return _list_page(
+        request, "administration/organisations.jinja", "Organisations", form, page, table
     )
 
 
@@ -294,19 +308,7 @@ def users(request: AuthenticatedHttpRequest) -> HttpResponse:
         page.object_list,
         responsive=True,
     )
-    return render(
-        request,
-        "administration/users.jinja",
-        {
-            "page_title": "Users",
-            "form": form,
-            "form_errors": bool(form.errors),
-            "page": page,
-            "paging": paging(request.GET, page),
-            "table": table,
-        },
-        status=400 if form.errors else 200,
-    )
+    return _list_page(request, "administration/users.jinja", "Users", form, page, table)
 
 
 @login_required

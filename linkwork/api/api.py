@@ -92,6 +92,17 @@ def referral_url(referral_id: uuid.UUID | str) -> str:
     return reverse(f"{NAMESPACE}:referral", kwargs={"id": referral_id})
 
 
+def _idempotency_key(description: str) -> Any:
+    """The optional Idempotency-Key header of an endpoint that makes something."""
+    return P(
+        alias=idempotency.HEADER,
+        min_length=1,
+        max_length=idempotency.KEY_MAX_LENGTH,
+        pattern=idempotency.KEY_PATTERN,
+        description=description,
+    )
+
+
 @api.post(
     "/referrals",
     response={201: ReferralReceived, 400: Problem, 401: Problem, 422: Problem},
@@ -105,13 +116,7 @@ def post_referral(
     payload: ReferralRequest,
     idempotency_key: HeaderEx[
         str | None,
-        P(
-            alias=idempotency.HEADER,
-            min_length=1,
-            max_length=idempotency.KEY_MAX_LENGTH,
-            pattern=idempotency.KEY_PATTERN,
-            description="Unique per new referral; resend it with the same body to retry.",
-        ),
+        _idempotency_key("Unique per new referral; resend it with the same body to retry."),
     ] = None,
 ) -> HttpResponse:
     """Refer a person into a scheme, as the organisation that holds the token.
@@ -236,13 +241,7 @@ def withdraw_referral(
     id: uuid.UUID,
     idempotency_key: HeaderEx[
         str | None,
-        P(
-            alias=idempotency.HEADER,
-            min_length=1,
-            max_length=idempotency.KEY_MAX_LENGTH,
-            pattern=idempotency.KEY_PATTERN,
-            description="Unique per withdrawal; resend it with the same body to retry.",
-        ),
+        _idempotency_key("Unique per withdrawal; resend it with the same body to retry."),
     ] = None,
 ) -> HttpResponse:
     """Take back a referral that has not ended (received, accepted, active or on hold), with

@@ -3,20 +3,19 @@ PDF through WeasyPrint, which lays out that same HTML."""
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 from pathlib import Path
 
 import jinja2
 
+from linkwork.core import pdf
+from linkwork.core.pdf import PdfUnavailable
 from linkwork.evaluation_reports.analyses import Report
 
+__all__ = ["PdfUnavailable", "html_of", "pdf_of", "write_atomically"]
+
 TEMPLATES = Path(__file__).with_name("report")
-
-
-class PdfUnavailable(RuntimeError):
-    """WeasyPrint or the system libraries it needs (Pango) are missing."""
 
 
 def html_of(report: Report) -> str:
@@ -32,25 +31,7 @@ def html_of(report: Report) -> str:
 
 
 def pdf_of(html: str) -> bytes:
-    try:
-        import weasyprint
-    except (ImportError, OSError) as error:
-        raise PdfUnavailable(
-            f"PDF needs WeasyPrint and the Pango libraries ({error}); the HTML report is "
-            "complete without it"
-        ) from None
-    # WeasyPrint logs each CSS property of the inline SVGs it reads as an HTML property it
-    # does not know (fill, stroke): noise for a report, so only its errors are let through.
-    quiet = [logging.getLogger(name) for name in ("weasyprint", "fontTools")]
-    levels = [logger.level for logger in quiet]
-    for logger in quiet:
-        logger.setLevel(logging.ERROR)
-    try:
-        result: bytes = weasyprint.HTML(string=html).write_pdf()
-    finally:
-        for logger, level in zip(quiet, levels, strict=True):
-            logger.setLevel(level)
-    return result
+    return pdf.pdf_of(html, instead="the HTML report is complete without it")
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -13,7 +13,6 @@ field, so a typo stops the start-up instead of quietly rating a scheme wrongly.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
@@ -22,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
+from linkwork.core.reviewed import ReviewedReader, read_toml
 from linkwork.healthcheck.framework import Archetype, Level, Setting
 
 _KEY_RE: Final = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -132,33 +132,9 @@ class Indicator:
         return UNITS[self.unit]
 
 
-class _Reader:
+class _Reader(ReviewedReader[IndicatorError]):
     def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, field: str, message: str) -> IndicatorError:
-        return IndicatorError(self.source, field, message)
-
-    def keys(
-        self,
-        table: Mapping[str, Any],
-        field: str,
-        required: Collection[str],
-        optional: Collection[str] = (),
-    ) -> None:
-        missing = sorted(set(required) - table.keys())
-        if missing:
-            raise self.fail(field, f"missing {', '.join(missing)}")
-        unknown = sorted(table.keys() - set(required) - set(optional))
-        if unknown:
-            raise self.fail(field, f"unknown key(s) {', '.join(unknown)}")
-
-    def text(self, table: Mapping[str, Any], key: str, field: str = "") -> str:
-        value = table[key]
-        where = f"{field}.{key}" if field else key
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(where, "must be non-empty text")
-        return " ".join(value.split())
+        super().__init__(source, IndicatorError, collapse=True)
 
     def choice(self, table: Mapping[str, Any], key: str, allowed: Collection[str]) -> str:
         value = table[key]
@@ -175,12 +151,8 @@ class _Reader:
 
 def load_indicator(path: Path | Traversable) -> Indicator:
     """Read and validate one indicator file."""
-    source = str(path)
-    try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise IndicatorError(source, "", f"cannot be read as TOML: {exc}") from exc
-    r = _Reader(source)
+    data = read_toml(path, IndicatorError)
+    r = _Reader(str(path))
     r.keys(data, "", _REQUIRED, _OPTIONAL)
     key = data["key"]
     if not isinstance(key, str) or not _KEY_RE.match(key):

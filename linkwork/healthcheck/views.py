@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -64,6 +65,11 @@ def _levels(form: SelfAssessmentForm) -> list[dict[str, Any]]:
     ]
 
 
+def _refused(form: forms.Form, error: actions.HealthCheckError) -> None:
+    """Show a refusal of the health check's rules on its field, or above the form."""
+    form.add_error(error.field if error.field in form.fields else None, str(error))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def self_assessment(request: AuthenticatedHttpRequest, scheme_id: int) -> HttpResponse:
@@ -79,7 +85,7 @@ def self_assessment(request: AuthenticatedHttpRequest, scheme_id: int) -> HttpRe
                 by=request.user, scheme=scheme, answers=form.answers(), request=request
             )
         except actions.HealthCheckError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+            _refused(form, error)
         else:
             messages.success(request, "Self-assessment saved")
             return redirect("healthcheck:self_assessment_history", scheme_id=scheme.pk)
@@ -188,6 +194,18 @@ def _owner_names(scheme: Scheme, actions_found: list[Action]) -> dict[int, str]:
     return users
 
 
+def _action_fields(form: HealthActionForm) -> dict[str, Any]:
+    """What an action is, from its valid form: the same for adding and changing one."""
+    data = form.cleaned_data
+    return {
+        "level": data["level"],
+        "setting": data["setting"],
+        "what": data["what"],
+        "owner": form.chosen_owner(),
+        "due_on": data["due_on"],
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_new(request: AuthenticatedHttpRequest, scheme_id: int) -> HttpResponse:
@@ -200,15 +218,11 @@ def action_new(request: AuthenticatedHttpRequest, scheme_id: int) -> HttpRespons
             actions.add_action(
                 by=request.user,
                 scheme=scheme,
-                level=form.cleaned_data["level"],
-                setting=form.cleaned_data["setting"],
-                what=form.cleaned_data["what"],
-                owner=form.chosen_owner(),
-                due_on=form.cleaned_data["due_on"],
+                **_action_fields(form),
                 request=request,
             )
         except actions.HealthCheckError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+            _refused(form, error)
         else:
             messages.success(request, "Action added")
             return redirect("healthcheck:actions", scheme_id=scheme.pk)
@@ -280,15 +294,11 @@ def action_edit(
             changed = actions.edit_action(
                 by=request.user,
                 action=action,
-                level=form.cleaned_data["level"],
-                setting=form.cleaned_data["setting"],
-                what=form.cleaned_data["what"],
-                owner=form.chosen_owner(),
-                due_on=form.cleaned_data["due_on"],
+                **_action_fields(form),
                 request=request,
             )
         except actions.HealthCheckError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
+            _refused(form, error)
         else:
             messages.success(request, "Action saved" if changed else "Nothing changed")
             return redirect("healthcheck:actions", scheme_id=scheme.pk)

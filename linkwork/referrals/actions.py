@@ -152,12 +152,9 @@ def create_referral(
     return referral
 
 
-def _move(
-    referral: Referral, to: Status, *, by: User, reason: str = "", version: str | None = None
-) -> Referral:
-    """Change status under a row lock so two people triaging at once cannot both succeed.
-    `version`, the referral's version the page was opened on, raises
-    `concurrency.EditConflict` naming the other change when someone changed it since."""
+def _locked_for(referral: Referral, to: Status, version: str | None) -> Referral:
+    """The referral, locked, once it is known that nobody changed it since `version` (when
+    given: else `concurrency.EditConflict`) and that it may move to `to`."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     concurrency.check(
         sent=version,
@@ -166,6 +163,16 @@ def _move(
         last_change=lambda: last_change(locked),
     )
     check_transition(locked.status, to)
+    return locked
+
+
+def _move(
+    referral: Referral, to: Status, *, by: User, reason: str = "", version: str | None = None
+) -> Referral:
+    """Change status under a row lock so two people triaging at once cannot both succeed.
+    `version`, the referral's version the page was opened on, raises
+    `concurrency.EditConflict` naming the other change when someone changed it since."""
+    locked = _locked_for(referral, to, version)
     previous = locked.status
     locked.status = to
     locked.version += 1
@@ -442,14 +449,7 @@ def _withdraw(
         raise WithdrawalRefused(
             f"Only the organisation that sent referral {referral.reference} may withdraw it."
         )
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    concurrency.check(
-        sent=version,
-        current=locked.version,
-        what="referral",
-        last_change=lambda: last_change(locked),
-    )
-    check_transition(locked.status, Status.WITHDRAWN)
+    locked = _locked_for(referral, Status.WITHDRAWN, version)
     reason = reason.strip()
     if not reason:
         raise ValueError("Say why the referral is withdrawn.")

@@ -10,7 +10,6 @@ matching reads the mapping.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
@@ -19,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
+from linkwork.core.reviewed import ReviewedReader, read_toml
 from linkwork.vocabulary.needs import Need
 
 _SLUG_RE: Final = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -70,42 +70,13 @@ class TaxonomyDefinition:
     checked_by: str
 
 
-class _Reader:
+class _Reader(ReviewedReader[TaxonomyError]):
     def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, field: str, message: str) -> TaxonomyError:
-        return TaxonomyError(self.source, field, message)
-
-    def keys(
-        self,
-        table: Mapping[str, Any],
-        field: str,
-        required: Collection[str],
-        optional: Collection[str] = (),
-    ) -> None:
-        missing = sorted(set(required) - table.keys())
-        if missing:
-            raise self.fail(field, f"missing {', '.join(missing)}")
-        unknown = sorted(table.keys() - set(required) - set(optional))
-        if unknown:
-            raise self.fail(field, f"unknown key(s) {', '.join(unknown)}")
-
-    def text(self, table: Mapping[str, Any], key: str, field: str) -> str:
-        value = table[key]
-        where = f"{field}.{key}" if field else key
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(where, "must be non-empty text")
-        return value.strip()
+        super().__init__(source, TaxonomyError)
 
     def slug(self, value: Any, field: str, pattern: re.Pattern[str] = _SLUG_RE) -> str:
         if not isinstance(value, str) or not pattern.match(value):
             raise self.fail(field, f"{value!r} is not a slug (lower case, digits, underscores)")
-        return value
-
-    def table(self, value: Any, field: str) -> Mapping[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(field, "must be a table")
         return value
 
     def term_set(
@@ -133,11 +104,7 @@ class _Reader:
 
 
 def _read_toml(path: Path | Traversable) -> tuple[str, dict[str, Any]]:
-    source = str(path)
-    try:
-        return source, tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise TaxonomyError(source, "", f"cannot be read as TOML: {exc}") from exc
+    return str(path), read_toml(path, TaxonomyError)
 
 
 def load_taxonomy(path: Path | Traversable) -> TaxonomyDefinition:
