@@ -7,85 +7,187 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('referrals', '0002_referral_details_and_coded_events'),
+        ("accounts", "0001_initial"),
+        ("referrals", "0002_referral_details_and_coded_events"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('audience', models.CharField(choices=[('referrer', 'Referrer'), ('gp', 'GP practice'), ('person', 'Person')], max_length=16)),
-                ('event', models.CharField(choices=[('received', 'Referral received'), ('accepted', 'Referral accepted'), ('declined', 'Referral declined'), ('redirected', 'Referral redirected'), ('first_contact', 'First contact'), ('closed', 'Support ended'), ('appointment', 'Appointment')], max_length=16)),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('text', 'Text message'), ('letter', 'Letter')], max_length=8)),
-                ('recipient_name', models.CharField(blank=True, max_length=200)),
-                ('recipient_address', models.TextField(help_text='An email address, a mobile number or a postal address, as the channel needs.')),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Plain text.')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', max_length=12)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=200)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
-                ('provider_reference', models.CharField(blank=True, max_length=200)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('referral', models.ForeignKey(blank=True, help_text='Empty for messages about no referral.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='referrals.referral')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("referrer", "Referrer"),
+                            ("gp", "GP practice"),
+                            ("person", "Person"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("received", "Referral received"),
+                            ("accepted", "Referral accepted"),
+                            ("declined", "Referral declined"),
+                            ("redirected", "Referral redirected"),
+                            ("first_contact", "First contact"),
+                            ("closed", "Support ended"),
+                            ("appointment", "Appointment"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("text", "Text message"),
+                            ("letter", "Letter"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("recipient_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "recipient_address",
+                    models.TextField(
+                        help_text="An email address, a mobile number or a postal address, as the channel needs."
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="Plain text.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=200)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_until", models.DateTimeField(blank=True, null=True)),
+                ("provider_reference", models.CharField(blank=True, max_length=200)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for messages about no referral.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="messages",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Mailbox',
+            name="Mailbox",
             fields=[
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='mailbox', serialize=False, to='accounts.organisation')),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('postal_address', models.TextField(blank=True)),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="mailbox",
+                        serialize=False,
+                        to="accounts.organisation",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("postal_address", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name_plural': 'mailboxes',
+                "verbose_name_plural": "mailboxes",
             },
         ),
         migrations.CreateModel(
-            name='Letter',
+            name="Letter",
             fields=[
-                ('message', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='letter', serialize=False, to='notifications.message')),
-                ('pdf', models.BinaryField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "message",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="letter",
+                        serialize=False,
+                        to="notifications.message",
+                    ),
+                ),
+                ("pdf", models.BinaryField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['status', 'next_attempt_at'], name='message_status_due_idx'),
+            model_name="message",
+            index=models.Index(fields=["status", "next_attempt_at"], name="message_status_due_idx"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['referral', 'created_at'], name='message_referral_idx'),
+            model_name="message",
+            index=models.Index(fields=["referral", "created_at"], name="message_referral_idx"),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'sent'), _negated=True), ('sent_at__isnull', False), _connector='OR'), name='message_sent_has_sent_at'),
+            model_name="message",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "sent"), _negated=True),
+                    ("sent_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="message_sent_has_sent_at",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=models.Q(('recipient_address', ''), _negated=True), name='message_has_recipient_address'),
+            model_name="message",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("recipient_address", ""), _negated=True),
+                name="message_has_recipient_address",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=models.Q(('audience__in', ['referrer', 'gp', 'person'])), name='message_audience_known'),
+            model_name="message",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("audience__in", ["referrer", "gp", "person"])),
+                name="message_audience_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['email', 'text', 'letter'])), name='message_channel_known'),
+            model_name="message",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("channel__in", ["email", "text", "letter"])),
+                name="message_channel_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'sent', 'failed', 'cancelled'])), name='message_status_known'),
+            model_name="message",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["queued", "sent", "failed", "cancelled"])),
+                name="message_status_known",
+            ),
         ),
     ]

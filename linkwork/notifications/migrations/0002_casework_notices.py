@@ -4,29 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
-        ('referrals', '0004_complexity_waiting_list'),
+        ("notifications", "0001_initial"),
+        ("referrals", "0004_complexity_waiting_list"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='message',
-            name='message_audience_known',
+            model_name="message",
+            name="message_audience_known",
         ),
         migrations.AlterField(
-            model_name='message',
-            name='audience',
-            field=models.CharField(choices=[('referrer', 'Referrer'), ('gp', 'GP practice'), ('person', 'Person'), ('provider', 'Provider'), ('link_worker', 'Link worker'), ('scheme_lead', 'Scheme lead')], max_length=16),
+            model_name="message",
+            name="audience",
+            field=models.CharField(
+                choices=[
+                    ("referrer", "Referrer"),
+                    ("gp", "GP practice"),
+                    ("person", "Person"),
+                    ("provider", "Provider"),
+                    ("link_worker", "Link worker"),
+                    ("scheme_lead", "Scheme lead"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='message',
-            name='event',
-            field=models.CharField(choices=[('received', 'Referral received'), ('accepted', 'Referral accepted'), ('declined', 'Referral declined'), ('redirected', 'Referral redirected'), ('first_contact', 'First contact'), ('closed', 'Support ended'), ('appointment', 'Appointment'), ('conn_requested', 'Connection requested'), ('conn_reminder', 'Connection reminder'), ('conn_overdue', 'Connection overdue'), ('conn_answered', 'Connection answered'), ('service_paused', 'Service paused'), ('service_reopen', 'Service reopened'), ('due_items', 'Casework due')], max_length=16),
+            model_name="message",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("received", "Referral received"),
+                    ("accepted", "Referral accepted"),
+                    ("declined", "Referral declined"),
+                    ("redirected", "Referral redirected"),
+                    ("first_contact", "First contact"),
+                    ("closed", "Support ended"),
+                    ("appointment", "Appointment"),
+                    ("conn_requested", "Connection requested"),
+                    ("conn_reminder", "Connection reminder"),
+                    ("conn_overdue", "Connection overdue"),
+                    ("conn_answered", "Connection answered"),
+                    ("service_paused", "Service paused"),
+                    ("service_reopen", "Service reopened"),
+                    ("due_items", "Casework due"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=models.Q(('audience__in', ['referrer', 'gp', 'person', 'provider', 'link_worker', 'scheme_lead'])), name='message_audience_known'),
+            model_name="message",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "audience__in",
+                        ["referrer", "gp", "person", "provider", "link_worker", "scheme_lead"],
+                    )
+                ),
+                name="message_audience_known",
+            ),
         ),
     ]

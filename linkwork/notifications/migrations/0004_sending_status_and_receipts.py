@@ -18,33 +18,56 @@ def sending_become_queued(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_safety_flags'),
-        ('referrals', '0009_referral_version'),
+        ("notifications", "0003_safety_flags"),
+        ("referrals", "0009_referral_version"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Receipt',
+            name="Receipt",
             fields=[
-                ('message', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='receipt', serialize=False, to='notifications.message')),
-                ('provider_reference', models.CharField(blank=True, max_length=200)),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "message",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="receipt",
+                        serialize=False,
+                        to="notifications.message",
+                    ),
+                ),
+                ("provider_reference", models.CharField(blank=True, max_length=200)),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.RemoveConstraint(
-            model_name='message',
-            name='message_status_known',
+            model_name="message",
+            name="message_status_known",
         ),
         migrations.AlterField(
-            model_name='message',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', max_length=12),
+            model_name="message",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Queued"),
+                    ("sending", "Sending"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                    ("cancelled", "Cancelled"),
+                ],
+                default="queued",
+                max_length=12,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'sending', 'sent', 'failed', 'cancelled'])), name='message_status_known'),
+            model_name="message",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["queued", "sending", "sent", "failed", "cancelled"])
+                ),
+                name="message_status_known",
+            ),
         ),
         migrations.RunPython(claimed_queued_become_sending, sending_become_queued),
     ]

@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0004_sending_status_and_receipts'),
+        ("notifications", "0004_sending_status_and_receipts"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='message',
-            name='event',
-            field=models.CharField(choices=[('received', 'Referral received'), ('accepted', 'Referral accepted'), ('declined', 'Referral declined'), ('redirected', 'Referral redirected'), ('first_contact', 'First contact'), ('closed', 'Support ended'), ('appointment', 'Appointment'), ('conn_requested', 'Connection requested'), ('conn_reminder', 'Connection reminder'), ('conn_overdue', 'Connection overdue'), ('conn_answered', 'Connection answered'), ('service_paused', 'Service paused'), ('service_reopen', 'Service reopened'), ('due_items', 'Casework due'), ('safety_flag', 'Safety flag raised'), ('support_prompts', 'Support prompts')], max_length=16),
+            model_name="message",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("received", "Referral received"),
+                    ("accepted", "Referral accepted"),
+                    ("declined", "Referral declined"),
+                    ("redirected", "Referral redirected"),
+                    ("first_contact", "First contact"),
+                    ("closed", "Support ended"),
+                    ("appointment", "Appointment"),
+                    ("conn_requested", "Connection requested"),
+                    ("conn_reminder", "Connection reminder"),
+                    ("conn_overdue", "Connection overdue"),
+                    ("conn_answered", "Connection answered"),
+                    ("service_paused", "Service paused"),
+                    ("service_reopen", "Service reopened"),
+                    ("due_items", "Casework due"),
+                    ("safety_flag", "Safety flag raised"),
+                    ("support_prompts", "Support prompts"),
+                ],
+                max_length=16,
+            ),
         ),
     ]
