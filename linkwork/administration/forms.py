@@ -25,6 +25,7 @@ from linkwork.accounts.models import (
 from linkwork.api.models import Scope
 from linkwork.core.forms import DatePartsField, HouseVoice
 from linkwork.core.postcodes import InvalidPostcode, normalise_postcode
+from linkwork.outcomes import INSTRUMENTS
 from linkwork.vocabulary.routes import Route
 
 
@@ -406,3 +407,48 @@ class RotateForm(HouseVoice, forms.Form):
         initial=0,
         error_messages={"required": "Select when the old token stops working"},
     )
+
+
+class LicenceForm(HouseVoice, forms.Form):
+    """Switch one licensed instrument on or off for one scheme (see `outcomes.licensing`)."""
+
+    scheme = forms.TypedChoiceField(
+        label="Scheme", coerce=int, error_messages={"required": "Select a scheme"}
+    )
+    instrument = forms.ChoiceField(
+        label="Instrument", error_messages={"required": "Select an instrument"}
+    )
+    enabled = forms.TypedChoiceField(
+        label="Can the scheme record it?",
+        coerce=lambda value: value == "on",
+        choices=[
+            ("on", "Yes: follow the installation"),
+            ("off", "No: switched off for this scheme"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the scheme can record it"},
+    )
+    reference = forms.CharField(
+        label="Licence reference (optional)",
+        max_length=200,
+        required=False,
+        help_text="Such as the licence or registration number the scheme holds.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scheme = self.fields["scheme"]
+        assert isinstance(scheme, forms.TypedChoiceField)
+        scheme.choices = [
+            ("", "Select a scheme"),
+            *Scheme.objects.order_by("name").values_list("pk", "name"),
+        ]
+        instrument = self.fields["instrument"]
+        assert isinstance(instrument, forms.ChoiceField)
+        instrument.choices = [
+            ("", "Select an instrument"),
+            *sorted(
+                ((i.id, i.name) for i in INSTRUMENTS.values() if i.requires_registration),
+                key=lambda choice: choice[1].lower(),
+            ),
+        ]

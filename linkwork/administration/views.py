@@ -34,6 +34,7 @@ from linkwork.accounts.permissions import Ability
 from linkwork.administration import actions
 from linkwork.administration.forms import (
     ApiTokenForm,
+    LicenceForm,
     MembershipForm,
     OrganisationForm,
     OrganisationSearchForm,
@@ -50,8 +51,8 @@ from linkwork.core import tables
 from linkwork.core.forms import error_summary
 from linkwork.core.paging import paging
 from linkwork.core.presenters import date_uk, datetime_uk
-from linkwork.outcomes import INSTRUMENTS
-from linkwork.outcomes.licensing import recordable
+from linkwork.outcomes import INSTRUMENTS, licensing
+from linkwork.outcomes.models import InstrumentLicence
 
 PAGE_SIZE = 25
 SCOPE_WORDS = {"referrals": "Referrals API", "fhir": "FHIR API"}
@@ -529,12 +530,32 @@ def token_revoke(
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def instruments(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The outcome instruments, and which need a licence or registration and are switched
-    on. The switch is the installation's (`LINKWORK_LICENSED_INSTRUMENTS`), not a record:
-    the page says so rather than pretend to change it."""
+    """The outcome instruments, which need a licence or registration and whether the
+    installation allows them (`LINKWORK_LICENSED_INSTRUMENTS`, a setting, not a record: the
+    page says so rather than pretend to change it); and, per scheme, a switch for each
+    licensed instrument (`outcomes.licensing`), each change audited."""
     gate.require(request, Ability.RUN_SERVICE)
+    form = LicenceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        scheme = _one(request, Scheme.objects.all(), form.cleaned_data["scheme"])
+        instrument = INSTRUMENTS[form.cleaned_data["instrument"]]
+        try:
+            licensing.set_licence(
+                by=request.user,
+                scheme=scheme,
+                instrument=instrument,
+                enabled=form.cleaned_data["enabled"],
+                reference=form.cleaned_data["reference"],
+                request=request,
+            )
+        except licensing.LicenceRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            state = "can record" if form.cleaned_data["enabled"] else "cannot record"
+            banners.success(request, f"{scheme.name} {state} {instrument.name}")
+            return redirect("administration:instruments")
     table = tables.records_table(
         "Outcome instruments",
         [
@@ -551,7 +572,7 @@ def instruments(request: AuthenticatedHttpRequest) -> HttpResponse:
                 lambda i: tables.html(
                     tables.tag(
                         {"text": "Yes", "classes": "nhsuk-tag--green"}
-                        if recordable(i)
+                        if licensing.recordable(i)
                         else {"text": "No: not switched on", "classes": "nhsuk-tag--grey"}
                     )
                 ),
@@ -560,8 +581,43 @@ def instruments(request: AuthenticatedHttpRequest) -> HttpResponse:
         sorted(INSTRUMENTS.values(), key=lambda i: i.name.lower()),
         responsive=True,
     )
-    return render(
+    rows = list(
+        InstrumentLicence.objects.select_related("scheme").order_by("scheme__name", "instrument")
+    )
+    switches = tables.records_table(
+        "Switches by scheme",
+        [
+            ("Scheme", lambda s: tables.text(s.scheme.name)),
+            (
+                "Instrument",
+                lambda s: tables.text(
+                    INSTRUMENTS[s.instrument].name if s.instrument in INSTRUMENTS else s.instrument
+                ),
+            ),
+            (
+                "Can the scheme record it?",
+                lambda s: tables.html(
+                    tables.tag(
+                        {"text": "Follows the installation", "classes": "nhsuk-tag--green"}
+                        if s.enabled
+                        else {"text": "No: switched off", "classes": "nhsuk-tag--grey"}
+                    )
+                ),
+            ),
+            ("Licence reference", lambda s: tables.text(s.reference or "None given")),
+            ("Changed", lambda s: tables.text(datetime_uk(s.changed_at))),
+        ],
+        rows,
+        responsive=True,
+    )
+    return _form_page(
         request,
         "administration/instruments.jinja",
-        {"page_title": "Outcome instruments", "table": table},
+        {
+            "page_title": "Outcome instruments",
+            "table": table,
+            "switches": switches if rows else None,
+            "form": form,
+        },
+        form,
     )

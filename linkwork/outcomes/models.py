@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from linkwork.accounts import permissions
-from linkwork.accounts.models import Role
+from linkwork.accounts.models import Role, Scheme
 from linkwork.referrals.models import Referral
 
 
@@ -151,3 +151,29 @@ class FlagHandling(models.Model):
         if not self._state.adding:
             raise ImmutableFlag("How a flag was handled cannot be changed once recorded.")
         super().save(*args, **kwargs)
+
+
+class InstrumentLicence(models.Model):
+    """A scheme's switch for one instrument that needs a licence or registration: off stops
+    the scheme recording it; on lets it follow the installation (see `licensing`). No row
+    means the scheme follows the installation. The last change only: each change is audited
+    (`instrument.licence_changed`)."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+")
+    instrument = models.CharField(max_length=32)
+    enabled = models.BooleanField()
+    reference = models.CharField(max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "instrument"], name="one_licence_switch_per_scheme"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {'on' if self.enabled else 'off'} for scheme {self.scheme_id}"

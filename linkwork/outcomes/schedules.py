@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Min
 
-from linkwork.outcomes.licensing import recordable
+from linkwork.outcomes.licensing import recordable, switched_off
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.lifecycle import Status
@@ -88,9 +88,11 @@ def due_measures(
 
     Baseline measures are due from first contact; follow-up measures from the scheme's
     follow-up week. Discharge measures are asked when support ends, so never listed here.
-    Instruments this deployment may not record (licence not switched on) are never due.
+    Instruments the referral's scheme may not record (licence not switched on for the
+    installation, or switched off for the scheme) are never due.
     `schedules` maps scheme ids to their stored schedules; without it each referral's scheme is
-    read. Two queries, whatever the number of referrals.
+    read. Two queries, whatever the number of referrals, and a third for the schemes' licence
+    switches when the installation allows any licensed instrument.
     """
     referrals = [r for r in referrals if r.status in (Status.ACTIVE, Status.ON_HOLD)]
     if not referrals:
@@ -107,6 +109,8 @@ def due_measures(
             "referral_id", "instrument", "time_point"
         )
     )
+    # Each scheme's licence switches, read once for the run (see `licensing`).
+    off = switched_off({referral.scheme_id for referral in referrals})
     due: dict[Any, list[DueMeasure]] = {}
     for referral in referrals:
         first = started.get(referral.pk)
@@ -134,7 +138,7 @@ def due_measures(
             for slug, point, due_on in plan
             if due_on <= today
             and (referral.pk, slug, point.value) not in recorded
-            and recordable(INSTRUMENTS[slug])
+            and recordable(INSTRUMENTS[slug], off=off.get(referral.scheme_id, frozenset()))
         ]
         if found:
             due[referral.pk] = found

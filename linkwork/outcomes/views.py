@@ -25,7 +25,7 @@ from linkwork.outcomes.forms import (
     LicensedForm,
     MeasureForm,
 )
-from linkwork.outcomes.licensing import recordable
+from linkwork.outcomes.licensing import recordable, scheme_switched_off
 from linkwork.outcomes.models import OutcomeMeasure, SafetyFlag
 from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.referrals.models import Referral
@@ -35,10 +35,14 @@ from linkwork.referrals.scoping import get_case_or_404
 RECORDABLE_FORMATS = (*SCALED_FORMATS, "eq5d", "licensed")
 
 
-def _recordable_instruments() -> list[Instrument]:
-    """Instruments with a record form that this deployment may record (see `licensing`)."""
+def _recordable_instruments(scheme_id: int) -> list[Instrument]:
+    """Instruments with a record form that the scheme may record (see `licensing`): its
+    switches are read once for the page."""
+    off = scheme_switched_off(scheme_id)
     return [
-        i for i in INSTRUMENTS.values() if i.response_format in RECORDABLE_FORMATS and recordable(i)
+        i
+        for i in INSTRUMENTS.values()
+        if i.response_format in RECORDABLE_FORMATS and recordable(i, off=off)
     ]
 
 
@@ -70,7 +74,7 @@ def record(request: AuthenticatedHttpRequest, referral_id: str, instrument: str)
     if (
         definition is None
         or definition.response_format not in RECORDABLE_FORMATS
-        or not recordable(definition)
+        or not recordable(definition, referral.scheme_id)
     ):
         raise Http404
     data = request.POST if request.method == "POST" else None
@@ -149,7 +153,7 @@ def trajectories(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRes
             "page_title": f"Outcome measures for referral {referral.reference}",
             "referral": referral,
             "trajectories": presenters.trajectories(measures),
-            "instruments": _recordable_instruments(),
+            "instruments": _recordable_instruments(referral.scheme_id),
             "warnings": warnings,
         },
     )

@@ -19,8 +19,9 @@ from linkwork.api.actions import issue_api_token
 from linkwork.api.models import ApiToken
 from linkwork.audit.models import AuditEvent
 from linkwork.notifications.models import Mailbox
+from linkwork.outcomes.models import InstrumentLicence
 from tests.conftest import World, signed_in
-from tests.factories import UserFactory
+from tests.factories import ReferralFactory, UserFactory
 
 NON_ADMINS = ["link_worker_a", "scheme_lead_a", "provider", "referrer", "analyst", "curator"]
 
@@ -496,6 +497,70 @@ def test_instruments_page_shows_licence_state(admin: Client, settings):
     assert "SWEMWBS" in body or "Warwick" in body
     assert "LINKWORK_LICENSED_INSTRUMENTS" in body
     assert "Needs a licence or registration" in body
+
+
+def _switch(admin: Client, scheme: Scheme, instrument: str, state: str, reference: str = ""):  # type: ignore[no-untyped-def]
+    return admin.post(
+        reverse("administration:instruments"),
+        {"scheme": scheme.pk, "instrument": instrument, "enabled": state, "reference": reference},
+    )
+
+
+@pytest.mark.django_db
+def test_instrument_switched_off_for_one_scheme_only(admin: Client, world: World, settings):
+    settings.LINKWORK_LICENSED_INSTRUMENTS = ["pam"]
+    ours = ReferralFactory(scheme=world.scheme_a, link_worker=world.link_worker_a, status="active")
+    theirs = ReferralFactory(
+        scheme=world.scheme_b, link_worker=world.link_worker_b, status="active"
+    )
+
+    def offered(user: User, referral) -> bool:  # type: ignore[no-untyped-def]
+        client = signed_in(Client(), user)
+        page = client.get(reverse("outcomes:trajectories", args=[referral.pk])).content.decode()
+        url = reverse("outcomes:record", args=[referral.pk, "pam"])
+        return url in page and client.get(url).status_code == 200
+
+    assert offered(world.link_worker_a, ours)
+    assert offered(world.link_worker_b, theirs)
+    response = _switch(admin, world.scheme_a, "pam", "off", "PAM-123")
+    assert response.status_code == 302
+    licence = InstrumentLicence.objects.get()
+    assert (licence.scheme, licence.instrument, licence.enabled) == (world.scheme_a, "pam", False)
+    assert licence.reference == "PAM-123"
+    assert licence.changed_by == world.admin
+    [event] = events("instrument.licence_changed")
+    assert event.object_id == str(licence.pk)
+    assert event.scheme_id == world.scheme_a.pk
+    assert event.detail == {"instrument": "pam", "enabled": False}
+    assert not offered(world.link_worker_a, ours)
+    assert offered(world.link_worker_b, theirs)
+    body = admin.get(reverse("administration:instruments")).content.decode()
+    assert "PAM-123" in body
+    assert "No: switched off" in body
+    # Switched back on: scheme A follows the installation again.
+    assert _switch(admin, world.scheme_a, "pam", "on").status_code == 302
+    assert offered(world.link_worker_a, ours)
+    assert len(events("instrument.licence_changed")) == 2
+
+
+@pytest.mark.django_db
+def test_instrument_switch_beyond_the_installation_names_the_field(
+    admin: Client, world: World, settings
+):
+    settings.LINKWORK_LICENSED_INSTRUMENTS = []
+    response = _switch(admin, world.scheme_a, "pam", "on")
+    error_names(response, "id_enabled", "is not switched on for this installation")
+    assert not InstrumentLicence.objects.exists()
+    assert not events("instrument.licence_changed")
+
+
+@pytest.mark.django_db
+def test_instrument_switch_with_missing_fields_names_each(admin: Client, world: World):
+    response = admin.post(reverse("administration:instruments"), {"instrument": "swemwbs-nope"})
+    error_names(response, "id_scheme", "Select a scheme")
+    error_names(response, "id_enabled", "Select whether the scheme can record it")
+    assert 'href="#id_instrument"' in response.content.decode()
+    assert not InstrumentLicence.objects.exists()
 
 
 @pytest.mark.django_db

@@ -73,7 +73,8 @@ def test_measures_due_follows_the_scheme_schedule(world: World, django_assert_nu
 
     referral = case(world)
     StatusChange.objects.create(referral=referral, from_status="accepted", to_status="active")
-    with django_assert_num_queries(3):
+    # The schedules, measures started and recorded, and the schemes' licence switches.
+    with django_assert_num_queries(4):
         due = measures_due([referral], timezone.localdate())
     assert [(m.instrument, m.time_point) for m in due[referral.pk]] == [
         ("swemwbs", "baseline"),
