@@ -102,3 +102,19 @@ def test_admin_sets_a_practice_mailbox_and_makes_a_token(live_server, page):
 
     page.goto(f"{base}/instruments/")
     assert_accessible(page)
+    # A scheme's switch: saved without a choice, each field is named; then switched off.
+    page.get_by_role("button", name="Save the switch").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Scheme", exact=True).select_option(label="Scheme A")
+    page.get_by_label("Instrument", exact=True).select_option(
+        label="Patient Activation Measure (PAM)"
+    )
+    page.get_by_label("No: switched off for this scheme").check()
+    page.get_by_label("Licence reference (optional)").fill("REF-1")
+    page.get_by_role("button", name="Save the switch").click()
+    expect(
+        page.get_by_text("Scheme A cannot record Patient Activation Measure (PAM)")
+    ).to_be_visible()
+    expect(page.get_by_role("cell", name="REF-1")).to_be_visible()
+    assert_accessible(page)
