@@ -35,6 +35,7 @@ from linkwork.core.tables import status_history_table
 from linkwork.directory.models import ReferralRoute, Service
 from linkwork.directory.presenters import connect_action
 from linkwork.notifications.addressing import Recipient
+from linkwork.outcomes.licensing import recordable, scheme_switched_off
 from linkwork.outcomes.models import OutcomeMeasure, TimePoint
 from linkwork.outcomes.schedules import parse_schedule
 from linkwork.outcomes.scoring import INSTRUMENTS
@@ -398,9 +399,14 @@ def discharge(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRespon
 
 
 def _final_measures(referral: Referral, measured: set[str]) -> list[dict[str, Any]]:
-    """The measures the scheme asks for at discharge, and whether each is recorded."""
+    """The measures the scheme asks for at discharge that it may record, and whether each
+    is recorded."""
     schedule = parse_schedule(referral.scheme.outcome_schedule)
+    asked = [INSTRUMENTS[slug] for slug in schedule.discharge]
+    licensed = any(instrument.requires_registration for instrument in asked)
+    off = scheme_switched_off(referral.scheme_id) if licensed else frozenset()
     return [
-        {"id": slug, "name": INSTRUMENTS[slug].name, "done": slug in measured}
-        for slug in schedule.discharge
+        {"id": instrument.id, "name": instrument.name, "done": instrument.id in measured}
+        for instrument in asked
+        if recordable(instrument, off=off)
     ]

@@ -16,6 +16,8 @@ from linkwork.casework.lifecycle import ConnectionStatus, Decision
 from linkwork.casework.models import Connection, ConnectionStatusChange, FollowUp
 from linkwork.directory.models import Capacity, ReferralRoute, ServiceStatus
 from linkwork.notifications.models import Audience, Event, Message
+from linkwork.outcomes.licensing import set_licence
+from linkwork.outcomes.scoring import INSTRUMENTS
 from linkwork.people.actions import record_consents
 from linkwork.people.models import ConsentKind, ConsentMethod
 from linkwork.referrals.lifecycle import Status
@@ -286,6 +288,17 @@ def test_discharge_asks_reason_lists_measures_and_sends_message_back(
     assert not FollowUp.objects.filter(done_at__isnull=True).exists()
     assert Message.objects.filter(referral=referral_a, event="closed", audience="referrer")
     assert AuditEvent.objects.filter(action="referral.closed", object_id=str(referral_a.pk))
+
+
+@pytest.mark.django_db
+def test_discharge_lists_no_measure_the_scheme_has_switched_off(client, world: World, referral_a):
+    set_licence(
+        by=world.admin, scheme=world.scheme_a, instrument=INSTRUMENTS["swemwbs"], enabled=False
+    )
+    signed_in(client, world.link_worker_a)
+    page = client.get(reverse("casework:discharge", args=[referral_a.pk])).content.decode()
+    assert "Short Warwick-Edinburgh Mental Wellbeing Scale" not in page
+    assert "SWEMWBS" not in page
 
 
 @pytest.mark.django_db
