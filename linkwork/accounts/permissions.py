@@ -121,13 +121,19 @@ def passed_two_factor(user: Any) -> bool:
     return bool(check()) if callable(check) else False
 
 
+def operates_platform(user: Any) -> bool:
+    """A system admin who also operates the platform (staff): the only one who may change what
+    applies across organisations."""
+    return has_role(user, Role.ADMIN) and bool(getattr(user, "is_staff", False))
+
+
 def users_administered_by(user: Any) -> QuerySet[User]:
     """The accounts whose two-factor an admin may reset: every account for an admin who also
     operates the platform (staff); else those holding a role in an organisation they
     administer."""
     if not has_role(user, Role.ADMIN):
         return User.objects.none()
-    if getattr(user, "is_staff", False):
+    if operates_platform(user):
         return User.objects.all()
     return User.objects.filter(
         memberships__organisation_id__in=organisation_ids(user, Role.ADMIN)
@@ -143,7 +149,7 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         # installation (`linkwork.administration`). An admin of one organisation could otherwise
         # give themselves a role in any other and read its people, so only an admin who also
         # operates the platform (staff) may, as for the retention periods.
-        return has_role(user, Role.ADMIN) and bool(getattr(user, "is_staff", False))
+        return operates_platform(user)
     if ability is Ability.MANAGE_RECORDS:
         # Information governance for the user's organisation: rights requests, subject access
         # exports and the retention review. The organisation's admins; with a record, only a
@@ -154,7 +160,7 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
     if ability is Ability.SET_RETENTION:
         # The retention periods apply to every organisation on this installation, so only an
         # admin who also operates the platform (staff) may change them.
-        return has_role(user, Role.ADMIN) and bool(getattr(user, "is_staff", False))
+        return operates_platform(user)
     if ability is Ability.SEARCH_DIRECTORY:
         return bool(grants(user))
     if ability is Ability.CURATE_DIRECTORY:
