@@ -108,12 +108,14 @@ INSTALLED_APPS = [
     "linkwork.web",
     "linkwork.insights",
     "linkwork.support",
+    "linkwork.groups",
     "linkwork.evaluation_reports",
     "linkwork.interop",
     "linkwork.interop.gp_events",
     "linkwork.healthcheck",
     "linkwork.records",
     "linkwork.administration",
+    "linkwork.prescription",
 ]
 
 MIDDLEWARE = [
@@ -269,7 +271,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = False
+# Pages a person sees are in English and Welsh; the staff interface is translatable. Each app
+# keeps its catalogue in its own `locale/` folder.
+USE_I18N = True
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 from jinja2.filters import do_indent
 from markupsafe import Markup
@@ -59,8 +60,12 @@ def environment(**options: Any) -> Environment:
     # Autoescape is switched on just above.
     env = LinkworkEnvironment(
         loader=ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja")]),
-        extensions=["jinja2.ext.do"],
+        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
         **options,
+    )
+    # `{% trans %}` and `_()` in templates use Django's catalogues and the request's language.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translation.gettext, translation.ngettext, newstyle=True
     )
     env.globals.update(
         {
