@@ -35,6 +35,7 @@ urlpatterns = [
     path("insights/", include("linkwork.insights.urls")),
     path("records/", include("linkwork.records.urls")),
     path("support/", include("linkwork.support.urls")),
+    path("groups/", include("linkwork.groups.urls")),
     path("manage/", include("linkwork.administration.urls")),
     path("", include("linkwork.interop.urls")),
     path("", include("linkwork.healthcheck.urls")),

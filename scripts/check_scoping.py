@@ -41,6 +41,7 @@ PERSONAL_DATA_MODELS = {
     "Letter",
     "ClinicalMeasure",
     "CareUse",
+    "RegisterEntry",
 }
 SCOPING_METHODS = {"visible_to", "for_analysis", "for_provider", "for_host_system"}
 CHECKED_NAMES = {"views.py", "api.py", "presenters.py", "home.py", "forms.py", "feeds.py"}

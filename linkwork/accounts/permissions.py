@@ -53,6 +53,7 @@ class Ability(StrEnum):
     VIEW_HEALTH_CHECK = "view_health_check"
     RUN_SERVICE = "run_service"
     VIEW_GP_EVENTS = "view_gp_events"
+    RUN_GROUPS = "run_groups"
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,15 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         return may(user, Ability.EXPORT_GP_EVENTS, obj) or obj.practice_id in gp_practice_ids(user)
     if ability is Ability.ANSWER_CONNECTIONS:
         return has_role(user, Role.PROVIDER)
+    if ability is Ability.RUN_GROUPS:
+        # Group sessions and their registers: providers run their organisation's groups, link
+        # workers and leads their scheme's. `obj` is a group, or anything with a `group`.
+        if obj is None:
+            return has_role(user, Role.PROVIDER, Role.LINK_WORKER, Role.SCHEME_LEAD)
+        group = getattr(obj, "group", obj)
+        return group.organisation_id in organisation_ids(
+            user, Role.PROVIDER
+        ) or group.scheme_id in scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
     if ability is Ability.FOLLOW_OWN_REFERRALS:
         return has_role(user, Role.REFERRER)
     if ability is Ability.MAKE_REFERRAL:

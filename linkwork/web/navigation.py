@@ -39,6 +39,7 @@ NAVIGATION = (
     NavItem("Capacity", "casework:capacity", Ability.MANAGE_CAPACITY),
     NavItem("Inbox", "casework:inbox", Ability.ANSWER_CONNECTIONS),
     NavItem("Your services", "casework:provider_services", Ability.ANSWER_CONNECTIONS),
+    NavItem("Groups", "groups:index", Ability.RUN_GROUPS),
     NavItem("Referrals", "referrals:list", Ability.VIEW_REFERRAL),
     NavItem("Failed messages", "notifications:failed", Ability.TRIAGE_REFERRAL),
     NavItem("GP events", "gp_events:index", Ability.VIEW_GP_EVENTS),

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from linkwork.groups import views
+
+app_name = "groups"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<uuid:group_id>/", views.group, name="group"),
+    path("sessions/<uuid:session_id>/", views.session, name="session"),
+]

@@ -1,0 +1,238 @@
+"""The group session pages, under /groups/.
+
+Every page passes the access gate with `Ability.RUN_GROUPS`: providers, link workers and
+scheme leads may use them (anyone else gets 403), and a group or session is reached only
+through `visible_to` (another organisation's or scheme's is 404); the gate audits each refusal.
+The people a user may book are those they could already reach: a provider's through
+`Connection.objects.for_provider`, a scheme's staff through `Connection.objects.visible_to`.
+Every page showing a register is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from linkwork.accounts import gate
+from linkwork.accounts.gate import AuthenticatedHttpRequest
+from linkwork.accounts.permissions import Ability
+from linkwork.audit import auditor
+from linkwork.casework.models import Connection
+from linkwork.groups import actions, presenters
+from linkwork.groups.actions import BOOKABLE, GroupError
+from linkwork.groups.forms import BookForm, RegisterForm, entry_field_name
+from linkwork.groups.models import HOLDS_A_PLACE, Group, GroupSession, RegisterEntry
+
+# How many sessions the group page lists, ahead and behind.
+SHOWN_AHEAD = 8
+SHOWN_BEHIND = 6
+
+
+def _with_places(sessions: Any) -> Any:
+    return sessions.annotate(taken=Count("entries", filter=Q(entries__status__in=HOLDS_A_PLACE)))
+
+
+@login_required
+@require_http_methods(["GET"])
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The groups the user runs, each with its next session."""
+    gate.require(request, Ability.RUN_GROUPS)
+    groups = list(
+        Group.objects.visible_to(request.user)
+        .filter(active=True)
+        .select_related("service", "organisation", "scheme")
+    )
+    next_sessions: dict[Any, GroupSession] = {}
+    for session in GroupSession.objects.visible_to(request.user).filter(
+        group__in=groups, starts_at__gte=timezone.now(), cancelled=False
+    ):
+        next_sessions.setdefault(session.group_id, session)
+    return render(
+        request,
+        "groups/index.jinja",
+        {
+            "page_title": "Groups",
+            "has_groups": bool(groups),
+            "groups_table": presenters.groups_table(groups, next_sessions),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def group(request: AuthenticatedHttpRequest, group_id: Any) -> HttpResponse:
+    """One group: where and when it meets, its coming sessions and its recent registers."""
+    found = gate.get_visible_or_404(
+        request,
+        Group.objects.visible_to(request.user).select_related("service", "organisation", "scheme"),
+        ability=Ability.RUN_GROUPS,
+        pk=group_id,
+    )
+    now = timezone.now()
+    sessions = _with_places(GroupSession.objects.visible_to(request.user).filter(group=found))
+    ahead = list(sessions.filter(starts_at__gte=now).order_by("starts_at")[:SHOWN_AHEAD])
+    behind = list(sessions.filter(starts_at__lt=now).order_by("-starts_at")[:SHOWN_BEHIND])
+    return render(
+        request,
+        "groups/group.jinja",
+        {
+            "page_title": found.name,
+            "group": found,
+            "rows": [
+                {"key": {"text": "Service"}, "value": {"text": found.service.name}},
+                {"key": {"text": "Run by"}, "value": {"text": presenters.run_by(found)}},
+                {"key": {"text": "Where"}, "value": {"text": found.venue}},
+                {"key": {"text": "When"}, "value": {"text": presenters.when(found)}},
+                {
+                    "key": {"text": "Places at each session"},
+                    "value": {"text": str(found.capacity)},
+                },
+            ],
+            "has_ahead": bool(ahead),
+            "has_behind": bool(behind),
+            "ahead": presenters.sessions_table("Coming sessions", ahead),
+            "behind": presenters.sessions_table("Past sessions", behind),
+        },
+    )
+
+
+def _session(request: AuthenticatedHttpRequest, session_id: Any) -> GroupSession:
+    return gate.get_visible_or_404(
+        request,
+        _with_places(
+            GroupSession.objects.visible_to(request.user).select_related(
+                "group__service", "group__organisation", "group__scheme", "finalised_by"
+            )
+        ),
+        ability=Ability.RUN_GROUPS,
+        pk=session_id,
+    )
+
+
+def _bookable(request: AuthenticatedHttpRequest, session: GroupSession) -> Any:
+    """The connections to the group's service that the user may book: a provider's group
+    books the requests its organisation accepted, a scheme's group the scheme's own people."""
+    group = session.group
+    if group.organisation_id is not None:
+        found = Connection.objects.for_provider(request.user).filter(
+            service__organization__account_organisation_id=group.organisation_id
+        )
+    else:
+        found = Connection.objects.visible_to(request.user).filter(
+            referral__scheme_id=group.scheme_id
+        )
+    return found.filter(service_id=group.service_id, status__in=BOOKABLE).select_related(
+        "referral__person"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session(request: AuthenticatedHttpRequest, session_id: Any) -> HttpResponse:
+    """A session's register: book people up to its places, mark who came, finalise it."""
+    found = _session(request, session_id)
+    as_provider = found.group.organisation_id is not None
+    entries = list(
+        RegisterEntry.objects.visible_to(request.user)
+        .filter(session=found)
+        .select_related("connection__referral__person")
+        .order_by("booked_at", "pk")
+    )
+    labelled = [
+        (entry, presenters.person_label(entry.connection, as_provider=as_provider))
+        for entry in entries
+    ]
+    on_register = {entry.connection_id for entry in entries if entry.status in HOLDS_A_PLACE}
+    bookable = [
+        connection for connection in _bookable(request, found) if connection.pk not in on_register
+    ]
+    people = [
+        (str(connection.pk), presenters.person_label(connection, as_provider=as_provider))
+        for connection in bookable
+    ]
+    posted = request.POST.get("form", "") if request.method == "POST" else ""
+    book_form = BookForm(request.POST if posted == "book" else None, people=people)
+    marked = [(str(entry.pk), label) for entry, label in labelled]
+    register_form = RegisterForm(
+        request.POST if posted == "mark" else None,
+        rows=marked,
+        initial={entry_field_name(entry.pk): entry.status for entry in entries},
+    )
+    problem = ""
+    if request.method == "POST":
+        try:
+            if posted == "book" and book_form.is_valid():
+                chosen = {str(c.pk): c for c in bookable}[book_form.cleaned_data["connection"]]
+                actions.book(by=request.user, session=found, connection=chosen)
+                messages.success(request, "Booked onto this session")
+                return redirect("groups:session", found.pk)
+            if posted == "mark" and register_form.is_valid():
+                by_id = {str(entry.pk): entry for entry in entries}
+                changed = actions.mark(
+                    by=request.user,
+                    entries={
+                        by_id[entry_id]: register_form.cleaned_data[entry_field_name(entry_id)]
+                        for entry_id, _ in marked
+                    },
+                )
+                messages.success(request, f"Register saved: {changed} changed")
+                return redirect("groups:session", found.pk)
+            if posted == "finalise":
+                written, skipped = actions.finalise(by=request.user, session=found)
+                text = f"Register finalised: attendance written to {written} people's records"
+                if skipped:
+                    text += f". {skipped} not written because their connection had ended"
+                messages.success(request, text)
+                return redirect("groups:session", found.pk)
+            if posted not in ("book", "mark", "finalise"):
+                problem = "Choose whether to book someone, save the register or finalise it"
+        except GroupError as error:
+            if error.field == "connection":
+                book_form.add_error("connection", str(error))
+            elif error.field and error.field in register_form.fields:
+                register_form.add_error(error.field, str(error))
+            else:
+                problem = str(error)
+        found = _session(request, session_id)
+    auditor.record(
+        action="register.viewed",
+        request=request,
+        target=found,
+        scheme_id=found.group.scheme_id,
+        detail={"entries": len(entries)},
+    )
+    has_errors = bool(book_form.errors or register_form.errors or problem)
+    started = found.starts_at <= timezone.now()
+    taken: int = getattr(found, "taken", 0)
+    editable = not found.finalised and not found.cancelled
+    return render(
+        request,
+        "groups/session.jinja",
+        {
+            "page_title": f"Register: {found.group.name}, {presenters.session_when(found)}",
+            "form_errors": has_errors,
+            "session": found,
+            "group": found.group,
+            "when": presenters.session_when(found),
+            "state": presenters.session_state(found),
+            "problem": problem,
+            "book_form": book_form,
+            "register_form": register_form,
+            "has_entries": bool(entries),
+            "register": presenters.register_table(labelled),
+            "editable": editable,
+            "can_book": editable and bool(people),
+            "full": taken >= found.capacity,
+            "taken": taken,
+            "can_finalise": editable and started and bool(entries),
+            "finalised": presenters.finalised_text(found),
+        },
+        status=400 if has_errors else 200,
+    )
