@@ -6,5 +6,5 @@ app_name = "groups"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<uuid:group_id>/", views.group, name="group"),
-    path("sessions/<uuid:session_id>/", views.session, name="session"),
+    path("sessions/<uuid:group_session_id>/", views.session, name="session"),
 ]

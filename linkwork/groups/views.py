@@ -103,7 +103,7 @@ def group(request: AuthenticatedHttpRequest, group_id: Any) -> HttpResponse:
     )
 
 
-def _session(request: AuthenticatedHttpRequest, session_id: Any) -> GroupSession:
+def _session(request: AuthenticatedHttpRequest, group_session_id: Any) -> GroupSession:
     return gate.get_visible_or_404(
         request,
         _with_places(
@@ -112,7 +112,7 @@ def _session(request: AuthenticatedHttpRequest, session_id: Any) -> GroupSession
             )
         ),
         ability=Ability.RUN_GROUPS,
-        pk=session_id,
+        pk=group_session_id,
     )
 
 
@@ -135,9 +135,9 @@ def _bookable(request: AuthenticatedHttpRequest, session: GroupSession) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session(request: AuthenticatedHttpRequest, session_id: Any) -> HttpResponse:
+def session(request: AuthenticatedHttpRequest, group_session_id: Any) -> HttpResponse:
     """A session's register: book people up to its places, mark who came, finalise it."""
-    found = _session(request, session_id)
+    found = _session(request, group_session_id)
     as_provider = found.group.organisation_id is not None
     entries = list(
         RegisterEntry.objects.visible_to(request.user)
@@ -200,7 +200,7 @@ def session(request: AuthenticatedHttpRequest, session_id: Any) -> HttpResponse:
                 register_form.add_error(error.field, str(error))
             else:
                 problem = str(error)
-        found = _session(request, session_id)
+        found = _session(request, group_session_id)
     auditor.record(
         action="register.viewed",
         request=request,

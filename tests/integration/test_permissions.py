@@ -25,6 +25,7 @@ from linkwork.api.actions import issue_api_token
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
+from linkwork.groups.actions import create_group
 from linkwork.healthcheck.actions import add_action, submit_self_assessment
 from linkwork.healthcheck.questionnaire import questionnaire
 from linkwork.insights.models import ExtractRequest
@@ -273,6 +274,8 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "support:wellbeing": "scheme_lead_a",
     "support:peers": "analyst",
     "support:peer_profile": "scheme_lead_a",
+    # Group sessions: the providers, link workers and leads who run groups.
+    "groups:index": "referrer",
     # The scheme health check: scheme leads, and the host organisation's admins and analysts.
     "healthcheck:index": "link_worker_a",
     # Running the service (/manage/): system admins only.
@@ -378,6 +381,9 @@ RESTRICTED: dict[str, Gated] = {
     # A supervision session: its two people and the scheme's leads; its notes: the two only.
     "support:session": Gated(wrong_role="referrer", other_scope="link_worker_b"),
     "support:session_notes": Gated(wrong_role="referrer", other_scope="link_worker_b"),
+    # A group of the provider's organisation and a session's register: its providers only.
+    "groups:group": Gated(wrong_role="referrer", other_scope="provider_b"),
+    "groups:session": Gated(wrong_role="referrer", other_scope="provider_b"),
     # A scheme's health check: leads of that scheme, admins and analysts of its host only.
     "healthcheck:scheme": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "healthcheck:pdf": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
@@ -507,7 +513,26 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         ).pk,
         **health_check_parameters(world),
         **administration_parameters(world),
+        **group_parameters(world, service),
     }
+
+
+def group_parameters(world: World, service: Any) -> dict[str, object]:
+    """A weekly group of the provider's organisation, and one of its sessions."""
+    group = create_group(
+        by=world.provider,
+        name="Walk and Talk",
+        service=service,
+        venue="The park cafe",
+        recurrence="weekly",
+        weekday=1,
+        starts_at=dt.time(10, 30),
+        first_on=dt.date(2026, 1, 6),
+        capacity=10,
+        organisation=world.provider_org,
+        today=dt.date(2026, 1, 6),
+    )
+    return {"group_id": group.pk, "group_session_id": group.sessions.first().pk}
 
 
 def health_check_parameters(world: World) -> dict[str, object]:

@@ -20,6 +20,7 @@ from linkwork.casework.models import Attendance, Connection
 from linkwork.groups import actions
 from linkwork.groups.actions import GroupError
 from linkwork.groups.models import EntryStatus, Group, GroupSession, RegisterEntry
+from linkwork.groups.tasks import make_sessions_ahead
 from tests.conftest import World, build_world, signed_in
 from tests.factories import (
     ConnectionFactory,
@@ -329,3 +330,12 @@ def test_two_finalising_at_the_same_moment_write_each_attendance_once():
 
     assert sorted(results) == [(0, 0), (2, 0)]
     assert Attendance.objects.filter(connection__in=people).count() == 2
+
+
+def test_the_daily_job_makes_the_coming_sessions_of_active_groups(world: World):
+    group = provider_group(world)
+    stopped = provider_group(world)
+    Group.objects.filter(pk=stopped.pk).update(active=False)
+    assert make_sessions_ahead.call() == 2
+    assert group.sessions.count() == 11
+    assert stopped.sessions.count() == 9

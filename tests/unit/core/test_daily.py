@@ -12,6 +12,7 @@ def test_each_app_registers_its_daily_jobs_in_the_order_reminders_runs_them():
         "remind_link_workers",
         "chase_connection_deadlines",
         "prompt_scheme_leads",
+        "make_sessions_ahead",
         "sweep_webhooks",
         "review_retention",
     ]
