@@ -45,8 +45,10 @@ from linkwork.accounts.models import OrganisationKind, Role, User
 from linkwork.api.actions import issue_api_token
 from linkwork.api.models import Scope
 from linkwork.audit.models import AuditEvent
-from linkwork.casework.models import CaseNote, Contact, PlanAction
+from linkwork.casework.models import CaseNote, Connection, Contact, PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
+from linkwork.groups.actions import create_group
+from linkwork.groups.models import RegisterEntry
 from linkwork.insights.models import ExtractRequest
 from linkwork.interop.gp_events.actions import export as export_gp_events
 from linkwork.interop.webhooks.models import (
@@ -221,6 +223,11 @@ support:session                  GET   403/403  200/404  200/404  403/403  403/4
 support:session                  POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
 support:session_notes            GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
 support:session_notes            POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+# a group run by the tenant's provider, and a session's register with the tenant's person on it
+groups:group                     GET   403/403  404/404  404/404  200/404  403/403  403/403  403/403
+groups:group                     POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
+groups:session                   GET   403/403  404/404  404/404  200/404  403/403  403/403  403/403
+groups:session                   POST  403/403  404/404  404/404  ok/404   403/403  403/403  403/403
 # the scheme's health check (aggregates and ratings), for its lead and its host's admins and
 # analysts, and the same as a PDF
 healthcheck:scheme               GET   403/403  403/403  200/404  403/403  403/403  200/404  200/404
@@ -419,6 +426,7 @@ COMPARED_APPS = {
     "records",
     "interop",
     "support",
+    "groups",
 }
 NOT_COMPARED_FIELDS = {"api.ApiToken": "last_used_at"}
 
@@ -659,6 +667,7 @@ def build_tenant(name: str) -> Tenant:
         "delivery_id": hooks.dead.pk,
         "batch_id": gp_batch.pk,
         "session_id": supervision.pk,
+        **build_group(provider_org, service, connection, users["prov"]),
         "scheme_id": scheme.pk,
         # Not URL parameters: the organisations, for the searches and forms that name them.
         "host_id": host.pk,
@@ -687,6 +696,28 @@ def build_tenant(name: str) -> Tenant:
             SUPERVISION_NOTES[name],
         ],
     )
+
+
+def build_group(provider_org: Any, service: Any, connection: Any, provider: User) -> dict[str, Any]:
+    """A weekly group of the tenant's provider on its service, and a session with the tenant's
+    person on the register (their name shared with the provider)."""
+    group = create_group(
+        by=provider,
+        name="Walk and Talk",
+        service=service,
+        venue="The park cafe",
+        recurrence="weekly",
+        weekday=1,
+        starts_at=dt.time(10, 30),
+        first_on=dt.date(2026, 1, 6),
+        capacity=10,
+        organisation=provider_org,
+        today=dt.date(2026, 1, 6),
+    )
+    session = group.sessions.order_by("starts_at").first()
+    Connection.objects.filter(pk=connection.pk).update(shared_fields=["name"])
+    RegisterEntry.objects.create(session=session, connection=connection, booked_by=provider)
+    return {"group_id": group.pk, "group_session_id": session.pk}
 
 
 @dataclass
