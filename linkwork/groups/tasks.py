@@ -11,6 +11,4 @@ from linkwork.groups.models import Group
 @task()
 def make_sessions_ahead() -> int:
     """Make the coming sessions of every active group; returns how many were new."""
-    return sum(
-        actions.make_sessions(group=group) for group in Group.objects.filter(active=True)
-    )
+    return sum(actions.make_sessions(group=group) for group in Group.objects.filter(active=True))

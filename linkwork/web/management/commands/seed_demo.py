@@ -163,6 +163,8 @@ class Command(BaseCommand):
             # Supervision, training, wellbeing and the peer network (support shares web's
             # floor, so by name).
             call_command("seed_support_demo", seed=options["seed"], stdout=self.stdout)
+            # Groups with their sessions and registers (groups shares web's floor, so by name).
+            call_command("seed_groups_demo", seed=options["seed"], stdout=self.stdout)
             # The schemes' self-assessments and action plans (the health check stands above
             # web, so by name).
             call_command("seed_health_check_demo", stdout=self.stdout)
