@@ -339,3 +339,15 @@ def test_the_daily_job_makes_the_coming_sessions_of_active_groups(world: World):
     assert make_sessions_ahead.call() == 2
     assert group.sessions.count() == 11
     assert stopped.sessions.count() == 9
+
+
+def test_the_header_shows_groups_to_those_who_run_them(client: Client, world: World):
+    for user, shown in (
+        (world.provider, True),
+        (world.link_worker_a, True),
+        (world.scheme_lead_a, True),
+        (world.referrer, False),
+        (world.analyst, False),
+    ):
+        body = signed_in(client, user).get(reverse("web:home")).content.decode()
+        assert ('href="/groups/"' in body) is shown, user

@@ -80,6 +80,10 @@ def _instances(klass: type[Any], world: World, referral: Any) -> list[forms.Base
         return [klass({}, schemes=frozenset({world.scheme_a.pk}))]
     if name == "SessionForm":  # link worker support: a lead's choices
         return [klass({}, user=world.scheme_lead_a, led=[world.scheme_a], worked=[])]
+    if name == "BookForm":  # a group's register: the people who may be booked
+        return [klass({}, people=[("1", "Referral R-1")])]
+    if name == "RegisterForm":
+        return [klass({}, rows=[("1", "Referral R-1")])]
     if name == "PeerForm":
         return [klass({}, services=Service.objects.none())]
     if name == "SettingsForm":
