@@ -67,7 +67,7 @@ def create_group(
     today: dt.date | None = None,
 ) -> Group:
     """Start a group run by a provider organisation (whose service it must be) or a scheme,
-    and make its sessions for the weeks ahead."""
+    and make its sessions from the first (if it is past) to the weeks ahead."""
     if (organisation is None) == (scheme is None):
         raise GroupError("A group is run by one provider organisation or one scheme")
     if organisation is not None and service.organization.account_organisation_id != (
@@ -91,7 +91,10 @@ def create_group(
         created_by=by,
     )
     auditor.record(action="group.created", actor=by, target=group, scheme_id=_scheme_of(group))
-    make_sessions(group=group, today=today)
+    # A group started after its first session keeps the registers of the sessions since.
+    today = today or timezone.localdate()
+    start = min(first_on, today)
+    make_sessions(group=group, today=start, weeks=WEEKS_AHEAD + (today - start).days // 7)
     return group
 
 

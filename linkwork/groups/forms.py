@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 
-from linkwork.core.forms import HouseVoice
-from linkwork.groups.models import EntryStatus
+from linkwork.core.forms import DatePartsField, HouseVoice
+from linkwork.groups.models import EntryStatus, Recurrence, Weekday
+
+# A group started late may keep the registers of its sessions since this many weeks ago.
+EARLIEST_WEEKS = 12
 
 
 class BookForm(HouseVoice, forms.Form):
@@ -49,3 +53,92 @@ class RegisterForm(HouseVoice, forms.Form):
                     "invalid_choice": f"Select whether {label} attended",
                 },
             )
+
+
+class GroupForm(HouseVoice, forms.Form):
+    """Start a group: who runs it (one of the user's provider organisations or schemes), the
+    service it belongs to, where and when it meets, and its places."""
+
+    name = forms.CharField(
+        label="Name of the group", max_length=200, help_text="For example, Tuesday Walk and Talk"
+    )
+    runner = forms.ChoiceField(
+        label="Run by", error_messages={"required": "Select who runs the group"}
+    )
+    service = forms.ChoiceField(
+        label="Service",
+        help_text="The service people are connected to. A scheme's group can use any service "
+        "its people are connected to.",
+        error_messages={"required": "Select the service the group belongs to"},
+    )
+    venue = forms.CharField(
+        label="Where", max_length=300, help_text="The venue and its address, or how to join"
+    )
+    recurrence = forms.ChoiceField(
+        label="How often",
+        choices=Recurrence.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how often the group meets"},
+    )
+    weekday = forms.TypedChoiceField(
+        label="Day of the week",
+        choices=Weekday.choices,
+        coerce=int,
+        error_messages={"required": "Select the day of the week it meets"},
+    )
+    starts_at = forms.TimeField(
+        label="Start time",
+        input_formats=["%H:%M", "%H.%M"],
+        help_text="Use the 24-hour clock, for example 10:30 or 14:00",
+        error_messages={
+            "required": "Enter the time it starts",
+            "invalid": "Enter the start time as hours and minutes, like 10:30",
+        },
+    )
+    first_on = DatePartsField(label="First session", what="The first session")
+    capacity = forms.IntegerField(
+        label="Places at each session",
+        min_value=1,
+        max_value=200,
+        error_messages={
+            "required": "Enter how many people each session can take",
+            "invalid": "Enter the places as a whole number, like 12",
+            "min_value": "Places at each session must be 1 or more",
+            "max_value": "Places at each session must be 200 or fewer",
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        runners: list[tuple[str, str]],
+        services: dict[str, list[tuple[str, str]]],
+        today: dt.date,
+        **kwargs: Any,
+    ) -> None:
+        """`runners`: (key, name) of each organisation or scheme the user may start a group
+        for; `services`: for each runner's key, the (id, name) of the services it may use."""
+        super().__init__(*args, **kwargs)
+        self.services_of = services
+        self.today = today
+        runner = self.fields["runner"]
+        service = self.fields["service"]
+        assert isinstance(runner, forms.ChoiceField)
+        assert isinstance(service, forms.ChoiceField)
+        runner.choices = [("", "Choose who runs it"), *runners]
+        every: dict[str, str] = {}
+        for offered in services.values():
+            every.update(offered)
+        service.choices = [("", "Choose a service"), *sorted(every.items(), key=lambda i: i[1])]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        runner, service = data.get("runner"), data.get("service")
+        if runner and service and service not in dict(self.services_of.get(runner, [])):
+            self.add_error("service", "Select a service that the group's runner may use")
+        first_on = data.get("first_on")
+        if first_on is not None and first_on < self.today - dt.timedelta(weeks=EARLIEST_WEEKS):
+            self.add_error(
+                "first_on", f"The first session must be within the last {EARLIEST_WEEKS} weeks"
+            )
+        return data

@@ -5,6 +5,7 @@ from linkwork.groups import views
 app_name = "groups"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views.new, name="new"),
     path("<uuid:group_id>/", views.group, name="group"),
     path("sessions/<uuid:group_session_id>/", views.session, name="session"),
 ]

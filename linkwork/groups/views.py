@@ -20,14 +20,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from linkwork.accounts import gate
+from linkwork.accounts import gate, permissions
 from linkwork.accounts.gate import AuthenticatedHttpRequest
+from linkwork.accounts.models import Organisation, Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.casework.models import Connection
+from linkwork.directory.models import Service, ServiceStatus
 from linkwork.groups import actions, presenters
 from linkwork.groups.actions import BOOKABLE, GroupError
-from linkwork.groups.forms import BookForm, RegisterForm, entry_field_name
+from linkwork.groups.forms import BookForm, GroupForm, RegisterForm, entry_field_name
 from linkwork.groups.models import HOLDS_A_PLACE, Group, GroupSession, RegisterEntry
 
 # How many sessions the group page lists, ahead and behind.
@@ -235,4 +237,81 @@ def session(request: AuthenticatedHttpRequest, group_session_id: Any) -> HttpRes
             "finalised": presenters.finalised_text(found),
         },
         status=400 if has_errors else 200,
+    )
+
+
+def _runners(request: AuthenticatedHttpRequest) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """Who the user may start a group for, and the services each may use: a provider
+    organisation its own active services; a scheme the services its people are connected to."""
+    user = request.user
+    runners: list[tuple[str, str]] = []
+    services: dict[str, list[tuple[str, str]]] = {}
+    for organisation in Organisation.objects.filter(
+        pk__in=permissions.organisation_ids(user, Role.PROVIDER)
+    ).order_by("name"):
+        key = f"organisation:{organisation.pk}"
+        runners.append((key, organisation.name))
+        services[key] = [
+            (str(service.pk), service.name)
+            for service in Service.objects.filter(
+                organization__account_organisation=organisation, status=ServiceStatus.ACTIVE
+            ).order_by("name")
+        ]
+    for scheme in Scheme.objects.filter(
+        pk__in=permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+    ).order_by("name"):
+        key = f"scheme:{scheme.pk}"
+        runners.append((key, scheme.name))
+        connected = Connection.objects.visible_to(user).filter(referral__scheme=scheme)
+        services[key] = [
+            (str(service.pk), service.name)
+            for service in Service.objects.filter(
+                pk__in=connected.values("service_id"), status=ServiceStatus.ACTIVE
+            ).order_by("name")
+        ]
+    return runners, services
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Start a group: its sessions are made from the first one to eight weeks ahead."""
+    gate.require(request, Ability.RUN_GROUPS)
+    runners, services = _runners(request)
+    today = timezone.localdate()
+    form = GroupForm(
+        request.POST if request.method == "POST" else None,
+        runners=runners,
+        services=services,
+        today=today,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kind, _, runner_id = data["runner"].partition(":")
+        try:
+            made = actions.create_group(
+                by=request.user,
+                name=data["name"],
+                service=Service.objects.select_related("organization").get(pk=data["service"]),
+                venue=data["venue"],
+                recurrence=data["recurrence"],
+                weekday=data["weekday"],
+                starts_at=data["starts_at"],
+                first_on=data["first_on"],
+                capacity=data["capacity"],
+                organisation=Organisation.objects.get(pk=runner_id)
+                if kind == "organisation"
+                else None,
+                scheme=Scheme.objects.get(pk=runner_id) if kind == "scheme" else None,
+            )
+        except GroupError as error:
+            form.add_error(error.field or None, str(error))
+        else:
+            messages.success(request, f"{made.name} started: its sessions are planned")
+            return redirect("groups:group", made.pk)
+    return render(
+        request,
+        "groups/new.jinja",
+        {"page_title": "Start a group", "form": form, "form_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
     )

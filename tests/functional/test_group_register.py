@@ -1,6 +1,7 @@
 """A group's register in Chromium: a provider opens their group, books people onto a session
 up to its places (the error when it is full names the field), marks who came and finalises
-the register, which writes each person's attendance to their record. Axe on every page, at
+the register, which writes each person's attendance to their record. The provider starts the
+group through its form first, with a first session last week. Axe on every page, at
 desktop and phone widths, and nothing wider than the screen."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Attendance
-from linkwork.groups import actions
+from linkwork.groups.models import Group
 from linkwork.groups.presenters import person_label
 from tests.conftest import build_world
 from tests.factories import (
@@ -40,20 +41,6 @@ def test_provider_books_marks_and_finalises_a_register(live_server, page):
     world = build_world()
     listing = DirectoryOrganizationFactory(account_organisation=world.provider_org)
     service = ServiceFactory(organization=listing, name="Millbrook Walk and Talk")
-    first = timezone.localdate() - dt.timedelta(days=7)
-    group = actions.create_group(
-        by=world.provider,
-        name="Walk and Talk",
-        service=service,
-        venue="Millbrook Park cafe",
-        recurrence="weekly",
-        weekday=first.weekday(),
-        starts_at=dt.time(10, 30),
-        first_on=first,
-        capacity=2,
-        organisation=world.provider_org,
-        today=first,
-    )
     people = [
         ConnectionFactory(
             referral=ReferralFactory(
@@ -75,7 +62,28 @@ def test_provider_books_marks_and_finalises_a_register(live_server, page):
     page.goto(f"{live_server.url}/groups/")
     expect(page.get_by_role("heading", name="Groups", level=1)).to_be_visible()
     check(page)
-    page.get_by_role("link", name="Walk and Talk").click()
+    page.get_by_role("button", name="Start a group").click()
+    expect(page.get_by_role("heading", name="Start a group", level=1)).to_be_visible()
+    check(page)
+    first = timezone.localdate() - dt.timedelta(days=7)
+    page.get_by_label("Name of the group").fill("Walk and Talk")
+    page.get_by_label("Run by").select_option(label=world.provider_org.name)
+    page.get_by_label("Service", exact=True).select_option(label=service.name)
+    page.get_by_label("Where").fill("Millbrook Park cafe")
+    page.get_by_label("Every week").check()
+    page.get_by_label("Day of the week").select_option(label=f"{first:%A}")
+    page.get_by_label("Start time").fill("half ten")
+    page.get_by_label("Day", exact=True).fill(str(first.day))
+    page.get_by_label("Month", exact=True).fill(str(first.month))
+    page.get_by_label("Year", exact=True).fill(str(first.year))
+    page.get_by_label("Places at each session").fill("2")
+    page.get_by_role("button", name="Start the group").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Enter the start time as hours and minutes, like 10:30"
+    )
+    check(page)
+    page.get_by_label("Start time").fill("10:30")
+    page.get_by_role("button", name="Start the group").click()
     expect(page.get_by_role("heading", name="Walk and Talk", level=1)).to_be_visible()
     check(page)
     page.get_by_role("table", name="Past sessions").get_by_role("link").first.click()
@@ -107,4 +115,5 @@ def test_provider_books_marks_and_finalises_a_register(live_server, page):
     check(page)
 
     assert sorted(Attendance.objects.values_list("attended", flat=True)) == [False, True]
+    group = Group.objects.get()
     assert group.sessions.filter(finalised_at__isnull=False).count() == 1

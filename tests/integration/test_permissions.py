@@ -276,6 +276,7 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "support:peer_profile": "scheme_lead_a",
     # Group sessions: the providers, link workers and leads who run groups.
     "groups:index": "referrer",
+    "groups:new": "analyst",
     # The scheme health check: scheme leads, and the host organisation's admins and analysts.
     "healthcheck:index": "link_worker_a",
     # Running the service (/manage/): system admins only.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection as db_connection
@@ -351,3 +352,72 @@ def test_the_header_shows_groups_to_those_who_run_them(client: Client, world: Wo
     ):
         body = signed_in(client, user).get(reverse("web:home")).content.decode()
         assert ('href="/groups/"' in body) is shown, user
+
+
+def _group_form(world: World, service: Any, **changes: str) -> dict[str, str]:
+    first = timezone.localdate() - dt.timedelta(days=7)
+    return {
+        "name": "Walk and Talk",
+        "runner": f"organisation:{world.provider_org.pk}",
+        "service": str(service.pk),
+        "venue": "Millbrook Park cafe",
+        "recurrence": "weekly",
+        "weekday": str(first.weekday()),
+        "starts_at": "10:30",
+        "first_on[day]": str(first.day),
+        "first_on[month]": str(first.month),
+        "first_on[year]": str(first.year),
+        "capacity": "12",
+        **changes,
+    }
+
+
+def test_a_provider_starts_a_group_with_its_sessions_since_the_first(client: Client, world: World):
+    listing = DirectoryOrganizationFactory(account_organisation=world.provider_org)
+    service = ServiceFactory(organization=listing)
+    signed_in(client, world.provider)
+    answer = client.post(reverse("groups:new"), _group_form(world, service))
+    group = Group.objects.get()
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("groups:group", args=[group.pk])
+    assert (group.organisation, group.scheme, group.capacity) == (world.provider_org, None, 12)
+    days = [timezone.localtime(s.starts_at).date() for s in group.sessions.order_by("starts_at")]
+    first = timezone.localdate() - dt.timedelta(days=7)
+    # Last week's, this week's and eight ahead.
+    assert days == [first + dt.timedelta(weeks=week) for week in range(10)]
+    assert AuditEvent.objects.filter(action="group.created", object_id=str(group.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"starts_at": "half ten"}, "Enter the start time as hours and minutes, like 10:30"),
+        ({"capacity": "0"}, "Places at each session must be 1 or more"),
+        ({"name": ""}, "Enter name of the group"),
+        ({"first_on[year]": "2020"}, "The first session must be within the last 12 weeks"),
+        ({"runner": "scheme:999999"}, "Select one of the choices"),
+    ],
+)
+def test_starting_a_group_with_a_bad_answer_names_the_field(
+    client: Client, world: World, changes: dict[str, str], message: str
+):
+    listing = DirectoryOrganizationFactory(account_organisation=world.provider_org)
+    service = ServiceFactory(organization=listing)
+    signed_in(client, world.provider)
+    answer = client.post(reverse("groups:new"), _group_form(world, service, **changes))
+    assert answer.status_code == 400
+    assert message in answer.content.decode()
+    assert not Group.objects.exists()
+
+
+def test_a_provider_cannot_start_a_group_on_another_organisations_service(
+    client: Client, world: World
+):
+    elsewhere = ServiceFactory()
+    signed_in(client, world.provider)
+    answer = client.post(reverse("groups:new"), _group_form(world, elsewhere))
+    assert answer.status_code == 400
+    assert "Select one of the choices" in answer.content.decode() or (
+        "Select a service that the group's runner may use" in answer.content.decode()
+    )
+    assert not Group.objects.exists()

@@ -4,6 +4,7 @@ field can give is in the house voice and names the field."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import pkgutil
 from collections.abc import Iterator
@@ -84,6 +85,8 @@ def _instances(klass: type[Any], world: World, referral: Any) -> list[forms.Base
         return [klass({}, people=[("1", "Referral R-1")])]
     if name == "RegisterForm":
         return [klass({}, rows=[("1", "Referral R-1")])]
+    if name == "GroupForm":
+        return [klass({}, runners=[], services={}, today=dt.date(2026, 6, 1))]
     if name == "PeerForm":
         return [klass({}, services=Service.objects.none())]
     if name == "SettingsForm":
