@@ -282,3 +282,20 @@ def finalise(*, by: User, session: GroupSession) -> tuple[int, int]:
         detail={"written": written, "skipped": skipped, "entries": len(entries)},
     )
     return (written, skipped)
+
+
+@transaction.atomic
+def cancel_session(*, by: User, session: GroupSession) -> GroupSession:
+    """Cancel one session (the venue is closed, the leader is ill). Its register can no
+    longer be changed or finalised; the group's other sessions go on."""
+    session = _locked(session)
+    _open_register(session)
+    session.cancelled = True
+    session.save(update_fields=["cancelled"])
+    auditor.record(
+        action="group_session.cancelled",
+        actor=by,
+        target=session,
+        scheme_id=_scheme_of(session.group),
+    )
+    return session

@@ -193,7 +193,11 @@ def session(request: AuthenticatedHttpRequest, group_session_id: Any) -> HttpRes
                     text += f". {skipped} not written because their connection had ended"
                 messages.success(request, text)
                 return redirect("groups:session", found.pk)
-            if posted not in ("book", "mark", "finalise"):
+            if posted == "cancel":
+                actions.cancel_session(by=request.user, session=found)
+                messages.success(request, "Session cancelled")
+                return redirect("groups:session", found.pk)
+            if posted not in ("book", "mark", "finalise", "cancel"):
                 problem = "Choose whether to book someone, save the register or finalise it"
         except GroupError as error:
             if error.field == "connection":
@@ -234,6 +238,7 @@ def session(request: AuthenticatedHttpRequest, group_session_id: Any) -> HttpRes
             "full": taken >= found.capacity,
             "taken": taken,
             "can_finalise": editable and started and bool(entries),
+            "can_cancel": editable and not started,
             "finalised": presenters.finalised_text(found),
         },
         status=400 if has_errors else 200,

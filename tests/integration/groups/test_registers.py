@@ -421,3 +421,21 @@ def test_a_provider_cannot_start_a_group_on_another_organisations_service(
         "Select a service that the group's runner may use" in answer.content.decode()
     )
     assert not Group.objects.exists()
+
+
+def test_a_cancelled_session_takes_no_bookings_and_is_never_finalised(client: Client, world: World):
+    group = provider_group(world)
+    coming = group.sessions.filter(starts_at__gt=timezone.now()).first()
+    person = connected(world, group)
+    signed_in(client, world.provider)
+    url = reverse("groups:session", args=[coming.pk])
+    assert client.post(url, {"form": "cancel"}).status_code == 302
+    coming.refresh_from_db()
+    assert coming.cancelled
+    refused = client.post(url, {"form": "book", "connection": str(person.pk)})
+    assert refused.status_code == 400
+    assert "This session is cancelled" in refused.content.decode()
+    with pytest.raises(GroupError, match="cancelled"):
+        actions.finalise(by=world.provider, session=coming)
+    assert not RegisterEntry.objects.exists()
+    assert AuditEvent.objects.filter(action="group_session.cancelled").count() == 1
