@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -425,3 +426,48 @@ def test_the_header_has_no_count_before_signing_in(client):
         body = client.get(reverse("core:accessibility")).content.decode()
     assert "Notifications" not in body
     assert not _notifications_queries(captured.captured_queries)
+
+
+# --- What the database holds --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "constraint"),
+    [
+        ({"kind": "gossip"}, "alert_kind_known"),
+        ({"link": "https://elsewhere.example/"}, "alert_link_is_a_path"),
+        ({"link": "//elsewhere.example/"}, "alert_link_is_a_path"),
+    ],
+)
+def test_the_database_refuses_an_alert_it_cannot_hold(world: World, fields, constraint):
+    row = {"recipient": world.link_worker_a, "kind": "overdue", "text": "Due", "link": "/"}
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        Alert.objects.create(**{**row, **fields})
+
+
+@pytest.mark.django_db
+def test_the_database_holds_one_alert_per_recipient_and_key(world: World):
+    row = {"recipient": world.link_worker_a, "kind": "overdue", "text": "Due", "link": "/"}
+    Alert.objects.create(**row, key="k")
+    Alert.objects.create(**row)
+    Alert.objects.create(**row)  # no key: as many as made
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(**row, key="k")
+
+
+@pytest.mark.django_db
+def test_two_runs_at_once_still_alert_once(world: World, monkeypatch):
+    """The second run did not see the first's alert when it looked: the unique key stops it."""
+    centre.tell([world.link_worker_a], AlertKind.OVERDUE, "Overdue", "/x/", key="k")
+    real_filter = Alert.objects.filter
+
+    def blind(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        return (
+            real_filter(*args, **kwargs).none() if "key" in kwargs else real_filter(*args, **kwargs)
+        )
+
+    monkeypatch.setattr(Alert.objects, "filter", blind)
+    assert centre.tell([world.link_worker_a], AlertKind.OVERDUE, "Overdue", "/x/", key="k") == []
+    monkeypatch.undo()
+    assert Alert.objects.filter(recipient=world.link_worker_a).count() == 1
