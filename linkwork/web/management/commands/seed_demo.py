@@ -29,6 +29,7 @@ from linkwork.accounts.demo import (
 )
 from linkwork.accounts.models import Organisation, Role, Scheme, User
 from linkwork.casework.demo import seed_casework
+from linkwork.casework.demo_alerts import seed_alerts
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
 from linkwork.notifications.demo import seed_mailboxes
@@ -166,6 +167,8 @@ class Command(BaseCommand):
             # The schemes' self-assessments and action plans (the health check stands above
             # web, so by name).
             call_command("seed_health_check_demo", stdout=self.stdout)
+            # Each link worker's and scheme lead's notifications, about their own cases.
+            seed_alerts(rng=random.Random(f"alerts-{options['seed']}"), now=now)
         # Bulk inserts skip the saves that keep the dashboards' facts current: write them all.
         call_command("insights", "refresh", stdout=io.StringIO())
         # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`
