@@ -111,12 +111,10 @@ def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
             item["current"] = bool(matches) and item["href"] == max(matches, key=len)
         params["navigation"] = {"items": items}
     if user is not None and user.is_authenticated:
-        params["account"] = {
-            "items": [
-                {"text": user.get_full_name() or user.email, "icon": True},
-                {"html": _logout_form(request)},
-            ]
-        }
+        own: list[dict[str, Any]] = [{"text": user.get_full_name() or user.email, "icon": True}]
+        if _verified_or_exempt(request):
+            own.append({"text": "Change password", "href": href("accounts:change_password")})
+        params["account"] = {"items": [*own, {"html": _logout_form(request)}]}
     return params
 
 

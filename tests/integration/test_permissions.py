@@ -208,8 +208,9 @@ PUBLIC = {
 PUBLIC_PATHS = {"/django-admin/login/"}
 # Django's admin site keeps its own gate (staff accounts only) and holds no personal data.
 OWN_GATE_NAMESPACES = {"admin"}
-# Any signed-in user: the home page shows one section for each role held, nothing otherwise.
-SIGNED_IN = {"web:home"}
+# Any signed-in user: the home page shows one section for each role held, nothing otherwise;
+# everyone may change their own password.
+SIGNED_IN = {"web:home", "accounts:change_password"}
 
 
 @dataclass(frozen=True)
@@ -386,6 +387,7 @@ RESTRICTED: dict[str, Gated] = {
         f"administration:{name}": Gated(wrong_role="scheme_lead_a", other_scope=None)
         for name in (
             "organisation",
+            "organisation_active",
             "tokens",
             "token_rotate",
             "token_revoke",
