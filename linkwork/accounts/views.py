@@ -197,6 +197,17 @@ def change_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not form.is_valid() and "current_password" in form.errors:
         # Which field was wrong, never what was typed.
         auditor.record(action="password.change_failed", request=request, target=user)
+        if _change_failures(user) >= settings.AXES_FAILURE_LIMIT:
+            # Someone guessing at a session left open: as many wrong tries as the login page
+            # allows end the session, and the login page's own limits take over.
+            auditor.record(action="logout", request=request, detail={"reason": "password_guesses"})
+            auth.logout(request)
+            messages.info(
+                request,
+                "You have been logged out because your current password was entered wrongly "
+                "too many times. Log in again to change it",
+            )
+            return redirect("accounts:login")
     if request.method == "POST" and form.is_valid():
         ended = passwords.change_password(
             request, user=user, password=form.cleaned_data["password"]
@@ -214,6 +225,13 @@ def change_password(request: HttpRequest) -> HttpResponse:
         {"page_title": "Change your password", "form": form, "form_errors": bool(form.errors)},
         status=400 if form.errors else 200,
     )
+
+
+def _change_failures(user: User) -> int:
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AuditEvent.objects.filter(
+        action="password.change_failed", object_id=str(user.pk), occurred_at__gte=since
+    ).count()
 
 
 @require_POST

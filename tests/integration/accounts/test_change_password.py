@@ -166,3 +166,21 @@ def test_an_empty_form_names_every_field(client: Client, world: World):
     for words in ("Enter your current password", "Enter a new password"):
         assert words in body
     assert "Type the new password again" in body
+
+
+def test_too_many_wrong_current_passwords_log_the_session_out(
+    client: Client, world: World, settings
+):
+    """Someone at a session left open cannot guess the password without limit."""
+    settings.AXES_FAILURE_LIMIT = 3
+    user = world.link_worker_a
+    signed_in(client, user)
+    for _ in range(2):
+        assert change(client, current="guess").status_code == 400
+    response = change(client, current="guess")
+    assert response["Location"] == reverse("accounts:login")
+    assert sessions_of(user) == []
+    assert AuditEvent.objects.filter(action="password.change_failed").count() == 3
+    assert AuditEvent.objects.get(action="logout").detail == {"reason": "password_guesses"}
+    login = client.get(reverse("accounts:login")).content.decode()
+    assert "entered wrongly too many times" in login
