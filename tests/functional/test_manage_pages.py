@@ -78,6 +78,9 @@ def test_admin_makes_an_organisation_inactive_and_its_user_is_refused(live_serve
     page.goto(f"{live_server.url}/manage/organisations/")
     expect(page.get_by_role("cell", name="Inactive")).to_be_visible()
     check(page)
+    page.goto(f"{live_server.url}/manage/users/{world.referrer.pk}/")
+    expect(page.get_by_text("Organisation inactive: gives no access")).to_be_visible()
+    check(page)
 
     # Its referrer, in another browser, is refused at login with the reason.
     other = page.context.browser.new_context(viewport=page.viewport_size)

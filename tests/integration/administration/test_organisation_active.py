@@ -153,6 +153,13 @@ def test_lists_show_it_as_inactive_and_filter_by_status(admin: Client, world: Wo
     # The users list's organisation filter still finds its users, and says it is inactive.
     users = admin.get(reverse("administration:users")).content.decode()
     assert "Old Mill Surgery (inactive)" in users
+    # A user's page says which of their roles gives no access.
+    world.practice.is_active = False
+    world.practice.save(update_fields=["is_active"])
+    page = admin.get(reverse("administration:user", args=[world.referrer.pk])).content.decode()
+    assert "Organisation inactive: gives no access" in page
+    page = admin.get(reverse("administration:user", args=[world.provider.pk])).content.decode()
+    assert "Organisation inactive" not in page
 
 
 def test_it_cannot_be_chosen_in_forms(world: World, referral_a):
