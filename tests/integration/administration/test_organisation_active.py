@@ -194,12 +194,15 @@ def test_it_cannot_be_chosen_in_forms(world: World, referral_a):
     assert hosted.host in SchemeForm(instance=hosted).fields["host"].queryset
 
 
-def test_its_tokens_stop_working(world: World):
+def test_its_tokens_stop_working(admin: Client, world: World):
     _, secret = issue_api_token(by=None, organisation=world.practice, name="Practice system")
     assert api_tokens.authenticate(secret) is not None
+    tokens_page = reverse("administration:tokens", args=[world.practice.pk])
+    assert "none of its tokens works" not in admin.get(tokens_page).content.decode()
     world.practice.is_active = False
     world.practice.save(update_fields=["is_active"])
     assert api_tokens.authenticate(secret) is None
+    assert "is inactive: none of its tokens works" in admin.get(tokens_page).content.decode()
 
 
 def test_the_admin_site_form_keeps_the_switch():
