@@ -122,6 +122,7 @@ def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
                     "href": href("notification_centre:index"),
                 }
             )
+            account.append({"text": "Change password", "href": href("accounts:change_password")})
         account.append({"html": _logout_form(request)})
         params["account"] = {"items": account}
     return params

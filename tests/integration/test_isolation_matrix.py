@@ -339,6 +339,7 @@ NOT_PERSONAL = {
     # tokens, managed by system admins across every tenant (no person's record; every other
     # role is refused, as test_permissions.py and tests/integration/administration prove).
     "administration:organisation": "an organisation, for system admins",
+    "administration:organisation_active": "an organisation's active switch, for system admins",
     "administration:tokens": "an organisation's API tokens, for system admins",
     "administration:token_rotate": "an API token, for system admins",
     "administration:token_revoke": "an API token, for system admins",

@@ -209,9 +209,11 @@ PUBLIC_PATHS = {"/django-admin/login/"}
 # Django's admin site keeps its own gate (staff accounts only) and holds no personal data.
 OWN_GATE_NAMESPACES = {"admin"}
 # Any signed-in user: the home page shows one section for each role held, nothing otherwise;
-# the notification centre lists the user's own notifications and their email choices.
+# the notification centre lists the user's own notifications and their email choices;
+# everyone may change their own password.
 SIGNED_IN = {
     "web:home",
+    "accounts:change_password",
     "notification_centre:index",
     "notification_centre:read_all",
     "notification_centre:settings",
@@ -395,6 +397,7 @@ RESTRICTED: dict[str, Gated] = {
         f"administration:{name}": Gated(wrong_role="scheme_lead_a", other_scope=None)
         for name in (
             "organisation",
+            "organisation_active",
             "tokens",
             "token_rotate",
             "token_revoke",

@@ -25,6 +25,7 @@ from linkwork.accounts.demo import (
     add_link_workers,
     demo_practices,
     seed_accounts,
+    seed_closed_organisation,
     seed_list_sizes,
 )
 from linkwork.accounts.models import Organisation, Role, Scheme, User
@@ -169,6 +170,8 @@ class Command(BaseCommand):
             call_command("seed_health_check_demo", stdout=self.stdout)
             # Each link worker's and scheme lead's notifications, about their own cases.
             seed_alerts(rng=random.Random(f"alerts-{options['seed']}"), now=now)
+            # Last, so the referrals above never name it.
+            seed_closed_organisation()
         # Bulk inserts skip the saves that keep the dashboards' facts current: write them all.
         call_command("insights", "refresh", stdout=io.StringIO())
         # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`
