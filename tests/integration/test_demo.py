@@ -224,6 +224,8 @@ def test_each_demo_link_worker_and_lead_has_read_and_unread_notifications(demo):
             assert not set(alert.text.replace("(", " ").split()) & names, alert.text
             assert alert.referral is None or alert.referral.reference in alert.text
     assert {"case_assigned", "conn_answered", "safety_flag", "overdue"} <= kinds
+
+
 def test_demo_admin_sees_a_closed_organisation_that_no_form_offers(client, demo):
     """Running the service: one inactive organisation, listed as inactive on /manage/, not
     among those a role can be given in."""
