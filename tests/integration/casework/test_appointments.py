@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
 from icalendar import Calendar
 
 from linkwork.accounts.models import Role
@@ -201,14 +200,17 @@ def test_diary_by_day_and_by_week(client, world: World, referral_a):
     book(world, referral_a, at(14, 10))  # next week
     signed_in(client, world.link_worker_a)
     day = client.get(reverse("casework:diary")).content.decode()
-    assert "1 appointment." in day and "3:00pm to 4:00pm" in day
-    assert "Ann Example" in day and referral_a.reference in day
+    assert "1 appointment." in day
+    assert "3:00pm to 4:00pm" in day
+    assert "Ann Example" in day
+    assert referral_a.reference in day
     assert reverse("casework:appointments", args=[referral_a.pk]) in day or (
         f"/casework/referrals/{referral_a.pk}/appointments/" in day
     )
     week = client.get(reverse("casework:diary") + "?date=2026-12-10&view=week").content.decode()
     assert "2 appointments." in week
-    assert "Monday 7 December 2026" in week and "Sunday 13 December 2026" in week
+    assert "Monday 7 December 2026" in week
+    assert "Sunday 13 December 2026" in week
     assert "Friday 11 December 2026" in week
     event = AuditEvent.objects.filter(action="diary.viewed").latest("id")
     assert event.detail["referrals"] == [str(referral_a.pk)]
@@ -229,7 +231,8 @@ def test_diary_bad_date_names_the_field(client, world: World):
     response = client.get(reverse("casework:diary") + "?date=2026-02-30&view=fortnight")
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Date must be a real date" in body and "View must be day or week" in body
+    assert "Date must be a real date" in body
+    assert "View must be day or week" in body
 
 
 def test_scheme_diary_for_the_lead_shows_each_link_worker(client, world: World, referral_a):
@@ -246,8 +249,10 @@ def test_scheme_diary_for_the_lead_shows_each_link_worker(client, world: World, 
     )
     signed_in(client, world.scheme_lead_a)
     body = client.get(reverse("casework:scheme_diary")).content.decode()
-    assert "Lina Worker" in body and "Ann Example" in body
-    assert other_scheme.reference not in body and "1 appointment." in body
+    assert "Lina Worker" in body
+    assert "Ann Example" in body
+    assert other_scheme.reference not in body
+    assert "1 appointment." in body
     signed_in(client, world.link_worker_a)
     assert client.get(reverse("casework:scheme_diary")).status_code == 403
 
@@ -255,19 +260,23 @@ def test_scheme_diary_for_the_lead_shows_each_link_worker(client, world: World, 
 # Recording
 
 
-def test_recording_attended_creates_one_contact_and_starts_support(
-    client, world: World, accepted
-):
+def test_recording_attended_creates_one_contact_and_starts_support(client, world: World, accepted):
     appointment = book(world, accepted, at(9, 8))
     signed_in(client, world.link_worker_a)
     url = reverse("casework:appointment", args=[accepted.pk, appointment.pk])
-    response = client.post(url, {"outcome": "attended", "note": "Met at the library.", "version": 1})
+    response = client.post(
+        url, {"outcome": "attended", "note": "Met at the library.", "version": 1}
+    )
     assert response.status_code == 302
     appointment.refresh_from_db()
     contact = Contact.objects.get()
     assert appointment.contact == contact
     assert appointment.status == AppointmentStatus.ATTENDED
-    assert (contact.occurred_at, contact.outcome, contact.mode) == (at(9, 8), "attended", "in_person")
+    assert (contact.occurred_at, contact.outcome, contact.mode) == (
+        at(9, 8),
+        "attended",
+        "in_person",
+    )
     accepted.refresh_from_db()
     assert accepted.status == Status.ACTIVE
     # Recording it again (a second tab, a double click) adds nothing.
@@ -346,9 +355,7 @@ def _events(body: bytes) -> list:  # type: ignore[type-arg]
 def test_ics_download_validates_and_names_no_one(client, world: World, referral_a):
     appointment = book(world, referral_a, at(11, 10), mode=Mode.HOME_VISIT, place="1 High St")
     signed_in(client, world.link_worker_a)
-    response = client.get(
-        reverse("casework:appointment_ics", args=[referral_a.pk, appointment.pk])
-    )
+    response = client.get(reverse("casework:appointment_ics", args=[referral_a.pk, appointment.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     [event] = _events(response.content)
@@ -357,7 +364,9 @@ def test_ics_download_validates_and_names_no_one(client, world: World, referral_
     assert str(event["summary"]) == f"AE ({referral_a.reference}): Home visit"
     assert str(event["location"]) == "Home visit"
     body = response.content.decode()
-    assert "Ann" not in body and "Example" not in body and "High St" not in body
+    assert "Ann" not in body
+    assert "Example" not in body
+    assert "High St" not in body
     assert AuditEvent.objects.filter(
         action="appointment.downloaded", object_id=str(appointment.pk)
     ).exists()
@@ -385,9 +394,12 @@ def test_calendar_feed_validates_and_carries_only_the_link_workers_appointments(
     assert f"{theirs.pk}" not in response.content.decode()
     assert "Ann Example" not in response.content.decode()
     feed = CalendarFeed.objects.get()
-    assert feed.token_hash != token and token not in feed.token_hash
+    assert feed.token_hash != token
+    assert token not in feed.token_hash
     assert feed.last_read_at is not None
-    assert AuditEvent.objects.filter(action="calendar_feed.read", actor=world.link_worker_a).exists()
+    assert AuditEvent.objects.filter(
+        action="calendar_feed.read", actor=world.link_worker_a
+    ).exists()
 
 
 def test_calendar_feed_leaves_out_a_scheme_the_worker_has_left(client, world: World, referral_a):
@@ -403,7 +415,8 @@ def test_revoked_or_replaced_feed_address_is_404(client, world: World, referral_
     page = client.post(reverse("casework:calendar"), {"action": "issue"})
     assert page.status_code == 200
     body = page.content.decode()
-    assert "/casework/diary/calendar/" in body and "shown only once" in body
+    assert "/casework/diary/calendar/" in body
+    assert "shown only once" in body
     first = actions.issue_calendar_feed(by=world.link_worker_a)
     second = actions.issue_calendar_feed(by=world.link_worker_a)
     assert client.get(reverse("casework:calendar_feed", args=[first])).status_code == 404
@@ -448,7 +461,8 @@ def test_reminder_of_a_home_visit_names_no_address(world: World):
     book(world, referral, at(10, 11), mode=Mode.HOME_VISIT, place="Flat 2, 1 High Street")
     actions.remind_appointments()
     [message] = Message.objects.filter(event=Event.APPOINTMENT)
-    assert "at your home" in message.body and "High Street" not in message.body
+    assert "at your home" in message.body
+    assert "High Street" not in message.body
 
 
 def test_reminder_job_is_registered_daily():
