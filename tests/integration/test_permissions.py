@@ -471,8 +471,6 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
             created_by=world.link_worker_a,
             updated_by=world.link_worker_a,
         ).pk,
-        # A calendar address that is not one.
-        "token": "not-a-calendar-address",
         "service_id": service.pk,
         "message_id": message.pk,
         "flag_id": raise_flag(
