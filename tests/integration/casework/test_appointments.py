@@ -488,3 +488,56 @@ def test_another_schemes_appointment_is_refused_and_audited(client, world: World
     assert client.get(url).status_code == 404
     assert Appointment.objects.visible_to(world.link_worker_b).count() == 0
     assert Appointment.objects.visible_to(world.referrer).count() == 0
+
+
+# What the database holds to
+
+
+def test_a_recorded_appointment_must_have_its_contact(world: World, referral_a):
+    from django.db import IntegrityError, transaction
+
+    appointment = book(world, referral_a, at(11, 10))
+    appointment.status = AppointmentStatus.ATTENDED
+    with pytest.raises(IntegrityError), transaction.atomic():
+        appointment.save()
+
+
+def test_a_booked_appointment_has_no_contact(world: World, referral_a):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import ContactFactory
+
+    appointment = book(world, referral_a, at(11, 10))
+    appointment.contact = ContactFactory(referral=referral_a, recorded_by=world.link_worker_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        appointment.save()
+
+
+@pytest.mark.parametrize("minutes", [0, 601])
+def test_an_appointment_lasts_5_to_600_minutes(world: World, referral_a, minutes):
+    from django.db import IntegrityError, transaction
+
+    appointment = book(world, referral_a, at(11, 10))
+    appointment.duration_minutes = minutes
+    with pytest.raises(IntegrityError), transaction.atomic():
+        appointment.save()
+
+
+def test_one_contact_becomes_one_appointment_only(world: World, referral_a):
+    from django.db import IntegrityError, transaction
+
+    first = book(world, referral_a, at(8, 10))
+    second = book(world, referral_a, at(8, 12))
+    recorded = actions.record_appointment(by=world.link_worker_a, appointment=first, attended=True)
+    second.status = AppointmentStatus.ATTENDED
+    second.contact = recorded.contact
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()
+
+
+def test_a_link_worker_has_one_live_calendar_address(world: World):
+    from django.db import IntegrityError, transaction
+
+    actions.issue_calendar_feed(by=world.link_worker_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CalendarFeed.objects.create(user=world.link_worker_a, token_hash="0" * 64)
