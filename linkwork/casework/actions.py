@@ -772,6 +772,7 @@ def discharge(*, by: User, referral: Referral, reason: ClosureReason, note: str 
     FollowUp.objects.filter(referral=referral, done_at__isnull=True).update(
         done_at=timezone.now(), done_by=by
     )
+    cancel_booked_appointments(by=by, referral=referral, because="referral_closed")
     return close_referral(by=by, referral=referral, reason=reason, note=note)
 
 
@@ -806,9 +807,35 @@ def end_withdrawn_casework(referral: Referral, by: User | None) -> None:
     FollowUp.objects.filter(referral=referral, done_at__isnull=True).update(
         done_at=timezone.now(), done_by=by
     )
+    cancel_booked_appointments(by=by, referral=referral, because="referral_withdrawn")
 
 
 # Appointments: contacts booked for the future
+
+
+@transaction.atomic
+def cancel_booked_appointments(*, by: User | None, referral: Referral, because: str) -> int:
+    """Cancel every appointment still booked for an episode that ends (closed or withdrawn),
+    so no reminder goes and calendars drop them; each is audited. Returns how many."""
+    cancelled = 0
+    for appointment in Appointment.objects.select_for_update().filter(
+        referral=referral, status=AppointmentStatus.BOOKED
+    ):
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.version += 1
+        if by is not None:
+            appointment.updated_by = by
+        appointment.updated_at = timezone.now()
+        appointment.save(update_fields=["status", "version", "updated_by", "updated_at"])
+        auditor.record(
+            action="appointment.cancelled",
+            actor=by,
+            target=appointment,
+            scheme_id=referral.scheme_id,
+            detail={"because": because},
+        )
+        cancelled += 1
+    return cancelled
 
 
 def _appointment_last_change(appointment: Appointment) -> concurrency.LastChange:

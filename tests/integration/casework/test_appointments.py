@@ -541,3 +541,42 @@ def test_a_link_worker_has_one_live_calendar_address(world: World):
     actions.issue_calendar_feed(by=world.link_worker_a)
     with pytest.raises(IntegrityError), transaction.atomic():
         CalendarFeed.objects.create(user=world.link_worker_a, token_hash="0" * 64)
+
+
+# An episode that ends takes its booked appointments with it
+
+
+def test_ending_support_cancels_booked_appointments(world: World, referral_a):
+    from linkwork.referrals.lifecycle import ClosureReason
+
+    past = book(world, referral_a, at(8, 10))
+    recorded = book(world, referral_a, at(8, 14))
+    actions.record_appointment(by=world.link_worker_a, appointment=recorded, attended=True)
+    ahead = book(world, referral_a, at(10, 11))
+    actions.discharge(by=world.link_worker_a, referral=referral_a, reason=ClosureReason.MOVED)
+    statuses = {
+        a.pk: a.status for a in Appointment.objects.filter(pk__in=[past.pk, recorded.pk, ahead.pk])
+    }
+    assert statuses == {
+        past.pk: AppointmentStatus.CANCELLED,
+        recorded.pk: AppointmentStatus.ATTENDED,
+        ahead.pk: AppointmentStatus.CANCELLED,
+    }
+    assert (
+        AuditEvent.objects.filter(
+            action="appointment.cancelled", detail__because="referral_closed"
+        ).count()
+        == 2
+    )
+    # No reminder goes for a cancelled appointment.
+    assert actions.remind_appointments() == 0
+
+
+def test_a_withdrawn_referral_cancels_its_booked_appointments(world: World, referral_a):
+    from linkwork.referrals.actions import withdraw_referral
+
+    ahead = book(world, referral_a, at(10, 11))
+    withdraw_referral(who=world.referrer, referral=referral_a, reason="Moved away.")
+    ahead.refresh_from_db()
+    assert ahead.status == AppointmentStatus.CANCELLED
+    assert ahead.updated_by == world.referrer
