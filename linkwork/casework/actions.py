@@ -57,7 +57,7 @@ from linkwork.outcomes import actions as outcome_actions
 from linkwork.outcomes.models import FlagKind, SafetyFlag
 from linkwork.people.models import ConsentKind, current_consents, is_restricted
 from linkwork.referrals import messages as referral_messages
-from linkwork.referrals.actions import close_referral, start_support
+from linkwork.referrals.actions import assign_link_worker, close_referral, start_support
 from linkwork.referrals.lifecycle import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
 from linkwork.referrals.lifecycle import ClosureReason, Status
 from linkwork.referrals.models import Referral
@@ -811,6 +811,47 @@ def end_withdrawn_casework(referral: Referral, by: User | None) -> None:
 
 
 # Appointments: contacts booked for the future
+
+
+@transaction.atomic
+def reassign_case(
+    *,
+    by: User,
+    referral: Referral,
+    link_worker: User,
+    complexity: str | None = None,
+    over_limit_ok: bool = False,
+) -> Referral:
+    """Give the referral to `link_worker` (`referrals.actions.assign_link_worker`, with its
+    refusals and capacity warning) and move the appointments still to come into their diary,
+    in one transaction. Past appointments stay with whoever held them."""
+    assigned = assign_link_worker(
+        by=by,
+        referral=referral,
+        link_worker=link_worker,
+        complexity=complexity,
+        over_limit_ok=over_limit_ok,
+    )
+    ahead = list(
+        Appointment.objects.select_for_update()
+        .filter(referral=referral, status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now())
+        .exclude(link_worker=link_worker)
+    )
+    for appointment in ahead:
+        moved_from = appointment.link_worker_id
+        appointment.link_worker = link_worker
+        appointment.version += 1
+        appointment.updated_by = by
+        appointment.updated_at = timezone.now()
+        appointment.save(update_fields=["link_worker", "version", "updated_by", "updated_at"])
+        auditor.record(
+            action="appointment.moved",
+            actor=by,
+            target=appointment,
+            scheme_id=referral.scheme_id,
+            detail={"from": moved_from, "to": link_worker.pk},
+        )
+    return assigned
 
 
 @transaction.atomic

@@ -580,3 +580,22 @@ def test_a_withdrawn_referral_cancels_its_booked_appointments(world: World, refe
     ahead.refresh_from_db()
     assert ahead.status == AppointmentStatus.CANCELLED
     assert ahead.updated_by == world.referrer
+
+
+def test_reassigning_moves_the_appointments_to_come(client, world: World, referral_a):
+    new = MembershipFactory(
+        role=Role.LINK_WORKER, organisation=world.scheme_a.host, scheme=world.scheme_a
+    ).user
+    past = book(world, referral_a, at(8, 10))
+    ahead = book(world, referral_a, at(10, 11))
+    signed_in(client, world.scheme_lead_a)
+    response = client.post(
+        reverse("casework:assign", args=[referral_a.pk]),
+        {"link_worker": new.pk, "complexity": "standard"},
+    )
+    assert response.status_code == 302
+    past.refresh_from_db()
+    ahead.refresh_from_db()
+    assert (past.link_worker, ahead.link_worker) == (world.link_worker_a, new)
+    event = AuditEvent.objects.get(action="appointment.moved")
+    assert event.detail == {"from": world.link_worker_a.pk, "to": new.pk}
