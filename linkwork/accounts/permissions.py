@@ -53,6 +53,8 @@ class Ability(StrEnum):
     VIEW_HEALTH_CHECK = "view_health_check"
     RUN_SERVICE = "run_service"
     VIEW_GP_EVENTS = "view_gp_events"
+    KEEP_DIARY = "keep_diary"
+    VIEW_SCHEME_DIARY = "view_scheme_diary"
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,14 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         if obj is None:
             return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
         return obj.scheme_id in scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+    if ability is Ability.KEEP_DIARY:
+        # A diary of one's own appointments, and its calendar feed: those who do casework.
+        return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+    if ability is Ability.VIEW_SCHEME_DIARY:
+        # Every link worker's appointments in the schemes they lead.
+        if obj is None:
+            return has_role(user, Role.SCHEME_LEAD)
+        return getattr(obj, "scheme_id", None) in scheme_ids(user, Role.SCHEME_LEAD)
     if ability is Ability.RETRY_MESSAGES:
         # Which messages: those about referrals of the schemes they lead (the page's query).
         return has_role(user, Role.SCHEME_LEAD)

@@ -37,6 +37,7 @@ NAVIGATION = (
     NavItem("Refer someone", "referrals:new", Ability.MAKE_REFERRAL),
     NavItem("My referrals", "notifications:my_referrals", Ability.FOLLOW_OWN_REFERRALS),
     NavItem("Caseload", "casework:caseload", Ability.DO_CASEWORK),
+    NavItem("Diary", "casework:diary", Ability.KEEP_DIARY),
     NavItem("Triage", "referrals:triage_queue", Ability.TRIAGE_REFERRAL),
     NavItem("Capacity", "casework:capacity", Ability.MANAGE_CAPACITY),
     NavItem("Inbox", "casework:inbox", Ability.ANSWER_CONNECTIONS),

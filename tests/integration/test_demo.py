@@ -239,3 +239,33 @@ def test_demo_admin_sees_a_closed_organisation_that_no_form_offers(client, demo)
     user = User.objects.get(email=emails[Role.LINK_WORKER.label])
     page = client.get(reverse("administration:user", args=[user.pk])).content.decode()
     assert closed.name not in page
+
+
+def test_demo_diaries_have_appointments_this_week(client, demo):
+    """The demo link worker's diary has this week's appointments, some past and waiting to be
+    recorded; the scheme lead sees them in the scheme's diary."""
+    from django.utils import timezone
+
+    from linkwork.casework.models import Appointment, AppointmentStatus
+
+    emails = {role: email for role, email, _ in demo_logins()}
+    worker = User.objects.get(email=emails[Role.LINK_WORKER.label])
+    theirs = Appointment.objects.filter(link_worker=worker)
+    assert theirs.count() >= 4
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    days = {timezone.localtime(a.starts_at).date() for a in theirs}
+    assert days <= {monday + dt.timedelta(days=n) for n in (0, 1, 2, 3, 4, 7, 8, 9, 10, 11)}
+    this_week = sum(
+        1 for a in theirs if timezone.localtime(a.starts_at).date() < monday + dt.timedelta(days=7)
+    )
+    assert theirs.filter(status=AppointmentStatus.CANCELLED).count() <= 1
+    assert not theirs.exclude(referral__status__in=["accepted", "active", "on_hold"]).exists()
+    sign_in_as_demo_user(client, worker.email)
+    week = client.get(reverse("casework:diary") + f"?date={monday.isoformat()}&view=week")
+    assert week.status_code == 200
+    assert f"<p>{this_week} appointment" in week.content.decode()
+    sign_in_as_demo_user(client, emails[Role.SCHEME_LEAD.label])
+    scheme = client.get(reverse("casework:scheme_diary") + f"?date={monday.isoformat()}&view=week")
+    assert scheme.status_code == 200
+    assert worker.full_name in scheme.content.decode()

@@ -19,11 +19,12 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from linkwork.accounts.models import Role, User
 from linkwork.api.actions import issue_api_token
 from linkwork.audit.models import AuditEvent
-from linkwork.casework.models import PlanAction
+from linkwork.casework.models import Appointment, PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
 from linkwork.healthcheck.actions import add_action, submit_self_assessment
 from linkwork.healthcheck.questionnaire import questionnaire
@@ -203,6 +204,8 @@ PUBLIC = {
     # The FHIR API's CapabilityStatement, and its 404 for addresses it does not publish.
     "fhir:metadata",
     "fhir:not-found",
+    # A link worker's calendar feed: its secret address is its key (a wrong one is 404).
+    "casework:calendar_feed",
 }
 # Paths of patterns without a name: the admin site's login page redirects to ours.
 PUBLIC_PATHS = {"/django-admin/login/"}
@@ -238,6 +241,10 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "referrals:sent": "analyst",
     "referrals:triage_queue": "link_worker_a",
     "casework:caseload": "referrer",
+    # Appointments: a link worker's own diary and calendar address; the scheme's for leads.
+    "casework:diary": "referrer",
+    "casework:calendar": "provider",
+    "casework:scheme_diary": "link_worker_a",
     "casework:capacity": "link_worker_a",
     "casework:inbox": "link_worker_a",
     "casework:provider_services": "link_worker_a",
@@ -306,6 +313,9 @@ RESTRICTED: dict[str, Gated] = {
     "referrals:withdraw": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "casework:assign": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "casework:contacts": CASEWORK,
+    "casework:appointments": CASEWORK,
+    "casework:appointment": CASEWORK,
+    "casework:appointment_ics": CASEWORK,
     "casework:notes": CASEWORK,
     "casework:timeline": CASEWORK,
     "casework:plan": CASEWORK,
@@ -464,6 +474,15 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         "action_id": PlanAction.objects.create(plan=plan, what="Call", who="Sam").pk,
         "connection_id": ConnectionFactory(referral=referral, service=service).pk,
         "follow_up_id": FollowUpFactory(referral=referral).pk,
+        "appointment_id": Appointment.objects.create(
+            referral=referral,
+            link_worker=world.link_worker_a,
+            starts_at=timezone.now() + dt.timedelta(days=2),
+            duration_minutes=60,
+            mode="phone",
+            created_by=world.link_worker_a,
+            updated_by=world.link_worker_a,
+        ).pk,
         "service_id": service.pk,
         "message_id": message.pk,
         "alert_id": Alert.objects.create(

@@ -31,6 +31,7 @@ from linkwork.accounts.demo import (
 from linkwork.accounts.models import Organisation, Role, Scheme, User
 from linkwork.casework.demo import seed_casework
 from linkwork.casework.demo_alerts import seed_alerts
+from linkwork.casework.demo_appointments import seed_appointments
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
 from linkwork.notifications.demo import seed_mailboxes
@@ -137,6 +138,9 @@ class Command(BaseCommand):
             self._bulk(Consent, list(generate_consents(rng=rng, people=people)), "consents", quiet)
             seed_list_sizes(rng=rng, practices=practices, today=now.date())
             casework = seed_casework(rng=rng, referrals=referrals, changes=changes, now=now)
+            # This week's diaries, from a random stream of their own so the data above stay as
+            # they were for a given seed.
+            seed_appointments(rng=random.Random(f"appointments-{options['seed']}"), now=now)
             measures = seed_outcomes(
                 rng=rng,
                 referrals=referrals,
