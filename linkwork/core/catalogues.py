@@ -96,7 +96,8 @@ _JINJA = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"], autoescape
 def extract_jinja(path: Path) -> Iterator[tuple[str, str, int]]:
     """(msgid, msgid_plural, line) for each string marked in a Jinja2 template."""
     source = path.read_text(encoding="utf-8")
-    for line, _function, message in _JINJA.extract_translations(source):
+    # `extract_translations` is added to the environment by the i18n extension.
+    for line, _function, message in _JINJA.extract_translations(source):  # type: ignore[attr-defined]
         if isinstance(message, str):
             yield message, "", line
         elif message and isinstance(message[0], str):

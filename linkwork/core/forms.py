@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone, translation
@@ -298,7 +298,8 @@ def translate_fields(form: forms.BaseForm) -> None:
         if isinstance(field_, DatePartsField):
             field_.what = _(field_.what)
         if isinstance(field_, forms.ChoiceField) and name not in skip:
-            field_.choices = [(value, _(str(text))) for value, text in field_.choices]
+            choices = cast(Iterable[tuple[Any, Any]], field_.choices)
+            field_.choices = [(value, _(str(text))) for value, text in choices]
         field_.error_messages = {
             code: _(str(message)) for code, message in field_.error_messages.items()
         }

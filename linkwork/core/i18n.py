@@ -70,7 +70,7 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         translation.activate(ENGLISH)
-        request.LANGUAGE_CODE = ENGLISH  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = ENGLISH
         try:
             response = self.get_response(request)
             if getattr(request, "person_facing", False):
@@ -85,7 +85,8 @@ class LanguageMiddleware:
                         path=settings.LANGUAGE_COOKIE_PATH,
                         secure=settings.LANGUAGE_COOKIE_SECURE,
                         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                        # Sent when a person follows a link from a message or a leaflet.
+                        samesite="Lax",
                     )
             return response
         finally:
@@ -98,7 +99,7 @@ class LanguageMiddleware:
             return
         language, chosen = _chosen(request)
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         request.person_facing = True  # type: ignore[attr-defined]
         request.language_chosen = chosen  # type: ignore[attr-defined]
 
@@ -109,6 +110,6 @@ def language_switch(request: HttpRequest | None) -> dict[str, str] | None:
     if request is None or not getattr(request, "person_facing", False):
         return None
     code, text = SWITCH[WELSH if is_welsh() else ENGLISH]
-    query: dict[str, str] = {k: v for k, v in request.GET.items() if k != "lang"}
+    query = {k: str(v) for k, v in request.GET.items() if k != "lang"}
     query["lang"] = code
     return {"href": f"{request.path}?{urlencode(query)}", "text": text, "lang": code}

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from linkwork.core.presenters import date_uk
 from linkwork.notifications.models import Message
@@ -81,7 +82,9 @@ class _LetterPDF(FPDF):
         self.add_font("DejaVu", style="B", fname=str(path.with_name("DejaVuSans-Bold.ttf")))
         self.family = "DejaVu"
         self.set_font("DejaVu")
-        self.characters = frozenset(self.fonts["dejavu"].cmap)
+        font = self.fonts["dejavu"]
+        assert isinstance(font, TTFFont)
+        self.characters = frozenset(font.cmap)
 
     def drawable(self, text: str) -> str:
         """Text the font can draw: as it is, but "?" for what the font lacks."""
