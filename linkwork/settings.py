@@ -279,6 +279,9 @@ USE_I18N = True
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 # Where the person's choice of language (`?lang=cy`) is remembered: a cookie for a year, read
 # only on the pages a person sees (`linkwork.core.i18n`).
+# Our apps' Welsh catalogues come before those of Django's own apps, listed first above (whose
+# "Email", "Yes" and "No" would otherwise win).
+LOCALE_PATHS = sorted((BASE_DIR / "linkwork").glob("*/locale"))
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SECURE = LINKWORK_HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True

@@ -29,6 +29,10 @@ def error_summary(form: forms.Form) -> list[dict[str, str]]:
     return items
 
 
+def _english() -> bool:
+    return (translation.get_language() or "en").startswith("en")
+
+
 def error_message(bound: forms.BoundField) -> dict[str, str]:
     """The NHS.UK error message of a field, its hidden "Error:" in the page's language."""
     return {
@@ -130,7 +134,8 @@ class DatePartsField(forms.Field):
         if not any(parts.values()):
             return None
         missing = [part for part in DatePartsWidget.parts if not parts.get(part)]
-        what = self.what
+        # First in the English sentence, mid-sentence in the Welsh.
+        what = self.what if _english() else _lower(self.what)
         if missing:
             names = {"day": _("day"), "month": _("month"), "year": _("year")}
             raise forms.ValidationError(
@@ -168,7 +173,7 @@ def date_field(bound: forms.BoundField, legend: str | None = None, **params: Any
         result["hint"] = {"text": str(bound.help_text)}
     if bound.errors:
         result["errorMessage"] = error_message(bound)
-    if not (translation.get_language() or "en").startswith("en"):
+    if not _english():
         # The macro names the boxes "Day", "Month" and "Year" in English unless told.
         values = result["values"]
         for part, label in (("day", _("Day")), ("month", _("Month")), ("year", _("Year"))):
@@ -243,7 +248,14 @@ def house_message(field: forms.Field, name: str, code: str, limit: Any = None) -
     question = label.endswith("?")
     words = {"label": label, "limit": limit}
     thing = _('an answer to "%(label)s"') % words if question else _lower(label)
-    subject = _('The answer to "%(label)s"') % words if question else label[:1].upper() + label[1:]
+    # Mid-sentence in Welsh ("Rhaid i enw cyntaf fod..."), first in English.
+    subject = (
+        _('The answer to "%(label)s"') % words
+        if question
+        else label[:1].upper() + label[1:]
+        if _english()
+        else _lower(label)
+    )
     words.update(thing=thing, subject=subject)
     choose = isinstance(field, _CHOOSE_FIELDS) or isinstance(field.widget, _CHOOSE_WIDGETS)
     if code == "required":
@@ -287,7 +299,7 @@ def translate_fields(form: forms.BaseForm) -> None:
     from the database) and messages. Their English is the catalogue's key, so words from
     shared lists (needs, languages) are translated where they are shown. Nothing changes in
     English."""
-    if (translation.get_language() or "en").startswith("en"):
+    if _english():
         return
     skip = set(getattr(form, "untranslated_choices", ()))
     for name, field_ in form.fields.items():

@@ -438,25 +438,22 @@ def _scheme_for(postcode: str) -> Scheme | None:
     return schemes[0] if schemes else None
 
 
-SELF_REFERRAL_TEMPLATES = {
-    "standard": "referrals/self_referral.jinja",
-    "easy_read": "referrals/self_easy_read.jinja",
-}
-
-
 @person_facing
 def self_referral(request: HttpRequest) -> HttpResponse:
-    return _self_referral(request, SELF_REFERRAL_TEMPLATES["standard"])
+    return _self_referral(
+        request, "referrals/self_referral.jinja", _("Refer yourself for social prescribing")
+    )
 
 
 @person_facing
 def self_referral_easy_read(request: HttpRequest) -> HttpResponse:
     """The easy-read version: the same form, checks and sending, in short sentences."""
-    return _self_referral(request, SELF_REFERRAL_TEMPLATES["easy_read"])
+    return _self_referral(
+        request, "referrals/self_easy_read.jinja", _("Ask for help from a link worker")
+    )
 
 
-def _self_referral(request: HttpRequest, template: str) -> HttpResponse:
-    title = _("Refer yourself for social prescribing")
+def _self_referral(request: HttpRequest, template: str, title: str) -> HttpResponse:
     form = SelfReferralForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if _too_many(request):

@@ -32,6 +32,9 @@ def test_self_referral_form_in_welsh_by_link(client, world: World):
     assert "Neidio i'r prif gynnwys" in body
     assert "Refer yourself for social prescribing" not in body
     assert "Loneliness or isolation" not in body
+    # Our Welsh wins over Django's own catalogues for the same English ("Email").
+    assert "E-bost" in body
+    assert "Ebost" not in body
     # The switch back to English, named in English and marked as English.
     assert 'href="/refer/?lang=en" lang="en" hreflang="en">English</a>' in body
     assert response.cookies[COOKIE].value == "cy"
@@ -81,7 +84,7 @@ def test_self_referral_errors_in_welsh_and_nothing_written(client, world: World)
     for message in [
         "Mae problem",
         "Rhowch eich enw cyntaf",
-        "Rhaid i Eich dyddiad geni gynnwys mis a blwyddyn",
+        "Rhaid i eich dyddiad geni gynnwys mis a blwyddyn",
         "Rhowch eich cod post",
         "Dewiswch o leiaf un peth yr hoffech gael help ag ef",
         "Cadarnhewch eich bod yn cytuno i weithiwr cyswllt gysylltu â chi",
