@@ -169,3 +169,34 @@ def test_appointment_message_to_welsh_speaker_is_in_welsh(referral_a: Referral):
     assert message.subject == f"Eich apwyntiad gyda {referral.scheme.name}"
     assert "4 Mawrth 2026 am 2:05yp yn Canolfan Gymunedol" in message.body
     assert "If you cannot make it" not in message.body
+
+
+def test_language_cookie_is_http_only_and_lax(client, world: World, settings):
+    settings.LANGUAGE_COOKIE_SECURE = True
+    cookie = client.get(reverse("refer") + "?lang=cy").cookies[COOKIE]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["secure"] is True
+    assert int(cookie["max-age"]) == 365 * 24 * 60 * 60
+
+
+@pytest.mark.parametrize(
+    ("event", "subject"),
+    [
+        ("received", "Mae eich atgyfeiriad ar gyfer presgripsiynu cymdeithasol gennym"),
+        ("closed", "Mae eich cymorth presgripsiynu cymdeithasol wedi dod i ben"),
+    ],
+)
+def test_every_message_to_a_person_has_its_welsh(referral_a: Referral, event, subject):
+    from django.utils import translation
+
+    from linkwork.referrals.message_back import person_message
+
+    with translation.override("cy"):
+        welsh_subject, body = person_message(referral_a, event)
+    assert welsh_subject == subject
+    assert body.startswith("Helo Ann,")
+    assert referral_a.reference in body
+    assert referral_a.scheme.name in body
+    for english in ("Hello", "Your reference", "working day", "support", "%("):
+        assert english not in body, english
