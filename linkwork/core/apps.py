@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
     # Files whose marked strings a person sees: each needs its Welsh (`core.catalogues`). The
     # project's page and layout templates are counted with core's.
-    person_facing = ("forms.py", "postcodes.py")
+    person_facing = ("forms.py", "postcodes.py", "presenters.py")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from linkwork.core.i18n import is_welsh
 
@@ -20,15 +21,22 @@ class Branding:
 
     @classmethod
     def from_settings(cls, settings: Any) -> Branding:
+        service_name = settings.LINKWORK_SERVICE_NAME
         return cls(
             organisation_name=settings.LINKWORK_ORGANISATION_NAME,
-            service_name=settings.LINKWORK_SERVICE_NAME,
+            # In the page's language when a catalogue has it (the default name has its Welsh;
+            # a deployment's own name shows as set unless its catalogue adds it).
+            service_name=gettext(service_name) if service_name else service_name,
             nhs=settings.LINKWORK_NHS_BRANDING,
         )
 
     @property
     def title_suffix(self) -> str:
         return f"{self.service_name} \N{EN DASH} {self.organisation_name}"
+
+
+# The default service name (`LINKWORK_SERVICE_NAME`), for the Welsh catalogue.
+DEFAULT_SERVICE_NAME = gettext_noop("Social prescribing")
 
 
 def branding(request: HttpRequest) -> dict[str, Branding]:

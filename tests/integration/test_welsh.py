@@ -30,6 +30,7 @@ def test_self_referral_form_in_welsh_by_link(client, world: World):
     for welsh in ["Enw cyntaf", "Unigrwydd neu arwahanrwydd", "Neges destun", "Diwrnod"]:
         assert welsh in body
     assert "Neidio i'r prif gynnwys" in body
+    assert "Presgripsiynu cymdeithasol" in body, "the default service name in the header"
     assert "Refer yourself for social prescribing" not in body
     assert "Loneliness or isolation" not in body
     # Our Welsh wins over Django's own catalogues for the same English ("Email").
