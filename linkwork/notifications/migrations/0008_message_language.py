@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0006_events_withdrawn_and_support'),
+        ('notifications', '0007_notification_centre'),
     ]
 
     operations = [
