@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "linkwork.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # English, except on pages a person sees, which follow `?lang=` and the language cookie.
+    "linkwork.core.i18n.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -275,6 +277,14 @@ TIME_ZONE = "Europe/London"
 # keeps its catalogue in its own `locale/` folder.
 USE_I18N = True
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# Where the person's choice of language (`?lang=cy`) is remembered: a cookie for a year, read
+# only on the pages a person sees (`linkwork.core.i18n`).
+# Our apps' Welsh catalogues come before those of Django's own apps, listed first above (whose
+# "Email", "Yes" and "No" would otherwise win).
+LOCALE_PATHS = sorted((BASE_DIR / "linkwork").glob("*/locale"))
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = LINKWORK_HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
 USE_TZ = True
 
 STATIC_URL = "/static/"

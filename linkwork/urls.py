@@ -29,6 +29,7 @@ urlpatterns = [
     path("notifications/", include("linkwork.notifications.centre_urls")),
     # Public self-referral: no login.
     path("refer/", referral_views.self_referral, name="refer"),
+    path("refer/easy-read/", referral_views.self_referral_easy_read, name="refer_easy_read"),
     path("refer/done/", referral_views.self_referral_done, name="refer_done"),
     path("oruk/", include("linkwork.directory.oruk.urls")),
     path("api/v1/", include("linkwork.api.urls")),

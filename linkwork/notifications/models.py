@@ -109,6 +109,11 @@ class Message(models.Model):
     )
     subject = models.CharField(max_length=200)
     body = models.TextField(help_text="Plain text.")
+    language = models.CharField(
+        max_length=8,
+        default="en-gb",
+        help_text="The language the message is written in: 'en-gb' or 'cy' (Welsh).",
+    )
     status = models.CharField(
         max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )

@@ -196,6 +196,28 @@ def test_demo_gp_practices_get_the_message_back_by_email(demo):
     assert recipient.address == boxes.get(organisation=referral.person.gp_practice).email
 
 
+def test_demo_link_worker_supports_a_welsh_speaker(client, demo):
+    """A Welsh speaker on the demo link worker's caseload, whose language the person page
+    names and whose messages would be in Welsh."""
+    from linkwork.referrals.lifecycle import OPEN_STATUSES
+
+    emails = {role: email for role, email, _ in demo_logins()}
+    worker = User.objects.get(email=emails[Role.LINK_WORKER.label])
+    referral = (
+        Referral.objects.filter(
+            link_worker=worker, status__in=OPEN_STATUSES, person__preferred_language="cy"
+        )
+        .select_related("person")
+        .first()
+    )
+    assert referral is not None
+    assert not referral.person.interpreter_needed
+    assert Person.objects.filter(preferred_language="cy").count() > 1
+    sign_in_as_demo_user(client, worker.email)
+    page = client.get(reverse("people:detail", args=[referral.person_id])).content.decode()
+    assert "Welsh" in page
+
+
 def test_each_demo_link_worker_and_lead_has_read_and_unread_notifications(demo):
     from django.urls import resolve
 

@@ -181,6 +181,7 @@ PUBLIC = {
     "accounts:password_reset_link",
     "accounts:password_reset_new",
     "refer",
+    "refer_easy_read",
     "refer_done",
     "oruk:openapi-json",
     "oruk:about",

@@ -37,7 +37,7 @@ from linkwork.casework.models import Connection
 from linkwork.notifications.demo import seed_mailboxes
 from linkwork.outcomes.demo import seed_outcomes
 from linkwork.outcomes.demo_eq5d import seed_eq5d
-from linkwork.people.demo import generate_consents, generate_people
+from linkwork.people.demo import generate_consents, generate_people, speak_welsh, welsh_speakers
 from linkwork.people.models import Consent, Person
 from linkwork.referrals.demo import (
     ReferralContext,
@@ -45,6 +45,7 @@ from linkwork.referrals.demo import (
     generate_referrals,
     link_workers_needed,
 )
+from linkwork.referrals.lifecycle import OPEN_STATUSES
 from linkwork.referrals.models import CodedEvent, Referral, StatusChange
 
 M = TypeVar("M", bound=models.Model)
@@ -122,6 +123,8 @@ class Command(BaseCommand):
                     practices=practices,
                 )
             )
+            # A few Welsh speakers, whose messages and letters are in Welsh.
+            welsh_speakers(people)
             self._bulk(Person, people, "people", quiet)
             context = ReferralContext(
                 schemes=accounts.schemes,
@@ -132,6 +135,7 @@ class Command(BaseCommand):
                 rng=rng, people=people, now=now, context=context
             )
             self._share_caseloads(rng, accounts, referrals, now)
+            self._welsh_speaker_for(accounts.demo_link_worker, referrals)
             self._bulk(Referral, referrals, "referrals", quiet)
             self._bulk(StatusChange, changes, "status history", quiet)
             self._bulk(CodedEvent, events, "coded events", quiet)
@@ -230,6 +234,15 @@ class Command(BaseCommand):
             now=now,
             near_limit=busy,
         )
+
+    def _welsh_speaker_for(self, worker: User | None, referrals: Sequence[Referral]) -> None:
+        """The demo link worker's first open case is a Welsh speaker, so they meet one."""
+        mine = [r for r in referrals if worker is not None and r.link_worker_id == worker.pk]
+        open_cases = [r for r in mine if r.status in OPEN_STATUSES]
+        if open_cases and open_cases[0].person.preferred_language != "cy":
+            person = open_cases[0].person
+            speak_welsh(person, 0)
+            person.save(update_fields=["given_name", "preferred_language", "interpreter_needed"])
 
     def _bulk(self, model: type[M], rows: Sequence[M], label: str, quiet: bool) -> None:
         with tqdm(total=len(rows), desc=f"Loading {label}", unit=" rows", disable=quiet) as bar:
