@@ -47,6 +47,9 @@ class Event(models.TextChoices):
     SAFETY_FLAG = "safety_flag", "Safety flag raised"
     # Link worker support: prompts to a scheme's lead, counts only.
     SUPPORT_PROMPTS = "support_prompts", "Support prompts"
+    # The person's own prescription link and the feedback survey (`linkwork.prescription`).
+    PRESCRIPTION = "prescription", "Prescription link"
+    FEEDBACK_SURVEY = "survey", "Feedback survey"
 
 
 class DeliveryChannel(models.TextChoices):
