@@ -61,6 +61,7 @@ from linkwork.outcomes import get_instrument
 from linkwork.outcomes.actions import raise_flag, record_measure
 from linkwork.outcomes.models import FlagKind
 from linkwork.people.models import MatchBasis, PersonMatch
+from linkwork.prescription.actions import create_link
 from linkwork.people.nhs_number import check_digit, format_nhs_number
 from linkwork.records.actions import decide_request, record_request
 from linkwork.records.models import (
@@ -227,6 +228,13 @@ healthcheck:scheme               GET   403/403  403/403  200/404  403/403  403/4
 healthcheck:scheme               POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 healthcheck:pdf                  GET   403/403  403/403  200/404  403/403  403/403  200/404  200/404
 healthcheck:pdf                  POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
+# the person's own prescription: its links, made, revoked and printed by the case's staff
+prescription:case                GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+prescription:case                POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+prescription:revoke              GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
+prescription:revoke              POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+prescription:print               GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+prescription:print               POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 """
 
 # The JSON API, by session (the recommendations only) and by token.
@@ -290,6 +298,10 @@ fhir:service-request@referral   POST  405/405 405/405  405/405
 # URLs that take a parameter but hold no personal data, and why. Everything else that takes a
 # parameter must have its rows in the matrix.
 NOT_PERSONAL = {
+    # The person's own links: the token is the only key, and a wrong one names no one.
+    "prescription:open": "a person's single-use link",
+    "prescription:survey_open": "a person's single-use survey link",
+    "prescription:feedback_service": "aggregates",
     # Staff accounts, never a person's record: a reset link (public, refused unless valid),
     # an admin's reset of an authenticator, and a scheme lead's page of link workers.
     "accounts:password_reset_link": "a reset link",
@@ -419,6 +431,7 @@ COMPARED_APPS = {
     "records",
     "interop",
     "support",
+    "prescription",
 }
 NOT_COMPARED_FIELDS = {"api.ApiToken": "last_used_at"}
 
@@ -660,6 +673,7 @@ def build_tenant(name: str) -> Tenant:
         "batch_id": gp_batch.pk,
         "session_id": supervision.pk,
         "scheme_id": scheme.pk,
+        "link_id": create_link(by=users["lw"], referral=referral, send=False).link.pk,
         # Not URL parameters: the organisations, for the searches and forms that name them.
         "host_id": host.pk,
         "practice_id": practice.pk,

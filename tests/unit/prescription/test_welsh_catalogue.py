@@ -59,4 +59,3 @@ def test_every_person_string_has_a_welsh_translation():
             if welsh == message:
                 missing.append(f"{context}|{message}" if context else message)
     assert not missing, "not in the Welsh catalogue:\n" + "\n".join(missing)
-
