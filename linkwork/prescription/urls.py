@@ -7,9 +7,10 @@ urlpatterns = [
     # The person's own pages: no login, reached by a single-use link.
     path("p/<str:token>/", views.open_prescription, name="open"),
     path("p/", views.page, name="page"),
+    # Before the token pattern, which would otherwise take "thanks" for a token.
+    path("s/thanks/", views.survey_done, name="survey_done"),
     path("s/<str:token>/", views.open_survey, name="survey_open"),
     path("s/", views.survey, name="survey"),
-    path("s/thanks/", views.survey_done, name="survey_done"),
     # Staff.
     path("prescription/referrals/<uuid:referral_id>/", views.case, name="case"),
     path("prescription/links/<uuid:link_id>/revoke/", views.revoke, name="revoke"),

@@ -51,17 +51,27 @@ def session_seconds() -> int:
     return int(getattr(settings, "LINKWORK_PRESCRIPTION_SESSION_MINUTES", 60)) * 60
 
 
-def _private(response: HttpResponse, lang: str) -> HttpResponse:
+# The survey's form posts back to us: with no referrer at all a browser sends its origin as
+# "null", which the CSRF check rightly refuses. Same-origin still tells no other site anything.
+FORM_REFERRER_POLICY = "same-origin"
+
+
+def _private(response: HttpResponse, lang: str, referrer: str = "no-referrer") -> HttpResponse:
     """Nothing of a person's page is cached, indexed or sent on as a referrer."""
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer
     response["Content-Language"] = lang
     return response
 
 
 def _person_page(
-    request: HttpRequest, template: str, context: dict[str, Any], lang: str, status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    lang: str,
+    status: int = 200,
+    referrer: str = "no-referrer",
 ) -> HttpResponse:
     with translation.override(lang):
         page = render(
@@ -71,10 +81,11 @@ def _person_page(
                 **context,
                 "lang": "cy" if lang == language.WELSH else "en",
                 "path": reverse("prescription:page"),
+                "referrer": referrer,
             },
             status=status,
         )
-    return _private(page, lang)
+    return _private(page, lang, referrer)
 
 
 def _gone(request: HttpRequest) -> HttpResponse:
@@ -224,8 +235,10 @@ def survey(request: HttpRequest) -> HttpResponse:
             "form": form,
             "form_errors": summary,
             "service": service,
+            "other_lang": "en" if lang == language.WELSH else "cy",
         },
         lang,
+        referrer=FORM_REFERRER_POLICY,
     )
 
 

@@ -49,6 +49,10 @@ def agreed_service(name: str = "Riverside Walking Group") -> Any:
 
 @pytest.fixture
 def case(world: World, referral_a: Any) -> Any:
+    return build_case(world, referral_a)
+
+
+def build_case(world: World, referral_a: Any) -> Any:
     """Scheme A's referral, with a plan, a goal, an agreed service (in progress) and a
     cancelled one, a mobile number, consent to contact, and the scheme's phone number."""
     person = referral_a.person

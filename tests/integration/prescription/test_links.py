@@ -47,7 +47,8 @@ def test_staff_send_the_link_by_the_persons_chosen_channel(client, world: World,
     assert not PrescriptionLink.objects.filter(token_digest=token).exists()
     assert AuditEvent.objects.filter(action="prescription_link.created", object_id=str(link.pk))
     page = client.get(reverse("prescription:case", args=[case.pk])).content.decode()
-    assert "Not opened yet" in page and "Text message" in page
+    assert "Not opened yet" in page
+    assert "Text message" in page
 
 
 def test_a_person_who_refused_contact_gets_a_printed_link_instead(client, world: World, case):
@@ -68,7 +69,8 @@ def test_a_person_who_refused_contact_gets_a_printed_link_instead(client, world:
     )
     body = response.content.decode()
     (link,) = PrescriptionLink.objects.filter(referral=case)
-    assert link.channel == "printed" and link.message_id is None
+    assert link.channel == "printed"
+    assert link.message_id is None
     (url,) = re.findall(r"http://[^<\s]+/p/[A-Za-z0-9_-]+/", body)
     # Shown once: the next visit does not show it again.
     again = client.get(reverse("prescription:case", args=[case.pk])).content.decode()
@@ -107,7 +109,8 @@ def test_the_page_shows_what_matters_services_and_who_to_call(client, world: Wor
     # Nothing else: not the cancelled service, not the surname, no staff navigation.
     assert "Cancelled Choir" not in body
     assert case.person.family_name not in body
-    assert "Log out" not in body and "Caseload" not in body
+    assert "Log out" not in body
+    assert "Caseload" not in body
 
 
 def test_the_page_is_kept_out_of_caches_search_engines_and_referrers(world: World, case):
@@ -229,7 +232,8 @@ def test_the_page_opens_in_welsh_when_the_link_asks(world: World, case):
     # Remembered for this browser, and English again when asked.
     assert "Eich presgripsiwn" in person.get(reverse("prescription:page")).content.decode()
     english = person.get(reverse("prescription:page"), {"lang": "en"}).content.decode()
-    assert '<html lang="en">' in english and "Your social prescription" in english
+    assert '<html lang="en">' in english
+    assert "Your social prescription" in english
 
 
 def test_a_welsh_speaker_gets_the_message_and_page_in_welsh(world: World, case):

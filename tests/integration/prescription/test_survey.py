@@ -92,6 +92,11 @@ def test_the_person_answers_once_and_no_name_is_kept(case):
     body = opened.content.decode()
     assert "How is Riverside Walking Group going?" in body
     assert 'type="radio"' in body
+    # Its form posts back to us, so the browser may send our own origin; no other site
+    # learns anything, and nothing is cached or indexed.
+    assert opened["Referrer-Policy"] == "same-origin"
+    assert opened["Cache-Control"] == "no-store"
+    assert opened["X-Robots-Tag"] == "noindex, nofollow"
     response = person.post(reverse("prescription:survey"), {**ANSWERS, "comment": "Lovely."})
     assert response.status_code == 302
     assert response["Location"] == reverse("prescription:survey_done")
@@ -133,7 +138,8 @@ def test_the_survey_opens_in_welsh(case):
     body = response.content.decode()
     assert '<html lang="cy">' in body
     assert "Sut mae Riverside Walking Group yn mynd?" in body
-    assert "Byddwn" in body and "Ydw" in body
+    assert "Byddwn" in body
+    assert "Ydw" in body
     response = person.post(reverse("prescription:survey"), {})
     assert "Dewiswch ateb i" in response.content.decode()
 
@@ -157,15 +163,18 @@ def test_results_are_shown_only_from_five_answers(client, world: World, case):
     url = reverse("prescription:feedback_service", args=[service.pk])
     body = client.get(url).content.decode()
     assert "Fewer than 5 people have answered" in body
-    assert "Kind people." not in body and "Very welcome" not in body
+    assert "Kind people." not in body
+    assert "Very welcome" not in body
     listing = client.get(reverse("prescription:feedback")).content.decode()
     assert "Fewer than 5" in listing
     _answers(service, 1, case)
     body = client.get(url).content.decode()
     assert "5 people answered" in body
-    assert "Very welcome" in body and "Kind people." in body
+    assert "Very welcome" in body
+    assert "Kind people." in body
     # No one is named.
-    assert case.person.given_name not in body and case.person.family_name not in body
+    assert case.person.given_name not in body
+    assert case.person.family_name not in body
     assert AuditEvent.objects.filter(action="feedback.results_viewed").count() == 2
 
 

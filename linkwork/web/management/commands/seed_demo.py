@@ -166,6 +166,9 @@ class Command(BaseCommand):
             # The schemes' self-assessments and action plans (the health check stands above
             # web, so by name).
             call_command("seed_health_check_demo", stdout=self.stdout)
+            # Feedback from people and a live link to a person's own prescription (the
+            # prescription app stands above web, so by name).
+            call_command("seed_prescription_demo", seed=options["seed"], stdout=self.stdout)
         # Bulk inserts skip the saves that keep the dashboards' facts current: write them all.
         call_command("insights", "refresh", stdout=io.StringIO())
         # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`
