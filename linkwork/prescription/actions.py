@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -220,7 +220,7 @@ def started_on(connection_ids: list[Any]) -> dict[Any, dt.datetime]:
 
 def due_for_survey(now: dt.datetime | None = None) -> list[Connection]:
     """Connections whose person started going at least a week ago (`survey_after_days`),
-    within the last 60 days, and who have had no survey for it."""
+    within the last 60 days, or was signposted then, and who have had no survey for it."""
     now = now or timezone.now()
     latest = now - dt.timedelta(days=survey_after_days())
     earliest = now - dt.timedelta(days=60)
@@ -231,8 +231,12 @@ def due_for_survey(now: dt.datetime | None = None) -> list[Connection]:
         .filter(first__lte=latest, first__gte=earliest)
         .values("connection_id")
     )
+    # A signposted service starts when the person is pointed to it.
+    signposted = Q(
+        status=ConnectionStatus.SIGNPOSTED, created_at__lte=latest, created_at__gte=earliest
+    )
     return list(
-        Connection.objects.filter(pk__in=started, survey_invitation__isnull=True)
+        Connection.objects.filter(Q(pk__in=started) | signposted, survey_invitation__isnull=True)
         .exclude(status__in=[ConnectionStatus.CANCELLED, ConnectionStatus.REJECTED])
         .select_related("referral__person", "service")
         .order_by("pk")

@@ -47,6 +47,7 @@ WENT_TO = (
     ConnectionStatus.COMPLETED,
     ConnectionStatus.FAILED,
     ConnectionStatus.ACCEPTED,
+    ConnectionStatus.SIGNPOSTED,
 )
 
 

@@ -67,6 +67,21 @@ def test_the_survey_is_sent_a_week_after_the_connection_starts_never_twice(case)
     assert AuditEvent.objects.filter(action="feedback_survey.sent").count() == 1
 
 
+def test_a_signposted_service_is_surveyed_a_week_after_signposting(world: World, case):
+    signposted = ConnectionFactory(
+        referral=case, service=ServiceFactory(), status="signposted", created_by=world.link_worker_a
+    )
+    Connection = type(signposted)
+    Connection.objects.filter(pk=signposted.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=3)
+    )
+    assert signposted not in actions.due_for_survey()
+    Connection.objects.filter(pk=signposted.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=7, hours=1)
+    )
+    assert signposted in actions.due_for_survey()
+
+
 def test_a_person_who_refused_contact_is_not_sent_the_survey(world: World, case):
     from linkwork.people.models import Consent
 
