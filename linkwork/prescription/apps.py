@@ -18,6 +18,13 @@ class PrescriptionConfig(AppConfig):
         from linkwork.referrals import panels
 
         daily.register(send_feedback_surveys)
+        # Curators and providers read the feedback about services from the header.
+        from linkwork.accounts.permissions import Ability
+        from linkwork.web import navigation
+
+        navigation.register(
+            navigation.NavItem("Feedback", "prescription:feedback", Ability.EDIT_LISTINGS)
+        )
         panels.register(referral_page_panel)
         # The feedback results feed the insights pages as one more dashboard.
         dashboards.register(

@@ -72,7 +72,7 @@ def _answer(rng: random.Random, started: bool) -> dict[str, Any]:
         else [(Went.NOT_YET, 3), (Went.NO, 1)],
     )
     if went != Went.YES:
-        welcome = Welcome.NOT_GONE
+        welcome: str = Welcome.NOT_GONE
         helped = _pick(rng, [(Helped.TOO_SOON, 3), (Helped.NO, 1)])
     else:
         welcome = _pick(

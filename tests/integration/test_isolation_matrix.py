@@ -61,8 +61,8 @@ from linkwork.outcomes import get_instrument
 from linkwork.outcomes.actions import raise_flag, record_measure
 from linkwork.outcomes.models import FlagKind
 from linkwork.people.models import MatchBasis, PersonMatch
-from linkwork.prescription.actions import create_link
 from linkwork.people.nhs_number import check_digit, format_nhs_number
+from linkwork.prescription.actions import create_link
 from linkwork.records.actions import decide_request, record_request
 from linkwork.records.models import (
     Decision,
