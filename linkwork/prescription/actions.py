@@ -22,7 +22,8 @@ from linkwork.audit import auditor
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection, ConnectionStatusChange
 from linkwork.notifications.addressing import Recipient, person_recipient
-from linkwork.notifications.models import Event
+from linkwork.notifications.holds import held_because
+from linkwork.notifications.models import Audience, Event
 from linkwork.people.models import current_consents
 from linkwork.prescription import language, messages, tokens
 from linkwork.prescription.models import (
@@ -71,6 +72,10 @@ def create_link(*, by: Any, referral: Referral, send: bool) -> Made:
     now = timezone.now()
     recipient: Recipient | None = None
     if send:
+        # A message a hold would keep back (a restriction of processing) is not sent at all:
+        # staff are told, and may print the page instead.
+        if held_because(referral.pk, Audience.PERSON):
+            raise CannotSend("held")
         found = person_recipient(referral.person, current_consents(referral.person))
         if not isinstance(found, Recipient):
             raise CannotSend(found.reason)

@@ -258,6 +258,8 @@ CANNOT_SEND = {
     "Print it and give it to them instead.",
     "no_way_to_reach_person": "There is no mobile number, email address or postal address "
     "for the person. Print it and give it to them instead.",
+    "held": "Messages to the person are held, for example while the use of their record is "
+    "restricted. Ask your scheme lead before printing it for them.",
 }
 
 

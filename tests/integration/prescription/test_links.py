@@ -77,6 +77,17 @@ def test_a_person_who_refused_contact_gets_a_printed_link_instead(client, world:
     assert url not in again
 
 
+def test_a_held_person_is_not_sent_a_link(client, world: World, case, monkeypatch):
+    from linkwork.notifications import holds
+
+    monkeypatch.setattr(holds, "_rules", [lambda referral_id: "restricted"])
+    signed_in(client, world.link_worker_a)
+    response = client.post(reverse("prescription:case", args=[case.pk]), {"how": "send"})
+    assert "Messages to the person are held" in response.content.decode()
+    assert not PrescriptionLink.objects.exists()
+    assert not Message.objects.exists()
+
+
 def test_the_staff_form_names_the_field_when_nothing_is_chosen(client, world: World, case):
     signed_in(client, world.link_worker_a)
     response = client.post(reverse("prescription:case", args=[case.pk]), {})
