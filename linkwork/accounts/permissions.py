@@ -64,7 +64,9 @@ class Grant:
 
 
 def grants(user: Any) -> tuple[Grant, ...]:
-    """Every role the user holds, read once per request."""
+    """Every role the user holds, read once per request. A role in an inactive organisation
+    counts for nothing: the login page refuses a user with no other role, and a session
+    already open keeps no access through it."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ()
     cached: tuple[Grant, ...] | None = getattr(user, "_linkwork_grants", None)
@@ -72,7 +74,7 @@ def grants(user: Any) -> tuple[Grant, ...]:
         cached = tuple(
             Grant(Role(role), organisation_id, scheme_id, kind)
             for role, organisation_id, scheme_id, kind in Membership.objects.filter(
-                user_id=user.pk
+                user_id=user.pk, organisation__is_active=True
             ).values_list("role", "organisation_id", "scheme_id", "organisation__kind")
         )
         user._linkwork_grants = cached

@@ -507,7 +507,13 @@ def respond_to_connection(
         )
     connection.responded_at = timezone.now()
     connection.save()
-    _notify(Event.CONNECTION_ANSWERED, connection.pk)
+    # The link worker hears in the notification centre, and by email unless they switched
+    # that off (the email is the connection-answered notice, as before the centre).
+    notices.alert_answered(
+        Connection.objects.select_related(
+            "referral__scheme", "referral__link_worker", "service__organization"
+        ).get(pk=connection.pk)
+    )
     return connection
 
 
@@ -727,6 +733,7 @@ def chase_connections(today: dt.date | None = None) -> dict[str, int]:
     for connection in waiting.filter(respond_by__lt=today, escalated_at__isnull=True):
         with transaction.atomic():
             notices.send_notice(connection, Event.CONNECTION_OVERDUE)
+            notices.alert_overdue(connection)
             Connection.objects.filter(pk=connection.pk).update(escalated_at=timezone.now())
             auditor.record(
                 action="connection.escalated",

@@ -298,6 +298,9 @@ fhir:service-request@referral   POST  405/405 405/405  405/405
 # URLs that take a parameter but hold no personal data, and why. Everything else that takes a
 # parameter must have its rows in the matrix.
 NOT_PERSONAL = {
+    # A user's own notification: only its recipient reaches it, whatever their role.
+    "notification_centre:open": "a user's own notification",
+    "notification_centre:read": "a user's own notification",
     # The person's own links: the token is the only key, and a wrong one names no one.
     "prescription:open": "a person's single-use link",
     "prescription:survey_open": "a person's single-use survey link",
@@ -348,6 +351,7 @@ NOT_PERSONAL = {
     # tokens, managed by system admins across every tenant (no person's record; every other
     # role is refused, as test_permissions.py and tests/integration/administration prove).
     "administration:organisation": "an organisation, for system admins",
+    "administration:organisation_active": "an organisation's active switch, for system admins",
     "administration:tokens": "an organisation's API tokens, for system admins",
     "administration:token_rotate": "an API token, for system admins",
     "administration:token_revoke": "an API token, for system admins",

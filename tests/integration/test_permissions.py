@@ -36,7 +36,7 @@ from linkwork.interop.webhooks.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from linkwork.notifications.models import Message
+from linkwork.notifications.models import Alert, Message
 from linkwork.outcomes.actions import raise_flag
 from linkwork.outcomes.models import FlagKind
 from linkwork.prescription.actions import create_link
@@ -216,8 +216,16 @@ PUBLIC = {
 PUBLIC_PATHS = {"/django-admin/login/"}
 # Django's admin site keeps its own gate (staff accounts only) and holds no personal data.
 OWN_GATE_NAMESPACES = {"admin"}
-# Any signed-in user: the home page shows one section for each role held, nothing otherwise.
-SIGNED_IN = {"web:home"}
+# Any signed-in user: the home page shows one section for each role held, nothing otherwise;
+# the notification centre lists the user's own notifications and their email choices;
+# everyone may change their own password.
+SIGNED_IN = {
+    "web:home",
+    "accounts:change_password",
+    "notification_centre:index",
+    "notification_centre:read_all",
+    "notification_centre:settings",
+}
 
 
 @dataclass(frozen=True)
@@ -333,6 +341,9 @@ RESTRICTED: dict[str, Gated] = {
     "notifications:message": Gated(wrong_role=None, other_scope="link_worker_b"),
     "notifications:letter": Gated(wrong_role=None, other_scope="link_worker_b"),
     "notifications:retry": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    # A notification (here link worker A's): its recipient only, whatever another's role.
+    "notification_centre:open": Gated(wrong_role=None, other_scope="link_worker_b"),
+    "notification_centre:read": Gated(wrong_role=None, other_scope="link_worker_b"),
     "directory:edit": PROVIDER_RECORD,
     "directory:verify": PROVIDER_RECORD,
     "directory:schedules": PROVIDER_RECORD,
@@ -401,6 +412,7 @@ RESTRICTED: dict[str, Gated] = {
         f"administration:{name}": Gated(wrong_role="scheme_lead_a", other_scope=None)
         for name in (
             "organisation",
+            "organisation_active",
             "tokens",
             "token_rotate",
             "token_revoke",
@@ -469,6 +481,13 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         "follow_up_id": FollowUpFactory(referral=referral).pk,
         "service_id": service.pk,
         "message_id": message.pk,
+        "alert_id": Alert.objects.create(
+            recipient=world.link_worker_a,
+            kind="overdue",
+            text=f"Follow-up for referral {referral.reference} is overdue",
+            link=f"/referrals/{referral.pk}/",
+            referral=referral,
+        ).pk,
         "flag_id": raise_flag(
             by=world.link_worker_a, referral=referral, kind=FlagKind.SELF_HARM
         ).pk,

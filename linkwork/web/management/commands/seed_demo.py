@@ -25,10 +25,12 @@ from linkwork.accounts.demo import (
     add_link_workers,
     demo_practices,
     seed_accounts,
+    seed_closed_organisation,
     seed_list_sizes,
 )
 from linkwork.accounts.models import Organisation, Role, Scheme, User
 from linkwork.casework.demo import seed_casework
+from linkwork.casework.demo_alerts import seed_alerts
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
 from linkwork.notifications.demo import seed_mailboxes
@@ -169,6 +171,10 @@ class Command(BaseCommand):
             # Feedback from people and a live link to a person's own prescription (the
             # prescription app stands above web, so by name).
             call_command("seed_prescription_demo", seed=options["seed"], stdout=self.stdout)
+            # Each link worker's and scheme lead's notifications, about their own cases.
+            seed_alerts(rng=random.Random(f"alerts-{options['seed']}"), now=now)
+            # Last, so the referrals above never name it.
+            seed_closed_organisation()
         # Bulk inserts skip the saves that keep the dashboards' facts current: write them all.
         call_command("insights", "refresh", stdout=io.StringIO())
         # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`
