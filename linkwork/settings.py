@@ -76,6 +76,12 @@ LINKWORK_SMALL_NUMBER = env.int("LINKWORK_SMALL_NUMBER", 5)
 # Insights' unmet need: a need is unmet when no active, recently checked service in a category
 # that meets it has a venue within this many kilometres of the person's postcode.
 LINKWORK_UNMET_NEED_KM = env.int("LINKWORK_UNMET_NEED_KM", 5)
+# The person's own prescription: how many days a link works, how many minutes the browser
+# that opened it keeps the page, and the feedback survey a week after a connection starts.
+LINKWORK_PRESCRIPTION_LINK_DAYS = env.int("LINKWORK_PRESCRIPTION_LINK_DAYS", 14)
+LINKWORK_PRESCRIPTION_SESSION_MINUTES = env.int("LINKWORK_PRESCRIPTION_SESSION_MINUTES", 60)
+LINKWORK_FEEDBACK_SURVEY_AFTER_DAYS = env.int("LINKWORK_FEEDBACK_SURVEY_AFTER_DAYS", 7)
+LINKWORK_FEEDBACK_SURVEY_LINK_DAYS = env.int("LINKWORK_FEEDBACK_SURVEY_LINK_DAYS", 28)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

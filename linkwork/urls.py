@@ -41,6 +41,8 @@ urlpatterns = [
     path("manage/", include("linkwork.administration.urls")),
     path("", include("linkwork.interop.urls")),
     path("", include("linkwork.healthcheck.urls")),
+    # The person's own prescription (`/p/`, `/s/`, no login) and its staff pages.
+    path("", include("linkwork.prescription.urls")),
     # The admin site signs in through our login, so it gets lock-out and two-factor too.
     path(
         "django-admin/login/",

@@ -53,6 +53,9 @@ class Event(models.TextChoices):
     PERSON_REPLIED = "person_replied", "Reply from a person"
     OUTCOME_DUE = "outcome_due", "Outcome measure due"
     OVERDUE = "overdue", "Overdue"
+    # The person's own prescription link and the feedback survey (`linkwork.prescription`).
+    PRESCRIPTION = "prescription", "Prescription link"
+    FEEDBACK_SURVEY = "survey", "Feedback survey"
 
 
 class DeliveryChannel(models.TextChoices):

@@ -63,6 +63,7 @@ from linkwork.outcomes.actions import raise_flag, record_measure
 from linkwork.outcomes.models import FlagKind
 from linkwork.people.models import MatchBasis, PersonMatch
 from linkwork.people.nhs_number import check_digit, format_nhs_number
+from linkwork.prescription.actions import create_link
 from linkwork.records.actions import decide_request, record_request
 from linkwork.records.models import (
     Decision,
@@ -235,6 +236,13 @@ healthcheck:scheme               GET   403/403  403/403  200/404  403/403  403/4
 healthcheck:scheme               POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 healthcheck:pdf                  GET   403/403  403/403  200/404  403/403  403/403  200/404  200/404
 healthcheck:pdf                  POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
+# the person's own prescription: its links, made, revoked and printed by the case's staff
+prescription:case                GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+prescription:case                POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+prescription:revoke              GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
+prescription:revoke              POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+prescription:print               GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+prescription:print               POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 """
 
 # The JSON API, by session (the recommendations only) and by token.
@@ -301,6 +309,10 @@ NOT_PERSONAL = {
     # A user's own notification: only its recipient reaches it, whatever their role.
     "notification_centre:open": "a user's own notification",
     "notification_centre:read": "a user's own notification",
+    # The person's own links: the token is the only key, and a wrong one names no one.
+    "prescription:open": "a person's single-use link",
+    "prescription:survey_open": "a person's single-use survey link",
+    "prescription:feedback_service": "aggregates",
     # Staff accounts, never a person's record: a reset link (public, refused unless valid),
     # an admin's reset of an authenticator, and a scheme lead's page of link workers.
     "accounts:password_reset_link": "a reset link",
@@ -438,6 +450,7 @@ COMPARED_APPS = {
     "records",
     "interop",
     "support",
+    "prescription",
 }
 NOT_COMPARED_FIELDS = {"api.ApiToken": "last_used_at"}
 
@@ -691,6 +704,7 @@ def build_tenant(name: str) -> Tenant:
         "batch_id": gp_batch.pk,
         "session_id": supervision.pk,
         "scheme_id": scheme.pk,
+        "link_id": create_link(by=users["lw"], referral=referral, send=False).link.pk,
         # Not URL parameters: the organisations, for the searches and forms that name them.
         "host_id": host.pk,
         "practice_id": practice.pk,

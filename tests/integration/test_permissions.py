@@ -40,6 +40,7 @@ from linkwork.interop.webhooks.models import (
 from linkwork.notifications.models import Alert, Message
 from linkwork.outcomes.actions import raise_flag
 from linkwork.outcomes.models import FlagKind
+from linkwork.prescription.actions import create_link
 from linkwork.records.models import ReviewItem, RightsRequest
 from linkwork.support.models import SupervisionSession
 from tests.conftest import World, signed_in
@@ -207,6 +208,13 @@ PUBLIC = {
     "fhir:not-found",
     # A link worker's calendar feed: its secret address is its key (a wrong one is 404).
     "casework:calendar_feed",
+    # The person's own prescription and feedback survey: no login, reached by a single-use
+    # link; an unknown, used, expired or revoked link answers one page that names no one.
+    "prescription:open",
+    "prescription:page",
+    "prescription:survey_open",
+    "prescription:survey",
+    "prescription:survey_done",
 }
 # Paths of patterns without a name: the admin site's login page redirects to ours.
 PUBLIC_PATHS = {"/django-admin/login/"}
@@ -300,6 +308,8 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "administration:users": "scheme_lead_a",
     "administration:user_new": "scheme_lead_a",
     "administration:instruments": "analyst",
+    # Feedback results per service: curators, and providers for their own services.
+    "prescription:feedback": "link_worker_a",
 }
 WEBHOOK_RECORD = Gated(wrong_role="link_worker_a", other_scope="admin_b")
 RESTRICTED: dict[str, Gated] = {
@@ -331,6 +341,11 @@ RESTRICTED: dict[str, Gated] = {
     "casework:inbox_connection": PROVIDER_RECORD,
     "casework:service_availability": PROVIDER_RECORD,
     "outcomes:trajectories": CASEWORK,
+    # The person's own prescription: the case's link worker and scheme leads.
+    "prescription:case": CASEWORK,
+    "prescription:revoke": CASEWORK,
+    "prescription:print": CASEWORK,
+    "prescription:feedback_service": PROVIDER_RECORD,
     "outcomes:record": CASEWORK,
     "outcomes:flag": CASEWORK,
     "notifications:referral_messages": Gated(wrong_role=None, other_scope="link_worker_b"),
@@ -546,6 +561,7 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         ).pk,
         **health_check_parameters(world),
         **administration_parameters(world),
+        "link_id": create_link(by=world.link_worker_a, referral=referral, send=False).link.pk,
     }
 
 

@@ -15,6 +15,7 @@ def test_each_app_registers_its_daily_jobs_in_the_order_reminders_runs_them():
         "prompt_scheme_leads",
         "sweep_webhooks",
         "review_retention",
+        "send_feedback_surveys",
     ]
 
 

@@ -176,6 +176,9 @@ class Command(BaseCommand):
             # The schemes' self-assessments and action plans (the health check stands above
             # web, so by name).
             call_command("seed_health_check_demo", stdout=self.stdout)
+            # Feedback from people and a live link to a person's own prescription (the
+            # prescription app stands above web, so by name).
+            call_command("seed_prescription_demo", seed=options["seed"], stdout=self.stdout)
             # Each link worker's and scheme lead's notifications, about their own cases.
             seed_alerts(rng=random.Random(f"alerts-{options['seed']}"), now=now)
             # Last, so the referrals above never name it.
