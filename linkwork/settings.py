@@ -76,6 +76,12 @@ LINKWORK_SMALL_NUMBER = env.int("LINKWORK_SMALL_NUMBER", 5)
 # Insights' unmet need: a need is unmet when no active, recently checked service in a category
 # that meets it has a venue within this many kilometres of the person's postcode.
 LINKWORK_UNMET_NEED_KM = env.int("LINKWORK_UNMET_NEED_KM", 5)
+# The person's own prescription: how many days a link works, how many minutes the browser
+# that opened it keeps the page, and the feedback survey a week after a connection starts.
+LINKWORK_PRESCRIPTION_LINK_DAYS = env.int("LINKWORK_PRESCRIPTION_LINK_DAYS", 14)
+LINKWORK_PRESCRIPTION_SESSION_MINUTES = env.int("LINKWORK_PRESCRIPTION_SESSION_MINUTES", 60)
+LINKWORK_FEEDBACK_SURVEY_AFTER_DAYS = env.int("LINKWORK_FEEDBACK_SURVEY_AFTER_DAYS", 7)
+LINKWORK_FEEDBACK_SURVEY_LINK_DAYS = env.int("LINKWORK_FEEDBACK_SURVEY_LINK_DAYS", 28)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -123,6 +129,8 @@ MIDDLEWARE = [
     "linkwork.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # English, except on pages a person sees, which follow `?lang=` and the language cookie.
+    "linkwork.core.i18n.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -275,6 +283,14 @@ TIME_ZONE = "Europe/London"
 # keeps its catalogue in its own `locale/` folder.
 USE_I18N = True
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# Where the person's choice of language (`?lang=cy`) is remembered: a cookie for a year, read
+# only on the pages a person sees (`linkwork.core.i18n`).
+# Our apps' Welsh catalogues come before those of Django's own apps, listed first above (whose
+# "Email", "Yes" and "No" would otherwise win).
+LOCALE_PATHS = sorted((BASE_DIR / "linkwork").glob("*/locale"))
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = LINKWORK_HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -358,7 +374,7 @@ LOGGING = {
     },
     "handlers": {
         "console": {
-            "class": "logging.StreamHandler",
+            "class": "linkwork.core.logs.Console",
             "formatter": "plain",
             "filters": ["refusal_without_traceback", "personal_data"],
         }

@@ -25,8 +25,11 @@ urlpatterns = [
             )
         ),
     ),
+    # The notification centre: each user's own alerts.
+    path("notifications/", include("linkwork.notifications.centre_urls")),
     # Public self-referral: no login.
     path("refer/", referral_views.self_referral, name="refer"),
+    path("refer/easy-read/", referral_views.self_referral_easy_read, name="refer_easy_read"),
     path("refer/done/", referral_views.self_referral_done, name="refer_done"),
     path("oruk/", include("linkwork.directory.oruk.urls")),
     path("api/v1/", include("linkwork.api.urls")),
@@ -39,6 +42,8 @@ urlpatterns = [
     path("manage/", include("linkwork.administration.urls")),
     path("", include("linkwork.interop.urls")),
     path("", include("linkwork.healthcheck.urls")),
+    # The person's own prescription (`/p/`, `/s/`, no login) and its staff pages.
+    path("", include("linkwork.prescription.urls")),
     # The admin site signs in through our login, so it gets lock-out and two-factor too.
     path(
         "django-admin/login/",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from linkwork.core.text import NoControlCharacters
 
@@ -28,6 +29,18 @@ def error_summary(form: forms.Form) -> list[dict[str, str]]:
     return items
 
 
+def _english() -> bool:
+    return (translation.get_language() or "en").startswith("en")
+
+
+def error_message(bound: forms.BoundField) -> dict[str, str]:
+    """The NHS.UK error message of a field, its hidden "Error:" in the page's language."""
+    return {
+        "text": " ".join(str(error) for error in bound.errors),
+        "visuallyHiddenText": _("Error"),
+    }
+
+
 def field(bound: forms.BoundField, label: str | None = None, **params: Any) -> dict[str, Any]:
     """Parameters for an NHS.UK input-like macro from a bound field."""
     value = bound.value()
@@ -40,7 +53,7 @@ def field(bound: forms.BoundField, label: str | None = None, **params: Any) -> d
     if bound.help_text:
         result["hint"] = {"text": str(bound.help_text)}
     if bound.errors:
-        result["errorMessage"] = {"text": " ".join(str(error) for error in bound.errors)}
+        result["errorMessage"] = error_message(bound)
     if bound.field.required:
         result.setdefault("attributes", {})["required"] = "required"
     for key, extra in params.items():
@@ -83,7 +96,7 @@ def checkbox(bound: forms.BoundField, label: str | None = None, **params: Any) -
     item = {"value": "on", "text": label or str(bound.label), "checked": bool(bound.value())}
     result: dict[str, Any] = {"idPrefix": bound.auto_id, "name": bound.html_name, "items": [item]}
     if bound.errors:
-        result["errorMessage"] = {"text": " ".join(str(error) for error in bound.errors)}
+        result["errorMessage"] = error_message(bound)
     return {**result, **params}
 
 
@@ -121,22 +134,30 @@ class DatePartsField(forms.Field):
         if not any(parts.values()):
             return None
         missing = [part for part in DatePartsWidget.parts if not parts.get(part)]
+        # First in the English sentence, mid-sentence in the Welsh.
+        what = self.what if _english() else _lower(self.what)
         if missing:
-            raise forms.ValidationError(f"{self.what} must include a {' and '.join(missing)}")
+            names = {"day": _("day"), "month": _("month"), "year": _("year")}
+            raise forms.ValidationError(
+                _("%(what)s must include a %(parts)s")
+                % {"what": what, "parts": _(" and ").join(names[part] for part in missing)}
+            )
         try:
             day, month, year = (int(parts[part]) for part in DatePartsWidget.parts)
             value = dt.date(year, month, day)
         except ValueError:
-            raise forms.ValidationError(f"{self.what} must be a real date") from None
+            message = _("%(what)s must be a real date") % {"what": what}
+            raise forms.ValidationError(message) from None
         if year < 1900:
-            raise forms.ValidationError(f"{self.what} must be after 1900")
+            raise forms.ValidationError(_("%(what)s must be after 1900") % {"what": what})
         if self.past and value >= timezone.localdate():
-            raise forms.ValidationError(f"{self.what} must be in the past")
+            raise forms.ValidationError(_("%(what)s must be in the past") % {"what": what})
         return value
 
     def validate(self, value: Any) -> None:
         if value in self.empty_values and self.required:
-            raise forms.ValidationError(f"Enter {self.what[0].lower() + self.what[1:]}")
+            what = self.what[0].lower() + self.what[1:]
+            raise forms.ValidationError(_("Enter %(what)s") % {"what": what})
 
 
 def date_field(bound: forms.BoundField, legend: str | None = None, **params: Any) -> dict[str, Any]:
@@ -151,21 +172,31 @@ def date_field(bound: forms.BoundField, legend: str | None = None, **params: Any
     if bound.help_text:
         result["hint"] = {"text": str(bound.help_text)}
     if bound.errors:
-        result["errorMessage"] = {"text": " ".join(str(error) for error in bound.errors)}
+        result["errorMessage"] = error_message(bound)
+    if not _english():
+        # The macro names the boxes "Day", "Month" and "Year" in English unless told.
+        values = result["values"]
+        for part, label in (("day", _("Day")), ("month", _("Month")), ("year", _("Year"))):
+            result[part] = {
+                "name": part,
+                "value": values.get(part),
+                "width": 4 if part == "year" else 2,
+                "label": label,
+            }
     return {**result, **params}
 
 
 def today_or_later(day: dt.date | None, what: str) -> dt.date | None:
     """`day` unchanged, or a form error when it is in the past (`what` names the date)."""
     if day is not None and day < timezone.localdate():
-        raise forms.ValidationError(f"{what} must be today or in the future")
+        raise forms.ValidationError(_("%(what)s must be today or in the future") % {"what": what})
     return day
 
 
 def today_or_earlier(day: dt.date | None, what: str) -> dt.date | None:
     """`day` unchanged, or a form error when it is in the future (`what` names the date)."""
     if day is not None and day > timezone.localdate():
-        raise forms.ValidationError(f"{what} must be today or in the past")
+        raise forms.ValidationError(_("%(what)s must be today or in the past") % {"what": what})
     return day
 
 
@@ -211,45 +242,79 @@ def _lower(label: str) -> str:
 
 
 def house_message(field: forms.Field, name: str, code: str, limit: Any = None) -> str:
-    """A message for `code` that names the field and says how to put it right."""
+    """A message for `code` that names the field and says how to put it right (in the
+    language of the page: the label is already in it)."""
     label = _field_name(field, name)
     question = label.endswith("?")
-    thing = f'an answer to "{label}"' if question else _lower(label)
-    subject = f'The answer to "{label}"' if question else label[:1].upper() + label[1:]
+    words = {"label": label, "limit": limit}
+    thing = _('an answer to "%(label)s"') % words if question else _lower(label)
+    # Mid-sentence in Welsh ("Rhaid i enw cyntaf fod..."), first in English.
+    subject = (
+        _('The answer to "%(label)s"') % words
+        if question
+        else label[:1].upper() + label[1:]
+        if _english()
+        else _lower(label)
+    )
+    words.update(thing=thing, subject=subject)
     choose = isinstance(field, _CHOOSE_FIELDS) or isinstance(field.widget, _CHOOSE_WIDGETS)
     if code == "required":
-        return f"Select {thing}" if choose else f"Enter {thing}"
+        return (_("Select %(thing)s") if choose else _("Enter %(thing)s")) % words
     if code in {"invalid_choice", "invalid_list", "invalid_pk_value"}:
         return (
-            f'Select one of the choices given for "{label}"'
+            _('Select one of the choices given for "%(label)s"')
             if question
-            else (f"Select one of the choices given for {thing}")
-        )
+            else _("Select one of the choices given for %(thing)s")
+        ) % words
     if code == "max_length":
-        return f"{subject} must be {limit} characters or fewer"
+        return _("%(subject)s must be %(limit)s characters or fewer") % words
     if code == "min_length":
-        return f"{subject} must be {limit} characters or more"
+        return _("%(subject)s must be %(limit)s characters or more") % words
     if code == "max_value":
-        return f"{subject} must be {limit} or less"
+        return _("%(subject)s must be %(limit)s or less") % words
     if code == "min_value":
-        return f"{subject} must be {limit} or more"
+        return _("%(subject)s must be %(limit)s or more") % words
     if code == "step_size":
-        return f"{subject} must be a multiple of {limit}"
+        return _("%(subject)s must be a multiple of %(limit)s") % words
     if code in ("null_characters_not_allowed", NoControlCharacters.code):
-        return f"Remove the hidden (control) characters from {thing}"
+        return _("Remove the hidden (control) characters from %(thing)s") % words
     if isinstance(field, forms.EmailField):
-        return f"Enter {thing} in the correct format, like name@example.com"
+        return _("Enter %(thing)s in the correct format, like name@example.com") % words
     if isinstance(field, forms.URLField):
-        return f"Enter {thing} in the correct format, like https://www.example.org"
+        return _("Enter %(thing)s in the correct format, like https://www.example.org") % words
     if isinstance(field, forms.IntegerField):
-        return f"{subject} must be a whole number"
+        return _("%(subject)s must be a whole number") % words
     if isinstance(field, forms.DecimalField | forms.FloatField):
-        return f"{subject} must be a number"
+        return _("%(subject)s must be a number") % words
     if isinstance(field, forms.DateField):
-        return f"{subject} must be a real date"
+        return _("%(subject)s must be a real date") % words
     if isinstance(field, forms.TimeField):
-        return f"{subject} must be a real time, like 14:30"
-    return f"Enter {thing} in the correct format"
+        return _("%(subject)s must be a real time, like 14:30") % words
+    return _("Enter %(thing)s in the correct format") % words
+
+
+def translate_fields(form: forms.BaseForm) -> None:
+    """Put a person-facing form's words into the language of the page: each field's label,
+    hint, choices (but not those named in the form's `untranslated_choices`, such as names
+    from the database) and messages. Their English is the catalogue's key, so words from
+    shared lists (needs, languages) are translated where they are shown. Nothing changes in
+    English."""
+    if _english():
+        return
+    skip = set(getattr(form, "untranslated_choices", ()))
+    for name, field_ in form.fields.items():
+        if field_.label:
+            field_.label = _(str(field_.label))
+        if field_.help_text:
+            field_.help_text = _(str(field_.help_text))
+        if isinstance(field_, DatePartsField):
+            field_.what = _(field_.what)
+        if isinstance(field_, forms.ChoiceField) and name not in skip:
+            choices = cast(Iterable[tuple[Any, Any]], field_.choices)
+            field_.choices = [(value, _(str(text))) for value, text in choices]
+        field_.error_messages = {
+            code: _(str(message)) for code, message in field_.error_messages.items()
+        }
 
 
 def use_house_voice(fields: Mapping[str, forms.Field]) -> None:

@@ -14,7 +14,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 from jinja2.filters import do_indent
 from markupsafe import Markup
 
-from linkwork.core import forms, links, presenters, tables
+from linkwork.core import forms, i18n, links, presenters, tables
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -82,6 +82,9 @@ def environment(**options: Any) -> Environment:
             "render_table": tables.render,
             # Every address from data is linked through this, never `href="{{ value }}"`.
             "link": links.link,
+            # Welsh and English on the pages a person sees (`core.i18n`).
+            "html_lang": i18n.html_lang,
+            "language_switch": i18n.language_switch,
         }
     )
     env.filters.update(

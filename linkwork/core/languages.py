@@ -1,8 +1,10 @@
-"""Languages offered in forms: English and those most often needed in England, by ISO 639-1
+"""Languages offered in forms: English, Welsh and those most often needed in England, by ISO 639-1
 code (the code the directory's HSDS `languages[].code` and the person record use)."""
 
 LANGUAGES = [
     ("en", "English"),
+    # Welsh: pages a person sees, messages and letters are written in it (`core.i18n`).
+    ("cy", "Welsh"),
     ("ar", "Arabic"),
     ("bn", "Bengali"),
     ("zh", "Chinese"),

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
-# What a form says when the text is not a UK postcode.
-POSTCODE_INVALID: Final = "Enter a real postcode, like BK1 1AE"
+from django.utils.translation import gettext_noop
+
+# What a form says when the text is not a UK postcode (forms show it in the page's language).
+POSTCODE_INVALID: Final = gettext_noop("Enter a real postcode, like BK1 1AE")
 
 # The UK postcode format, with the letters each position may hold (Royal Mail rules), and
 # the one special case GIR 0AA.

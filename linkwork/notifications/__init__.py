@@ -13,10 +13,20 @@ if TYPE_CHECKING:
     from linkwork.notifications.models import Message
 
 
-def send(*, to: Recipient, event: str, subject: str, body: str, referral_id: Any = None) -> Message:
+def send(
+    *,
+    to: Recipient,
+    event: str,
+    subject: str,
+    body: str,
+    referral_id: Any = None,
+    language: str = "en-gb",
+) -> Message:
     """Keep a message to `to` as queued and hand it to the task worker once the caller's
     transaction commits; return it. `event` is one of `models.Event`; `referral_id` names the
-    referral the message is about, if any, so that those who may see it can read it.
+    referral the message is about, if any, so that those who may see it can read it;
+    `language` is the language the message is written in ("en-gb" or "cy"), which a letter's
+    own words (date, reference, page numbers) follow.
 
     A message a registered hold refuses (`holds.held_because`, such as a restriction of
     processing) is kept as cancelled, with the reason, and never sent."""
@@ -34,6 +44,7 @@ def send(*, to: Recipient, event: str, subject: str, body: str, referral_id: Any
         recipient_address=to.address,
         subject=subject[:200],
         body=body,
+        language=language,
     )
     if reason := held_because(referral_id, to.audience):
         return hold(message, reason=reason)

@@ -291,3 +291,27 @@ def generate_consents(*, rng: random.Random, people: Sequence[Person]) -> Iterat
                 method=method,
                 recorded_at=person.created_at,
             )
+
+
+WELSH_FEMALE_NAMES = ("Siân", "Rhiannon", "Ffion", "Catrin", "Megan", "Gwenllian", "Eirlys")
+WELSH_MALE_NAMES = ("Dafydd", "Rhodri", "Gwyn", "Iwan", "Emyr", "Gruffydd", "Owain")
+
+
+def speak_welsh(person: Person, index: int) -> None:
+    """Make `person` a Welsh speaker: Welsh as their language (so their messages and letters
+    are in Welsh) and a Welsh first name. No random numbers are drawn, so the rest of the demo
+    stays as it was for a given seed."""
+    names = WELSH_MALE_NAMES if person.sex == Sex.MALE else WELSH_FEMALE_NAMES
+    person.given_name = names[index % len(names)]
+    person.preferred_language = "cy"
+    person.interpreter_needed = False
+
+
+def welsh_speakers(people: Sequence[Person], every: int = 60) -> list[Person]:
+    """Every `every`-th White British person (in order) speaks Welsh: a few in a town near
+    the border, enough that staff meet them in the demo."""
+    british = [p for p in people if p.ethnicity == Ethnicity.WHITE_BRITISH]
+    chosen = british[::every]
+    for index, person in enumerate(chosen):
+        speak_welsh(person, index)
+    return chosen

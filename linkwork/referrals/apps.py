@@ -62,6 +62,19 @@ class ReferralsConfig(AppConfig):
     name = "linkwork.referrals"
     label = "referrals"
     verbose_name = "Referrals"
+    # What a person sees, in English and Welsh: every string marked in these files, and the
+    # words of these forms, need a Welsh translation (`core.catalogues`).
+    person_facing = (
+        "jinja2/referrals/self_referral.jinja",
+        "jinja2/referrals/self_easy_read.jinja",
+        "jinja2/referrals/self_done.jinja",
+        "jinja2/referrals/self_busy.jinja",
+        "forms.py",
+        "intake.py",
+        "views.py",
+        "message_back.py",
+    )
+    person_facing_forms = ("linkwork.referrals.forms.SelfReferralForm",)
 
     def ready(self) -> None:
         from linkwork.accounts.staffing import register_open_cases

@@ -13,9 +13,12 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from linkwork.accounts.models import Organisation, OrganisationKind, Scheme, User
-from linkwork.core.forms import DatePartsField, HouseVoice
+from linkwork.core.forms import DatePartsField, HouseVoice, translate_fields
+from linkwork.core.i18n import is_welsh
 from linkwork.core.languages import LANGUAGES
 from linkwork.core.postcodes import POSTCODE_INVALID, InvalidPostcode, normalise_postcode
 from linkwork.people.forms import (
@@ -56,10 +59,10 @@ def require_contact_details(
     on) must be given; `messages` says, per field, how to put it right."""
     needed = CONTACT_DETAIL.get(data.get("preferred_contact_method", ""))
     if needed and not data.get(needed):
-        form.add_error(needed, messages[needed])
+        form.add_error(needed, _(messages[needed]))
 
 
-def _required(message: str) -> dict[str, str]:
+def _required(message: Any) -> dict[str, Any]:
     return {"required": message}
 
 
@@ -104,25 +107,32 @@ ABOUT_THE_PERSON = PersonWording(
     },
 )
 
+# Marked for the Welsh catalogue; the self-referral form translates them where it shows them.
 ABOUT_YOU = PersonWording(
-    given_name_missing="Enter your first name",
-    family_name_missing="Enter your last name",
-    date_of_birth="Your date of birth",
-    postcode_missing="Enter your postcode",
-    contact_method="How should we contact you?",
-    contact_method_missing="Select how we should contact you",
+    given_name_missing=gettext_noop("Enter your first name"),
+    family_name_missing=gettext_noop("Enter your last name"),
+    date_of_birth=gettext_noop("Your date of birth"),
+    postcode_missing=gettext_noop("Enter your postcode"),
+    contact_method=gettext_noop("How should we contact you?"),
+    contact_method_missing=gettext_noop("Select how we should contact you"),
     # Meeting in person is arranged by a link worker, not asked for on the public form.
     contact_methods=[
         (value, label) for value, label in ContactMethod.choices if value != ContactMethod.IN_PERSON
     ],
-    phone="Phone number",
-    email="Email address",
-    email_invalid="Enter an email address in the correct format, like name@example.com",
-    address="Address",
+    phone=gettext_noop("Phone number"),
+    email=gettext_noop("Email address"),
+    email_invalid=gettext_noop(
+        "Enter an email address in the correct format, like name@example.com"
+    ),
+    address=gettext_noop("Address"),
     detail_missing={
-        "phone": "Enter your phone number, or choose another way for us to contact you",
-        "email": "Enter your email address, or choose another way for us to contact you",
-        "address": "Enter your address, or choose another way for us to contact you",
+        "phone": gettext_noop(
+            "Enter your phone number, or choose another way for us to contact you"
+        ),
+        "email": gettext_noop(
+            "Enter your email address, or choose another way for us to contact you"
+        ),
+        "address": gettext_noop("Enter your address, or choose another way for us to contact you"),
     },
 )
 
@@ -178,7 +188,7 @@ class PersonFieldsForm(HouseVoice, forms.Form):
         try:
             return normalise_postcode(postcode)
         except InvalidPostcode:
-            raise forms.ValidationError(POSTCODE_INVALID, code="invalid") from None
+            raise forms.ValidationError(_(POSTCODE_INVALID), code="invalid") from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -232,7 +242,8 @@ class PersonForm(PersonFieldsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE).order_by("name")
+        practices = Organisation.objects.active().filter(kind=OrganisationKind.GP_PRACTICE)
+        practices = practices.order_by("name")
         self.fields["gp_practice"].choices = (  # type: ignore[attr-defined]
             [("", "Select a practice"), (NO_GP, "No known GP practice")]
             + [(str(practice.pk), practice.name) for practice in practices]
@@ -326,10 +337,13 @@ class ConsentForm(HouseVoice, forms.Form):
 
 
 class SelfReferralForm(PersonFieldsForm):
-    """The public form at /refer/: short, plain English, and safe from automated abuse."""
+    """The public form at /refer/ (and its easy-read version): short, plain English, and safe
+    from automated abuse. In Welsh on a Welsh page (`translate_fields`)."""
 
     wording = ABOUT_YOU
     equality_wording = EQUALITY_ABOUT_YOU
+    # The GP practices' names are data; their choice's own words are marked below.
+    untranslated_choices = ("gp_practice",)
     field_order = [
         "given_name",
         "family_name",
@@ -354,48 +368,58 @@ class SelfReferralForm(PersonFieldsForm):
     ]
 
     gp_practice = forms.ChoiceField(
-        label="Your GP practice",
-        help_text="The surgery you are registered with",
+        label=gettext_lazy("Your GP practice"),
+        help_text=gettext_lazy("The surgery you are registered with"),
         error_messages={
-            "required": "Select your GP practice, or select \u201cI do not know\u201d",
-            "invalid_choice": "Select your GP practice from the list",
+            "required": gettext_lazy(
+                "Select your GP practice, or select \u201cI do not know\u201d"
+            ),
+            "invalid_choice": gettext_lazy("Select your GP practice from the list"),
         },
     )
     preferred_language = forms.ChoiceField(
-        label="Which language would you like us to use?",
+        label=gettext_lazy("Which language would you like us to use?"),
         required=False,
         choices=LANGUAGES,
         initial="en",
     )
-    interpreter_needed = forms.BooleanField(label="I would like an interpreter", required=False)
+    interpreter_needed = forms.BooleanField(
+        label=gettext_lazy("I would like an interpreter"), required=False
+    )
     needs = forms.MultipleChoiceField(
-        label="What would you like help with?",
+        label=gettext_lazy("What would you like help with?"),
         choices=Need.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages=_required("Select at least one thing you would like help with"),
+        error_messages=_required(
+            gettext_lazy("Select at least one thing you would like help with")
+        ),
     )
     what_matters = forms.CharField(
-        label="Tell us a bit more (optional)",
+        label=gettext_lazy("Tell us a bit more (optional)"),
         required=False,
         widget=forms.Textarea,
         max_length=2000,
-        help_text="For example, what matters to you or what you would like to change",
+        help_text=gettext_lazy("For example, what matters to you or what you would like to change"),
     )
     consent = forms.BooleanField(
-        label="I agree to a link worker contacting me about this",
-        error_messages=_required("Confirm you agree to a link worker contacting you"),
+        label=gettext_lazy("I agree to a link worker contacting me about this"),
+        error_messages=_required(gettext_lazy("Confirm you agree to a link worker contacting you")),
     )
     # A field hidden from people; software that fills in every box fills it in.
     website = forms.CharField(required=False, label="Leave this box empty")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE).order_by("name")
+        practices = Organisation.objects.active().filter(kind=OrganisationKind.GP_PRACTICE)
+        practices = practices.order_by("name")
         self.fields["gp_practice"].choices = (  # type: ignore[attr-defined]
-            [("", "Select your GP practice")]
+            [("", _("Select your GP practice"))]
             + [(str(practice.pk), practice.name) for practice in practices]
-            + [(NO_GP, "I am not registered with a GP"), (GP_NOT_KNOWN, "I do not know")]
+            + [(NO_GP, _("I am not registered with a GP")), (GP_NOT_KNOWN, _("I do not know"))]
         )
+        if is_welsh():
+            self.fields["preferred_language"].initial = "cy"
+        translate_fields(self)
 
     def gp_details(self) -> dict[str, Any]:
         """The GP practice answer in the shape of the person record."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linkwork.accounts.models import Scheme, User
 from linkwork.people.actions import best_match, create_person, open_match
@@ -80,12 +81,11 @@ def too_young(scheme: Scheme, date_of_birth: dt.date, today: dt.date | None = No
     today = today or timezone.localdate()
     if age_on(date_of_birth, today) >= scheme.minimum_age:
         return None
-    return (
-        f"The date of birth shows this person is under {scheme.minimum_age}: this scheme "
-        f"supports people aged {scheme.minimum_age} and over. For a child or young person, "
-        "ask their GP practice, health visitor or school nurse about support for young people "
-        "instead."
-    )
+    return _(
+        "The date of birth shows this person is under %(age)s: this scheme supports people "
+        "aged %(age)s and over. For a child or young person, ask their GP practice, health "
+        "visitor or school nurse about support for young people instead."
+    ) % {"age": scheme.minimum_age}
 
 
 def consent_choices(chosen: list[str], *, contact: bool = True) -> dict[str, bool]:

@@ -14,7 +14,8 @@ referrals: each contributes its sections with `contribute(...)` from its `AppCon
 A section nobody contributes says "None recorded.", as an empty one does.
 
 `person_message` writes to the person: the acknowledgement of their referral, appointment
-confirmations, and the end of support.
+confirmations, and the end of support, in English or Welsh (its strings are in the referrals
+app's Welsh catalogue; the message back to staff is in English only).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from linkwork.core.presenters import date_uk, datetime_uk
 from linkwork.notifications.models import Event
@@ -143,58 +146,89 @@ def person_message(
     appointment_at: dt.datetime | None = None,
     appointment_place: str = "",
 ) -> tuple[str, str]:
-    """The subject and plain-text body of a message to the person referred. Short enough to
-    send as a text message."""
+    """The subject and plain-text body of a message to the person referred, in the language
+    active when called (the caller chooses the person's: `core.i18n.language_for`). Short
+    enough to send as a text message."""
     event = Event(event)
     person = referral.person
     scheme = referral.scheme.name
-    hello = f"Hello {person.given_name},"
-    reference = f"Your reference is {referral.reference}."
+    words: dict[str, object] = {
+        "name": person.given_name,
+        "scheme": scheme,
+        "reference": referral.reference,
+    }
+    hello = _("Hello %(name)s,") % words
+    reference = _("Your reference is %(reference)s.") % words
     if event == Event.RECEIVED:
         days = referral.scheme.triage_working_days
+        words["days"] = days
         return (
-            "We have your referral for social prescribing",
+            _("We have your referral for social prescribing"),
             _join(
                 [
                     hello,
-                    f"{scheme} has received a referral for you. {reference}",
-                    "What happens next: we will look at it within "
-                    f"{_working_days(days)}. Then a link worker will contact you to talk "
-                    "about what matters to you and what support might help.",
-                    "You do not need to do anything now. If you do not want this support, "
-                    "tell us and quote your reference.",
+                    _("%(scheme)s has received a referral for you.") % words + " " + reference,
+                    ngettext(
+                        "What happens next: we will look at it within %(days)s working day. "
+                        "Then a link worker will contact you to talk about what matters to you "
+                        "and what support might help.",
+                        "What happens next: we will look at it within %(days)s working days. "
+                        "Then a link worker will contact you to talk about what matters to you "
+                        "and what support might help.",
+                        days,
+                    )
+                    % words,
+                    _(
+                        "You do not need to do anything now. If you do not want this support, "
+                        "tell us and quote your reference."
+                    ),
                 ]
             ),
         )
     if event == Event.APPOINTMENT:
         if appointment_at is None:
             raise ValueError("An appointment message needs the appointment's date and time.")
-        with_whom = referral.link_worker.full_name if referral.link_worker else "a link worker"
-        where = f" at {appointment_place.strip()}" if appointment_place.strip() else ""
+        words["when"] = datetime_uk(appointment_at)
+        words["worker"] = (
+            referral.link_worker.full_name if referral.link_worker else _("a link worker")
+        )
+        words["place"] = appointment_place.strip()
+        confirms = (
+            _(
+                "This confirms your appointment with %(worker)s from %(scheme)s on %(when)s "
+                "at %(place)s."
+            )
+            if words["place"]
+            else _("This confirms your appointment with %(worker)s from %(scheme)s on %(when)s.")
+        )
         return (
-            f"Your appointment with {scheme}",
+            _("Your appointment with %(scheme)s") % words,
             _join(
                 [
                     hello,
-                    f"This confirms your appointment with {with_whom} from {scheme} on "
-                    f"{datetime_uk(appointment_at)}{where}.",
-                    f"If you cannot make it, please let us know. {reference}",
+                    confirms % words,
+                    _("If you cannot make it, please let us know.") + " " + reference,
                 ]
             ),
         )
     if event == Event.CLOSED:
         if referral.closure_reason == ClosureReason.UNABLE_TO_CONTACT:
-            ended = f"We have not been able to reach you, so {scheme} has closed your referral."
+            ended = _("We have not been able to reach you, so %(scheme)s has closed your referral.")
         else:
-            ended = f"Your support from {scheme} has now ended. Thank you for working with us."
+            ended = _("Your support from %(scheme)s has now ended. Thank you for working with us.")
         return (
-            "Your social prescribing support has ended",
+            _("Your social prescribing support has ended"),
             _join(
                 [
                     hello,
-                    ended,
-                    "If you need support again, ask your GP practice or the person who "
-                    f"referred you, or contact {scheme}. {reference}",
+                    ended % words,
+                    _(
+                        "If you need support again, ask your GP practice or the person who "
+                        "referred you, or contact %(scheme)s."
+                    )
+                    % words
+                    + " "
+                    + reference,
                 ]
             ),
         )
@@ -393,7 +427,3 @@ def _changed_at(referral: Referral, status: Status) -> dt.datetime | None:
 
 def _label(choices: type[DeclineReason] | type[ClosureReason], value: str) -> str:
     return str(choices(value).label) if value in choices.values else ""
-
-
-def _working_days(days: int) -> str:
-    return "1 working day" if days == 1 else f"{days} working days"

@@ -13,10 +13,12 @@ from uuid import UUID
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from linkwork import notifications
 from linkwork.accounts.models import Membership, Role, User
 from linkwork.audit import auditor
+from linkwork.core.i18n import ENGLISH, language_for
 from linkwork.notifications.addressing import Recipient, Skip, person_recipient
 from linkwork.notifications.models import Audience, DeliveryChannel, Event, Message
 from linkwork.people.models import current_consents
@@ -85,13 +87,16 @@ def referral_event(
             person = person_recipient(referral.person, consents)
             addressed.append(person)
             if isinstance(person, Recipient):
-                subject, body = person_message(
-                    referral,
-                    event,
-                    appointment_at=appointment_at,
-                    appointment_place=appointment_place,
-                )
-                messages.append(_queue(referral, event, person, subject, body))
+                # In the person's own language (Welsh or English), whatever the page's.
+                language = language_for(referral.person.preferred_language)
+                with translation.override(language):
+                    subject, body = person_message(
+                        referral,
+                        event,
+                        appointment_at=appointment_at,
+                        appointment_place=appointment_place,
+                    )
+                messages.append(_queue(referral, event, person, subject, body, language=language))
         auditor.record(
             action="message.queued",
             actor=by if getattr(by, "is_authenticated", False) else None,
@@ -110,12 +115,23 @@ def referral_event(
 
 
 def _queue(
-    referral: Referral, event: Event, recipient: Recipient, subject: str, body: str
+    referral: Referral,
+    event: Event,
+    recipient: Recipient,
+    subject: str,
+    body: str,
+    *,
+    language: str = ENGLISH,
 ) -> Message:
     if recipient.audience == Audience.GP:
         body = f"A copy for {recipient.name}, the GP practice of the person referred.\n\n" + body
     return notifications.send(
-        to=recipient, event=event, subject=subject, body=body, referral_id=referral.pk
+        to=recipient,
+        event=event,
+        subject=subject,
+        body=body,
+        referral_id=referral.pk,
+        language=language,
     )
 
 

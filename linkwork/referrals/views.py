@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from linkwork.accounts import gate, permissions
@@ -19,13 +20,14 @@ from linkwork.accounts.models import Membership, Organisation, OrganisationKind,
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core import concurrency
+from linkwork.core.i18n import is_welsh, person_facing
 from linkwork.core.lifecycle import InvalidTransition
 from linkwork.core.paging import paging
 from linkwork.core.tables import status_history_table
 from linkwork.directory.geography import postcode_known
 from linkwork.people.forms import equality_details
 from linkwork.people.models import ConsentMethod, Person, PersonMatch
-from linkwork.referrals import actions, capacity, intake, panels, presenters, search
+from linkwork.referrals import actions, capacity, intake, next_steps, panels, presenters, search
 from linkwork.referrals.forms import (
     NO_GP,
     ROUTE_FOR_ORGANISATION,
@@ -436,7 +438,22 @@ def _scheme_for(postcode: str) -> Scheme | None:
     return schemes[0] if schemes else None
 
 
+@person_facing
 def self_referral(request: HttpRequest) -> HttpResponse:
+    return _self_referral(
+        request, "referrals/self_referral.jinja", _("Refer yourself for social prescribing")
+    )
+
+
+@person_facing
+def self_referral_easy_read(request: HttpRequest) -> HttpResponse:
+    """The easy-read version: the same form, checks and sending, in short sentences."""
+    return _self_referral(
+        request, "referrals/self_easy_read.jinja", _("Ask for help from a link worker")
+    )
+
+
+def _self_referral(request: HttpRequest, template: str, title: str) -> HttpResponse:
     form = SelfReferralForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if _too_many(request):
@@ -444,21 +461,21 @@ def self_referral(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "referrals/self_busy.jinja",
-                {"page_title": "Please phone us instead"},
+                {"page_title": _("Please phone us instead")},
                 status=429,
             )
         if form.is_valid():
             if form.cleaned_data["website"]:
                 # Filled in by software, not a person: say thank you, store nothing.
-                return render(request, "referrals/self_done.jinja", {"page_title": "Thank you"})
+                return render(request, "referrals/self_done.jinja", {"page_title": _("Thank you")})
             postcode = form.cleaned_data["postcode"].upper()
             if _postcode_unknown(postcode) and request.POST.get("postcode_checked") != postcode:
                 # Warn once, never block: sending again with the same postcode goes ahead.
                 return render(
                     request,
-                    "referrals/self_referral.jinja",
+                    template,
                     {
-                        "page_title": "Refer yourself for social prescribing",
+                        "page_title": title,
                         "form": form,
                         "form_errors": False,
                         "postcode_checked": postcode,
@@ -467,7 +484,9 @@ def self_referral(request: HttpRequest) -> HttpResponse:
             scheme = _scheme_for(postcode)
             if scheme is None:
                 return render(
-                    request, "referrals/self_busy.jinja", {"page_title": "Please phone us instead"}
+                    request,
+                    "referrals/self_busy.jinja",
+                    {"page_title": _("Please phone us instead")},
                 )
             young = intake.too_young(scheme, form.cleaned_data["date_of_birth"])
             if young is not None:
@@ -478,12 +497,8 @@ def self_referral(request: HttpRequest) -> HttpResponse:
                 return redirect("refer_done")
     return render(
         request,
-        "referrals/self_referral.jinja",
-        {
-            "page_title": "Refer yourself for social prescribing",
-            "form": form,
-            "form_errors": bool(form.errors),
-        },
+        template,
+        {"page_title": title, "form": form, "form_errors": bool(form.errors)},
     )
 
 
@@ -500,7 +515,8 @@ def _submit_self_referral(request: HttpRequest, form: SelfReferralForm, scheme: 
             "email": data["email"],
             "address": data["address"],
             "preferred_contact_method": data["preferred_contact_method"],
-            "preferred_language": data["preferred_language"] or "en",
+            # Unanswered: the language of the page the person filled in.
+            "preferred_language": data["preferred_language"] or ("cy" if is_welsh() else "en"),
             "interpreter_needed": data["interpreter_needed"],
             **form.gp_details(),
             **equality_details(data),
@@ -520,11 +536,12 @@ def _submit_self_referral(request: HttpRequest, form: SelfReferralForm, scheme: 
     return referral
 
 
+@person_facing
 def self_referral_done(request: HttpRequest) -> HttpResponse:
     # The reference was kept in this visitor's session: nothing about the person is looked up.
     reference = request.session.pop(SELF_SENT, "")
     return render(
-        request, "referrals/self_done.jinja", {"page_title": "Thank you", "reference": reference}
+        request, "referrals/self_done.jinja", {"page_title": _("Thank you"), "reference": reference}
     )
 
 
@@ -626,6 +643,7 @@ def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any)
                 for name, message in forms_context.get("errors", {}).items()
             ],
             "form_errors": bool(forms_context.get("errors")),
+            "next_step_hints": next_steps.hints(),
             "version": concurrency.version_to_show(
                 stored=referral.version,
                 posted=request.POST if request.method == "POST" else None,
@@ -719,6 +737,11 @@ def triage_decide(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRe
     messages.success(
         request, f"Referral {referral.reference} {referral.get_status_display().lower()}"
     )
+    if form.cleaned_data["decision"] == TriageDecision.ACCEPT:
+        # An app above may offer the next step, such as booking the first appointment.
+        next_address = next_steps.after_accept(request, referral)
+        if next_address:
+            return redirect(next_address)
     return redirect("referrals:triage_queue")
 
 

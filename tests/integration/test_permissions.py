@@ -19,11 +19,12 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from linkwork.accounts.models import Role, User
 from linkwork.api.actions import issue_api_token
 from linkwork.audit.models import AuditEvent
-from linkwork.casework.models import PlanAction
+from linkwork.casework.models import Appointment, PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
 from linkwork.groups.actions import create_group
 from linkwork.healthcheck.actions import add_action, submit_self_assessment
@@ -37,9 +38,10 @@ from linkwork.interop.webhooks.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from linkwork.notifications.models import Message
+from linkwork.notifications.models import Alert, Message
 from linkwork.outcomes.actions import raise_flag
 from linkwork.outcomes.models import FlagKind
+from linkwork.prescription.actions import create_link
 from linkwork.records.models import ReviewItem, RightsRequest
 from linkwork.support.models import SupervisionSession
 from tests.conftest import World, signed_in
@@ -181,6 +183,7 @@ PUBLIC = {
     "accounts:password_reset_link",
     "accounts:password_reset_new",
     "refer",
+    "refer_easy_read",
     "refer_done",
     "oruk:openapi-json",
     "oruk:about",
@@ -204,13 +207,30 @@ PUBLIC = {
     # The FHIR API's CapabilityStatement, and its 404 for addresses it does not publish.
     "fhir:metadata",
     "fhir:not-found",
+    # A link worker's calendar feed: its secret address is its key (a wrong one is 404).
+    "casework:calendar_feed",
+    # The person's own prescription and feedback survey: no login, reached by a single-use
+    # link; an unknown, used, expired or revoked link answers one page that names no one.
+    "prescription:open",
+    "prescription:page",
+    "prescription:survey_open",
+    "prescription:survey",
+    "prescription:survey_done",
 }
 # Paths of patterns without a name: the admin site's login page redirects to ours.
 PUBLIC_PATHS = {"/django-admin/login/"}
 # Django's admin site keeps its own gate (staff accounts only) and holds no personal data.
 OWN_GATE_NAMESPACES = {"admin"}
-# Any signed-in user: the home page shows one section for each role held, nothing otherwise.
-SIGNED_IN = {"web:home"}
+# Any signed-in user: the home page shows one section for each role held, nothing otherwise;
+# the notification centre lists the user's own notifications and their email choices;
+# everyone may change their own password.
+SIGNED_IN = {
+    "web:home",
+    "accounts:change_password",
+    "notification_centre:index",
+    "notification_centre:read_all",
+    "notification_centre:settings",
+}
 
 
 @dataclass(frozen=True)
@@ -231,6 +251,10 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "referrals:sent": "analyst",
     "referrals:triage_queue": "link_worker_a",
     "casework:caseload": "referrer",
+    # Appointments: a link worker's own diary and calendar address; the scheme's for leads.
+    "casework:diary": "referrer",
+    "casework:calendar": "provider",
+    "casework:scheme_diary": "link_worker_a",
     "casework:capacity": "link_worker_a",
     "casework:inbox": "link_worker_a",
     "casework:provider_services": "link_worker_a",
@@ -288,6 +312,8 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "administration:users": "scheme_lead_a",
     "administration:user_new": "scheme_lead_a",
     "administration:instruments": "analyst",
+    # Feedback results per service: curators, and providers for their own services.
+    "prescription:feedback": "link_worker_a",
 }
 WEBHOOK_RECORD = Gated(wrong_role="link_worker_a", other_scope="admin_b")
 RESTRICTED: dict[str, Gated] = {
@@ -302,6 +328,9 @@ RESTRICTED: dict[str, Gated] = {
     "referrals:withdraw": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "casework:assign": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "casework:contacts": CASEWORK,
+    "casework:appointments": CASEWORK,
+    "casework:appointment": CASEWORK,
+    "casework:appointment_ics": CASEWORK,
     "casework:notes": CASEWORK,
     "casework:timeline": CASEWORK,
     "casework:plan": CASEWORK,
@@ -316,12 +345,20 @@ RESTRICTED: dict[str, Gated] = {
     "casework:inbox_connection": PROVIDER_RECORD,
     "casework:service_availability": PROVIDER_RECORD,
     "outcomes:trajectories": CASEWORK,
+    # The person's own prescription: the case's link worker and scheme leads.
+    "prescription:case": CASEWORK,
+    "prescription:revoke": CASEWORK,
+    "prescription:print": CASEWORK,
+    "prescription:feedback_service": PROVIDER_RECORD,
     "outcomes:record": CASEWORK,
     "outcomes:flag": CASEWORK,
     "notifications:referral_messages": Gated(wrong_role=None, other_scope="link_worker_b"),
     "notifications:message": Gated(wrong_role=None, other_scope="link_worker_b"),
     "notifications:letter": Gated(wrong_role=None, other_scope="link_worker_b"),
     "notifications:retry": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    # A notification (here link worker A's): its recipient only, whatever another's role.
+    "notification_centre:open": Gated(wrong_role=None, other_scope="link_worker_b"),
+    "notification_centre:read": Gated(wrong_role=None, other_scope="link_worker_b"),
     "directory:edit": PROVIDER_RECORD,
     "directory:verify": PROVIDER_RECORD,
     "directory:schedules": PROVIDER_RECORD,
@@ -393,6 +430,7 @@ RESTRICTED: dict[str, Gated] = {
         f"administration:{name}": Gated(wrong_role="scheme_lead_a", other_scope=None)
         for name in (
             "organisation",
+            "organisation_active",
             "tokens",
             "token_rotate",
             "token_revoke",
@@ -459,8 +497,24 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         "action_id": PlanAction.objects.create(plan=plan, what="Call", who="Sam").pk,
         "connection_id": ConnectionFactory(referral=referral, service=service).pk,
         "follow_up_id": FollowUpFactory(referral=referral).pk,
+        "appointment_id": Appointment.objects.create(
+            referral=referral,
+            link_worker=world.link_worker_a,
+            starts_at=timezone.now() + dt.timedelta(days=2),
+            duration_minutes=60,
+            mode="phone",
+            created_by=world.link_worker_a,
+            updated_by=world.link_worker_a,
+        ).pk,
         "service_id": service.pk,
         "message_id": message.pk,
+        "alert_id": Alert.objects.create(
+            recipient=world.link_worker_a,
+            kind="overdue",
+            text=f"Follow-up for referral {referral.reference} is overdue",
+            link=f"/referrals/{referral.pk}/",
+            referral=referral,
+        ).pk,
         "flag_id": raise_flag(
             by=world.link_worker_a, referral=referral, kind=FlagKind.SELF_HARM
         ).pk,
@@ -515,6 +569,7 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         **health_check_parameters(world),
         **administration_parameters(world),
         **group_parameters(world, service),
+        "link_id": create_link(by=world.link_worker_a, referral=referral, send=False).link.pk,
     }
 
 

@@ -49,3 +49,10 @@ DASHBOARDS: dict[str, Entry] = {
         ),
     )
 }
+
+
+def register(entry: Entry) -> None:
+    """Add a dashboard built by an app above insights (from its `AppConfig.ready()`), listed
+    after ours. Its builder is wrapped like ours (`scope.read`)."""
+    if entry.slug not in DASHBOARDS:
+        DASHBOARDS[entry.slug] = Entry(entry.slug, entry.title, entry.summary, read(entry.build))

@@ -3,14 +3,16 @@ and nothing of another organisation's, as JSON and PDF; every download is audite
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from linkwork.audit import auditor
 from linkwork.audit.models import AuditEvent
-from linkwork.casework.models import CaseNote
+from linkwork.casework.models import Appointment, CaseNote
 from linkwork.people.models import Consent
 from linkwork.records.models import RightsRequest
 from tests.conftest import World, signed_in
@@ -18,6 +20,19 @@ from tests.factories import ContactFactory, PersonFactory, ReferralFactory
 from tests.integration.records.conftest import NHS_NUMBER, make_request
 
 SECRET = "Scheme B's own note about Ann"
+
+
+def _appointment(referral, worker, place):  # type: ignore[no-untyped-def]
+    return Appointment.objects.create(
+        referral=referral,
+        link_worker=worker,
+        starts_at=timezone.now() + dt.timedelta(days=1),
+        duration_minutes=45,
+        mode="in_person",
+        place=place,
+        created_by=worker,
+        updated_by=worker,
+    )
 
 
 @pytest.fixture
@@ -29,6 +44,7 @@ def planted(world: World, person_a):  # type: ignore[no-untyped-def]
     )
     CaseNote.objects.create(referral=theirs, text=SECRET, written_by=world.link_worker_b)
     ContactFactory(referral=theirs, note="Scheme B contact", recorded_by=world.link_worker_b)
+    _appointment(theirs, world.link_worker_b, "Scheme B venue")
     twin = ReferralFactory(
         person=PersonFactory(nhs_number=NHS_NUMBER, given_name="Twin"),
         scheme=world.scheme_b,
@@ -45,6 +61,7 @@ def own_records(world: World, referral_a, person_a):  # type: ignore[no-untyped-
         referral=referral_a, text="Scheme A note", written_by=world.link_worker_a
     )
     ContactFactory(referral=referral_a, note="Scheme A contact", recorded_by=world.link_worker_a)
+    _appointment(referral_a, world.link_worker_a, "Scheme A library")
     Consent.objects.create(person=person_a, kind="contact", given=True, method="verbal")
     auditor.record(action="person.viewed", actor=world.link_worker_a, target=person_a)
     return referral_a
@@ -69,11 +86,13 @@ def test_json_export_holds_own_organisation_records_only(
     assert [r["reference"] for r in data["referrals"]] == [own_records.reference]
     assert [n["text"] for n in data["case notes"]] == ["Scheme A note"]
     assert [c["note"] for c in data["contacts"]] == ["Scheme A contact"]
+    assert [a["place"] for a in data["appointments"]] == ["Scheme A library"]
     assert data["consents"][0]["given"] is True
     assert [e["who"] for e in data["who used the record"]] == ["Lina Worker"]
     assert data["about this export"]["organisation"] == world.scheme_a.host.name
     # Nothing of scheme B's organisation: not its referral, note, contact, staff or twin.
     for absent in (theirs.reference, twin.reference, SECRET, "Scheme B", "Bea Other", "Twin"):
+        # ("Scheme B" also covers the other organisation's appointment, at "Scheme B venue".)
         assert absent not in body, absent
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 
 import pytest
@@ -97,3 +98,53 @@ def test_email_backend_sorts_mail_server_errors(monkeypatch, error, failure):
     with pytest.raises(failure) as raised:
         EmailBackend().send(message)
     assert "gp@example.org" not in str(raised.value)
+
+
+def _drawn(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """Record the text of every cell the letter draws."""
+    from fpdf import FPDF
+
+    drawn: list[str] = []
+    for name in ("cell", "multi_cell"):
+        original = getattr(FPDF, name)
+
+        def record(self, w=None, h=None, text="", *args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
+            drawn.append(text)
+            return _original(self, w, h, text, *args, **kwargs)
+
+        monkeypatch.setattr(FPDF, name, record)
+    return drawn
+
+
+def _characters_in_fonts(pdf: bytes) -> set[str]:
+    """The characters the embedded fonts' ToUnicode maps cover: only those drawn, as fpdf2
+    embeds a subset of the font."""
+    return {chr(int(code, 16)) for code in re.findall(rb"<[0-9A-F]{4}> <([0-9A-F]{4,8})>", pdf)}
+
+
+def test_welsh_letter_draws_w_and_y_circumflex_as_written(monkeypatch):
+    drawn = _drawn(monkeypatch)
+    message = letter_message(
+        audience="person",
+        language="cy",
+        recipient_name="Gwŷn Siôn",
+        recipient_address="1 Ffordd y Bŵth\nCaerdydd\nCF10 1AA",
+        subject="Mae eich cymorth wedi dod i ben",
+        body="Helo Gwŷn,\n\nMae\u2019r gŵr yn y tŷ.\n",
+    )
+    pdf = render_letter(message)
+    assert pdf.startswith(b"%PDF")
+    assert b"/FontFile2" in pdf, "a TrueType font is embedded"
+    assert {"ŵ", "ŷ", "ô", "\u2019"} <= _characters_in_fonts(pdf)
+    for written in ["Gwŷn Siôn", "1 Ffordd y Bŵth", "Mae\u2019r gŵr yn y tŷ."]:
+        assert written in drawn, written
+    # The letter's own words are in Welsh too: the date's month and the page numbers.
+    assert any(line.startswith("Tudalen 1 o") for line in drawn)
+    assert not any(line.startswith("Page") for line in drawn)
+
+
+def test_english_letter_keeps_english_words_and_names_as_written(monkeypatch):
+    drawn = _drawn(monkeypatch)
+    render_letter(letter_message(recipient_name="Zofia Łukasiewicz"))
+    assert "Zofia Łukasiewicz" in drawn
+    assert any(line.startswith("Page 1 of") for line in drawn)

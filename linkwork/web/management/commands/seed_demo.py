@@ -25,16 +25,19 @@ from linkwork.accounts.demo import (
     add_link_workers,
     demo_practices,
     seed_accounts,
+    seed_closed_organisation,
     seed_list_sizes,
 )
 from linkwork.accounts.models import Organisation, Role, Scheme, User
 from linkwork.casework.demo import seed_casework
+from linkwork.casework.demo_alerts import seed_alerts
+from linkwork.casework.demo_appointments import seed_appointments
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
 from linkwork.notifications.demo import seed_mailboxes
 from linkwork.outcomes.demo import seed_outcomes
 from linkwork.outcomes.demo_eq5d import seed_eq5d
-from linkwork.people.demo import generate_consents, generate_people
+from linkwork.people.demo import generate_consents, generate_people, speak_welsh, welsh_speakers
 from linkwork.people.models import Consent, Person
 from linkwork.referrals.demo import (
     ReferralContext,
@@ -42,6 +45,7 @@ from linkwork.referrals.demo import (
     generate_referrals,
     link_workers_needed,
 )
+from linkwork.referrals.lifecycle import OPEN_STATUSES
 from linkwork.referrals.models import CodedEvent, Referral, StatusChange
 
 M = TypeVar("M", bound=models.Model)
@@ -119,6 +123,8 @@ class Command(BaseCommand):
                     practices=practices,
                 )
             )
+            # A few Welsh speakers, whose messages and letters are in Welsh.
+            welsh_speakers(people)
             self._bulk(Person, people, "people", quiet)
             context = ReferralContext(
                 schemes=accounts.schemes,
@@ -129,12 +135,16 @@ class Command(BaseCommand):
                 rng=rng, people=people, now=now, context=context
             )
             self._share_caseloads(rng, accounts, referrals, now)
+            self._welsh_speaker_for(accounts.demo_link_worker, referrals)
             self._bulk(Referral, referrals, "referrals", quiet)
             self._bulk(StatusChange, changes, "status history", quiet)
             self._bulk(CodedEvent, events, "coded events", quiet)
             self._bulk(Consent, list(generate_consents(rng=rng, people=people)), "consents", quiet)
             seed_list_sizes(rng=rng, practices=practices, today=now.date())
             casework = seed_casework(rng=rng, referrals=referrals, changes=changes, now=now)
+            # This week's diaries, from a random stream of their own so the data above stay as
+            # they were for a given seed.
+            seed_appointments(rng=random.Random(f"appointments-{options['seed']}"), now=now)
             measures = seed_outcomes(
                 rng=rng,
                 referrals=referrals,
@@ -168,6 +178,13 @@ class Command(BaseCommand):
             # The schemes' self-assessments and action plans (the health check stands above
             # web, so by name).
             call_command("seed_health_check_demo", stdout=self.stdout)
+            # Feedback from people and a live link to a person's own prescription (the
+            # prescription app stands above web, so by name).
+            call_command("seed_prescription_demo", seed=options["seed"], stdout=self.stdout)
+            # Each link worker's and scheme lead's notifications, about their own cases.
+            seed_alerts(rng=random.Random(f"alerts-{options['seed']}"), now=now)
+            # Last, so the referrals above never name it.
+            seed_closed_organisation()
         # Bulk inserts skip the saves that keep the dashboards' facts current: write them all.
         call_command("insights", "refresh", stdout=io.StringIO())
         # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`
@@ -222,6 +239,15 @@ class Command(BaseCommand):
             now=now,
             near_limit=busy,
         )
+
+    def _welsh_speaker_for(self, worker: User | None, referrals: Sequence[Referral]) -> None:
+        """The demo link worker's first open case is a Welsh speaker, so they meet one."""
+        mine = [r for r in referrals if worker is not None and r.link_worker_id == worker.pk]
+        open_cases = [r for r in mine if r.status in OPEN_STATUSES]
+        if open_cases and open_cases[0].person.preferred_language != "cy":
+            person = open_cases[0].person
+            speak_welsh(person, 0)
+            person.save(update_fields=["given_name", "preferred_language", "interpreter_needed"])
 
     def _bulk(self, model: type[M], rows: Sequence[M], label: str, quiet: bool) -> None:
         with tqdm(total=len(rows), desc=f"Loading {label}", unit=" rows", disable=quiet) as bar:
