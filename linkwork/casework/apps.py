@@ -25,6 +25,11 @@ class CaseworkConfig(AppConfig):
 
         register_case_scope(cases_visible_to)
 
+        # The admins' page of message templates lists every notice.
+        from linkwork.casework.notices import register_templates
+
+        register_templates()
+
         from linkwork.casework.digest import remind_link_workers
         from linkwork.casework.safeguarding import referral_page_panel
         from linkwork.casework.tasks import chase_connection_deadlines
