@@ -39,6 +39,7 @@ PERSONAL_DATA_MODELS = {
     "Consent",
     "Message",
     "Letter",
+    "InboundMessage",
     "ClinicalMeasure",
     "CareUse",
 }

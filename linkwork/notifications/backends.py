@@ -132,9 +132,7 @@ class NotifyLetterBackend:
         from linkwork.notifications.letters import render_letter
 
         pdf = render_letter(message)
-        Letter.objects.update_or_create(
-            message=message, defaults={"pdf": pdf, "via_notify": True}
-        )
+        Letter.objects.update_or_create(message=message, defaults={"pdf": pdf, "via_notify": True})
         return self.notify.post(
             "/v2/notifications/letter",
             {

@@ -7,9 +7,9 @@ from typing import Any, Protocol
 
 from linkwork.core.presenters import datetime_uk
 from linkwork.notifications.models import (
+    FAILED_STATUSES,
     Audience,
     DeliveryChannel,
-    FAILED_STATUSES,
     Event,
     InboundMessage,
     Message,

@@ -18,8 +18,8 @@ from linkwork.audit import auditor
 from linkwork.core.paging import paging
 from linkwork.core.presenters import datetime_uk
 from linkwork.notifications import actions
-from linkwork.notifications.lifecycle import InvalidMessageTransition
 from linkwork.notifications.catalogue import every_template
+from linkwork.notifications.lifecycle import InvalidMessageTransition
 from linkwork.notifications.models import FAILED_STATUSES, Letter, Message
 from linkwork.notifications.presenters import MessageRow, paragraphs, summary_rows
 
@@ -174,7 +174,7 @@ def print_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_printed(request: AuthenticatedHttpRequest, message_id: str) -> HttpResponse:
-    """"Printed and posted": who and when, audited."""
+    """ "Printed and posted": who and when, audited."""
     gate.require(request, Ability.DO_CASEWORK)
     found = gate.get_visible_or_404(
         request,

@@ -83,9 +83,13 @@ def register_templates() -> None:
         if event in MESSAGE_BACK_EVENTS:
             for audience in (Audience.REFERRER, Audience.GP):
                 example: Callable[[], tuple[str, str]] = partial(_message_back, event, audience)
-                channels = EMAIL if audience == Audience.REFERRER else (
-                    DeliveryChannel.EMAIL,
-                    DeliveryChannel.LETTER,
+                channels = (
+                    EMAIL
+                    if audience == Audience.REFERRER
+                    else (
+                        DeliveryChannel.EMAIL,
+                        DeliveryChannel.LETTER,
+                    )
                 )
                 register(Template(event, audience, channels, source, example))
         if event in PERSON_EVENTS:
@@ -103,7 +107,11 @@ def register_templates() -> None:
     )
     register(
         Template(
-            Event.WITHDRAWN, Audience.LINK_WORKER, EMAIL, "linkwork/referrals/messages.py", _withdrawn
+            Event.WITHDRAWN,
+            Audience.LINK_WORKER,
+            EMAIL,
+            "linkwork/referrals/messages.py",
+            _withdrawn,
         )
     )
     register(

@@ -170,7 +170,7 @@ def unmatched_replies(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def match_reply(request: AuthenticatedHttpRequest, reply_id: str) -> HttpResponse:
-    """"Match to referral": thread an unmatched reply on the referral whose reference the
+    """ "Match to referral": thread an unmatched reply on the referral whose reference the
     admin typed, and tell its link worker."""
     reply = gate.get_visible_or_404(
         request,

@@ -64,6 +64,8 @@ def reply_fields(reference: str, scheme: str, referral_id: Any) -> dict[str, str
 def tell_link_worker(reply: InboundMessage) -> None:
     """Email the referral's link worker (or, with nobody assigned, its scheme's leads) that
     the person replied. The email names the reference, never the person or what they wrote."""
+    if reply.referral_id is None:
+        return
     referral = Referral.objects.select_related("scheme", "link_worker").get(pk=reply.referral_id)
     worker = referral.link_worker
     if worker is not None and worker.is_active:

@@ -24,7 +24,7 @@ from linkwork.notifications.models import (
 )
 from linkwork.people.models import ConsentKind
 from linkwork.referrals.messages import referral_event
-from tests.conftest import World, signed_in
+from tests.conftest import signed_in
 from tests.unit.notifications import helpers
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,10 @@ def test_with_no_token_configured_every_callback_is_refused(client, world, setti
 
 
 def test_callbacks_take_post_only(client):
-    assert client.get(reverse(RECEIPTS), headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 405
+    assert (
+        client.get(reverse(RECEIPTS), headers={"Authorization": f"Bearer {TOKEN}"}).status_code
+        == 405
+    )
 
 
 @pytest.mark.parametrize(
@@ -152,7 +155,11 @@ def test_a_receipt_for_an_unknown_message_is_answered_200_and_ignored(client, wo
     response = call(
         client,
         RECEIPTS,
-        {"id": "nobody", "reference": "00000000-0000-4000-8000-000000000000", "status": "delivered"},
+        {
+            "id": "nobody",
+            "reference": "00000000-0000-4000-8000-000000000000",
+            "status": "delivered",
+        },
     )
     assert response.status_code == 200
     assert response.json() == {"result": "ignored"}
@@ -211,7 +218,9 @@ def test_a_permanently_failed_message_can_be_tried_again(client, world):
     assert message.status in (MessageStatus.QUEUED, MessageStatus.DELIVERED, MessageStatus.SENT)
 
 
-def test_the_local_text_backend_simulates_a_delivered_receipt(world, django_capture_on_commit_callbacks):
+def test_the_local_text_backend_simulates_a_delivered_receipt(
+    world, django_capture_on_commit_callbacks
+):
     who = helpers.person(world)
     with django_capture_on_commit_callbacks(execute=True):
         [text] = referral_event(helpers.referral(world, who=who).pk, "received")
@@ -239,7 +248,8 @@ def test_a_reply_from_the_persons_mobile_is_threaded_on_their_open_referral(
     # The link worker is told by email, without the words or the person's name.
     told = Message.objects.get(event=Event.REPLY_RECEIVED)
     assert told.recipient_address == world.link_worker_a.email
-    assert "Tuesday" not in told.body and "Ann" not in told.body
+    assert "Tuesday" not in told.body
+    assert "Ann" not in told.body
     assert referral.reference in told.subject
     assert any(referral.reference in email.subject for email in mail.outbox)
     # The link worker reads it on the case; the read is audited.
@@ -300,12 +310,16 @@ def test_a_reply_is_never_logged_nor_in_the_audit(client, world, caplog):
     helpers.active(world)
     with caplog.at_level(logging.DEBUG):
         call(client, REPLIES, text_from("07700900123", words="My secret words"))
-    assert "secret" not in caplog.text and "900123" not in caplog.text
+    assert "secret" not in caplog.text
+    assert "900123" not in caplog.text
     for event in AuditEvent.objects.all():
-        assert "secret" not in json.dumps(event.detail) and "900123" not in json.dumps(event.detail)
+        assert "secret" not in json.dumps(event.detail)
+        assert "900123" not in json.dumps(event.detail)
 
 
-def test_an_admin_matches_an_unmatched_reply_by_hand(client, world, django_capture_on_commit_callbacks):
+def test_an_admin_matches_an_unmatched_reply_by_hand(
+    client, world, django_capture_on_commit_callbacks
+):
     referral = helpers.active(world)
     call(client, REPLIES, text_from("07700900999", words="It's Ann, new phone"))
     reply = InboundMessage.objects.get()
@@ -328,7 +342,9 @@ def test_an_admin_matches_an_unmatched_reply_by_hand(client, world, django_captu
     assert AuditEvent.objects.filter(action="reply.matched", actor=world.admin).exists()
     assert Message.objects.filter(event=Event.REPLY_RECEIVED).count() == 1
     # Matched, it leaves the admin's list.
-    assert "new phone" not in client.get(reverse("notifications:unmatched_replies")).content.decode()
+    assert (
+        "new phone" not in client.get(reverse("notifications:unmatched_replies")).content.decode()
+    )
 
 
 @pytest.mark.parametrize("reference", ["", "LW-NONE-XXXX"])
@@ -384,7 +400,8 @@ def test_the_print_queue_lists_letters_and_marks_them_printed(client, world, let
     response = client.post(reverse("notifications:mark_printed", args=[letter.message_id]))
     assert response.status_code == 302
     letter.refresh_from_db()
-    assert letter.printed_by == world.link_worker_a and letter.printed_at is not None
+    assert letter.printed_by == world.link_worker_a
+    assert letter.printed_at is not None
     assert AuditEvent.objects.filter(action="letter.printed", actor=world.link_worker_a).exists()
     page = client.get(reverse("notifications:print_queue")).content.decode()
     assert "There are no letters waiting to be printed" in page
@@ -449,7 +466,8 @@ def test_every_template_is_previewed_for_admins_who_run_the_service(client, worl
     for template in templates:
         subject, _ = template.render()
         assert subject in body.replace("&#39;", "'")
-    assert "Sam" in body and "Example Social Prescribing" in body
+    assert "Sam" in body
+    assert "Example Social Prescribing" in body
 
 
 def test_template_previews_use_the_same_words_as_the_messages(world):
