@@ -487,3 +487,16 @@ def test_template_previews_use_the_same_words_as_the_messages(world):
 def test_the_templates_page_is_refused_to_others(client, world, persona):
     signed_in(client, getattr(world, persona))
     assert client.get(reverse("notifications:templates")).status_code == 403
+
+
+def test_replies_and_failures_show_on_the_case_timeline(client, world):
+    referral = helpers.active(world)
+    message = sent_message(referral)
+    call(client, RECEIPTS, receipt(message, "permanent-failure"))
+    call(client, REPLIES, text_from("07700900123", words="Thanks, see you then"))
+    signed_in(client, world.link_worker_a)
+    body = client.get(reverse("casework:timeline", args=[referral.pk])).content.decode()
+    assert "Text message reply from the person" in body
+    assert "Not delivered: the number or address does not exist or refused it" in body
+    # The words are read on the messages page, not on the timeline.
+    assert "see you then" not in body
