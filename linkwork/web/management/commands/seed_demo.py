@@ -32,6 +32,7 @@ from linkwork.casework.demo import seed_casework
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
 from linkwork.notifications.demo import seed_mailboxes
+from linkwork.referrals.demo_messages import seed_messages
 from linkwork.outcomes.demo import seed_outcomes
 from linkwork.outcomes.demo_eq5d import seed_eq5d
 from linkwork.people.demo import generate_consents, generate_people
@@ -153,6 +154,13 @@ class Command(BaseCommand):
                 changes=changes,
                 now=now,
                 connected=set(went),
+            )
+            # Texts delivered and one not, replies on cases and one to match, letters to print.
+            seed_messages(
+                rng=random.Random(f"messages-{options['seed']}"),
+                referrals=referrals,
+                now=now,
+                focus_worker_id=accounts.demo_link_worker.pk if accounts.demo_link_worker else None,
             )
             # Synthetic GP and hospital records, kept by insights (by name: web and insights
             # share a floor and import nothing from each other).
