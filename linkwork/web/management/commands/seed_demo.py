@@ -32,7 +32,6 @@ from linkwork.casework.demo import seed_casework
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
 from linkwork.notifications.demo import seed_mailboxes
-from linkwork.referrals.demo_messages import seed_messages
 from linkwork.outcomes.demo import seed_outcomes
 from linkwork.outcomes.demo_eq5d import seed_eq5d
 from linkwork.people.demo import generate_consents, generate_people
@@ -43,6 +42,7 @@ from linkwork.referrals.demo import (
     generate_referrals,
     link_workers_needed,
 )
+from linkwork.referrals.demo_messages import seed_messages
 from linkwork.referrals.models import CodedEvent, Referral, StatusChange
 
 M = TypeVar("M", bound=models.Model)
