@@ -464,6 +464,7 @@ def test_every_template_is_previewed_for_admins_who_run_the_service(client, worl
         "reply_received.link_worker",
     } <= keys
     for template in templates:
+        assert template.title.replace("'", "&#39;") in body
         subject, _ = template.render()
         assert subject in body.replace("&#39;", "'")
     assert "Sam" in body
