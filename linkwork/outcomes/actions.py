@@ -92,18 +92,36 @@ def flag_concern_at_intake(referral: Referral, by: User | None) -> None:
         raise_flag(by=by, referral=referral, kind=FlagKind.SAFEGUARDING)
 
 
+def flag_notice(reference: str, scheme: str, kind: str, link: str) -> tuple[str, str]:
+    """The subject and body of the email to a scheme's leads about a safety flag."""
+    subject = f"Safety flag on referral {reference}: {kind}"
+    body = (
+        f"A safety flag ({kind}) was raised on referral {reference} in "
+        f"{scheme}. The flag stays on the person's record until the link worker "
+        "records how it was handled. Please check the link worker has the support they "
+        f"need:\n{link}\n"
+    )
+    return subject, body
+
+
+def example_flag_notice() -> tuple[str, str]:
+    """The notice with made-up details, for the admins' page of message templates."""
+    link = settings.LINKWORK_BASE_URL.rstrip("/") + "/referrals/"
+    return flag_notice(
+        "LW-7K3M-Q9TD",
+        "Example Social Prescribing",
+        FlagKind.SELF_HARM.label.lower(),
+        link,
+    )
+
+
 def _tell_leads(flag: SafetyFlag) -> None:
     """An email to each active lead of the scheme. It names the reference and the kind of
     flag, never the person: the reader signs in to see more."""
     referral = flag.referral
     link = settings.LINKWORK_BASE_URL.rstrip("/") + reverse("referrals:detail", args=[referral.pk])
-    kind = FlagKind(flag.kind).label.lower()
-    subject = f"Safety flag on referral {referral.reference}: {kind}"
-    body = (
-        f"A safety flag ({kind}) was raised on referral {referral.reference} in "
-        f"{referral.scheme.name}. The flag stays on the person's record until the link worker "
-        "records how it was handled. Please check the link worker has the support they "
-        f"need:\n{link}\n"
+    subject, body = flag_notice(
+        referral.reference, referral.scheme.name, FlagKind(flag.kind).label.lower(), link
     )
     leads = Membership.objects.filter(
         role=Role.SCHEME_LEAD, scheme_id=referral.scheme_id, user__is_active=True

@@ -462,6 +462,9 @@ def test_every_template_is_previewed_for_admins_who_run_the_service(client, worl
         "conn_requested.provider",
         "conn_overdue.scheme_lead",
         "reply_received.link_worker",
+        "due_items.link_worker",
+        "safety_flag.scheme_lead",
+        "support_prompts.scheme_lead",
     } <= keys
     for template in templates:
         assert template.title.replace("'", "&#39;") in body
