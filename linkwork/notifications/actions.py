@@ -163,7 +163,9 @@ def mark_printed(*, by: User, letter: Letter) -> Letter:
     """Mark a letter in the print queue as printed and posted, by `by`, now. Refused
     (ValueError) for one already marked."""
     locked = (
-        Letter.objects.select_for_update().select_related("message__referral").get(pk=letter.pk)
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("message__referral")
+        .get(pk=letter.pk)
     )
     if locked.printed_at is not None:
         raise ValueError("This letter has already been marked as printed and posted.")
