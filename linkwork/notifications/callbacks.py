@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from linkwork.accounts import gate
 from linkwork.notifications import actions
-from linkwork.notifications.lifecycle import RECEIPT_STATUSES
+from linkwork.notifications.lifecycle import RECEIPT_STATUSES, RECEIPT_STATUSES_IN_PASSING
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,8 @@ def delivery_status(request: HttpRequest) -> JsonResponse:
     if body is None:
         return _problem("body", "The body must be a JSON object.")
     status = str(body.get("status") or "")
+    if status in RECEIPT_STATUSES_IN_PASSING:
+        return JsonResponse({"result": "ignored"})
     if status not in RECEIPT_STATUSES:
         return _problem("status", "The status must be one Notify sends, such as delivered.")
     reference, provider_id = str(body.get("reference") or ""), str(body.get("id") or "")

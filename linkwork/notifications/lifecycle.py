@@ -67,7 +67,20 @@ RECEIPT_STATUSES: dict[str, tuple[MessageStatus, str]] = {
         MessageStatus.PERMANENT_FAILURE,
         "Not delivered: the provider had a technical problem",
     ),
+    # Letters through Notify's letter API: a PDF Notify could not print.
+    "validation-failed": (
+        MessageStatus.PERMANENT_FAILURE,
+        "Not posted: Notify could not print the letter's PDF",
+    ),
+    "virus-scan-failed": (
+        MessageStatus.PERMANENT_FAILURE,
+        "Not posted: Notify could not print the letter's PDF",
+    ),
 }
+# Receipts Notify sends on the way (a letter accepted for printing, say): nothing to change.
+RECEIPT_STATUSES_IN_PASSING = frozenset(
+    {"created", "sending", "pending", "pending-virus-check", "accepted", "received", "cancelled"}
+)
 
 # The longest error text kept: a short description, never the provider's words.
 ERROR_LENGTH = 200

@@ -136,6 +136,23 @@ def test_a_receipt_updates_the_message_status(client, world, status, becomes):
     assert event.detail == {"from": "sent", "to": becomes.value}
 
 
+@pytest.mark.parametrize("status", ["accepted", "received", "pending-virus-check"])
+def test_a_letters_receipts_on_the_way_change_nothing(client, world, status):
+    message = sent_message(helpers.active(world), channel="letter")
+    response = call(client, RECEIPTS, receipt(message, status))
+    assert response.json() == {"result": "ignored"}
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+
+
+def test_a_letter_notify_could_not_print_is_not_delivered(client, world):
+    message = sent_message(helpers.active(world), channel="letter")
+    call(client, RECEIPTS, receipt(message, "validation-failed"))
+    message.refresh_from_db()
+    assert message.status == MessageStatus.PERMANENT_FAILURE
+    assert message.last_error == "Not posted: Notify could not print the letter's PDF"
+
+
 def test_a_receipt_is_matched_by_the_providers_id_without_a_reference(client, world):
     message = sent_message(helpers.active(world))
     call(client, RECEIPTS, receipt(message, "delivered", reference=""))
