@@ -11,6 +11,7 @@ from django.urls import reverse
 from linkwork.audit import auditor
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import CaseNote
+from linkwork.notifications.models import InboundMessage
 from linkwork.people.models import Consent
 from linkwork.records.models import RightsRequest
 from tests.conftest import World, signed_in
@@ -28,6 +29,13 @@ def planted(world: World, person_a):  # type: ignore[no-untyped-def]
         person=person_a, scheme=world.scheme_b, reason="Scheme B reason", status="active"
     )
     CaseNote.objects.create(referral=theirs, text=SECRET, written_by=world.link_worker_b)
+    InboundMessage.objects.create(
+        provider_id="b-1",
+        source_number="07700900123",
+        body="Scheme B reply",
+        referral=theirs,
+        status="matched",
+    )
     ContactFactory(referral=theirs, note="Scheme B contact", recorded_by=world.link_worker_b)
     twin = ReferralFactory(
         person=PersonFactory(nhs_number=NHS_NUMBER, given_name="Twin"),
@@ -45,6 +53,13 @@ def own_records(world: World, referral_a, person_a):  # type: ignore[no-untyped-
         referral=referral_a, text="Scheme A note", written_by=world.link_worker_a
     )
     ContactFactory(referral=referral_a, note="Scheme A contact", recorded_by=world.link_worker_a)
+    InboundMessage.objects.create(
+        provider_id="a-1",
+        source_number="07700900123",
+        body="Scheme A reply",
+        referral=referral_a,
+        status="matched",
+    )
     Consent.objects.create(person=person_a, kind="contact", given=True, method="verbal")
     auditor.record(action="person.viewed", actor=world.link_worker_a, target=person_a)
     return referral_a
@@ -69,11 +84,20 @@ def test_json_export_holds_own_organisation_records_only(
     assert [r["reference"] for r in data["referrals"]] == [own_records.reference]
     assert [n["text"] for n in data["case notes"]] == ["Scheme A note"]
     assert [c["note"] for c in data["contacts"]] == ["Scheme A contact"]
+    assert [r["body"] for r in data["text message replies"]] == ["Scheme A reply"]
     assert data["consents"][0]["given"] is True
     assert [e["who"] for e in data["who used the record"]] == ["Lina Worker"]
     assert data["about this export"]["organisation"] == world.scheme_a.host.name
     # Nothing of scheme B's organisation: not its referral, note, contact, staff or twin.
-    for absent in (theirs.reference, twin.reference, SECRET, "Scheme B", "Bea Other", "Twin"):
+    for absent in (
+        theirs.reference,
+        twin.reference,
+        SECRET,
+        "Scheme B",
+        "Bea Other",
+        "Twin",
+        "Scheme B reply",
+    ):
         assert absent not in body, absent
 
 
