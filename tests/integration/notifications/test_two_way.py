@@ -521,3 +521,12 @@ def test_replies_and_failures_show_on_the_case_timeline(client, world):
     assert "Not delivered: the number or address does not exist or refused it" in body
     # The words are read on the messages page, not on the timeline.
     assert "see you then" not in body
+
+
+def test_callbacks_need_no_csrf_token_being_server_to_server(world):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    message = sent_message(helpers.active(world))
+    assert call(strict, RECEIPTS, receipt(message, "delivered")).status_code == 200
+    assert call(strict, REPLIES, text_from("07700900123")).status_code == 200
