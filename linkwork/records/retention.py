@@ -155,16 +155,21 @@ def due_messages(rule: RetentionRule, today: dt.date) -> Iterator[Due]:
     retention period."""
     cutoff = _midnight(rule.began_before(today))
     last_by: dict[tuple[str, int], dt.datetime] = {}
-    for model, field in ((Message, "created_at"), (InboundMessage, "received_at")):
-        rows = (
-            model._default_manager.filter(referral__isnull=False)
-            .order_by()
-            .values_list("referral_id", "referral__scheme__host_id")
-            .annotate(last=Max(field))
-        )
-        for referral_id, organisation_id, last in rows:
-            key = (str(referral_id), organisation_id)
-            last_by[key] = max(last, last_by.get(key, last))
+    sent = (
+        Message.objects.filter(referral__isnull=False)
+        .order_by()
+        .values_list("referral_id", "referral__scheme__host_id")
+        .annotate(last=Max("created_at"))
+    )
+    replied = (
+        InboundMessage.objects.filter(referral__isnull=False)
+        .order_by()
+        .values_list("referral_id", "referral__scheme__host_id")
+        .annotate(last=Max("received_at"))
+    )
+    for referral_id, organisation_id, last in [*sent, *replied]:
+        key = (str(referral_id), organisation_id)
+        last_by[key] = max(last, last_by.get(key, last))
     for (referral_id, organisation_id), last in sorted(last_by.items()):
         if last < cutoff:
             day = timezone.localdate(last)
