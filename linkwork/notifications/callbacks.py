@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from linkwork.accounts import gate
+from linkwork.core.text import has_control_characters
 from linkwork.notifications import actions
 from linkwork.notifications.lifecycle import RECEIPT_STATUSES, RECEIPT_STATUSES_IN_PASSING
 
@@ -70,6 +71,9 @@ def delivery_status(request: HttpRequest) -> JsonResponse:
     if status not in RECEIPT_STATUSES:
         return _problem("status", "The status must be one Notify sends, such as delivered.")
     reference, provider_id = str(body.get("reference") or ""), str(body.get("id") or "")
+    for field, value in (("reference", reference), ("id", provider_id)):
+        if has_control_characters(value):
+            return _problem(field, f"The {field} has characters not allowed.")
     if not reference and not provider_id:
         return _problem("reference", "A receipt needs the message's reference or Notify's id.")
     message = actions.record_receipt(reference=reference, provider_id=provider_id, status=status)
@@ -90,9 +94,13 @@ def received_text(request: HttpRequest) -> JsonResponse:
     body = _body(request)
     if body is None:
         return _problem("body", "The body must be a JSON object.")
-    for field in ("id", "source_number", "message"):
+    for field in ("id", "source_number", "message", "destination_number"):
+        if field == "destination_number" and body.get(field) in (None, ""):
+            continue
         if not isinstance(body.get(field), str) or not body[field].strip():
             return _problem(field, f"The received text needs its {field.replace('_', ' ')}.")
+        if has_control_characters(body[field]):
+            return _problem(field, f"The {field.replace('_', ' ')} has characters not allowed.")
     received_at = _when(body.get("date_received"))
     reply = actions.receive_reply(
         provider_id=body["id"],

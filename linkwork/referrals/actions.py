@@ -18,6 +18,7 @@ from linkwork.accounts.models import Membership, Role, Scheme, User
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core import concurrency
+from linkwork.core.text import has_control_characters
 from linkwork.notifications import actions as notification_actions
 from linkwork.notifications.models import InboundMessage
 from linkwork.people.models import (
@@ -583,6 +584,8 @@ def match_reply_to_reference(*, by: User, reply: InboundMessage, reference: str)
     in words for the admin, when no open referral has that reference."""
     if not reference:
         raise ValueError("Enter the reference of the referral the reply is about")
+    if has_control_characters(reference) or len(reference) > 20:
+        raise ValueError("Enter the reference as it is written, such as LW-7K3M-Q9TD")
     referral = Referral.objects.filter(reference=reference).first()
     if referral is None:
         raise ValueError(f"No referral has the reference {reference}")

@@ -364,7 +364,7 @@ def test_an_admin_matches_an_unmatched_reply_by_hand(
     )
 
 
-@pytest.mark.parametrize("reference", ["", "LW-NONE-XXXX"])
+@pytest.mark.parametrize("reference", ["", "LW-NONE-XXXX", "LW-\x00", "X" * 300])
 def test_matching_to_no_referral_says_why_and_changes_nothing(client, world, reference):
     helpers.active(world)
     call(client, REPLIES, text_from("07700900999"))
@@ -374,7 +374,7 @@ def test_matching_to_no_referral_says_why_and_changes_nothing(client, world, ref
         reverse("notifications:match_reply", args=[reply.pk]), {"reference": reference}, follow=True
     )
     body = response.content.decode()
-    assert "Enter the reference" in body or "No referral has the reference" in body
+    assert "Enter the reference" in body or "No referral has the reference" in body, body
     reply.refresh_from_db()
     assert reply.status == InboundStatus.UNMATCHED
 
@@ -530,3 +530,20 @@ def test_callbacks_need_no_csrf_token_being_server_to_server(world):
     message = sent_message(helpers.active(world))
     assert call(strict, RECEIPTS, receipt(message, "delivered")).status_code == 200
     assert call(strict, REPLIES, text_from("07700900123")).status_code == 200
+
+
+@pytest.mark.parametrize("field", ["id", "source_number", "message", "destination_number"])
+def test_a_received_text_with_a_nul_character_gets_a_400_naming_the_field(client, world, field):
+    body = text_from("07700900123")
+    body[field] = body[field] + "\x00"
+    response = call(client, REPLIES, body)
+    assert response.status_code == 400
+    assert response.json()["field"] == field
+    assert not InboundMessage.objects.exists()
+
+
+def test_a_receipt_with_a_nul_character_gets_a_400(client, world):
+    message = sent_message(helpers.active(world))
+    response = call(client, RECEIPTS, receipt(message, "delivered", reference="x\x00"))
+    assert response.status_code == 400
+    assert response.json()["field"] == "reference"
