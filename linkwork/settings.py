@@ -363,7 +363,7 @@ LOGGING = {
     },
     "handlers": {
         "console": {
-            "class": "logging.StreamHandler",
+            "class": "linkwork.core.logs.Console",
             "formatter": "plain",
             "filters": ["refusal_without_traceback", "personal_data"],
         }

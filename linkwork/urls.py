@@ -25,6 +25,8 @@ urlpatterns = [
             )
         ),
     ),
+    # The notification centre: each user's own alerts.
+    path("notifications/", include("linkwork.notifications.centre_urls")),
     # Public self-referral: no login.
     path("refer/", referral_views.self_referral, name="refer"),
     path("refer/done/", referral_views.self_referral_done, name="refer_done"),

@@ -34,6 +34,7 @@ PERSONAL_DATA_MODELS = {
     "ConnectionStatusChange",
     "Attendance",
     "FollowUp",
+    "Appointment",
     "Shown",
     "OutcomeMeasure",
     "Consent",

@@ -134,6 +134,17 @@ def demo_practices(accounts: DemoAccounts) -> list[Organisation]:
     )
 
 
+# A community organisation that has closed: inactive, so the admin's organisations list shows
+# one, and no form offers it. Not among the organisations that refer in the demo.
+CLOSED_ORGANISATION = "Old Mill Community Café"
+
+
+def seed_closed_organisation() -> Organisation:
+    return Organisation.objects.create(
+        name=CLOSED_ORGANISATION, kind=OrganisationKind.VCSE, is_active=False
+    )
+
+
 def seed_list_sizes(
     *, rng: random.Random, practices: list[Organisation], today: dt.date
 ) -> list[PracticeListSize]:

@@ -104,6 +104,34 @@ class NewPasswordForm(HouseVoice, forms.Form):
         return data
 
 
+class ChangePasswordForm(NewPasswordForm):
+    """A signed-in user's new password: their current one first, then the new one twice."""
+
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        error_messages={
+            "required": "Enter your current password",
+            "max_length": f"Enter a password of {PASSWORD_MAX_LENGTH} characters or fewer",
+        },
+    )
+
+    field_order = ["current_password", "password", "password_again"]
+
+    def clean_current_password(self) -> str:
+        current: str = self.cleaned_data["current_password"]
+        if not self.user.check_password(current):
+            raise forms.ValidationError("Your current password is wrong: enter it again")
+        return current
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") == data.get("current_password"):
+            self.add_error("password", "Choose a new password that is not your current one")
+        return data
+
+
 # Why an authenticator was reset, kept in the audit log as a code: never free text there.
 TWO_FACTOR_RESET_REASONS = [
     ("lost_phone", "They lost their phone, or it was stolen"),

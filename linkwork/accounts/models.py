@@ -59,6 +59,12 @@ TWO_FACTOR_ROLES = frozenset(
 )
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def active(self) -> OrganisationQuerySet:
+        """The organisations that may be chosen in forms and whose users may sign in."""
+        return self.filter(is_active=True)
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
@@ -69,7 +75,15 @@ class Organisation(models.Model):
         help_text="Organisation Data Service code, where the organisation has one.",
     )
     postcode = models.CharField(max_length=10, blank=True)
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="Off: its users cannot sign in, its API tokens stop working and it cannot "
+        "be chosen in forms. Organisations are never deleted, only made inactive.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

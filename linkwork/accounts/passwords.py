@@ -1,4 +1,5 @@
-"""Resetting a forgotten password by email, and an admin's reset of a lost authenticator.
+"""Resetting a forgotten password by email, changing one's own password, and an admin's
+reset of a lost authenticator.
 
 Password reset
   Anyone may ask, on the login page, for a reset link to an email address. The page answers
@@ -18,6 +19,11 @@ Password reset
   the person logs in with the new password and, where their roles need it, their security
   code, as on any other day.
 
+Changing one's own password
+  A signed-in user (past two-factor, like any page but signing in) gives their current
+  password and a new one twice, checked by the same validators. Their own session stays, with
+  its second factor; every other session of the account ends; they are told by email.
+
 Emails
   The account emails (reset, welcome, authenticator reset) go through Django's mail
   (`EMAIL_BACKEND`), as the triage and listing reminders to staff do. `notifications` sits on a
@@ -34,6 +40,7 @@ from enum import StrEnum
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -60,6 +67,7 @@ class Email(StrEnum):
     WELCOME = "welcome"
     TWO_FACTOR_RESET = "two_factor_reset"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a kind of email, not a secret)
+    PASSWORD_CHANGED_SIGNED_IN = "password_changed_signed_in"  # noqa: S105 (likewise)
 
 
 def link_minutes() -> int:
@@ -160,6 +168,28 @@ def set_password(request: HttpRequest, *, user: User, password: str) -> int:
 
 
 @transaction.atomic
+def change_password(request: HttpRequest, *, user: User, password: str) -> int:
+    """A signed-in user's new password (already checked by the form, current password and
+    all). This session stays signed in, second factor and all; every other session the
+    account holds ends. Audited with how many ended; the user is told by email. Returns that
+    number."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ended = sessions.end_sessions(user, keep=request.session.session_key)
+    # Keeps this session valid with the new password hash, under a new key.
+    update_session_auth_hash(request, user)
+    auditor.record(
+        action="password.changed",
+        request=request,
+        actor=user,
+        target=user,
+        detail={"sessions_ended": ended},
+    )
+    queue_email(user, Email.PASSWORD_CHANGED_SIGNED_IN)
+    return ended
+
+
+@transaction.atomic
 def reset_two_factor(*, by: User, user: User, reason: str, request: HttpRequest) -> int:
     """Remove every authenticator `user` has set up, so they set one up again at their next
     login, and end their sessions. Audited with the reason; the user is told by email."""
@@ -247,11 +277,27 @@ def _password_changed_body(user: User) -> tuple[str, str]:
     )
 
 
+def _password_changed_signed_in_body(user: User) -> tuple[str, str]:
+    return (
+        "Your password has been changed",
+        _email(
+            f"Hello {user.get_short_name()},",
+            f"The password for your {settings.LINKWORK_ORGANISATION_NAME} account was changed "
+            "just now, by someone logged in to your account. You have been logged out "
+            "everywhere else.",
+            "If it was you, you do not need to do anything.",
+            "If it was not you, tell your system admin straight away: someone else may know "
+            "your password and have your authenticator app.",
+        ),
+    )
+
+
 BODIES = {
     Email.RESET: _reset_body,
     Email.WELCOME: _welcome_body,
     Email.TWO_FACTOR_RESET: _two_factor_reset_body,
     Email.PASSWORD_CHANGED: _password_changed_body,
+    Email.PASSWORD_CHANGED_SIGNED_IN: _password_changed_signed_in_body,
 }
 
 

@@ -53,6 +53,8 @@ class Ability(StrEnum):
     VIEW_HEALTH_CHECK = "view_health_check"
     RUN_SERVICE = "run_service"
     VIEW_GP_EVENTS = "view_gp_events"
+    KEEP_DIARY = "keep_diary"
+    VIEW_SCHEME_DIARY = "view_scheme_diary"
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,9 @@ class Grant:
 
 
 def grants(user: Any) -> tuple[Grant, ...]:
-    """Every role the user holds, read once per request."""
+    """Every role the user holds, read once per request. A role in an inactive organisation
+    counts for nothing: the login page refuses a user with no other role, and a session
+    already open keeps no access through it."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ()
     cached: tuple[Grant, ...] | None = getattr(user, "_linkwork_grants", None)
@@ -72,7 +76,7 @@ def grants(user: Any) -> tuple[Grant, ...]:
         cached = tuple(
             Grant(Role(role), organisation_id, scheme_id, kind)
             for role, organisation_id, scheme_id, kind in Membership.objects.filter(
-                user_id=user.pk
+                user_id=user.pk, organisation__is_active=True
             ).values_list("role", "organisation_id", "scheme_id", "organisation__kind")
         )
         user._linkwork_grants = cached
@@ -188,6 +192,14 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         if obj is None:
             return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
         return obj.scheme_id in scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+    if ability is Ability.KEEP_DIARY:
+        # A diary of one's own appointments, and its calendar feed: those who do casework.
+        return has_role(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+    if ability is Ability.VIEW_SCHEME_DIARY:
+        # Every link worker's appointments in the schemes they lead.
+        if obj is None:
+            return has_role(user, Role.SCHEME_LEAD)
+        return getattr(obj, "scheme_id", None) in scheme_ids(user, Role.SCHEME_LEAD)
     if ability is Ability.RETRY_MESSAGES:
         # Which messages: those about referrals of the schemes they lead (the page's query).
         return has_role(user, Role.SCHEME_LEAD)

@@ -98,14 +98,26 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
-def end_sessions(user: User) -> int:
-    """Delete every unexpired session that belongs to `user`; return how many.
+def end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete every unexpired session that belongs to `user`, but the one whose key is `keep`
+    (the session that changed its own password); return how many."""
+    return end_sessions_of([user.pk], keep=keep)
+
+
+def end_sessions_of(user_ids: Iterable[int], *, keep: str | None = None) -> int:
+    """Delete every unexpired session that belongs to one of `user_ids` (but `keep`); return
+    how many.
 
     Sessions live in the database and say whose they are only inside their encoded data, so
     this reads the unexpired ones: few, since an idle session expires in 30 minutes."""
+    whose = {str(pk) for pk in user_ids}
+    if not whose:
+        return 0
     ended = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get(auth.SESSION_KEY)) == str(user.pk):
+        if session.session_key == keep:
+            continue
+        if str(session.get_decoded().get(auth.SESSION_KEY)) in whose:
             ended.append(session.session_key)
     Session.objects.filter(session_key__in=ended).delete()
     return len(ended)

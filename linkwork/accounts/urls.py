@@ -8,6 +8,8 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two_factor"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("logout/", views.logout, name="logout"),
+    # Any signed-in user's own password.
+    path("password/", views.change_password, name="change_password"),
     # "Forgotten your password?": public, like the login page.
     path("password-reset/", reset_views.password_reset, name="password_reset"),
     path("password-reset/sent/", reset_views.password_reset_sent, name="password_reset_sent"),

@@ -1,4 +1,4 @@
-"""Login, two-factor authentication and logout.
+"""Login, two-factor authentication, changing one's own password and logout.
 
 A user signs in with email and password, then, for every role that can see personal data,
 with a time-based code from an authenticator app (set up on first login).
@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import auth, messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +24,9 @@ from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from linkwork.accounts import permissions, sessions
-from linkwork.accounts.forms import CodeForm, LoginForm
-from linkwork.accounts.models import User
+from linkwork.accounts import passwords, permissions, sessions
+from linkwork.accounts.forms import ChangePasswordForm, CodeForm, LoginForm
+from linkwork.accounts.models import Membership, Organisation, User
 from linkwork.accounts.qr import qr_svg
 from linkwork.audit import auditor
 from linkwork.audit.models import AuditEvent
@@ -68,6 +69,18 @@ def login(request: HttpRequest) -> HttpResponse:
             tried = User.objects.filter(email=email).first()
             auditor.record(action="login.failed", request=request, actor=tried)
             form.add_error(None, "Enter a correct email address and password")
+        elif (closed := inactive_organisation(user)) is not None:
+            auditor.record(
+                action="login.refused",
+                request=request,
+                actor=user,
+                detail={"reason": "organisation_inactive", "organisation": closed.pk},
+            )
+            form.add_error(
+                None,
+                f"You cannot log in because {closed.name} is no longer active on this service. "
+                "If you think this is wrong, ask your system admin",
+            )
         else:
             next_url = _safe_next(request, request.GET.get("next"))
             # Logging in gives the session a new key (no fixation) and starts its clock.
@@ -82,6 +95,20 @@ def login(request: HttpRequest) -> HttpResponse:
         "accounts/login.jinja",
         {"page_title": "Log in", "form": form, "form_errors": bool(form.errors)},
     )
+
+
+def inactive_organisation(user: User) -> Organisation | None:
+    """The organisation that keeps `user` from signing in: one of theirs that is inactive,
+    when every role they hold is in an inactive organisation. None for a user with a role in
+    an active organisation, or with no role yet (a new account sees nothing anyway)."""
+    held = list(
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+    if not held or any(membership.organisation.is_active for membership in held):
+        return None
+    return held[0].organisation
 
 
 def _confirmed_device(user: Any) -> TOTPDevice | None:
@@ -157,6 +184,54 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "demo_code": _demo_code(device),
         },
     )
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("current_password", "password", "password_again")
+def change_password(request: HttpRequest) -> HttpResponse:
+    """A signed-in user changes their own password; their other sessions end."""
+    user = request.user
+    assert isinstance(user, User)
+    form = ChangePasswordForm(request.POST if request.method == "POST" else None, user=user)
+    if request.method == "POST" and not form.is_valid() and "current_password" in form.errors:
+        # Which field was wrong, never what was typed.
+        auditor.record(action="password.change_failed", request=request, target=user)
+        if _change_failures(user) >= settings.AXES_FAILURE_LIMIT:
+            # Someone guessing at a session left open: as many wrong tries as the login page
+            # allows end the session, and the login page's own limits take over.
+            auditor.record(action="logout", request=request, detail={"reason": "password_guesses"})
+            auth.logout(request)
+            messages.info(
+                request,
+                "You have been logged out because your current password was entered wrongly "
+                "too many times. Log in again to change it",
+            )
+            return redirect("accounts:login")
+    if request.method == "POST" and form.is_valid():
+        ended = passwords.change_password(
+            request, user=user, password=form.cleaned_data["password"]
+        )
+        messages.success(
+            request,
+            "Your password has been changed"
+            + (f". You have been logged out of {ended} other session" if ended else "")
+            + ("s" if ended > 1 else ""),
+        )
+        return redirect("web:home")
+    return render(
+        request,
+        "accounts/change_password.jinja",
+        {"page_title": "Change your password", "form": form, "form_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _change_failures(user: User) -> int:
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AuditEvent.objects.filter(
+        action="password.change_failed", object_id=str(user.pk), occurred_at__gte=since
+    ).count()
 
 
 @require_POST

@@ -9,8 +9,15 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.http import HttpRequest
 
-from linkwork.accounts.models import Membership, Organisation, OrganisationKind, Scheme, User
-from linkwork.accounts.sessions import deactivate_user
+from linkwork.accounts.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    Scheme,
+    User,
+)
+from linkwork.accounts.sessions import deactivate_user, end_sessions_of
 from linkwork.audit import auditor
 from linkwork.notifications.models import Mailbox
 
@@ -44,6 +51,51 @@ def save_organisation(
     if mailbox_email is not None and organisation.kind == OrganisationKind.GP_PRACTICE:
         set_mailbox(by=by, organisation=organisation, email=mailbox_email, request=request)
     return organisation
+
+
+@transaction.atomic
+def set_organisation_active(
+    *, by: User, organisation: Organisation, active: bool, request: HttpRequest | None = None
+) -> int:
+    """Make an organisation inactive, or active again; audited with how many sessions ended.
+
+    Inactive, its roles count for nothing (`permissions.grants`), its users with no role in
+    an active organisation cannot sign in and their sessions end now, and its API tokens stop
+    working (`api.tokens.authenticate`); nothing is deleted, so making it active again gives
+    it all back. An admin cannot make inactive an organisation where they are an admin: they
+    would lock themselves out. Returns how many sessions ended."""
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if locked.is_active == active:
+        organisation.is_active = active
+        return 0
+    if (
+        not active
+        and Membership.objects.filter(user=by, organisation=locked, role=Role.ADMIN).exists()
+    ):
+        raise RefusedChange(
+            "You cannot make your own organisation inactive: ask an admin of another organisation"
+        )
+    locked.is_active = active
+    locked.save(update_fields=["is_active"])
+    organisation.is_active = active
+    ended = 0
+    if not active:
+        # Those whose every role is here; a user with a role elsewhere keeps signing in
+        # there, and loses this one's access at their next request.
+        others = Membership.objects.filter(organisation__is_active=True).values("user_id")
+        ended = end_sessions_of(
+            Membership.objects.filter(organisation=locked)
+            .exclude(user_id__in=others)
+            .values_list("user_id", flat=True)
+        )
+    auditor.record(
+        action="organisation.reactivated" if active else "organisation.deactivated",
+        request=request,
+        actor=by,
+        target=locked,
+        detail={"kind": locked.kind, "sessions_ended": ended},
+    )
+    return ended
 
 
 @transaction.atomic

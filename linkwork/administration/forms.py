@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from linkwork.accounts.models import (
@@ -42,6 +43,11 @@ class OrganisationSearchForm(SearchForm):
         required=False,
         choices=[("", "Any kind"), *OrganisationKind.choices],
     )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Active or inactive"), ("active", "Active"), ("inactive", "Inactive")],
+    )
 
 
 class UserSearchForm(SearchForm):
@@ -57,7 +63,12 @@ class UserSearchForm(SearchForm):
         assert isinstance(organisation, forms.TypedChoiceField)
         organisation.choices = [
             ("", "Any organisation"),
-            *Organisation.objects.order_by("name").values_list("pk", "name"),
+            *(
+                (pk, name if active else f"{name} (inactive)")
+                for pk, name, active in Organisation.objects.order_by("name").values_list(
+                    "pk", "name", "is_active"
+                )
+            ),
         ]
         role = self.fields["role"]
         assert isinstance(role, forms.ChoiceField)
@@ -192,6 +203,9 @@ class SchemeForm(HouseVoice, forms.ModelForm[Scheme]):
         host = self.fields["host"]
         assert isinstance(host, forms.ModelChoiceField)
         host.empty_label = "Select the host organisation"
+        # An inactive organisation cannot be chosen; a scheme it already hosts keeps it.
+        current = self.instance.host_id if self.instance.pk else None
+        host.queryset = Organisation.objects.filter(Q(is_active=True) | Q(pk=current))
         host.error_messages["required"] = "Select the organisation that hosts the scheme"
         self.fields["name"].error_messages["required"] = "Enter the scheme's name"
         if self.instance.pk:
@@ -308,15 +322,16 @@ class MembershipForm(HouseVoice, forms.Form):
         self.fields["role"].error_messages["required"] = "Select a role"
         organisation = self.fields["organisation"]
         assert isinstance(organisation, forms.TypedChoiceField)
+        # A role cannot be given in an inactive organisation, nor in a scheme it hosts.
         organisation.choices = [
             ("", "Select an organisation"),
-            *Organisation.objects.order_by("name").values_list("pk", "name"),
+            *Organisation.objects.active().order_by("name").values_list("pk", "name"),
         ]
         scheme = self.fields["scheme"]
         assert isinstance(scheme, forms.TypedChoiceField)
         scheme.choices = [
             ("", "No scheme"),
-            *Scheme.objects.order_by("name").values_list("pk", "name"),
+            *Scheme.objects.filter(host__is_active=True).order_by("name").values_list("pk", "name"),
         ]
         self.membership: Membership | None = None
 

@@ -11,6 +11,11 @@ urlpatterns: list[URLPattern] = [
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/new/", views.organisation, name="organisation_new"),
     path("organisations/<int:organisation_id>/", views.organisation, name="organisation"),
+    path(
+        "organisations/<int:organisation_id>/active/",
+        views.organisation_active,
+        name="organisation_active",
+    ),
     path("organisations/<int:organisation_id>/tokens/", views.tokens, name="tokens"),
     path(
         "organisations/<int:organisation_id>/tokens/<int:token_id>/rotate/",

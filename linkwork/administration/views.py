@@ -126,6 +126,12 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- Organisations ------------------------------------------------------------------------
 
 
+def _organisation_state(organisation: Organisation) -> dict[str, str]:
+    if organisation.is_active:
+        return {"text": "Active"}
+    return {"text": "Inactive", "classes": "nhsuk-tag--grey"}
+
+
 @login_required
 @require_GET
 def organisations(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -138,6 +144,8 @@ def organisations(request: AuthenticatedHttpRequest) -> HttpResponse:
             found = found.filter(Q(name__icontains=words) | Q(ods_code__iexact=words))
         if form.cleaned_data["kind"]:
             found = found.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["status"]:
+            found = found.filter(is_active=form.cleaned_data["status"] == "active")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
 
     def mailbox(org: Organisation) -> dict[str, Any]:
@@ -153,6 +161,7 @@ def organisations(request: AuthenticatedHttpRequest) -> HttpResponse:
             ("Kind", lambda o: tables.text(o.get_kind_display())),
             ("ODS code", lambda o: tables.text(o.ods_code)),
             ("Secure mailbox", mailbox),
+            ("Status", lambda o: tables.html(tables.tag(_organisation_state(o)))),
         ],
         page.object_list,
         responsive=True,
@@ -189,6 +198,7 @@ def organisation(
         "page_title": found.name if found.pk else "Add an organisation",
         "form": form,
         "found": found,
+        "state": _organisation_state(found),
     }
     if found.pk:
         size = latest_list_sizes().get(found.pk)
@@ -196,6 +206,27 @@ def organisation(
         context["schemes"] = list(found.schemes.order_by("name"))
         context["tokens"] = ApiToken.objects.active().filter(organisation=found).count()
     return _form_page(request, "administration/organisation.jinja", context, form)
+
+
+@login_required
+@require_POST
+def organisation_active(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
+    """Make an organisation inactive (its users cannot sign in, its API tokens stop working)
+    or active again."""
+    found = _one(request, Organisation.objects.all(), organisation_id)
+    active = request.POST.get("active") == "yes"
+    try:
+        ended = actions.set_organisation_active(
+            by=request.user, organisation=found, active=active, request=request
+        )
+    except actions.RefusedChange as refused:
+        banners.error(request, str(refused))
+    else:
+        if active:
+            banners.success(request, f"{found.name} is active again")
+        else:
+            banners.success(request, f"{found.name} is inactive; sessions ended: {ended}")
+    return redirect("administration:organisation", organisation_id=found.pk)
 
 
 # --- Schemes ------------------------------------------------------------------------------

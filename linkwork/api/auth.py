@@ -12,7 +12,10 @@ from linkwork.accounts.permissions import Grant
 from linkwork.api import tokens
 from linkwork.api.models import ApiToken, Scope
 
-NOT_VALID = "This API token is not valid: it may be mistyped, expired or revoked."
+NOT_VALID = (
+    "This API token is not valid: it may be mistyped, expired or revoked, or its organisation "
+    "may no longer be active."
+)
 
 
 def out_of_scope(scope: Scope) -> str:

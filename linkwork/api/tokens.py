@@ -40,15 +40,16 @@ def digest(token: str) -> str:
 
 def authenticate(presented: str) -> ApiToken | None:
     """The active token `presented` is, or None: unknown, mistyped, revoked and expired
-    tokens are all None. Marks when the token was last used. Whether the token may use the
-    API asked is the caller's check (`ApiToken.allows`)."""
+    tokens are all None, and so is any token of an inactive organisation. Marks when the
+    token was last used. Whether the token may use the API asked is the caller's check
+    (`ApiToken.allows`)."""
     shape = _SHAPE.match(presented)
     if shape is None:
         return None
     token = (
         ApiToken.objects.active()
         .select_related("organisation")
-        .filter(prefix=shape["prefix"])
+        .filter(prefix=shape["prefix"], organisation__is_active=True)
         .first()
     )
     if token is None or not hmac.compare_digest(token.secret_hash, digest(presented)):

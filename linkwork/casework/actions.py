@@ -9,7 +9,10 @@ immutable history row.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -29,7 +32,10 @@ from linkwork.casework.lifecycle import (
 )
 from linkwork.casework.models import (
     ActionStatus,
+    Appointment,
+    AppointmentStatus,
     Attendance,
+    CalendarFeed,
     CaseNote,
     Connection,
     ConnectionStatusChange,
@@ -50,7 +56,8 @@ from linkwork.notifications.models import Event
 from linkwork.outcomes import actions as outcome_actions
 from linkwork.outcomes.models import FlagKind, SafetyFlag
 from linkwork.people.models import ConsentKind, current_consents, is_restricted
-from linkwork.referrals.actions import close_referral, start_support
+from linkwork.referrals import messages as referral_messages
+from linkwork.referrals.actions import assign_link_worker, close_referral, start_support
 from linkwork.referrals.lifecycle import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
 from linkwork.referrals.lifecycle import ClosureReason, Status
 from linkwork.referrals.models import Referral
@@ -507,7 +514,13 @@ def respond_to_connection(
         )
     connection.responded_at = timezone.now()
     connection.save()
-    _notify(Event.CONNECTION_ANSWERED, connection.pk)
+    # The link worker hears in the notification centre, and by email unless they switched
+    # that off (the email is the connection-answered notice, as before the centre).
+    notices.alert_answered(
+        Connection.objects.select_related(
+            "referral__scheme", "referral__link_worker", "service__organization"
+        ).get(pk=connection.pk)
+    )
     return connection
 
 
@@ -727,6 +740,7 @@ def chase_connections(today: dt.date | None = None) -> dict[str, int]:
     for connection in waiting.filter(respond_by__lt=today, escalated_at__isnull=True):
         with transaction.atomic():
             notices.send_notice(connection, Event.CONNECTION_OVERDUE)
+            notices.alert_overdue(connection)
             Connection.objects.filter(pk=connection.pk).update(escalated_at=timezone.now())
             auditor.record(
                 action="connection.escalated",
@@ -765,6 +779,7 @@ def discharge(*, by: User, referral: Referral, reason: ClosureReason, note: str 
     FollowUp.objects.filter(referral=referral, done_at__isnull=True).update(
         done_at=timezone.now(), done_by=by
     )
+    cancel_booked_appointments(by=by, referral=referral, because="referral_closed")
     return close_referral(by=by, referral=referral, reason=reason, note=note)
 
 
@@ -799,3 +814,324 @@ def end_withdrawn_casework(referral: Referral, by: User | None) -> None:
     FollowUp.objects.filter(referral=referral, done_at__isnull=True).update(
         done_at=timezone.now(), done_by=by
     )
+    cancel_booked_appointments(by=by, referral=referral, because="referral_withdrawn")
+
+
+# Appointments: contacts booked for the future
+
+
+@transaction.atomic
+def reassign_case(
+    *,
+    by: User,
+    referral: Referral,
+    link_worker: User,
+    complexity: str | None = None,
+    over_limit_ok: bool = False,
+) -> Referral:
+    """Give the referral to `link_worker` (`referrals.actions.assign_link_worker`, with its
+    refusals and capacity warning) and move the appointments still to come into their diary,
+    in one transaction. Past appointments stay with whoever held them."""
+    assigned = assign_link_worker(
+        by=by,
+        referral=referral,
+        link_worker=link_worker,
+        complexity=complexity,
+        over_limit_ok=over_limit_ok,
+    )
+    ahead = list(
+        Appointment.objects.select_for_update()
+        .filter(referral=referral, status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now())
+        .exclude(link_worker=link_worker)
+    )
+    for appointment in ahead:
+        moved_from = appointment.link_worker_id
+        appointment.link_worker = link_worker
+        appointment.version += 1
+        appointment.updated_by = by
+        appointment.updated_at = timezone.now()
+        appointment.save(update_fields=["link_worker", "version", "updated_by", "updated_at"])
+        auditor.record(
+            action="appointment.moved",
+            actor=by,
+            target=appointment,
+            scheme_id=referral.scheme_id,
+            detail={"from": moved_from, "to": link_worker.pk},
+        )
+    return assigned
+
+
+@transaction.atomic
+def cancel_booked_appointments(*, by: User | None, referral: Referral, because: str) -> int:
+    """Cancel every appointment still booked for an episode that ends (closed or withdrawn),
+    so no reminder goes and calendars drop them; each is audited. Returns how many."""
+    cancelled = 0
+    for appointment in Appointment.objects.select_for_update().filter(
+        referral=referral, status=AppointmentStatus.BOOKED
+    ):
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.version += 1
+        if by is not None:
+            appointment.updated_by = by
+        appointment.updated_at = timezone.now()
+        appointment.save(update_fields=["status", "version", "updated_by", "updated_at"])
+        auditor.record(
+            action="appointment.cancelled",
+            actor=by,
+            target=appointment,
+            scheme_id=referral.scheme_id,
+            detail={"because": because},
+        )
+        cancelled += 1
+    return cancelled
+
+
+def _appointment_last_change(appointment: Appointment) -> concurrency.LastChange:
+    return (concurrency.name_of(appointment.updated_by), appointment.updated_at)
+
+
+@transaction.atomic
+def book_appointment(
+    *,
+    by: User,
+    referral: Referral,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    mode: Mode,
+    place: str = "",
+    link_worker: User | None = None,
+) -> Appointment:
+    """Book a contact in the future with the person, in the diary of their link worker (the
+    referral's, else the one booking). A contact that has happened is recorded instead."""
+    _require_open(referral)
+    if starts_at <= timezone.now():
+        raise CaseworkError(
+            "The appointment must be in the future. To note a contact that has happened, "
+            "record a contact instead."
+        )
+    worker = link_worker or referral.link_worker or by
+    appointment = Appointment.objects.create(
+        referral=referral,
+        link_worker=worker,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        place=place.strip(),
+        created_by=by,
+        updated_by=by,
+    )
+    auditor.record(
+        action="appointment.booked",
+        actor=by,
+        target=appointment,
+        scheme_id=referral.scheme_id,
+        detail={"referral": str(referral.pk), "mode": mode, "link_worker": worker.pk},
+    )
+    return appointment
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording an appointment did: the contact it became, and how many contacts in a
+    row the person has now missed against the scheme's number before a review."""
+
+    appointment: Appointment
+    contact: Contact
+    missed_in_a_row: int
+    review_after: int
+
+    @property
+    def review_due(self) -> bool:
+        return self.missed_in_a_row >= self.review_after
+
+
+@transaction.atomic
+def record_appointment(
+    *,
+    by: User,
+    appointment: Appointment,
+    attended: bool,
+    note: str = "",
+    duration_minutes: int | None = None,
+    version: str | None = None,
+) -> Recorded:
+    """Record that the person came (or did not): the appointment becomes a contact, once.
+    A second record of the same appointment is refused. When the person has now missed the
+    scheme's number of contacts in a row (`Scheme.missed_contacts_before_review`), a review is
+    put on the case as a follow-up due today."""
+    locked = (
+        Appointment.objects.select_for_update()
+        .select_related("referral__scheme")
+        .get(pk=appointment.pk)
+    )
+    concurrency.check(
+        sent=version,
+        current=locked.version,
+        what="appointment",
+        last_change=lambda: _appointment_last_change(locked),
+    )
+    if locked.status != AppointmentStatus.BOOKED:
+        raise CaseworkError(
+            f"This appointment is already {locked.get_status_display().lower()}: "
+            "it can be recorded only once."
+        )
+    if locked.starts_at > timezone.now() + dt.timedelta(minutes=5):
+        raise CaseworkError("An appointment can be recorded once its time has come.")
+    referral = locked.referral
+    _require_open(referral)
+    contact = record_contact(
+        by=by,
+        referral=referral,
+        occurred_at=locked.starts_at,
+        mode=Mode(locked.mode),
+        duration_minutes=locked.duration_minutes if duration_minutes is None else duration_minutes,
+        outcome=Outcome.ATTENDED if attended else Outcome.DID_NOT_ATTEND,
+        note=note,
+    )
+    locked.status = AppointmentStatus.ATTENDED if attended else AppointmentStatus.DID_NOT_ATTEND
+    locked.contact = contact
+    locked.version += 1
+    locked.updated_by = by
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["status", "contact", "version", "updated_by", "updated_at"])
+    auditor.record(
+        action="appointment.recorded",
+        actor=by,
+        target=locked,
+        scheme_id=referral.scheme_id,
+        detail={"status": locked.status, "contact": str(contact.pk)},
+    )
+    missed = missed_in_a_row(Contact.objects.filter(referral=referral).order_by("-occurred_at"))
+    review_after = referral.scheme.missed_contacts_before_review
+    if not attended and missed == review_after:
+        # The count reached the scheme's number with this miss: put the review on the case
+        # once (a further miss is already past it, and the review is open).
+        schedule_follow_up(
+            by=by,
+            referral=referral,
+            due_on=timezone.localdate(),
+            reason=f"Review: {missed} contacts missed in a row",
+        )
+    return Recorded(locked, contact, missed, review_after)
+
+
+@transaction.atomic
+def cancel_appointment(
+    *, by: User, appointment: Appointment, version: str | None = None
+) -> Appointment:
+    """Cancel a booked appointment; it stays in the history, and no contact is recorded."""
+    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    concurrency.check(
+        sent=version,
+        current=locked.version,
+        what="appointment",
+        last_change=lambda: _appointment_last_change(locked),
+    )
+    if locked.status != AppointmentStatus.BOOKED:
+        raise CaseworkError(
+            f"This appointment is already {locked.get_status_display().lower()}: "
+            "only a booked appointment can be cancelled."
+        )
+    locked.status = AppointmentStatus.CANCELLED
+    locked.version += 1
+    locked.updated_by = by
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["status", "version", "updated_by", "updated_at"])
+    auditor.record(
+        action="appointment.cancelled",
+        actor=by,
+        target=locked,
+        scheme_id=appointment.referral.scheme_id,
+        detail={},
+    )
+    return locked
+
+
+def reminder_place(appointment: Appointment) -> str:
+    """Where the person is told the appointment is: the place for a meeting, their home for a
+    home visit, nothing for a call (the reminder names the date and time)."""
+    if appointment.mode == Mode.HOME_VISIT:
+        return "your home"
+    if appointment.mode in (Mode.IN_PERSON, Mode.GROUP):
+        return appointment.place
+    return ""
+
+
+def remind_appointments(today: dt.date | None = None) -> int:
+    """Queue the day-before reminder to the person for each booked appointment tomorrow, by
+    their chosen channel, once per appointment however often this runs. Returns how many
+    appointments were reminded."""
+    today = today or timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
+    end = start + dt.timedelta(days=1)
+    due = Appointment.objects.filter(
+        status=AppointmentStatus.BOOKED,
+        reminded_at__isnull=True,
+        starts_at__gte=start,
+        starts_at__lt=end,
+        referral__status__in=OPEN_REFERRAL_STATUSES,
+    ).values_list("pk", flat=True)
+    reminded = 0
+    for appointment_id in list(due):
+        with transaction.atomic():
+            # Claim the appointment first: a second run, or a worker alongside, finds it taken.
+            claimed = Appointment.objects.filter(
+                pk=appointment_id, reminded_at__isnull=True
+            ).update(reminded_at=timezone.now())
+            if not claimed:
+                continue
+            appointment = Appointment.objects.select_related("referral").get(pk=appointment_id)
+            referral_messages.referral_event(
+                appointment.referral_id,
+                Event.APPOINTMENT,
+                appointment_at=appointment.starts_at,
+                appointment_place=reminder_place(appointment),
+            )
+            auditor.record(
+                action="appointment.reminded",
+                target=appointment,
+                scheme_id=appointment.referral.scheme_id,
+                detail={"referral": str(appointment.referral_id)},
+            )
+            reminded += 1
+    return reminded
+
+
+# The link worker's calendar feed
+
+
+def calendar_token_hash(token: str) -> str:
+    """The stored form of a feed secret: SHA-256, enough for a random 256-bit secret."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_calendar_feed(*, by: User) -> str:
+    """Give `by` a new secret calendar address, ending any earlier one; return the secret,
+    which is shown once and never stored."""
+    revoked = CalendarFeed.objects.filter(user=by, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(user=by, token_hash=calendar_token_hash(token))
+    auditor.record(
+        action="calendar_feed.issued", actor=by, target=feed, detail={"replaced": revoked}
+    )
+    return token
+
+
+@transaction.atomic
+def revoke_calendar_feed(*, by: User) -> int:
+    """End `by`'s calendar address: calendar apps using it get nothing more."""
+    revoked = CalendarFeed.objects.filter(user=by, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    auditor.record(
+        action="calendar_feed.revoked",
+        actor=by,
+        object_type="casework.calendarfeed",
+        object_id=str(by.pk),
+        detail={"revoked": revoked},
+    )
+    return revoked

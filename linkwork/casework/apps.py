@@ -42,14 +42,19 @@ class CaseworkConfig(AppConfig):
             )
         )
 
+        from linkwork.casework import booking
         from linkwork.casework.digest import remind_link_workers
         from linkwork.casework.safeguarding import referral_page_panel
-        from linkwork.casework.tasks import chase_connection_deadlines
+        from linkwork.casework.tasks import chase_connection_deadlines, remind_appointments
         from linkwork.core import daily
-        from linkwork.referrals import panels
+        from linkwork.referrals import next_steps, panels
 
-        daily.register(remind_link_workers, chase_connection_deadlines)
+        daily.register(remind_link_workers, chase_connection_deadlines, remind_appointments)
         panels.register(referral_page_panel)
+        # Appointments: the next one on the referral page, and booking the first one straight
+        # after triage accepts.
+        panels.register(booking.referral_page_panel)
+        next_steps.register(booking.FIRST_APPOINTMENT)
 
         # Directory search on behalf of one case offers to connect that person; the directory,
         # a floor below, learns here how to fetch the case through the gate.

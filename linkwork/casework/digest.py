@@ -2,6 +2,10 @@
 
 It names references only, never the person: the link worker signs in to see who. Sent through
 `linkwork.notifications.send`, so it is kept and retried like every other message.
+
+The same daily run alerts the link worker in the notification centre, once per item (each
+alert has a key, so the next day's run adds none): an outcome measure that falls due, and then
+again when it is overdue, and a follow-up past its date.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from django_tasks import task
 
 from linkwork import notifications
 from linkwork.casework.models import FollowUp
+from linkwork.notifications import centre
 from linkwork.notifications.addressing import Recipient
-from linkwork.notifications.models import Audience, DeliveryChannel, Event
+from linkwork.notifications.models import AlertKind, Audience, DeliveryChannel, Event
 from linkwork.outcomes.schedules import due_measures
 from linkwork.referrals.lifecycle import Status
 from linkwork.referrals.models import Referral
@@ -60,6 +65,58 @@ def digest_lines(today: dt.date) -> dict[Any, list[str]]:
     return lines
 
 
+def alert_due_items(today: dt.date) -> int:
+    """Alert each link worker, once per item, of their outcome measures due and overdue and
+    their follow-ups past their date; return how many alerts were made."""
+    made = 0
+    for follow_up in (
+        FollowUp.objects.due()
+        .filter(
+            due_on__lt=today,
+            referral__status__in=[Status.ACTIVE, Status.ON_HOLD, Status.ACCEPTED],
+            referral__link_worker__isnull=False,
+        )
+        .select_related("referral__link_worker")
+    ):
+        referral = follow_up.referral
+        made += len(
+            centre.tell(
+                [referral.link_worker],
+                AlertKind.OVERDUE,
+                f"Follow-up for referral {referral.reference} was due on "
+                f"{follow_up.due_on.day} {follow_up.due_on:%B}",
+                reverse("casework:connections", args=[referral.pk]),
+                referral,
+                key=f"follow_up:{follow_up.pk}:overdue",
+            )
+        )
+    open_referrals = {
+        referral.pk: referral
+        for referral in Referral.objects.filter(
+            status__in=[Status.ACTIVE, Status.ON_HOLD], link_worker__isnull=False
+        ).select_related("scheme", "link_worker")
+    }
+    for referral_id, measures in due_measures(open_referrals.values(), today=today).items():
+        referral = open_referrals[referral_id]
+        link = reverse("outcomes:trajectories", args=[referral.pk])
+        for measure in measures:
+            item = f"outcome:{referral.pk}:{measure.instrument}:{measure.time_point.value}"
+            if measure.overdue:
+                kind, text, key = (
+                    AlertKind.OVERDUE,
+                    f"{measure.label} for referral {referral.reference} is overdue",
+                    f"{item}:overdue",
+                )
+            else:
+                kind, text, key = (
+                    AlertKind.OUTCOME_DUE,
+                    f"{measure.label} for referral {referral.reference} is due",
+                    f"{item}:due",
+                )
+            made += len(centre.tell([referral.link_worker], kind, text, link, referral, key=key))
+    return made
+
+
 @task()
 def remind_link_workers() -> int:
     """Queue one digest email to each link worker with follow-ups or measures due; returns
@@ -67,6 +124,7 @@ def remind_link_workers() -> int:
     from linkwork.accounts.models import User
 
     today = timezone.localdate()
+    alert_due_items(today)
     lines = digest_lines(today)
     workers = User.objects.filter(pk__in=list(lines), is_active=True)
     for worker in workers:

@@ -4,6 +4,7 @@ actions), connections to directory services with their history and attendance, a
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -385,3 +386,110 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"Follow-up {self.pk}"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    ATTENDED = "attended", "Attended"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# An appointment in one of these states has happened, or not, and is a contact on the record.
+RECORDED_STATUSES = (AppointmentStatus.ATTENDED, AppointmentStatus.DID_NOT_ATTEND)
+
+
+class AppointmentQuerySet(CaseworkQuerySet):
+    def in_diary(self, start: Any, end: Any) -> AppointmentQuerySet:
+        """Appointments starting from `start` up to (not including) `end`, soonest first."""
+        return self.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at")
+
+
+class Appointment(models.Model):
+    """A contact booked for the future. When it is recorded (attended or did not attend) it
+    becomes a `Contact`, once: `contact` links the two."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="appointments")
+    link_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
+    )
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    mode = models.CharField(max_length=16, choices=Mode.choices)
+    place = models.CharField(
+        max_length=300, blank=True, help_text="Where, or how: an address, a phone number, a link."
+    )
+    status = models.CharField(
+        max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    contact = models.OneToOneField(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="appointment"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    # When the day-before reminder was queued: never twice.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # Counted up by every change, so a change made on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["link_worker", "starts_at"], name="appointment_diary_idx"),
+            models.Index(fields=["referral", "starts_at"], name="appointment_referral_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=600),
+                name="appointment_duration_5_to_600_minutes",
+            ),
+            # A recorded appointment is a contact; a booked or cancelled one is not.
+            models.CheckConstraint(
+                condition=Q(status__in=RECORDED_STATUSES, contact__isnull=False)
+                | (~Q(status__in=RECORDED_STATUSES) & Q(contact__isnull=True)),
+                name="appointment_recorded_has_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appointment {self.pk}"
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+
+class CalendarFeed(models.Model):
+    """A link worker's secret calendar address. Only a hash of the secret is kept; revoking it
+    (or issuing a new one) makes the old address answer 404."""
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_live_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed {self.pk}"

@@ -17,10 +17,19 @@ from django.urls import reverse
 
 from linkwork import notifications
 from linkwork.accounts.models import Membership, Role, User
+from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
 from linkwork.directory.models import Capacity, Service, ServiceStatus
+from linkwork.notifications import centre
 from linkwork.notifications.addressing import Recipient
-from linkwork.notifications.models import Audience, DeliveryChannel, Event, Message
+from linkwork.notifications.models import (
+    Alert,
+    AlertKind,
+    Audience,
+    DeliveryChannel,
+    Event,
+    Message,
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,54 @@ def send_notice(connection: Connection, event: Event) -> list[Message]:
     return sent
 
 
+def alert_answered(connection: Connection) -> list[Alert]:
+    """Tell the link worker in the notification centre that the provider answered, and by
+    email with the notice's words when they keep that kind by email (the default)."""
+    worker = connection.referral.link_worker
+    if worker is None:
+        return []
+    notice = NOTICES[Event.CONNECTION_ANSWERED]
+    fields = _fields(connection)
+    reference = connection.referral.reference
+    if connection.status == ConnectionStatus.REJECTED:
+        text = f"{fields['service']} declined referral {reference}"
+    elif connection.waiting_list:
+        text = f"{fields['service']} put referral {reference} on its waiting list"
+    else:
+        text = f"{fields['service']} accepted referral {reference}"
+    return centre.tell(
+        [worker],
+        AlertKind.CONNECTION_ANSWERED,
+        text,
+        reverse("casework:connections", args=[connection.referral_id]),
+        connection.referral,
+        email=centre.Email(
+            subject=notice.subject.format(**fields),
+            body=notice.body.format(**fields),
+            audience=Audience.LINK_WORKER,
+        ),
+    )
+
+
+def alert_overdue(connection: Connection) -> list[Alert]:
+    """Tell the link worker and the scheme's leads in the notification centre that the
+    provider has not answered by the deadline (once per connection). The overdue notice has
+    already gone to them by email, so the alert goes by email only to those who chose it."""
+    referral = connection.referral
+    users = [m.user for m in _lead_memberships(referral.scheme_id)]
+    if referral.link_worker is not None:
+        users.insert(0, referral.link_worker)
+    return centre.tell(
+        users,
+        AlertKind.OVERDUE,
+        f"No answer from {connection.service.name} for referral {referral.reference} "
+        "by its deadline",
+        reverse("casework:connections", args=[referral.pk]),
+        referral,
+        key=f"connection:{connection.pk}:overdue",
+    )
+
+
 def _fields(connection: Connection) -> dict[str, str]:
     service, referral = connection.service, connection.referral
     return {
@@ -161,13 +218,14 @@ def _link_worker(connection: Connection) -> list[tuple[str, str]]:
     return [(worker.full_name, worker.email)] if worker and worker.is_active else []
 
 
+def _lead_memberships(scheme_id: int) -> Iterable[Membership]:
+    return Membership.objects.filter(
+        role=Role.SCHEME_LEAD, scheme_id=scheme_id, user__is_active=True
+    ).select_related("user")
+
+
 def _leads(scheme_id: int) -> list[tuple[str, str]]:
-    return [
-        (m.user.full_name, m.user.email)
-        for m in Membership.objects.filter(
-            role=Role.SCHEME_LEAD, scheme_id=scheme_id, user__is_active=True
-        ).select_related("user")
-    ]
+    return [(m.user.full_name, m.user.email) for m in _lead_memberships(scheme_id)]
 
 
 def paused_because(service: Service) -> str:

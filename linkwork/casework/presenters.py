@@ -667,3 +667,109 @@ def others_table(rows: Iterable[CaseloadRow]) -> dict[str, Any]:
         ],
         rows,
     )
+
+
+# Appointments and the diary
+
+APPOINTMENT_TAG_COLOURS = {
+    "booked": "blue",
+    "attended": "green",
+    "did_not_attend": "orange",
+    "cancelled": "grey",
+}
+
+
+def appointment_tag(appointment: Any) -> Markup:
+    return tables.tag(
+        {
+            "text": appointment.get_status_display(),
+            "classes": f"nhsuk-tag--{APPOINTMENT_TAG_COLOURS.get(appointment.status, 'grey')}",
+        }
+    )
+
+
+def time_uk(value: dt.datetime) -> str:
+    """'2:05pm'."""
+    local = timezone.localtime(value)
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def _how(appointment: Any) -> str:
+    how = appointment.get_mode_display()
+    return f"{how}: {appointment.place}" if appointment.place else how
+
+
+def appointment_href(appointment: Any) -> str:
+    return reverse("casework:appointment", args=[appointment.referral_id, appointment.pk])
+
+
+def appointments_table(appointments: Iterable[Any], *, caption: str) -> dict[str, Any]:
+    """One referral's appointments, soonest first."""
+    return tables.table(
+        caption,
+        ["When", "How", "Link worker", "Status"],
+        (
+            [
+                tables.link(
+                    datetime_uk(appointment.starts_at),
+                    appointment_href(appointment),
+                ),
+                tables.text(f"{_how(appointment)} ({appointment.duration_minutes} minutes)"),
+                tables.text(appointment.link_worker.full_name),
+                tables.html(appointment_tag(appointment)),
+            ]
+            for appointment in appointments
+        ),
+        responsive=True,
+    )
+
+
+@dataclass(frozen=True)
+class DiaryDay:
+    day: dt.date
+    heading: str
+    table: dict[str, Any] | None
+
+
+def diary_days(
+    dates: Sequence[dt.date], appointments: Iterable[Any], *, show_worker: bool
+) -> list[DiaryDay]:
+    """A table of appointments for each day of the diary page (None for a day without any),
+    each row linking to the appointment on the person's case."""
+    by_day: dict[dt.date, list[Any]] = {day: [] for day in dates}
+    for appointment in appointments:
+        by_day.setdefault(timezone.localtime(appointment.starts_at).date(), []).append(appointment)
+    days = []
+    for day in dates:
+        heading = f"{day:%A} {date_uk(day)}"
+        found = by_day[day]
+        head: list[str | tables.Cell] = ["Time", "Person"]
+        if show_worker:
+            head.append("Link worker")
+        head += ["How", "Status"]
+        rows = []
+        for appointment in found:
+            referral = appointment.referral
+            cells = [
+                tables.text(f"{time_uk(appointment.starts_at)} to {time_uk(appointment.ends_at)}"),
+                _person_with_reference(
+                    appointment_href(appointment),
+                    referral.person.full_name,
+                    referral.reference,
+                ),
+            ]
+            if show_worker:
+                cells.append(tables.text(appointment.link_worker.full_name))
+            cells += [tables.text(_how(appointment)), tables.html(appointment_tag(appointment))]
+            rows.append(cells)
+        days.append(
+            DiaryDay(
+                day,
+                heading,
+                tables.table(f"Appointments on {heading}", head, rows, responsive=True)
+                if rows
+                else None,
+            )
+        )
+    return days

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from linkwork.casework.views import caseload, connections, contacts, inbox, plans, timeline
+from linkwork.casework.views import (
+    appointments,
+    caseload,
+    connections,
+    contacts,
+    inbox,
+    plans,
+    timeline,
+)
 
 app_name = "casework"
 urlpatterns = [
@@ -8,8 +16,29 @@ urlpatterns = [
     path("caseload/", caseload.caseload, name="caseload"),
     path("capacity/", caseload.capacity, name="capacity"),
     path("referrals/<uuid:referral_id>/assign/", caseload.assign, name="assign"),
+    # Appointments: the link worker's diary, the scheme's, and the calendar feed (whose
+    # secret address is its own key: no sign-in).
+    path("diary/", appointments.my_diary, name="diary"),
+    path("diary/scheme/", appointments.scheme_diary, name="scheme_diary"),
+    path("diary/calendar/", appointments.calendar_settings, name="calendar"),
+    path("diary/calendar/<str:token>.ics", appointments.calendar_feed, name="calendar_feed"),
     # One episode.
     path("referrals/<uuid:referral_id>/contacts/", contacts.contacts, name="contacts"),
+    path(
+        "referrals/<uuid:referral_id>/appointments/",
+        appointments.appointments,
+        name="appointments",
+    ),
+    path(
+        "referrals/<uuid:referral_id>/appointments/<uuid:appointment_id>/",
+        appointments.appointment,
+        name="appointment",
+    ),
+    path(
+        "referrals/<uuid:referral_id>/appointments/<uuid:appointment_id>/appointment.ics",
+        appointments.appointment_ics,
+        name="appointment_ics",
+    ),
     path("referrals/<uuid:referral_id>/notes/", plans.notes, name="notes"),
     path("referrals/<uuid:referral_id>/timeline/", timeline.timeline, name="timeline"),
     path("referrals/<uuid:referral_id>/plan/", plans.plan, name="plan"),

@@ -1,9 +1,31 @@
-"""Logging filters: the server log says what happened, without noise or personal data."""
+"""Logging filters and the console handler: the server log says what happened, without noise
+or personal data."""
 
 from __future__ import annotations
 
 import logging
 import re
+import sys
+from typing import IO, Any
+
+
+class Console(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to standard error as it is when each line is written, unless given a stream.
+
+    Django configures logging each time it is set up, and a handler that kept the
+    `sys.stderr` of that moment keeps it after it is replaced and closed: a management
+    command run in-process (a test, a shell) would leave every later log line failing with
+    "I/O operation on closed file"."""
+
+    _own: IO[str] | None = None
+
+    @property
+    def stream(self) -> Any:
+        return self._own if self._own is not None else sys.stderr
+
+    @stream.setter
+    def stream(self, value: IO[str] | None) -> None:
+        self._own = None if value is None or value is sys.stderr else value
 
 
 class RefusalWithoutTraceback(logging.Filter):

@@ -23,8 +23,13 @@ def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkwork.settings")
     os.environ.setdefault("SECRET_KEY", "linkwork-match-signs-nothing")
     import django
+    from django.apps import apps
 
-    django.setup()
+    # Once only: `django.setup()` configures logging again each time it runs, binding the
+    # console handler to whatever `sys.stderr` is at that moment (inside a test, a capture that
+    # is closed afterwards, so every later log line in that process fails to print).
+    if not apps.ready:
+        django.setup()
 
 
 def _fail(message: str, field: str) -> int:

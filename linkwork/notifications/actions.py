@@ -1,5 +1,7 @@
 """Writes to messages: trying a failed message again or cancelling it, a provider's delivery
-receipt, a reply a person sent back and matching it by hand, and marking a letter printed."""
+receipt, a reply a person sent back and matching it by hand, and marking a letter printed; and
+writes people make to their own alerts (marking them read, choosing which kinds also go by
+email)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,15 @@ from django.utils import timezone
 from linkwork.accounts.models import User
 from linkwork.audit import auditor
 from linkwork.notifications import inbound, lifecycle
-from linkwork.notifications.models import InboundMessage, InboundStatus, Letter, Message
+from linkwork.notifications.models import (
+    Alert,
+    AlertKind,
+    AlertSettings,
+    InboundMessage,
+    InboundStatus,
+    Letter,
+    Message,
+)
 from linkwork.notifications.tasks import enqueue
 
 
@@ -179,3 +189,38 @@ def mark_printed(*, by: User, letter: Letter) -> Letter:
         scheme_id=_scheme_id(locked.message),
     )
     return locked
+
+
+def mark_alert_read(*, by: User, alert: Alert) -> Alert:
+    """Mark one of the user's own alerts read (once: the first reading is kept)."""
+    if alert.recipient_id != by.pk:
+        raise ValueError("Only the recipient marks an alert read.")
+    if alert.read_at is None:
+        alert.read_at = timezone.now()
+        Alert.objects.filter(pk=alert.pk, read_at__isnull=True).update(read_at=alert.read_at)
+    return alert
+
+
+@transaction.atomic
+def mark_all_alerts_read(*, by: User) -> int:
+    """Mark every unread alert of the user read; return how many were."""
+    return Alert.objects.visible_to(by).unread().update(read_at=timezone.now())
+
+
+@transaction.atomic
+def choose_alert_emails(*, by: User, kinds: list[str]) -> AlertSettings:
+    """Keep which kinds of alert also go to the user by email. Audited with the kinds only."""
+    unknown = sorted(set(kinds) - set(AlertKind.values))
+    if unknown:
+        raise ValueError(f"kinds: unknown kind {unknown[0]!r}")
+    chosen = [kind for kind in AlertKind.values if kind in kinds]
+    found, _ = AlertSettings.objects.update_or_create(
+        user=by, defaults={"email_kinds": chosen, "updated_at": timezone.now()}
+    )
+    auditor.record(
+        action="alert_settings.changed",
+        actor=_actor(by),
+        target=found,
+        detail={"email_kinds": chosen},
+    )
+    return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -49,6 +50,11 @@ class Event(models.TextChoices):
     SUPPORT_PROMPTS = "support_prompts", "Support prompts"
     # A person answered a text message: their link worker is told (never what they wrote).
     REPLY_RECEIVED = "reply_received", "Reply received"
+    # Alerts of the notification centre that also go by email (`centre.tell`).
+    CASE_ASSIGNED = "case_assigned", "Case assigned"
+    PERSON_REPLIED = "person_replied", "Reply from a person"
+    OUTCOME_DUE = "outcome_due", "Outcome measure due"
+    OVERDUE = "overdue", "Overdue"
 
 
 class DeliveryChannel(models.TextChoices):
@@ -227,6 +233,124 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return f"Mailbox of {self.organisation}"
+
+
+# --- The notification centre: alerts to staff, in Linkwork itself -------------------------------
+
+
+class AlertKind(models.TextChoices):
+    """What an alert to a member of staff is about. The labels name each kind on the settings
+    page, where each may also go by email."""
+
+    CASE_ASSIGNED = "case_assigned", "A new case is assigned to you"
+    CONNECTION_ANSWERED = "conn_answered", "A provider accepts or declines a connection"
+    PERSON_REPLIED = "person_replied", "A person replies to a message"
+    SAFETY_FLAG = "safety_flag", "A safety flag is raised"
+    OUTCOME_DUE = "outcome_due", "An outcome measure is due"
+    OVERDUE = "overdue", "Something is overdue"
+
+
+# Kinds that also go by email for a user who has not chosen: a safety flag cannot wait for
+# someone to sign in, and a provider's answer went by email before the centre existed.
+EMAIL_BY_DEFAULT = frozenset({AlertKind.SAFETY_FLAG, AlertKind.CONNECTION_ANSWERED})
+
+
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def visible_to(self, user: Any) -> AlertQuerySet:
+        """The user's own alerts: nobody reads another's, whatever their role."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(recipient_id=user.pk)
+
+    def unread(self) -> AlertQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Alert(models.Model):
+    """One notification to one member of staff: what happened, in a short sentence that names a
+    referral by its reference (never the person), and where to go about it.
+
+    Made only through `linkwork.notifications.centre.tell`. `key` makes an alert whose trigger
+    can repeat (a daily job's "due" or "overdue") once per recipient."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+    )
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    text = models.CharField(max_length=200)
+    link = models.CharField(max_length=300, help_text="A path on this site, such as /casework/1/.")
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        help_text="Empty for alerts about no referral.",
+    )
+    key = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Set for alerts whose trigger repeats: one alert per recipient and key.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="alert_recipient_read_idx"),
+            models.Index(fields=["recipient", "-created_at"], name="alert_recipient_new_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~Q(key=""), name="alert_key_once"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=AlertKind.values), name="alert_kind_known"),
+            models.CheckConstraint(
+                condition=Q(link__startswith="/") & ~Q(link__startswith="//"),
+                name="alert_link_is_a_path",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Identity only: the text names a referral.
+        return f"Alert {self.pk} ({self.kind})"
+
+
+class AlertSettings(models.Model):
+    """Which kinds of alert also go to the user by email. A user without a row has the
+    defaults (`EMAIL_BY_DEFAULT`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="alert_settings",
+    )
+    email_kinds = models.JSONField(default=list, help_text="The kinds that also go by email.")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "alert settings"
+
+    def __str__(self) -> str:
+        return f"Alert settings of user {self.user_id}"
+
+
+def email_kinds_of(user_ids: Any) -> dict[Any, frozenset[str]]:
+    """For each user id, the kinds that also go by email (the defaults for users who never
+    chose). One query."""
+    chosen = dict(
+        AlertSettings.objects.filter(user_id__in=list(user_ids)).values_list(
+            "user_id", "email_kinds"
+        )
+    )
+    return {
+        user_id: frozenset(chosen[user_id]) if user_id in chosen else EMAIL_BY_DEFAULT
+        for user_id in user_ids
+    }
 
 
 class InboundStatus(models.TextChoices):

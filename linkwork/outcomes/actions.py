@@ -9,11 +9,10 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from linkwork import notifications
 from linkwork.accounts.models import Membership, Role, User
 from linkwork.audit import auditor
-from linkwork.notifications.addressing import Recipient
-from linkwork.notifications.models import Audience, DeliveryChannel, Event
+from linkwork.notifications import centre
+from linkwork.notifications.models import AlertKind, Audience
 from linkwork.outcomes.models import FlagHandling, FlagKind, OutcomeMeasure, SafetyFlag, TimePoint
 from linkwork.outcomes.scoring import get_instrument, score
 from linkwork.referrals.models import Referral
@@ -81,7 +80,7 @@ def raise_flag(
         scheme_id=referral.scheme_id,
         detail={"referral": str(referral.pk), "kind": flag.kind},
     )
-    _tell_leads(flag)
+    _tell_leads(flag, by)
     return flag
 
 
@@ -93,7 +92,8 @@ def flag_concern_at_intake(referral: Referral, by: User | None) -> None:
 
 
 def flag_notice(reference: str, scheme: str, kind: str, link: str) -> tuple[str, str]:
-    """The subject and body of the email to a scheme's leads about a safety flag."""
+    """The subject and body of the email to a scheme's leads about a safety flag, as
+    `_tell_leads` writes it: for the admins' page of message templates."""
     subject = f"Safety flag on referral {reference}: {kind}"
     body = (
         f"A safety flag ({kind}) was raised on referral {reference} in "
@@ -115,30 +115,59 @@ def example_flag_notice() -> tuple[str, str]:
     )
 
 
-def _tell_leads(flag: SafetyFlag) -> None:
-    """An email to each active lead of the scheme. It names the reference and the kind of
-    flag, never the person: the reader signs in to see more."""
+def _tell_leads(flag: SafetyFlag, by: User | None = None) -> None:
+    """Alert each active lead of the scheme in the notification centre, and the referral's link
+    worker unless they raised it; each also by email unless they switched that kind off (it
+    is on by default). The alert and the email name the reference and the kind of flag, never
+    the person: the reader signs in to see more."""
     referral = flag.referral
-    link = settings.LINKWORK_BASE_URL.rstrip("/") + reverse("referrals:detail", args=[referral.pk])
-    subject, body = flag_notice(
-        referral.reference, referral.scheme.name, FlagKind(flag.kind).label.lower(), link
-    )
-    leads = Membership.objects.filter(
-        role=Role.SCHEME_LEAD, scheme_id=referral.scheme_id, user__is_active=True
-    ).select_related("user")
-    seen: set[str] = set()
-    for membership in leads:
-        lead = membership.user
-        if not lead.email or lead.email.lower() in seen:
-            continue
-        seen.add(lead.email.lower())
-        notifications.send(
-            to=Recipient(Audience.SCHEME_LEAD, DeliveryChannel.EMAIL, lead.full_name, lead.email),
-            event=Event.SAFETY_FLAG,
+    path = reverse("referrals:detail", args=[referral.pk])
+    link = settings.LINKWORK_BASE_URL.rstrip("/") + path
+    kind = FlagKind(flag.kind).label.lower()
+    subject = f"Safety flag on referral {referral.reference}: {kind}"
+    text = f"Safety flag ({kind}) raised on referral {referral.reference}"
+    leads = [
+        membership.user
+        for membership in Membership.objects.filter(
+            role=Role.SCHEME_LEAD, scheme_id=referral.scheme_id, user__is_active=True
+        ).select_related("user")
+    ]
+    centre.tell(
+        leads,
+        AlertKind.SAFETY_FLAG,
+        text,
+        path,
+        referral,
+        email=centre.Email(
             subject=subject,
-            body=body,
-            referral_id=referral.pk,
-        )
+            body=(
+                f"A safety flag ({kind}) was raised on referral {referral.reference} in "
+                f"{referral.scheme.name}. The flag stays on the person's record until the link "
+                "worker records how it was handled. Please check the link worker has the "
+                f"support they need:\n{link}\n"
+            ),
+            audience=Audience.SCHEME_LEAD,
+        ),
+    )
+    worker = referral.link_worker
+    if worker is None or (by is not None and by.pk == worker.pk) or worker in leads:
+        return
+    centre.tell(
+        [worker],
+        AlertKind.SAFETY_FLAG,
+        text,
+        path,
+        referral,
+        email=centre.Email(
+            subject=subject,
+            body=(
+                f"A safety flag ({kind}) was raised on referral {referral.reference}, one of "
+                "your cases. The flag stays on the person's record until you record how it "
+                f"was handled:\n{link}\n"
+            ),
+            audience=Audience.LINK_WORKER,
+        ),
+    )
 
 
 @transaction.atomic

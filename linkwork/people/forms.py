@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 
 from linkwork.accounts.models import Organisation, OrganisationKind
 from linkwork.core.forms import HouseVoice
@@ -268,7 +269,8 @@ class PersonDetailsForm(HouseVoice, forms.Form):
         kwargs.setdefault("initial", initial_details(person))
         super().__init__(*args, **kwargs)
         self.person = person
-        practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE).order_by("name")
+        # An inactive practice cannot be chosen, but the person's own stays theirs.
+        practices = self._practices(person).order_by("name")
         self.fields["gp_practice"].choices = (  # type: ignore[attr-defined]
             [("", "Not known yet"), (NO_GP, "No known GP practice")]
             + [(str(practice.pk), practice.name) for practice in practices]
@@ -289,6 +291,12 @@ class PersonDetailsForm(HouseVoice, forms.Form):
                 error_messages={"invalid_choice": "Select given or refused"},
             )
 
+    @staticmethod
+    def _practices(person: Person) -> QuerySet[Organisation]:
+        return Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE).filter(
+            Q(is_active=True) | Q(pk=person.gp_practice_id)
+        )
+
     def consent_fields(self) -> list[forms.BoundField]:
         return [self[f"consent_{kind}"] for kind in ConsentKind.values]
 
@@ -296,7 +304,7 @@ class PersonDetailsForm(HouseVoice, forms.Form):
         value = self.cleaned_data["gp_practice"]
         if value in ("", NO_GP):
             return value or None
-        practice = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE, pk=value).first()
+        practice = self._practices(self.person).filter(pk=value).first()
         if practice is None:
             raise forms.ValidationError("Select a GP practice from the list")
         return practice

@@ -28,6 +28,7 @@ from linkwork.accounts.models import Membership, Organisation, User
 from linkwork.audit.labels import action_words
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import (
+    Appointment,
     Attendance,
     CaseNote,
     Connection,
@@ -53,7 +54,14 @@ TEMPLATES = Path(__file__).with_name("export_templates")
 # The person's equality answers, shown in a section of their own.
 EQUALITY = ("sex", "gender_same_as_sex", "gender_identity", "ethnicity")
 # Bookkeeping with no meaning to the person.
-INTERNAL = {"version", "claimed_until", "next_attempt_at", "attempts", "provider_reference"}
+INTERNAL = {
+    "version",
+    "reminded_at",
+    "claimed_until",
+    "next_attempt_at",
+    "attempts",
+    "provider_reference",
+}
 
 Row = dict[str, Any]
 
@@ -146,6 +154,7 @@ def gather(person: Person, organisation: Organisation, *, request: RightsRequest
         ),
         "coded events": _rows(CodedEvent.objects.filter(referral__in=referrals)),
         "contacts": _rows(Contact.objects.filter(referral_id__in=hosted_ids)),
+        "appointments": _rows(Appointment.objects.filter(referral_id__in=hosted_ids)),
         "case notes": _rows(CaseNote.objects.filter(referral_id__in=hosted_ids)),
         "support plans": _rows(SupportPlan.objects.filter(referral_id__in=hosted_ids)),
         "goals": _rows(Goal.objects.filter(plan__referral_id__in=hosted_ids)),

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from linkwork.accounts import permissions
@@ -20,7 +21,8 @@ from linkwork.audit import auditor
 from linkwork.core import concurrency
 from linkwork.core.text import has_control_characters
 from linkwork.notifications import actions as notification_actions
-from linkwork.notifications.models import InboundMessage
+from linkwork.notifications import centre
+from linkwork.notifications.models import AlertKind, InboundMessage
 from linkwork.people.models import (
     Consent,
     MatchStatus,
@@ -82,6 +84,20 @@ def _tell(referral: Referral, event: str, by: User | None) -> None:
 
 def _actor(by: User | None) -> User | None:
     return by if by is not None and getattr(by, "is_authenticated", False) else None
+
+
+def _alert_assigned(referral: Referral, link_worker: User, by: User | None) -> None:
+    """Tell the link worker in the notification centre that the case is theirs now (not when
+    they assigned it to themselves). The reference only, never the person."""
+    if by is not None and by.pk == link_worker.pk:
+        return
+    centre.tell(
+        [link_worker],
+        AlertKind.CASE_ASSIGNED,
+        f"Referral {referral.reference} is assigned to you",
+        reverse("referrals:detail", args=[referral.pk]),
+        referral,
+    )
 
 
 @transaction.atomic
@@ -231,6 +247,8 @@ def accept_referral(
     referral.waiting_since = timezone.now() if link_worker is None else None
     referral.save(update_fields=["status", "link_worker", "waiting_since", "version"])
     _tell(referral, "accepted", by)
+    if link_worker is not None:
+        _alert_assigned(referral, link_worker, by)
     return referral
 
 
@@ -297,6 +315,8 @@ def assign_link_worker(
             "over_limit": warning is not None,
         },
     )
+    if previous != link_worker.pk:
+        _alert_assigned(locked, link_worker, by)
     return locked
 
 

@@ -232,7 +232,8 @@ class PersonForm(PersonFieldsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE).order_by("name")
+        practices = Organisation.objects.active().filter(kind=OrganisationKind.GP_PRACTICE)
+        practices = practices.order_by("name")
         self.fields["gp_practice"].choices = (  # type: ignore[attr-defined]
             [("", "Select a practice"), (NO_GP, "No known GP practice")]
             + [(str(practice.pk), practice.name) for practice in practices]
@@ -390,7 +391,8 @@ class SelfReferralForm(PersonFieldsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE).order_by("name")
+        practices = Organisation.objects.active().filter(kind=OrganisationKind.GP_PRACTICE)
+        practices = practices.order_by("name")
         self.fields["gp_practice"].choices = (  # type: ignore[attr-defined]
             [("", "Select your GP practice")]
             + [(str(practice.pk), practice.name) for practice in practices]

@@ -25,7 +25,7 @@ from linkwork.core.tables import status_history_table
 from linkwork.directory.geography import postcode_known
 from linkwork.people.forms import equality_details
 from linkwork.people.models import ConsentMethod, Person, PersonMatch
-from linkwork.referrals import actions, capacity, intake, panels, presenters, search
+from linkwork.referrals import actions, capacity, intake, next_steps, panels, presenters, search
 from linkwork.referrals.forms import (
     NO_GP,
     ROUTE_FOR_ORGANISATION,
@@ -626,6 +626,7 @@ def _triage_page(request: HttpRequest, referral: Referral, **forms_context: Any)
                 for name, message in forms_context.get("errors", {}).items()
             ],
             "form_errors": bool(forms_context.get("errors")),
+            "next_step_hints": next_steps.hints(),
             "version": concurrency.version_to_show(
                 stored=referral.version,
                 posted=request.POST if request.method == "POST" else None,
@@ -719,6 +720,11 @@ def triage_decide(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRe
     messages.success(
         request, f"Referral {referral.reference} {referral.get_status_display().lower()}"
     )
+    if form.cleaned_data["decision"] == TriageDecision.ACCEPT:
+        # An app above may offer the next step, such as booking the first appointment.
+        next_address = next_steps.after_accept(request, referral)
+        if next_address:
+            return redirect(next_address)
     return redirect("referrals:triage_queue")
 
 

@@ -48,6 +48,10 @@ class SchemeSupport(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text="Prompt when a link worker has at least this many complex open cases.",
     )
+    # What the leads were last told and when: the same prompts are told again only after
+    # `PROMPT_REPEAT_DAYS`, never every day they stand.
+    last_told_lines = models.JSONField(default=list, blank=True)
+    last_told_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "scheme support settings"

@@ -1,6 +1,10 @@
 """The daily support prompts: each scheme lead with something to look at gets one message
 saying how many link workers each prompt concerns, with a link to the support overview. The
-message names no one: neither the link workers nor anyone they support."""
+message names no one: neither the link workers nor anyone they support.
+
+The job runs every day, but a lead is told only when the prompts change, or once a week
+(`PROMPT_REPEAT_DAYS`) while the same prompts stand: a daily email saying the same thing
+would soon be filtered out unread."""
 
 from __future__ import annotations
 
@@ -16,7 +20,10 @@ from linkwork import notifications
 from linkwork.accounts.models import Membership, Role, Scheme
 from linkwork.notifications.addressing import Recipient
 from linkwork.notifications.models import Audience, DeliveryChannel, Event
+from linkwork.support.models import SchemeSupport
 from linkwork.support.prompts import PromptKind, prompts_for
+
+PROMPT_REPEAT_DAYS = 7
 
 
 def prompt_lines(scheme: Scheme, today: dt.date) -> list[str]:
@@ -36,8 +43,11 @@ def prompt_scheme_leads() -> int:
     overview = settings.LINKWORK_BASE_URL.rstrip("/") + reverse("support:overview")
     for scheme in Scheme.objects.order_by("name"):
         lines = prompt_lines(scheme, today)
-        if not lines:
+        told, _ = SchemeSupport.objects.get_or_create(scheme=scheme)
+        if not lines or not _due(told, lines, today):
             continue
+        told.last_told_lines, told.last_told_on = lines, today
+        told.save(update_fields=["last_told_lines", "last_told_on"])
         leads = Membership.objects.filter(
             scheme=scheme, role=Role.SCHEME_LEAD, user__is_active=True
         ).select_related("user")
@@ -74,3 +84,11 @@ def example_prompts() -> tuple[str, str]:
     return prompt_subject("Example Social Prescribing"), prompt_body(
         "Example Social Prescribing", lines, overview
     )
+
+
+def _due(told: SchemeSupport, lines: list[str], today: dt.date) -> bool:
+    """Whether the leads should hear of these prompts today: they differ from what was last
+    told, or what was told is a week old."""
+    if told.last_told_on is None or told.last_told_lines != lines:
+        return True
+    return (today - told.last_told_on).days >= PROMPT_REPEAT_DAYS

@@ -21,6 +21,8 @@ from django.utils.html import format_html
 from linkwork.accounts import permissions
 from linkwork.accounts.permissions import Ability
 from linkwork.core.presenters import Branding
+from linkwork.notifications.centre import unread_count
+from linkwork.notifications.centre_presenters import header_text
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ NAVIGATION = (
     NavItem("Refer someone", "referrals:new", Ability.MAKE_REFERRAL),
     NavItem("My referrals", "notifications:my_referrals", Ability.FOLLOW_OWN_REFERRALS),
     NavItem("Caseload", "casework:caseload", Ability.DO_CASEWORK),
+    NavItem("Diary", "casework:diary", Ability.KEEP_DIARY),
     NavItem("Triage", "referrals:triage_queue", Ability.TRIAGE_REFERRAL),
     NavItem("Capacity", "casework:capacity", Ability.MANAGE_CAPACITY),
     NavItem("Inbox", "casework:inbox", Ability.ANSWER_CONNECTIONS),
@@ -112,12 +115,18 @@ def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
             item["current"] = bool(matches) and item["href"] == max(matches, key=len)
         params["navigation"] = {"items": items}
     if user is not None and user.is_authenticated:
-        params["account"] = {
-            "items": [
-                {"text": user.get_full_name() or user.email, "icon": True},
-                {"html": _logout_form(request)},
-            ]
-        }
+        account: list[dict[str, Any]] = [{"text": user.get_full_name() or user.email, "icon": True}]
+        if _verified_or_exempt(request):
+            # The page's one query for the centre: a COUNT of the user's unread alerts.
+            account.append(
+                {
+                    "text": header_text(unread_count(user)),
+                    "href": href("notification_centre:index"),
+                }
+            )
+            account.append({"text": "Change password", "href": href("accounts:change_password")})
+        account.append({"html": _logout_form(request)})
+        params["account"] = {"items": account}
     return params
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from linkwork.accounts.demo import DEMO_PASSWORD
+from linkwork.accounts.demo import CLOSED_ORGANISATION, DEMO_PASSWORD
 from linkwork.accounts.models import Organisation, OrganisationKind, Role, Scheme, User
 from linkwork.casework.models import Connection
 from linkwork.notifications.addressing import Recipient
@@ -194,3 +194,78 @@ def test_demo_gp_practices_get_the_message_back_by_email(demo):
     assert isinstance(recipient, Recipient)
     assert recipient.channel == DeliveryChannel.EMAIL
     assert recipient.address == boxes.get(organisation=referral.person.gp_practice).email
+
+
+def test_each_demo_link_worker_and_lead_has_read_and_unread_notifications(demo):
+    from django.urls import resolve
+
+    from linkwork.accounts.models import Membership
+    from linkwork.notifications.models import Alert
+
+    # Every lead, and every link worker who has had a case (in this small demo some have none).
+    staff = set(
+        Membership.objects.filter(role=Role.SCHEME_LEAD, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    ) | set(Referral.objects.exclude(link_worker=None).values_list("link_worker_id", flat=True))
+    assert staff
+    names = {p.family_name for p in Person.objects.all()} | {
+        p.given_name for p in Person.objects.all()
+    }
+    kinds: set[str] = set()
+    for user_id in staff:
+        alerts = list(Alert.objects.filter(recipient_id=user_id))
+        assert len(alerts) >= 2, user_id
+        assert any(a.read_at is None for a in alerts), user_id
+        assert any(a.read_at is not None for a in alerts), user_id
+        kinds |= {a.kind for a in alerts}
+        for alert in alerts:
+            resolve(alert.link)
+            assert not set(alert.text.replace("(", " ").split()) & names, alert.text
+            assert alert.referral is None or alert.referral.reference in alert.text
+    assert {"case_assigned", "conn_answered", "safety_flag", "overdue"} <= kinds
+
+
+def test_demo_admin_sees_a_closed_organisation_that_no_form_offers(client, demo):
+    """Running the service: one inactive organisation, listed as inactive on /manage/, not
+    among those a role can be given in."""
+    closed = Organisation.objects.get(is_active=False)
+    assert closed.name == CLOSED_ORGANISATION
+    assert not Referral.objects.filter(referring_organisation=closed).exists()
+    emails = {role: email for role, email, _ in demo_logins()}
+    sign_in_as_demo_user(client, emails[Role.ADMIN.label])
+    listing = client.get(reverse("administration:organisations"), {"status": "inactive"})
+    assert closed.name in listing.content.decode()
+    user = User.objects.get(email=emails[Role.LINK_WORKER.label])
+    page = client.get(reverse("administration:user", args=[user.pk])).content.decode()
+    assert closed.name not in page
+
+
+def test_demo_diaries_have_appointments_this_week(client, demo):
+    """The demo link worker's diary has this week's appointments, some past and waiting to be
+    recorded; the scheme lead sees them in the scheme's diary."""
+    from django.utils import timezone
+
+    from linkwork.casework.models import Appointment, AppointmentStatus
+
+    emails = {role: email for role, email, _ in demo_logins()}
+    worker = User.objects.get(email=emails[Role.LINK_WORKER.label])
+    theirs = Appointment.objects.filter(link_worker=worker)
+    assert theirs.count() >= 4
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    days = {timezone.localtime(a.starts_at).date() for a in theirs}
+    assert days <= {monday + dt.timedelta(days=n) for n in (0, 1, 2, 3, 4, 7, 8, 9, 10, 11)}
+    this_week = sum(
+        1 for a in theirs if timezone.localtime(a.starts_at).date() < monday + dt.timedelta(days=7)
+    )
+    assert theirs.filter(status=AppointmentStatus.CANCELLED).count() <= 1
+    assert not theirs.exclude(referral__status__in=["accepted", "active", "on_hold"]).exists()
+    sign_in_as_demo_user(client, worker.email)
+    week = client.get(reverse("casework:diary") + f"?date={monday.isoformat()}&view=week")
+    assert week.status_code == 200
+    assert f"<p>{this_week} appointment" in week.content.decode()
+    sign_in_as_demo_user(client, emails[Role.SCHEME_LEAD.label])
+    scheme = client.get(reverse("casework:scheme_diary") + f"?date={monday.isoformat()}&view=week")
+    assert scheme.status_code == 200
+    assert worker.full_name in scheme.content.decode()

@@ -40,12 +40,13 @@ import pytest
 from django.apps import apps
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from linkwork.accounts.models import OrganisationKind, Role, User
 from linkwork.api.actions import issue_api_token
 from linkwork.api.models import Scope
 from linkwork.audit.models import AuditEvent
-from linkwork.casework.models import CaseNote, Contact, PlanAction
+from linkwork.casework.models import Appointment, CaseNote, Contact, PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
 from linkwork.insights.models import ExtractRequest
 from linkwork.interop.gp_events.actions import export as export_gp_events
@@ -145,6 +146,13 @@ referrals:match_decide           POST  403/403  ok/404   ok/404   403/403  403/4
 # contacts and case notes
 casework:contacts                GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
 casework:contacts                POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+# appointments: the case's list and booking, one appointment, and its .ics file
+casework:appointments            GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:appointments            POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+casework:appointment             GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:appointment             POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
+casework:appointment_ics         GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
+casework:appointment_ics         POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 casework:notes                   GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
 casework:notes                   POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
 # the support plan, its goals and its actions
@@ -293,6 +301,9 @@ fhir:service-request@referral   POST  405/405 405/405  405/405
 # URLs that take a parameter but hold no personal data, and why. Everything else that takes a
 # parameter must have its rows in the matrix.
 NOT_PERSONAL = {
+    # A user's own notification: only its recipient reaches it, whatever their role.
+    "notification_centre:open": "a user's own notification",
+    "notification_centre:read": "a user's own notification",
     # Staff accounts, never a person's record: a reset link (public, refused unless valid),
     # an admin's reset of an authenticator, and a scheme lead's page of link workers.
     "accounts:password_reset_link": "a reset link",
@@ -339,6 +350,7 @@ NOT_PERSONAL = {
     # tokens, managed by system admins across every tenant (no person's record; every other
     # role is refused, as test_permissions.py and tests/integration/administration prove).
     "administration:organisation": "an organisation, for system admins",
+    "administration:organisation_active": "an organisation's active switch, for system admins",
     "administration:tokens": "an organisation's API tokens, for system admins",
     "administration:token_rotate": "an API token, for system admins",
     "administration:token_revoke": "an API token, for system admins",
@@ -350,6 +362,11 @@ NOT_PERSONAL = {
     # own or other; only admins who run the service may match it (test_permissions.py and
     # tests/integration/notifications/test_two_way.py).
     "notifications:match_reply": "an unmatched reply, for system admins",
+    # A link worker's calendar feed: no session, its secret address is the key, so no role is
+    # asked. It carries initials and references only; an unknown, stopped or replaced address
+    # is 404 and a worker who left a scheme gets none of its appointments
+    # (tests/integration/casework/test_appointments.py).
+    "casework:calendar_feed": "a calendar address, keyed by its secret",
 }
 
 # A URL naming a record of the tenant's referral, asked with the tenant's own referral and the
@@ -359,6 +376,8 @@ MIXED = {
     "casework:plan_action": "action_id",
     "casework:connection": "connection_id",
     "casework:follow_up": "follow_up_id",
+    "casework:appointment": "appointment_id",
+    "casework:appointment_ics": "appointment_id",
     "outcomes:flag": "flag_id",
 }
 # Asked with the tenant's received referral; the others with its active one.
@@ -653,6 +672,18 @@ def build_tenant(name: str) -> Tenant:
         "action_id": PlanAction.objects.create(plan=plan, what="Call", who="Sam").pk,
         "connection_id": connection.pk,
         "follow_up_id": FollowUpFactory(referral=referral).pk,
+        # Today at noon, so the diaries of the day show it (and must not show the other's).
+        "appointment_id": Appointment.objects.create(
+            referral=referral,
+            link_worker=users["lw"],
+            starts_at=timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0),
+            duration_minutes=60,
+            mode="in_person",
+            place=f"Room {name.upper()}",
+            created_by=users["lw"],
+            updated_by=users["lw"],
+        ).pk,
+        "token": "not-a-calendar-address",
         "service_id": service.pk,
         "message_id": message.pk,
         "flag_id": raise_flag(by=users["lw"], referral=referral, kind=FlagKind.SELF_HARM).pk,

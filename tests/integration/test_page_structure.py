@@ -51,11 +51,16 @@ def worried(world: World):  # type: ignore[no-untyped-def]
         "casework:connections",
         "casework:contacts",
         "casework:assign",
+        "casework:appointments",
+        "casework:diary",
+        "casework:calendar",
     ],
 )
 def test_casework_pages_headings_do_not_skip(client, world: World, worried, page):
     signed_in(client, world.scheme_lead_a if page == "casework:assign" else world.link_worker_a)
-    args = [] if page == "casework:caseload" else [worried.pk]
+    args = (
+        [] if page in {"casework:caseload", "casework:diary", "casework:calendar"} else [worried.pk]
+    )
     response = client.get(reverse(page, args=args))
     assert response.status_code == 200
     body = response.content.decode()

@@ -19,11 +19,12 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from linkwork.accounts.models import Role, User
 from linkwork.api.actions import issue_api_token
 from linkwork.audit.models import AuditEvent
-from linkwork.casework.models import PlanAction
+from linkwork.casework.models import Appointment, PlanAction
 from linkwork.evaluation_reports.models import EvaluationRequest
 from linkwork.healthcheck.actions import add_action, submit_self_assessment
 from linkwork.healthcheck.questionnaire import questionnaire
@@ -36,7 +37,7 @@ from linkwork.interop.webhooks.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from linkwork.notifications.models import InboundMessage, Message
+from linkwork.notifications.models import Alert, InboundMessage, Message
 from linkwork.outcomes.actions import raise_flag
 from linkwork.outcomes.models import FlagKind
 from linkwork.records.models import ReviewItem, RightsRequest
@@ -203,13 +204,23 @@ PUBLIC = {
     # The FHIR API's CapabilityStatement, and its 404 for addresses it does not publish.
     "fhir:metadata",
     "fhir:not-found",
+    # A link worker's calendar feed: its secret address is its key (a wrong one is 404).
+    "casework:calendar_feed",
 }
 # Paths of patterns without a name: the admin site's login page redirects to ours.
 PUBLIC_PATHS = {"/django-admin/login/"}
 # Django's admin site keeps its own gate (staff accounts only) and holds no personal data.
 OWN_GATE_NAMESPACES = {"admin"}
-# Any signed-in user: the home page shows one section for each role held, nothing otherwise.
-SIGNED_IN = {"web:home"}
+# Any signed-in user: the home page shows one section for each role held, nothing otherwise;
+# the notification centre lists the user's own notifications and their email choices;
+# everyone may change their own password.
+SIGNED_IN = {
+    "web:home",
+    "accounts:change_password",
+    "notification_centre:index",
+    "notification_centre:read_all",
+    "notification_centre:settings",
+}
 
 
 @dataclass(frozen=True)
@@ -230,6 +241,10 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "referrals:sent": "analyst",
     "referrals:triage_queue": "link_worker_a",
     "casework:caseload": "referrer",
+    # Appointments: a link worker's own diary and calendar address; the scheme's for leads.
+    "casework:diary": "referrer",
+    "casework:calendar": "provider",
+    "casework:scheme_diary": "link_worker_a",
     "casework:capacity": "link_worker_a",
     "casework:inbox": "link_worker_a",
     "casework:provider_services": "link_worker_a",
@@ -301,6 +316,9 @@ RESTRICTED: dict[str, Gated] = {
     "referrals:withdraw": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "casework:assign": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "casework:contacts": CASEWORK,
+    "casework:appointments": CASEWORK,
+    "casework:appointment": CASEWORK,
+    "casework:appointment_ics": CASEWORK,
     "casework:notes": CASEWORK,
     "casework:timeline": CASEWORK,
     "casework:plan": CASEWORK,
@@ -327,6 +345,9 @@ RESTRICTED: dict[str, Gated] = {
     # GOV.UK Notify's callbacks: a bearer token from settings, never a session.
     "notify_callbacks:delivery_status": Gated(wrong_role=None, other_scope=None),
     "notify_callbacks:received_text": Gated(wrong_role=None, other_scope=None),
+    # A notification (here link worker A's): its recipient only, whatever another's role.
+    "notification_centre:open": Gated(wrong_role=None, other_scope="link_worker_b"),
+    "notification_centre:read": Gated(wrong_role=None, other_scope="link_worker_b"),
     "directory:edit": PROVIDER_RECORD,
     "directory:verify": PROVIDER_RECORD,
     "directory:schedules": PROVIDER_RECORD,
@@ -395,6 +416,7 @@ RESTRICTED: dict[str, Gated] = {
         f"administration:{name}": Gated(wrong_role="scheme_lead_a", other_scope=None)
         for name in (
             "organisation",
+            "organisation_active",
             "tokens",
             "token_rotate",
             "token_revoke",
@@ -461,8 +483,24 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         "action_id": PlanAction.objects.create(plan=plan, what="Call", who="Sam").pk,
         "connection_id": ConnectionFactory(referral=referral, service=service).pk,
         "follow_up_id": FollowUpFactory(referral=referral).pk,
+        "appointment_id": Appointment.objects.create(
+            referral=referral,
+            link_worker=world.link_worker_a,
+            starts_at=timezone.now() + dt.timedelta(days=2),
+            duration_minutes=60,
+            mode="phone",
+            created_by=world.link_worker_a,
+            updated_by=world.link_worker_a,
+        ).pk,
         "service_id": service.pk,
         "message_id": message.pk,
+        "alert_id": Alert.objects.create(
+            recipient=world.link_worker_a,
+            kind="overdue",
+            text=f"Follow-up for referral {referral.reference} is overdue",
+            link=f"/referrals/{referral.pk}/",
+            referral=referral,
+        ).pk,
         "flag_id": raise_flag(
             by=world.link_worker_a, referral=referral, kind=FlagKind.SELF_HARM
         ).pk,

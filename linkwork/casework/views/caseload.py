@@ -19,7 +19,7 @@ from linkwork.accounts.gate import AuthenticatedHttpRequest
 from linkwork.accounts.models import Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
-from linkwork.casework import presenters
+from linkwork.casework import actions, presenters
 from linkwork.casework.caseload import caseload_entries
 from linkwork.core.forms import HouseVoice, choice_field
 from linkwork.core.paging import paging
@@ -253,7 +253,8 @@ def assign(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
         data = form.cleaned_data
         worker = next(load.worker for load in loads if load.worker.pk == data["link_worker"])
         try:
-            referral_actions.assign_link_worker(
+            # The appointments to come follow the case into the new link worker's diary.
+            actions.reassign_case(
                 by=request.user,
                 referral=referral,
                 link_worker=worker,

@@ -155,3 +155,23 @@ def test_command_token_works(client, body):
 
     assert response.status_code == 201
     assert Referral.objects.get().referring_organisation == organisation
+
+
+def test_token_of_an_inactive_organisation_answers_401_until_it_is_active_again(
+    client, practice, body
+):
+    """Making an organisation inactive stops its tokens without revoking them."""
+    practice.organisation.is_active = False
+    practice.organisation.save(update_fields=["is_active"])
+
+    response = post(client, practice, body)
+
+    refusal = _refused(response)
+    assert "no longer be active" in response.json()["detail"]
+    assert practice.secret not in str(refusal.detail)
+    practice.token.refresh_from_db()
+    assert practice.token.revoked_at is None
+
+    practice.organisation.is_active = True
+    practice.organisation.save(update_fields=["is_active"])
+    assert post(client, practice, body).status_code == 201

@@ -3,14 +3,16 @@ and nothing of another organisation's, as JSON and PDF; every download is audite
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from linkwork.audit import auditor
 from linkwork.audit.models import AuditEvent
-from linkwork.casework.models import CaseNote
+from linkwork.casework.models import Appointment, CaseNote
 from linkwork.notifications.models import InboundMessage
 from linkwork.people.models import Consent
 from linkwork.records.models import RightsRequest
@@ -19,6 +21,19 @@ from tests.factories import ContactFactory, PersonFactory, ReferralFactory
 from tests.integration.records.conftest import NHS_NUMBER, make_request
 
 SECRET = "Scheme B's own note about Ann"
+
+
+def _appointment(referral, worker, place):  # type: ignore[no-untyped-def]
+    return Appointment.objects.create(
+        referral=referral,
+        link_worker=worker,
+        starts_at=timezone.now() + dt.timedelta(days=1),
+        duration_minutes=45,
+        mode="in_person",
+        place=place,
+        created_by=worker,
+        updated_by=worker,
+    )
 
 
 @pytest.fixture
@@ -37,6 +52,7 @@ def planted(world: World, person_a):  # type: ignore[no-untyped-def]
         status="matched",
     )
     ContactFactory(referral=theirs, note="Scheme B contact", recorded_by=world.link_worker_b)
+    _appointment(theirs, world.link_worker_b, "Scheme B venue")
     twin = ReferralFactory(
         person=PersonFactory(nhs_number=NHS_NUMBER, given_name="Twin"),
         scheme=world.scheme_b,
@@ -60,6 +76,7 @@ def own_records(world: World, referral_a, person_a):  # type: ignore[no-untyped-
         referral=referral_a,
         status="matched",
     )
+    _appointment(referral_a, world.link_worker_a, "Scheme A library")
     Consent.objects.create(person=person_a, kind="contact", given=True, method="verbal")
     auditor.record(action="person.viewed", actor=world.link_worker_a, target=person_a)
     return referral_a
@@ -85,6 +102,7 @@ def test_json_export_holds_own_organisation_records_only(
     assert [n["text"] for n in data["case notes"]] == ["Scheme A note"]
     assert [c["note"] for c in data["contacts"]] == ["Scheme A contact"]
     assert [r["body"] for r in data["text message replies"]] == ["Scheme A reply"]
+    assert [a["place"] for a in data["appointments"]] == ["Scheme A library"]
     assert data["consents"][0]["given"] is True
     assert [e["who"] for e in data["who used the record"]] == ["Lina Worker"]
     assert data["about this export"]["organisation"] == world.scheme_a.host.name
@@ -98,6 +116,7 @@ def test_json_export_holds_own_organisation_records_only(
         "Twin",
         "Scheme B reply",
     ):
+        # ("Scheme B" also covers the other organisation's appointment, at "Scheme B venue".)
         assert absent not in body, absent
 
 

@@ -335,6 +335,36 @@ def test_daily_prompts_tell_the_lead_how_many_never_who(
 
 
 @pytest.mark.django_db
+def test_the_same_prompts_are_told_once_a_week_not_every_day(
+    world: World, django_capture_on_commit_callbacks, monkeypatch
+):
+    ReferralFactory(
+        scheme=world.scheme_a,
+        link_worker=world.link_worker_a,
+        status="active",
+        complexity="very_complex",
+    )
+    today = timezone.localdate()
+
+    def told_on(day: dt.date) -> int:
+        monkeypatch.setattr(timezone, "localdate", lambda: day)
+        with django_capture_on_commit_callbacks(execute=True):
+            return prompt_scheme_leads.call()
+
+    assert told_on(today) == 1
+    assert told_on(today) == 0
+    assert told_on(today + dt.timedelta(days=6)) == 0
+    assert told_on(today + dt.timedelta(days=7)) == 1
+    # A new prompt is news: told the next day.
+    second = _worker(world, "Second Worker")
+    ReferralFactory(
+        scheme=world.scheme_a, link_worker=second, status="active", complexity="very_complex"
+    )
+    assert told_on(today + dt.timedelta(days=8)) == 1
+    assert Message.objects.filter(event="support_prompts").count() == 3
+
+
+@pytest.mark.django_db
 def test_lead_changes_when_they_are_prompted(client, world: World):
     signed_in(client, world.scheme_lead_a)
     response = client.post(

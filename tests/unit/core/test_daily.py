@@ -11,6 +11,7 @@ def test_each_app_registers_its_daily_jobs_in_the_order_reminders_runs_them():
         "ask_providers_to_confirm_listings",
         "remind_link_workers",
         "chase_connection_deadlines",
+        "remind_appointments",
         "prompt_scheme_leads",
         "sweep_webhooks",
         "review_retention",

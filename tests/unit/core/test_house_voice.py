@@ -52,7 +52,7 @@ FORMS = _our_form_classes()
 def _instances(klass: type[Any], world: World, referral: Any) -> list[forms.BaseForm]:
     """The form as its views make it: bound, so it is cleaned, with what it is built for."""
     name = klass.__name__
-    if name == "ContactForm":
+    if name in {"ContactForm", "AppointmentForm"}:
         return [klass({}, person=referral.person)]
     if name == "ConnectForm":
         return [klass({}, shareable=[SharedField.NAME, SharedField.CONTACT])]
@@ -66,7 +66,7 @@ def _instances(klass: type[Any], world: World, referral: Any) -> list[forms.Base
     if name in {"EndpointForm", "RequestForm"}:  # the organisations the user may choose
         choices = [(world.practice.pk, world.practice.name)]
         return [klass({}, organisations=choices if name == "EndpointForm" else dict(choices))]
-    if name == "NewPasswordForm":
+    if name in {"NewPasswordForm", "ChangePasswordForm"}:
         return [klass({}, user=world.link_worker_a)]
     if name == "ExportForm":
         return [klass({}, rows=[])]

@@ -208,3 +208,27 @@ def test_match_command_prints_warnings_in_json_and_on_standard_error(tmp_path: P
     assert err.splitlines() == ["warning: " + answer["warnings"][0]]
     assert [r["service_id"] for r in answer["results"]] == ["s1"]
     assert "delivery not stated" in answer["results"][0]["reasons"]
+
+
+def test_match_command_leaves_logging_as_it_found_it(tmp_path: Path, capsys):
+    """Run in a process where Django is set up already (a test, a shell), the command does
+    not configure logging again: the console handler keeps its stream, so later log lines
+    still print instead of failing on a closed capture."""
+    import logging
+
+    from linkwork.matching.cli import main
+
+    def streams() -> list[object]:
+        return [
+            h.stream for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)
+        ]
+
+    before = streams()
+    feed = tmp_path / "feed.json"
+    feed.write_text("[]")
+    who = tmp_path / "person.json"
+    who.write_text(json.dumps({"what_matters": "company", "area": LEEDS}))
+    main(["--services", str(feed), "--person", str(who), "--today", "2026-11-01"])
+    capsys.readouterr()
+
+    assert streams() == before

@@ -25,10 +25,13 @@ from linkwork.accounts.demo import (
     add_link_workers,
     demo_practices,
     seed_accounts,
+    seed_closed_organisation,
     seed_list_sizes,
 )
 from linkwork.accounts.models import Organisation, Role, Scheme, User
 from linkwork.casework.demo import seed_casework
+from linkwork.casework.demo_alerts import seed_alerts
+from linkwork.casework.demo_appointments import seed_appointments
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
 from linkwork.notifications.demo import seed_mailboxes
@@ -136,6 +139,9 @@ class Command(BaseCommand):
             self._bulk(Consent, list(generate_consents(rng=rng, people=people)), "consents", quiet)
             seed_list_sizes(rng=rng, practices=practices, today=now.date())
             casework = seed_casework(rng=rng, referrals=referrals, changes=changes, now=now)
+            # This week's diaries, from a random stream of their own so the data above stay as
+            # they were for a given seed.
+            seed_appointments(rng=random.Random(f"appointments-{options['seed']}"), now=now)
             measures = seed_outcomes(
                 rng=rng,
                 referrals=referrals,
@@ -174,6 +180,10 @@ class Command(BaseCommand):
             # The schemes' self-assessments and action plans (the health check stands above
             # web, so by name).
             call_command("seed_health_check_demo", stdout=self.stdout)
+            # Each link worker's and scheme lead's notifications, about their own cases.
+            seed_alerts(rng=random.Random(f"alerts-{options['seed']}"), now=now)
+            # Last, so the referrals above never name it.
+            seed_closed_organisation()
         # Bulk inserts skip the saves that keep the dashboards' facts current: write them all.
         call_command("insights", "refresh", stdout=io.StringIO())
         # Fresh planner statistics after a bulk load, as autovacuum or `PRAGMA optimize`
