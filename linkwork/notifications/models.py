@@ -48,8 +48,6 @@ class Event(models.TextChoices):
     SAFETY_FLAG = "safety_flag", "Safety flag raised"
     # Link worker support: prompts to a scheme's lead, counts only.
     SUPPORT_PROMPTS = "support_prompts", "Support prompts"
-    # A person answered a text message: their link worker is told (never what they wrote).
-    REPLY_RECEIVED = "reply_received", "Reply received"
     # Alerts of the notification centre that also go by email (`centre.tell`).
     CASE_ASSIGNED = "case_assigned", "Case assigned"
     PERSON_REPLIED = "person_replied", "Reply from a person"

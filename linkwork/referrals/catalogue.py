@@ -116,7 +116,7 @@ def register_templates() -> None:
     )
     register(
         Template(
-            Event.REPLY_RECEIVED,
+            Event.PERSON_REPLIED,
             Audience.LINK_WORKER,
             EMAIL,
             "linkwork/referrals/replies.py",

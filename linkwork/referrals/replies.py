@@ -14,10 +14,10 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from linkwork import notifications
 from linkwork.accounts.models import Membership, Role
-from linkwork.notifications.addressing import Recipient, mobile_number
-from linkwork.notifications.models import Audience, DeliveryChannel, Event, InboundMessage
+from linkwork.notifications import centre
+from linkwork.notifications.addressing import mobile_number
+from linkwork.notifications.models import AlertKind, Audience, InboundMessage
 from linkwork.people.models import Person
 from linkwork.referrals.lifecycle import OPEN_STATUSES
 from linkwork.referrals.models import Referral
@@ -62,33 +62,35 @@ def reply_fields(reference: str, scheme: str, referral_id: Any) -> dict[str, str
 
 
 def tell_link_worker(reply: InboundMessage) -> None:
-    """Email the referral's link worker (or, with nobody assigned, its scheme's leads) that
-    the person replied. The email names the reference, never the person or what they wrote."""
+    """Tell the referral's link worker (or, with nobody assigned, its scheme's leads) that the
+    person replied: an alert in the notification centre, and an email for those who switched
+    replies on. Both name the reference, never the person or what they wrote."""
     if reply.referral_id is None:
         return
     referral = Referral.objects.select_related("scheme", "link_worker").get(pk=reply.referral_id)
     worker = referral.link_worker
     if worker is not None and worker.is_active:
-        to = [(Audience.LINK_WORKER, worker.full_name, worker.email)]
+        users, audience = [worker], Audience.LINK_WORKER
     else:
-        to = [
-            (Audience.SCHEME_LEAD, m.user.full_name, m.user.email)
+        users = [
+            m.user
             for m in Membership.objects.filter(
                 role=Role.SCHEME_LEAD, scheme_id=referral.scheme_id, user__is_active=True
             )
             .select_related("user")
             .order_by("user_id")
         ]
+        audience = Audience.SCHEME_LEAD
     fields = reply_fields(referral.reference, referral.scheme.name, referral.pk)
-    seen: set[str] = set()
-    for audience, name, address in to:
-        if not address or address.lower() in seen:
-            continue
-        seen.add(address.lower())
-        notifications.send(
-            to=Recipient(audience, DeliveryChannel.EMAIL, name, address),
-            event=Event.REPLY_RECEIVED,
+    centre.tell(
+        users,
+        AlertKind.PERSON_REPLIED,
+        f"Reply from the person on referral {referral.reference}",
+        reverse("notifications:referral_messages", args=[referral.pk]),
+        referral,
+        email=centre.Email(
             subject=REPLY_SUBJECT.format(**fields),
             body=REPLY_BODY.format(**fields),
-            referral_id=referral.pk,
-        )
+            audience=audience,
+        ),
+    )

@@ -15,6 +15,9 @@ from linkwork.audit.models import AuditEvent
 from linkwork.notifications import actions
 from linkwork.notifications.catalogue import every_template
 from linkwork.notifications.models import (
+    Alert,
+    AlertKind,
+    AlertSettings,
     Event,
     InboundMessage,
     InboundStatus,
@@ -262,13 +265,12 @@ def test_a_reply_from_the_persons_mobile_is_threaded_on_their_open_referral(
         referral.pk,
         "07700900123",
     )
-    # The link worker is told by email, without the words or the person's name.
-    told = Message.objects.get(event=Event.REPLY_RECEIVED)
-    assert told.recipient_address == world.link_worker_a.email
-    assert "Tuesday" not in told.body
-    assert "Ann" not in told.body
-    assert referral.reference in told.subject
-    assert any(referral.reference in email.subject for email in mail.outbox)
+    # The link worker is told in the notification centre, without the words or the name.
+    alert = Alert.objects.get(kind=AlertKind.PERSON_REPLIED)
+    assert alert.recipient == world.link_worker_a
+    assert referral.reference in alert.text
+    assert "Tuesday" not in alert.text
+    assert "Ann" not in alert.text
     # The link worker reads it on the case; the read is audited.
     signed_in(client, world.link_worker_a)
     page = client.get(reverse("notifications:referral_messages", args=[referral.pk]))
@@ -282,7 +284,7 @@ def test_a_reply_from_an_unknown_number_is_kept_for_an_admin_never_attached(clie
     call(client, REPLIES, text_from("07700900999"))
     reply = InboundMessage.objects.get()
     assert (reply.status, reply.referral_id) == (InboundStatus.UNMATCHED, None)
-    assert not Message.objects.filter(event=Event.REPLY_RECEIVED).exists()
+    assert not Alert.objects.filter(kind=AlertKind.PERSON_REPLIED).exists()
 
 
 def test_a_number_shared_by_two_people_is_never_guessed(client, world):
@@ -357,7 +359,7 @@ def test_an_admin_matches_an_unmatched_reply_by_hand(
         world.admin,
     )
     assert AuditEvent.objects.filter(action="reply.matched", actor=world.admin).exists()
-    assert Message.objects.filter(event=Event.REPLY_RECEIVED).count() == 1
+    assert Alert.objects.filter(kind=AlertKind.PERSON_REPLIED).count() == 1
     # Matched, it leaves the admin's list.
     assert (
         "new phone" not in client.get(reverse("notifications:unmatched_replies")).content.decode()
@@ -478,7 +480,7 @@ def test_every_template_is_previewed_for_admins_who_run_the_service(client, worl
         "withdrawn.link_worker",
         "conn_requested.provider",
         "conn_overdue.scheme_lead",
-        "reply_received.link_worker",
+        "person_replied.link_worker",
         "due_items.link_worker",
         "safety_flag.scheme_lead",
         "support_prompts.scheme_lead",
@@ -547,3 +549,18 @@ def test_a_receipt_with_a_nul_character_gets_a_400(client, world):
     response = call(client, RECEIPTS, receipt(message, "delivered", reference="x\x00"))
     assert response.status_code == 400
     assert response.json()["field"] == "reference"
+
+
+def test_a_link_worker_who_chose_email_for_replies_gets_one_without_the_words(
+    client, world, django_capture_on_commit_callbacks
+):
+    AlertSettings.objects.create(user=world.link_worker_a, email_kinds=["person_replied"])
+    referral = helpers.active(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        call(client, REPLIES, text_from("07700900123"))
+    told = Message.objects.get(event=Event.PERSON_REPLIED)
+    assert told.recipient_address == world.link_worker_a.email
+    assert referral.reference in told.subject
+    assert "Tuesday" not in told.body
+    assert "Ann" not in told.body
+    assert any(referral.reference in email.subject for email in mail.outbox)
