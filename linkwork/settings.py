@@ -319,7 +319,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "linkwork@localhost")
 
 # Messages to referrers, GP practices and people. How each channel is sent: email by
 # "django" (EMAIL_BACKEND above) or "notify" (GOV.UK Notify); text messages by "local" (kept in
-# Linkwork's outbox, sent nowhere: for demos) or "notify"; letters by "pdf" (a printable PDF).
+# Linkwork's outbox, sent nowhere: for demos) or "notify"; letters by "pdf" (a printable PDF
+# in the print queue, printed and posted by staff) or "notify" (the same PDF through Notify's
+# precompiled letter API).
 LINKWORK_MESSAGE_BACKENDS = {
     "email": env.str("LINKWORK_MESSAGE_EMAIL_BACKEND", "django"),
     "text": env.str("LINKWORK_MESSAGE_TEXT_BACKEND", "local"),
@@ -348,6 +350,9 @@ NOTIFY_TEXT_TEMPLATE_ID = env.str(
     hint=f"{_NOTIFY_HINT} Use a text message template whose body is ((body)).",
 )
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# The bearer token Notify sends with its callbacks (delivery receipts, received texts), set in
+# Notify's callback settings too. Empty: every callback is refused.
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", "")
 
 # Webhooks (linkwork.interop.webhooks): attempts before a delivery is parked as dead, the first
 # retry's delay (doubling after each failure), and how long to wait for a receiver's answer.

@@ -33,6 +33,8 @@ urlpatterns = [
     path("refer/done/", referral_views.self_referral_done, name="refer_done"),
     path("oruk/", include("linkwork.directory.oruk.urls")),
     path("api/v1/", include("linkwork.api.urls")),
+    # GOV.UK Notify's delivery receipts and received texts: a bearer token, no session.
+    path("callbacks/notify/", include("linkwork.notifications.callback_urls")),
     path("directory/", include("linkwork.directory.urls")),
     path("insights/evaluation/", include("linkwork.evaluation_reports.urls")),
     path("insights/", include("linkwork.insights.urls")),

@@ -40,6 +40,7 @@ PERSONAL_DATA_MODELS = {
     "Consent",
     "Message",
     "Letter",
+    "InboundMessage",
     "ClinicalMeasure",
     "CareUse",
     "RegisterEntry",

@@ -19,6 +19,8 @@ EXEMPT_PREFIXES = (
     "/static/",
     "/healthz",
     "/refer/",
+    # GOV.UK Notify's callbacks: server to server, a bearer token and no session.
+    "/callbacks/",
 )
 
 

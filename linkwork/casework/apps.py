@@ -25,6 +25,23 @@ class CaseworkConfig(AppConfig):
 
         register_case_scope(cases_visible_to)
 
+        # The admins' page of message templates lists every notice.
+        from linkwork.casework.digest import example_digest
+        from linkwork.casework.notices import register_templates
+        from linkwork.notifications import catalogue
+        from linkwork.notifications.models import Audience, DeliveryChannel, Event
+
+        register_templates()
+        catalogue.register(
+            catalogue.Template(
+                Event.DUE_ITEMS,
+                Audience.LINK_WORKER,
+                (DeliveryChannel.EMAIL,),
+                "linkwork/casework/digest.py",
+                example_digest,
+            )
+        )
+
         from linkwork.casework import booking
         from linkwork.casework.digest import remind_link_workers
         from linkwork.casework.safeguarding import referral_page_panel

@@ -134,7 +134,25 @@ def remind_link_workers() -> int:
                 Audience.LINK_WORKER, DeliveryChannel.EMAIL, worker.full_name, worker.email
             ),
             event=Event.DUE_ITEMS,
-            subject=f"{len(items)} casework items due",
-            body="Due today or overdue:\n\n" + "\n".join(f"- {line}" for line in items) + "\n",
+            subject=digest_subject(items),
+            body=digest_body(items),
         )
     return len(workers)
+
+
+def digest_subject(items: list[str]) -> str:
+    return f"{len(items)} casework items due"
+
+
+def digest_body(items: list[str]) -> str:
+    return "Due today or overdue:\n\n" + "\n".join(f"- {line}" for line in items) + "\n"
+
+
+def example_digest() -> tuple[str, str]:
+    """The digest with made-up items, for the admins' page of message templates."""
+    base = settings.LINKWORK_BASE_URL.rstrip("/")
+    items = [
+        f"LW-7K3M-Q9TD: follow-up due today: {base}/casework/",
+        f"LW-7K3M-Q9TD: outcome measures due: SWEMWBS: {base}/outcomes/",
+    ]
+    return digest_subject(items), digest_body(items)

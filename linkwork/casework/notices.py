@@ -235,3 +235,41 @@ def paused_because(service: Service) -> str:
     if service.capacity == Capacity.FULL:
         return "full"
     return ""
+
+
+def example_fields() -> dict[str, str]:
+    """Made-up details to preview every notice with (`notifications.catalogue`)."""
+    return {
+        "service": "Example Walking Group",
+        "reference": "LW-7K3M-Q9TD",
+        "scheme": "Example Social Prescribing",
+        "respond_by": "Friday 13 March 2026",
+        "status": "accepted",
+        "waiting_list": "",
+        "paused_because": "closed for the summer",
+        "inbox_link": settings.LINKWORK_BASE_URL.rstrip("/") + "/casework/inbox/",
+        "connections_link": settings.LINKWORK_BASE_URL.rstrip("/") + "/casework/",
+    }
+
+
+def register_templates() -> None:
+    """Register every notice with the admins' page of message templates."""
+    from functools import partial
+
+    from linkwork.notifications.catalogue import Template, register
+
+    def example(notice: Notice) -> tuple[str, str]:
+        fields = example_fields()
+        return notice.subject.format(**fields), notice.body.format(**fields)
+
+    for event, notice in NOTICES.items():
+        for audience in notice.to:
+            register(
+                Template(
+                    event,
+                    audience,
+                    (DeliveryChannel.EMAIL,),
+                    "linkwork/casework/notices.py",
+                    partial(example, notice),
+                )
+            )

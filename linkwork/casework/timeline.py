@@ -20,7 +20,7 @@ from django.urls import reverse
 from linkwork.accounts.models import User
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import CaseNote, Connection, Contact
-from linkwork.notifications.models import Message
+from linkwork.notifications.models import FAILED_STATUSES, InboundMessage, Message
 from linkwork.outcomes.models import FlagKind, OutcomeMeasure, SafetyFlag
 from linkwork.outcomes.safety import RAISED_BY
 from linkwork.outcomes.scoring import INSTRUMENTS
@@ -188,8 +188,20 @@ def messages(referral: Referral, user: User) -> Iterable[Entry]:
             kind=Kind.MESSAGE,
             title=f"{message.get_event_display()}: {message.get_channel_display().lower()} "
             f"to the {message.get_audience_display().lower()}",
-            detail=message.get_status_display(),
+            detail=message.get_status_display()
+            + (f": {message.last_error}" if message.status in FAILED_STATUSES else ""),
             href=reverse("notifications:message", args=[message.pk]),
+        )
+    # Replies the person sent: the words are read on the messages page, where reading them
+    # is audited reply by reply.
+    for reply in InboundMessage.objects.visible_to(user).filter(referral=referral):
+        yield Entry(
+            at=reply.received_at,
+            kind=Kind.MESSAGE,
+            title="Text message reply from the person",
+            by="Matched by hand" if reply.matched_by_id else "",
+            detail="Read it on the messages page",
+            href=reverse("notifications:referral_messages", args=[referral.pk]),
         )
 
 

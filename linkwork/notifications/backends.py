@@ -91,7 +91,10 @@ def email_message_id(message: Message) -> str:
 
 class LocalTextBackend:
     """Keeps text messages in Linkwork's own outbox (the message table): for demos and
-    tests, where no text should leave the machine."""
+    tests, where no text should leave the machine. It simulates the provider's delivery
+    receipt too: a text it keeps counts as delivered (`simulates_receipts`)."""
+
+    simulates_receipts = True
 
     def send(self, message: Message) -> str:
         logger.info("Text message %s kept in the local outbox", message.pk)
@@ -115,6 +118,32 @@ class LetterBackend:
     def sent(self, message: Message) -> str | None:
         """A letter is sent once its PDF exists."""
         return f"letter:{message.pk}" if Letter.objects.filter(message=message).exists() else None
+
+
+class NotifyLetterBackend:
+    """Letters through GOV.UK Notify's precompiled letter API: the PDF Linkwork renders (and
+    keeps, as the print queue would) is sent to Notify, which prints and posts it. Kept out of
+    the print queue: staff have nothing to print."""
+
+    def __init__(self, **options: Any) -> None:
+        self.notify = NotifyBackend(**options)
+
+    def send(self, message: Message) -> str:
+        from linkwork.notifications.letters import render_letter
+
+        pdf = render_letter(message)
+        Letter.objects.update_or_create(message=message, defaults={"pdf": pdf, "via_notify": True})
+        return self.notify.post(
+            "/v2/notifications/letter",
+            {
+                "reference": str(message.pk),
+                "content": base64.b64encode(pdf).decode(),
+                "postage": "second",
+            },
+        )
+
+    def sent(self, message: Message) -> str | None:
+        return self.notify.sent(message)
 
 
 class Opener(Protocol):
@@ -166,9 +195,13 @@ class NotifyBackend:
             raise PermanentFailure("Notify sends email and text messages only")
         if not self.templates[channel]:
             raise PermanentFailure(f"No Notify template is set for {channel.label.lower()}s")
+        return self.post(self.PATHS[channel], self.payload(message))
+
+    def post(self, path: str, payload: dict[str, Any]) -> str:
+        """POST `payload` to Notify's `path`; Notify's id of the notification it made."""
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked: https only
-            self.base_url + self.PATHS[channel],
-            data=json.dumps(self.payload(message)).encode(),
+            self.base_url + path,
+            data=json.dumps(payload).encode(),
             method="POST",
             headers={
                 "Authorization": f"Bearer {self.token()}",
@@ -272,7 +305,7 @@ def _failure_for(status: int, kind: str) -> DeliveryFailure:
 BACKENDS: dict[str, dict[str, type[Backend]]] = {
     DeliveryChannel.EMAIL: {"django": EmailBackend, "notify": NotifyBackend},
     DeliveryChannel.TEXT: {"local": LocalTextBackend, "notify": NotifyBackend},
-    DeliveryChannel.LETTER: {"pdf": LetterBackend},
+    DeliveryChannel.LETTER: {"pdf": LetterBackend, "notify": NotifyLetterBackend},
 }
 
 

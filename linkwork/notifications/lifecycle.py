@@ -4,6 +4,10 @@
     sending -> sent | failed | queued (a retry is scheduled) | sending (claimed again after
                the last worker stopped part-way: it may have gone, so the backend is asked)
     failed -> queued (someone tries again) | cancelled
+    sent -> delivered | permanent_failure | temporary_failure (the provider's delivery receipt)
+    temporary_failure -> delivered | permanent_failure | temporary_failure (a later receipt)
+    permanent_failure -> queued (someone tries again, perhaps after the address is mended)
+                         | cancelled
 
 Every change is a conditional UPDATE on the status the caller saw, so two task workers, or a
 worker and a person pressing "Try again", cannot both move the same message. A message that
@@ -29,9 +33,54 @@ TRANSITIONS: dict[MessageStatus, frozenset[MessageStatus]] = {
         {MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.QUEUED}
     ),
     MessageStatus.FAILED: frozenset({MessageStatus.QUEUED, MessageStatus.CANCELLED}),
-    MessageStatus.SENT: frozenset(),
+    MessageStatus.SENT: frozenset(
+        {
+            MessageStatus.DELIVERED,
+            MessageStatus.PERMANENT_FAILURE,
+            MessageStatus.TEMPORARY_FAILURE,
+        }
+    ),
+    MessageStatus.TEMPORARY_FAILURE: frozenset(
+        {
+            MessageStatus.DELIVERED,
+            MessageStatus.PERMANENT_FAILURE,
+            MessageStatus.TEMPORARY_FAILURE,
+        }
+    ),
+    MessageStatus.PERMANENT_FAILURE: frozenset({MessageStatus.QUEUED, MessageStatus.CANCELLED}),
+    MessageStatus.DELIVERED: frozenset(),
     MessageStatus.CANCELLED: frozenset(),
 }
+
+# What a delivery receipt's status becomes, and the short description kept for a failure.
+RECEIPT_STATUSES: dict[str, tuple[MessageStatus, str]] = {
+    "delivered": (MessageStatus.DELIVERED, ""),
+    "permanent-failure": (
+        MessageStatus.PERMANENT_FAILURE,
+        "Not delivered: the number or address does not exist or refused it",
+    ),
+    "temporary-failure": (
+        MessageStatus.TEMPORARY_FAILURE,
+        "Not delivered yet: the phone was off or the inbox full",
+    ),
+    "technical-failure": (
+        MessageStatus.PERMANENT_FAILURE,
+        "Not delivered: the provider had a technical problem",
+    ),
+    # Letters through Notify's letter API: a PDF Notify could not print.
+    "validation-failed": (
+        MessageStatus.PERMANENT_FAILURE,
+        "Not posted: Notify could not print the letter's PDF",
+    ),
+    "virus-scan-failed": (
+        MessageStatus.PERMANENT_FAILURE,
+        "Not posted: Notify could not print the letter's PDF",
+    ),
+}
+# Receipts Notify sends on the way (a letter accepted for printing, say): nothing to change.
+RECEIPT_STATUSES_IN_PASSING = frozenset(
+    {"created", "sending", "pending", "pending-virus-check", "accepted", "received", "cancelled"}
+)
 
 # The longest error text kept: a short description, never the provider's words.
 ERROR_LENGTH = 200
@@ -142,6 +191,18 @@ def mark_failed(message: Message, *, error: str) -> Message:
         next_attempt_at=None,
         claimed_until=None,
     )
+
+
+def record_receipt(message: Message, receipt_status: str) -> Message | None:
+    """Apply a provider's delivery receipt ("delivered", "permanent-failure", ...) to a sent
+    message. None when the receipt changes nothing: the same receipt twice, or one that
+    arrives after the message already settled (delivered, or tried again since)."""
+    wanted, error = RECEIPT_STATUSES[receipt_status]
+    if MessageStatus(message.status) == wanted and wanted != MessageStatus.TEMPORARY_FAILURE:
+        return None
+    if wanted not in TRANSITIONS[MessageStatus(message.status)]:
+        return None
+    return _change(message, wanted, last_error=error[:ERROR_LENGTH], receipt_at=timezone.now())
 
 
 def requeue(message: Message) -> Message:

@@ -73,6 +73,16 @@ class MessageStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
+    # What the provider said afterwards, by its delivery receipt (`linkwork.notifications.
+    # callbacks`): the message reached the person's phone or inbox, or it did not.
+    DELIVERED = "delivered", "Delivered"
+    PERMANENT_FAILURE = "permanent_failure", "Not delivered"
+    TEMPORARY_FAILURE = "temporary_failure", "Not delivered yet"
+
+
+# Statuses that mean the message did not reach its reader: shown on the failed messages page
+# and on the case.
+FAILED_STATUSES = (MessageStatus.FAILED, MessageStatus.PERMANENT_FAILURE)
 
 
 class MessageQuerySet(models.QuerySet["Message"]):
@@ -118,7 +128,7 @@ class Message(models.Model):
         help_text="The language the message is written in: 'en-gb' or 'cy' (Welsh).",
     )
     status = models.CharField(
-        max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+        max_length=20, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     # A short description of the last failure, such as "Notify answered 500". Never the
@@ -130,6 +140,8 @@ class Message(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     provider_reference = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the provider's last delivery receipt said what became of it (delivered or not).
+    receipt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = MessageQuerySet.as_manager()
@@ -197,6 +209,14 @@ class Letter(models.Model):
     )
     pdf = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
+    # The print queue: who printed and posted it, and when (`actions.mark_printed`). Empty
+    # while the letter waits to be printed, and for letters sent through Notify's letter API.
+    printed_at = models.DateTimeField(null=True, blank=True)
+    printed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Sent through Notify's letter API, which prints and posts it: never in the print queue.
+    via_notify = models.BooleanField(default=False)
 
     objects = LetterQuerySet.as_manager()
 
@@ -337,3 +357,77 @@ def email_kinds_of(user_ids: Any) -> dict[Any, frozenset[str]]:
         user_id: frozenset(chosen[user_id]) if user_id in chosen else EMAIL_BY_DEFAULT
         for user_id in user_ids
     }
+
+
+class InboundStatus(models.TextChoices):
+    MATCHED = "matched", "Matched to a referral"
+    UNMATCHED = "unmatched", "Waiting to be matched"
+
+
+class InboundMessageQuerySet(models.QuerySet["InboundMessage"]):
+    def visible_to(self, user: Any) -> InboundMessageQuerySet:
+        """Replies the user may read: link workers and scheme leads read the replies threaded
+        on their schemes' referrals. Replies nobody has matched belong to no scheme: only an
+        admin who operates the platform reads them, to match them by hand."""
+        schemes = permissions.scheme_ids(user, Role.LINK_WORKER, Role.SCHEME_LEAD)
+        matched = Q(referral__scheme_id__in=schemes) if schemes else Q(pk__in=[])
+        if permissions.may(user, permissions.Ability.RUN_SERVICE):
+            return self.filter(matched | Q(status=InboundStatus.UNMATCHED))
+        if not schemes:
+            return self.none()
+        return self.filter(matched)
+
+
+class InboundMessage(models.Model):
+    """A text message a person sent back (GOV.UK Notify's received-text callback).
+
+    Threaded on a referral only when the sender's number is the mobile of exactly one person
+    with exactly one open referral; otherwise kept unmatched for an admin to match by hand,
+    never attached to a guess. The text is personal data: never logged, every read audited.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Notify's id of the received text: the same callback twice keeps one reply.
+    provider_id = models.CharField(max_length=200, unique=True)
+    source_number = models.CharField(
+        max_length=20, help_text="The sender's number, as +44 and the rest."
+    )
+    destination_number = models.CharField(max_length=20, blank=True)
+    body = models.TextField(help_text="What the person wrote.")
+    received_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=12, choices=InboundStatus.choices, default=InboundStatus.UNMATCHED
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    # Empty when matched automatically by the number.
+    matched_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    matched_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = InboundMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["referral", "received_at"], name="inbound_referral_idx"),
+            models.Index(fields=["status", "received_at"], name="inbound_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="matched") & Q(referral__isnull=False))
+                | (Q(status="unmatched") & Q(referral__isnull=True)),
+                name="inbound_matched_has_referral",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Identity only: the number and the text are personal data.
+        return f"Reply {self.pk} ({self.status})"

@@ -7,9 +7,11 @@ from typing import Any, Protocol
 
 from linkwork.core.presenters import datetime_uk
 from linkwork.notifications.models import (
+    FAILED_STATUSES,
     Audience,
     DeliveryChannel,
     Event,
+    InboundMessage,
     Message,
     MessageStatus,
 )
@@ -31,6 +33,9 @@ STATUS_TAG = {
     MessageStatus.SENT: "nhsuk-tag--green",
     MessageStatus.FAILED: "nhsuk-tag--red",
     MessageStatus.CANCELLED: "nhsuk-tag--grey",
+    MessageStatus.DELIVERED: "nhsuk-tag--green",
+    MessageStatus.PERMANENT_FAILURE: "nhsuk-tag--red",
+    MessageStatus.TEMPORARY_FAILURE: "nhsuk-tag--orange",
 }
 
 
@@ -70,7 +75,7 @@ class MessageRow:
             last_error=message.last_error,
             referral_id=str(about.pk) if about is not None else "",
             referral_reference=about.reference if about is not None else "",
-            is_failed=status == MessageStatus.FAILED,
+            is_failed=status in FAILED_STATUSES,
         )
 
 
@@ -91,9 +96,15 @@ def summary_rows(message: Message) -> list[dict[str, Any]]:
     ]
     if message.sent_at:
         rows.append(row("Sent", datetime_uk(message.sent_at)))
-    if status in (MessageStatus.FAILED, MessageStatus.QUEUED, MessageStatus.SENDING) and (
-        message.last_error
-    ):
+    if message.receipt_at:
+        rows.append(row("Delivery receipt", datetime_uk(message.receipt_at)))
+    if status in (
+        MessageStatus.FAILED,
+        MessageStatus.QUEUED,
+        MessageStatus.SENDING,
+        MessageStatus.PERMANENT_FAILURE,
+        MessageStatus.TEMPORARY_FAILURE,
+    ) and (message.last_error):
         rows.append(row("Attempts", str(message.attempts)))
         rows.append(row("Last problem", message.last_error))
     return rows
@@ -102,3 +113,23 @@ def summary_rows(message: Message) -> list[dict[str, Any]]:
 def paragraphs(body: str) -> list[list[str]]:
     """The plain-text body as paragraphs of lines, for the template to lay out."""
     return [block.splitlines() for block in body.strip().split("\n\n") if block.strip()]
+
+
+@dataclass(frozen=True)
+class ReplyRow:
+    """A text message a person sent back, as the referral's messages page and the unmatched
+    replies page show it. The number is shown only to those who match replies by hand."""
+
+    id: str
+    received: str
+    paragraphs: list[list[str]]
+    matched_by_hand: bool
+
+    @classmethod
+    def of(cls, reply: InboundMessage) -> ReplyRow:
+        return cls(
+            id=str(reply.pk),
+            received=datetime_uk(reply.received_at),
+            paragraphs=paragraphs(reply.body),
+            matched_by_hand=reply.matched_by_id is not None,
+        )

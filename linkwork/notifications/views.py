@@ -16,9 +16,11 @@ from linkwork.accounts.models import Role
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.paging import paging
+from linkwork.core.presenters import datetime_uk
 from linkwork.notifications import actions
+from linkwork.notifications.catalogue import every_template
 from linkwork.notifications.lifecycle import InvalidMessageTransition
-from linkwork.notifications.models import Letter, Message, MessageStatus
+from linkwork.notifications.models import FAILED_STATUSES, Letter, Message
 from linkwork.notifications.presenters import MessageRow, paragraphs, summary_rows
 
 PAGE_SIZE = 20
@@ -52,7 +54,7 @@ def message(request: AuthenticatedHttpRequest, message_id: str) -> HttpResponse:
             "has_letter": Letter.objects.visible_to(request.user)
             .filter(message_id=found.pk)
             .exists(),
-            "may_retry": found.status == MessageStatus.FAILED and _may_retry(request.user, found),
+            "may_retry": found.status in FAILED_STATUSES and _may_retry(request.user, found),
         },
     )
 
@@ -91,7 +93,7 @@ def failed(request: AuthenticatedHttpRequest) -> HttpResponse:
     leads = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
     found = (
         Message.objects.visible_to(request.user)
-        .filter(status=MessageStatus.FAILED, referral__scheme_id__in=leads)
+        .filter(status__in=FAILED_STATUSES, referral__scheme_id__in=leads)
         .select_related("referral")
         .defer("body")
         .order_by("-created_at", "id")
@@ -122,7 +124,7 @@ def retry(request: AuthenticatedHttpRequest, message_id: str) -> HttpResponse:
         ability=Ability.RETRY_MESSAGES,
         pk=message_id,
     )
-    if found.status != MessageStatus.FAILED:
+    if found.status not in FAILED_STATUSES:
         banners.error(request, "This message has not failed, so there is nothing to try again")
     else:
         try:
@@ -134,3 +136,83 @@ def retry(request: AuthenticatedHttpRequest, message_id: str) -> HttpResponse:
     if request.POST.get("return_to") == "message":
         return redirect("notifications:message", message_id=found.pk)
     return redirect("notifications:failed")
+
+
+@login_required
+def print_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Letters waiting to be printed and posted, oldest first, of the user's schemes."""
+    gate.require(request, Ability.DO_CASEWORK)
+    waiting = (
+        Letter.objects.visible_to(request.user)
+        .filter(printed_at__isnull=True, via_notify=False)
+        .select_related("message__referral")
+        .defer("pdf", "message__body")
+        .order_by("created_at", "message_id")
+    )
+    page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
+    letters = list(page.object_list)
+    auditor.record(
+        action="letter.queue_viewed",
+        request=request,
+        detail={"page": page.number, "messages": [str(letter.message_id) for letter in letters]},
+    )
+    return render(
+        request,
+        "notifications/print_queue.jinja",
+        {
+            "page_title": "Letters to print and post",
+            "page": page,
+            "paging": paging(request.GET, page),
+            "rows": [
+                (MessageRow.of(letter.message), datetime_uk(letter.created_at))
+                for letter in letters
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def mark_printed(request: AuthenticatedHttpRequest, message_id: str) -> HttpResponse:
+    """ "Printed and posted": who and when, audited."""
+    gate.require(request, Ability.DO_CASEWORK)
+    found = gate.get_visible_or_404(
+        request,
+        Message.objects.visible_to(request.user).filter(
+            letter__isnull=False, letter__via_notify=False
+        ),
+        pk=message_id,
+    )
+    letter = Letter.objects.visible_to(request.user).get(message_id=found.pk)
+    try:
+        actions.mark_printed(by=request.user, letter=letter)
+    except ValueError as problem:
+        banners.error(request, str(problem))
+    else:
+        banners.success(request, f"Marked as printed and posted: {found.subject}")
+    return redirect("notifications:print_queue")
+
+
+@login_required
+def templates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every message Linkwork sends, by event, audience and channel, each previewed with
+    made-up example details. No personal data: the examples are synthetic."""
+    gate.require(request, Ability.RUN_SERVICE)
+    previews = [(template, *template.render()) for template in every_template()]
+    auditor.record(action="message.templates_viewed", request=request)
+    return render(
+        request,
+        "notifications/templates.jinja",
+        {
+            "page_title": "Message templates",
+            "previews": [
+                {
+                    "id": f"template-{index}",
+                    "template": template,
+                    "subject": subject,
+                    "paragraphs": paragraphs(body),
+                }
+                for index, (template, subject, body) in enumerate(previews, start=1)
+            ],
+        },
+    )

@@ -91,6 +91,30 @@ def flag_concern_at_intake(referral: Referral, by: User | None) -> None:
         raise_flag(by=by, referral=referral, kind=FlagKind.SAFEGUARDING)
 
 
+def flag_notice(reference: str, scheme: str, kind: str, link: str) -> tuple[str, str]:
+    """The subject and body of the email to a scheme's leads about a safety flag, as
+    `_tell_leads` writes it: for the admins' page of message templates."""
+    subject = f"Safety flag on referral {reference}: {kind}"
+    body = (
+        f"A safety flag ({kind}) was raised on referral {reference} in "
+        f"{scheme}. The flag stays on the person's record until the link worker "
+        "records how it was handled. Please check the link worker has the support they "
+        f"need:\n{link}\n"
+    )
+    return subject, body
+
+
+def example_flag_notice() -> tuple[str, str]:
+    """The notice with made-up details, for the admins' page of message templates."""
+    link = settings.LINKWORK_BASE_URL.rstrip("/") + "/referrals/"
+    return flag_notice(
+        "LW-7K3M-Q9TD",
+        "Example Social Prescribing",
+        FlagKind.SELF_HARM.label.lower(),
+        link,
+    )
+
+
 def _tell_leads(flag: SafetyFlag, by: User | None = None) -> None:
     """Alert each active lead of the scheme in the notification centre, and the referral's link
     worker unless they raised it; each also by email unless they switched that kind off (it

@@ -17,6 +17,21 @@ class OutcomesConfig(AppConfig):
 
         message_back.contribute(message_back.SAFETY, flags_raised)
 
+        # The admins' page of message templates shows the safety flag notice.
+        from linkwork.notifications import catalogue
+        from linkwork.notifications.models import Audience, DeliveryChannel, Event
+        from linkwork.outcomes.actions import example_flag_notice
+
+        catalogue.register(
+            catalogue.Template(
+                Event.SAFETY_FLAG,
+                Audience.SCHEME_LEAD,
+                (DeliveryChannel.EMAIL,),
+                "linkwork/outcomes/actions.py",
+                example_flag_notice,
+            )
+        )
+
         from linkwork.outcomes.actions import flag_concern_at_intake
         from linkwork.referrals.actions import on_received
 

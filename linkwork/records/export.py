@@ -44,7 +44,7 @@ from linkwork.insights.models import CareUse, ClinicalMeasure
 from linkwork.interop.gp_events.events import Event
 from linkwork.interop.gp_events.models import ExportBatch
 from linkwork.interop.gp_events.render import value_text
-from linkwork.notifications.models import Audience, Message
+from linkwork.notifications.models import Audience, InboundMessage, Message
 from linkwork.outcomes.models import FlagHandling, OutcomeMeasure, SafetyFlag
 from linkwork.people.models import Consent, Person, PersonChange, Restriction
 from linkwork.records.models import RightsRequest
@@ -174,6 +174,9 @@ def gather(person: Person, organisation: Organisation, *, request: RightsRequest
             FlagHandling.objects.filter(flag__referral_id__in=hosted_ids)
         ),
         "messages": _rows(messages.order_by("created_at")),
+        "text message replies": _rows(
+            InboundMessage.objects.filter(referral_id__in=hosted_ids).order_by("received_at")
+        ),
         "coded events sent to GP practices": sent_to_gp(hosted),
         "GP record measures": _rows(
             ClinicalMeasure.objects.filter(person=person)

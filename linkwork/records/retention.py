@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import CaseNote, Contact
-from linkwork.notifications.models import Message
+from linkwork.notifications.models import InboundMessage, Message
 from linkwork.records.models import (
     PeriodUnit,
     RecordClass,
@@ -151,18 +151,29 @@ def due_person_records(rule: RetentionRule, today: dt.date) -> Iterator[Due]:
 
 
 def due_messages(rule: RetentionRule, today: dt.date) -> Iterator[Due]:
-    """The messages of each referral whose last message is past the retention period."""
+    """The messages of each referral whose last message, sent or replied, is past the
+    retention period."""
     cutoff = _midnight(rule.began_before(today))
-    rows = (
+    last_by: dict[tuple[str, int], dt.datetime] = {}
+    sent = (
         Message.objects.filter(referral__isnull=False)
         .order_by()
         .values_list("referral_id", "referral__scheme__host_id")
         .annotate(last=Max("created_at"))
-        .filter(last__lt=cutoff)
     )
-    for referral_id, organisation_id, last in rows:
-        day = timezone.localdate(last)
-        yield Due(organisation_id, "referrals.referral", str(referral_id), day, rule.ends(day))
+    replied = (
+        InboundMessage.objects.filter(referral__isnull=False)
+        .order_by()
+        .values_list("referral_id", "referral__scheme__host_id")
+        .annotate(last=Max("received_at"))
+    )
+    for referral_id, organisation_id, last in [*sent, *replied]:
+        key = (str(referral_id), organisation_id)
+        last_by[key] = max(last, last_by.get(key, last))
+    for (referral_id, organisation_id), last in sorted(last_by.items()):
+        if last < cutoff:
+            day = timezone.localdate(last)
+            yield Due(organisation_id, "referrals.referral", referral_id, day, rule.ends(day))
 
 
 def due_audit_months(rule: RetentionRule, today: dt.date) -> Iterator[Due]:

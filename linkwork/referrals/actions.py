@@ -19,8 +19,10 @@ from linkwork.accounts.models import Membership, Role, Scheme, User
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core import concurrency
+from linkwork.core.text import has_control_characters
+from linkwork.notifications import actions as notification_actions
 from linkwork.notifications import centre
-from linkwork.notifications.models import AlertKind
+from linkwork.notifications.models import AlertKind, InboundMessage
 from linkwork.people.models import (
     Consent,
     MatchStatus,
@@ -593,3 +595,21 @@ def reject_match(*, by: User, referral: Referral) -> PersonMatch:
         detail={"candidate": str(match.candidate_id), "existing": str(match.existing_id)},
     )
     return match
+
+
+@transaction.atomic
+def match_reply_to_reference(*, by: User, reply: InboundMessage, reference: str) -> Referral:
+    """Thread an unmatched reply on the open referral with `reference`, as an admin matched it
+    by hand (`notifications.actions.match_reply`: audited, the link worker told). ValueError,
+    in words for the admin, when no open referral has that reference."""
+    if not reference:
+        raise ValueError("Enter the reference of the referral the reply is about")
+    if has_control_characters(reference) or len(reference) > 20:
+        raise ValueError("Enter the reference as it is written, such as LW-7K3M-Q9TD")
+    referral = Referral.objects.filter(reference=reference).first()
+    if referral is None:
+        raise ValueError(f"No referral has the reference {reference}")
+    if referral.status not in OPEN_STATUSES:
+        raise ValueError(f"Referral {reference} is not open, so it cannot take a reply")
+    notification_actions.match_reply(by=by, reply=reply, referral=referral)
+    return referral

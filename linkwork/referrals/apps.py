@@ -79,9 +79,11 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from linkwork.accounts.staffing import register_open_cases
         from linkwork.core import daily
-        from linkwork.notifications import holds
+        from linkwork.notifications import holds, inbound
         from linkwork.people.areas import register_area_lookup
         from linkwork.people.models import register_visibility
+        from linkwork.referrals.catalogue import register_templates
+        from linkwork.referrals.replies import referral_for_number, tell_link_worker
         from linkwork.referrals.tasks import remind_overdue_triage
 
         daily.register(remind_overdue_triage)
@@ -89,3 +91,6 @@ class ReferralsConfig(AppConfig):
         register_area_lookup(postcode_area)
         holds.register(restricted_referral)
         register_open_cases(open_cases_by_link_worker)
+        inbound.register_matcher(referral_for_number)
+        inbound.register_listener(tell_link_worker)
+        register_templates()

@@ -10,4 +10,6 @@ urlpatterns = [
     path(
         "referrals/<uuid:referral_id>/", message_views.referral_messages, name="referral_messages"
     ),
+    path("replies/", message_views.unmatched_replies, name="unmatched_replies"),
+    path("replies/<uuid:reply_id>/match/", message_views.match_reply, name="match_reply"),
 ]

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib import messages as banners
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from linkwork.accounts import gate, permissions
 from linkwork.accounts.gate import AuthenticatedHttpRequest
@@ -19,8 +21,9 @@ from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.paging import paging
 from linkwork.core.presenters import datetime_uk, status_tag
-from linkwork.notifications.models import Message
-from linkwork.notifications.presenters import MessageRow
+from linkwork.notifications.models import InboundMessage, InboundStatus, Message
+from linkwork.notifications.presenters import MessageRow, ReplyRow
+from linkwork.referrals import actions
 from linkwork.referrals.lifecycle import WITHDRAWABLE_STATUSES, Status
 from linkwork.referrals.models import Referral, StatusChange
 
@@ -107,11 +110,19 @@ def referral_messages(request: AuthenticatedHttpRequest, referral_id: str) -> Ht
         .defer("body")
         .order_by("created_at", "id")
     )
+    replies = list(
+        InboundMessage.objects.visible_to(request.user)
+        .filter(referral=referral)
+        .order_by("received_at", "id")
+    )
+    rows = [MessageRow.of(message, referral) for message in found]
+    # Reading the replies reads what the person wrote: the event names each one read.
     auditor.record(
         action="message.list_viewed",
         request=request,
         target=referral,
         scheme_id=referral.scheme_id,
+        detail={"replies": [str(reply.pk) for reply in replies]} if replies else None,
     )
     return render(
         request,
@@ -119,6 +130,61 @@ def referral_messages(request: AuthenticatedHttpRequest, referral_id: str) -> Ht
         {
             "page_title": f"Messages about referral {referral.reference}",
             "referral": referral,
-            "rows": [MessageRow.of(message, referral) for message in found],
+            "rows": rows,
+            "failed": [row for row in rows if row.is_failed],
+            "replies": [ReplyRow.of(reply) for reply in replies],
         },
     )
+
+
+@login_required
+def unmatched_replies(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Text messages nobody's number matched for sure, for an admin to match by hand. Every
+    view is audited, naming the replies shown."""
+    gate.require(request, Ability.RUN_SERVICE)
+    found = (
+        InboundMessage.objects.visible_to(request.user)
+        .filter(status=InboundStatus.UNMATCHED)
+        .order_by("received_at", "id")
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    replies = list(page.object_list)
+    auditor.record(
+        action="reply.unmatched_list_viewed",
+        request=request,
+        detail={"page": page.number, "replies": [str(reply.pk) for reply in replies]},
+    )
+    return render(
+        request,
+        "referrals/unmatched_replies.jinja",
+        {
+            "page_title": "Replies to match",
+            "page": page,
+            "paging": paging(request.GET, page),
+            "replies": [(reply, ReplyRow.of(reply)) for reply in replies],
+            "errors": {},
+        },
+    )
+
+
+@login_required
+@require_POST
+def match_reply(request: AuthenticatedHttpRequest, reply_id: str) -> HttpResponse:
+    """ "Match to referral": thread an unmatched reply on the referral whose reference the
+    admin typed, and tell its link worker."""
+    reply = gate.get_visible_or_404(
+        request,
+        InboundMessage.objects.visible_to(request.user).filter(status=InboundStatus.UNMATCHED),
+        ability=Ability.RUN_SERVICE,
+        pk=reply_id,
+    )
+    reference = request.POST.get("reference", "").strip().upper()
+    try:
+        referral = actions.match_reply_to_reference(
+            by=request.user, reply=reply, reference=reference
+        )
+    except ValueError as problem:
+        banners.error(request, str(problem))
+    else:
+        banners.success(request, f"The reply is now on referral {referral.reference}")
+    return redirect("notifications:unmatched_replies")

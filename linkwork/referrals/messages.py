@@ -124,7 +124,7 @@ def _queue(
     language: str = ENGLISH,
 ) -> Message:
     if recipient.audience == Audience.GP:
-        body = f"A copy for {recipient.name}, the GP practice of the person referred.\n\n" + body
+        body = gp_copy(recipient.name, body)
     return notifications.send(
         to=recipient,
         event=event,
@@ -133,6 +133,24 @@ def _queue(
         referral_id=referral.pk,
         language=language,
     )
+
+
+def gp_copy(practice: str, body: str) -> str:
+    """The message back as the GP practice's copy."""
+    return f"A copy for {practice}, the GP practice of the person referred.\n\n" + body
+
+
+def withdrawn_notice(referral: Referral) -> tuple[str, str]:
+    """The subject and body of the notice to staff that a referral was withdrawn."""
+    link = settings.LINKWORK_BASE_URL.rstrip("/") + reverse("referrals:detail", args=[referral.pk])
+    subject = f"Referral {referral.reference} has been withdrawn"
+    body = (
+        f"Referral {referral.reference} to {referral.scheme.name} has been withdrawn by the "
+        "organisation that sent it. It no longer counts on any caseload, and requests to "
+        "services that had not started have been cancelled.\n\n"
+        f"The reason is on the referral page:\n{link}\n"
+    )
+    return subject, body
 
 
 def _tell_staff_withdrawn(referral: Referral) -> list[Message]:
@@ -151,14 +169,7 @@ def _tell_staff_withdrawn(referral: Referral) -> list[Message]:
             .select_related("user")
             .order_by("user_id")
         ]
-    link = settings.LINKWORK_BASE_URL.rstrip("/") + reverse("referrals:detail", args=[referral.pk])
-    subject = f"Referral {referral.reference} has been withdrawn"
-    body = (
-        f"Referral {referral.reference} to {referral.scheme.name} has been withdrawn by the "
-        "organisation that sent it. It no longer counts on any caseload, and requests to "
-        "services that had not started have been cancelled.\n\n"
-        f"The reason is on the referral page:\n{link}\n"
-    )
+    subject, body = withdrawn_notice(referral)
     sent: list[Message] = []
     seen: set[str] = set()
     for audience, name, address in to:

@@ -11,3 +11,18 @@ class SupportConfig(AppConfig):
         from linkwork.support.tasks import prompt_scheme_leads
 
         daily.register(prompt_scheme_leads)
+
+        # The admins' page of message templates shows the prompts to leads.
+        from linkwork.notifications import catalogue
+        from linkwork.notifications.models import Audience, DeliveryChannel, Event
+        from linkwork.support.tasks import example_prompts
+
+        catalogue.register(
+            catalogue.Template(
+                Event.SUPPORT_PROMPTS,
+                Audience.SCHEME_LEAD,
+                (DeliveryChannel.EMAIL,),
+                "linkwork/support/tasks.py",
+                example_prompts,
+            )
+        )

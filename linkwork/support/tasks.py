@@ -58,15 +58,32 @@ def prompt_scheme_leads() -> int:
                     Audience.SCHEME_LEAD, DeliveryChannel.EMAIL, lead.full_name, lead.email
                 ),
                 event=Event.SUPPORT_PROMPTS,
-                subject=f"Link worker support: {scheme.name}",
-                body=(
-                    f"Some link workers of {scheme.name} may need your support:\n\n"
-                    + "\n".join(f"- {line}" for line in lines)
-                    + f"\n\nSee who on the support overview: {overview}\n"
-                ),
+                subject=prompt_subject(scheme.name),
+                body=prompt_body(scheme.name, lines, overview),
             )
             sent += 1
     return sent
+
+
+def prompt_subject(scheme: str) -> str:
+    return f"Link worker support: {scheme}"
+
+
+def prompt_body(scheme: str, lines: list[str], overview: str) -> str:
+    return (
+        f"Some link workers of {scheme} may need your support:\n\n"
+        + "\n".join(f"- {line}" for line in lines)
+        + f"\n\nSee who on the support overview: {overview}\n"
+    )
+
+
+def example_prompts() -> tuple[str, str]:
+    """The prompts with made-up counts, for the admins' page of message templates."""
+    lines = [f"{kind.label}: 2 link workers" for kind in list(PromptKind)[:2]]
+    overview = settings.LINKWORK_BASE_URL.rstrip("/") + reverse("support:overview")
+    return prompt_subject("Example Social Prescribing"), prompt_body(
+        "Example Social Prescribing", lines, overview
+    )
 
 
 def _due(told: SchemeSupport, lines: list[str], today: dt.date) -> bool:

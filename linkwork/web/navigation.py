@@ -45,6 +45,7 @@ NAVIGATION = (
     NavItem("Groups", "groups:index", Ability.RUN_GROUPS),
     NavItem("Referrals", "referrals:list", Ability.VIEW_REFERRAL),
     NavItem("Failed messages", "notifications:failed", Ability.TRIAGE_REFERRAL),
+    NavItem("Letters to print", "notifications:print_queue", Ability.DO_CASEWORK),
     NavItem("GP events", "gp_events:index", Ability.VIEW_GP_EVENTS),
     NavItem("Support", "support:index", Ability.USE_SUPPORT),
     NavItem("Insights", "insights:index", Ability.VIEW_INSIGHTS),

@@ -192,6 +192,9 @@ notifications:letter             GET   200/404  200/404  200/404  404/404  404/4
 notifications:letter             POST  ok/404   ok/404   ok/404   404/404  404/404  404/404  404/404
 notifications:retry              GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
 notifications:retry              POST  403/403  403/403  ok/404   403/403  403/403  403/403  403/403
+# the print queue's "Printed and posted": link workers and leads of the letter's scheme
+notifications:mark_printed       GET   405/405  405/405  405/405  405/405  405/405  405/405  405/405
+notifications:mark_printed       POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
 # the directory searched for one person's referral (`?for=<referral id>`)
 directory:search?for             GET   403/403  200/404  200/404  403/403  403/403  403/403  403/403
 directory:search?for             POST  403/403  ok/404   ok/404   403/403  403/403  403/403  403/403
@@ -374,6 +377,10 @@ NOT_PERSONAL = {
     "administration:user": "a staff account, for system admins",
     "administration:user_active": "a staff account, for system admins",
     "administration:membership_remove": "a staff account's role, for system admins",
+    # A text message no number matched: it belongs to no tenant until matched, so there is no
+    # own or other; only admins who run the service may match it (test_permissions.py and
+    # tests/integration/notifications/test_two_way.py).
+    "notifications:match_reply": "an unmatched reply, for system admins",
     # A link worker's calendar feed: no session, its secret address is the key, so no role is
     # asked. It carries initials and references only; an unknown, stopped or replaced address
     # is 404 and a worker who left a scheme gets none of its appointments

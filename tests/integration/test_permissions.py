@@ -38,7 +38,7 @@ from linkwork.interop.webhooks.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from linkwork.notifications.models import Alert, Message
+from linkwork.notifications.models import Alert, InboundMessage, Message
 from linkwork.outcomes.actions import raise_flag
 from linkwork.outcomes.models import FlagKind
 from linkwork.prescription.actions import create_link
@@ -260,6 +260,9 @@ PAGE = {  # restricted pages without a record in the URL, and who may not use th
     "casework:provider_services": "link_worker_a",
     "notifications:my_referrals": "link_worker_a",
     "notifications:failed": "link_worker_a",
+    "notifications:print_queue": "referrer",
+    "notifications:unmatched_replies": "scheme_lead_a",
+    "notifications:templates": "scheme_lead_a",
     "directory:search": "nobody",
     "directory:service": "nobody",
     "directory:duplicates": "provider",
@@ -356,6 +359,12 @@ RESTRICTED: dict[str, Gated] = {
     "notifications:message": Gated(wrong_role=None, other_scope="link_worker_b"),
     "notifications:letter": Gated(wrong_role=None, other_scope="link_worker_b"),
     "notifications:retry": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
+    "notifications:mark_printed": Gated(wrong_role="referrer", other_scope="link_worker_b"),
+    # Unmatched replies belong to no scheme: admins who run the service match them.
+    "notifications:match_reply": Gated(wrong_role="scheme_lead_a", other_scope=None),
+    # GOV.UK Notify's callbacks: a bearer token from settings, never a session.
+    "notify_callbacks:delivery_status": Gated(wrong_role=None, other_scope=None),
+    "notify_callbacks:received_text": Gated(wrong_role=None, other_scope=None),
     # A notification (here link worker A's): its recipient only, whatever another's role.
     "notification_centre:open": Gated(wrong_role=None, other_scope="link_worker_b"),
     "notification_centre:read": Gated(wrong_role=None, other_scope="link_worker_b"),
@@ -570,6 +579,9 @@ def url_parameters(world: World, referral: Any) -> dict[str, object]:
         **administration_parameters(world),
         **group_parameters(world, service),
         "link_id": create_link(by=world.link_worker_a, referral=referral, send=False).link.pk,
+        "reply_id": InboundMessage.objects.create(
+            provider_id="walk-reply", source_number="07700900999", body="Who is this?"
+        ).pk,
     }
 
 
@@ -792,7 +804,7 @@ def test_every_url_but_the_public_ones_needs_signing_in(walk: Walk):
         response = anonymous.get(url)
         if response.status_code == 405:
             response = anonymous.post(url, {}, content_type="application/json")
-        if name.startswith(("api_v1:", "fhir:")):
+        if name.startswith(("api_v1:", "fhir:", "notify_callbacks:")):
             # The API's 401 is a refusal too: audited, naming the page.
             assert response.status_code == 401, url
             (event,) = AuditEvent.objects.order_by("id")[before:]
@@ -894,6 +906,8 @@ TOKEN_ONLY = {
     "fhir:task-search",
     "fhir:task",
     "fhir:service-request",
+    "notify_callbacks:delivery_status",
+    "notify_callbacks:received_text",
 }
 
 

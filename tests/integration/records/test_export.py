@@ -13,6 +13,7 @@ from django.utils import timezone
 from linkwork.audit import auditor
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import Appointment, CaseNote
+from linkwork.notifications.models import InboundMessage
 from linkwork.people.models import Consent
 from linkwork.records.models import RightsRequest
 from tests.conftest import World, signed_in
@@ -43,6 +44,13 @@ def planted(world: World, person_a):  # type: ignore[no-untyped-def]
         person=person_a, scheme=world.scheme_b, reason="Scheme B reason", status="active"
     )
     CaseNote.objects.create(referral=theirs, text=SECRET, written_by=world.link_worker_b)
+    InboundMessage.objects.create(
+        provider_id="b-1",
+        source_number="07700900123",
+        body="Scheme B reply",
+        referral=theirs,
+        status="matched",
+    )
     ContactFactory(referral=theirs, note="Scheme B contact", recorded_by=world.link_worker_b)
     _appointment(theirs, world.link_worker_b, "Scheme B venue")
     twin = ReferralFactory(
@@ -61,6 +69,13 @@ def own_records(world: World, referral_a, person_a):  # type: ignore[no-untyped-
         referral=referral_a, text="Scheme A note", written_by=world.link_worker_a
     )
     ContactFactory(referral=referral_a, note="Scheme A contact", recorded_by=world.link_worker_a)
+    InboundMessage.objects.create(
+        provider_id="a-1",
+        source_number="07700900123",
+        body="Scheme A reply",
+        referral=referral_a,
+        status="matched",
+    )
     _appointment(referral_a, world.link_worker_a, "Scheme A library")
     Consent.objects.create(person=person_a, kind="contact", given=True, method="verbal")
     auditor.record(action="person.viewed", actor=world.link_worker_a, target=person_a)
@@ -86,12 +101,21 @@ def test_json_export_holds_own_organisation_records_only(
     assert [r["reference"] for r in data["referrals"]] == [own_records.reference]
     assert [n["text"] for n in data["case notes"]] == ["Scheme A note"]
     assert [c["note"] for c in data["contacts"]] == ["Scheme A contact"]
+    assert [r["body"] for r in data["text message replies"]] == ["Scheme A reply"]
     assert [a["place"] for a in data["appointments"]] == ["Scheme A library"]
     assert data["consents"][0]["given"] is True
     assert [e["who"] for e in data["who used the record"]] == ["Lina Worker"]
     assert data["about this export"]["organisation"] == world.scheme_a.host.name
     # Nothing of scheme B's organisation: not its referral, note, contact, staff or twin.
-    for absent in (theirs.reference, twin.reference, SECRET, "Scheme B", "Bea Other", "Twin"):
+    for absent in (
+        theirs.reference,
+        twin.reference,
+        SECRET,
+        "Scheme B",
+        "Bea Other",
+        "Twin",
+        "Scheme B reply",
+    ):
         # ("Scheme B" also covers the other organisation's appointment, at "Scheme B venue".)
         assert absent not in body, absent
 

@@ -211,3 +211,21 @@ def test_platform_admin_changes_a_period_and_the_privacy_page_follows(client, wo
     )
     assert "10 years after the last contact" in client.get(reverse("core:privacy")).content.decode()
     assert client.get(reverse("records:rule", args=["nonsense"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_later_reply_from_the_person_keeps_the_messages_out_of_review(world: World, old_case):
+    """Replies are messages too: one received after the last message sent starts the
+    period again from the reply."""
+    from linkwork.notifications.models import InboundMessage
+
+    InboundMessage.objects.create(
+        provider_id="late-reply",
+        source_number="07700900123",
+        body="Thank you for everything.",
+        referral=old_case,
+        status="matched",
+        received_at=_at(dt.date(2019, 2, 1)),
+    )
+    retention.review(TODAY)
+    assert not ReviewItem.objects.filter(record_class="messages").exists()

@@ -201,3 +201,26 @@ def test_choosing_notify_without_a_key_stops_start_up():
     )
     assert result.returncode != 0
     assert "NOTIFY_API_KEY is required" in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_letter_goes_to_notifys_precompiled_letter_api_and_stays_out_of_the_print_queue():
+    from linkwork.notifications.backends import NotifyLetterBackend
+    from linkwork.notifications.models import Letter
+
+    letter = message(DeliveryChannel.LETTER, address="Dr Rita Referrer\n1 High Street\nBK1 2AB")
+    letter.save()
+    opener = FakeOpener()
+    sender = NotifyLetterBackend(
+        api_key=API_KEY, base_url="https://api.notifications.service.gov.uk", opener=opener
+    )
+    assert sender.send(letter) == "740e5834-3a29-46b4-9a6f-16142fde533a"
+    [(request, _)] = opener.requests
+    assert request.full_url == "https://api.notifications.service.gov.uk/v2/notifications/letter"
+    sent = json.loads(request.data)
+    assert sent["reference"] == str(letter.pk)
+    assert sent["postage"] == "second"
+    assert base64.b64decode(sent["content"]).startswith(b"%PDF")
+    kept = Letter.objects.get(message=letter)
+    assert kept.via_notify is True
+    assert kept.printed_at is None

@@ -46,6 +46,7 @@ from linkwork.referrals.demo import (
     link_workers_needed,
 )
 from linkwork.referrals.lifecycle import OPEN_STATUSES
+from linkwork.referrals.demo_messages import seed_messages
 from linkwork.referrals.models import CodedEvent, Referral, StatusChange
 
 M = TypeVar("M", bound=models.Model)
@@ -163,6 +164,13 @@ class Command(BaseCommand):
                 changes=changes,
                 now=now,
                 connected=set(went),
+            )
+            # Texts delivered and one not, replies on cases and one to match, letters to print.
+            seed_messages(
+                rng=random.Random(f"messages-{options['seed']}"),
+                referrals=referrals,
+                now=now,
+                focus_worker_id=accounts.demo_link_worker.pk if accounts.demo_link_worker else None,
             )
             # Synthetic GP and hospital records, kept by insights (by name: web and insights
             # share a floor and import nothing from each other).
