@@ -45,8 +45,8 @@ from linkwork.referrals.demo import (
     generate_referrals,
     link_workers_needed,
 )
-from linkwork.referrals.lifecycle import OPEN_STATUSES
 from linkwork.referrals.demo_messages import seed_messages
+from linkwork.referrals.lifecycle import OPEN_STATUSES
 from linkwork.referrals.models import CodedEvent, Referral, StatusChange
 
 M = TypeVar("M", bound=models.Model)
