@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -931,3 +932,34 @@ def test_every_restricted_url_refuses_a_user_with_no_role(walk: Walk):
         problems += found
     assert not problems, "\n".join(problems)
     assert rows() == before, "a refused request wrote something"
+
+
+ESCAPED_MARKUP = re.compile(r"&lt;/?(?:a|p|span|br|strong|ul|li|div|form|h[1-6])[\s&/]")
+
+
+@pytest.mark.django_db
+def test_no_page_shows_its_own_markup_as_text(walk: Walk):
+    """Every page each persona may open renders its markup: nothing the templates built (a link,
+    a paragraph) arrives escaped, as happens when markup is joined to escaped text with `~`."""
+    problems = []
+    for found in every_url(walk.params):
+        for persona in (
+            "link_worker_a",
+            "scheme_lead_a",
+            "provider",
+            "admin",
+            "referrer",
+            "curator",
+        ):
+            client = walk.clients.get(persona)
+            if client is None:
+                continue
+            response = client.get(found.url)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            body = response.content.decode()
+            if shown := ESCAPED_MARKUP.search(body):
+                problems.append(
+                    f"{found.url} as {persona}: {body[shown.start() : shown.end() + 40]}"
+                )
+    assert not problems, problems
