@@ -847,10 +847,7 @@ def reassign_case(
     for appointment in ahead:
         moved_from = appointment.link_worker_id
         appointment.link_worker = link_worker
-        appointment.version += 1
-        appointment.updated_by = by
-        appointment.updated_at = timezone.now()
-        appointment.save(update_fields=["link_worker", "version", "updated_by", "updated_at"])
+        _save_change(appointment, by, ["link_worker"])
         auditor.record(
             action="appointment.moved",
             actor=by,
@@ -870,11 +867,7 @@ def cancel_booked_appointments(*, by: User | None, referral: Referral, because: 
         referral=referral, status=AppointmentStatus.BOOKED
     ):
         appointment.status = AppointmentStatus.CANCELLED
-        appointment.version += 1
-        if by is not None:
-            appointment.updated_by = by
-        appointment.updated_at = timezone.now()
-        appointment.save(update_fields=["status", "version", "updated_by", "updated_at"])
+        _save_change(appointment, by, ["status"])
         auditor.record(
             action="appointment.cancelled",
             actor=by,
@@ -945,6 +938,37 @@ class Recorded:
         return self.missed_in_a_row >= self.review_after
 
 
+def _booked_for_change(appointment: Appointment, version: str | None, only: str) -> Appointment:
+    """The appointment locked for a change, refused unless it is still booked (`only` says
+    why) or when someone changed it since the form was shown (`version`)."""
+    locked = (
+        Appointment.objects.select_for_update()
+        .select_related("referral__scheme")
+        .get(pk=appointment.pk)
+    )
+    concurrency.check(
+        sent=version,
+        current=locked.version,
+        what="appointment",
+        last_change=lambda: _appointment_last_change(locked),
+    )
+    if locked.status != AppointmentStatus.BOOKED:
+        raise CaseworkError(
+            f"This appointment is already {locked.get_status_display().lower()}: {only}"
+        )
+    return locked
+
+
+def _save_change(appointment: Appointment, by: User | None, fields: list[str]) -> None:
+    """Save `fields` with a new version and who changed the appointment (kept as it was when
+    the change is the system's own), and when."""
+    appointment.version += 1
+    if by is not None:
+        appointment.updated_by = by
+    appointment.updated_at = timezone.now()
+    appointment.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+
+
 @transaction.atomic
 def record_appointment(
     *,
@@ -959,22 +983,7 @@ def record_appointment(
     A second record of the same appointment is refused. When the person has now missed the
     scheme's number of contacts in a row (`Scheme.missed_contacts_before_review`), a review is
     put on the case as a follow-up due today."""
-    locked = (
-        Appointment.objects.select_for_update()
-        .select_related("referral__scheme")
-        .get(pk=appointment.pk)
-    )
-    concurrency.check(
-        sent=version,
-        current=locked.version,
-        what="appointment",
-        last_change=lambda: _appointment_last_change(locked),
-    )
-    if locked.status != AppointmentStatus.BOOKED:
-        raise CaseworkError(
-            f"This appointment is already {locked.get_status_display().lower()}: "
-            "it can be recorded only once."
-        )
+    locked = _booked_for_change(appointment, version, "it can be recorded only once.")
     if locked.starts_at > timezone.now() + dt.timedelta(minutes=5):
         raise CaseworkError("An appointment can be recorded once its time has come.")
     referral = locked.referral
@@ -990,10 +999,7 @@ def record_appointment(
     )
     locked.status = AppointmentStatus.ATTENDED if attended else AppointmentStatus.DID_NOT_ATTEND
     locked.contact = contact
-    locked.version += 1
-    locked.updated_by = by
-    locked.updated_at = timezone.now()
-    locked.save(update_fields=["status", "contact", "version", "updated_by", "updated_at"])
+    _save_change(locked, by, ["status", "contact"])
     auditor.record(
         action="appointment.recorded",
         actor=by,
@@ -1020,23 +1026,9 @@ def cancel_appointment(
     *, by: User, appointment: Appointment, version: str | None = None
 ) -> Appointment:
     """Cancel a booked appointment; it stays in the history, and no contact is recorded."""
-    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    concurrency.check(
-        sent=version,
-        current=locked.version,
-        what="appointment",
-        last_change=lambda: _appointment_last_change(locked),
-    )
-    if locked.status != AppointmentStatus.BOOKED:
-        raise CaseworkError(
-            f"This appointment is already {locked.get_status_display().lower()}: "
-            "only a booked appointment can be cancelled."
-        )
+    locked = _booked_for_change(appointment, version, "only a booked appointment can be cancelled.")
     locked.status = AppointmentStatus.CANCELLED
-    locked.version += 1
-    locked.updated_by = by
-    locked.updated_at = timezone.now()
-    locked.save(update_fields=["status", "version", "updated_by", "updated_at"])
+    _save_change(locked, by, ["status"])
     auditor.record(
         action="appointment.cancelled",
         actor=by,
