@@ -22,7 +22,13 @@ from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.casework import actions, diary, presenters
 from linkwork.casework.forms_diary import AppointmentForm, DiaryForm, RecordAppointmentForm
-from linkwork.casework.models import Appointment, AppointmentStatus, CalendarFeed, Mode
+from linkwork.casework.models import (
+    Appointment,
+    AppointmentQuerySet,
+    AppointmentStatus,
+    CalendarFeed,
+    Mode,
+)
 from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core import concurrency
 from linkwork.core.presenters import date_uk, datetime_uk
@@ -249,35 +255,14 @@ def _span_title(span: diary.Span) -> str:
 def my_diary(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The link worker's own appointments, by day (`?date=`) or by week (`?view=week`)."""
     gate.require(request, Ability.KEEP_DIARY)
-    span, form = _diary_span(request)
-    found = list(
-        Appointment.objects.visible_to(request.user)
-        .filter(link_worker=request.user)
-        .in_diary(span.start, span.end)
-        .select_related("referral__person", "link_worker")
-    )
-    auditor.record(
-        action="diary.viewed",
-        request=request,
-        detail={
-            "view": span.view,
-            "from": span.first.isoformat(),
-            "referrals": sorted({str(a.referral_id) for a in found}),
-        },
-    )
-    return render(
+    return _diary(
         request,
-        "casework/diary.jinja",
-        {
-            "page_title": f"Your diary: {_span_title(span)}",
-            "heading": "Your diary",
-            "span_title": _span_title(span),
-            "days": presenters.diary_days(span.dates(), found, show_worker=False),
-            "count": len(found),
-            "scheme_diary": permissions.may(request.user, Ability.VIEW_SCHEME_DIARY),
-            **_diary_context(span, form, "casework:diary"),
-        },
-        status=400 if form.errors else 200,
+        Appointment.objects.visible_to(request.user).filter(link_worker=request.user),
+        action="diary.viewed",
+        heading="Your diary",
+        url_name="casework:diary",
+        show_worker=False,
+        extra={"scheme_diary": permissions.may(request.user, Ability.VIEW_SCHEME_DIARY)},
     )
 
 
@@ -286,16 +271,38 @@ def my_diary(request: AuthenticatedHttpRequest) -> HttpResponse:
 def scheme_diary(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every link worker's appointments in the schemes the lead leads."""
     gate.require(request, Ability.VIEW_SCHEME_DIARY)
-    span, form = _diary_span(request)
     schemes = permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
+    return _diary(
+        request,
+        Appointment.objects.visible_to(request.user).filter(referral__scheme_id__in=schemes),
+        action="diary.scheme_viewed",
+        heading="The scheme's diary",
+        url_name="casework:scheme_diary",
+        show_worker=True,
+        extra={"scheme_view": True},
+    )
+
+
+def _diary(
+    request: AuthenticatedHttpRequest,
+    appointments: AppointmentQuerySet,
+    *,
+    action: str,
+    heading: str,
+    url_name: str,
+    show_worker: bool,
+    extra: dict[str, object],
+) -> HttpResponse:
+    """A diary page: the day or week asked for, its appointments, the read audited with the
+    referrals it showed."""
+    span, form = _diary_span(request)
     found = list(
-        Appointment.objects.visible_to(request.user)
-        .filter(referral__scheme_id__in=schemes)
-        .in_diary(span.start, span.end)
-        .select_related("referral__person", "link_worker")
+        appointments.in_diary(span.start, span.end).select_related(
+            "referral__person", "link_worker"
+        )
     )
     auditor.record(
-        action="diary.scheme_viewed",
+        action=action,
         request=request,
         detail={
             "view": span.view,
@@ -307,13 +314,13 @@ def scheme_diary(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "casework/diary.jinja",
         {
-            "page_title": f"The scheme's diary: {_span_title(span)}",
-            "heading": "The scheme's diary",
+            "page_title": f"{heading}: {_span_title(span)}",
+            "heading": heading,
             "span_title": _span_title(span),
-            "days": presenters.diary_days(span.dates(), found, show_worker=True),
+            "days": presenters.diary_days(span.dates(), found, show_worker=show_worker),
             "count": len(found),
-            "scheme_view": True,
-            **_diary_context(span, form, "casework:scheme_diary"),
+            **extra,
+            **_diary_context(span, form, url_name),
         },
         status=400 if form.errors else 200,
     )
