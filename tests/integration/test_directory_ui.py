@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +24,7 @@ from linkwork.directory.models import (
     Capacity,
     CostOption,
     Metadata,
+    Schedule,
     Service,
     ServiceStatus,
     ServiceTip,
@@ -210,6 +212,28 @@ def test_service_page_shows_tips_to_link_workers_only(client, directory):
     body = client.get(url).content.decode()
     assert tip.text not in body
     assert tip.service.name in body
+
+
+@pytest.mark.django_db
+def test_service_page_puts_each_session_on_its_own_line(client, directory):
+    """The sessions are joined by a line break the page renders, not one it shows as text."""
+    schedule = Schedule.objects.exclude(service=None).order_by("pk").first()
+    assert schedule is not None
+    service = schedule.service
+    Schedule.objects.create(
+        id=uuid.uuid4(),
+        service=service,
+        service_at_location=schedule.service_at_location,
+        freq=schedule.freq,
+        interval=1,
+        byday="FR" if schedule.byday != "FR" else "MO",
+        opens_at=dt.time(10),
+        closes_at=dt.time(12),
+    )
+    signed_in(client, directory.link_worker_a)
+    body = client.get(reverse("directory:service", args=[service.pk])).content.decode()
+    assert "&lt;br&gt;" not in body
+    assert re.search(r"(am|pm)<br>\w", body)
 
 
 @pytest.mark.django_db
