@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from linkwork import notifications
+from linkwork.accounts.models import User
 from linkwork.audit import auditor
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection, ConnectionStatusChange
@@ -63,7 +64,7 @@ class Made:
 
 
 @transaction.atomic
-def create_link(*, by: Any, referral: Referral, send: bool) -> Made:
+def create_link(*, by: User, referral: Referral, send: bool) -> Made:
     """Make a new link to the person's prescription; with `send`, send it by the person's
     chosen channel (text, email or letter), else it is printed by staff. Earlier links of the
     referral that still work are revoked: one live link a person at a time."""
@@ -128,7 +129,7 @@ def create_link(*, by: Any, referral: Referral, send: bool) -> Made:
 
 
 @transaction.atomic
-def revoke_link(*, by: Any, link: PrescriptionLink) -> PrescriptionLink:
+def revoke_link(*, by: User, link: PrescriptionLink) -> PrescriptionLink:
     """Stop a link working, at once, in every browser it was opened in."""
     locked = PrescriptionLink.objects.select_for_update().get(pk=link.pk)
     if locked.revoked_at is None:

@@ -120,11 +120,14 @@ def test_scheme_lead_triages(live_server, page):
 
 
 def accept_and_assign(page, referral, link_worker):  # type: ignore[no-untyped-def]
-    """On a referral's triage page: choose `link_worker`, accept, and see it done."""
+    """On a referral's triage page: choose `link_worker`, accept, and see it done; the first
+    appointment is offered next, and booking it later goes back to the queue."""
     page.get_by_label(link_worker.full_name).check()
     page.get_by_role("button", name="Accept and assign").click()
-    page.wait_for_url("**/referrals/triage/")
+    page.wait_for_url(f"**/casework/referrals/{referral.pk}/appointments/?after=triage")
     expect(page.locator("body")).to_contain_text(f"Referral {referral.reference} accepted")
+    page.get_by_role("link", name="Book later and go back to triage").click()
+    page.wait_for_url("**/referrals/triage/")
     referral.refresh_from_db()
     assert referral.status == Status.ACCEPTED
     assert referral.link_worker == link_worker

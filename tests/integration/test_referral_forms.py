@@ -303,7 +303,10 @@ def test_triage_accept_shows_caseloads_and_assigns(client, world: World):
         reverse("referrals:triage_decide", args=[referral.pk]),
         {"decision": "accept", "link_worker": world.link_worker_a.pk},
     )
-    assert response["Location"] == reverse("referrals:triage_queue")
+    # Straight on to booking the first appointment (casework's next step after triage).
+    assert response["Location"] == (
+        reverse("casework:appointments", args=[referral.pk]) + "?after=triage"
+    )
     referral.refresh_from_db()
     assert (referral.status, referral.link_worker) == (Status.ACCEPTED, world.link_worker_a)
 
