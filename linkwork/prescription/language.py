@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from linkwork.core.i18n import CHOICES as ASKED
+from linkwork.core.i18n import ENGLISH, WELSH, language_for
 from linkwork.people.models import Person
 
-ENGLISH = "en-gb"
-WELSH = "cy"
 SESSION_KEY = "prescription.language"
-ASKED = {"cy": WELSH, "en": ENGLISH, "en-gb": ENGLISH}
+
+__all__ = ["ASKED", "ENGLISH", "WELSH", "chosen", "for_person"]
 
 
 def for_person(person: Person | None) -> str:
-    """The language a person's messages are written in."""
-    if person is not None and (person.preferred_language or "").lower() == "cy":
-        return WELSH
-    return ENGLISH
+    """The language a person's messages are written in (`core.i18n.language_for`)."""
+    return language_for(person.preferred_language if person is not None else None)
 
 
 def chosen(request: HttpRequest, person: Person | None = None) -> str:
