@@ -56,8 +56,8 @@ TARGET_P95_MS = 500.0
 ERROR_LIMIT = 0.001
 # Two cores shared with the load generator and PostgreSQL: a worker per core and one more,
 # threads for the time each request waits on the database.
-WORKERS = 3
-THREADS = 4
+WORKERS = int(os.environ.get("LINKWORK_LOAD_WORKERS", "3"))
+THREADS = int(os.environ.get("LINKWORK_LOAD_THREADS", "4"))
 # The user classes' weights in the locustfile: link workers, providers, referrers.
 WEIGHTS = {"link_workers": 6, "providers": 2, "referrers": 2}
 LOAD_EMAIL_DOMAIN = "load.linkwork.invalid"

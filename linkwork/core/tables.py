@@ -16,6 +16,11 @@ from typing import Any, Final
 from jinja2 import Undefined
 from markupsafe import Markup, escape
 
+from linkwork.core.html import MISSING as _MISSING
+from linkwork.core.html import attribute as _attribute
+from linkwork.core.html import attributes as _attributes
+from linkwork.core.html import given as _get
+from linkwork.core.html import param as _value
 from linkwork.core.presenters import datetime_uk
 
 Cell = dict[str, Any]
@@ -130,7 +135,6 @@ def status_history_table(changes: Iterable[Any], *, nobody: str) -> dict[str, An
 # features (sorting, scroll, card, panel, variants) with an error naming the parameter, rather
 # than drawing them half right. tests/unit/core/test_tables_render.py compares the two.
 
-_MISSING: Final = object()
 _TABLE_KEYS: Final = frozenset(
     {
         "caption",
@@ -176,18 +180,6 @@ _CAPTION_PREFIX: Final = "nhsuk-table__caption--"
 _ALIGNS: Final = ("left", "centre", "right")
 
 
-def _get(mapping: Mapping[str, Any], key: str) -> Any:
-    """`mapping[key]`, or `_MISSING` where the macro would find it undefined."""
-    value = mapping.get(key, _MISSING)
-    return _MISSING if isinstance(value, Undefined) else value
-
-
-def _value(mapping: Mapping[str, Any], key: str) -> Any:
-    """`mapping[key]`, or None where it is missing."""
-    value = mapping.get(key)
-    return None if isinstance(value, Undefined) else value
-
-
 def _refuse(where: str, mapping: Mapping[str, Any], known: frozenset[str]) -> None:
     for key in mapping:
         if key not in known and _value(mapping, key) not in (None, False, "", [], {}):
@@ -196,45 +188,6 @@ def _refuse(where: str, mapping: Mapping[str, Any], known: frozenset[str]) -> No
                 "draw it as the NHS.UK macro does there, and compare the two in "
                 "tests/unit/core/test_tables_render.py"
             )
-
-
-def _attribute(name: str, value: Any, optional: bool) -> str:
-    """One attribute as `nhsukAttributes` writes it."""
-    if optional and (value is None or value is False or value is _MISSING):
-        return ""
-    if value is None or value is _MISSING:
-        value, escaped = None, ""
-    elif hasattr(value, "__html__"):
-        value, escaped = _MISSING, str(value.__html__())
-    else:
-        escaped = str(escape(value))
-    if optional and value is True:
-        return f" {escape(name)}"
-    written = str(value).lower() if isinstance(value, bool) else escaped
-    if '"' in written:
-        return f" {escape(name)}='{written}'"
-    return f' {escape(name)}="{written}"'
-
-
-def _attributes(attributes: Any) -> str:
-    """The `attributes` parameter of a component: a mapping, or a string of trusted HTML."""
-    if attributes is None or attributes is _MISSING or isinstance(attributes, Undefined):
-        return ""
-    if isinstance(attributes, str):
-        # The macro writes white space before the string, which parts it from the last name.
-        return f" {attributes}"
-    if not isinstance(attributes, Mapping):
-        return ""
-    written = []
-    for name, item in attributes.items():
-        if isinstance(item, Mapping):
-            if _value(item, "type") == "array":
-                raise ValueError(f"table attributes: `{name}` of type array is not supported")
-            value = _get(item, "value")
-            written.append(_attribute(name, value, _value(item, "optional") is True))
-        else:
-            written.append(_attribute(name, None if isinstance(item, Undefined) else item, False))
-    return "".join(written)
 
 
 def _cell_value(text: Any, html: Any, hidden: Any) -> str:
