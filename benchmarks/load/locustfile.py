@@ -25,7 +25,7 @@ import uuid
 from typing import Any
 
 from django_otp.oath import totp
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 PLAN: dict[str, Any] = {}
 ACKS_PATH = os.environ.get("LINKWORK_LOAD_ACKS", "")
@@ -64,7 +64,7 @@ def code_for(key_hex: str) -> str:
     return f"{totp(bytes.fromhex(key_hex)):06d}"
 
 
-class Staff(HttpUser):
+class Staff(FastHttpUser):
     """Signs in once as its own account, then works; failures are answers it did not expect."""
 
     abstract = True
