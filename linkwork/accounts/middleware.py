@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import LazyObject, empty
 
 from linkwork.accounts import permissions
 from linkwork.accounts.views import NEXT_SESSION_KEY
@@ -31,7 +33,9 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        # Looked up here in any case: the rest of the request reads the user itself rather
+        # than through two lazy proxies (Django's, then django-otp's), a few hundred reads a page.
+        user = request.user = unwrapped(request.user)
         if (
             user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
@@ -42,3 +46,13 @@ class TwoFactorRequiredMiddleware:
                 request.session[NEXT_SESSION_KEY] = request.get_full_path()
             return redirect("accounts:two_factor")
         return self.get_response(request)
+
+
+def unwrapped(user: Any) -> Any:
+    """The user behind `request.user`'s lazy proxies, looked up if it has not been yet."""
+    while isinstance(user, LazyObject):
+        proxy: Any = user  # the type stubs leave out the proxy's own attributes
+        if proxy._wrapped is empty:
+            proxy._setup()
+        user = proxy._wrapped
+    return user
