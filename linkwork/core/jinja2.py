@@ -15,6 +15,7 @@ from jinja2.filters import do_indent
 from markupsafe import Markup
 
 from linkwork.core import forms, i18n, links, presenters, tables
+from linkwork.core.components import content
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -80,6 +81,14 @@ def environment(**options: Any) -> Environment:
             "date_field": forms.date_field,
             "error_summary": forms.error_summary,
             "render_table": tables.render,
+            # The content components drawn in Python (`linkwork/components/content.jinja`).
+            "render_tag": content.tag,
+            "render_summary_list": content.summary_list,
+            "render_button": content.button,
+            "render_back_link": content.back_link,
+            "render_warning_callout": content.warning_callout,
+            "render_inset_text": content.inset_text,
+            "render_card": content.card,
             # Every address from data is linked through this, never `href="{{ value }}"`.
             "link": links.link,
             # Welsh and English on the pages a person sees (`core.i18n`).

@@ -4,18 +4,18 @@ cells here; templates lay them out with `{{ table(params) }}`, imported from
 
 A cell is the macro's own shape: `{"text": ...}`, a link `{"text": ..., "href": ...}`, or
 `{"html": ...}` for markup that presenters build with `markup()` (which escapes every value)
-or with `tag()` (the NHS.UK tag macro itself), never by joining strings.
+or with `tag()` (the NHS.UK tag, drawn as its macro draws it), never by joining strings.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from jinja2 import Undefined
 from markupsafe import Markup, escape
 
+from linkwork.core.components import content
 from linkwork.core.html import MISSING as _MISSING
 from linkwork.core.html import attribute as _attribute
 from linkwork.core.html import attributes as _attributes
@@ -95,17 +95,8 @@ def markup(template: str, *values: object) -> Markup:
 
 
 def tag(params: Mapping[str, Any]) -> Markup:
-    """An NHS.UK tag, drawn by the component's own macro."""
-    return _macro("nhsuk/components/tag/macro.jinja", "tag")(dict(params))
-
-
-@functools.cache
-def _macro(path: str, name: str) -> Callable[..., Markup]:
-    from django.template import engines
-
-    environment = engines["jinja2"].env  # type: ignore[attr-defined]
-    macro: Callable[..., Markup] = getattr(environment.get_template(path).module, name)
-    return macro
+    """An NHS.UK tag, in the tag macro's markup, drawn in Python (`components.content.tag`)."""
+    return content.tag(params)
 
 
 def status_history_table(changes: Iterable[Any], *, nobody: str) -> dict[str, Any]:

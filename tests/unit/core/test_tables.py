@@ -64,7 +64,7 @@ def test_link_reads_out_which_row_it_is_for():
     )
 
 
-def test_tag_is_drawn_by_the_nhsuk_macro():
+def test_tag_is_drawn_as_the_nhsuk_macro_draws_it():
     drawn = tables.tag({"text": "Urgent & <new>", "classes": "nhsuk-tag--red"})
     assert isinstance(drawn, Markup)
     assert re.fullmatch(
