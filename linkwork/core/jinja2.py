@@ -15,7 +15,7 @@ from jinja2.filters import do_indent
 from markupsafe import Markup
 
 from linkwork.core import forms, i18n, links, presenters, tables
-from linkwork.core.components import content
+from linkwork.core.components import content, page
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -89,6 +89,10 @@ def environment(**options: Any) -> Environment:
             "render_warning_callout": content.warning_callout,
             "render_inset_text": content.inset_text,
             "render_card": content.card,
+            # The header, footer and skip link (`linkwork/components/page.jinja`).
+            "render_header": page.header,
+            "render_footer": page.footer,
+            "render_skip_link": page.skip_link,
             # Every address from data is linked through this, never `href="{{ value }}"`.
             "link": links.link,
             # Welsh and English on the pages a person sees (`core.i18n`).
