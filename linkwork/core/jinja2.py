@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 from jinja2.filters import do_indent
@@ -19,7 +20,17 @@ from linkwork.core.components import content, page
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
+    """`reverse()` for templates. An address without arguments (a page's fixed links, such as
+    the footer's) is the same on every request with the same address prefix and URL
+    configuration, so it is worked out once for each rather than on every page."""
+    if not args and not kwargs:
+        return _fixed_url(name, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@lru_cache(maxsize=512)
+def _fixed_url(name: str, prefix: str, urlconf: str | None, root_urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)
 
 
 class LinkworkEnvironment(Environment):

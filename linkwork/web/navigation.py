@@ -85,8 +85,13 @@ def href(name: str) -> str:
 
 
 def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
-    """Parameters for the NHS.UK header macro: organisation, navigation and account."""
-    home = href("web:home")
+    """Parameters for the NHS.UK header macro: organisation, navigation and account.
+
+    Every signed-in page asks, so the request's address prefix and URL configuration are
+    read once here rather than for each of the header's links, whether the user has passed
+    two-factor is decided once, and each ability once however many links it opens."""
+    where = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    home = _reversed("web:home", *where)
     params: dict[str, Any] = {
         "organisation": {"name": branding.organisation_name},
         "service": {"text": branding.service_name, "href": home},
@@ -99,45 +104,54 @@ def header_for(request: HttpRequest, branding: Branding) -> dict[str, Any]:
         },
     }
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and _verified_or_exempt(request):
+    if user is None or not user.is_authenticated:
+        return params
+    verified = _verified_or_exempt(request)
+    if verified:
         current = request.path
-        items: list[dict[str, Any]] = [
-            {"text": item.text, "href": href(item.href)}
-            for item in entries()
-            if item.ability is None or permissions.may(user, item.ability)
-        ]
+        allowed: dict[Ability, bool] = {}
+        items: list[dict[str, Any]] = []
+        for entry in entries():
+            if entry.ability is not None:
+                if entry.ability not in allowed:
+                    allowed[entry.ability] = permissions.may(user, entry.ability)
+                if not allowed[entry.ability]:
+                    continue
+            items.append({"text": entry.text, "href": _reversed(entry.href, *where)})
         # The current section is the longest link the page's address starts with.
         matches = [
             i["href"]
             for i in items
             if current == i["href"] or (i["href"] != home and current.startswith(i["href"]))
         ]
-        for item in items:
-            item["current"] = bool(matches) and item["href"] == max(matches, key=len)
+        longest = max(matches, key=len) if matches else None
+        for link in items:
+            link["current"] = longest is not None and link["href"] == longest
         params["navigation"] = {"items": items}
-    if user is not None and user.is_authenticated:
-        account: list[dict[str, Any]] = [{"text": user.get_full_name() or user.email, "icon": True}]
-        if _verified_or_exempt(request):
-            # The page's one query for the centre: a COUNT of the user's unread alerts.
-            account.append(
-                {
-                    "text": header_text(unread_count(user)),
-                    "href": href("notification_centre:index"),
-                }
-            )
-            account.append({"text": "Change password", "href": href("accounts:change_password")})
-        account.append({"html": _logout_form(request)})
-        params["account"] = {"items": account}
+    account: list[dict[str, Any]] = [{"text": user.get_full_name() or user.email, "icon": True}]
+    if verified:
+        # The page's one query for the centre: a COUNT of the user's unread alerts.
+        account.append(
+            {
+                "text": header_text(unread_count(user)),
+                "href": _reversed("notification_centre:index", *where),
+            }
+        )
+        account.append(
+            {"text": "Change password", "href": _reversed("accounts:change_password", *where)}
+        )
+    account.append({"html": _logout_form(request, _reversed("accounts:logout", *where))})
+    params["account"] = {"items": account}
     return params
 
 
-def _logout_form(request: HttpRequest) -> str:
+def _logout_form(request: HttpRequest, action: str) -> str:
     # The header macro's own form item has no CSRF field, so the logout form is given whole.
     return format_html(
         '<form class="nhsuk-header__account-form" action="{}" method="post">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
         '<button class="nhsuk-header__account-button">Log out</button></form>',
-        href("accounts:logout"),
+        action,
         get_token(request),
     )
 
