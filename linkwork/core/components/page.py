@@ -108,8 +108,9 @@ def _refuse(where: str, mapping: Mapping[str, Any], known: frozenset[str]) -> No
 
 
 def _text(value: Any) -> str:
-    """A value as Jinja prints it into the page: escaped unless it is markup."""
-    return str(escape(value))
+    """A value as Jinja prints it into the page: escaped unless it is markup, nothing where it
+    is missing."""
+    return "" if value is MISSING else str(escape(value))
 
 
 def _trimmed(value: Any) -> str:
@@ -146,7 +147,7 @@ def _service_logo(logo: Mapping[str, Any], organisation: Mapping[str, Any]) -> s
         )
     if organisation:
         drawn += (
-            f'<span class="nhsuk-header__organisation-name">{_text(param(organisation, "name"))}'
+            f'<span class="nhsuk-header__organisation-name">{_text(given(organisation, "name"))}'
         )
         split = param(organisation, "split")
         if split:
@@ -252,7 +253,7 @@ def _navigation(navigation: Mapping[str, Any], container: str) -> str:
         marked = bool(param(item, "active") or current)
         item_classes = param(item, "classes")
         html = param(item, "html")
-        content = str(html) if html else _text(param(item, "text"))
+        content = str(html) if html else _text(given(item, "text"))
         if marked:
             content = (
                 f'<strong class="nhsuk-header__navigation-item-current-fallback">{content}</strong>'
@@ -379,10 +380,10 @@ def _footer_list(items: Iterable[Any]) -> str:
         item = _mapping(given_item, "footer link")
         _refuse("footer link", item, _FOOTER_ITEM_KEYS)
         html = param(item, "html")
-        content = str(html).strip() if html else _text(param(item, "text"))
+        content = str(html).strip() if html else _text(given(item, "text"))
         lines.append(
             '<li class="nhsuk-footer__list-item">\n'
-            f'<a class="nhsuk-footer__list-item-link" href="{_text(param(item, "href"))}"'
+            f'<a class="nhsuk-footer__list-item-link" href="{_text(given(item, "href"))}"'
             f"{attributes(param(item, 'attributes'))}>{content}</a>\n</li>"
         )
     lines.append("</ul>")

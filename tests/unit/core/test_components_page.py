@@ -179,6 +179,10 @@ HEADERS: dict[str, Any] = {
             ],
         },
     },
+    "missing names and texts": {
+        "organisation": {"split": "Split only"},
+        "navigation": {"items": [{"href": "/no-text/"}, {"current": True}]},
+    },
     "empty navigation and account": {
         "service": {"text": "S", "href": "/"},
         "navigation": {"items": []},
@@ -217,6 +221,7 @@ FOOTERS: dict[str, Any] = {
     "hidden title, deprecated": {
         "meta": {"visuallyHiddenTitle": "Old", "items": [{"href": "/x/", "text": "X"}, None]},
     },
+    "links without text or address": {"meta": {"items": [{"text": "No address"}, {"href": "/"}]}},
     "options": {
         "id": "foot",
         "classes": "lw-foot",
