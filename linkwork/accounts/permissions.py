@@ -19,6 +19,7 @@ from linkwork.accounts.models import (
     Role,
     User,
 )
+from linkwork.core.prepared import Prepared
 
 
 class Ability(StrEnum):
@@ -76,12 +77,18 @@ def grants(user: Any) -> tuple[Grant, ...]:
     if cached is None:
         cached = tuple(
             Grant(Role(role), organisation_id, scheme_id, kind)
-            for role, organisation_id, scheme_id, kind in Membership.objects.filter(
-                user_id=user.pk, organisation__is_active=True
-            ).values_list("role", "organisation_id", "scheme_id", "organisation__kind")
+            for role, organisation_id, scheme_id, kind in _GRANTS.rows(user.pk)
         )
         user._linkwork_grants = cached
     return cached
+
+
+# Every signed-in request reads the user's memberships: the ORM writes this SQL once.
+_GRANTS = Prepared(
+    lambda user_id: Membership.objects.filter(
+        user_id=user_id, organisation__is_active=True
+    ).values_list("role", "organisation_id", "scheme_id", "organisation__kind")
+)
 
 
 def roles(user: Any) -> set[Role]:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from linkwork import notifications
+from linkwork.core.prepared import Prepared
 from linkwork.notifications.addressing import Recipient
 from linkwork.notifications.models import (
     Alert,
@@ -133,5 +134,22 @@ def _email(alert: Alert, email: Email | None) -> None:
 
 
 def unread_count(user: Any) -> int:
-    """How many of the user's alerts are unread: one COUNT query."""
-    return Alert.objects.visible_to(user).unread().count()
+    """How many of the user's alerts are unread: one COUNT query, on every signed-in page."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Alert.objects.visible_to(user).unread().count()
+    return _UNREAD.count(user.pk)
+
+
+class _Recipient:
+    """A signed-in, active user with an id, whose alerts `_UNREAD` is compiled for."""
+
+    is_authenticated = True
+    is_active = True
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+
+_UNREAD = Prepared(
+    lambda user_id: Alert.objects.visible_to(_Recipient(user_id)).unread(), count=True
+)
