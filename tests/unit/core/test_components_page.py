@@ -14,6 +14,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 from django.test import RequestFactory
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from linkwork.core.components import page
@@ -376,3 +378,71 @@ def test_welsh_page_furniture_is_drawn_as_the_macros_draw_it() -> None:
             ' "copyright": {"text": "x"}}) }}'
         )
         assert normalise(template.render({})) == normalise(macros.render({}))
+
+
+words = st.one_of(st.text(max_size=10), st.none())
+addresses = st.sampled_from(["/", "/a/", "/b/?x=1&y=<2>", "", None])
+navigation_items = st.fixed_dictionaries(
+    {},
+    optional={
+        "text": words,
+        "html": st.sampled_from([Markup("<b>b</b>"), "", "<i>i</i>"]),
+        "href": addresses,
+        "current": st.booleans(),
+        "active": st.booleans(),
+        "classes": st.sampled_from(["", "lw-x"]),
+    },
+)
+account_items = st.fixed_dictionaries(
+    {},
+    optional={
+        "text": words,
+        "html": st.sampled_from([Markup("<b>b</b>\n"), ""]),
+        "href": addresses,
+        "icon": st.booleans(),
+        "action": addresses,
+    },
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    organisation=st.one_of(st.none(), st.fixed_dictionaries({"name": words})),
+    service=st.fixed_dictionaries({}, optional={"text": st.text(max_size=10), "href": addresses}),
+    logo=st.fixed_dictionaries(
+        {}, optional={"href": addresses, "src": addresses, "alt": words, "ariaLabel": words}
+    ),
+    nav=st.lists(st.one_of(navigation_items, st.none()), max_size=4),
+    account=st.lists(st.one_of(account_items, st.none()), max_size=4),
+)
+def test_header_matches_the_macro_for_any_items(
+    organisation: Any, service: Any, logo: Any, nav: Any, account: Any
+) -> None:
+    params: dict[str, Any] = {"service": service, "logo": logo}
+    if organisation is not None:
+        params["organisation"] = organisation
+    if nav:
+        params["navigation"] = {"items": nav}
+    if account:
+        params["account"] = {"items": account}
+    assert_same("header", params)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    items=st.lists(
+        st.fixed_dictionaries(
+            {"href": addresses}, optional={"text": words, "html": st.just(Markup("<b>x</b>"))}
+        ),
+        max_size=3,
+    ),
+    meta_text=words,
+    copyright_text=words,
+)
+def test_footer_matches_the_macro_for_any_links(
+    items: Any, meta_text: Any, copyright_text: Any
+) -> None:
+    assert_same(
+        "footer",
+        {"meta": {"items": items, "text": meta_text}, "copyright": {"text": copyright_text}},
+    )
