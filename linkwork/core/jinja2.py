@@ -16,7 +16,7 @@ from jinja2.filters import do_indent
 from markupsafe import Markup
 
 from linkwork.core import forms, i18n, links, presenters, tables
-from linkwork.core.components import content, page
+from linkwork.core.components import content, fields, page
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -104,6 +104,11 @@ def environment(**options: Any) -> Environment:
             "render_header": page.header,
             "render_footer": page.footer,
             "render_skip_link": page.skip_link,
+            # The form fields of `linkwork/components/fields.jinja`, drawn in Python.
+            "render_input": fields.render_input,
+            "render_select": fields.render_select,
+            "render_radios": fields.render_radios,
+            "render_checkboxes": fields.render_checkboxes,
             # Every address from data is linked through this, never `href="{{ value }}"`.
             "link": links.link,
             # Welsh and English on the pages a person sees (`core.i18n`).
