@@ -109,6 +109,9 @@ def environment(**options: Any) -> Environment:
             "render_select": fields.render_select,
             "render_radios": fields.render_radios,
             "render_checkboxes": fields.render_checkboxes,
+            "render_textarea": fields.render_textarea,
+            "render_date_input": fields.render_date_input,
+            "render_fieldset": fields.render_fieldset,
             # Every address from data is linked through this, never `href="{{ value }}"`.
             "link": links.link,
             # Welsh and English on the pages a person sees (`core.i18n`).

@@ -645,3 +645,207 @@ def render_checkboxes(params: Any) -> Markup:
     """The HTML the NHS.UK `checkboxes` macro draws for `params` (the macro's own
     parameters)."""
     return _choices("checkboxes", _params("checkboxes", params, _CHECKBOXES_KEYS))
+
+
+_TEXTAREA_KEYS: Final = _COMMON_KEYS | {
+    "rows",
+    "value",
+    "describedBy",
+    "spellcheck",
+    "disabled",
+    "autocomplete",
+}
+
+
+def render_textarea(params: Any) -> Markup:
+    """The HTML the NHS.UK `textarea` macro draws for `params` (the macro's own parameters)."""
+    params = _params("textarea", params, _TEXTAREA_KEYS)
+    id_ = _field_id(params)
+    parts, described_by, error = _hint_and_error(
+        params, _cat(id_), param(params, "describedBy") or "", "textarea"
+    )
+    names = "nhsuk-textarea"
+    if error:
+        names += " nhsuk-textarea--error"
+    names = _classes(names, param(params, "classes"))
+    spellcheck = given(params, "spellcheck")
+    autocomplete = param(params, "autocomplete")
+    element = (
+        f'<textarea class="{escape(names)}" id="{_str(id_)}" name="{_str(given(params, "name"))}"'
+        f' rows="{_str(param(params, "rows") or 5)}"'
+        # The macro writes the value as Python spells it: "True" or "False".
+        + (f' spellcheck="{escape(spellcheck)}"' if spellcheck in (True, False) else "")
+        + (" disabled" if param(params, "disabled") else "")
+        + (f' aria-describedby="{escape(described_by)}"' if described_by else "")
+        + (f' autocomplete="{escape(autocomplete)}"' if autocomplete else "")
+        + _attributes(given(params, "attributes"))
+        + f">{_str(given(params, 'value'))}</textarea>"
+    )
+    label = _text_or_html(given(params, "label"))
+    return _form_group(
+        params,
+        error,
+        [
+            _label(label, for_=_or(given(label, "for"), id_), where="textarea label"),
+            *parts,
+            element,
+        ],
+        "textarea",
+    )
+
+
+_DATE_KEYS: Final = frozenset(
+    {
+        "id",
+        "namePrefix",
+        "values",
+        "day",
+        "month",
+        "year",
+        "fieldset",
+        "hint",
+        "errorMessage",
+        "classes",
+        "attributes",
+        "formGroup",
+        "disabled",
+    }
+)
+_DATE_ITEM_KEYS: Final = frozenset(
+    {
+        "name",
+        "value",
+        "width",
+        "label",
+        "id",
+        "classes",
+        "error",
+        "type",
+        "inputmode",
+        "autocomplete",
+        "autocapitalize",
+        "spellcheck",
+        "pattern",
+        "disabled",
+        "attributes",
+        "prefix",
+        "suffix",
+        "describedBy",
+    }
+)
+_DATE_PARTS: Final = (("day", 2), ("month", 2), ("year", 4))
+
+
+def _date_item_error(item: Params) -> bool:
+    classes = param(item, "classes")
+    return bool(param(item, "error") or (classes and "nhsuk-input--error" in classes))
+
+
+def render_date_input(params: Any) -> Markup:
+    """The HTML the NHS.UK `dateInput` macro draws for `params` (the macro's own
+    parameters): a box each for the day, month and year, each an NHS.UK input."""
+    params = _params("dateInput", params, _DATE_KEYS)
+    values = param(params, "values")
+    values = values if isinstance(values, Mapping) else {}
+    parts_given: list[tuple[str, int, Params]] = []
+    for part, width in _DATE_PARTS:
+        item = given(params, part)
+        if item is MISSING:
+            item = {"name": part, "value": given(values, part), "width": width}
+        if not isinstance(item, Mapping):
+            raise ValueError(f"dateInput: `{part}` must be a mapping")
+        _refuse(f"dateInput {part}", item, _DATE_ITEM_KEYS)
+        parts_given.append((part, width, item))
+    any_error = any(_date_item_error(item) for _, _, item in parts_given)
+
+    fieldset = param(params, "fieldset")
+    fieldset_params = _mapping(fieldset)
+    described_by = param(fieldset_params, "describedBy") or ""
+    date_id = given(params, "id")
+    parts, described_by, error = _hint_and_error(params, _cat(date_id), described_by, "dateInput")
+    name_prefix = param(params, "namePrefix")
+    disabled = given(params, "disabled")
+    boxes: list[str] = []
+    for part, width, item in parts_given:
+        if not item:
+            continue
+        name = _or(given(item, "name"), part)
+        value = _or(given(item, "value"), given(values, part))
+        if value is MISSING:
+            value = given(values, _cat(name))
+        classes = param(item, "classes")
+        has_error = _date_item_error(item)
+        label = _text_or_html(given(item, "label"))
+        label_text = _or(given(label, "text"), _cat(name).capitalize())
+        box_params: dict[str, Any] = {
+            "label": {
+                key: value
+                for key, value in {
+                    "html": given(label, "html"),
+                    "text": label_text,
+                    "visuallyHiddenText": given(label, "visuallyHiddenText"),
+                    "id": given(label, "id"),
+                    "for": given(label, "for"),
+                    "classes": _classes("nhsuk-date-input__label", param(label, "classes")),
+                    "attributes": given(label, "attributes"),
+                }.items()
+                if value is not MISSING
+            },
+            "errorMessage": (not classes or "nhsuk-input--error" not in classes)
+            and (has_error or (given(item, "error") is not False and error and not any_error)),
+            "id": param(item, "id") or f"{_cat(date_id)}-{_cat(name)}",
+            "name": f"{name_prefix}[{_cat(name)}]" if name_prefix else name,
+            "value": value,
+            "type": param(item, "type") or "text",
+            "prefix": given(item, "prefix"),
+            "suffix": given(item, "suffix"),
+            "width": _or(given(item, "width"), width),
+            "inputmode": param(item, "inputmode") or "numeric",
+            "spellcheck": given(item, "spellcheck"),
+            "autocomplete": given(item, "autocomplete"),
+            "autocapitalize": given(item, "autocapitalize"),
+            "pattern": given(item, "pattern"),
+            "disabled": _or(given(item, "disabled"), disabled),
+            "describedBy": given(item, "describedBy"),
+            "classes": f"nhsuk-date-input__input {classes or ''}".strip(),
+            "attributes": given(item, "attributes"),
+        }
+        box = render_input({k: v for k, v in box_params.items() if v is not MISSING})
+        boxes.append(f'<div class="nhsuk-date-input__item">\n{box}\n</div>')
+    inner = "\n".join(
+        [
+            *parts,
+            f'<div class="{escape(_classes("nhsuk-date-input", param(params, "classes")))}"'
+            + (f' id="{escape(date_id)}"' if date_id and date_id is not MISSING else "")
+            + _attributes(given(params, "attributes"))
+            + ">",
+            *boxes,
+            "</div>",
+        ]
+    )
+    if fieldset:
+        inner = _fieldset(
+            fieldset_params,
+            described_by=described_by,
+            role=_or(given(fieldset_params, "role"), "group"),
+            body=inner,
+            where="dateInput fieldset",
+        )
+    return _form_group(params, error or any_error, [inner], "dateInput")
+
+
+def render_fieldset(params: Any, body: Any = None) -> Markup:
+    """The HTML the NHS.UK `fieldset` macro draws for `params`, around `body` (what the
+    template's `{% call fieldset(...) %}` holds) or else its `html`."""
+    params = _params("fieldset", params, _FIELDSET_KEYS)
+    if body is None:
+        body = param(params, "html") or ""
+    return Markup(  # noqa: S704 - every value is escaped in `_fieldset`; the body is our markup # nosec B704
+        _fieldset(
+            params,
+            described_by=param(params, "describedBy"),
+            role=given(params, "role"),
+            body=str(body),
+            where="fieldset",
+        )
+    )

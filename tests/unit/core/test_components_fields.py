@@ -397,3 +397,132 @@ def test_features_switched_off_are_not_refused():
     assert_same(
         "input", {"name": "a", "label": {"text": "A", "isPageHeading": False, "caption": None}}
     )
+
+
+class Dated(forms.HouseVoice, django_forms.Form):
+    born = forms.DatePartsField(what="Date of birth", past=True, help_text='Like "4 3 1950" & so')
+    notes = django_forms.CharField(widget=django_forms.Textarea, help_text=NASTY)
+
+
+def dated(data: dict[str, Any] | None = None) -> Dated:
+    form = Dated(data)
+    if data is not None:
+        form.is_valid()
+    return form
+
+
+TEXTAREA_CASES: dict[str, Any] = {
+    "from a form": lambda: forms.field(dated()["notes"], rows=4),
+    "from a form with a value and an error": lambda: forms.field(
+        dated({"notes": NASTY + "\x00"})["notes"], rows=3, autocomplete="street-address"
+    ),
+    "from a form with an error": lambda: forms.field(dated({})["notes"]),
+    "in the template": {
+        "id": "note",
+        "name": "note",
+        "label": {"text": "Note (optional)", "classes": "nhsuk-label--s"},
+        "hint": {"text": "Included in the message to the referrer"},
+        "rows": 3,
+    },
+    "options": {
+        "name": "t",
+        "label": NASTY,
+        "value": NASTY,
+        "spellcheck": False,
+        "disabled": True,
+        "describedBy": "d",
+        "errorMessage": True,
+        "classes": "c",
+        "formGroup": {"classes": "g"},
+        "attributes": {"data-t": NASTY},
+    },
+    "spellcheck on, no rows": {"name": "t", "spellcheck": True, "rows": 0},
+    "no parameters": {},
+}
+
+
+def welsh_date(bound: Any) -> dict[str, Any]:
+    from django.utils import translation
+
+    with translation.override("cy"):
+        return forms.date_field(bound, legend="Pryd?")
+
+
+DATE_CASES: dict[str, Any] = {
+    "from a form": lambda: forms.date_field(dated()["born"]),
+    "from a form with values": lambda: forms.date_field(
+        dated({"born[day]": "4", "born[month]": "3", "born[year]": "1950"})["born"]
+    ),
+    "from a form with an error": lambda: forms.date_field(
+        dated({"born[day]": "40", "born[month]": "<3>", "born[year]": ""})["born"],
+        legend=NASTY,
+    ),
+    "in Welsh": lambda: welsh_date(dated({"born[day]": "4"})["born"]),
+    "in Welsh, empty": lambda: welsh_date(dated()["born"]),
+    "without a fieldset": {"id": "d", "namePrefix": "d", "values": {"day": 1}, "hint": NASTY},
+    "items with errors and options": {
+        "id": "d",
+        "fieldset": {"legend": {"text": "When", "size": "m"}, "role": None},
+        "errorMessage": NASTY,
+        "day": {"name": "day", "value": "1", "error": True, "classes": "x"},
+        "month": {"name": "month", "classes": "nhsuk-input--error", "label": {"text": "Mis"}},
+        "year": {"name": "year", "width": 3, "id": "own", "inputmode": "text", "disabled": True},
+        "classes": "lw-date",
+        "attributes": {"data-d": NASTY},
+        "formGroup": {"classes": "g"},
+        "disabled": True,
+    },
+    "error without item errors": {
+        "id": "d",
+        "errorMessage": {"text": "Wrong"},
+        "day": {"name": "day", "error": False},
+    },
+    "no parameters": {},
+}
+
+
+@pytest.mark.parametrize("case", cases(TEXTAREA_CASES))
+def test_textarea_draws_what_the_nhsuk_macro_draws(case):
+    assert_same("textarea", _params(case))
+
+
+@pytest.mark.parametrize("case", cases(DATE_CASES))
+def test_date_input_draws_what_the_nhsuk_macro_draws(case):
+    assert_same("dateInput", _params(case))
+
+
+def call_fieldset(source: str, params: Any) -> str:
+    template = engines["jinja2"].from_string(
+        f'{{% from "{source}" import fieldset %}}'
+        '{% from "linkwork/components/fields.jinja" import input %}'
+        "{% call fieldset(params) %}{{ input({'name': 'a', 'label': 'A <&>'}) }}<p>Body</p>"
+        "{% endcall %}"
+    )
+    return template.render({"params": params})
+
+
+FIELDSET_CASES: dict[str, Any] = {
+    "legend sized": {"legend": {"text": NASTY, "size": "s"}},
+    "legend as string": {"legend": NASTY},
+    "options": {
+        "legend": {"html": Markup("<b>L</b>"), "classes": "x", "id": "lg"},
+        "id": "f",
+        "role": "group",
+        "describedBy": "d",
+        "classes": "c",
+        "attributes": {"data-f": NASTY},
+    },
+    "no legend": {},
+}
+
+
+@pytest.mark.parametrize("case", cases(FIELDSET_CASES))
+def test_fieldset_called_with_a_body_draws_what_the_nhsuk_macro_draws(case):
+    mine = call_fieldset("linkwork/components/fields.jinja", case)
+    theirs = call_fieldset("nhsuk/components/fieldset/macro.jinja", case)
+    assert normalise(mine) == normalise(theirs)
+
+
+@pytest.mark.parametrize("case", cases(FIELDSET_CASES))
+def test_fieldset_with_html_draws_what_the_nhsuk_macro_draws(case):
+    assert_same("fieldset", {**case, "html": Markup("<p>Inside &amp; out</p>")})
