@@ -526,3 +526,15 @@ def test_fieldset_called_with_a_body_draws_what_the_nhsuk_macro_draws(case):
 @pytest.mark.parametrize("case", cases(FIELDSET_CASES))
 def test_fieldset_with_html_draws_what_the_nhsuk_macro_draws(case):
     assert_same("fieldset", {**case, "html": Markup("<p>Inside &amp; out</p>")})
+
+
+def test_templates_use_the_fast_fields_not_the_nhsuk_macros():
+    """The NHS.UK field macros take most of a form page's time: templates import them from
+    "linkwork/components/fields.jinja" instead, which draws the same markup."""
+    macros = [f"nhsuk/components/{path}/macro.jinja" for path in MACROS.values()]
+    offenders = [
+        str(path.relative_to(LINKWORK))
+        for path in sorted(LINKWORK.rglob("*.jinja"))
+        if any(macro in path.read_text(encoding="utf-8") for macro in macros)
+    ]
+    assert offenders == []
