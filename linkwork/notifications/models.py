@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Organisation, Role
+from linkwork.core.constraints import ChecksInOneQuery
 
 
 class Audience(models.TextChoices):
@@ -103,7 +104,7 @@ class MessageQuerySet(models.QuerySet["Message"]):
         )
 
 
-class Message(models.Model):
+class Message(ChecksInOneQuery, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.ForeignKey(
         "referrals.Referral",

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from linkwork.core.constraints import ChecksInOneQuery
 from linkwork.people.nhs_number import validate_nhs_number
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
@@ -185,7 +186,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(allowed)
 
 
-class Person(models.Model):
+class Person(ChecksInOneQuery, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     nhs_number = models.CharField(
         "NHS number", max_length=10, blank=True, validators=[validate_nhs_number]

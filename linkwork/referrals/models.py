@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from linkwork.accounts import permissions
 from linkwork.accounts.models import Organisation, Role, Scheme
+from linkwork.core.constraints import ChecksInOneQuery
 from linkwork.core.models import StatusHistory
 from linkwork.people.models import Person
 from linkwork.referrals.lifecycle import (
@@ -94,7 +95,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.filter(scheme__host_id__in=hosts) if hosts else self.none()
 
 
-class Referral(models.Model):
+class Referral(ChecksInOneQuery, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=12, unique=True, default=new_reference)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
