@@ -8,7 +8,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from linkwork.api import tokens
 from linkwork.api.actions import revoke_api_token
 from linkwork.api.models import ApiToken
 from linkwork.audit.models import AuditEvent
@@ -100,6 +103,22 @@ def test_valid_token_marks_last_use(client, practice, body):
 
     practice.token.refresh_from_db()
     assert practice.token.last_used_at is not None
+
+
+def test_last_use_is_written_at_most_once_a_minute(practice):
+    first = tokens.authenticate(practice.secret)
+    assert first is not None
+    assert first.last_used_at is not None
+    with CaptureQueriesContext(connection) as again:
+        assert tokens.authenticate(practice.secret) is not None
+    assert not [q for q in again.captured_queries if q["sql"].startswith("UPDATE")]
+
+    ApiToken.objects.filter(pk=first.pk).update(
+        last_used_at=first.last_used_at - tokens.LAST_USED_PRECISION
+    )
+    later = tokens.authenticate(practice.secret)
+    assert later is not None
+    assert later.last_used_at > first.last_used_at
 
 
 def test_create_api_token_command_shows_token_once_and_keeps_hash(capsys):
