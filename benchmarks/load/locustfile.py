@@ -65,7 +65,11 @@ def code_for(key_hex: str) -> str:
 
 
 class Staff(FastHttpUser):
-    """Signs in once as its own account, then works; failures are answers it did not expect."""
+    """Signs in once as its own account, then works; failures are answers it did not expect.
+
+    locust's `FastHttpUser` (geventhttpclient, keeping cookies like a browser) rather than its
+    `requests`-based `HttpUser`: the load generator shares the two cores with the server it
+    measures, so the less processor time it takes per request, the less it slows the server."""
 
     abstract = True
     wait_time = between(0.2, 0.8)
