@@ -296,7 +296,12 @@ class Connection(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["referral", "status"], name="connection_referral_idx"),
-            models.Index(fields=["service", "status"], name="connection_service_idx"),
+            # With the deadline and waiting list: the provider's inbox counts its sections
+            # from this index alone.
+            models.Index(
+                fields=["service", "status", "waiting_list", "respond_by"],
+                name="connection_service_status_idx",
+            ),
             models.Index(fields=["status", "respond_by"], name="connection_deadline_idx"),
         ]
         constraints = [

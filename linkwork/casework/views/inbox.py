@@ -54,13 +54,12 @@ def _own_services(request: HttpRequest) -> ServiceQuerySet:
 def _own_connection(request: HttpRequest, connection_id: Any) -> Connection:
     return gate.get_visible_or_404(
         request,
-        Connection.objects.for_provider(request.user).select_related(
-            "referral__scheme",
-            "referral__link_worker",
-            "referral__person",
-            "referral__plan",
-            "service",
-        ),
+        # Joined: what the scope already joins, and the person. The rest arrive by key in
+        # small queries of their own: one statement joining all eight tables cost PostgreSQL
+        # some 9 ms to plan (choosing a join order), for 0.4 ms of work.
+        Connection.objects.for_provider(request.user)
+        .select_related("referral__person", "service")
+        .prefetch_related("referral__scheme", "referral__link_worker", "referral__plan"),
         ability=Ability.ANSWER_CONNECTIONS,
         pk=connection_id,
     )
@@ -77,11 +76,14 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     counts = mine.aggregate(
         **{
             # Aliases must not clash with field names such as `waiting_list`.
-            f"count_{s.slug}": Count("pk", filter=Q(**provider.section_filters(s.slug)))
+            # Counting the service (never empty) rather than the id: every column the counts
+            # read is then in `connection_service_status_idx`, so PostgreSQL counts a
+            # provider's thousands of connections from the index alone.
+            f"count_{s.slug}": Count("service", filter=Q(**provider.section_filters(s.slug)))
             for s in provider.SECTIONS
         },
         overdue=Count(
-            "pk",
+            "service",
             filter=Q(status=ConnectionStatus.REQUESTED, respond_by__lt=today),
         ),
     )
