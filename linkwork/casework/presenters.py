@@ -207,6 +207,8 @@ class CaseloadUrls:
     contacts: RecordUrl
     assign: RecordUrl
     outcomes: RecordUrl
+    # The form for each instrument, reversed once per caseload rather than once per row.
+    measure_forms: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls) -> CaseloadUrls:
@@ -220,7 +222,10 @@ class CaseloadUrls:
 
     def record_measure(self, pk: Any, instrument: str, time_point: str) -> str:
         """The form for one instrument at its time point (a different route, so built here)."""
-        base = reverse("outcomes:record", args=[RecordUrl.PLACEHOLDER, instrument])
+        base = self.measure_forms.get(instrument)
+        if base is None:
+            base = reverse("outcomes:record", args=[RecordUrl.PLACEHOLDER, instrument])
+            self.measure_forms[instrument] = base
         return base.replace(str(RecordUrl.PLACEHOLDER), str(pk)) + f"?time_point={time_point}"
 
 

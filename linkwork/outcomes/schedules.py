@@ -112,16 +112,19 @@ def due_measures(
     # Each scheme's licence switches, read once for the run (see `licensing`).
     off = switched_off({referral.scheme_id for referral in referrals})
     due: dict[Any, list[DueMeasure]] = {}
+    parsed: dict[Any, Schedule] = {}  # each scheme's schedule, read once for all its people
     for referral in referrals:
         first = started.get(referral.pk)
         if first is None:
             continue
-        raw = (
-            schedules.get(referral.scheme_id)
-            if schedules is not None
-            else referral.scheme.outcome_schedule
-        )
-        schedule = parse_schedule(raw)
+        schedule = parsed.get(referral.scheme_id)
+        if schedule is None:
+            raw = (
+                schedules.get(referral.scheme_id)
+                if schedules is not None
+                else referral.scheme.outcome_schedule
+            )
+            schedule = parsed[referral.scheme_id] = parse_schedule(raw)
         start = first.date()
         plan = [(slug, TimePoint.BASELINE, start) for slug in schedule.baseline] + [
             (slug, TimePoint.FOLLOW_UP, start + dt.timedelta(weeks=schedule.follow_up_weeks))
