@@ -12,6 +12,7 @@ mixing in `ChecksInOneQuery`.
 from __future__ import annotations
 
 import logging
+import uuid
 from contextlib import nullcontext
 from typing import Any
 
@@ -92,8 +93,17 @@ def validate_constraints(instance: Any, exclude: Any = None) -> None:
 
 
 class ChecksInOneQuery:
-    """Mixed into a model (before `models.Model`): its check constraints are validated in one
-    query by `full_clean` (see `validate_constraints`)."""
+    """Mixed into a model (before `models.Model`): `full_clean` asks the database less. Its
+    check constraints are validated in one query (see `validate_constraints`), and a new
+    record's random UUID key is not looked up to prove it unique (a version 4 UUID repeats
+    with odds of one in 2^122; the primary key's own index would refuse it anyway)."""
 
     def validate_constraints(self, exclude: Any = None) -> None:
         validate_constraints(self, exclude)
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        record: Any = self
+        key = record._meta.pk
+        if record._state.adding and key.default is uuid.uuid4:
+            exclude = {*(exclude or ()), key.name}
+        models.Model.validate_unique(record, exclude=exclude)

@@ -101,3 +101,17 @@ def test_one_query_asks_every_check_of_a_record():
 def test_models_validate_through_one_query():
     for model in (Person, Referral, Message):
         assert issubclass(model, constraints.ChecksInOneQuery)
+
+
+@pytest.mark.django_db
+def test_a_new_records_random_key_is_not_looked_up():
+    referral = ReferralFactory()
+    fresh = Person(
+        given_name="Ann", family_name="Example", date_of_birth=referral.person.date_of_birth
+    )
+    with CaptureQueriesContext(connection) as asked:
+        fresh.validate_unique()
+    assert not [q for q in asked.captured_queries if '"people_person"."id" =' in q["sql"]]
+    # Other unique fields are still looked up: a new referral may not reuse a reference.
+    with pytest.raises(ValidationError):
+        Referral(reference=referral.reference).validate_unique()
