@@ -63,3 +63,17 @@ def attributes(attributes: Any) -> str:
         else:
             written.append(attribute(name, None if isinstance(item, Undefined) else item, False))
     return "".join(written)
+
+
+def refuse(
+    where: str, mapping: Mapping[str, Any], known: frozenset[str], *, module: str, tests: str
+) -> None:
+    """An error naming a parameter the macro draws and `module` does not, unless it is given
+    as nothing (so a drawing never silently leaves out what a page asked for); `tests` is
+    where the two drawings are compared."""
+    for key in mapping:
+        if key not in known and param(mapping, key) not in (None, False, "", [], {}):
+            raise ValueError(
+                f"{where}: `{key}` is not supported by {module}; draw it as the NHS.UK macro "
+                f"does there, and compare the two in {tests}"
+            )

@@ -21,6 +21,7 @@ from linkwork.core.html import attribute as _attribute
 from linkwork.core.html import attributes as _attributes
 from linkwork.core.html import given as _get
 from linkwork.core.html import param as _value
+from linkwork.core.html import refuse as _refuse_unknown
 from linkwork.core.presenters import datetime_uk
 
 Cell = dict[str, Any]
@@ -172,13 +173,13 @@ _ALIGNS: Final = ("left", "centre", "right")
 
 
 def _refuse(where: str, mapping: Mapping[str, Any], known: frozenset[str]) -> None:
-    for key in mapping:
-        if key not in known and _value(mapping, key) not in (None, False, "", [], {}):
-            raise ValueError(
-                f"table {where}: `{key}` is not supported by linkwork.core.tables.render; "
-                "draw it as the NHS.UK macro does there, and compare the two in "
-                "tests/unit/core/test_tables_render.py"
-            )
+    _refuse_unknown(
+        f"table {where}",
+        mapping,
+        known,
+        module="linkwork.core.tables.render",
+        tests="tests/unit/core/test_tables_render.py",
+    )
 
 
 def _cell_value(text: Any, html: Any, hidden: Any) -> str:

@@ -22,6 +22,7 @@ from jinja2 import Undefined
 from markupsafe import Markup, escape
 
 from linkwork.core.html import MISSING, attribute, attributes, given, param
+from linkwork.core.html import refuse as _refuse_unknown
 
 _TAG_COLOURS: Final = (
     "white",
@@ -80,14 +81,13 @@ _CARD_DESCRIPTION_KEYS: Final = frozenset({"text", "html", "classes", "attribute
 
 
 def _refuse(component: str, mapping: Mapping[str, Any], known: frozenset[str]) -> None:
-    """An error naming a parameter we do not draw, unless it is given as nothing."""
-    for key in mapping:
-        if key not in known and param(mapping, key) not in (None, False, "", [], {}):
-            raise ValueError(
-                f"{component}: `{key}` is not supported by linkwork.core.components.content; "
-                "draw it as the NHS.UK macro does, and compare the two in "
-                "tests/unit/core/test_components_content.py"
-            )
+    _refuse_unknown(
+        component,
+        mapping,
+        known,
+        module="linkwork.core.components.content",
+        tests="tests/unit/core/test_components_content.py",
+    )
 
 
 def _params(component: str, params: Any, known: frozenset[str]) -> Mapping[str, Any]:

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from linkwork.core.html import MISSING, given, param
 from linkwork.core.html import attribute as _attribute
 from linkwork.core.html import attributes as _attributes
+from linkwork.core.html import refuse as _refuse_unknown
 
 Params = Mapping[str, Any]
 
@@ -129,14 +130,13 @@ _HEADING_SIZES: Final = ("xxs", "xs", "s", "m", "l", "xl")
 
 
 def _refuse(where: str, mapping: Params, known: frozenset[str]) -> None:
-    """An error naming any parameter we do not draw, unless it is switched off."""
-    for key in mapping:
-        if key not in known and param(mapping, key) not in (None, False, "", [], {}):
-            raise ValueError(
-                f"{where}: `{key}` is not supported by linkwork.core.components.fields; "
-                "draw it as the NHS.UK macro does there, and compare the two in "
-                "tests/unit/core/test_components_fields.py"
-            )
+    _refuse_unknown(
+        where,
+        mapping,
+        known,
+        module="linkwork.core.components.fields",
+        tests="tests/unit/core/test_components_fields.py",
+    )
 
 
 def _params(name: str, params: Any, known: frozenset[str]) -> Params:

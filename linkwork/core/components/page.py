@@ -19,6 +19,7 @@ from jinja2 import Undefined
 from markupsafe import Markup, escape
 
 from linkwork.core.html import MISSING, attribute, attributes, given, param
+from linkwork.core.html import refuse as _refuse_unknown
 
 __all__ = ["footer", "header", "skip_link"]
 
@@ -97,14 +98,13 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
 
 
 def _refuse(where: str, mapping: Mapping[str, Any], known: frozenset[str]) -> None:
-    """Stop at a feature the macro draws and we do not, unless it is switched off."""
-    for key in mapping:
-        if key not in known and param(mapping, key) not in (None, False, "", [], {}):
-            raise ValueError(
-                f"{where}: `{key}` is not supported by linkwork.core.components.page; draw it "
-                "as the NHS.UK macro does there, and compare the two in "
-                "tests/unit/core/test_components_page.py"
-            )
+    _refuse_unknown(
+        where,
+        mapping,
+        known,
+        module="linkwork.core.components.page",
+        tests="tests/unit/core/test_components_page.py",
+    )
 
 
 def _text(value: Any) -> str:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from linkwork.core import tables
 from linkwork.core.components import content
+from tests.macros import draw, normalise
 
 LINKWORK = Path(content.__file__).resolve().parents[2]
 
@@ -32,29 +33,12 @@ MACROS = {
 UNSAFE = "<b>Ann & \"Bob\"</b> 'x'"
 
 
-def draw(source: str, name: str, params: Any, body: str | None) -> str:
-    if body is None:
-        call = f"{{{{ {name}(params) }}}}"
-    else:
-        call = f"{{% call {name}(params) %}}{body}{{% endcall %}}"
-    template = engines["jinja2"].from_string(f'{{% from "{source}" import {name} %}}{call}')
-    return template.render({"params": params})
-
-
 def nhsuk_macro(name: str, params: Any, body: str | None = None) -> str:
     return draw(f"nhsuk/components/{MACROS[name]}/macro.jinja", name, params, body)
 
 
 def ours(name: str, params: Any, body: str | None = None) -> str:
     return draw("linkwork/components/content.jinja", name, params, body)
-
-
-def normalise(page: str) -> str:
-    """Runs of white space as one space, none before a tag's `>` and none between tags."""
-    page = re.sub(r"\s+", " ", page)
-    page = re.sub(r"\s+>", ">", page)
-    page = re.sub(r">\s+<", "><", page)
-    return page.strip()
 
 
 def assert_same(name: str, params: Any, body: str | None = None) -> str:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from linkwork.core import forms
 from linkwork.core.components import fields
+from tests.macros import draw, normalise
 
 LINKWORK = Path(fields.__file__).resolve().parents[2]
 
@@ -31,26 +32,11 @@ MACROS = {
 
 
 def nhsuk_macro(name: str, params: Any) -> str:
-    template = engines["jinja2"].from_string(
-        f'{{% from "nhsuk/components/{MACROS[name]}/macro.jinja" import {name} %}}'
-        f"{{{{ {name}(params) }}}}"
-    )
-    return template.render({"params": params})
+    return draw(f"nhsuk/components/{MACROS[name]}/macro.jinja", name, params)
 
 
 def ours(name: str, params: Any) -> str:
-    template = engines["jinja2"].from_string(
-        f'{{% from "linkwork/components/fields.jinja" import {name} %}}{{{{ {name}(params) }}}}'
-    )
-    return template.render({"params": params})
-
-
-def normalise(page: str) -> str:
-    """Runs of white space as one space, none before a tag's `>` and none between tags."""
-    page = re.sub(r"\s+", " ", page)
-    page = re.sub(r"\s+>", ">", page)
-    page = re.sub(r">\s+<", "><", page)
-    return page.strip()
+    return draw("linkwork/components/fields.jinja", name, params)
 
 
 def assert_same(name: str, params: Any) -> str:

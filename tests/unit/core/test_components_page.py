@@ -21,6 +21,7 @@ from markupsafe import Markup
 from linkwork.core.components import page
 from linkwork.core.presenters import Branding
 from linkwork.web.navigation import header_for
+from tests.macros import draw, normalise
 
 LINKWORK = Path(page.__file__).resolve().parents[2]
 
@@ -32,26 +33,11 @@ MACROS = {
 
 
 def nhsuk_macro(name: str, params: Any) -> str:
-    path = MACROS[name][0]
-    template = engines["jinja2"].from_string(
-        f'{{% from "{path}" import {name} %}}{{{{ {name}(params) }}}}'
-    )
-    return template.render({"params": params})
+    return draw(MACROS[name][0], name, params)
 
 
 def ours(name: str, params: Any) -> str:
-    template = engines["jinja2"].from_string(
-        f'{{% from "linkwork/components/page.jinja" import {name} %}}{{{{ {name}(params) }}}}'
-    )
-    return template.render({"params": params})
-
-
-def normalise(page: str) -> str:
-    """Runs of white space as one space, none before a tag's `>` and none between tags."""
-    page = re.sub(r"\s+", " ", page)
-    page = re.sub(r"\s+>", ">", page)
-    page = re.sub(r">\s+<", "><", page)
-    return page.strip()
+    return draw("linkwork/components/page.jinja", name, params)
 
 
 def assert_same(name: str, params: Any) -> str:

@@ -15,30 +15,17 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from linkwork.core import tables
+from tests.macros import draw, normalise
 
 LINKWORK = Path(tables.__file__).resolve().parents[1]
 
 
 def nhsuk_macro(params: Any) -> str:
-    template = engines["jinja2"].from_string(
-        '{% from "nhsuk/components/tables/macro.jinja" import table %}{{ table(params) }}'
-    )
-    return template.render({"params": params})
+    return draw("nhsuk/components/tables/macro.jinja", "table", params)
 
 
 def ours(params: Any) -> str:
-    template = engines["jinja2"].from_string(
-        '{% from "linkwork/table.jinja" import table %}{{ table(params) }}'
-    )
-    return template.render({"params": params})
-
-
-def normalise(page: str) -> str:
-    """Runs of white space as one space, none before a tag's `>` and none between tags."""
-    page = re.sub(r"\s+", " ", page)
-    page = re.sub(r"\s+>", ">", page)
-    page = re.sub(r">\s+<", "><", page)
-    return page.strip()
+    return draw("linkwork/table.jinja", "table", params)
 
 
 def assert_same(params: Any) -> str:
