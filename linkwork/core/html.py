@@ -4,7 +4,7 @@ drawn like it): reading a macro's parameters as Jinja would, and writing attribu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from jinja2 import Undefined
@@ -77,3 +77,15 @@ def refuse(
                 f"{where}: `{key}` is not supported by {module}; draw it as the NHS.UK macro "
                 f"does there, and compare the two in {tests}"
             )
+
+
+def modifier(
+    prefix: str, chosen: Any, allowed: Iterable[str], classes: Any, *, known: Iterable[str] = ()
+) -> str:
+    """` {prefix}{chosen}`, the class a macro adds for a size, colour or variant: only for a
+    value it knows (`allowed`), and not when `classes` already sets one of the kind (any of
+    `known`, by default the allowed values)."""
+    kinds = tuple(known) or tuple(allowed)
+    if chosen and chosen in allowed and not (classes and any(prefix + k in classes for k in kinds)):
+        return f" {prefix}{chosen}"
+    return ""

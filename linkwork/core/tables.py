@@ -20,6 +20,7 @@ from linkwork.core.html import MISSING as _MISSING
 from linkwork.core.html import attribute as _attribute
 from linkwork.core.html import attributes as _attributes
 from linkwork.core.html import given as _get
+from linkwork.core.html import modifier
 from linkwork.core.html import param as _value
 from linkwork.core.html import refuse as _refuse_unknown
 from linkwork.core.presenters import datetime_uk
@@ -221,12 +222,7 @@ def _cell(
     names = base
     if fmt == "numeric" and (not classes or f"{base}--numeric" not in classes):
         names += f" {base}--numeric"
-    if (
-        align
-        and align in _ALIGNS
-        and (not classes or not any(f"nhsuk-u-text-align-{a}" in classes for a in _ALIGNS))
-    ):
-        names += f" nhsuk-u-text-align-{align}"
+    names += modifier("nhsuk-u-text-align-", align, _ALIGNS, classes)
     width = _value(item, "width")
     if width and (not classes or f"nhsuk-u-width-{width}" not in classes):
         names += f" nhsuk-u-width-{width}"
@@ -277,15 +273,9 @@ def _caption(params: Mapping[str, Any]) -> str:
         return ""
     names = "nhsuk-table__caption"
     size, classes = _value(caption, "size"), _value(caption, "classes")
-    if (
-        size
-        and size in _CAPTION_SIZES
-        and (
-            not classes
-            or not any(_CAPTION_PREFIX + s in classes for s in ("xxs", "xs", *_CAPTION_SIZES))
-        )
-    ):
-        names += f" {_CAPTION_PREFIX}{size}"
+    names += modifier(
+        _CAPTION_PREFIX, size, _CAPTION_SIZES, classes, known=("xxs", "xs", *_CAPTION_SIZES)
+    )
     if classes:
         names += f" {classes}"
     inner = (str(html) if html else str(escape(text))).strip()

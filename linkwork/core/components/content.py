@@ -21,7 +21,7 @@ from typing import Any, Final
 from jinja2 import Undefined
 from markupsafe import Markup, escape
 
-from linkwork.core.html import MISSING, attribute, attributes, given, param
+from linkwork.core.html import MISSING, attribute, attributes, given, modifier, param
 from linkwork.core.html import refuse as _refuse_unknown
 
 _TAG_COLOURS: Final = (
@@ -153,12 +153,7 @@ def tag(params: Any = None) -> Markup:
     classes = param(params, "classes")
     names = "nhsuk-tag"
     colour = param(params, "colour")
-    if (
-        colour
-        and colour in _TAG_COLOURS
-        and (not classes or not any(f"nhsuk-tag--{c}" in classes for c in _TAG_COLOURS))
-    ):
-        names += f" nhsuk-tag--{colour}"
+    names += modifier("nhsuk-tag--", colour, _TAG_COLOURS, classes)
     if param(params, "colour") is False and _unless_in(classes, "nhsuk-tag--no-colour"):
         names += " nhsuk-tag--no-colour"
     if param(params, "border") is False and _unless_in(classes, "nhsuk-tag--no-border"):
@@ -335,12 +330,7 @@ def button(params: Any = None) -> Markup:
     classes = param(params, "classes")
     names = "nhsuk-button"
     variant = param(params, "variant")
-    if (
-        variant
-        and variant in _BUTTON_VARIANTS
-        and (not classes or not any(f"nhsuk-button--{v}" in classes for v in _BUTTON_VARIANTS))
-    ):
-        names += f" nhsuk-button--{variant}"
+    names += modifier("nhsuk-button--", variant, _BUTTON_VARIANTS, classes)
     if param(params, "small") and _unless_in(classes, "nhsuk-button--small"):
         names += " nhsuk-button--small"
     if classes:
@@ -467,12 +457,7 @@ def _card_heading(heading: Mapping[str, Any], *, href: Any, feature: bool) -> st
     if text:
         names = "nhsuk-card__heading"
         size, classes = param(heading, "size"), param(heading, "classes")
-        if (
-            size
-            and size in _HEADING_SIZES
-            and (not classes or not any(f"nhsuk-heading-{s}" in classes for s in _HEADING_SIZES))
-        ):
-            names += f" nhsuk-heading-{size}"
+        names += modifier("nhsuk-heading-", size, _HEADING_SIZES, classes)
         if classes:
             names += f" {classes}"
         level = given(heading, "level")

@@ -20,7 +20,7 @@ from typing import Any, Final
 from jinja2 import Undefined
 from markupsafe import Markup, escape
 
-from linkwork.core.html import MISSING, given, param
+from linkwork.core.html import MISSING, given, modifier, param
 from linkwork.core.html import attribute as _attribute
 from linkwork.core.html import attributes as _attributes
 from linkwork.core.html import refuse as _refuse_unknown
@@ -209,12 +209,7 @@ def _label(label: Params, *, for_: Any, where: str) -> str:
     classes = param(label, "classes")
     names = "nhsuk-label"
     size = param(label, "size")
-    if (
-        size
-        and size in _SIZES
-        and (not classes or not any(f"nhsuk-label--{s}" in classes for s in _HEADING_SIZES))
-    ):
-        names += f" nhsuk-label--{size}"
+    names += modifier("nhsuk-label--", size, _SIZES, classes, known=_HEADING_SIZES)
     names = _classes(names, classes)
     inner = _content(text, html)
     hidden = param(label, "visuallyHiddenText")
@@ -450,12 +445,7 @@ def _legend(legend: Params, where: str) -> str:
     classes = param(legend, "classes")
     names = "nhsuk-fieldset__legend"
     size = param(legend, "size")
-    if (
-        size
-        and size in _SIZES
-        and (not classes or not any(f"nhsuk-fieldset__legend--{s}" in classes for s in _SIZES))
-    ):
-        names += f" nhsuk-fieldset__legend--{size}"
+    names += modifier("nhsuk-fieldset__legend--", size, _SIZES, classes)
     names = _classes(names, classes)
     inner = _content(text, html)
     hidden = param(legend, "visuallyHiddenText")
