@@ -52,17 +52,14 @@ class Prepared:
             self._compiled[key] = compiled
         return compiled
 
-    def _run(self, value: int) -> list[tuple[Any, ...]]:
+    def rows(self, value: int) -> list[tuple[Any, ...]]:
+        """The rows of `build(value).values_list(...)`, as tuples."""
         sql, params, index = self._sql()
         given = (*params[:index], int(value), *params[index + 1 :])
         with connections[self._using].cursor() as cursor:
             cursor.execute(sql, given)
             return list(cursor.fetchall())
 
-    def rows(self, value: int) -> list[tuple[Any, ...]]:
-        """The rows of `build(value).values_list(...)`, as tuples."""
-        return self._run(value)
-
     def count(self, value: int) -> int:
         """`build(value).count()`, for a query made with `count=True`."""
-        return int(self._run(value)[0][0])
+        return int(self.rows(value)[0][0])
