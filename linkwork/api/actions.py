@@ -65,53 +65,55 @@ def receive_referral(*, token: ApiToken, request: ReferralRequest) -> Referral:
     if problems or scheme is None:
         raise InvalidRequest(problems)
 
-    decisions = request.consents.decisions()
-    # Always a record of its own from what was sent, with the consents sent: a person already
-    # on record is never changed and never shown to the caller; a link worker of the scheme
-    # checks the pending match (`referrals.actions.confirm_match`).
-    found = best_match(
-        nhs_number=request.person.nhs_number,
-        given_name=request.person.given_name,
-        family_name=request.person.family_name,
-        date_of_birth=request.person.date_of_birth,
-        postcode=request.person.postcode,
-    )
-    details = _person_details(request.person, practice)
-    try:
-        person = create_person(
-            by=None, details=details, consents=decisions, consent_method=CONSENT_METHOD
+    # The person, referral, message and receipt audited in one INSERT at the end.
+    with auditor.together():
+        decisions = request.consents.decisions()
+        # Always a record of its own from what was sent, with the consents sent: a person
+        # already on record is never changed and never shown to the caller; a link worker of
+        # the scheme checks the pending match (`referrals.actions.confirm_match`).
+        found = best_match(
+            nhs_number=request.person.nhs_number,
+            given_name=request.person.given_name,
+            family_name=request.person.family_name,
+            date_of_birth=request.person.date_of_birth,
+            postcode=request.person.postcode,
         )
-    except ValidationError as error:
-        raise InvalidRequest.from_django(error, "person") from None
-    if found is not None:
-        open_match(candidate=person, existing=found[0], basis=found[1])
-    known = found is not None
-    try:
-        referral = create_referral(
-            by=None,
-            person=person,
-            scheme=scheme,
-            route=Route(wanted.route),
-            channel=Channel.API,
-            needs=[str(need) for need in wanted.needs],
-            reason=wanted.reason,
-            what_matters=wanted.what_matters,
-            urgency=wanted.urgency,
-            consent_to_refer=wanted.consent_to_refer,
-            referring_organisation=token.organisation,
-            referrer=wanted.referrer.model_dump(),
-            response_to=wanted.response_to.model_dump(),
-            safeguarding_concern=request.person.safeguarding_concerns,
-            submitted_person=intake.submitted_identity(details),
+        details = _person_details(request.person, practice)
+        try:
+            person = create_person(
+                by=None, details=details, consents=decisions, consent_method=CONSENT_METHOD
+            )
+        except ValidationError as error:
+            raise InvalidRequest.from_django(error, "person") from None
+        if found is not None:
+            open_match(candidate=person, existing=found[0], basis=found[1])
+        known = found is not None
+        try:
+            referral = create_referral(
+                by=None,
+                person=person,
+                scheme=scheme,
+                route=Route(wanted.route),
+                channel=Channel.API,
+                needs=[str(need) for need in wanted.needs],
+                reason=wanted.reason,
+                what_matters=wanted.what_matters,
+                urgency=wanted.urgency,
+                consent_to_refer=wanted.consent_to_refer,
+                referring_organisation=token.organisation,
+                referrer=wanted.referrer.model_dump(),
+                response_to=wanted.response_to.model_dump(),
+                safeguarding_concern=request.person.safeguarding_concerns,
+                submitted_person=intake.submitted_identity(details),
+            )
+        except ValidationError as error:
+            raise InvalidRequest.from_django(error, "referral") from None
+        auditor.record(
+            action="api.referral_received",
+            target=referral,
+            scheme_id=scheme.pk,
+            detail={"api_token": token.pk, "organisation": token.organisation_id, "known": known},
         )
-    except ValidationError as error:
-        raise InvalidRequest.from_django(error, "referral") from None
-    auditor.record(
-        action="api.referral_received",
-        target=referral,
-        scheme_id=scheme.pk,
-        detail={"api_token": token.pk, "organisation": token.organisation_id, "known": known},
-    )
     return referral
 
 

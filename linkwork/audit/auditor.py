@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from linkwork.audit.models import AuditEvent
@@ -31,6 +34,32 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
+# The events recorded inside `together()`, written when it ends; None outside it.
+_gathered: ContextVar[list[AuditEvent] | None] = ContextVar("audit_gathered", default=None)
+
+
+@contextmanager
+def together() -> Iterator[None]:
+    """Write the events `record`ed inside this block in one INSERT as it ends, in the order
+    they were recorded, inside the block's transaction: an action that audits several steps
+    (a person, a referral, its messages) makes one round trip to the database for them. If
+    the block fails, its events go with the rest of its writes; if their INSERT fails, so
+    does the block, and its transaction rolls back. Nested blocks write with the outermost."""
+    if _gathered.get() is not None:
+        yield
+        return
+    events: list[AuditEvent] = []
+    token = _gathered.set(events)
+    try:
+        with transaction.atomic(savepoint=False):
+            yield
+            _gathered.set(None)
+            if events:
+                AuditEvent.objects.bulk_create(events)
+    finally:
+        _gathered.reset(token)
+
+
 def record(
     *,
     action: str,
@@ -50,13 +79,19 @@ def record(
     """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        object_type=target._meta.label_lower if target is not None else object_type,
-        object_id=str(target.pk) if target is not None else object_id,
-        scheme_id=scheme_id,
-        ip_address=client_ip(request) if request is not None else None,
-        path=request.path[:300] if request is not None else "",
-        detail=detail or {},
-    )
+    fields = {
+        "action": action,
+        "actor": actor if actor is not None and actor.is_authenticated else None,
+        "object_type": target._meta.label_lower if target is not None else object_type,
+        "object_id": str(target.pk) if target is not None else object_id,
+        "scheme_id": scheme_id,
+        "ip_address": client_ip(request) if request is not None else None,
+        "path": request.path[:300] if request is not None else "",
+        "detail": detail or {},
+    }
+    gathered = _gathered.get()
+    if gathered is None:
+        return AuditEvent.objects.create(**fields)
+    event = AuditEvent(**fields)
+    gathered.append(event)
+    return event

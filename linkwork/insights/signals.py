@@ -33,9 +33,18 @@ def referral_changed(sender: Any, instance: Referral, raw: bool = False, **kwarg
         _queue(referrals=[str(instance.pk)])
 
 
-def record_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        _queue(referrals=[str(instance.referral_id)])
+def record_changed(
+    sender: Any, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw or (created and _first_status(instance)):
+        return
+    _queue(referrals=[str(instance.referral_id)])
+
+
+def _first_status(instance: Any) -> bool:
+    """A referral's first status change, written with the referral in the transaction that
+    makes it, whose own save queued the refresh already."""
+    return isinstance(instance, StatusChange) and not instance.from_status
 
 
 def attendance_changed(sender: Any, instance: Attendance, raw: bool = False, **kwargs: Any) -> None:
@@ -50,8 +59,12 @@ def attendance_changed(sender: Any, instance: Attendance, raw: bool = False, **k
         _queue(referrals=[str(referral)])
 
 
-def person_changed(sender: Any, instance: Person, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
+def person_changed(
+    sender: Any, instance: Person, created: bool = False, raw: bool = False, **kwargs: Any
+) -> None:
+    # A person just made has no referral yet, so no facts: their first referral's save
+    # queues its own refresh.
+    if not raw and not created:
         _queue(people=[str(instance.pk)])
 
 

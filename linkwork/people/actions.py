@@ -102,7 +102,6 @@ def open_match(*, candidate: Person, existing: Person, basis: MatchBasis) -> Per
     return match
 
 
-@transaction.atomic
 def create_person(
     *,
     by: User | None,
@@ -111,14 +110,18 @@ def create_person(
     consent_method: ConsentMethod,
 ) -> Person:
     """Create a person and record each consent decision with who, when and how. Their area
-    (LSOA, local authority, IMD decile) comes from the postcode."""
+    (LSOA, local authority, IMD decile) comes from the postcode.
+
+    Details are validated (`ValidationError`) before anything is written; the writes then join
+    the caller's transaction, if any, without a savepoint of their own."""
     person = Person(**details, created_by=by if by is not None and by.is_authenticated else None)
     person.nhs_number = normalise(person.nhs_number)
     fill_area(person)
     person.full_clean()
-    person.save()
-    record_consents(by=by, person=person, consents=consents, method=consent_method)
-    auditor.record(action="person.created", actor=by, target=person)
+    with transaction.atomic(savepoint=False):
+        person.save()
+        record_consents(by=by, person=person, consents=consents, method=consent_method)
+        auditor.record(action="person.created", actor=by, target=person)
     return person
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -100,7 +100,6 @@ def _alert_assigned(referral: Referral, link_worker: User, by: User | None) -> N
     )
 
 
-@transaction.atomic
 def create_referral(
     *,
     by: User | None,
@@ -120,7 +119,10 @@ def create_referral(
     submitted_person: dict[str, str] | None = None,
 ) -> Referral:
     """Receive a referral from any route into `scheme`. A safeguarding concern given with it
-    is kept on the referral and raises a safety flag (through the `on_received` hooks)."""
+    is kept on the referral and raises a safety flag (through the `on_received` hooks).
+
+    The referral is validated (`ValidationError`) before anything is written; the writes then
+    join the caller's transaction, if any, without a savepoint of their own."""
     if not consent_to_refer:
         raise ValueError("A referral needs the person's consent.")
     referrer = referrer or {}
@@ -150,24 +152,29 @@ def create_referral(
         triage_due=working_days_after(today, scheme.triage_working_days),
         created_by=_actor(by),
     )
-    referral.full_clean(exclude=["person", "scheme"])
-    referral.save()
-    StatusChange.objects.create(
-        referral=referral,
-        to_status=Status.RECEIVED,
-        changed_by=_actor(by),
-        reason="Referral received",
-    )
-    auditor.record(
-        action="referral.created",
-        actor=_actor(by),
-        target=referral,
-        scheme_id=scheme.pk,
-        detail={"route": route, "channel": channel},
-    )
-    for hook in _on_received:
-        hook(referral, _actor(by))
-    _tell(referral, "received", by)
+    # Records handed in are known to exist: only an organisation given by its id is looked up.
+    given = ["person", "scheme"]
+    if isinstance(referring_organisation, models.Model):
+        given.append("referring_organisation")
+    referral.full_clean(exclude=given)
+    with transaction.atomic(savepoint=False):
+        referral.save()
+        StatusChange.objects.create(
+            referral=referral,
+            to_status=Status.RECEIVED,
+            changed_by=_actor(by),
+            reason="Referral received",
+        )
+        auditor.record(
+            action="referral.created",
+            actor=_actor(by),
+            target=referral,
+            scheme_id=scheme.pk,
+            detail={"route": route, "channel": channel},
+        )
+        for hook in _on_received:
+            hook(referral, _actor(by))
+        _tell(referral, "received", by)
     return referral
 
 

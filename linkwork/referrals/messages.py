@@ -54,7 +54,8 @@ def referral_event(
     event = Event(event)
     if event == Event.APPOINTMENT and appointment_at is None:
         raise ValueError("An appointment message needs the appointment's date and time.")
-    with transaction.atomic():
+    # Part of the caller's transaction, without a savepoint: a failure here fails the change.
+    with transaction.atomic(savepoint=False):
         referral = Referral.objects.select_related(
             "person__gp_practice", "scheme__host", "link_worker", "referring_organisation"
         ).get(pk=referral_id)

@@ -38,11 +38,15 @@ def referral_status_changed(
 ) -> None:
     if raw or not created:
         return
-    referring = (
-        Referral.objects.filter(pk=instance.referral_id)
-        .values_list("referring_organisation_id", flat=True)
-        .first()
-    )
+    if StatusChange.referral.is_cached(instance):
+        # Written by the status change itself, with the referral in hand.
+        referring = instance.referral.referring_organisation_id
+    else:
+        referring = (
+            Referral.objects.filter(pk=instance.referral_id)
+            .values_list("referring_organisation_id", flat=True)
+            .first()
+        )
     outbox.record(
         event_type=EventType.REFERRAL_STATUS_CHANGED,
         resource_type=REFERRAL_RESOURCE,

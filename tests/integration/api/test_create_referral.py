@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from linkwork.audit.models import AuditEvent
 from linkwork.people.models import Person, PersonMatch, current_consents
@@ -199,3 +201,21 @@ def test_safeguarding_concern_sent_by_api_raises_a_safety_flag(client, practice,
     assert referral.safeguarding_concern == "Carer reports bruising on her arms."
     flag = SafetyFlag.objects.get()
     assert (flag.referral, flag.kind, flag.raised_by) == (referral, "safeguarding", None)
+
+
+def test_post_referral_statement_budget(client, practice, body, settings):
+    """Every statement is a round trip that waits for a processor under load (issue 16, item
+    12): a new person's referral is checked, written, messaged and audited in few of them,
+    its tasks queued in the database as in production."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    stranger = {**body["person"], "nhs_number": "", "family_name": "Warm"}
+    post(client, practice, {**body, "person": stranger})
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, practice, body)
+    assert response.status_code == 201, response.content
+    sql = [q["sql"] for q in queries.captured_queries]
+    audits = [s for s in sql if s.startswith('INSERT INTO "audit_auditevent"')]
+    assert len(audits) == 1, "the request's events are written together"
+    assert len(sql) <= 22, "\n".join(sql)
