@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linkwork.accounts.models import Scheme, User
+from linkwork.audit import auditor
 from linkwork.people.actions import best_match, create_person, open_match
 from linkwork.people.models import ConsentKind, ConsentMethod
 from linkwork.referrals.actions import create_referral
@@ -35,26 +36,28 @@ def submit(
 ) -> tuple[Referral, bool]:
     """Create the person and the referral; returns it and whether a pending match was opened
     with someone already on record. `person_details` are validated as a new person's."""
-    found = best_match(
-        nhs_number=person_details.get("nhs_number", ""),
-        given_name=person_details["given_name"],
-        family_name=person_details["family_name"],
-        date_of_birth=person_details["date_of_birth"],
-        postcode=person_details.get("postcode", ""),
-    )
-    person = create_person(
-        by=by, details=person_details, consents=consents, consent_method=consent_method
-    )
-    if found is not None:
-        existing, basis = found
-        open_match(candidate=person, existing=existing, basis=basis)
-    created = create_referral(
-        by=by,
-        person=person,
-        safeguarding_concern=person_details.get("safeguarding_concerns", ""),
-        submitted_person=submitted_identity(person_details),
-        **referral,
-    )
+    # The person, any match, the referral and its messages audited in one INSERT at the end.
+    with auditor.together():
+        found = best_match(
+            nhs_number=person_details.get("nhs_number", ""),
+            given_name=person_details["given_name"],
+            family_name=person_details["family_name"],
+            date_of_birth=person_details["date_of_birth"],
+            postcode=person_details.get("postcode", ""),
+        )
+        person = create_person(
+            by=by, details=person_details, consents=consents, consent_method=consent_method
+        )
+        if found is not None:
+            existing, basis = found
+            open_match(candidate=person, existing=existing, basis=basis)
+        created = create_referral(
+            by=by,
+            person=person,
+            safeguarding_concern=person_details.get("safeguarding_concerns", ""),
+            submitted_person=submitted_identity(person_details),
+            **referral,
+        )
     return created, found is not None
 
 
