@@ -3,9 +3,11 @@ a PDF laid out from the same data, so the two always say the same.
 
 "Holds" follows who may see what in Linkwork. An organisation that hosts a scheme holds the
 referrals to that scheme and all their casework; an organisation that referred the person
-holds the referrals it made and the messages sent back to it. Both hold the shared person
-record their staff see (details, equality answers, consents) and the audit of their own
-staff's use of it. Nothing of another organisation is read: every query below is scoped by
+holds the referrals it made and the messages sent back to it. The host's casework includes
+the person's group bookings, the services suggested for them, the links to their own
+prescription page, and the feedback surveys sent to them with their answers. Both hold the
+shared person record their staff see (details, equality answers, consents) and the audit of
+their own staff's use of it. Nothing of another organisation is read: every query below is scoped by
 `organisation`, and a test plants another organisation's referral to prove it.
 """
 
@@ -40,13 +42,16 @@ from linkwork.casework.models import (
     PlanAction,
     SupportPlan,
 )
+from linkwork.groups.models import RegisterEntry
 from linkwork.insights.models import CareUse, ClinicalMeasure
 from linkwork.interop.gp_events.events import Event
 from linkwork.interop.gp_events.models import ExportBatch
 from linkwork.interop.gp_events.render import value_text
+from linkwork.matching.models import Shown
 from linkwork.notifications.models import Audience, InboundMessage, Message
 from linkwork.outcomes.models import FlagHandling, OutcomeMeasure, SafetyFlag
 from linkwork.people.models import Consent, Person, PersonChange, Restriction
+from linkwork.prescription.models import FeedbackAnswer, PrescriptionLink, SurveyInvitation
 from linkwork.records.models import RightsRequest
 from linkwork.referrals.models import CodedEvent, Referral, StatusChange
 
@@ -61,6 +66,8 @@ INTERNAL = {
     "next_attempt_at",
     "attempts",
     "provider_reference",
+    # A link's or survey's secret, kept only as a digest: nothing a person could read.
+    "token_digest",
 }
 
 Row = dict[str, Any]
@@ -167,6 +174,32 @@ def gather(person: Person, organisation: Organisation, *, request: RightsRequest
             ConnectionStatusChange.objects.filter(connection__referral_id__in=hosted_ids)
         ),
         "attendance": _rows(Attendance.objects.filter(connection__referral_id__in=hosted_ids)),
+        "group sessions booked": _rows(
+            RegisterEntry.objects.filter(connection__referral_id__in=hosted_ids)
+            .select_related("session__group", "booked_by")
+            .order_by("booked_at")
+        ),
+        "services suggested": [
+            row(shown, skip={"case_ref", "weights_version"})
+            for shown in Shown.objects.filter(case_ref__in=hosted_ids).select_related(
+                "service", "shown_to"
+            )
+        ],
+        "prescription links": _rows(
+            PrescriptionLink.objects.filter(referral_id__in=hosted_ids)
+            .select_related("referral", "created_by", "revoked_by")
+            .order_by("created_at")
+        ),
+        "feedback surveys sent": _rows(
+            SurveyInvitation.objects.filter(connection__referral_id__in=hosted_ids).order_by(
+                "created_at"
+            )
+        ),
+        "feedback given": _rows(
+            FeedbackAnswer.objects.filter(connection__referral_id__in=hosted_ids)
+            .select_related("service")
+            .order_by("answered_at")
+        ),
         "follow-ups": _rows(FollowUp.objects.filter(referral_id__in=hosted_ids)),
         "outcome measures": _rows(OutcomeMeasure.objects.filter(referral_id__in=hosted_ids)),
         "safety flags": _rows(SafetyFlag.objects.filter(referral_id__in=hosted_ids)),

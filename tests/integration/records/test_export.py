@@ -13,11 +13,14 @@ from django.utils import timezone
 from linkwork.audit import auditor
 from linkwork.audit.models import AuditEvent
 from linkwork.casework.models import Appointment, CaseNote
+from linkwork.groups.models import Group, GroupSession, RegisterEntry
+from linkwork.matching.models import Shown
 from linkwork.notifications.models import InboundMessage
 from linkwork.people.models import Consent
+from linkwork.prescription.models import FeedbackAnswer, PrescriptionLink, SurveyInvitation
 from linkwork.records.models import RightsRequest
 from tests.conftest import World, signed_in
-from tests.factories import ContactFactory, PersonFactory, ReferralFactory
+from tests.factories import ConnectionFactory, ContactFactory, PersonFactory, ReferralFactory
 from tests.integration.records.conftest import NHS_NUMBER, make_request
 
 SECRET = "Scheme B's own note about Ann"
@@ -177,3 +180,82 @@ def test_another_organisations_admin_gets_404_and_no_export(client, world: World
     assert client.get(reverse("records:request", args=[found.pk])).status_code == 404
     assert RightsRequest.objects.get().exports == 0
     assert AuditEvent.objects.filter(action="access.denied", actor=admin_b).count() == 2
+
+
+def _casework_beyond_notes(referral, worker, marker):  # type: ignore[no-untyped-def]
+    """A connection with a group booking, a suggestion, a prescription link, a feedback
+    survey and its answers, each carrying `marker` where it can hold words."""
+    connection = ConnectionFactory(referral=referral, status="accepted", created_by=worker)
+    service = connection.service
+    group = Group.objects.create(
+        name=f"{marker} walking group",
+        service=service,
+        scheme=referral.scheme,
+        venue=f"{marker} park",
+        recurrence="weekly",
+        weekday=1,
+        starts_at=dt.time(10, 0),
+        first_on=dt.date(2026, 1, 6),
+        capacity=10,
+        created_by=worker,
+    )
+    session = GroupSession.objects.create(
+        group=group, starts_at=timezone.now() + dt.timedelta(days=2), capacity=10
+    )
+    RegisterEntry.objects.create(session=session, connection=connection, booked_by=worker)
+    Shown.objects.create(
+        case_ref=referral.pk, service=service, position=1, score=0.8, weights_version="v1"
+    )
+    PrescriptionLink.objects.create(
+        referral=referral,
+        token_digest=f"{marker}-link-digest",
+        channel="text",
+        created_by=worker,
+        expires_at=timezone.now() + dt.timedelta(days=14),
+    )
+    SurveyInvitation.objects.create(
+        connection=connection,
+        token_digest=f"{marker}-survey-digest",
+        channel="text",
+        expires_at=timezone.now() + dt.timedelta(days=28),
+    )
+    FeedbackAnswer.objects.create(
+        connection=connection,
+        service=service,
+        went="yes",
+        welcome="very",
+        helped="a_lot",
+        recommend="yes",
+        comment=f"{marker} feedback",
+    )
+
+
+@pytest.mark.django_db
+def test_export_holds_bookings_suggestions_links_and_feedback(
+    client, world: World, person_a, own_records, planted
+):
+    """What the person did and was offered beyond the case notes is theirs to see too, and
+    another organisation's is still left out; a link's or survey's secret digest never is."""
+    theirs, _ = planted
+    _casework_beyond_notes(own_records, world.link_worker_a, "Own")
+    _casework_beyond_notes(theirs, world.link_worker_b, "Scheme B")
+    found = make_request(world, person_a)
+    signed_in(client, world.admin)
+    response = client.get(reverse("records:export", args=[found.pk]), {"format": "json"})
+    body = response.content.decode()
+    data = json.loads(body)
+    [booked] = data["group sessions booked"]
+    assert booked["session"].startswith("Own walking group on ")
+    assert booked["status"] == "Booked"
+    [suggested] = data["services suggested"]
+    assert suggested["position"] == 1
+    assert "case ref" not in suggested
+    [link] = data["prescription links"]
+    assert link["channel"] == "Text message"
+    assert link["referral"] == own_records.reference
+    [survey] = data["feedback surveys sent"]
+    assert survey["channel"] == "Text message"
+    [answer] = data["feedback given"]
+    assert (answer["helped"], answer["comment"]) == ("Yes, a lot", "Own feedback")
+    assert "digest" not in body
+    assert "Scheme B" not in body
