@@ -1039,6 +1039,60 @@ def cancel_appointment(
     return locked
 
 
+@transaction.atomic
+def move_appointment(
+    *,
+    by: User,
+    appointment: Appointment,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    mode: Mode,
+    place: str = "",
+    version: str | None = None,
+) -> Appointment:
+    """Move a booked appointment to another time, length, way or place, keeping it (and its
+    history) rather than cancelling and booking again. The person is reminded the day before
+    the new time, even if they were reminded of the old one."""
+    locked = _booked_for_change(appointment, version, "only a booked appointment can be moved.")
+    referral = locked.referral
+    _require_open(referral)
+    if starts_at <= timezone.now():
+        raise CaseworkError(
+            "The appointment must be in the future. To note a contact that has happened, "
+            "record a contact instead."
+        )
+    place = place.strip()
+    before = (locked.starts_at, locked.duration_minutes, locked.mode, locked.place)
+    if before == (starts_at, duration_minutes, mode, place):
+        raise CaseworkError(
+            "Nothing has changed. Change the date, time, length, way or place to move the "
+            "appointment."
+        )
+    moved_from = locked.starts_at
+    locked.starts_at = starts_at
+    locked.duration_minutes = duration_minutes
+    locked.mode = mode
+    locked.place = place
+    locked.reminded_at = None
+    _save_change(locked, by, ["starts_at", "duration_minutes", "mode", "place", "reminded_at"])
+    # The place is left out: it may be an address or a telephone number.
+    auditor.record(
+        action="appointment.moved",
+        actor=by,
+        target=locked,
+        scheme_id=referral.scheme_id,
+        detail={
+            "referral": str(referral.pk),
+            # In UTC both: the stored time comes back in UTC, the new one as it was typed.
+            "starts_at_from": moved_from.astimezone(dt.UTC).isoformat(),
+            "starts_at_to": starts_at.astimezone(dt.UTC).isoformat(),
+            "duration_minutes": duration_minutes,
+            "mode": mode,
+        },
+    )
+    return locked
+
+
 def reminder_place(appointment: Appointment) -> str:
     """Where the person is told the appointment is: the place for a meeting, their home for a
     home visit, nothing for a call (the reminder names the date and time)."""

@@ -114,19 +114,57 @@ def _appointment(request: HttpRequest, referral: Referral, appointment_id: str) 
     return found
 
 
+def _as_booked(appointment: Appointment) -> dict[str, Any]:
+    """The move form's starting values: the appointment as it is booked now."""
+    local = timezone.localtime(appointment.starts_at)
+    return {
+        "date": local.date(),
+        "time": local.strftime("%H:%M"),
+        "mode": appointment.mode,
+        "place": appointment.place,
+        "duration_minutes": appointment.duration_minutes,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment(
     request: AuthenticatedHttpRequest, referral_id: str, appointment_id: str
 ) -> HttpResponse:
-    """One appointment: record what happened (it becomes a contact), or cancel it."""
+    """One appointment: record what happened (it becomes a contact), move it to another time,
+    or cancel it."""
     referral = get_case_or_404(request, referral_id)
     found = _appointment(request, referral, appointment_id)
+    moving = request.method == "POST" and request.POST.get("action") == "move"
     form = RecordAppointmentForm(
         request.POST if request.method == "POST" and "outcome" in request.POST else None
     )
+    move_form = AppointmentForm(
+        request.POST if moving else None, person=referral.person, initial=_as_booked(found)
+    )
     conflict = None
-    if request.method == "POST":
+    if moving:
+        try:
+            if move_form.is_valid():
+                data = move_form.cleaned_data
+                moved = actions.move_appointment(
+                    by=request.user,
+                    appointment=found,
+                    starts_at=data["starts_at"],
+                    duration_minutes=data["duration_minutes"],
+                    mode=Mode(data["mode"]),
+                    place=data["place"],
+                    version=concurrency.sent_version(request.POST),
+                )
+                messages.success(request, f"Appointment moved to {datetime_uk(moved.starts_at)}")
+                return redirect("casework:appointment", referral.pk, found.pk)
+        except actions.CaseworkError as error:
+            move_form.add_error(None, str(error))
+        except concurrency.EditConflict as error:
+            conflict = error
+            found = _appointment(request, referral, appointment_id)
+            move_form.add_error(None, error.message)
+    elif request.method == "POST":
         version = concurrency.sent_version(request.POST)
         try:
             if request.POST.get("action") == "cancel":
@@ -186,14 +224,16 @@ def appointment(
             "recordable": recordable,
             "safeguarding": safeguarding_concerns(request.user, referral),
             "form": form,
-            "form_errors": bool(form.errors),
+            "move_form": move_form,
+            "failed_form": move_form if move_form.errors else form,
+            "form_errors": bool(form.errors or move_form.errors),
             "version": concurrency.version_to_show(
                 stored=found.version,
                 posted=request.POST if request.method == "POST" else None,
                 conflict=conflict,
             ),
         },
-        status=409 if conflict else 400 if form.errors else 200,
+        status=409 if conflict else 400 if form.errors or move_form.errors else 200,
     )
 
 

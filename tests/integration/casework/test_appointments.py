@@ -6,6 +6,7 @@ feed, the day-before reminder, and scoping."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -23,10 +24,13 @@ from linkwork.casework.models import (
     FollowUp,
     Mode,
 )
+from linkwork.core import concurrency
 from linkwork.notifications.models import Event, Message
-from linkwork.referrals.lifecycle import Status
+from linkwork.referrals.lifecycle import ClosureReason, Status
+from linkwork.referrals.models import Referral
 from tests.conftest import LONDON, World, signed_in
 from tests.factories import MembershipFactory, ReferralFactory
+from tests.integration.test_page_structure import skipped_levels
 from tests.unit.notifications import helpers
 
 pytestmark = pytest.mark.django_db
@@ -345,6 +349,237 @@ def test_cancelling_keeps_the_appointment_and_records_no_contact(client, world: 
     assert AuditEvent.objects.filter(action="appointment.cancelled").count() == 1
 
 
+# Moving
+
+
+def move(world: World, appointment, **changes):  # type: ignore[no-untyped-def]
+    """Move as the link worker, keeping whatever `changes` leaves out."""
+    values = {
+        "starts_at": appointment.starts_at,
+        "duration_minutes": appointment.duration_minutes,
+        "mode": Mode(appointment.mode),
+        "place": appointment.place,
+    }
+    values.update(changes)
+    return actions.move_appointment(by=world.link_worker_a, appointment=appointment, **values)
+
+
+def test_moving_changes_the_time_keeps_the_history_and_reminds_again(world: World):
+    referral = helpers.active(world)
+    appointment = book(world, referral, at(10, 11), place="Millbrook Library")
+    assert actions.remind_appointments() == 1
+    appointment.refresh_from_db()
+    assert appointment.reminded_at is not None
+    moved = move(
+        world,
+        appointment,
+        starts_at=at(11, 15, 30),
+        duration_minutes=30,
+        mode=Mode.PHONE,
+        place="07700 900123",
+        version=str(appointment.version),
+    )
+    appointment.refresh_from_db()
+    assert moved.pk == appointment.pk
+    assert (appointment.starts_at, appointment.duration_minutes, appointment.mode) == (
+        at(11, 15, 30),
+        30,
+        "phone",
+    )
+    assert appointment.place == "07700 900123"
+    assert appointment.status == AppointmentStatus.BOOKED
+    assert appointment.reminded_at is None
+    assert appointment.version == 2
+    assert Appointment.objects.count() == 1
+    event = AuditEvent.objects.get(action="appointment.moved")
+    assert event.object_id == str(appointment.pk)
+    assert event.detail == {
+        "referral": str(referral.pk),
+        "starts_at_from": "2026-12-10T11:00:00+00:00",
+        "starts_at_to": "2026-12-11T15:30:00+00:00",
+        "duration_minutes": 30,
+        "mode": "phone",
+    }
+    # No personal data: neither the place (here a telephone number) nor a name.
+    assert "07700" not in str(event.detail)
+    assert "Millbrook" not in str(event.detail)
+    assert referral.person.given_name not in str(event.detail)
+    # The reminder goes again, the day before the new time, naming no place for a call.
+    with time_machine.travel(at(10, 9), tick=False):
+        assert actions.remind_appointments() == 1
+    latest = Message.objects.filter(event=Event.APPOINTMENT).order_by("-created_at").first()
+    assert latest is not None
+    assert "11 December 2026 at 3:30pm" in latest.body
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"starts_at": at(9, 8)}, "The appointment must be in the future"),
+        ({"starts_at": NOW}, "The appointment must be in the future"),
+        ({}, "Change the date, time, length, way or place to move the appointment"),
+        ({"place": "  Millbrook Library  "}, "Change the date, time, length, way or place"),
+    ],
+)
+def test_moving_to_the_past_or_to_the_same_is_refused(world: World, referral_a, changes, message):
+    appointment = book(world, referral_a, at(11, 10))
+    with pytest.raises(actions.CaseworkError, match=message):
+        move(world, appointment, **changes)
+    appointment.refresh_from_db()
+    assert (appointment.starts_at, appointment.version) == (at(11, 10), 1)
+    assert not AuditEvent.objects.filter(action="appointment.moved").exists()
+
+
+def test_only_a_booked_appointment_can_be_moved(world: World, referral_a):
+    appointment = book(world, referral_a, at(11, 10))
+    actions.cancel_appointment(by=world.link_worker_a, appointment=appointment)
+    with pytest.raises(actions.CaseworkError, match="only a booked appointment can be moved"):
+        move(world, appointment, starts_at=at(12, 10))
+    appointment.refresh_from_db()
+    assert appointment.starts_at == at(11, 10)
+
+
+def test_moving_on_an_old_version_is_refused(world: World, referral_a):
+    appointment = book(world, referral_a, at(11, 10))
+    move(world, appointment, starts_at=at(12, 10))
+    with pytest.raises(concurrency.EditConflict):
+        move(world, appointment, starts_at=at(14, 10), version="1")
+    appointment.refresh_from_db()
+    assert (appointment.starts_at, appointment.version) == (at(12, 10), 2)
+
+
+def test_moving_an_appointment_of_a_closed_referral_is_refused(world: World, referral_a):
+    appointment = book(world, referral_a, at(11, 10))
+    # Closing cancels what is booked; closed underneath the page (another tab) leaves it booked.
+    Referral.objects.filter(pk=referral_a.pk).update(
+        status=Status.CLOSED, closure_reason=ClosureReason.GOALS_MET
+    )
+    with pytest.raises(actions.CaseworkError, match="casework can only be recorded"):
+        move(world, appointment, starts_at=at(12, 10))
+    appointment.refresh_from_db()
+    assert appointment.starts_at == at(11, 10)
+
+
+def test_move_form_shows_the_appointment_as_booked(client, world: World, referral_a):
+    appointment = book(world, referral_a, at(11, 10, 15), duration_minutes=45)
+    signed_in(client, world.link_worker_a)
+    response = client.get(reverse("casework:appointment", args=[referral_a.pk, appointment.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Move appointment" in page
+    assert 'name="action" value="move"' in page
+    assert 'name="version" value="1"' in page
+    for name, value in (
+        ("date[day]", "11"),
+        ("date[month]", "12"),
+        ("date[year]", "2026"),
+        ("time", "10:15"),
+        ("place", "Millbrook Library"),
+        ("duration_minutes", "45"),
+    ):
+        assert re.search(rf'name="{re.escape(name)}"[^>]*value="{value}"', page), name
+    assert re.search(r'value="in_person"[^>]*checked', page)
+    assert skipped_levels(page) == []
+
+
+def test_moving_from_the_page_saves_and_says_so(client, world: World, referral_a):
+    appointment = book(world, referral_a, at(11, 10))
+    signed_in(client, world.link_worker_a)
+    url = reverse("casework:appointment", args=[referral_a.pk, appointment.pk])
+    response = client.post(url, {"action": "move", "version": "1", **booking()})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    appointment.refresh_from_db()
+    assert (appointment.starts_at, appointment.duration_minutes, appointment.version) == (
+        at(10, 14, 30),
+        45,
+        2,
+    )
+    assert appointment.place == "Millbrook Library, Station Road"
+    page = client.get(url).content.decode()
+    assert "Appointment moved to 10 December 2026 at 2:30pm" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"date[day]": "8"}, "date", "The date of the appointment must be today or later"),
+        ({"date[month]": "13"}, "date", "Date of the appointment must be a real date"),
+        ({"time": "half two"}, "time", "Enter the time as hours and minutes, like 14:30"),
+        ({"mode": "carrier_pigeon"}, "mode", "Select how you will meet"),
+        ({"duration_minutes": "900"}, "duration_minutes", "600 minutes or less"),
+        ({"place": "\x00"}, "place", "hidden (control) characters"),
+    ],
+)
+def test_moving_with_bad_input_names_the_field_and_saves_nothing(
+    client, world: World, referral_a, changes, field, message
+):
+    appointment = book(world, referral_a, at(11, 10))
+    signed_in(client, world.link_worker_a)
+    response = client.post(
+        reverse("casework:appointment", args=[referral_a.pk, appointment.pk]),
+        {"action": "move", "version": "1", **booking(**changes)},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert f'href="#id_{field}' in page
+    appointment.refresh_from_db()
+    assert (appointment.starts_at, appointment.version) == (at(11, 10), 1)
+
+
+def test_moving_to_the_same_from_the_page_says_what_to_change(client, world: World, referral_a):
+    appointment = book(world, referral_a, at(10, 14, 30), duration_minutes=45)
+    Appointment.objects.filter(pk=appointment.pk).update(place="Millbrook Library, Station Road")
+    signed_in(client, world.link_worker_a)
+    response = client.post(
+        reverse("casework:appointment", args=[referral_a.pk, appointment.pk]),
+        {"action": "move", "version": "1", **booking()},
+    )
+    assert response.status_code == 400
+    assert "Change the date, time, length, way or place" in response.content.decode()
+
+
+def test_moving_on_an_old_version_from_the_page_shows_the_conflict(
+    client, world: World, referral_a
+):
+    appointment = book(world, referral_a, at(11, 10))
+    actions.move_appointment(
+        by=world.scheme_lead_a,
+        appointment=appointment,
+        starts_at=at(12, 10),
+        duration_minutes=60,
+        mode=Mode.IN_PERSON,
+        place="Millbrook Library",
+    )
+    signed_in(client, world.link_worker_a)
+    response = client.post(
+        reverse("casework:appointment", args=[referral_a.pk, appointment.pk]),
+        {"action": "move", "version": "1", **booking()},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Lee Lead changed this appointment" in page
+    # The form keeps the answers sent, and now carries the version saved by the other change.
+    assert re.search(r'name="time"[^>]*value="14:30"', page)
+    assert 'name="version" value="2"' in page
+    appointment.refresh_from_db()
+    assert appointment.starts_at == at(12, 10)
+
+
+def test_another_organisations_user_cannot_move_an_appointment(client, world: World, referral_a):
+    appointment = book(world, referral_a, at(11, 10))
+    signed_in(client, world.link_worker_b)
+    response = client.post(
+        reverse("casework:appointment", args=[referral_a.pk, appointment.pk]),
+        {"action": "move", "version": "1", **booking()},
+    )
+    assert response.status_code == 404
+    appointment.refresh_from_db()
+    assert (appointment.starts_at, appointment.version) == (at(11, 10), 1)
+    assert not AuditEvent.objects.filter(action="appointment.moved").exists()
+
+
 # Calendar files and the feed
 
 
@@ -547,7 +782,6 @@ def test_a_link_worker_has_one_live_calendar_address(world: World):
 
 
 def test_ending_support_cancels_booked_appointments(world: World, referral_a):
-    from linkwork.referrals.lifecycle import ClosureReason
 
     past = book(world, referral_a, at(8, 10))
     recorded = book(world, referral_a, at(8, 14))
