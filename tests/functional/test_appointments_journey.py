@@ -1,7 +1,8 @@
 """Appointments in Chromium, each page checked with axe and for sideways scrolling: a link
 worker who also leads the scheme accepts a referral at triage, books the first appointment
 straight after, and sees it in their diary by day and by week and in the scheme's diary; they
-open it, record what happened once its time has come, and make a calendar address."""
+open it and move it to a later time, record what happened once its time has come, and make a
+calendar address."""
 
 from __future__ import annotations
 
@@ -99,6 +100,18 @@ def test_link_worker_books_first_appointment_at_triage_and_sees_it_in_the_diary(
     page.wait_for_url(f"**/appointments/{appointment.pk}/")
     expect(page.get_by_role("link", name="Add to your calendar (.ics file)")).to_be_visible()
     check(page)
+    # The person asks for a later time: the appointment moves, filled in as booked.
+    expect(page.get_by_label("Time")).to_have_value("10:30")
+    page.get_by_label("Time").fill("half two")
+    page.get_by_role("button", name="Move appointment").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the time as hours and minutes")
+    check(page)
+    page.get_by_label("Time").fill("14:30")
+    page.get_by_role("button", name="Move appointment").click()
+    expect(page.get_by_text("Appointment moved to")).to_be_visible()
+    check(page)
+    appointment.refresh_from_db()
+    assert timezone.localtime(appointment.starts_at).strftime("%H:%M") == "14:30"
     # An earlier appointment whose time has come: what happened is recorded, once.
     earlier = Appointment.objects.create(
         referral=referral,
