@@ -9,8 +9,8 @@ from typing import Final
 WORDS: Final[dict[str, str]] = {
     "access.denied": "Access refused",
     "api.referral_received": "Referral received through the API",
-    # Both a new time (`move_appointment`) and another link worker's diary (`reassign_case`).
-    "appointment.moved": "Appointment moved to another time or link worker",
+    "appointment.moved": "Appointment moved to another link worker's diary",
+    "appointment.rescheduled": "Appointment moved to another time",
     "audit.searched": "Audit log searched",
     "connection.viewed_by_provider": "Connection viewed by the provider",
     "goal.status": "Goal status changed",

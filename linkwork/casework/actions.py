@@ -1077,7 +1077,7 @@ def move_appointment(
     _save_change(locked, by, ["starts_at", "duration_minutes", "mode", "place", "reminded_at"])
     # The place is left out: it may be an address or a telephone number.
     auditor.record(
-        action="appointment.moved",
+        action="appointment.rescheduled",
         actor=by,
         target=locked,
         scheme_id=referral.scheme_id,

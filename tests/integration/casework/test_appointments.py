@@ -391,7 +391,7 @@ def test_moving_changes_the_time_keeps_the_history_and_reminds_again(world: Worl
     assert appointment.reminded_at is None
     assert appointment.version == 2
     assert Appointment.objects.count() == 1
-    event = AuditEvent.objects.get(action="appointment.moved")
+    event = AuditEvent.objects.get(action="appointment.rescheduled")
     assert event.object_id == str(appointment.pk)
     assert event.detail == {
         "referral": str(referral.pk),
@@ -427,7 +427,7 @@ def test_moving_to_the_past_or_to_the_same_is_refused(world: World, referral_a, 
         move(world, appointment, **changes)
     appointment.refresh_from_db()
     assert (appointment.starts_at, appointment.version) == (at(11, 10), 1)
-    assert not AuditEvent.objects.filter(action="appointment.moved").exists()
+    assert not AuditEvent.objects.filter(action="appointment.rescheduled").exists()
 
 
 def test_only_a_booked_appointment_can_be_moved(world: World, referral_a):
@@ -577,7 +577,7 @@ def test_another_organisations_user_cannot_move_an_appointment(client, world: Wo
     assert response.status_code == 404
     appointment.refresh_from_db()
     assert (appointment.starts_at, appointment.version) == (at(11, 10), 1)
-    assert not AuditEvent.objects.filter(action="appointment.moved").exists()
+    assert not AuditEvent.objects.filter(action="appointment.rescheduled").exists()
 
 
 # Calendar files and the feed
