@@ -47,6 +47,7 @@ class Ability(StrEnum):
     EXPORT_GP_EVENTS = "export_gp_events"
     RESET_TWO_FACTOR = "reset_two_factor"
     MANAGE_SCHEME_STAFF = "manage_scheme_staff"
+    SET_SCHEME_CONTACT = "set_scheme_contact"
     ASSESS_SCHEME = "assess_scheme"
     USE_SUPPORT = "use_support"
     WORKER_SUPPORT = "worker_support"
@@ -238,6 +239,13 @@ def may(user: Any, ability: Ability, obj: Any = None) -> bool:
         if obj is None:
             return has_role(user, Role.SCHEME_LEAD)
         return obj.pk in scheme_ids(user, Role.SCHEME_LEAD)
+    if ability is Ability.SET_SCHEME_CONTACT:
+        # The phone, email and hours on people's prescription pages: the scheme's leads, and
+        # the system admins who operate the platform (who add and change schemes). `obj` is
+        # the scheme.
+        if obj is None:
+            return has_role(user, Role.SCHEME_LEAD) or operates_platform(user)
+        return obj.pk in scheme_ids(user, Role.SCHEME_LEAD) or operates_platform(user)
     if ability is Ability.ASSESS_SCHEME:
         # A scheme's self-assessment and action plan: its leads, and the admins of the
         # organisation that hosts it. `obj` is the scheme, or anything with a `scheme`.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 from django import forms
@@ -11,6 +10,7 @@ from django import forms
 from linkwork.core import links
 from linkwork.core.forms import DatePartsField, HouseVoice
 from linkwork.core.languages import LANGUAGES
+from linkwork.core.phones import InvalidPhone, normalise_phone
 from linkwork.core.postcodes import InvalidPostcode, is_valid_postcode, normalise_postcode
 from linkwork.directory.geography import Point, get_geocoder
 from linkwork.directory.listing import ListingLinks, current_links
@@ -123,8 +123,6 @@ OTHER_AUDIENCES = [
     (slug, term.name) for slug, term in AUDIENCES.items() if slug not in SEX_AUDIENCES
 ]
 LANGUAGE_CODES = frozenset(code for code, _ in LANGUAGES)
-# Digits, spaces and the signs people write in phone numbers: "+44 (0)1632 960 001".
-_PHONE_RE = re.compile(r"^\+?[0-9 ()\-]+$")
 
 # What a listing's page and forms say of a fact no feed or person has stated.
 NOT_STATED = "Not stated"
@@ -305,11 +303,10 @@ class ServiceForm(HouseVoice, forms.ModelForm[Service]):
         return plain_description(self.cleaned_data.get("description") or "")
 
     def clean_phone(self) -> str:
-        phone = " ".join(str(self.cleaned_data.get("phone") or "").split())
-        digits = sum(ch.isdigit() for ch in phone)
-        if phone and (not _PHONE_RE.match(phone) or not 10 <= digits <= 15):
-            raise forms.ValidationError("Enter a phone number, like 01632 960 001")
-        return phone
+        try:
+            return normalise_phone(str(self.cleaned_data.get("phone") or ""))
+        except InvalidPhone as invalid:
+            raise forms.ValidationError(str(invalid)) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from linkwork import notifications
-from linkwork.accounts.models import User
+from linkwork.accounts.models import Scheme, User
 from linkwork.audit import auditor
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection, ConnectionStatusChange
@@ -31,6 +31,7 @@ from linkwork.prescription.models import (
     Channel,
     FeedbackAnswer,
     PrescriptionLink,
+    SchemeContact,
     SurveyInvitation,
 )
 from linkwork.referrals.models import Referral
@@ -143,6 +144,45 @@ def revoke_link(*, by: User, link: PrescriptionLink) -> PrescriptionLink:
         detail={"referral": str(locked.referral_id)},
     )
     return locked
+
+
+# What a scheme lead sets of the scheme's contact, in the order the page asks for it.
+CONTACT_FIELDS = ("phone", "email", "hours")
+
+
+@transaction.atomic
+def set_scheme_contact(
+    *,
+    by: User,
+    scheme: Scheme,
+    phone: str,
+    email: str,
+    hours: str,
+    request: HttpRequest | None = None,
+) -> list[str]:
+    """Set who people call at the scheme (shown on their prescription pages), making the
+    scheme's contact if it has none. Returns the names of the fields changed: when none did,
+    nothing is written. The audit event names the fields, never their values."""
+    # The scheme's row is the lock: two leads saving at once cannot both make its contact.
+    Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+    contact = SchemeContact.objects.filter(scheme=scheme).first() or SchemeContact(scheme=scheme)
+    wanted = {"phone": phone, "email": email, "hours": hours}
+    changed = [name for name in CONTACT_FIELDS if getattr(contact, name) != wanted[name]]
+    if not changed:
+        return []
+    created = contact.pk is None
+    for name in changed:
+        setattr(contact, name, wanted[name])
+    contact.save()
+    auditor.record(
+        action="scheme_contact.changed",
+        request=request,
+        actor=by,
+        target=contact,
+        scheme_id=scheme.pk,
+        detail={"changed": changed, "created": created},
+    )
+    return changed
 
 
 def _refused(request: HttpRequest, kind: str, record: Any, reason: str) -> None:

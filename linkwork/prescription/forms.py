@@ -1,4 +1,5 @@
-"""The staff form that makes a link, and the person's feedback survey (in their language)."""
+"""The staff forms that make a link and set the scheme's contact details, and the person's
+feedback survey (in their language)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from linkwork.core.forms import HouseVoice
+from linkwork.core.phones import InvalidPhone, normalise_phone
 from linkwork.core.text import NoControlCharacters
 from linkwork.prescription.models import Helped, Recommend, Welcome, Went
 
@@ -95,3 +97,34 @@ class SurveyForm(HouseVoice, forms.Form):
                 field.error_messages["max_length"] = _(
                     "Your comment must be 1000 characters or fewer"
                 )
+
+
+class SchemeContactForm(HouseVoice, forms.Form):
+    """Who people call at their scheme: shown on each person's prescription page."""
+
+    phone = forms.CharField(
+        label="Phone number (optional)",
+        required=False,
+        max_length=20,
+        help_text="For example, 01632 960 001",
+    )
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.org"
+        },
+    )
+    hours = forms.CharField(
+        label="When the phone is answered (optional)",
+        required=False,
+        max_length=200,
+        help_text="In plain words, for example Monday to Friday, 9am to 5pm",
+    )
+
+    def clean_phone(self) -> str:
+        try:
+            return normalise_phone(str(self.cleaned_data.get("phone") or ""))
+        except InvalidPhone as invalid:
+            raise forms.ValidationError(str(invalid), code="invalid") from None

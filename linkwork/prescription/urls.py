@@ -19,4 +19,9 @@ urlpatterns = [
     path(
         "prescription/feedback/<uuid:service_id>/", views.feedback_service, name="feedback_service"
     ),
+    path(
+        "prescription/schemes/<int:scheme_id>/contact/",
+        views.scheme_contact,
+        name="scheme_contact",
+    ),
 ]

@@ -7,7 +7,8 @@ which shows nothing about anyone (404). The survey works the same way at `/s/<to
 Every showing is audited; every answer is kept out of caches, search engines and referrers.
 
 The staff pages go through the access gate: a case's link worker and scheme leads make, send,
-print and revoke links; curators and a service's provider read its feedback results.
+print and revoke links; a scheme's leads set the contact details shown on its people's pages;
+curators and a service's provider read its feedback results.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from linkwork.accounts import gate
+from linkwork.accounts import gate, permissions
 from linkwork.accounts.gate import AuthenticatedHttpRequest
+from linkwork.accounts.models import Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.core.forms import error_summary
@@ -34,9 +36,14 @@ from linkwork.core.presenters import date_uk
 from linkwork.directory.models import Service
 from linkwork.insights import suppression
 from linkwork.prescription import actions, content, language, presenters, results
-from linkwork.prescription.forms import LinkForm, SurveyForm
+from linkwork.prescription.forms import LinkForm, SchemeContactForm, SurveyForm
 from linkwork.prescription.messages import absolute
-from linkwork.prescription.models import FeedbackAnswer, PrescriptionLink, SurveyInvitation
+from linkwork.prescription.models import (
+    FeedbackAnswer,
+    PrescriptionLink,
+    SchemeContact,
+    SurveyInvitation,
+)
 from linkwork.referrals.scoping import get_case_or_404
 
 LINK_KEY = "prescription.link"
@@ -304,6 +311,14 @@ def case(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
         scheme_id=referral.scheme_id,
     )
     shown_once = request.session.pop(SHOWN_ONCE, None)
+    # A lead who could give the scheme's contact details is told when people's pages have none.
+    contact_missing = (
+        permissions.may(request.user, Ability.SET_SCHEME_CONTACT)
+        and permissions.may(request.user, Ability.SET_SCHEME_CONTACT, referral.scheme)
+        and not SchemeContact.objects.filter(scheme_id=referral.scheme_id)
+        .exclude(phone="", email="", hours="")
+        .exists()
+    )
     return render(
         request,
         "prescription/case.jinja",
@@ -321,6 +336,7 @@ def case(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
             "form_errors": error_summary(form) if form.errors else [],
             "shown_once": shown_once,
             "days": actions.link_days(),
+            "contact_missing": contact_missing,
         },
     )
 
@@ -370,6 +386,50 @@ def print_page(request: AuthenticatedHttpRequest, link_id: str) -> HttpResponse:
             "back": reverse("prescription:case", args=[link.referral_id]),
         },
         lang,
+    )
+
+
+# --- Staff: the scheme's contact details ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_contact(request: AuthenticatedHttpRequest, scheme_id: int) -> HttpResponse:
+    """The phone, email and hours shown to the scheme's people on their prescription pages:
+    set by its leads (and the system admins who operate the platform)."""
+    scheme = gate.get_visible_or_404(
+        request, Scheme.objects.all(), ability=Ability.SET_SCHEME_CONTACT, pk=scheme_id
+    )
+    contact = SchemeContact.objects.filter(scheme=scheme).first()
+    initial = {name: getattr(contact, name) for name in actions.CONTACT_FIELDS} if contact else {}
+    form = SchemeContactForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = actions.set_scheme_contact(
+            by=request.user, scheme=scheme, request=request, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            "Contact details saved. People see them on their prescription pages"
+            if changed
+            else "Nothing changed: the contact details were already these",
+        )
+        return redirect("prescription:scheme_contact", scheme_id=scheme.pk)
+    leads = scheme.pk in permissions.scheme_ids(request.user, Role.SCHEME_LEAD)
+    return render(
+        request,
+        "prescription/scheme_contact.jinja",
+        {
+            "page_title": f"Contact details on people's prescription pages: {scheme.name}",
+            "scheme": scheme,
+            "form": form,
+            "form_errors": error_summary(form) if form.errors else [],
+            "back": (
+                (reverse("casework:capacity"), "Back to capacity")
+                if leads
+                else (reverse("administration:scheme", args=[scheme.pk]), "Back to the scheme")
+            ),
+        },
+        status=400 if form.errors else 200,
     )
 
 

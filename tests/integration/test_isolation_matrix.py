@@ -323,6 +323,8 @@ NOT_PERSONAL = {
     "prescription:open": "a person's single-use link",
     "prescription:survey_open": "a person's single-use survey link",
     "prescription:feedback_service": "aggregates",
+    # The phone, email and hours a scheme gives its people: the scheme's, never a person's.
+    "prescription:scheme_contact": "a scheme's contact details",
     # Staff accounts, never a person's record: a reset link (public, refused unless valid),
     # an admin's reset of an authenticator, and a scheme lead's page of link workers.
     "accounts:password_reset_link": "a reset link",

@@ -354,6 +354,9 @@ RESTRICTED: dict[str, Gated] = {
     "prescription:revoke": CASEWORK,
     "prescription:print": CASEWORK,
     "prescription:feedback_service": PROVIDER_RECORD,
+    # The contact details on people's prescription pages: leads of the scheme (and admins who
+    # operate the platform).
+    "prescription:scheme_contact": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
     "outcomes:record": CASEWORK,
     "outcomes:flag": CASEWORK,
     "notifications:referral_messages": Gated(wrong_role=None, other_scope="link_worker_b"),
