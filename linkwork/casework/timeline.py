@@ -1,5 +1,6 @@
-"""One referral's timeline: contacts, case notes, connections and their status changes,
-outcome measures, safety flags and messages, newest first, in a constant number of queries.
+"""One referral's timeline: contacts, appointments booked and cancelled, case notes,
+connections and their status changes, outcome measures, safety flags and messages, newest
+first, in a constant number of queries.
 
 Each kind is read by one source, in one or a few queries whatever the length of the episode.
 Safety flags come from their own records (`SafetyFlag` and its `FlagHandling`), so the
@@ -19,7 +20,8 @@ from django.urls import reverse
 
 from linkwork.accounts.models import User
 from linkwork.casework.lifecycle import ConnectionStatus
-from linkwork.casework.models import CaseNote, Connection, Contact
+from linkwork.casework.models import Appointment, AppointmentStatus, CaseNote, Connection, Contact
+from linkwork.core.presenters import datetime_uk
 from linkwork.notifications.models import FAILED_STATUSES, InboundMessage, Message
 from linkwork.outcomes.models import FlagKind, OutcomeMeasure, SafetyFlag
 from linkwork.outcomes.safety import RAISED_BY
@@ -29,6 +31,7 @@ from linkwork.referrals.models import Referral
 
 class Kind(StrEnum):
     CONTACT = "contact"
+    APPOINTMENT = "appointment"
     NOTE = "note"
     CONNECTION = "connection"
     MEASURE = "measure"
@@ -42,6 +45,7 @@ class Kind(StrEnum):
 
 KIND_LABELS = {
     Kind.CONTACT: "Contacts",
+    Kind.APPOINTMENT: "Appointments",
     Kind.NOTE: "Case notes",
     Kind.CONNECTION: "Connections",
     Kind.MEASURE: "Outcome measures",
@@ -90,6 +94,34 @@ def contacts(referral: Referral, user: User) -> Iterable[Entry]:
             by=_name(contact.recorded_by),
             detail=contact.note,
         )
+
+
+def appointments(referral: Referral, user: User) -> Iterable[Entry]:
+    """Each appointment when it was booked, and when it was cancelled. One that happened (or
+    was missed) is a contact from then on, and shows as one."""
+    for appointment in (
+        Appointment.objects.visible_to(user)
+        .filter(referral=referral)
+        .select_related("created_by", "updated_by", "link_worker")
+    ):
+        href = reverse("casework:appointment", args=[referral.pk, appointment.pk])
+        when = f"{appointment.get_mode_display().lower()}, {datetime_uk(appointment.starts_at)}"
+        yield Entry(
+            at=appointment.created_at,
+            kind=Kind.APPOINTMENT,
+            title=f"Appointment booked: {when}",
+            by=_name(appointment.created_by),
+            detail=f"With {appointment.link_worker.full_name}",
+            href=href,
+        )
+        if appointment.status == AppointmentStatus.CANCELLED:
+            yield Entry(
+                at=appointment.updated_at,
+                kind=Kind.APPOINTMENT,
+                title=f"Appointment cancelled: {when}",
+                by=_name(appointment.updated_by),
+                href=href,
+            )
 
 
 def notes(referral: Referral, user: User) -> Iterable[Entry]:
@@ -207,6 +239,7 @@ def messages(referral: Referral, user: User) -> Iterable[Entry]:
 
 SOURCES: list[tuple[frozenset[Kind], Source]] = [
     (frozenset({Kind.CONTACT}), contacts),
+    (frozenset({Kind.APPOINTMENT}), appointments),
     (frozenset({Kind.NOTE, Kind.FLAG}), notes),
     (frozenset({Kind.CONNECTION}), connections),
     (frozenset({Kind.MEASURE}), measures),

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkwork.audit.models import AuditEvent
-from linkwork.casework.models import CaseNote, ConnectionStatusChange
+from linkwork.casework.actions import book_appointment, cancel_appointment
+from linkwork.casework.models import CaseNote, ConnectionStatusChange, Mode
 from linkwork.notifications.models import Message
 from linkwork.outcomes import get_instrument
 from linkwork.outcomes.actions import record_measure
@@ -198,3 +199,34 @@ def test_timeline_shows_each_flag_and_how_it_was_handled(client, world, referral
     assert "Safety flag handled: thoughts of self-harm" in body
     assert "Phoned her; she has a crisis plan." in body
     assert "Still open" not in body
+
+
+def test_timeline_shows_appointments_booked_and_cancelled(client, world, referral_a):
+    """A booked appointment is on the timeline from when it was booked, linked to its page;
+    a cancelled one also when it was cancelled. One that happened shows as its contact."""
+    booked = book_appointment(
+        by=world.link_worker_a,
+        referral=referral_a,
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        duration_minutes=30,
+        mode=Mode.PHONE,
+    )
+    dropped = book_appointment(
+        by=world.link_worker_a,
+        referral=referral_a,
+        starts_at=timezone.now() + dt.timedelta(days=5),
+        duration_minutes=45,
+        mode=Mode.IN_PERSON,
+        place="Library",
+    )
+    cancel_appointment(by=world.link_worker_a, appointment=dropped)
+    signed_in(client, world.link_worker_a)
+    body = client.get(reverse(URL, args=[referral_a.pk]), {"kind": "appointment"}).content.decode()
+    assert body.count("Appointment booked: ") == 2
+    assert body.count("Appointment cancelled: in person, ") == 1
+    assert "Appointment booked: phone, " in body
+    assert reverse("casework:appointment", args=[referral_a.pk, booked.pk]) in body
+    assert "Library" not in body, "the place is read on the appointment's own page"
+    assert re.search(r'value="appointment"[^>]*checked', body)
+    contacts_only = client.get(reverse(URL, args=[referral_a.pk]), {"kind": "contact"})
+    assert "Appointment booked" not in contacts_only.content.decode()
