@@ -284,6 +284,29 @@ def _field_id(params: Params) -> Any:
     return param(params, "id") or given(params, "name")
 
 
+def _opening(
+    name: str, params: Any, known: frozenset[str]
+) -> tuple[Params, Any, list[str], str, bool]:
+    """What a labelled field (input, select, textarea) starts from: its checked parameters,
+    its id, the hint and error drawn before it, the ids it is described by, and whether it
+    shows an error."""
+    checked = _params(name, params, known)
+    id_ = _field_id(checked)
+    parts, described_by, error = _hint_and_error(
+        checked, _cat(id_), param(checked, "describedBy") or "", name
+    )
+    return checked, id_, parts, described_by, error
+
+
+def _labelled(
+    params: Params, id_: Any, error: bool, parts: list[str], element: str, where: str
+) -> Markup:
+    """A labelled field's form group: its label, hint and error (`parts`), then `element`."""
+    label = _text_or_html(given(params, "label"))
+    drawn = _label(label, for_=_or(given(label, "for"), id_), where=f"{where} label")
+    return _form_group(params, error, [drawn, *parts, element], where)
+
+
 def _wrapper(params: Params, inner: list[str], where: str, *, large: bool = False) -> str:
     wrapper = _mapping(param(params, "inputWrapper"))
     _refuse(f"{where} inputWrapper", wrapper, _WRAPPER_KEYS)
@@ -313,11 +336,7 @@ def _affix(value: Any, kind: str, where: str) -> str:
 
 def render_input(params: Any) -> Markup:
     """The HTML the NHS.UK `input` macro draws for `params` (the macro's own parameters)."""
-    params = _params("input", params, _INPUT_KEYS)
-    id_ = _field_id(params)
-    parts, described_by, error = _hint_and_error(
-        params, _cat(id_), param(params, "describedBy") or "", "input"
-    )
+    params, id_, parts, described_by, error = _opening("input", params, _INPUT_KEYS)
     classes = param(params, "classes")
     names = "nhsuk-input"
     large = bool(param(params, "large")) and not (classes and "nhsuk-input--large" in classes)
@@ -357,31 +376,17 @@ def render_input(params: Any) -> Markup:
         + _attributes(given(params, "attributes"))
         + ">"
     )
-    label = _text_or_html(given(params, "label"))
     prefix = _affix(given(params, "prefix"), "prefix", "input")
     suffix = _affix(given(params, "suffix"), "suffix", "input")
     wrapper = _mapping(param(params, "inputWrapper"))
     if prefix or suffix or param(wrapper, "classes") or param(wrapper, "attributes"):
         element = _wrapper(params, [prefix, element, suffix], "input", large=large)
-    return _form_group(
-        params,
-        error,
-        [
-            _label(label, for_=_or(given(label, "for"), id_), where="input label"),
-            *parts,
-            element,
-        ],
-        "input",
-    )
+    return _labelled(params, id_, error, parts, element, "input")
 
 
 def render_select(params: Any) -> Markup:
     """The HTML the NHS.UK `select` macro draws for `params` (the macro's own parameters)."""
-    params = _params("select", params, _SELECT_KEYS)
-    id_ = _field_id(params)
-    parts, described_by, error = _hint_and_error(
-        params, _cat(id_), param(params, "describedBy") or "", "select"
-    )
+    params, id_, parts, described_by, error = _opening("select", params, _SELECT_KEYS)
     names = "nhsuk-select"
     if error:
         names += " nhsuk-select--error"
@@ -424,17 +429,7 @@ def render_select(params: Any) -> Markup:
     wrapper = _mapping(param(params, "inputWrapper"))
     if param(wrapper, "classes") or param(wrapper, "attributes"):
         element = _wrapper(params, [element], "select")
-    label = _text_or_html(given(params, "label"))
-    return _form_group(
-        params,
-        error,
-        [
-            _label(label, for_=_or(given(label, "for"), id_), where="select label"),
-            *parts,
-            element,
-        ],
-        "select",
-    )
+    return _labelled(params, id_, error, parts, element, "select")
 
 
 def _legend(legend: Params, where: str) -> str:
@@ -649,11 +644,7 @@ _TEXTAREA_KEYS: Final = _COMMON_KEYS | {
 
 def render_textarea(params: Any) -> Markup:
     """The HTML the NHS.UK `textarea` macro draws for `params` (the macro's own parameters)."""
-    params = _params("textarea", params, _TEXTAREA_KEYS)
-    id_ = _field_id(params)
-    parts, described_by, error = _hint_and_error(
-        params, _cat(id_), param(params, "describedBy") or "", "textarea"
-    )
+    params, id_, parts, described_by, error = _opening("textarea", params, _TEXTAREA_KEYS)
     names = "nhsuk-textarea"
     if error:
         names += " nhsuk-textarea--error"
@@ -671,17 +662,7 @@ def render_textarea(params: Any) -> Markup:
         + _attributes(given(params, "attributes"))
         + f">{_str(given(params, 'value'))}</textarea>"
     )
-    label = _text_or_html(given(params, "label"))
-    return _form_group(
-        params,
-        error,
-        [
-            _label(label, for_=_or(given(label, "for"), id_), where="textarea label"),
-            *parts,
-            element,
-        ],
-        "textarea",
-    )
+    return _labelled(params, id_, error, parts, element, "textarea")
 
 
 _DATE_KEYS: Final = frozenset(
