@@ -883,6 +883,15 @@ def _appointment_last_change(appointment: Appointment) -> concurrency.LastChange
     return (concurrency.name_of(appointment.updated_by), appointment.updated_at)
 
 
+def _require_future(starts_at: dt.datetime) -> None:
+    """Refuse an appointment booked or moved to a time that has passed."""
+    if starts_at <= timezone.now():
+        raise CaseworkError(
+            "The appointment must be in the future. To note a contact that has happened, "
+            "record a contact instead."
+        )
+
+
 @transaction.atomic
 def book_appointment(
     *,
@@ -897,11 +906,7 @@ def book_appointment(
     """Book a contact in the future with the person, in the diary of their link worker (the
     referral's, else the one booking). A contact that has happened is recorded instead."""
     _require_open(referral)
-    if starts_at <= timezone.now():
-        raise CaseworkError(
-            "The appointment must be in the future. To note a contact that has happened, "
-            "record a contact instead."
-        )
+    _require_future(starts_at)
     worker = link_worker or referral.link_worker or by
     appointment = Appointment.objects.create(
         referral=referral,
@@ -1056,11 +1061,7 @@ def move_appointment(
     locked = _booked_for_change(appointment, version, "only a booked appointment can be moved.")
     referral = locked.referral
     _require_open(referral)
-    if starts_at <= timezone.now():
-        raise CaseworkError(
-            "The appointment must be in the future. To note a contact that has happened, "
-            "record a contact instead."
-        )
+    _require_future(starts_at)
     place = place.strip()
     before = (locked.starts_at, locked.duration_minutes, locked.mode, locked.place)
     if before == (starts_at, duration_minutes, mode, place):

@@ -80,6 +80,16 @@ class AppointmentForm(HouseVoice, forms.Form):
             data["starts_at"] = when
         return data
 
+    def booking(self) -> dict[str, Any]:
+        """The appointment as the form has it (once valid): what booking or moving one takes."""
+        data = self.cleaned_data
+        return {
+            "starts_at": data["starts_at"],
+            "duration_minutes": data["duration_minutes"],
+            "mode": Mode(data["mode"]),
+            "place": data["place"],
+        }
+
 
 class RecordAppointmentForm(HouseVoice, forms.Form):
     """What happened at an appointment whose time has come."""

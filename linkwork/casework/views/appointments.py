@@ -27,7 +27,6 @@ from linkwork.casework.models import (
     AppointmentQuerySet,
     AppointmentStatus,
     CalendarFeed,
-    Mode,
 )
 from linkwork.casework.safeguarding import safeguarding_concerns
 from linkwork.core import concurrency
@@ -51,16 +50,8 @@ def appointments(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRes
     form = AppointmentForm(request.POST if request.method == "POST" else None, person=person)
     after_triage = request.GET.get("after") == "triage"
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            booked = actions.book_appointment(
-                by=request.user,
-                referral=referral,
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                mode=Mode(data["mode"]),
-                place=data["place"],
-            )
+            booked = actions.book_appointment(by=request.user, referral=referral, **form.booking())
         except actions.CaseworkError as error:
             form.add_error(None, str(error))
         else:
@@ -146,15 +137,11 @@ def appointment(
     if moving:
         try:
             if move_form.is_valid():
-                data = move_form.cleaned_data
                 moved = actions.move_appointment(
                     by=request.user,
                     appointment=found,
-                    starts_at=data["starts_at"],
-                    duration_minutes=data["duration_minutes"],
-                    mode=Mode(data["mode"]),
-                    place=data["place"],
                     version=concurrency.sent_version(request.POST),
+                    **move_form.booking(),
                 )
                 messages.success(request, f"Appointment moved to {datetime_uk(moved.starts_at)}")
                 return redirect("casework:appointment", referral.pk, found.pk)
