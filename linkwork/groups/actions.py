@@ -1,5 +1,5 @@
-"""Every write of group sessions: making a group and its sessions ahead, booking people,
-marking the register and finalising it.
+"""Every write of group sessions: making a group and its sessions ahead, changing its details
+and closing it, booking people, marking the register and finalising it.
 
 Each public action is one transaction that writes its own audit event (ids and codes only,
 never a name). Booking and finalising lock the session's row first, so two people booking the
@@ -21,6 +21,8 @@ from linkwork.audit import auditor
 from linkwork.casework import actions as casework_actions
 from linkwork.casework.lifecycle import ConnectionStatus
 from linkwork.casework.models import Connection
+from linkwork.core import concurrency
+from linkwork.core.presenters import date_uk
 from linkwork.directory.models import Service
 from linkwork.groups.models import (
     HOLDS_A_PLACE,
@@ -106,20 +108,196 @@ def make_sessions(*, group: Group, today: dt.date | None = None, weeks: int = WE
         return 0
     today = today or timezone.localdate()
     zone = timezone.get_current_timezone()
+    end = today + dt.timedelta(weeks=weeks)
+    # A day that has a session already keeps it, at whatever time: after the group's start
+    # time changes, today's session that has started (at the old time) is not made again.
+    taken_days = {
+        timezone.localtime(starts_at).date()
+        for starts_at in group.sessions.filter(
+            starts_at__gte=dt.datetime.combine(today, dt.time.min, tzinfo=zone),
+            starts_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
+        ).values_list("starts_at", flat=True)
+    }
     made = 0
     for day in meeting_days(
         recurrence=group.recurrence,
         weekday=group.weekday,
         first_on=group.first_on,
         start=today,
-        end=today + dt.timedelta(weeks=weeks),
+        end=end,
     ):
+        if day in taken_days:
+            continue
         starts_at = dt.datetime.combine(day, group.starts_at, tzinfo=zone)
         _, created = GroupSession.objects.get_or_create(
             group=group, starts_at=starts_at, defaults={"capacity": group.capacity}
         )
         made += created
     return made
+
+
+def _group_last_change(group: Group) -> concurrency.LastChange:
+    if group.updated_by_id is None:
+        return concurrency.name_of(group.created_by), group.created_at
+    return concurrency.name_of(group.updated_by), group.updated_at
+
+
+def _group_for_change(group: Group, version: str | None) -> Group:
+    """The group's row locked for a change, refused when someone changed it since the form
+    was shown (`version`) or when it is closed."""
+    # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    concurrency.check(
+        sent=version,
+        current=locked.version,
+        what="group",
+        last_change=lambda: _group_last_change(locked),
+    )
+    if not locked.active:
+        raise GroupError("This group is closed: its details can no longer be changed")
+    return locked
+
+
+def _coming_sessions(group: Group, now: dt.datetime) -> list[tuple[GroupSession, int]]:
+    """The group's sessions still to start, neither finalised nor cancelled, locked, each with
+    its places taken."""
+    sessions = (
+        GroupSession.objects.select_for_update()
+        .filter(group=group, starts_at__gt=now, finalised_at__isnull=True, cancelled=False)
+        .order_by("starts_at")
+    )
+    return [(session, places_taken(session)) for session in sessions]
+
+
+def _save_group(group: Group, by: User, fields: list[str]) -> None:
+    group.version += 1
+    group.updated_by = by
+    group.updated_at = timezone.now()
+    group.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+
+
+# The details of a group that can change once it has started, in the order of the form.
+EDITABLE = ("name", "venue", "starts_at", "duration_minutes", "capacity")
+
+
+@transaction.atomic
+def edit_group(
+    *,
+    by: User,
+    group: Group,
+    name: str | None = None,
+    venue: str | None = None,
+    starts_at: dt.time | None = None,
+    duration_minutes: int | None = None,
+    capacity: int | None = None,
+    version: str | None = None,
+    now: dt.datetime | None = None,
+) -> list[str]:
+    """Change a group's name, venue, start time, length or places (None keeps a detail as it
+    is). Returns the names of the fields changed; nothing is written when none changed.
+
+    The group's sessions still to come, neither finalised nor cancelled, follow the new start
+    time (on the same day) and places; sessions that have started and finalised registers
+    never change. Places fewer than the people already booked on a coming session are refused,
+    naming that session, so no session is ever overbooked.
+
+    The service, who runs the group, how often it meets, its weekday and its first session
+    cannot change here: its coming sessions would move to other days or end, and the people
+    booked on them with them. A group that changes those is closed and a new one started."""
+    locked = _group_for_change(group, version)
+    wanted: dict[str, object] = {
+        "name": name.strip() if name is not None else None,
+        "venue": venue.strip() if venue is not None else None,
+        "starts_at": starts_at,
+        "duration_minutes": duration_minutes,
+        "capacity": capacity,
+    }
+    if wanted["name"] == "":
+        raise GroupError("Enter the name of the group", field="name")
+    if wanted["venue"] == "":
+        raise GroupError("Enter where the group meets", field="venue")
+    if capacity is not None and capacity < 1:
+        raise GroupError("Places at each session must be 1 or more", field="capacity")
+    if duration_minutes is not None and duration_minutes < 1:
+        raise GroupError(
+            "The length of a session must be 1 minute or more", field="duration_minutes"
+        )
+    changed = [
+        field
+        for field in EDITABLE
+        if wanted[field] is not None and wanted[field] != getattr(locked, field)
+    ]
+    if not changed:
+        return []
+    sessions: list[tuple[GroupSession, int]] = []
+    if "starts_at" in changed or "capacity" in changed:
+        sessions = _coming_sessions(locked, now or timezone.now())
+    if capacity is not None and "capacity" in changed:
+        for session, taken in sessions:
+            if taken > capacity:
+                raise GroupError(
+                    f"The session on {date_uk(session.starts_at)} has "
+                    f"{taken} places booked. Enter {taken} places or more, or cancel bookings "
+                    "on that session first",
+                    field="capacity",
+                )
+    for field in changed:
+        setattr(locked, field, wanted[field])
+    _save_group(locked, by, changed)
+    zone = timezone.get_current_timezone()
+    for session, _ in sessions:
+        if "starts_at" in changed:
+            day = timezone.localtime(session.starts_at).date()
+            session.starts_at = dt.datetime.combine(day, locked.starts_at, tzinfo=zone)
+        session.capacity = locked.capacity
+        session.save(update_fields=["starts_at", "capacity"])
+    # Field names only: a venue may be someone's home.
+    auditor.record(
+        action="group.changed",
+        actor=by,
+        target=locked,
+        scheme_id=_scheme_of(locked),
+        detail={"fields": changed, "sessions": len(sessions)},
+    )
+    return changed
+
+
+@transaction.atomic
+def close_group(
+    *, by: User, group: Group, version: str | None = None, now: dt.datetime | None = None
+) -> int:
+    """Close a group that has ended: no more sessions are made for it, and its coming
+    sessions, none of which may have anyone booked, are cancelled. Returns how many were
+    cancelled.
+
+    A group with people booked on a coming session is refused, naming the first such session:
+    cancelling it would tell no one (a cancelled session sends no message), so its bookings
+    or the session are cancelled on its register first, where the runner can tell each person.
+    Sessions that have started keep their registers, to be finalised as before."""
+    locked = _group_for_change(group, version)
+    sessions = _coming_sessions(locked, now or timezone.now())
+    booked = [session for session, taken in sessions if taken]
+    if booked:
+        first = date_uk(booked[0].starts_at)
+        count = len(booked)
+        raise GroupError(
+            f"People are booked on {count} coming "
+            f"{'session' if count == 1 else 'sessions'}, the first on {first}. Cancel their "
+            "bookings, or cancel those sessions, on each session's register, then close the "
+            "group"
+        )
+    for session, _ in sessions:
+        cancel_session(by=by, session=session)
+    locked.active = False
+    _save_group(locked, by, ["active"])
+    auditor.record(
+        action="group.closed",
+        actor=by,
+        target=locked,
+        scheme_id=_scheme_of(locked),
+        detail={"sessions_cancelled": len(sessions)},
+    )
+    return len(sessions)
 
 
 def _locked(session: GroupSession) -> GroupSession:

@@ -55,13 +55,60 @@ class RegisterForm(HouseVoice, forms.Form):
             )
 
 
-class GroupForm(HouseVoice, forms.Form):
-    """Start a group: who runs it (one of the user's provider organisations or schemes), the
-    service it belongs to, where and when it meets, and its places."""
+class GroupDetailsForm(HouseVoice, forms.Form):
+    """What a group is called, where and when it meets and its places: asked when a group is
+    started (`GroupForm`) and when its details change (`EditGroupForm`)."""
 
     name = forms.CharField(
         label="Name of the group", max_length=200, help_text="For example, Tuesday Walk and Talk"
     )
+    venue = forms.CharField(
+        label="Where", max_length=300, help_text="The venue and its address, or how to join"
+    )
+    starts_at = forms.TimeField(
+        label="Start time",
+        input_formats=["%H:%M", "%H.%M"],
+        help_text="Use the 24-hour clock, for example 10:30 or 14:00",
+        error_messages={
+            "required": "Enter the time it starts",
+            "invalid": "Enter the start time as hours and minutes, like 10:30",
+        },
+    )
+    capacity = forms.IntegerField(
+        label="Places at each session",
+        min_value=1,
+        max_value=200,
+        error_messages={
+            "required": "Enter how many people each session can take",
+            "invalid": "Enter the places as a whole number, like 12",
+            "min_value": "Places at each session must be 1 or more",
+            "max_value": "Places at each session must be 200 or fewer",
+        },
+    )
+
+
+class EditGroupForm(GroupDetailsForm):
+    """Change a group's details, and the length of its sessions."""
+
+    duration_minutes = forms.IntegerField(
+        label="Length of each session, in minutes",
+        min_value=15,
+        max_value=600,
+        help_text="For example, 90 for an hour and a half",
+        error_messages={
+            "required": "Enter how long each session lasts, in minutes",
+            "invalid": "Enter the length as a whole number of minutes, like 90",
+            "min_value": "Each session must last 15 minutes or more",
+            "max_value": "Each session must last 600 minutes (10 hours) or fewer",
+        },
+    )
+    field_order = ["name", "venue", "starts_at", "duration_minutes", "capacity"]
+
+
+class GroupForm(GroupDetailsForm):
+    """Start a group: who runs it (one of the user's provider organisations or schemes), the
+    service it belongs to, where and when it meets, and its places."""
+
     runner = forms.ChoiceField(
         label="Run by", error_messages={"required": "Select who runs the group"}
     )
@@ -70,9 +117,6 @@ class GroupForm(HouseVoice, forms.Form):
         help_text="The service people are connected to. A scheme's group can use any service "
         "its people are connected to.",
         error_messages={"required": "Select the service the group belongs to"},
-    )
-    venue = forms.CharField(
-        label="Where", max_length=300, help_text="The venue and its address, or how to join"
     )
     recurrence = forms.ChoiceField(
         label="How often",
@@ -86,27 +130,18 @@ class GroupForm(HouseVoice, forms.Form):
         coerce=int,
         error_messages={"required": "Select the day of the week it meets"},
     )
-    starts_at = forms.TimeField(
-        label="Start time",
-        input_formats=["%H:%M", "%H.%M"],
-        help_text="Use the 24-hour clock, for example 10:30 or 14:00",
-        error_messages={
-            "required": "Enter the time it starts",
-            "invalid": "Enter the start time as hours and minutes, like 10:30",
-        },
-    )
     first_on = DatePartsField(label="First session", what="The first session")
-    capacity = forms.IntegerField(
-        label="Places at each session",
-        min_value=1,
-        max_value=200,
-        error_messages={
-            "required": "Enter how many people each session can take",
-            "invalid": "Enter the places as a whole number, like 12",
-            "min_value": "Places at each session must be 1 or more",
-            "max_value": "Places at each session must be 200 or fewer",
-        },
-    )
+    field_order = [
+        "name",
+        "runner",
+        "service",
+        "venue",
+        "recurrence",
+        "weekday",
+        "starts_at",
+        "first_on",
+        "capacity",
+    ]
 
     def __init__(
         self,

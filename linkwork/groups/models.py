@@ -100,6 +100,14 @@ class Group(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Who changed or closed the group last, and when: named when a later edit conflicts.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    # Counted up by every change, so a change made on an older version is refused (no lost
+    # updates, `linkwork.core.concurrency`).
+    version = models.PositiveIntegerField(default=1)
 
     objects = GroupQuerySet.as_manager()
 

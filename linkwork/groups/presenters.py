@@ -23,6 +23,8 @@ TAG_CLASSES = {
     EntryStatus.CANCELLED: "nhsuk-tag--grey",
 }
 
+CLOSED_TAG = {"text": "Closed", "classes": "nhsuk-tag--grey"}
+
 
 def clock(value: dt.time | dt.datetime) -> str:
     """ "10:30am", "2pm": the NHS.UK style for times."""
@@ -93,6 +95,24 @@ def groups_table(groups: Iterable[Group], next_sessions: dict[Any, GroupSession]
         )
     return tables.table(
         "Groups you run", ["Group", "Service", "When", "Next session"], rows, responsive=True
+    )
+
+
+def closed_groups_table(groups: Iterable[Group]) -> dict[str, Any]:
+    """Groups the user ran that are closed: no sessions are made for them any more."""
+    return tables.table(
+        "Closed groups",
+        ["Group", "Service", "State"],
+        (
+            [
+                tables.link(group.name, reverse("groups:group", args=[group.pk])),
+                tables.text(group.service.name),
+                tables.html(tables.tag(CLOSED_TAG)),
+            ]
+            for group in groups
+        ),
+        caption_size="s",
+        responsive=True,
     )
 
 

@@ -5,7 +5,8 @@ scheme leads may use them (anyone else gets 403), and a group or session is reac
 through `visible_to` (another organisation's or scheme's is 404); the gate audits each refusal.
 The people a user may book are those they could already reach: a provider's through
 `Connection.objects.for_provider`, a scheme's staff through `Connection.objects.visible_to`.
-Every page showing a register is audited.
+Every page showing a register is audited. Whoever may open a group may change its details and
+close it.
 """
 
 from __future__ import annotations
@@ -26,10 +27,17 @@ from linkwork.accounts.models import Organisation, Role, Scheme
 from linkwork.accounts.permissions import Ability
 from linkwork.audit import auditor
 from linkwork.casework.models import Connection
+from linkwork.core import concurrency
 from linkwork.directory.models import Service, ServiceStatus
 from linkwork.groups import actions, presenters
 from linkwork.groups.actions import BOOKABLE, GroupError
-from linkwork.groups.forms import BookForm, GroupForm, RegisterForm, entry_field_name
+from linkwork.groups.forms import (
+    BookForm,
+    EditGroupForm,
+    GroupForm,
+    RegisterForm,
+    entry_field_name,
+)
 from linkwork.groups.models import HOLDS_A_PLACE, Group, GroupSession, RegisterEntry
 
 # How many sessions the group page lists, ahead and behind.
@@ -46,11 +54,11 @@ def _with_places(sessions: Any) -> Any:
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The groups the user runs, each with its next session."""
     gate.require(request, Ability.RUN_GROUPS)
-    groups = list(
-        Group.objects.visible_to(request.user)
-        .filter(active=True)
-        .select_related("service", "organisation", "scheme")
+    every = list(
+        Group.objects.visible_to(request.user).select_related("service", "organisation", "scheme")
     )
+    groups = [found for found in every if found.active]
+    closed = [found for found in every if not found.active]
     next_sessions: dict[Any, GroupSession] = {}
     for session in GroupSession.objects.visible_to(request.user).filter(
         group__in=groups, starts_at__gte=timezone.now(), cancelled=False
@@ -63,6 +71,8 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_title": "Groups",
             "has_groups": bool(groups),
             "groups_table": presenters.groups_table(groups, next_sessions),
+            "has_closed": bool(closed),
+            "closed_table": presenters.closed_groups_table(closed),
         },
     )
 
@@ -97,11 +107,132 @@ def group(request: AuthenticatedHttpRequest, group_id: Any) -> HttpResponse:
                     "value": {"text": str(found.capacity)},
                 },
             ],
+            "closed": not found.active,
             "has_ahead": bool(ahead),
             "has_behind": bool(behind),
             "ahead": presenters.sessions_table("Coming sessions", ahead),
             "behind": presenters.sessions_table("Past sessions", behind),
         },
+    )
+
+
+def _group(request: AuthenticatedHttpRequest, group_id: Any) -> Group:
+    return gate.get_visible_or_404(
+        request,
+        Group.objects.visible_to(request.user).select_related("service", "organisation", "scheme"),
+        ability=Ability.RUN_GROUPS,
+        pk=group_id,
+    )
+
+
+def _as_it_is(group: Group) -> dict[str, Any]:
+    """The edit form's starting values: the group's details as they are now."""
+    return {
+        "name": group.name,
+        "venue": group.venue,
+        "starts_at": group.starts_at.strftime("%H:%M"),
+        "duration_minutes": group.duration_minutes,
+        "capacity": group.capacity,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: AuthenticatedHttpRequest, group_id: Any) -> HttpResponse:
+    """Change a group's name, venue, start time, length or places; its coming sessions follow."""
+    found = _group(request, group_id)
+    posted = request.POST if request.method == "POST" else None
+    form = EditGroupForm(posted, initial=_as_it_is(found))
+    conflict: concurrency.EditConflict | None = None
+    if posted is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = actions.edit_group(
+                by=request.user,
+                group=found,
+                name=data["name"],
+                venue=data["venue"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                capacity=data["capacity"],
+                version=concurrency.sent_version(posted),
+            )
+        except GroupError as error:
+            form.add_error(error.field or None, str(error))
+        except concurrency.EditConflict as error:
+            conflict = error
+            found = _group(request, group_id)
+            form.add_error(None, error.message)
+        else:
+            if changed:
+                messages.success(request, "Group details saved: its coming sessions follow them")
+            else:
+                messages.info(request, "Nothing was changed")
+            return redirect("groups:group", found.pk)
+    return render(
+        request,
+        "groups/edit.jinja",
+        {
+            "page_title": f"Change {found.name}",
+            "group": found,
+            "form": form,
+            "form_errors": bool(form.errors),
+            "version": concurrency.version_to_show(
+                stored=found.version, posted=posted, conflict=conflict
+            ),
+        },
+        status=409 if conflict else 400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: AuthenticatedHttpRequest, group_id: Any) -> HttpResponse:
+    """Close a group that has ended: its coming sessions are cancelled and no more are made.
+    Refused while people are booked on a coming session."""
+    found = _group(request, group_id)
+    posted = request.POST if request.method == "POST" else None
+    conflict: concurrency.EditConflict | None = None
+    problem = ""
+    if posted is not None:
+        try:
+            cancelled = actions.close_group(
+                by=request.user, group=found, version=concurrency.sent_version(posted)
+            )
+        except GroupError as error:
+            problem = str(error)
+        except concurrency.EditConflict as error:
+            conflict = error
+            problem = error.message
+            found = _group(request, group_id)
+        else:
+            messages.success(
+                request,
+                f"{found.name} closed: {cancelled} coming "
+                f"{'session' if cancelled == 1 else 'sessions'} cancelled",
+            )
+            return redirect("groups:group", found.pk)
+    coming = _with_places(
+        GroupSession.objects.visible_to(request.user).filter(
+            group=found, starts_at__gt=timezone.now(), cancelled=False, finalised_at__isnull=True
+        )
+    )
+    booked = [session for session in coming if getattr(session, "taken", 0)]
+    return render(
+        request,
+        "groups/close.jinja",
+        {
+            "page_title": f"Close {found.name}",
+            "group": found,
+            "problem": problem,
+            "form_errors": bool(problem),
+            "has_booked": bool(booked),
+            "booked": presenters.sessions_table("Coming sessions with people booked", booked),
+            "version": concurrency.version_to_show(
+                stored=found.version, posted=posted, conflict=conflict
+            ),
+        },
+        status=409 if conflict else 400 if problem else 200,
     )
 
 

@@ -1,8 +1,9 @@
 """A group's register in Chromium: a provider opens their group, books people onto a session
 up to its places (the error when it is full names the field), marks who came and finalises
 the register, which writes each person's attendance to their record. The provider starts the
-group through its form first, with a first session last week. Axe on every page, at
-desktop and phone widths, and nothing wider than the screen."""
+group through its form first, with a first session last week, and at the end changes its
+places and time and closes it. Axe on every page, at desktop and phone widths, and nothing
+wider than the screen."""
 
 from __future__ import annotations
 
@@ -121,3 +122,33 @@ def test_provider_books_marks_and_finalises_a_register(live_server, page):
     assert sorted(Attendance.objects.values_list("attended", flat=True)) == [False, True]
     group = Group.objects.get()
     assert group.sessions.filter(finalised_at__isnull=False).count() == 1
+
+    # The provider changes the group's places and time: a bad answer names the field first.
+    page.get_by_role("link", name="Back to Walk and Talk").click()
+    page.get_by_role("link", name="Change group details").click()
+    expect(page.get_by_role("heading", name="Change group details", level=1)).to_be_visible()
+    expect(page.get_by_label("Places at each session")).to_have_value("2")
+    check(page)
+    page.get_by_label("Places at each session").fill("0")
+    page.get_by_role("button", name="Save changes").click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_contain_text("Places at each session must be 1 or more")
+    expect(summary.get_by_role("link")).to_have_attribute("href", "#id_capacity")
+    check(page)
+    page.get_by_label("Places at each session").fill("4")
+    page.get_by_label("Start time").fill("11:00")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Group details saved")
+    expect(page.get_by_role("table", name="Coming sessions")).to_contain_text("0 of 4")
+    check(page)
+
+    # The group ends: closing it cancels its coming sessions, none of which has anyone booked.
+    page.get_by_role("link", name="Close this group").click()
+    expect(page.get_by_role("heading", name="Close this group", level=1)).to_be_visible()
+    check(page)
+    page.get_by_role("button", name="Close this group").click()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Walk and Talk closed")
+    expect(page.get_by_text("This group is closed.")).to_be_visible()
+    check(page)
+    group.refresh_from_db()
+    assert (group.capacity, group.active) == (4, False)

@@ -240,6 +240,12 @@ groups:group                     GET   403/403  404/404  404/404  200/404  403/4
 groups:group                     POST  405/405  405/405  405/405  405/405  405/405  405/405  405/405
 groups:session                   GET   403/403  404/404  404/404  200/404  403/403  403/403  403/403
 groups:session                   POST  403/403  404/404  404/404  ok/404   403/403  403/403  403/403
+# changing a group's details and closing it, for whoever runs it (a closed group's pages still
+# open: the words posted here may close it, in any order of the cells)
+groups:edit                      GET   403/403  404/404  404/404  200/404  403/403  403/403  403/403
+groups:edit                      POST  403/403  404/404  404/404  ok/404   403/403  403/403  403/403
+groups:close                     GET   403/403  404/404  404/404  200/404  403/403  403/403  403/403
+groups:close                     POST  403/403  404/404  404/404  ok/404   403/403  403/403  403/403
 # the scheme's health check (aggregates and ratings), for its lead and its host's admins and
 # analysts, and the same as a PDF
 healthcheck:scheme               GET   403/403  403/403  200/404  403/403  403/403  200/404  200/404

@@ -434,6 +434,9 @@ RESTRICTED: dict[str, Gated] = {
     "support:session_notes": Gated(wrong_role="referrer", other_scope="link_worker_b"),
     # A group of the provider's organisation and a session's register: its providers only.
     "groups:group": Gated(wrong_role="referrer", other_scope="provider_b"),
+    # Changing and closing a group: whoever may open it.
+    "groups:edit": Gated(wrong_role="referrer", other_scope="provider_b"),
+    "groups:close": Gated(wrong_role="referrer", other_scope="provider_b"),
     "groups:session": Gated(wrong_role="referrer", other_scope="provider_b"),
     # A scheme's health check: leads of that scheme, admins and analysts of its host only.
     "healthcheck:scheme": Gated(wrong_role="link_worker_a", other_scope="scheme_lead_b"),
