@@ -323,6 +323,8 @@ def book(*, by: User, session: GroupSession, connection: Connection) -> Register
     booking was cancelled books them again."""
     session = _locked(session)
     _open_register(session)
+    if not session.group.active:
+        raise GroupError("This group has closed, so nobody new can be booked onto its sessions")
     if connection.service_id != session.group.service_id:
         raise GroupError("Select a person connected to this group's service", field="connection")
     if connection.status not in BOOKABLE:

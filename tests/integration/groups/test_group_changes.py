@@ -186,6 +186,18 @@ def test_closing_cancels_the_empty_coming_sessions_and_makes_no_more(world: Worl
         actions.close_group(by=world.provider, group=group)
 
 
+def test_nobody_new_is_booked_onto_a_closed_groups_sessions(world: World):
+    """Its sessions that had started when it closed keep their registers, but take nobody
+    new."""
+    group = provider_group(world)
+    actions.close_group(by=world.provider, group=group)
+    started = past_session(group)
+    assert not started.cancelled
+    with pytest.raises(GroupError, match="This group has closed"):
+        actions.book(by=world.provider, session=started, connection=connected(world, group))
+    assert not started.entries.exists()
+
+
 def test_closing_is_refused_while_people_are_booked_on_a_coming_session(world: World):
     group = provider_group(world)
     session = coming(group)[2]
