@@ -313,8 +313,7 @@ def case(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     shown_once = request.session.pop(SHOWN_ONCE, None)
     # A lead who could give the scheme's contact details is told when people's pages have none.
     contact_missing = (
-        permissions.may(request.user, Ability.SET_SCHEME_CONTACT)
-        and permissions.may(request.user, Ability.SET_SCHEME_CONTACT, referral.scheme)
+        permissions.may(request.user, Ability.SET_SCHEME_CONTACT, referral.scheme)
         and not SchemeContact.objects.filter(scheme_id=referral.scheme_id)
         .exclude(phone="", email="", hours="")
         .exists()
