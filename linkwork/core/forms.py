@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from linkwork.core.phones import InvalidPhone, normalise_phone
 from linkwork.core.text import NoControlCharacters
 
 
@@ -327,6 +328,16 @@ def use_house_voice(fields: Mapping[str, forms.Field]) -> None:
             current = field.error_messages.get(code)
             if current is None or str(current) in defaults:
                 field.error_messages[code] = house_message(field, name, code, limit)
+
+
+class PhoneField(forms.CharField):
+    """A phone number for people to call (`core.phones`): its spaces tidied, "" for none."""
+
+    def clean(self, value: Any) -> str:
+        try:
+            return normalise_phone(str(super().clean(value) or ""))
+        except InvalidPhone as invalid:
+            raise forms.ValidationError(str(invalid), code="invalid") from None
 
 
 class HouseVoice(forms.BaseForm):

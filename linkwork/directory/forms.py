@@ -8,9 +8,8 @@ from typing import Any
 from django import forms
 
 from linkwork.core import links
-from linkwork.core.forms import DatePartsField, HouseVoice
+from linkwork.core.forms import DatePartsField, HouseVoice, PhoneField
 from linkwork.core.languages import LANGUAGES
-from linkwork.core.phones import InvalidPhone, normalise_phone
 from linkwork.core.postcodes import InvalidPostcode, is_valid_postcode, normalise_postcode
 from linkwork.directory.geography import Point, get_geocoder
 from linkwork.directory.listing import ListingLinks, current_links
@@ -181,7 +180,7 @@ class ServiceForm(HouseVoice, forms.ModelForm[Service]):
             "invalid": "Enter a web address in the correct format, like https://example.org"
         },
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label="Phone number",
         required=False,
         max_length=30,
@@ -301,12 +300,6 @@ class ServiceForm(HouseVoice, forms.ModelForm[Service]):
 
     def clean_description(self) -> str:
         return plain_description(self.cleaned_data.get("description") or "")
-
-    def clean_phone(self) -> str:
-        try:
-            return normalise_phone(str(self.cleaned_data.get("phone") or ""))
-        except InvalidPhone as invalid:
-            raise forms.ValidationError(str(invalid)) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

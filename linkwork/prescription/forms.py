@@ -9,8 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from linkwork.core.forms import HouseVoice
-from linkwork.core.phones import InvalidPhone, normalise_phone
+from linkwork.core.forms import HouseVoice, PhoneField
 from linkwork.core.text import NoControlCharacters
 from linkwork.prescription.models import Helped, Recommend, Welcome, Went
 
@@ -102,7 +101,7 @@ class SurveyForm(HouseVoice, forms.Form):
 class SchemeContactForm(HouseVoice, forms.Form):
     """Who people call at their scheme: shown on each person's prescription page."""
 
-    phone = forms.CharField(
+    phone = PhoneField(
         label="Phone number (optional)",
         required=False,
         max_length=20,
@@ -122,9 +121,3 @@ class SchemeContactForm(HouseVoice, forms.Form):
         max_length=200,
         help_text="In plain words, for example Monday to Friday, 9am to 5pm",
     )
-
-    def clean_phone(self) -> str:
-        try:
-            return normalise_phone(str(self.cleaned_data.get("phone") or ""))
-        except InvalidPhone as invalid:
-            raise forms.ValidationError(str(invalid), code="invalid") from None
