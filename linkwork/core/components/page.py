@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from jinja2 import Undefined
+from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
 from linkwork.core.html import MISSING, attribute, attributes, given, param
@@ -116,6 +117,12 @@ def _text(value: Any) -> str:
 def _trimmed(value: Any) -> str:
     """`value | trim` printed: markup kept, anything else escaped."""
     return _text(value).strip()
+
+
+def _indented(drawn: str) -> str:
+    """`| indent(6)` of the footer's texts: Jinja2 splits them into lines as `str.splitlines`
+    does (carriage returns, form feeds and line separators too) and joins them with newlines."""
+    return do_indent(drawn, 6)
 
 
 def _items(value: Any) -> Iterable[Any]:
@@ -427,15 +434,15 @@ def footer(params: Mapping[str, Any] | None) -> Markup:
         lines.append(_footer_list(items))
     meta_html, meta_text = param(meta, "html"), param(meta, "text")
     if meta_html:
-        lines.append(str(meta_html).strip())
+        lines.append(_indented(str(meta_html).strip()))
     elif meta_text:
-        lines.append(f'<p class="nhsuk-body-s">{_trimmed(meta_text)}</p>')
+        lines.append(f'<p class="nhsuk-body-s">{_indented(_trimmed(meta_text))}</p>')
     copyright_html, copyright_text = param(copyright_, "html"), given(copyright_, "text")
     if copyright_html:
-        lines.append(str(copyright_html).strip())
+        lines.append(_indented(str(copyright_html).strip()))
     elif copyright_text is MISSING or copyright_text not in ("", None, False):
         shown = copyright_text if copyright_text is not MISSING and copyright_text else None
-        lines.append(f'<p class="nhsuk-body-s">{_text(shown or "© NHS England")}</p>')
+        lines.append(f'<p class="nhsuk-body-s">{_indented(_text(shown or "© NHS England"))}</p>')
     lines.append("</div>\n</div>\n</footer>")
     return Markup("\n".join(lines))  # noqa: S704 - every value is escaped above; `html` is trusted as in the macro # nosec B704
 

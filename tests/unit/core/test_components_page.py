@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 from django.test import RequestFactory
 from django.utils import translation
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
@@ -425,6 +425,9 @@ def test_header_matches_the_macro_for_any_items(
     meta_text=words,
     copyright_text=words,
 )
+# The macro indents these texts, which splits them at carriage returns and line separators.
+@example(items=[], meta_text=None, copyright_text="0\r")
+@example(items=[], meta_text=" a\u2028b\x85 ", copyright_text="\ra\x0bb")
 def test_footer_matches_the_macro_for_any_links(
     items: Any, meta_text: Any, copyright_text: Any
 ) -> None:
